@@ -1,0 +1,36 @@
+"""The one small protocol every source implements.
+
+A source fetches pages after a cursor. Each ``Page`` carries the raw items
+exactly as the platform sent them, the cursor values to save *with* that page
+(in the same transaction as its posts), the query that matched, and the
+request that fetched it (for provenance; never a secret).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from storage.records import RawItem
+
+
+@dataclass
+class Page:
+    platform: str
+    items: list[RawItem]
+    query: str = ""
+    cursor: dict[str, str] = field(default_factory=dict)
+    request: dict[str, Any] = field(default_factory=dict)
+
+
+class Source(Protocol):
+    """Fetch pages of raw payloads after the saved cursor."""
+
+    name: str
+    platform: str
+
+    def pages(self, cursor: Mapping[str, str]) -> Iterator[Page]:
+        """Yield pages oldest-first where the API allows; each page's ``cursor``
+        holds the values to persist once the page is stored."""
+        ...

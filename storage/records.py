@@ -1,0 +1,102 @@
+"""Record types that cross the storage boundary.
+
+A ``Post`` is what a platform normaliser produces and what storage keeps.
+Normalisers fill ``author_handle`` with the clear handle; the pipeline then
+replaces it with a keyed pseudonym (``author_key``) and keeps the handle only
+for allow-listed official accounts (``author_official``). Storage refuses a
+clear handle that is not flagged official, so a missed step fails loudly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+PLATFORMS = ("x", "reddit", "mastodon", "bluesky", "rss", "file")
+
+
+@dataclass(frozen=True)
+class Post:
+    platform: str
+    native_id: str
+    text: str
+    created_at: datetime  # timezone-aware, UTC
+    url: str | None = None
+    author_handle: str | None = None
+    author_key: str | None = None
+    author_official: bool = False
+    lang: str | None = None
+    replies: int | None = None
+    reposts: int | None = None
+    likes: int | None = None
+    quotes: int | None = None
+    place: str | None = None
+    in_reply_to: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One item of a fetched page, as the platform sent it."""
+
+    payload: dict[str, Any]
+    native_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An item that failed to normalise: kept with its error, never dropped."""
+
+    platform: str
+    error: str
+    payload: dict[str, Any] | str
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """A normalised post together with the raw payload it came from."""
+
+    post: Post
+    raw: dict[str, Any]
+
+
+@dataclass
+class PageResult:
+    """What ``save_page`` did: counts for the run record."""
+
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    blocked: int = 0
+    new_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    """One label on one post, with the classifier that made it."""
+
+    post_id: int
+    task: str  # "topic", "sentiment", "place", "lang", "relevance", ...
+    label: str
+    score: float | None
+    classifier: str
+    version: str
+    model_id: str | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    source: str
+    started_at: str
+    ended_at: str | None
+    status: str
+    fetched: int
+    new: int
+    duplicates: int
+    quarantined: int
+    error: str | None
