@@ -1,0 +1,101 @@
+"""Writes and reads made by classification."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.db import utcnow, write_transaction
+from storage.records import LabelRecord
+
+
+class LabelWrites:
+    db: Database
+
+    def posts_to_label(
+        self,
+        task: str,
+        classifier: str,
+        version: str,
+        config_hash: str | None,
+        *,
+        batch_size: int = 1000,
+        relabel: bool = False,
+        since: str | None = None,
+    ) -> Iterator[list[tuple[int, str]]]:
+        """Batches of (post id, text) that ``classifier``/``version`` under
+        ``config_hash`` has not labelled yet for ``task`` (every post in range
+        with ``relabel``), in id order. Keyset pagination, so labels written
+        between batches do not shift the window."""
+        last_id = 0
+        while True:
+            params: list[Any] = [task, last_id]
+            sql = ("SELECT p.id, COALESCE(p.title || '\n', '') || p.text FROM posts p"
+                   " LEFT JOIN label_state s ON s.post_id = p.id AND s.task = ?"
+                   " WHERE p.id > ?")
+            if since is not None:
+                sql += " AND p.created_at >= ?"
+                params.append(since)
+            if not relabel:
+                sql += (" AND (s.post_id IS NULL OR s.classifier != ? OR s.version != ?"
+                        " OR COALESCE(s.config_hash, '') != COALESCE(?, ''))")
+                params += [classifier, version, config_hash]
+            sql += " ORDER BY p.id LIMIT ?"
+            params.append(batch_size)
+            rows = [(int(r[0]), str(r[1])) for r in self.db.execute(sql, params).fetchall()]
+            if not rows:
+                return
+            yield rows
+            last_id = rows[-1][0]
+
+    def save_labels(
+        self,
+        task: str,
+        classifier: str,
+        version: str,
+        config_hash: str | None,
+        post_ids: Sequence[int],
+        labels: Sequence[LabelRecord],
+    ) -> None:
+        """Replace the ``task`` labels of ``post_ids`` with ``labels`` and mark
+        those posts as looked at, in one transaction."""
+        now = utcnow()
+        with write_transaction(self.db):
+            conn = self.db.conn
+            conn.executemany(
+                "DELETE FROM labels WHERE post_id = ? AND task = ?",
+                [(pid, task) for pid in post_ids],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO labels (post_id, task, label, score, classifier,"
+                " version, model_id, evidence, config_hash, labelled_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (lab.post_id, lab.task, lab.label, lab.score, lab.classifier, lab.version,
+                     lab.model_id, json.dumps(list(lab.evidence), ensure_ascii=False)
+                     if lab.evidence else None, config_hash, now)
+                    for lab in labels
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
+                " labelled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, task) DO UPDATE"
+                " SET classifier = excluded.classifier, version = excluded.version,"
+                " config_hash = excluded.config_hash, labelled_at = excluded.labelled_at",
+                [(pid, task, classifier, version, config_hash, now) for pid in post_ids],
+            )
+
+    def labels_for(self, post_id: int) -> list[LabelRecord]:
+        rows = self.db.execute(
+            "SELECT post_id, task, label, score, classifier, version, model_id, evidence"
+            " FROM labels WHERE post_id = ? ORDER BY task, label",
+            [post_id],
+        ).fetchall()
+        return [
+            LabelRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                        tuple(json.loads(r[7])) if r[7] else ())
+            for r in rows
+        ]

@@ -1,0 +1,191 @@
+"""The schema, built by migrations recorded in the database.
+
+A migration, once released, is never edited: a schema change is a new
+function appended below. ``apply`` runs whatever is pending.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("civic_listener")
+
+
+def _run(db: Database, script: str) -> None:
+    """Execute a script statement by statement, inside the migration's
+    transaction (``executescript`` would commit half-way)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        db.execute(buffer)
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            native_id TEXT NOT NULL,
+            url TEXT,
+            text TEXT NOT NULL,
+            title TEXT,
+            created_at TEXT NOT NULL,          -- ISO 8601, UTC
+            collected_at TEXT NOT NULL,        -- first stored, UTC
+            updated_at TEXT NOT NULL,          -- last changed, UTC
+            author_key TEXT,                   -- keyed pseudonym (HMAC)
+            author_handle TEXT,                -- only for allow-listed official accounts
+            lang TEXT,
+            replies INTEGER,
+            reposts INTEGER,
+            likes INTEGER,
+            quotes INTEGER,
+            place TEXT,
+            in_reply_to TEXT,
+            content_hash TEXT NOT NULL,
+            checked_at TEXT,                   -- last platform deletion re-check
+            UNIQUE (platform, native_id)
+        );
+        CREATE INDEX idx_posts_created ON posts (created_at);
+        CREATE INDEX idx_posts_platform_created ON posts (platform, created_at);
+        CREATE INDEX idx_posts_author ON posts (author_key);
+
+        CREATE TABLE post_matches (
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            query TEXT NOT NULL DEFAULT '',
+            first_seen_at TEXT NOT NULL,
+            PRIMARY KEY (post_id, source, query)
+        );
+        CREATE INDEX idx_matches_source ON post_matches (source);
+
+        CREATE TABLE raw_payloads (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            request TEXT NOT NULL,             -- JSON: endpoint and parameters, never a secret
+            payload TEXT NOT NULL,             -- JSON as the platform sent it
+            retrieved_at TEXT NOT NULL,
+            collector_version TEXT NOT NULL
+        );
+        CREATE INDEX idx_raw_retrieved ON raw_payloads (retrieved_at);
+
+        CREATE TABLE labels (
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            task TEXT NOT NULL,
+            label TEXT NOT NULL,
+            score REAL,
+            classifier TEXT NOT NULL,
+            version TEXT NOT NULL,
+            model_id TEXT,
+            evidence TEXT,                     -- JSON list of matched terms or features
+            config_hash TEXT,
+            labelled_at TEXT NOT NULL,
+            PRIMARY KEY (post_id, task, label)
+        );
+        CREATE INDEX idx_labels_task_label ON labels (task, label, post_id);
+
+        -- one row per post and task once a classifier has looked at it, so that
+        -- "no topic" (unclassified) is told apart from "not yet classified"
+        CREATE TABLE label_state (
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            task TEXT NOT NULL,
+            classifier TEXT NOT NULL,
+            version TEXT NOT NULL,
+            config_hash TEXT,
+            labelled_at TEXT NOT NULL,
+            PRIMARY KEY (post_id, task)
+        );
+
+        CREATE TABLE cursors (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (source, key)
+        );
+
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL,              -- running, ok, failed, interrupted
+            pages INTEGER NOT NULL DEFAULT 0,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            quarantined INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX idx_runs_source ON runs (source, started_at);
+
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            run_id INTEGER,
+            error TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+
+        CREATE TABLE config_versions (
+            hash TEXT PRIMARY KEY,
+            path TEXT,
+            text TEXT NOT NULL,
+            loaded_at TEXT NOT NULL
+        );
+
+        -- erasure and objection: pseudonyms whose posts are never stored again
+        CREATE TABLE blocked_authors (
+            author_key TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL
+        );
+
+        -- per-source usage counters, e.g. X reads per calendar month
+        CREATE TABLE usage (
+            source TEXT NOT NULL,
+            period TEXT NOT NULL,
+            reads INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (source, period)
+        )
+        """,
+    )
+    # Full-text index over post text, kept in step by triggers. The update
+    # trigger fires only when the text changes, not on metadata updates.
+    _run(
+        db,
+        """
+        CREATE VIRTUAL TABLE posts_fts USING fts5 (
+            text, title, content='posts', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER posts_ai AFTER INSERT ON posts BEGIN
+            INSERT INTO posts_fts (rowid, text, title) VALUES (new.id, new.text, new.title);
+        END;
+        CREATE TRIGGER posts_ad AFTER DELETE ON posts BEGIN
+            INSERT INTO posts_fts (posts_fts, rowid, text, title)
+            VALUES ('delete', old.id, old.text, old.title);
+        END;
+        CREATE TRIGGER posts_au AFTER UPDATE OF text, title ON posts BEGIN
+            INSERT INTO posts_fts (posts_fts, rowid, text, title)
+            VALUES ('delete', old.id, old.text, old.title);
+            INSERT INTO posts_fts (rowid, text, title) VALUES (new.id, new.text, new.title);
+        END
+        """,
+    )
+
+def apply(db: Database) -> None:
+    migrations.apply(db)
