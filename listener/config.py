@@ -25,6 +25,7 @@ from listener.config_errors import (
     suggestion,
     valid_keys,
 )
+from listener.privacy.governance import GovernanceSettings
 from listener.privacy.settings import PrivacySettings
 from listener.sources.config import (
     BlueskySourceConfig,
@@ -65,6 +66,7 @@ class Settings(BaseModel):
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
 
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")
