@@ -1,0 +1,17 @@
+"""NLP: texts in, labels out. Imports nothing of the project's other packages."""
+
+from __future__ import annotations
+
+from nlp.build import build_classifiers
+from nlp.config import NlpSettings, TopicSpec
+from nlp.types import Classifier, Label
+from nlp.validate import validate_topics
+
+__all__ = [
+    "Classifier",
+    "Label",
+    "NlpSettings",
+    "TopicSpec",
+    "build_classifiers",
+    "validate_topics",
+]

@@ -22,6 +22,12 @@ class TopicSpec(BaseModel):
 class NlpSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    topic_classifier: str = "topics.keywords"
+    topic_classifier: str = Field(
+        default="topics.keywords",
+        description="Registered name, optionally versioned: topics.keywords, topics.keywords.v1",
+    )
     sentiment_classifier: str = "sentiment.vader"
+    extra_classifiers: list[str] = Field(
+        default_factory=list, description="More classifiers to run, e.g. places.gazetteer, lang.id"
+    )
     batch_size: int = Field(default=512, ge=1)

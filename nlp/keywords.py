@@ -1,0 +1,83 @@
+"""Keyword topics: config.yaml term, phrase and hashtag lists through spaCy's
+PhraseMatcher on lookup lemmas (so ``pothole``, ``Potholes!!`` and
+``#potholes`` all match), with exclusions that veto a topic, multi-label
+output and the matched terms as evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from nlp import textprep
+from nlp.config import TopicSpec
+from nlp.registry import BuildContext, register
+from nlp.types import Label
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+
+_SEP = "\x1f"
+
+
+class KeywordTopics:
+    """Topic labels from keyword lists. Label value = the topic slug."""
+
+    name = "topics.keywords"
+    version = "v1"
+    task = "topic"
+    model_id: str | None = textprep.MODEL_ID
+
+    def __init__(self, topics: Mapping[str, TopicSpec], batch_size: int = 256) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.topics = dict(topics)
+        self.batch_size = batch_size
+        nlp = textprep.blank_english()
+        self._matcher: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._hashtags: dict[str, list[tuple[str, str, str]]] = {}  # lemma -> (slug, kind, shown)
+        for slug, spec in self.topics.items():
+            for kind, words in (("inc", [*spec.terms, *spec.phrases]), ("exc", spec.exclusions)):
+                for word in words:
+                    if word.strip().startswith("#"):
+                        self._add_hashtag(slug, kind, word)
+                        continue
+                    pattern = list(textprep.docs([textprep.clean(word).text]))
+                    if len(pattern[0]):
+                        self._matcher.add(_SEP.join((slug, kind, word)), pattern)
+            for tag in spec.hashtags:
+                self._add_hashtag(slug, "inc", tag)
+
+    def _add_hashtag(self, slug: str, kind: str, tag: str) -> None:
+        body = tag.strip().lstrip("#").lower()
+        if body:
+            shown = "#" + tag.strip().lstrip("#")
+            self._hashtags.setdefault(textprep.lemma(body), []).append((slug, kind, shown))
+
+    def classify(self, texts: Sequence[str]) -> list[list[Label]]:
+        prepared = [textprep.clean(t) for t in texts]
+        out: list[list[Label]] = []
+        strings = textprep.blank_english().vocab.strings
+        for prep, doc in zip(
+            prepared, textprep.docs((p.text for p in prepared), self.batch_size), strict=True
+        ):
+            found: dict[str, list[str]] = {}
+            vetoed: set[str] = set()
+            hits = [strings[m_id].split(_SEP) for m_id, _, _ in self._matcher(doc)]
+            for body in prep.hashtags:
+                hits.extend(list(h) for h in self._hashtags.get(textprep.lemma(body), ()))
+            for slug, kind, word in hits:
+                if kind == "exc":
+                    vetoed.add(slug)
+                elif word not in found.setdefault(slug, []):
+                    found[slug].append(word)
+            out.append([
+                Label("topic", slug, 1.0, self.name, self.version, self.model_id, tuple(words))
+                for slug, words in found.items()
+                if slug not in vetoed
+            ])
+        return out
+
+
+@register("topics.keywords", "v1", task="topic")
+def make_keyword_topics(ctx: BuildContext) -> KeywordTopics:
+    return KeywordTopics(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))

@@ -1,0 +1,109 @@
+"""Text preparation shared by the keyword matcher and the validators.
+
+Offline and fast: spaCy's English tokenizer (``spacy.blank("en")``) with the
+lookup lemma table from ``spacy-lookups-data``, cached per lower-case token.
+URLs and @mentions are removed before matching; hashtags are kept as their
+words (``#PotholeHell`` -> ``Pothole Hell``) and reported separately;
+HTML entities are decoded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.lookups import Table
+    from spacy.tokens import Doc
+
+URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# @user, @user@instance.social (Mastodon), u/user (Reddit)
+MENTION_RE = re.compile(r"(?<![\w@])(?:@[\w.]+(?:@[\w.-]+\w)?|/?u/[\w-]+)")
+HASHTAG_RE = re.compile(r"(?<![\w&])#(\w+)")
+CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+HYPHEN_RE = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")
+MODEL_ID = "spacy-blank-en+lookup-lemmas"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    text: str  # cleaned text to tokenise
+    hashtags: frozenset[str]  # lower-case hashtag bodies, without '#'
+
+
+def clean(text: str) -> Prepared:
+    """Decode entities; drop URLs and mentions; unwrap hashtags."""
+    text = html.unescape(html.unescape(text)) if "&" in text else text
+    tags: set[str] = set()
+    if "http" in text or "www." in text:
+        text = URL_RE.sub(" ", text)
+    if "@" in text or "u/" in text:
+        text = MENTION_RE.sub(" ", text)
+    if "#" in text:
+
+        def unwrap(m: re.Match[str]) -> str:
+            tags.add(m[1].lower())
+            return " " + CAMEL_RE.sub(" ", m[1]) + " "
+
+        text = HASHTAG_RE.sub(unwrap, text)
+    if "-" in text or "\u2010" in text or "\u2011" in text:
+        text = HYPHEN_RE.sub(" ", text)
+    return Prepared(text, frozenset(tags))
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> Table:
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=1)
+def blank_english() -> Language:
+    import spacy
+
+    return spacy.blank("en")
+
+
+_lemma_cache: dict[str, str] = {}
+
+
+def lemma(lower: str) -> str:
+    """The lookup lemma of a lower-case token, with a plural rule for words
+    the table does not know (``binstrikes`` -> ``binstrike``). Cached."""
+    hit = _lemma_cache.get(lower)
+    if hit is not None:
+        return hit
+    table = _lemma_table()
+    found: str | None = table.get(lower)
+    if found is None:
+        found = lower
+        if len(lower) > 4 and lower.endswith("ies"):
+            found = lower[:-3] + "y"
+        elif len(lower) > 3 and lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+            found = lower[:-1]
+    else:
+        found = found.lower()
+    if len(_lemma_cache) < 500_000:
+        _lemma_cache[lower] = found
+    return found
+
+
+def docs(texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+    """Tokenised docs of already-cleaned texts, with lemmas set from the lookup."""
+    tokenizer: Any = blank_english().tokenizer
+    for doc in tokenizer.pipe(texts, batch_size=batch_size):
+        for tok in doc:
+            tok.lemma_ = lemma(tok.lower_)
+        yield doc
+
+
+def lemmas(phrase: str) -> tuple[str, ...]:
+    """Lemma sequence of a configured term or phrase (cleaned the same way as posts)."""
+    doc = next(docs([clean(phrase).text]))
+    return tuple(t.lemma_ for t in doc if not t.is_space and not t.is_punct)

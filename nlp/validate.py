@@ -1,0 +1,84 @@
+"""Checks on config.yaml topic lists, in plain language, so that an admin gets
+an error instead of a topic that silently never matches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from nlp import textprep
+from nlp.config import TopicSpec
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+HASHTAG_BODY_RE = re.compile(r"^\w+$")
+
+
+def _check_words(slug: str, kind: str, words: list[str], problems: list[str]) -> None:
+    seen: dict[tuple[str, ...], str] = {}
+    for word in words:
+        if not word.strip():
+            problems.append(f"topic '{slug}': an empty entry in {kind}")
+            continue
+        if kind == "terms" and len(word.split()) > 1:
+            problems.append(
+                f"topic '{slug}': term '{word}' has spaces; put it under phrases"
+            )
+        if textprep.URL_RE.search(word) or textprep.MENTION_RE.fullmatch(word.strip()):
+            problems.append(
+                f"topic '{slug}': '{word}' in {kind} is a link or @mention, which never match"
+            )
+            continue
+        key = textprep.lemmas(word)
+        if not key:
+            problems.append(f"topic '{slug}': '{word}' in {kind} has no words to match")
+            continue
+        if key in seen:
+            problems.append(
+                f"topic '{slug}': '{word}' in {kind} duplicates '{seen[key]}'"
+                " (the same word once inflections are ignored)"
+            )
+        seen[key] = word
+
+
+def validate_topic(slug: str, spec: TopicSpec) -> list[str]:
+    problems: list[str] = []
+    if not SLUG_RE.match(slug):
+        problems.append(
+            f"topic '{slug}': the topic key must be lower-case letters, digits, '-' or '_'"
+        )
+    if not spec.label.strip():
+        problems.append(f"topic '{slug}': the label is empty")
+    if not (spec.terms or spec.phrases or spec.hashtags):
+        problems.append(f"topic '{slug}': no terms, phrases or hashtags, so it can never match")
+    _check_words(slug, "terms", spec.terms, problems)
+    _check_words(slug, "phrases", spec.phrases, problems)
+    _check_words(slug, "exclusions", spec.exclusions, problems)
+    included = {textprep.lemmas(w): w for w in [*spec.terms, *spec.phrases] if w.strip()}
+    for word in spec.exclusions:
+        key = textprep.lemmas(word) if word.strip() else ()
+        if key and key in included:
+            problems.append(
+                f"topic '{slug}': '{word}' is both a term and an exclusion, so it can never match"
+            )
+    tags: set[str] = set()
+    for tag in spec.hashtags:
+        body = tag.strip().removeprefix("#")
+        if not body:
+            problems.append(f"topic '{slug}': an empty hashtag")
+        elif not HASHTAG_BODY_RE.match(body):
+            problems.append(
+                f"topic '{slug}': hashtag '{tag}' has spaces or punctuation;"
+                " a hashtag is one word (letters, digits, _)"
+            )
+        elif body.lower() in tags:
+            problems.append(f"topic '{slug}': hashtag '{tag}' is listed twice")
+        tags.add(body.lower())
+    return problems
+
+
+def validate_topics(topics: Mapping[str, TopicSpec]) -> list[str]:
+    """Every problem found in the topic lists, each naming its topic slug."""
+    problems: list[str] = []
+    for slug, spec in topics.items():
+        problems.extend(validate_topic(slug, spec))
+    return problems
