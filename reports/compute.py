@@ -26,9 +26,10 @@ from reports.figures import (
 from reports.headline import headline
 from reports.posts import local_time, post_view
 from reports.stats import describe_test, wilson
-from reports.weeks import day_spans, previous_weeks, week_span
+from reports.weeks import Span, day_spans, previous_weeks, week_span
 from storage import Store
 from storage.report_queries import ReportReader
+from storage.report_window import ReportWindow
 
 MOST_ENGAGED = 5
 
@@ -59,29 +60,36 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
                     now: datetime | None = None) -> Figures:
     tz = ZoneInfo(settings.timezone)
     now = now or datetime.now(UTC)
-    local = partial(local_time, tz=tz)
-    official = context.official_handles
     reader = ReportReader(store.db)
     history = max(settings.trend_weeks, settings.baseline_weeks + 1, 5)
-    span = week_span(week, tz)
-    spans = [*previous_weeks(week, history - 1, tz), span]
-    bounds = [s.utc for s in spans]
-    totals = reader.totals(bounds)
-    sentiments = [split_of(c) for c in reader.label_counts(bounds[-5:], "sentiment")]
-    topic_state = reader.label_counts([span.utc], "topic")[0]
-    splits = _topic_splits(reader.topic_sentiment(span.utc))
-    prev_splits = _topic_splits(reader.topic_sentiment(bounds[-2]))
-    authors = reader.topic_authors(span.utc)
-    weekly = reader.topic_counts(bounds)
-    term_spans = bounds[-(settings.baseline_weeks + 1):]
-    terms = reader.term_counts(term_spans)
+    spans = [*previous_weeks(week, history - 1, tz), week_span(week, tz)]
+    with ReportWindow(store.db, [s.utc for s in spans]) as win:
+        return _figures(win, reader, store, week, spans, settings, topic_labels, context,
+                        now, tz)
+
+
+def _figures(win: ReportWindow, reader: ReportReader, store: Store, week: str,
+             spans: list[Span], settings: ReportSettings, topic_labels: Mapping[str, str],
+             context: ReportContext, now: datetime, tz: ZoneInfo) -> Figures:
+    local = partial(local_time, tz=tz)
+    official = context.official_handles
+    span, last = spans[-1], len(spans) - 1
+    totals = win.totals()
+    sentiments = [split_of(c) for c in win.sentiment()[-5:]]
+    unclassified, pending = win.topic_state(last)
+    splits = _topic_splits(win.topic_sentiment(last))
+    prev_splits = _topic_splits(win.topic_sentiment(last - 1))
+    authors = win.topic_authors(last)
+    weekly = win.topic_counts()
+    n_terms = settings.baseline_weeks + 1
+    terms = win.term_counts(len(spans) - n_terms)
 
     labels = dict(topic_labels)
     for slug in weekly:
         labels.setdefault(slug, f"{slug} (not in current config)")
     rows = []
     for slug, label in labels.items():
-        counts = weekly.get(slug, [0] * len(bounds))
+        counts = weekly.get(slug, [0] * len(spans))
         split = splits.get(slug, SentimentSplit())
         terms_top = sorted(((t, c[-1]) for (s, t), c in terms.items() if s == slug and c[-1] > 0),
                      key=lambda tc: (-tc[1], tc[0]))[:5]
@@ -104,12 +112,14 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         average4=(fmean(t[0] for t in totals[-5:-1]), fmean(t[1] for t in totals[-5:-1])),
         sentiment=sentiments[-1], sentiment_previous=sentiments[-2],
         sentiment_4wk=_sum_splits(sentiments[:4]),
-        topics=rows, topic_unclassified=topic_state.get("_unclassified", 0),
-        topic_pending=topic_state.get("_pending", 0), topic_previous_split=prev_splits,
+        topics=rows, topic_unclassified=unclassified, topic_pending=pending,
+        topic_previous_split=prev_splits,
     )
+    days = day_spans(week, tz)
     fig.days = [(d.label, *t) for d, t in zip(
-        day_spans(week, tz), reader.totals([d.utc for d in day_spans(week, tz)]), strict=True)]
-    fig.platforms = reader.platform_counts(span.utc)
+        days, win.sub_totals(last, [d.utc for d in days]), strict=True)]
+    platforms = win.platforms(last)
+    fig.platforms = [(str(r[0]), int(r[1]), int(r[2])) for r in platforms]
 
     top = [r for r in rows if r.posts > 0][: settings.top_topics]
     trend_spans = spans[-settings.trend_weeks:]
@@ -122,11 +132,11 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
 
     fig.emerging_test = describe_test(settings.baseline_weeks, "weeks")
     for flag in emerging_flags(
-        weekly, [t[0] for t in totals], terms, [t[0] for t in totals[-len(term_spans):]],
+        weekly, [t[0] for t in totals], terms, [t[0] for t in totals[-n_terms:]],
         settings.baseline_weeks, settings.emerging_max, known=lambda s: s in labels,
     ):
-        sample = reader.sample_posts(span.utc, topic=flag.slug, term=flag.term,
-                                     limit=settings.posts_per_topic)
+        sample = win.sample_posts(last, topic=flag.slug, term=flag.term,
+                                  limit=settings.posts_per_topic)
         fig.emerging.append(Emerging(
             kind="term" if flag.term else "topic", slug=flag.slug, label=labels[flag.slug],
             term=flag.term, current=flag.test.current, baseline_mean=flag.test.baseline_mean,
@@ -138,19 +148,20 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         EngagementRow(r[0], int(r[1]), int(r[2]), (int(r[3]), int(r[4] or 0)),
                       (int(r[5]), int(r[6] or 0)), (int(r[7]), int(r[8] or 0)),
                       (int(r[9]), int(r[10] or 0)))
-        for r in reader.engagement(span.utc)
+        for r in platforms
     ]
-    fig.most_engaged = [post_view(p, tz, official) for p in reader.sample_posts(
-        span.utc, order="engagement", limit=MOST_ENGAGED)]
+    fig.most_engaged = [post_view(p, tz, official) for p in win.sample_posts(
+        last, order="engagement", limit=MOST_ENGAGED)]
     fig.representative = [
-        (r.slug, r.label, [post_view(p, tz, official) for p in reader.sample_posts(
-            span.utc, topic=r.slug, limit=settings.posts_per_topic)])
+        (r.slug, r.label, [post_view(p, tz, official) for p in win.sample_posts(
+            last, topic=r.slug, limit=settings.posts_per_topic)])
         for r in top
     ]
-    fig.sources, fig.problems = coverage(reader, span, now, settings.stale_after_hours, local)
+    fig.sources, fig.problems = coverage(reader, dict(win.source_posts(last)), span, now,
+                                         settings.stale_after_hours, local)
     notes = {(n.name, n.version): n for n in context.classifiers}
     notes_by_name = {n.name: n for n in context.classifiers}
-    for task, name, version, n in reader.classifiers_used(span.utc):
+    for task, name, version, n in win.classifiers_used(last):
         note = notes.get((name, version)) or notes_by_name.get(name)
         fig.classifiers.append(ClassifierUse(
             task, name, version, n, note.accuracy if note else None,

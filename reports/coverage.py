@@ -13,14 +13,14 @@ from storage.report_queries import ReportReader
 MAX_ERROR = 200
 
 
-def coverage(reader: ReportReader, span: Span, now: datetime, stale_after_hours: float,
+def coverage(reader: ReportReader, posts: dict[str, int], span: Span, now: datetime,
+             stale_after_hours: float,
              local: Callable[[str], str]) -> tuple[list[SourceCoverage], list[RunProblem]]:
     """Per source: posts of the week it matched, runs by status, and whether
     its latest successful run was older than ``stale_after_hours`` at the end
-    of the week (or now, for a week still running)."""
-    bounds = span.utc
-    posts = dict(reader.source_posts(bounds))
-    runs = reader.runs_between(bounds)
+    of the week (or now, for a week still running). ``posts``: source ->
+    posts of the week it matched."""
+    runs = reader.runs_between(span.utc)
     reference = min(span.end, now)
     last_ok = reader.last_ok_runs(utc_text(reference))
     status: Counter[tuple[str, str]] = Counter((r[0], r[3]) for r in runs)

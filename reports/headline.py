@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.figures import SENTIMENTS, Figures, SentimentSplit
 from reports.stats import count_shown, intervals_apart, share, wilson
-from reports.text import compare_words, fmt_count, fmt_interval, fmt_pct, pct_change
+from reports.text import FEWER, compare_words, fmt_count, fmt_interval, fmt_pct, pct_change
 
 MAX_TOPIC_LINES = 3
 
@@ -23,13 +23,17 @@ def _count_line(subject: str, now: int, now_authors: int | None, before: int,
     return line + "."
 
 
+def _pct(value: float | None) -> str:
+    return fmt_pct(value) if value is not None else f"{FEWER} posts"
+
+
 def _share_line(subject: str, name: str, now: SentimentSplit, before: SentimentSplit,
                 four: SentimentSplit) -> str:
     a, b = share(now.get(name), now.classified), share(before.get(name), before.classified)
     rising = None if a is None or b is None else a > b
     interval = wilson(now.get(name), now.classified) if a is not None else None
     detail = f" (95% interval {fmt_interval(interval)})" if interval is not None else ""
-    line = compare_words(subject, fmt_pct(a), fmt_pct(b), rising, detail=detail)
+    line = compare_words(subject, _pct(a), _pct(b), rising, detail=detail)
     c = share(four.get(name), four.classified)
     if c is not None:
         line += f"; 4-week average {fmt_pct(c)}"

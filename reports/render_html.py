@@ -11,7 +11,7 @@ from reports.charts import bar_chart, line_chart
 from reports.figures import Figures
 from reports.tables import tables
 
-_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on ")
+_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^fewer than 10$|^\d+–\d+%$")
 
 
 def _env() -> Environment:
@@ -23,6 +23,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
     return env
 

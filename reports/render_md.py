@@ -15,7 +15,7 @@ from reports.render_html import window_text
 from reports.tables import Table, tables
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
-_LEADING = re.compile(r"^([#+\-=!]|\d+\.)")
+_LEADING = re.compile(r"^(#|[-+*](?=\s)|\d+\.(?=\s))")
 
 
 class MdSafe(str):

@@ -60,8 +60,8 @@ def compare_words(subject: str, current: str, previous: str, rising: bool | None
     """'Negative share on Bin collections rose from 31% last week to 52%'
     style; ``detail`` (an interval, a change) follows the current value."""
     if current == previous:
-        return f"{subject} was {current}{detail}, the same as {when}"
+        return f"{subject}: {current}{detail}, the same as {when}"
     if rising is None:
-        return f"{subject} was {current}{detail} ({when}: {previous})"
+        return f"{subject}: {current}{detail} ({when}: {previous})"
     verb = "rose" if rising else "fell"
     return f"{subject} {verb} from {previous} {when} to {current}{detail}"

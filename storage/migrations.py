@@ -187,5 +187,23 @@ def m001_core(db: Database) -> None:
         """,
     )
 
+@migrations()
+def m003_reports_alerts_sent(db: Database) -> None:
+    """One row per emerging-issue alert sent: at most one per topic per day."""
+    _run(
+        db,
+        """
+        CREATE TABLE alerts_sent (
+            topic TEXT NOT NULL,
+            day TEXT NOT NULL,                 -- the local day the alert is about
+            sent_at TEXT NOT NULL,             -- UTC
+            posts INTEGER NOT NULL,
+            channels TEXT NOT NULL DEFAULT '', -- e.g. "email,webhook"
+            PRIMARY KEY (topic, day)
+        )
+        """,
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
