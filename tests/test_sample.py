@@ -17,14 +17,16 @@ from listener.sample import SAMPLE_END, SAMPLE_POSTS, SAMPLE_WEEKS, generate_pag
 from listener.sample.plan import SPIKE_TOPIC
 from listener.sample.texts import templates
 from listener.sources.base import Page
+from listener.sources.config import SampleSourceConfig
 from storage.records import Post
 
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture(scope="module")
-def pages() -> list[Page]:
-    return list(generate_pages(SAMPLE_POSTS, seed=0))
+# 0, and the default seed of SampleSourceConfig (what `listener demo` replays)
+@pytest.fixture(scope="module", params=[0, SampleSourceConfig(type="sample").seed])
+def pages(request: pytest.FixtureRequest) -> list[Page]:
+    return list(generate_pages(SAMPLE_POSTS, seed=request.param))
 
 
 @pytest.fixture(scope="module")
