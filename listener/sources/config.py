@@ -52,7 +52,11 @@ class RedditSourceConfig(SourceConfigBase):
     type: Literal["reddit"]
     subreddits: list[str] = Field(min_length=1)
     queries: list[str] = Field(default_factory=list)
-    include_comments: bool = False
+    include_comments: bool = Field(default=False,
+                                   description="Also collect top-level comments of new posts")
+    comment_limit: int = Field(default=100, ge=1, le=500,
+                               description="Top-level comments fetched per new post")
+    page_size: int = Field(default=100, ge=1, le=100)
     client_id_env: str = "REDDIT_CLIENT_ID"
     client_secret_env: str = "REDDIT_CLIENT_SECRET"
     user_agent: str = "civic-listener/0.1 (public-sector social listening)"
