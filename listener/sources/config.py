@@ -94,7 +94,13 @@ class RssSourceConfig(SourceConfigBase):
 class FileSourceConfig(SourceConfigBase):
     type: Literal["file"]
     path: str
-    format: Literal["csv", "jsonl", "twarc"] = "csv"
+    format: Literal["auto", "csv", "jsonl", "twarc"] = Field(
+        default="auto", description="auto: by extension; JSONL lines that are X API v2 "
+        "pages (twarc) are recognised either way")
     columns: dict[str, str] = Field(
-        default_factory=dict, description="Our field -> column name in the file"
+        default_factory=dict,
+        description="Our field -> column name in the file (a dotted path in JSONL)",
     )
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"
+    page_size: int = Field(default=500, ge=1)
