@@ -66,6 +66,9 @@ def register(app: typer.Typer) -> None:
                    f"{summary.fetched} read, {summary.new} new, {summary.duplicates} already "
                    f"stored, {summary.quarantined} quarantined"
                    + (f"; error: {summary.error}" if summary.error else ""))
+        if summary.status == "ok" and summary.pages == 0:
+            typer.echo("nothing read: this file was already imported with this format and "
+                       "column map (or it holds no rows)")
         if summary.quarantined:
             typer.echo("quarantined rows are kept with their line number and error "
                        "(table quarantine)")

@@ -7,16 +7,19 @@ lines, which are whole X API v2 response pages, are split into ``x`` items
 exactly as the X source splits what it fetches, so an imported tweet and a
 collected one are the same post.
 
-Resuming: the cursor key ``rows:<sha256 of the file>`` holds how many
-entries of that exact file are stored, saved with each page; a killed
-import resumes after them. The last page resets it to 0, so importing the
-same file again reads it again and stores nothing new (every post is
-already there: counted as duplicates).
+Resuming: the cursor key ``rows:<hash>`` (hash of the file's bytes, its
+format and column map) holds how many entries of that exact import are
+stored, saved with each page; a killed import resumes after them. The last
+page sets it to ``complete``: importing the same file again with the same
+map reads nothing and stores nothing (not even its quarantined lines a
+second time). A changed column map is a new import: its rows update the
+posts already stored from the same ids.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -31,12 +34,17 @@ from storage.records import RawItem
 log = logging.getLogger(__name__)
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
+COMPLETE = "complete"
+
+
+def import_key(path: Path, config: FileSourceConfig) -> str:
+    """The cursor key of one import: the file's bytes, format and column map."""
+    digest = hashlib.sha256(json.dumps([config.format, config.columns, config.delimiter],
+                                       sort_keys=True).encode())
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return f"rows:{digest.hexdigest()[:40]}"
 
 
 class FileSource:
@@ -88,7 +96,11 @@ class FileSource:
     def pages(self, cursor: Mapping[str, str]) -> Iterator[Page]:
         if not self.path.is_file():
             raise SourceError(f"source {self.name!r}: no file at {self.path}")
-        key = f"rows:{file_digest(self.path)}"
+        key = import_key(self.path, self.config)
+        if cursor.get(key) == COMPLETE:
+            log.info("source %s: %s was already imported with this format and column map; "
+                     "nothing to read", self.name, self.path.name)
+            return
         skip = int(cursor.get(key) or 0)
         if skip:
             log.info("source %s: resuming %s after %d entries", self.name, self.path.name, skip)
@@ -99,5 +111,5 @@ class FileSource:
             page.cursor = {key: str(done)}
             held = page
         if held is not None:
-            held.cursor = {key: "0"}
+            held.cursor = {key: COMPLETE}
             yield held
