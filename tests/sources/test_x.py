@@ -259,3 +259,18 @@ def test_read_budget_stops_collection_and_the_run_is_ok(monkeypatch, store, rsps
                              PSEUDO)
     assert (summary.status, summary.pages) == ("ok", 0)
     assert store.get_cursor("x_bins")[f"next_token:{QUERY}"] == "tok3"
+
+
+def test_status_shows_reads_used_and_estimated_cost(store):
+    from listener.sources.budget import x_budget_line
+
+    cfg = XSourceConfig(type="x", queries=[QUERY], monthly_read_budget=1000,
+                        cost_per_read_usd=0.005)
+    store.add_reads("x_bins", 250, "2026-11")
+    store.add_reads("x_bins", 40, "2026-11")
+    store.add_reads("x_bins", 999, "2026-10")
+    line = x_budget_line("x_bins", cfg, store, "2026-11")
+    assert line == ("reads 2026-11: 290 of 1,000 (710 left); estimated cost $1.45 "
+                    "at $0.005 per read")
+    store.add_reads("x_bins", 710, "2026-11")
+    assert "spent" in x_budget_line("x_bins", cfg, store, "2026-11")
