@@ -17,6 +17,9 @@ saving it would refetch everything. So each page is stored together with
 ``next_token`` with the same ``since_id``; the last page promotes
 ``pending`` to ``since_id`` and clears the other two. A kill loses nothing
 and stores nothing twice (a page fetched but not stored is fetched again).
+If X refuses a saved ``next_token`` (stale) the pass starts again from the
+newest post; if it refuses ``since_id`` (older than recent search's 7-day
+window) the pass takes what the window holds and logs the possible gap.
 
 Reads: every tweet returned is counted in the ``usage`` table for this
 calendar month as soon as X returns it (that is when X bills it). Before
@@ -141,7 +144,21 @@ class XSource:
                 params["since_id"] = since_id
             if token:
                 params["next_token"] = token
-            body = self._search(query, params)
+            try:
+                body = self._search(query, params)
+            except tweepy.BadRequest:
+                if token:  # next tokens go stale (e.g. across a budget pause)
+                    log.warning("source %s: X refused the saved next_token for %r; starting "
+                                "the pass again from the newest post", self.name, query)
+                    token = pending = None
+                    continue
+                if since_id:  # recent search only reaches 7 days back
+                    log.warning("source %s: X refused since_id %s for %r (older than the "
+                                "search window); collecting what the window still holds: "
+                                "posts in between may be missing", self.name, since_id, query)
+                    since_id = None
+                    continue
+                raise
             items = split_page(body)
             assert self.usage is not None
             self.usage.add_reads(self.name, len(items), month_period())

@@ -274,3 +274,27 @@ def test_status_shows_reads_used_and_estimated_cost(store):
                     "at $0.005 per read")
     store.add_reads("x_bins", 710, "2026-11")
     assert "spent" in x_budget_line("x_bins", cfg, store, "2026-11")
+
+
+def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(monkeypatch, store,
+                                                                           rsps, caplog):
+    stop = threading.Event()
+    stop.set()
+    rsps.get(SEARCH_URL, json=first_page())
+    collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO, stop=stop)
+    # resumed weeks later: X refuses the token, then the since_id is no longer needed
+    invalid = {"errors": [{"parameters": {"next_token": ["b26v89"]},
+                           "message": "The `next_token` query parameter value is invalid"}],
+               "title": "Invalid Request", "detail": "One or more parameters to your request "
+               "was invalid.", "type": "https://api.twitter.com/2/problems/invalid-request"}
+    rsps.get(SEARCH_URL, status=400, json=invalid,
+             match=[matchers.query_param_matcher({"next_token": "b26v89c19zqg8o3fpds60ssjif02fq74"
+                                                                "br3502of8hmrh"},
+                                                 strict_match=False)])
+    rsps.get(SEARCH_URL, json=page([tweet("1860000000000000099", "latest", "11")],
+                                   [user("11", "a")]))
+    summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
+    assert (summary.status, summary.new) == ("ok", 1)
+    assert "next_token" not in rsps.calls[-1].request.params
+    assert "refused the saved next_token" in caplog.text
+    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
