@@ -90,8 +90,9 @@ def every_text_in(store: Store) -> str:
     return "\n".join(parts)
 
 
-def test_canaries_appear_nowhere_after_failing_collections(settings, canaries, store, caplog,
-                                                           monkeypatch):
+def test_canaries_appear_nowhere_after_failing_collections(
+        settings: Settings, canaries: dict[str, str], store: Store,
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setattr(time, "sleep", lambda s: None)  # sources built inside collect()
     bearer = canaries["X_BEARER_TOKEN"]

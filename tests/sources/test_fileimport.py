@@ -50,7 +50,8 @@ def quarantine(store: Store) -> list[tuple[str, dict[str, Any]]]:
     return [(r[0], json.loads(r[1])) for r in rows]
 
 
-def test_csv_with_a_column_map_stores_rows_and_quarantines_bad_lines(tmp_path, store):
+def test_csv_with_a_column_map_stores_rows_and_quarantines_bad_lines(tmp_path: Path,
+                                                                     store: Store) -> None:
     path = tmp_path / "survey.csv"
     path.write_text(CSV, encoding="utf-8")
     summary = collect_source(store, "survey", source(path, columns=MAP), PSEUDO)
@@ -66,7 +67,7 @@ def test_csv_with_a_column_map_stores_rows_and_quarantines_bad_lines(tmp_path, s
                             ).fetchone()[0] == 0
 
 
-def test_importing_the_same_file_twice_stores_nothing_new(tmp_path, store):
+def test_importing_the_same_file_twice_stores_nothing_new(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "survey.csv"
     path.write_text(CSV, encoding="utf-8")
     collect_source(store, "survey", source(path, columns=MAP), PSEUDO)
@@ -78,7 +79,7 @@ def test_importing_the_same_file_twice_stores_nothing_new(tmp_path, store):
     assert after == before
 
 
-def test_a_changed_column_map_is_read_again_and_updates_posts(tmp_path, store):
+def test_a_changed_column_map_is_read_again_and_updates_posts(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "survey.csv"
     path.write_text(CSV, encoding="utf-8")
     collect_source(store, "survey", source(path, columns=MAP), PSEUDO)
@@ -89,7 +90,7 @@ def test_a_changed_column_map_is_read_again_and_updates_posts(tmp_path, store):
                             ).fetchone() == ("resident-17",)
 
 
-def test_killed_import_resumes_after_the_stored_rows(tmp_path, store):
+def test_killed_import_resumes_after_the_stored_rows(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "survey.csv"
     path.write_text(CSV, encoding="utf-8")
     stop = threading.Event()
@@ -102,7 +103,7 @@ def test_killed_import_resumes_after_the_stored_rows(tmp_path, store):
     assert store.count_posts() == 3 and len(quarantine(store)) == 2
 
 
-def test_jsonl_rows_with_dotted_columns(tmp_path, store):
+def test_jsonl_rows_with_dotted_columns(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "export.jsonl"
     rows = [{"uid": "e1", "message": {"body": "GP appointment wait is 3 weeks"},
              "ts": 1790000000, "user": {"name": "patient-a"}, "platform": "facebook"},
@@ -124,7 +125,7 @@ def twarc_line(body: dict[str, Any]) -> str:
                                            "retrieved_at": "2026-11-20T10:00:00+00:00"}})
 
 
-def test_twarc_jsonl_pages_become_x_posts_like_the_x_source(tmp_path, store):
+def test_twarc_jsonl_pages_become_x_posts_like_the_x_source(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "bins.jsonl"
     one = page([tweet("1860000000000000005", "Bins not collected", "11", likes=4,
                       place_id="pl1")],
@@ -141,7 +142,7 @@ def test_twarc_jsonl_pages_become_x_posts_like_the_x_source(tmp_path, store):
     assert "includes.users" in error and payload["tweet"]["id"] == "1860000000000000003"
 
 
-def test_twarc_format_refuses_lines_that_are_not_pages(tmp_path, store):
+def test_twarc_format_refuses_lines_that_are_not_pages(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_text(json.dumps({"id": "r1", "text": "a row", "created_at": 1}) + "\n")
     summary = collect_source(store, "t", source(path, format="twarc"), PSEUDO)
@@ -149,7 +150,7 @@ def test_twarc_format_refuses_lines_that_are_not_pages(tmp_path, store):
     assert "not an X API v2 response page" in quarantine(store)[0][0]
 
 
-def test_cli_import_reports_counts_and_uses_the_storage_path(tmp_path):
+def test_cli_import_reports_counts_and_uses_the_storage_path(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_text(
         "storage:\n  path: data/t.db\nsources:\n  survey:\n    type: file\n"
         "    path: unused.csv\n    columns: {id: ref, author: who}\n", encoding="utf-8")

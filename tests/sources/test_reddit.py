@@ -70,24 +70,28 @@ def make_source(monkeypatch: pytest.MonkeyPatch, sleeps: list[float] | None = No
 
 
 def page1() -> dict[str, Any]:
-    return listing([submission("1p0c5a", "Bins missed on Harehills Lane", T0 + 50,
+    body: dict[str, Any] = listing([submission("1p0c5a", "Bins missed on Harehills Lane", T0 + 50,
                                selftext="Third week running."),
                     submission("1p0b9z", "Library opening hours", T0 + 40)], after="t3_1p0b9z")
+    return body
 
 
 def page2(*extra: dict[str, Any]) -> dict[str, Any]:
-    return listing([*extra, submission("1p0a11", "Pothole on Roundhay Road", T0 + 30)])
+    body: dict[str, Any] = listing(
+        [*extra, submission("1p0a11", "Pothole on Roundhay Road", T0 + 30)])
+    return body
 
 
 def listing_calls(rsps: responses.RequestsMock) -> list[Any]:
-    return [c for c in rsps.calls if c.request.url.startswith(OAUTH)]
+    return [c for c in rsps.calls if (c.request.url or "").startswith(OAUTH)]
 
 
 def names(store: Store) -> set[str]:
     return {r[0] for r in store.db.execute("SELECT native_id FROM posts")}
 
 
-def test_first_run_authenticates_and_pages_through_after(monkeypatch, store, rsps):
+def test_first_run_authenticates_and_pages_through_after(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     rsps.get(NEW_URL, json=page1(), headers=rate_headers(),
              match=[matchers.query_param_matcher({"limit": "100", "raw_json": "1"})])
     rsps.get(NEW_URL, json=page2(), headers=rate_headers(597.0, 3),
@@ -103,7 +107,8 @@ def test_first_run_authenticates_and_pages_through_after(monkeypatch, store, rsp
     assert state["since"] == T0 + 50 and "t3_1p0c5a" in state["seen"]
 
 
-def test_second_run_stops_at_what_it_has_seen(monkeypatch, store, rsps):
+def test_second_run_stops_at_what_it_has_seen(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(NEW_URL, json=listing([submission("1p0c5a", "Bins", T0 + 50)]))
     collect_source(store, "reddit_leeds", make_source(monkeypatch), PSEUDO)
     # Reddit cannot be asked "after this post" reliably: the newest page is
@@ -120,7 +125,8 @@ def test_second_run_stops_at_what_it_has_seen(monkeypatch, store, rsps):
     assert state["since"] == T0 + 90
 
 
-def test_search_queries_sort_by_new_within_the_subreddit(monkeypatch, store, rsps):
+def test_search_queries_sort_by_new_within_the_subreddit(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     rsps.get(SEARCH_URL, json=listing([submission("1p0c5a", "Bins missed", T0)]),
              match=[matchers.query_param_matcher(
                  {"q": "bins", "sort": "new", "restrict_sr": "True", "syntax": "lucene",
@@ -132,7 +138,8 @@ def test_search_queries_sort_by_new_within_the_subreddit(monkeypatch, store, rsp
     assert match == "r/Leeds search bins"
 
 
-def test_overlap_between_pages_is_stored_once(monkeypatch, store, rsps):
+def test_overlap_between_pages_is_stored_once(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(NEW_URL, json=page1())
     # a new post shifted the listing: page 2 repeats the last item of page 1
     rsps.get(NEW_URL, json=page2(submission("1p0b9z", "Library opening hours", T0 + 40)))
@@ -141,7 +148,8 @@ def test_overlap_between_pages_is_stored_once(monkeypatch, store, rsps):
     assert store.count_posts() == 3
 
 
-def test_kill_mid_pass_resumes_at_after(monkeypatch, store, rsps):
+def test_kill_mid_pass_resumes_at_after(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     stop = threading.Event()
     stop.set()
     rsps.get(NEW_URL, json=page1())
@@ -156,7 +164,8 @@ def test_kill_mid_pass_resumes_at_after(monkeypatch, store, rsps):
     assert state["since"] == T0 + 50  # promoted from the first page of the killed pass
 
 
-def test_429_waits_for_the_reset_header(monkeypatch, store, rsps, praw_sleeps):
+def test_429_waits_for_the_reset_header(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock, praw_sleeps: list[float]) -> None:
     sleeps: list[float] = []
     rsps.get(NEW_URL, status=429, json={"message": "Too Many Requests", "error": 429},
              headers=rate_headers(0.0, 600, reset=42))
@@ -168,7 +177,8 @@ def test_429_waits_for_the_reset_header(monkeypatch, store, rsps, praw_sleeps):
     assert any(40 < s <= 42 for s in praw_sleeps)
 
 
-def test_burst_of_5xx_is_recovered(monkeypatch, store, rsps, praw_sleeps):
+def test_burst_of_5xx_is_recovered(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock, praw_sleeps: list[float]) -> None:
     sleeps: list[float] = []
     for status in (503, 502, 500, 503, 504):
         rsps.get(NEW_URL, status=status, body="<html>upstream error</html>")
@@ -179,7 +189,8 @@ def test_burst_of_5xx_is_recovered(monkeypatch, store, rsps, praw_sleeps):
     assert len(listing_calls(rsps)) == 6 and len(sleeps) == 1
 
 
-def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch, store, rsps):
+def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(NEW_URL, status=503, body="down")
     summary = collect_source(store, "reddit_leeds", make_source(monkeypatch, max_attempts=2),
                              PSEUDO)
@@ -189,7 +200,8 @@ def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch, store, rsps):
     assert run is not None and run.status == "failed" and run.error == summary.error
 
 
-def test_malformed_children_are_quarantined_and_the_page_stored(monkeypatch, store, rsps):
+def test_malformed_children_are_quarantined_and_the_page_stored(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     broken = submission("1p0bad", "no time", T0)
     del broken["data"]["created_utc"]
     removed = submission("1p0rem", "x", T0 + 1, selftext="[removed]")
@@ -201,23 +213,27 @@ def test_malformed_children_are_quarantined_and_the_page_stored(monkeypatch, sto
     assert "created_utc" in errors[0] and "[removed]" in errors[1] and "t5" in errors[2]
 
 
-def test_every_request_has_the_configured_timeout(monkeypatch, store, rsps, praw_sleeps):
+def test_every_request_has_the_configured_timeout(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock, praw_sleeps: list[float]) -> None:
     rsps.get(NEW_URL, body=requests.exceptions.ReadTimeout("read timed out"))
     rsps.get(NEW_URL, json=page2())
     summary = collect_source(store, "reddit_leeds",
                              make_source(monkeypatch, timeout_seconds=7.5), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 1)
-    assert [c.request.req_kwargs["timeout"] for c in rsps.calls] == [7.5, 7.5, 7.5]
+    assert [c.request.req_kwargs["timeout"] for c in rsps.calls  # type: ignore[attr-defined]
+            ] == [7.5, 7.5, 7.5]
 
 
-def test_timeouts_that_persist_fail_the_run(monkeypatch, store, rsps):
+def test_timeouts_that_persist_fail_the_run(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(NEW_URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
     summary = collect_source(store, "reddit_leeds", make_source(monkeypatch, max_attempts=2),
                              PSEUDO)
     assert summary.status == "failed" and "timed out" in (summary.error or "")
 
 
-def test_rejected_credentials_fail_naming_the_variables(monkeypatch, store, praw_sleeps):
+def test_rejected_credentials_fail_naming_the_variables(monkeypatch: pytest.MonkeyPatch,
+        store: Store, praw_sleeps: list[float]) -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         mock.post(TOKEN_URL, status=401, json={"message": "Unauthorized", "error": 401})
         summary = collect_source(store, "reddit_leeds", make_source(monkeypatch), PSEUDO)
@@ -227,14 +243,15 @@ def test_rejected_credentials_fail_naming_the_variables(monkeypatch, store, praw
     assert "401" in (summary.error or "")
 
 
-def test_missing_secret_names_the_variable(monkeypatch):
+def test_missing_secret_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDDIT_CLIENT_ID", "id")
     monkeypatch.delenv("REDDIT_CLIENT_SECRET", raising=False)
     with pytest.raises(CredentialError, match="REDDIT_CLIENT_SECRET is not set"):
         RedditSource("r", RedditSourceConfig(type="reddit", subreddits=["Leeds"]))
 
 
-def test_top_level_comments_are_stored_before_their_posts_page(monkeypatch, store, rsps):
+def test_top_level_comments_are_stored_before_their_posts_page(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     post = submission("1p0c5a", "Bins missed", T0, num_comments=2)
     rsps.get(NEW_URL, json=listing([post]))
     rsps.get(f"{OAUTH}/comments/1p0c5a/",

@@ -52,6 +52,16 @@ def rsps() -> Iterator[responses.RequestsMock]:
 PSEUDO = Pseudonymiser(b"k" * 32)
 
 
+def params_of(call: Any) -> dict[str, str]:
+    """The query parameters responses recorded for a call."""
+    return dict(call.request.params)
+
+
+def timeout_of(call: Any) -> Any:
+    """The ``timeout=`` the client passed for a call (responses records it)."""
+    return call.request.req_kwargs["timeout"]
+
+
 def make_source(monkeypatch: pytest.MonkeyPatch, sleeps: list[float] | None = None,
                 **overrides: Any) -> XSource:
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
@@ -62,7 +72,7 @@ def make_source(monkeypatch: pytest.MonkeyPatch, sleeps: list[float] | None = No
 
 
 def first_page() -> dict[str, Any]:
-    return page(
+    body: dict[str, Any] = page(
         [tweet("1860000000000000005", "Bins not collected on Elm Road again", "11", likes=7,
                place_id="pl1"),
          tweet("1860000000000000004", "RT @council: Garden waste resumes Monday", "12",
@@ -72,11 +82,14 @@ def first_page() -> dict[str, Any]:
         referenced=[tweet("1850000000000000001", "Garden waste resumes Monday", "99")],
         next_token="b26v89c19zqg8o3fpds60ssjif02fq74br3502of8hmrh",
     )
+    return body
 
 
 def second_page(extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return page([*(extra or []), tweet("1860000000000000002", "Recycling centre queues", "13")],
-                [user("11", "resident_a"), user("13", "resident_c")])
+    body: dict[str, Any] = page(
+        [*(extra or []), tweet("1860000000000000002", "Recycling centre queues", "13")],
+        [user("11", "resident_a"), user("13", "resident_c")])
+    return body
 
 
 def posts(store: Store) -> dict[str, dict[str, Any]]:
@@ -84,7 +97,8 @@ def posts(store: Store) -> dict[str, dict[str, Any]]:
     return {r[0]: {"text": r[1], "likes": r[2], "place": r[3], "author_key": r[4]} for r in rows}
 
 
-def test_first_run_pages_through_next_token_keeping_includes(monkeypatch, store, rsps):
+def test_first_run_pages_through_next_token_keeping_includes(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     rsps.get(SEARCH_URL, json=first_page(), headers=rate_headers(),
              match=[matchers.query_param_matcher({"query": QUERY, "max_results": "100"},
                                                  strict_match=False)])
@@ -95,7 +109,7 @@ def test_first_run_pages_through_next_token_keeping_includes(monkeypatch, store,
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
 
     assert (summary.status, summary.pages, summary.new) == ("ok", 2, 3)
-    first_params = rsps.calls[0].request.params
+    first_params = params_of(rsps.calls[0])
     assert "since_id" not in first_params
     assert set(first_params["expansions"].split(",")) >= {
         "author_id", "geo.place_id", "referenced_tweets.id"}
@@ -116,7 +130,8 @@ def test_first_run_pages_through_next_token_keeping_includes(monkeypatch, store,
     assert store.reads_used("x_bins") == 3
 
 
-def test_second_run_asks_only_for_newer_tweets(monkeypatch, store, rsps):
+def test_second_run_asks_only_for_newer_tweets(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(SEARCH_URL, json=page([tweet("1860000000000000005", "first", "11")],
                                    [user("11", "a")]))
     collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
@@ -126,11 +141,12 @@ def test_second_run_asks_only_for_newer_tweets(monkeypatch, store, rsps):
                                                  strict_match=False)])
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 1)
-    assert rsps.calls[1].request.params["since_id"] == "1860000000000000005"
+    assert params_of(rsps.calls[1])["since_id"] == "1860000000000000005"
     assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000009"
 
 
-def test_nothing_new_keeps_the_cursor(monkeypatch, store, rsps):
+def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(SEARCH_URL, json=page([tweet("1860000000000000005", "first", "11")],
                                    [user("11", "a")]))
     rsps.get(SEARCH_URL, json={"meta": {"result_count": 0}})
@@ -140,7 +156,8 @@ def test_nothing_new_keeps_the_cursor(monkeypatch, store, rsps):
     assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
 
 
-def test_overlap_between_pages_is_stored_once(monkeypatch, store, rsps):
+def test_overlap_between_pages_is_stored_once(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(SEARCH_URL, json=first_page())
     overlap = tweet("1860000000000000004", "RT @council: Garden waste resumes Monday", "12")
     rsps.get(SEARCH_URL, json=second_page(extra=[overlap]) | {
@@ -150,7 +167,8 @@ def test_overlap_between_pages_is_stored_once(monkeypatch, store, rsps):
     assert store.count_posts() == 3
 
 
-def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch, store, rsps):
+def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     stop = threading.Event()
     stop.set()  # honoured after the first page is stored: a kill between pages
     rsps.get(SEARCH_URL, json=first_page())
@@ -169,7 +187,8 @@ def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch, s
     assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
 
 
-def test_429_waits_for_the_reset_header(monkeypatch, store, rsps):
+def test_429_waits_for_the_reset_header(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     sleeps: list[float] = []
     rsps.get(SEARCH_URL, status=429, json=TOO_MANY, headers=rate_headers(0, reset_in=120))
     rsps.get(SEARCH_URL, json=second_page())
@@ -179,7 +198,8 @@ def test_429_waits_for_the_reset_header(monkeypatch, store, rsps):
     assert 115 <= sleeps[0] <= 120 * 1.1 + 2  # the reset it asked for, jittered up to 10 %
 
 
-def test_burst_of_5xx_is_recovered(monkeypatch, store, rsps):
+def test_burst_of_5xx_is_recovered(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     sleeps: list[float] = []
     for status in (503, 500, 502):
         rsps.get(SEARCH_URL, status=status, json=SERVER_ERROR)
@@ -189,7 +209,8 @@ def test_burst_of_5xx_is_recovered(monkeypatch, store, rsps):
     assert len(sleeps) == 3 and sleeps[0] < sleeps[2]  # exponential
 
 
-def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch, store, rsps):
+def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch: pytest.MonkeyPatch, store: Store,
+        rsps: responses.RequestsMock) -> None:
     rsps.get(SEARCH_URL, status=503, json=SERVER_ERROR)
     summary = collect_source(store, "x_bins", make_source(monkeypatch, max_attempts=3), PSEUDO)
     assert summary.status == "failed"
@@ -198,7 +219,8 @@ def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch, store, rsps):
     assert run is not None and run.status == "failed" and "503" in (run.error or "")
 
 
-def test_malformed_tweet_is_quarantined_and_its_page_stored(monkeypatch, store, rsps):
+def test_malformed_tweet_is_quarantined_and_its_page_stored(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     body = page([tweet("1860000000000000007", "fine", "11"),
                  tweet("1860000000000000006", "author missing", "77"),
                  {"id": "1860000000000000003", "text": "no created_at", "author_id": "11"}],
@@ -212,7 +234,8 @@ def test_malformed_tweet_is_quarantined_and_its_page_stored(monkeypatch, store, 
     assert "created_at" in rows[1][0]
 
 
-def test_every_request_has_a_timeout_and_a_timeout_is_retried(monkeypatch, store, rsps):
+def test_every_request_has_a_timeout_and_a_timeout_is_retried(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock) -> None:
     sleeps: list[float] = []
     rsps.get(SEARCH_URL, body=requests.exceptions.ReadTimeout("read timed out"))
     rsps.get(SEARCH_URL, json=second_page())
@@ -220,11 +243,11 @@ def test_every_request_has_a_timeout_and_a_timeout_is_retried(monkeypatch, store
     summary = collect_source(store, "x_bins", source, PSEUDO)
     assert (summary.status, summary.new) == ("ok", 1)
     assert len(sleeps) == 1
-    assert [c.request.req_kwargs["timeout"] for c in rsps.calls] == [12.5, 12.5]
+    assert [timeout_of(c) for c in rsps.calls] == [12.5, 12.5]
 
 
-def test_rejected_token_fails_naming_the_variable_without_retrying(monkeypatch, store, rsps,
-                                                                   caplog):
+def test_rejected_token_fails_naming_the_variable_without_retrying(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     rsps.get(SEARCH_URL, status=401, json=UNAUTHORIZED)
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
@@ -235,13 +258,14 @@ def test_rejected_token_fails_naming_the_variable_without_retrying(monkeypatch, 
     assert TOKEN not in " ".join(r.getMessage() for r in caplog.records)
 
 
-def test_missing_token_names_the_variable(monkeypatch):
+def test_missing_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
     with pytest.raises(CredentialError, match="X_BEARER_TOKEN is not set"):
         XSource("x_bins", XSourceConfig(type="x", queries=[QUERY]))
 
 
-def test_read_budget_stops_collection_and_the_run_is_ok(monkeypatch, store, rsps, caplog):
+def test_read_budget_stops_collection_and_the_run_is_ok(monkeypatch: pytest.MonkeyPatch,
+        store: Store, rsps: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
     ten = [tweet(str(1860000000000000100 - i), f"post {i}", "11") for i in range(10)]
     rsps.get(SEARCH_URL, json=page(ten, [user("11", "a")], next_token="tok2"),
              match=[matchers.query_param_matcher({"max_results": "20"}, strict_match=False)])
@@ -261,7 +285,7 @@ def test_read_budget_stops_collection_and_the_run_is_ok(monkeypatch, store, rsps
     assert store.get_cursor("x_bins")[f"next_token:{QUERY}"] == "tok3"
 
 
-def test_status_shows_reads_used_and_estimated_cost(store):
+def test_status_shows_reads_used_and_estimated_cost(store: Store) -> None:
     from listener.sources.budget import x_budget_line
 
     cfg = XSourceConfig(type="x", queries=[QUERY], monthly_read_budget=1000,
@@ -276,8 +300,9 @@ def test_status_shows_reads_used_and_estimated_cost(store):
     assert "spent" in x_budget_line("x_bins", cfg, store, "2026-11")
 
 
-def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(monkeypatch, store,
-                                                                           rsps, caplog):
+def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
+        monkeypatch: pytest.MonkeyPatch, store: Store, rsps: responses.RequestsMock,
+        caplog: pytest.LogCaptureFixture) -> None:
     stop = threading.Event()
     stop.set()
     rsps.get(SEARCH_URL, json=first_page())
@@ -295,6 +320,6 @@ def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(monkey
                                    [user("11", "a")]))
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 1)
-    assert "next_token" not in rsps.calls[-1].request.params
+    assert "next_token" not in params_of(rsps.calls[-1])
     assert "refused the saved next_token" in caplog.text
     assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
