@@ -323,3 +323,17 @@ def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
     assert "next_token" not in params_of(rsps.calls[-1])
     assert "refused the saved next_token" in caplog.text
     assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
+
+
+def test_monthly_usage_cap_fails_at_once_without_waiting(monkeypatch: pytest.MonkeyPatch,
+                                                         store: Store,
+                                                         rsps: responses.RequestsMock) -> None:
+    sleeps: list[float] = []
+    capped = {"account_id": 1234567, "product_name": "standard-basic",
+              "title": "UsageCapExceeded", "period": "Monthly", "scope": "Product",
+              "detail": "Usage cap exceeded: Monthly product cap",
+              "type": "https://api.twitter.com/2/problems/usage-capped"}
+    rsps.get(SEARCH_URL, status=429, json=capped, headers=rate_headers(0, reset_in=86400 * 9))
+    summary = collect_source(store, "x_bins", make_source(monkeypatch, sleeps), PSEUDO)
+    assert summary.status == "failed" and "UsageCapExceeded" in (summary.error or "")
+    assert sleeps == [] and len(rsps.calls) == 1
