@@ -65,7 +65,8 @@ def timeout_of(call: Any) -> Any:
 def make_source(monkeypatch: pytest.MonkeyPatch, sleeps: list[float] | None = None,
                 **overrides: Any) -> XSource:
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
-    cfg = XSourceConfig(type="x", queries=[QUERY], enabled=True, **overrides)
+    cfg = XSourceConfig.model_validate({"type": "x", "queries": [QUERY], "enabled": True,
+                                        **overrides})
     source = XSource("x_bins", cfg)
     source.sleep = (sleeps if sleeps is not None else []).append
     return source
@@ -337,3 +338,24 @@ def test_monthly_usage_cap_fails_at_once_without_waiting(monkeypatch: pytest.Mon
     summary = collect_source(store, "x_bins", make_source(monkeypatch, sleeps), PSEUDO)
     assert summary.status == "failed" and "UsageCapExceeded" in (summary.error or "")
     assert sleeps == [] and len(rsps.calls) == 1
+
+
+def test_two_queries_keep_their_own_cursors_and_a_shared_post_is_one_post(
+        monkeypatch: pytest.MonkeyPatch, store: Store, rsps: responses.RequestsMock) -> None:
+    other = "(pothole OR potholes) lang:en"
+    shared = tweet("1860000000000000005", "Pothole next to the overflowing bins", "11")
+    rsps.get(SEARCH_URL, json=page([shared], [user("11", "a")]),
+             match=[matchers.query_param_matcher({"query": QUERY}, strict_match=False)])
+    rsps.get(SEARCH_URL, json=page([tweet("1860000000000000008", "Pothole", "12"), shared],
+                                   [user("11", "a"), user("12", "b")]),
+             match=[matchers.query_param_matcher({"query": other}, strict_match=False)])
+    summary = collect_source(store, "x_bins",
+                             make_source(monkeypatch, queries=[QUERY, other]), PSEUDO)
+    assert (summary.pages, summary.new, summary.duplicates) == (2, 2, 1)
+    matches = store.db.execute("SELECT p.native_id, m.query FROM post_matches m JOIN posts p"
+                               " ON p.id = m.post_id ORDER BY m.query, p.native_id").fetchall()
+    assert matches == [("1860000000000000005", QUERY), ("1860000000000000005", other),
+                       ("1860000000000000008", other)]
+    cursor = store.get_cursor("x_bins")
+    assert cursor[f"since_id:{QUERY}"] == "1860000000000000005"
+    assert cursor[f"since_id:{other}"] == "1860000000000000008"
