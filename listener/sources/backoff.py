@@ -140,6 +140,8 @@ def call_with_retry(
         else:
             seconds = bounded(pol.base_seconds * 2 ** (state.attempt_number - 1), pol)
         seconds = _jittered(seconds, pol, rand)
+        if state.attempt_number >= pol.max_attempts:
+            return seconds  # tenacity asks for the wait before it checks stop: no retry follows
         log.warning(
             "%s failed (%s); retry %d/%d in %.1f s", describe,
             (decision.reason if decision else "") or type(exc).__name__,

@@ -170,3 +170,13 @@ def test_classify_http_rules() -> None:
     assert classify_http(599, {}) is not None
     hinted = classify_http(429, {"Retry-After": "5"}, now=NOW)
     assert hinted is not None and hinted.wait == 5.0 and hinted.reason == "HTTP 429"
+
+
+def test_the_log_announces_only_retries_that_happen(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("WARNING")
+    fn, _ = failing([Flaky(503) for _ in range(5)])
+    with pytest.raises(Flaky):
+        call_with_retry(fn, classify=by_status, policy=RetryPolicy(max_attempts=2),
+                        sleep=lambda s: None, describe="GET feed")
+    retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
+    assert len(retries) == 1 and "retry 1/1" in retries[0]
