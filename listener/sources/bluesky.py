@@ -11,7 +11,9 @@ query is done:
   API cursor of its next page, so a killed run resumes inside the slice.
 
 The next run starts at ``done_until``, so it asks only for what is new. The
-first run starts ``backfill_hours`` back.
+first run starts ``backfill_hours`` back; the newest slice ends
+``settle_minutes`` before now, so a post the AppView has not yet indexed is
+not passed over.
 
 Payloads are the ``posts[]`` objects exactly as sent (the raw JSON, not
 atproto's models, which would reject a whole page for one malformed post).
@@ -73,7 +75,7 @@ class BlueskySource:
 
     def pages(self, cursor: Mapping[str, str]) -> Iterator[Page]:
         client = self._login()
-        now = self.clock().replace(microsecond=0)
+        now = self.clock().replace(microsecond=0) - timedelta(minutes=self.config.settle_minutes)
         for query in self.config.queries:
             yield from self._query(client, query, cursor, now)
 

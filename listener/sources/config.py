@@ -98,6 +98,11 @@ class BlueskySourceConfig(SourceConfigBase):
     service_url: str = Field(default="https://bsky.social", description="Where to log in")
     window_hours: int = Field(default=6, ge=1, description="Time window per search slice")
     backfill_hours: int = Field(default=24, ge=0, description="How far back the first run starts")
+    settle_minutes: int = Field(
+        default=5, ge=0,
+        description="The newest slice ends this long before now, so posts still being "
+        "indexed are not passed over",
+    )
     page_size: int = Field(default=100, ge=1, le=100)
     max_pages: int = Field(default=50, ge=1, description="Pages per query per run")
 

@@ -90,7 +90,7 @@ def replay() -> Iterator[tuple[respx.MockRouter, Replay]]:
 
 def make_source(clock: datetime = NOW, **overrides: Any) -> tuple[BlueskySource, list[float]]:
     settings: dict[str, Any] = {"type": "bluesky", "queries": ["bus"], "window_hours": 6,
-                                "backfill_hours": 12}
+                                "backfill_hours": 12, "settle_minutes": 0}
     settings.update(overrides)
     source = BlueskySource("bsky", BlueskySourceConfig(**settings))
     waits: list[float] = []
@@ -233,3 +233,12 @@ def test_a_missing_variable_is_named_at_construction(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("BLUESKY_APP_PASSWORD", raising=False)
     with pytest.raises(CredentialError, match="BLUESKY_APP_PASSWORD"):
         make_source()
+
+
+def test_the_newest_slice_ends_settle_minutes_before_now(
+        creds: None, store: Store, replay: tuple[respx.MockRouter, Replay]) -> None:
+    _, searches = replay
+    searches.add(window("2026-11-25T07:50:00Z", "2026-11-25T11:50:00Z"), [bluesky_post(1)])
+    source, _ = make_source(backfill_hours=4, window_hours=6, settle_minutes=10)
+    assert collect(store, source).new == 1
+    assert store.get_cursor("bsky")["bus|done_until"] == "2026-11-25T11:50:00Z"
