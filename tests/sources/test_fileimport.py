@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures_a.x_bodies import page, place, tweet, user
+from tests.sources.fixtures_a.x_bodies import page, place, tweet, user
 
 from listener.pipeline import collect_source
 from listener.privacy.pseudonym import Pseudonymiser

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 import responses
-from fixtures_a.reddit_bodies import (
+from tests.sources.fixtures_a.reddit_bodies import (
     OAUTH,
     TOKEN_URL,
     comment,

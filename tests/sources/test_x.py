@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 import responses
-from fixtures_a.x_bodies import (
+from tests.sources.fixtures_a.x_bodies import (
     SEARCH_URL,
     SERVER_ERROR,
     TOO_MANY,
