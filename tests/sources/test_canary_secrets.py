@@ -12,6 +12,12 @@ from pathlib import Path
 import pytest
 import requests
 import responses
+
+from listener import pipeline
+from listener.config import Settings, parse_settings
+from listener.sources.errors import SourceError
+from listener.sources.x import XSource
+from storage import Store
 from tests.sources.fixtures_a.reddit_bodies import (
     OAUTH,
     TOKEN_URL,
@@ -21,12 +27,6 @@ from tests.sources.fixtures_a.reddit_bodies import (
     token_body,
 )
 from tests.sources.fixtures_a.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
-
-from listener import pipeline
-from listener.config import Settings, parse_settings
-from listener.sources.errors import SourceError
-from listener.sources.x import XSource
-from storage import Store
 
 CONFIG = """
 storage:
