@@ -11,6 +11,7 @@ the HTML, several runs, and prints the median and the peak RSS.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -88,23 +89,27 @@ def main() -> None:
     print(f"posts stored: {store.count_posts():,}")
     settings = ReportSettings()
     labels = {s: s.replace("_", " ").capitalize() for s in SLUGS}
-    times = []
+    times: list[tuple[float, float]] = []
+    cpu: list[float] = []
     for _ in range(args.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fig = compute_figures(store, "2026-W47", settings=settings, topic_labels=labels,
                               context=ReportContext(organisation="Bench Council"),
                               now=datetime(2026, 11, 25, tzinfo=UTC))
         t1 = time.perf_counter()
         html = render_html(fig)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         times.append((t1 - t0, t2 - t1))
-        print(f"run: figures {t1 - t0:.2f} s, html {t2 - t1:.3f} s ({len(html):,} chars);"
+        cpu.append(c2 - c0)
+        print(f"run: figures {t1 - t0:.2f} s, html {t2 - t1:.3f} s ({len(html):,} chars),"
+              f" CPU {c2 - c0:.2f} s, load average {os.getloadavg()[0]:.1f};"
               f" week posts {fig.this.posts:,}; emerging {[e.slug for e in fig.emerging]}",
               flush=True)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"median figures {statistics.median(t[0] for t in times):.2f} s, "
           f"median html {statistics.median(t[1] for t in times):.3f} s, "
-          f"median total {statistics.median(sum(t) for t in times):.2f} s, "
+          f"median total {statistics.median(sum(t) for t in times):.2f} s "
+          f"(CPU {statistics.median(cpu):.2f} s), "
           f"peak RSS {rss:.0f} MiB")
 
 

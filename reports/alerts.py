@@ -42,11 +42,13 @@ def find_alerts(store: Store, day: date, *, settings: ReportSettings,
     n = settings.alerts.baseline_days
     spans = [day_span(day - timedelta(days=k), tz) for k in range(n, -1, -1)]
     with ReportWindow(store.db, [s.utc for s in spans]) as win:
-        totals = [t[0] for t in win.totals()]
+        totals = win.totals()
         counts = win.topic_counts()
+        flagged = [(slug, result) for slug, result in flags(counts, totals, n)
+                   if win.has_authors(n, topic=slug)]  # never alert on fewer than 10 authors
     test = describe_test(n, "days")
     out = []
-    for slug, result in flags(counts, totals, n):
+    for slug, result in flagged:
         label = topic_labels.get(slug, slug)
         text = (f"Emerging issue: {label}: {result.current:,} posts on {day:%a %d %b %Y} against "
                 f"a baseline mean of {result.baseline_mean:.1f} a day over the previous "

@@ -41,14 +41,15 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0) -> str:
     by_name = {t.name: t for t in tables(fig)}
     marks = fig.change_weeks
     charts = {
-        "days": bar_chart([(d, n) for d, n, _ in fig.days], "Posts by day",
+        "days": bar_chart(fig.days, "Posts by day",
                           f"Bar chart of posts per day in week {fig.week}; figures in the "
                           "table that follows."),
-        "platforms": bar_chart([(p, n) for p, n, _ in fig.platforms], "Posts by platform",
+        "platforms": bar_chart(fig.platforms, "Posts by platform",
                                f"Bar chart of posts per platform in week {fig.week}; figures "
                                "in the table that follows."),
         "trends": [
-            (line_chart(fig.trend_weeks, t.counts, f"{t.label}: weekly posts",
+            (line_chart(fig.trend_weeks, [c if good else 0 for c, good in zip(
+                t.counts, t.ok, strict=True)], f"{t.label}: weekly posts",
                         f"Line chart of weekly posts on {t.label} from {fig.trend_weeks[0]} "
                         f"to {fig.trend_weeks[-1]}" + (
                             f"; configuration changed in {', '.join(marks)}" if marks else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 APT_LINE = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -25,5 +26,6 @@ def write_pdf(html: str, path: Path) -> Path:
     def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"the report fetches nothing: refused {url[:60]}")
 
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page
     HTML(string=html, url_fetcher=no_fetch).write_pdf(path)
     return path

@@ -30,10 +30,10 @@ def mask_handles(text: str, official: Collection[str]) -> str:
     return _HANDLE.sub(repl, text)
 
 
-def fmt_count(n: int, authors: int | None = None) -> str:
+def fmt_count(n: int, authors_ok: bool = True) -> str:
     if n < MIN_COUNT:
         return FEWER
-    if not count_shown(n, authors):
+    if not count_shown(n, authors_ok):
         return SUPPRESSED
     return f"{n:,}"
 

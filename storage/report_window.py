@@ -1,80 +1,118 @@
 # ruff: noqa: S608 - SQL here is joined from constant fragments; every value is a ? parameter
-"""The report's weeks, read once into temporary tables.
+"""The report's periods, read once into temporary tables.
 
-One pass over the ``created_at`` index copies what the report aggregates
-(no text) of every post in the report's weeks into ``temp.rp`` with its
-week number, sentiment and whether each classifier has looked at it, and
-the topic labels of those posts into ``temp.rt``. Every aggregate then
-scans these small tables instead of going back to ``posts`` a dozen
-times. Author pseudonyms never leave this module: they are only counted,
-or used to pick at most one post per author.
+One pass per period copies what the report aggregates (no text) of every
+post into ``temp.rp``: its period, local day, platform, author pseudonym,
+engagement, a sentiment code and a topic state; the topic labels of those
+posts go into ``temp.rt``. Posts are stored roughly in the order they were
+written, so a period's ids usually form a dense range that is read in id
+order (sequential) rather than row by row through the ``created_at`` index.
+Aggregates then avoid sorting the week where they can: few GROUP BYs, an
+index on ``rt``, and author checks that stop at 10 distinct authors.
+Author pseudonyms never leave this module: they are only counted, or used
+to pick at most one post per author.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
-from storage.report_queries import Bounds, PostRow, buckets
+from storage.records import PLATFORMS
+from storage.report_queries import Bounds, PostRow
 
-_BUILD = (
+SENTIMENTS = ("negative", "neutral", "positive")
+UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
+# topic state: 0 not looked at, 1 looked at without a topic, 2 has a topic
+_PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","
+_DENSE = 4  # read the id range when it holds at most this many rows per post of the period
+_SPREAD = "((rp.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
+_CANDIDATES = 200  # top posts considered before keeping one per author
+
+_CREATE = (
     "DROP TABLE IF EXISTS temp.rp",
     "DROP TABLE IF EXISTS temp.rt",
-    "CREATE TEMP TABLE rp (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, created_at TEXT,"
-    " platform TEXT, author_key TEXT, replies INTEGER, reposts INTEGER, likes INTEGER,"
-    " quotes INTEGER, sentiment TEXT, s_classifier TEXT, s_version TEXT,"
-    " s_looked INTEGER, t_looked INTEGER)",
+    "CREATE TEMP TABLE rp (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, day INTEGER,"
+    " platform TEXT, pcode INTEGER, author_key TEXT, replies INTEGER, reposts INTEGER,"
+    " likes INTEGER, quotes INTEGER, sent INTEGER, tstate INTEGER)",
+    "CREATE TEMP TABLE rt (id INTEGER, w INTEGER, sent INTEGER, topic TEXT, evidence TEXT)",
 )
-_COLUMNS = (
-    "p.id, ?, p.created_at, p.platform, p.author_key,"
-    " p.replies, p.reposts, p.likes, p.quotes, s.label, s.classifier, s.version,"
-    " EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id AND x.task = 'sentiment'),"
-    " EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id AND x.task = 'topic')"
+_SENT = (
+    "CASE s.label WHEN 'negative' THEN 0 WHEN 'neutral' THEN 1 WHEN 'positive' THEN 2 ELSE"
+    " CASE WHEN EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id"
+    " AND x.task = 'sentiment') THEN 3 ELSE 4 END END"
 )
-_JOIN = " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
-# Posts are stored roughly in the order they were written, so a period's ids
-# usually form a dense range: reading that range in id order is sequential,
-# where following the created_at index jumps about the table row by row.
-_BY_ID = (f"INSERT OR IGNORE INTO rp SELECT {_COLUMNS} FROM posts p{_JOIN}"
-          " WHERE p.id BETWEEN ? AND ? AND +p.created_at >= ? AND +p.created_at < ?")
-_BY_TIME = (f"INSERT OR IGNORE INTO rp SELECT {_COLUMNS} FROM posts p{_JOIN}"
-            " WHERE p.created_at >= ? AND p.created_at < ?")
-_SPREAD = "(rp.id * 2654435761) % 4294967296"  # Knuth's multiplicative hash
-_DENSE = 4  # use the id range when it holds at most this many rows per post of the period
+_TSTATE = (
+    "CASE WHEN EXISTS (SELECT 1 FROM labels x WHERE x.post_id = p.id AND x.task = 'topic')"
+    " THEN 2 WHEN EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id"
+    " AND x.task = 'topic') THEN 1 ELSE 0 END"
+)
+_SELECT = (
+    "INSERT OR IGNORE INTO rp SELECT p.id, ?, {day}, p.platform,"
+    f" instr('{_PLATFORM_LIST}', ',' || p.platform || ','), p.author_key, p.replies,"
+    f" p.reposts, p.likes, p.quotes, {_SENT}, {_TSTATE} FROM posts p"
+    " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment' WHERE "
+)
+_BY_ID = "p.id BETWEEN ? AND ? AND +p.created_at >= ? AND +p.created_at < ?"
+_BY_TIME = "p.created_at >= ? AND p.created_at < ?"
 _TOPICS = (
-    "CREATE TEMP TABLE rt AS SELECT rp.id AS id, rp.w AS w, t.label AS topic,"
-    " CASE WHEN json_valid(t.evidence) THEN t.evidence ELSE '[]' END AS evidence,"
-    " t.classifier AS classifier, t.version AS version"
-    " FROM rp JOIN labels t ON t.post_id = rp.id AND t.task = 'topic'",
-    "CREATE INDEX temp.rt_topic ON rt (topic, w)",
-    "CREATE INDEX temp.rt_id ON rt (id)",
-    "CREATE INDEX temp.rp_w ON rp (w, created_at)",
+    "INSERT INTO rt SELECT t.post_id, rp.w, rp.sent, t.label,"
+    " CASE WHEN json_valid(t.evidence) THEN t.evidence ELSE '[]' END"
+    " FROM labels t JOIN rp ON rp.id = t.post_id WHERE t.task = 'topic' AND "
 )
+
+
+@dataclass
+class WeekSummary:
+    """One period's posts split by sentiment code, topic state, day and platform."""
+
+    posts: int = 0
+    sentiment: dict[int, int] = field(default_factory=dict)  # code -> posts
+    topic_state: dict[int, int] = field(default_factory=dict)  # state -> posts
+    days: dict[int, int] = field(default_factory=dict)  # day index -> posts
+    # platform -> [posts, replies given, replies, reposts given, reposts, likes given,
+    #              likes, quotes given, quotes]
+    platforms: dict[str, list[int]] = field(default_factory=dict)
 
 
 class ReportWindow:
-    """Aggregates over weeks ``0 .. len(weeks) - 1`` (the last is the report week)."""
+    """Aggregates over periods ``0 .. len(periods) - 1`` (the last is the
+    report period); ``days`` split the last period into local days."""
 
-    def __init__(self, db: Database, weeks: Sequence[Bounds]) -> None:
+    def __init__(self, db: Database, periods: Sequence[Bounds],
+                 days: Sequence[Bounds] = ()) -> None:
         self.db = db
-        self.weeks = len(weeks)
+        self.periods = len(periods)
+        self.counts = [0] * len(periods)
+        self.ranges: list[tuple[int, int]] = [(0, -1)] * len(periods)
         self.db.execute("PRAGMA temp_store = MEMORY")
-        for sql in _BUILD:
+        for sql in _CREATE:
             self.db.execute(sql)
-        for w, (start, end) in enumerate(weeks):
+        last = len(periods) - 1
+        for w, (start, end) in enumerate(periods):
             low, high, n = self.db.execute(
                 "SELECT min(id), max(id), count(*) FROM posts"
                 " WHERE created_at >= ? AND created_at < ?", [start, end]).fetchone()
+            self.counts[w] = int(n)
             if not n:
                 continue
-            if high - low + 1 <= _DENSE * n:
-                self.db.execute(_BY_ID, [w, low, high, start, end])
-            else:
-                self.db.execute(_BY_TIME, [w, start, end])
-        for sql in _TOPICS:
-            self.db.execute(sql)
+            self.ranges[w] = (int(low), int(high))
+            day, day_params = "NULL", []
+            if w == last and days:
+                day = "CASE " + " ".join(
+                    f"WHEN p.created_at < ? THEN {k}" for k in range(len(days) - 1)
+                ) + f" ELSE {len(days) - 1} END"
+                day_params = [d[1] for d in days[:-1]]
+            dense = high - low + 1 <= _DENSE * n
+            where, params = (_BY_ID, [low, high, start, end]) if dense else (
+                _BY_TIME, [start, end])
+            self.db.execute(_SELECT.format(day=day) + where, [w, *day_params, *params])
+            self.db.execute(_TOPICS + ("t.post_id BETWEEN ? AND ?" if dense else "rp.w = ?"),
+                            [low, high] if dense else [w])
+        self.db.execute("CREATE INDEX temp.rt_topic ON rt (topic, w, sent)")
 
     def close(self) -> None:
         self.db.execute("DROP TABLE IF EXISTS temp.rt")
@@ -89,91 +127,132 @@ class ReportWindow:
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.db.execute(sql, list(params)).fetchall()]
 
-    def totals(self) -> list[tuple[int, int]]:
-        """(posts, distinct authors) per week."""
-        got = {w: (int(n), int(a)) for w, n, a in self._rows(
-            "SELECT w, count(*), count(DISTINCT author_key) FROM rp GROUP BY w")}
-        return [got.get(w, (0, 0)) for w in range(self.weeks)]
+    def totals(self) -> list[int]:
+        """Posts per period."""
+        return list(self.counts)
 
-    def sentiment(self) -> list[dict[str, int]]:
-        """Per week: posts per sentiment label, ``_unclassified`` (looked at,
-        no label) and ``_pending`` (not looked at)."""
-        out: list[dict[str, int]] = [{} for _ in range(self.weeks)]
-        for w, label, looked, n in self._rows(
-                "SELECT w, sentiment, s_looked, count(*) FROM rp GROUP BY 1, 2, 3"):
-            key = label if label is not None else ("_unclassified" if looked else "_pending")
-            out[w][key] = out[w].get(key, 0) + int(n)
+    def authors(self, first: int) -> dict[int, int]:
+        """Distinct authors per period, periods ``first`` onwards."""
+        got = {int(w): int(n) for w, n in self._rows(
+            "SELECT w, count(DISTINCT author_key) FROM rp WHERE w >= ? GROUP BY w", [first])}
+        return {w: got.get(w, 0) for w in range(first, self.periods)}
+
+    def summaries(self, first: int) -> dict[int, WeekSummary]:
+        """Per period from ``first``: one pass, grouped on small integer codes."""
+        out = {w: WeekSummary(posts=self.counts[w]) for w in range(first, self.periods)}
+        named: dict[int, str] = {}
+        for w, pcode, platform, day, sent, tstate, *nums in self._rows(
+            "SELECT w, pcode, CASE WHEN pcode = 0 THEN platform END, day, sent, tstate,"
+            " count(*), count(replies), COALESCE(sum(replies), 0), count(reposts),"
+            " COALESCE(sum(reposts), 0), count(likes), COALESCE(sum(likes), 0),"
+            " count(quotes), COALESCE(sum(quotes), 0) FROM rp WHERE w >= ?"
+            " GROUP BY w, pcode, 3, day, sent, tstate", [first],
+        ):
+            summary = out[int(w)]
+            n = int(nums[0])
+            summary.sentiment[int(sent)] = summary.sentiment.get(int(sent), 0) + n
+            summary.topic_state[int(tstate)] = summary.topic_state.get(int(tstate), 0) + n
+            if day is not None:
+                summary.days[int(day)] = summary.days.get(int(day), 0) + n
+            name = platform if pcode == 0 else named.setdefault(
+                int(pcode), _platform_at(int(pcode)))
+            acc = summary.platforms.setdefault(str(name), [0] * 9)
+            for k, value in enumerate(nums):
+                acc[k] += int(value)
         return out
 
-    def topic_state(self, w: int) -> tuple[int, int]:
-        """(unclassified: looked at, no topic; pending: not looked at) in week ``w``."""
-        row = self._rows(
-            "SELECT sum(t_looked AND NOT EXISTS (SELECT 1 FROM rt WHERE rt.id = rp.id)),"
-            " sum(NOT t_looked) FROM rp WHERE w = ?", [w])[0]
-        return int(row[0] or 0), int(row[1] or 0)
-
-    def topic_sentiment(self, w: int) -> list[tuple[str, str | None, bool, int]]:
-        """(topic, sentiment label or None, sentiment pending?, posts) in week ``w``."""
-        return [(str(t), s, not looked, int(n)) for t, s, looked, n in self._rows(
-            "SELECT rt.topic, rp.sentiment, rp.s_looked, count(*) FROM rt"
-            " JOIN rp ON rp.id = rt.id WHERE rt.w = ? GROUP BY 1, 2, 3", [w])]
-
-    def topic_authors(self, w: int) -> dict[str, int]:
-        return {str(t): int(n) for t, n in self._rows(
-            "SELECT rt.topic, count(DISTINCT rp.author_key) FROM rt JOIN rp ON rp.id = rt.id"
-            " WHERE rt.w = ? GROUP BY rt.topic", [w])}
-
     def topic_counts(self) -> dict[str, list[int]]:
-        """Posts per topic per week."""
+        """Posts per topic per period."""
         out: dict[str, list[int]] = {}
-        for w, topic, n in self._rows("SELECT w, topic, count(*) FROM rt GROUP BY 1, 2"):
-            out.setdefault(str(topic), [0] * self.weeks)[w] = int(n)
+        for topic, w, n in self._rows(
+                "SELECT topic, w, count(*) FROM rt GROUP BY topic, w"):
+            out.setdefault(str(topic), [0] * self.periods)[int(w)] = int(n)
+        return out
+
+    def topic_sentiment(self, w: int) -> dict[str, dict[int, int]]:
+        """Per topic in period ``w``: posts per sentiment code."""
+        out: dict[str, dict[int, int]] = {}
+        for topic, sent, n in self._rows(
+                "SELECT topic, sent, count(*) FROM rt WHERE w = ? GROUP BY topic, sent", [w]):
+            out.setdefault(str(topic), {})[int(sent)] = int(n)
         return out
 
     def term_counts(self, first: int) -> dict[tuple[str, str], list[int]]:
-        """Posts per (topic, matched term) per week, weeks ``first`` onwards."""
+        """Posts per (topic, matched term) per period, periods ``first`` onwards."""
         out: dict[tuple[str, str], list[int]] = {}
         for w, topic, term, n in self._rows(
-            "SELECT rt.w, rt.topic, lower(j.value), count(DISTINCT rt.id) FROM rt,"
-            " json_each(rt.evidence) j WHERE rt.w >= ? GROUP BY 1, 2, 3", [first],
+            "SELECT rt.w, rt.topic, lower(j.value), count(*) FROM rt, json_each(rt.evidence) j"
+            " WHERE rt.w >= ? GROUP BY 1, 2, 3", [first],
         ):
-            out.setdefault((str(topic), str(term)), [0] * (self.weeks - first))[w - first] = n
+            out.setdefault((str(topic), str(term)), [0] * (self.periods - first))[
+                int(w) - first] = int(n)
         return out
 
-    def sub_totals(self, w: int, spans: Sequence[Bounds]) -> list[tuple[int, int]]:
-        """(posts, distinct authors) per sub-span (e.g. day) of period ``w``."""
-        cte, params = buckets(spans)
-        got = {i: (int(n), int(a)) for i, n, a in self._rows(
-            cte + "SELECT b.i, count(*), count(DISTINCT rp.author_key) FROM b JOIN rp"
-            " ON rp.w = ? AND rp.created_at >= b.s AND rp.created_at < b.e GROUP BY b.i",
-            [*params, w])}
-        return [got.get(i, (0, 0)) for i in range(len(spans))]
+    def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
+                    sentiment: int | None = None, term: str | None = None,
+                    platform: str | None = None, day: int | None = None) -> bool:
+        """Whether the posts of period ``w`` in one cell come from at least
+        ``n`` distinct authors (stops reading once it has found them)."""
+        where, params = self._cell(w, topic, sentiment, term, platform, day)
+        if topic is None:  # read only the period's id range of rp
+            where += " AND rp.id BETWEEN ? AND ?"
+            params += list(self.ranges[w])
+        source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
+        row = self._rows(f"SELECT count(*) FROM (SELECT DISTINCT rp.author_key FROM {source}"
+                         f" WHERE {where} LIMIT ?)", [*params, n])
+        return int(row[0][0]) >= n
 
-    def platforms(self, w: int) -> list[tuple[Any, ...]]:
-        """Per platform: posts, authors, then for replies, reposts, likes and
-        quotes: (posts where the platform gives it, sum)."""
-        return self._rows(
-            "SELECT platform, count(*), count(DISTINCT author_key),"
-            " count(replies), COALESCE(sum(replies), 0), count(reposts),"
-            " COALESCE(sum(reposts), 0), count(likes), COALESCE(sum(likes), 0),"
-            " count(quotes), COALESCE(sum(quotes), 0)"
-            " FROM rp WHERE w = ? GROUP BY platform ORDER BY platform", [w])
+    @staticmethod
+    def _cell(w: int, topic: str | None, sentiment: int | None, term: str | None,
+              platform: str | None, day: int | None) -> tuple[str, list[Any]]:
+        if topic is not None:
+            where, params = ["rt.topic = ?", "rt.w = ?"], [topic, w]
+        else:
+            where, params = ["rp.w = ?"], [w]
+        if sentiment is not None:
+            where.append("rp.sent = ?")
+            params.append(sentiment)
+        if term is not None:
+            if topic is None:
+                raise ValueError("a term needs its topic")
+            where.append("EXISTS (SELECT 1 FROM json_each(rt.evidence) j"
+                         " WHERE lower(j.value) = ?)")
+            params.append(term.lower())
+        if platform is not None:
+            where.append("rp.platform = ?")
+            params.append(platform)
+        if day is not None:
+            where.append("rp.day = ?")
+            params.append(day)
+        return " AND ".join(where), params
 
     def classifiers_used(self, w: int) -> list[tuple[str, str, str, int]]:
-        """(task, classifier, version, posts labelled) in period ``w``."""
-        rows = self._rows(
-            "SELECT 'sentiment', s_classifier, s_version, count(*) FROM rp"
-            " WHERE w = ? AND s_classifier IS NOT NULL GROUP BY 2, 3", [w])
-        rows += self._rows(
-            "SELECT 'topic', classifier, version, count(DISTINCT id) FROM rt"
-            " WHERE w = ? GROUP BY 2, 3", [w])
-        return sorted((str(a), str(b), str(c), int(d)) for a, b, c, d in rows)
+        """(task, classifier, version, posts of period ``w`` it looked at)."""
+        summary = self.summaries(w)[w]
+        looked = {"sentiment": summary.posts - summary.sentiment.get(PENDING, 0),
+                  "topic": summary.posts - summary.topic_state.get(0, 0)}
+        out = []
+        for task, total in looked.items():
+            groups = self._rows(
+                "SELECT DISTINCT x.classifier, x.version FROM rp JOIN label_state x"
+                " ON x.post_id = rp.id AND x.task = ? WHERE rp.w = ?", [task, w])
+            for classifier, version in groups:
+                n = total if len(groups) == 1 else int(self._rows(
+                    "SELECT count(*) FROM rp JOIN label_state x ON x.post_id = rp.id"
+                    " AND x.task = ? WHERE rp.w = ? AND x.classifier = ? AND x.version = ?",
+                    [task, w, classifier, version])[0][0])
+                out.append((task, str(classifier), str(version), n))
+        return sorted(out)
 
     def source_posts(self, w: int) -> list[tuple[str, int]]:
         """(source, posts of period ``w`` it matched)."""
-        return [(str(a), int(b)) for a, b in self._rows(
-            "SELECT m.source, count(DISTINCT rp.id) FROM rp JOIN post_matches m"
-            " ON m.post_id = rp.id WHERE rp.w = ? GROUP BY m.source ORDER BY m.source", [w])]
+        sources = [str(r[0]) for r in self._rows(
+            "SELECT DISTINCT m.source FROM rp JOIN post_matches m ON m.post_id = rp.id"
+            " WHERE rp.w = ?", [w])]
+        return [(source, int(self._rows(
+            "SELECT count(*) FROM rp WHERE rp.w = ? AND EXISTS (SELECT 1 FROM post_matches m"
+            " WHERE m.post_id = rp.id AND m.source = ?)", [w, source])[0][0]))
+            for source in sorted(sources)]
 
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
                      order: str = "evidence", limit: int = 3) -> list[PostRow]:
@@ -181,21 +260,12 @@ class ReportWindow:
         author's posts are never listed together), optionally of one topic
         and matched term; ordered by how many terms matched ("evidence") or
         by engagement ("engagement"), then in a fixed pseudo-random order
-        (a multiplicative hash of the id) that spreads picks over the week."""
+        that spreads picks over the week. Authors are de-duplicated among the
+        top 200 candidates."""
         engagement = ("COALESCE(rp.replies, 0) + COALESCE(rp.reposts, 0)"
                       " + COALESCE(rp.likes, 0) + COALESCE(rp.quotes, 0)")
-        params: list[Any] = [w]
-        if topic is None:
-            source, where = "rp", "rp.w = ?"
-        else:
-            source, where = "rt JOIN rp ON rp.id = rt.id", "rt.topic = ? AND rt.w = ?"
-            params.insert(0, topic)
-        if term is not None:
-            if topic is None:
-                raise ValueError("a term sample needs its topic")
-            where += (" AND EXISTS (SELECT 1 FROM json_each(rt.evidence) j"
-                      " WHERE lower(j.value) = ?)")
-            params.append(term.lower())
+        where, params = self._cell(w, topic, None, term, None, None)
+        source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
         if order == "engagement":
             key = engagement
             where += f" AND ({engagement}) > 0"
@@ -204,11 +274,13 @@ class ReportWindow:
         else:
             key = "0"
         ids = [int(r[0]) for r in self._rows(
-            f"SELECT id FROM (SELECT rp.id AS id, {key} AS k,"
-            f" ROW_NUMBER() OVER (PARTITION BY COALESCE(rp.author_key, 'post:' || rp.id)"
-            f" ORDER BY {key} DESC, {_SPREAD}, rp.id) AS rn"
-            f" FROM {source} WHERE {where}) WHERE rn = 1"
-            " ORDER BY k DESC, (id * 2654435761) % 4294967296, id LIMIT ?", [*params, limit])]
+            "SELECT id FROM (SELECT id, k, h, ROW_NUMBER() OVER (PARTITION BY a"
+            " ORDER BY k DESC, h, id) AS rn FROM ("
+            f"SELECT rp.id AS id, {key} AS k, {_SPREAD} AS h,"
+            " COALESCE(rp.author_key, 'post:' || rp.id) AS a"
+            f" FROM {source} WHERE {where} ORDER BY k DESC, h LIMIT ?))"
+            " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
+            [*params, _CANDIDATES, limit])]
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
@@ -216,3 +288,10 @@ class ReportWindow:
             "SELECT id, platform, created_at, url, text, title, author_handle, replies,"
             f" reposts, likes, quotes FROM posts WHERE id IN ({marks})", ids)}
         return [rows[i] for i in ids if i in rows]
+
+
+_AT = {_PLATFORM_LIST.index(f",{p},") + 1: p for p in PLATFORMS}
+
+
+def _platform_at(code: int) -> str:
+    return _AT.get(code, "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -29,8 +30,15 @@ class Result:
 
 
 def listener(*args: str | Path) -> Result:
-    """Run the real typer app in-process (spawning would re-import the NLP stack)."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
+    """Run the real typer app in-process (spawning would re-import the NLP stack),
+    leaving the root logger as it was (the app points it at the runner's streams)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
     return Result(result.exit_code, result.stdout, result.stderr)
 
 

@@ -97,10 +97,20 @@ def test_suppression_in_every_table_output(known: Store, tmp_path: Path) -> None
 
 
 def test_topic_with_few_authors_is_suppressed(store: Store, tmp_path: Path) -> None:
+    # this week: 15 parks posts by 3 authors; last week: 12 by 2 authors
     add(store, [Spec(when=at("2026-11-17", 9, k), author=f"p{k % 3}", sentiment="negative",
                      topics=[("parks", ("park",))]) for k in range(15)])
-    out = write(store, tmp_path, ["csv"])
+    add(store, [Spec(when=at("2026-11-10", 9, k), author=f"p{k % 2}", sentiment="negative",
+                     topics=[("parks", ("park",))]) for k in range(12)])
+    out = write(store, tmp_path, ["csv", "html"])
     with out["-topics.csv"].open(encoding="utf-8") as fh:
         parks = next(r for r in csv.DictReader(fh) if r["Topic"] == "Parks")
     assert parks["Posts"] == "suppressed (fewer than 10 authors)"
+    assert parks["Last week"] == "suppressed (fewer than 10 authors)"
     assert parks["Negative"] == "" and parks["Negative share"] == ""
+    assert parks["Change on last week"] == ""
+    with out["-trends.csv"].open(encoding="utf-8") as fh:
+        trend = next(r for r in csv.DictReader(fh) if r["Topic"] == "Parks")
+    assert trend["2026-W47"] == trend["2026-W46"] == "suppressed (fewer than 10 authors)"
+    html = out[".html"].read_text(encoding="utf-8")
+    assert ">15<" not in html and ">12<" not in html

@@ -23,7 +23,7 @@ def test_no_percentage_below_ten() -> None:
     assert share(9, 100) is None and share(10, 100) == 0.1
     assert share(10, 9) is None
     assert not count_shown(9) and count_shown(10)
-    assert not count_shown(50, authors=9) and count_shown(50, authors=10)
+    assert not count_shown(50, authors_ok=False) and count_shown(50, authors_ok=True)
 
 
 def test_unusual_against_baseline() -> None:
