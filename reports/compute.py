@@ -55,9 +55,8 @@ def _core(win: ReportWindow, week: str, spans: list[Span], settings: ReportSetti
     last = len(spans) - 1
     totals = win.totals()
     authors = win.authors(last - 5)
-    summaries = win.summaries(last - 4)
-    sentiments = [split_of(summaries[w].sentiment) for w in range(last - 4, last + 1)]
-    state = summaries[last].topic_state
+    sentiments = [split_of(win.summary(w).sentiment) for w in range(last - 4, last + 1)]
+    state = win.summary(last).topic_state
     weekly = win.topic_counts()
     now_split = {t: split_of(c) for t, c in win.topic_sentiment(last).items()}
     prev_split = {t: split_of(c) for t, c in win.topic_sentiment(last - 1).items()}

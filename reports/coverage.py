@@ -16,12 +16,11 @@ MAX_ERROR = 200
 def coverage(reader: ReportReader, posts: dict[str, int], span: Span, now: datetime,
              stale_after_hours: float,
              local: Callable[[str], str]) -> tuple[list[SourceCoverage], list[RunProblem]]:
-    """Per source: posts of the week it matched, runs by status, and whether
-    its latest successful run was older than ``stale_after_hours`` at the end
-    of the week (or now, for a week still running). ``posts``: source ->
-    posts of the week it matched."""
+    """Per source: posts of the week it matched (``posts``), runs started in
+    the week by status, and its latest successful run as the report is
+    written: stale when older than ``stale_after_hours`` then."""
     runs = reader.runs_between(span.utc)
-    reference = min(span.end, now)
+    reference = now
     last_ok = reader.last_ok_runs(utc_text(reference))
     status: Counter[tuple[str, str]] = Counter((r[0], r[3]) for r in runs)
     limit = reference - timedelta(hours=stale_after_hours)

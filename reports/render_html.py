@@ -37,7 +37,9 @@ def window_text(fig: Figures) -> str:
     return f"Monday {start:%d %B %Y} to Sunday {last:%d %B %Y}"
 
 
-def render_html(fig: Figures, *, stale_hours: float = 36.0) -> str:
+def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = False) -> str:
+    """The report page; ``for_pdf`` leaves out the screen-only CSS that
+    WeasyPrint does not understand."""
     by_name = {t.name: t for t in tables(fig)}
     marks = fig.change_weeks
     charts = {
@@ -59,5 +61,5 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0) -> str:
     }
     return ENV.get_template("report.html.j2").render(
         fig=fig, t=by_name, charts=charts, window=window_text(fig),
-        stale_hours=f"{stale_hours:g}",
+        stale_hours=f"{stale_hours:g}", for_pdf=for_pdf,
     )

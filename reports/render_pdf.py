@@ -13,6 +13,8 @@ class PdfUnavailable(RuntimeError):
 
 
 def write_pdf(html: str, path: Path) -> Path:
+    # WeasyPrint logs a progress line per step and page (some at import)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
         from weasyprint import HTML
     except ImportError as exc:
@@ -26,6 +28,5 @@ def write_pdf(html: str, path: Path) -> Path:
     def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"the report fetches nothing: refused {url[:60]}")
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page
     HTML(string=html, url_fetcher=no_fetch).write_pdf(path)
     return path

@@ -51,7 +51,7 @@ def fill_sections(fig: Figures, series: Series, win: ReportWindow, reader: Repor
     def ok(n: int, w: int = last, **cell: object) -> bool:
         return n < MIN_COUNT or win.has_authors(w, **cell)  # type: ignore[arg-type]
 
-    summary = win.summaries(last)[last]
+    summary = win.summary(last, platforms=True)
     fig.days = [(d.label, summary.days.get(k, 0), ok(summary.days.get(k, 0), day=k))
                 for k, d in enumerate(days)]
     fig.platforms = [(name, acc[0], ok(acc[0], platform=name))

@@ -57,7 +57,8 @@ def topic_cells(row: TopicRow, total: int) -> tuple[str, ...]:
         fmt_interval(row.negative_interval) if neg is not None else "",
         last_week, change,
         fmt_average(row.average4),
-        ", ".join(f"{t} ({fmt_count(n, good)})" for t, n, good in row.top_terms),
+        ", ".join(f"{t} ({fmt_count(n) if good else 'suppressed'})"
+                  for t, n, good in row.top_terms),
     )
 
 

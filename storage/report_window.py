@@ -15,6 +15,7 @@ to pick at most one post per author.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,7 @@ class ReportWindow:
         self.periods = len(periods)
         self.counts = [0] * len(periods)
         self.ranges: list[tuple[int, int]] = [(0, -1)] * len(periods)
+        self._summaries: dict[tuple[int, bool], WeekSummary] = {}
         self.db.execute("PRAGMA temp_store = MEMORY")
         for sql in _CREATE:
             self.db.execute(sql)
@@ -137,28 +139,38 @@ class ReportWindow:
             "SELECT w, count(DISTINCT author_key) FROM rp WHERE w >= ? GROUP BY w", [first])}
         return {w: got.get(w, 0) for w in range(first, self.periods)}
 
-    def summaries(self, first: int) -> dict[int, WeekSummary]:
-        """Per period from ``first``: one pass, grouped on small integer codes."""
-        out = {w: WeekSummary(posts=self.counts[w]) for w in range(first, self.periods)}
-        named: dict[int, str] = {}
-        for w, pcode, platform, day, sent, tstate, *nums in self._rows(
-            "SELECT w, pcode, CASE WHEN pcode = 0 THEN platform END, day, sent, tstate,"
-            " count(*), count(replies), COALESCE(sum(replies), 0), count(reposts),"
-            " COALESCE(sum(reposts), 0), count(likes), COALESCE(sum(likes), 0),"
-            " count(quotes), COALESCE(sum(quotes), 0) FROM rp WHERE w >= ?"
-            " GROUP BY w, pcode, 3, day, sent, tstate", [first],
-        ):
-            summary = out[int(w)]
-            n = int(nums[0])
-            summary.sentiment[int(sent)] = summary.sentiment.get(int(sent), 0) + n
-            summary.topic_state[int(tstate)] = summary.topic_state.get(int(tstate), 0) + n
-            if day is not None:
-                summary.days[int(day)] = summary.days.get(int(day), 0) + n
-            name = platform if pcode == 0 else named.setdefault(
-                int(pcode), _platform_at(int(pcode)))
-            acc = summary.platforms.setdefault(str(name), [0] * 9)
-            for k, value in enumerate(nums):
-                acc[k] += int(value)
+    def summary(self, w: int, *, platforms: bool = False) -> WeekSummary:
+        """Period ``w`` split by sentiment code, topic state and day (one
+        unsorted pass over its id range), and by platform when asked."""
+        key = (w, platforms)
+        if key in self._summaries:
+            return self._summaries[key]
+        out = WeekSummary(posts=self.counts[w])
+        if out.posts:
+            low, high = self.ranges[w]
+            where = "rp.id BETWEEN ? AND ? AND rp.w = ?"
+            cols = ([f"sum(sent = {k})" for k in range(5)]
+                    + [f"sum(tstate = {k})" for k in range(3)]
+                    + [f"sum(day = {k})" for k in range(7)])
+            row = self._rows(f"SELECT {', '.join(cols)} FROM rp WHERE {where}",
+                             [low, high, w])[0]
+            values = [int(v or 0) for v in row]
+            out.sentiment = {k: values[k] for k in range(5) if values[k]}
+            out.topic_state = {k: values[5 + k] for k in range(3) if values[5 + k]}
+            out.days = {k: values[8 + k] for k in range(7) if values[8 + k]}
+            if platforms:
+                for pcode, platform, *nums in self._rows(
+                    "SELECT pcode, CASE WHEN pcode = 0 THEN platform END, count(*),"
+                    " count(replies), COALESCE(sum(replies), 0), count(reposts),"
+                    " COALESCE(sum(reposts), 0), count(likes), COALESCE(sum(likes), 0),"
+                    " count(quotes), COALESCE(sum(quotes), 0)"
+                    f" FROM rp WHERE {where} GROUP BY pcode, 2", [low, high, w],
+                ):
+                    name = str(platform) if pcode == 0 else _platform_at(int(pcode))
+                    acc = out.platforms.setdefault(name, [0] * 9)
+                    for k, value in enumerate(nums):
+                        acc[k] += int(value)
+        self._summaries[key] = out
         return out
 
     def topic_counts(self) -> dict[str, list[int]]:
@@ -178,14 +190,17 @@ class ReportWindow:
         return out
 
     def term_counts(self, first: int) -> dict[tuple[str, str], list[int]]:
-        """Posts per (topic, matched term) per period, periods ``first`` onwards."""
+        """Posts per (topic, matched term) per period, periods ``first``
+        onwards. Grouped on the evidence text (few distinct lists per topic),
+        each distinct list parsed once."""
         out: dict[tuple[str, str], list[int]] = {}
-        for w, topic, term, n in self._rows(
-            "SELECT rt.w, rt.topic, lower(j.value), count(*) FROM rt, json_each(rt.evidence) j"
-            " WHERE rt.w >= ? GROUP BY 1, 2, 3", [first],
-        ):
-            out.setdefault((str(topic), str(term)), [0] * (self.periods - first))[
-                int(w) - first] = int(n)
+        for w, topic, evidence, n in self._rows(
+                "SELECT w, topic, evidence, count(*) FROM rt WHERE w >= ? GROUP BY 1, 2, 3",
+                [first]):
+            terms = json.loads(evidence)
+            for term in {str(t).lower() for t in terms} if isinstance(terms, list) else ():
+                series = out.setdefault((str(topic), term), [0] * (self.periods - first))
+                series[int(w) - first] += int(n)
         return out
 
     def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
@@ -210,7 +225,7 @@ class ReportWindow:
         else:
             where, params = ["rp.w = ?"], [w]
         if sentiment is not None:
-            where.append("rp.sent = ?")
+            where.append("rt.sent = ?" if topic is not None else "rp.sent = ?")
             params.append(sentiment)
         if term is not None:
             if topic is None:
@@ -228,12 +243,17 @@ class ReportWindow:
 
     def classifiers_used(self, w: int) -> list[tuple[str, str, str, int]]:
         """(task, classifier, version, posts of period ``w`` it looked at)."""
-        summary = self.summaries(w)[w]
+        summary = self.summary(w)
         looked = {"sentiment": summary.posts - summary.sentiment.get(PENDING, 0),
                   "topic": summary.posts - summary.topic_state.get(0, 0)}
+        low, high = self.ranges[w]
+        dense = high - low + 1 <= _DENSE * max(self.counts[w], 1)
         out = []
         for task, total in looked.items():
             groups = self._rows(
+                "SELECT DISTINCT classifier, version FROM label_state"
+                " WHERE task = ? AND post_id BETWEEN ? AND ?", [task, low, high]) if dense \
+                else self._rows(
                 "SELECT DISTINCT x.classifier, x.version FROM rp JOIN label_state x"
                 " ON x.post_id = rp.id AND x.task = ? WHERE rp.w = ?", [task, w])
             for classifier, version in groups:
@@ -246,13 +266,15 @@ class ReportWindow:
 
     def source_posts(self, w: int) -> list[tuple[str, int]]:
         """(source, posts of period ``w`` it matched)."""
-        sources = [str(r[0]) for r in self._rows(
-            "SELECT DISTINCT m.source FROM rp JOIN post_matches m ON m.post_id = rp.id"
-            " WHERE rp.w = ?", [w])]
-        return [(source, int(self._rows(
-            "SELECT count(*) FROM rp WHERE rp.w = ? AND EXISTS (SELECT 1 FROM post_matches m"
-            " WHERE m.post_id = rp.id AND m.source = ?)", [w, source])[0][0]))
-            for source in sorted(sources)]
+        low, high = self.ranges[w]
+        sources = [str(r[0]) for r in self._rows(  # the id range may hold a few more sources
+            "SELECT DISTINCT source FROM post_matches WHERE post_id BETWEEN ? AND ?",
+            [low, high])]
+        counts = [(source, int(self._rows(
+            "SELECT count(*) FROM rp WHERE rp.id BETWEEN ? AND ? AND rp.w = ? AND EXISTS"
+            " (SELECT 1 FROM post_matches m WHERE m.post_id = rp.id AND m.source = ?)",
+            [low, high, w, source])[0][0])) for source in sorted(sources)]
+        return [(source, n) for source, n in counts if n]
 
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
                      order: str = "evidence", limit: int = 3) -> list[PostRow]:
@@ -269,8 +291,8 @@ class ReportWindow:
         if order == "engagement":
             key = engagement
             where += f" AND ({engagement}) > 0"
-        elif topic is not None:
-            key = "json_array_length(rt.evidence)"
+        elif topic is not None:  # number of matched terms: commas in the JSON list, no parse
+            key = "length(rt.evidence) - length(replace(rt.evidence, ',', ''))"
         else:
             key = "0"
         ids = [int(r[0]) for r in self._rows(

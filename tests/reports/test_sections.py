@@ -103,11 +103,12 @@ def test_coverage_runs_and_staleness(store: Store) -> None:
     assert rows["mastodon_tags"].posts == 10
     assert rows["mastodon_tags"].runs_ok == 2  # the builder's own run, then this one
     assert rows["reddit_local"].runs_failed == 1
-    # week ends Mon 23 Nov 00:00; mastodon's last success 20 Nov 12:00 is > 36 h before
+    # written Wed 25 Nov 09:00; mastodon's last success 20 Nov 12:00 is 117 h before
     assert rows["mastodon_tags"].stale and rows["reddit_local"].stale
+    assert rows["mastodon_tags"].last_ok == "Fri 20 Nov 2026 12:00"
     assert [(p.source, p.status, p.error) for p in fig.problems] == [
         ("reddit_local", "failed", "HTTP 503 from reddit")]
-    fresh = figures(store, settings=ReportSettings(stale_after_hours=96))
+    fresh = figures(store, settings=ReportSettings(stale_after_hours=120))
     assert not {s.source: s for s in fresh.sources}["mastodon_tags"].stale
 
 
