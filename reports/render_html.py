@@ -10,8 +10,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from reports.charts import bar_chart, line_chart
 from reports.figures import Figures
 from reports.tables import tables
+from reports.text import FEWER, SUPPRESSED
 
-_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^fewer than 10$|^\d+–\d+%$")
+_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
 
 
 def _env() -> Environment:
@@ -25,6 +26,7 @@ def _env() -> Environment:
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
+    env.tests["suppressed_text"] = lambda s: str(s) in (FEWER, SUPPRESSED)
     return env
 
 

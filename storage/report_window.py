@@ -114,7 +114,11 @@ class ReportWindow:
             self.db.execute(_SELECT.format(day=day) + where, [w, *day_params, *params])
             self.db.execute(_TOPICS + ("t.post_id BETWEEN ? AND ?" if dense else "rp.w = ?"),
                             [low, high] if dense else [w])
-        self.db.execute("CREATE INDEX temp.rt_topic ON rt (topic, w, sent)")
+        # one sort serves every topic aggregate (streamed in index order), the
+        # author checks and the per-topic samples
+        self.db.execute("CREATE INDEX temp.rt_topic ON rt (topic, w, evidence, sent)")
+        self._cells: list[tuple[str, int, str, int, int]] | None = None
+        self._samples: dict[tuple[Any, ...], list[PostRow]] = {}
 
     def close(self) -> None:
         self.db.execute("DROP TABLE IF EXISTS temp.rt")
@@ -173,34 +177,45 @@ class ReportWindow:
         self._summaries[key] = out
         return out
 
+    def topic_cells(self) -> list[tuple[str, int, str, int, int]]:
+        """(topic, period, evidence JSON, sentiment code, posts), read once
+        in index order (no sort)."""
+        if self._cells is None:
+            self._cells = [(str(t), int(w), str(e), int(s), int(n)) for t, w, e, s, n in self._rows(
+                "SELECT topic, w, evidence, sent, count(*) FROM rt"
+                " GROUP BY topic, w, evidence, sent")]
+        return self._cells
+
     def topic_counts(self) -> dict[str, list[int]]:
         """Posts per topic per period."""
         out: dict[str, list[int]] = {}
-        for topic, w, n in self._rows(
-                "SELECT topic, w, count(*) FROM rt GROUP BY topic, w"):
-            out.setdefault(str(topic), [0] * self.periods)[int(w)] = int(n)
+        for topic, w, _, _, n in self.topic_cells():
+            out.setdefault(topic, [0] * self.periods)[w] += n
         return out
 
     def topic_sentiment(self, w: int) -> dict[str, dict[int, int]]:
         """Per topic in period ``w``: posts per sentiment code."""
         out: dict[str, dict[int, int]] = {}
-        for topic, sent, n in self._rows(
-                "SELECT topic, sent, count(*) FROM rt WHERE w = ? GROUP BY topic, sent", [w]):
-            out.setdefault(str(topic), {})[int(sent)] = int(n)
+        for topic, period, _, sent, n in self.topic_cells():
+            if period == w:
+                codes = out.setdefault(topic, {})
+                codes[sent] = codes.get(sent, 0) + n
         return out
 
     def term_counts(self, first: int) -> dict[tuple[str, str], list[int]]:
         """Posts per (topic, matched term) per period, periods ``first``
-        onwards. Grouped on the evidence text (few distinct lists per topic),
-        each distinct list parsed once."""
+        onwards; each distinct evidence list is parsed once."""
         out: dict[tuple[str, str], list[int]] = {}
-        for w, topic, evidence, n in self._rows(
-                "SELECT w, topic, evidence, count(*) FROM rt WHERE w >= ? GROUP BY 1, 2, 3",
-                [first]):
-            terms = json.loads(evidence)
-            for term in {str(t).lower() for t in terms} if isinstance(terms, list) else ():
-                series = out.setdefault((str(topic), term), [0] * (self.periods - first))
-                series[int(w) - first] += int(n)
+        parsed: dict[str, set[str]] = {}
+        for topic, w, evidence, _, n in self.topic_cells():
+            if w < first:
+                continue
+            if evidence not in parsed:
+                terms = json.loads(evidence)
+                parsed[evidence] = ({str(t).lower() for t in terms} if isinstance(terms, list)
+                                    else set())
+            for term in parsed[evidence]:
+                out.setdefault((topic, term), [0] * (self.periods - first))[w - first] += n
         return out
 
     def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
@@ -283,7 +298,15 @@ class ReportWindow:
         and matched term; ordered by how many terms matched ("evidence") or
         by engagement ("engagement"), then in a fixed pseudo-random order
         that spreads picks over the week. Authors are de-duplicated among the
-        top 200 candidates."""
+        top 200 candidates. Remembered per arguments (a top topic is often
+        an emerging issue too)."""
+        key = (w, topic, term, order, limit)
+        if key not in self._samples:
+            self._samples[key] = self._sample(w, topic, term, order, limit)
+        return self._samples[key]
+
+    def _sample(self, w: int, topic: str | None, term: str | None, order: str,
+                limit: int) -> list[PostRow]:
         engagement = ("COALESCE(rp.replies, 0) + COALESCE(rp.reposts, 0)"
                       " + COALESCE(rp.likes, 0) + COALESCE(rp.quotes, 0)")
         where, params = self._cell(w, topic, None, term, None, None)
