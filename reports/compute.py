@@ -55,6 +55,7 @@ def _core(win: ReportWindow, week: str, spans: list[Span], settings: ReportSetti
     last = len(spans) - 1
     totals = win.totals()
     authors = win.authors(last - 5)
+    win.summary(last, platforms=True)  # the one sorted pass over the week; reused below
     sentiments = [split_of(win.summary(w).sentiment) for w in range(last - 4, last + 1)]
     state = win.summary(last).topic_state
     weekly = win.topic_counts()

@@ -32,6 +32,8 @@ _PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","
 _DENSE = 4  # read the id range when it holds at most this many rows per post of the period
 _SPREAD = "((rp.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
 _CANDIDATES = 200  # top posts considered before keeping one per author
+_ENGAGEMENT = ("count(*)", "count(replies)", "sum(replies)", "count(reposts)", "sum(reposts)",
+               "count(likes)", "sum(likes)", "count(quotes)", "sum(quotes)")
 
 _CREATE = (
     "DROP TABLE IF EXISTS temp.rp",
@@ -147,33 +149,35 @@ class ReportWindow:
         """Period ``w`` split by sentiment code, topic state and day (one
         unsorted pass over its id range), and by platform when asked."""
         key = (w, platforms)
-        if key in self._summaries:
-            return self._summaries[key]
+        for known in (key, (w, True)):  # a split by platform also answers without
+            if known in self._summaries:
+                return self._summaries[known]
         out = WeekSummary(posts=self.counts[w])
         if out.posts:
             low, high = self.ranges[w]
-            where = "rp.id BETWEEN ? AND ? AND rp.w = ?"
             cols = ([f"sum(sent = {k})" for k in range(5)]
                     + [f"sum(tstate = {k})" for k in range(3)]
                     + [f"sum(day = {k})" for k in range(7)])
-            row = self._rows(f"SELECT {', '.join(cols)} FROM rp WHERE {where}",
-                             [low, high, w])[0]
-            values = [int(v or 0) for v in row]
-            out.sentiment = {k: values[k] for k in range(5) if values[k]}
-            out.topic_state = {k: values[5 + k] for k in range(3) if values[5 + k]}
-            out.days = {k: values[8 + k] for k in range(7) if values[8 + k]}
-            if platforms:
-                for pcode, platform, *nums in self._rows(
-                    "SELECT pcode, CASE WHEN pcode = 0 THEN platform END, count(*),"
-                    " count(replies), COALESCE(sum(replies), 0), count(reposts),"
-                    " COALESCE(sum(reposts), 0), count(likes), COALESCE(sum(likes), 0),"
-                    " count(quotes), COALESCE(sum(quotes), 0)"
-                    f" FROM rp WHERE {where} GROUP BY pcode, 2", [low, high, w],
-                ):
+            if platforms:  # one sort by platform code, the splits summed per platform
+                cols = ["pcode", "CASE WHEN pcode = 0 THEN platform END", *cols, *_ENGAGEMENT]
+                tail = " GROUP BY pcode, 2"
+            else:  # one pass, nothing sorted
+                cols = ["NULL", "NULL", *cols]
+                tail = ""
+            for pcode, platform, *values in self._rows(
+                    f"SELECT {', '.join(cols)} FROM rp"
+                    f" WHERE rp.id BETWEEN ? AND ? AND rp.w = ?{tail}", [low, high, w]):
+                nums = [int(v or 0) for v in values]
+                for target, offset, size in ((out.sentiment, 0, 5), (out.topic_state, 5, 3),
+                                             (out.days, 8, 7)):
+                    for k in range(size):
+                        if nums[offset + k]:
+                            target[k] = target.get(k, 0) + nums[offset + k]
+                if platforms:
                     name = str(platform) if pcode == 0 else _platform_at(int(pcode))
                     acc = out.platforms.setdefault(name, [0] * 9)
-                    for k, value in enumerate(nums):
-                        acc[k] += int(value)
+                    for k, value in enumerate(nums[15:]):
+                        acc[k] += value
         self._summaries[key] = out
         return out
 
