@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import yaml
 from typer.testing import CliRunner
 
 from listener.cli import app
@@ -68,3 +69,20 @@ def test_alerts_check_runs(tmp_path: Path) -> None:
     result = listener("alerts", "check", "-c", config)
     assert result.returncode == 0, result.stderr
     assert "no emerging issue" in result.stdout
+
+
+def test_report_command_emails_the_report(tmp_path: Path, smtp) -> None:
+    inbox, cfg = smtp
+    config = setup(tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["reports"]["email"] = {"smtp_host": cfg.smtp_host, "smtp_port": cfg.smtp_port,
+                                "starttls": False, "sender": cfg.sender, "to": cfg.to}
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = listener("report", "-c", config, "--week", "2026-W47", "--format", "html,md",
+                      "--out", tmp_path / "out", "--email")
+    assert result.returncode == 0, result.stderr
+    assert "e-mailed to 2 recipient(s)" in result.stdout
+    (_, rcpts, msg), = inbox.messages
+    assert rcpts == cfg.to and msg["Subject"] == "Weekly engagement report: 2026-W47"
+    names = {p.get_filename() for p in msg.walk() if p.get_filename()}
+    assert names == {"report-2026-W47.html", "report-2026-W47.md"}

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import email
-import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 
 from reports import ReportSettings, write_report
@@ -20,37 +14,7 @@ from reports.config import AlertSettings, EmailSettings
 from reports.deliver import DeliveryError, build_message, send_email
 from storage import Store
 from tests.reports.builders import Spec, add, at
-from tests.reports.conftest import CONTEXT, LABELS, NOW
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, EmailSettings]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, EmailSettings(smtp_host="127.0.0.1", smtp_port=port, starttls=False,
-                                   sender="reports@council.example",
-                                   to=["comms@council.example", "director@council.example"])
-    finally:
-        controller.stop()
+from tests.reports.conftest import CONTEXT, LABELS, NOW, free_port
 
 
 def test_report_emailed_with_attachments(known: Store, tmp_path: Path, smtp) -> None:
