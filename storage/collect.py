@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import iso, utcnow, write_transaction
+from storage.privacy import blocked_post_hashes, post_hash
 from storage.records import PageResult, Post, Quarantined, RunRecord, StoredItem
 
 _POST_COLUMNS = (
@@ -124,9 +125,11 @@ class CollectWrites:
         with write_transaction(self.db):
             blocked = self.blocked_authors()
             conn = self.db.conn
+            blocked_posts = blocked_post_hashes(conn)
             for item in items:
                 post = item.post
-                if post.author_key is not None and post.author_key in blocked:
+                if (post.author_key is not None and post.author_key in blocked) or (
+                        post_hash(post.platform, post.native_id) in blocked_posts):
                     result.blocked += 1
                     continue
                 row = post_row(post)

@@ -5,6 +5,24 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class DeletionSyncSettings(BaseModel):
+    """How stored posts are re-checked against their platform (see
+    ``listener.privacy.deletion_sync`` for the policy)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    interval_hours: int = Field(default=24, ge=1, le=24 * 7,
+                                description="How often the service runs the re-check")
+    first_check_days: int = Field(default=7, ge=1, le=7,
+                                  description="Every post is first re-checked within this")
+    recheck_days: int = Field(default=30, ge=1, description="Later re-checks, this far apart")
+    max_posts_per_run: int = Field(default=5000, ge=1,
+                                   description="Posts re-checked per platform per run")
+    bluesky_appview: str = Field(default="https://public.api.bsky.app",
+                                 description="Public Bluesky AppView for getPosts (no login)")
+
+
 class PrivacySettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -23,6 +41,7 @@ class PrivacySettings(BaseModel):
     retention_days: int = Field(default=400, ge=1)
     raw_retention_days: int = Field(default=30, ge=1)
     min_group_size: int = Field(default=10, ge=1, description="Smallest count shown as a number")
+    deletion_sync: DeletionSyncSettings = Field(default_factory=DeletionSyncSettings)
 
     def official_set(self) -> frozenset[tuple[str, str]]:
         pairs = set()
