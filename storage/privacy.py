@@ -46,7 +46,9 @@ def _stage(conn: Connection, where: str, params: Sequence[Any] | dict[str, Any])
     """Put the ids of the posts matching ``where`` in the temp table ``_doomed``."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM _doomed")
-    conn.execute(f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE {where}", params)
+    # ``where`` is one of this module's constant clauses; values are bound
+    conn.execute(f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE {where}",  # noqa: S608
+                 params)
     return int(conn.execute("SELECT count(*) FROM _doomed").fetchone()[0])
 
 
@@ -54,7 +56,7 @@ def _count_staged(conn: Connection) -> Counts:
     counts: Counts = {"posts": int(conn.execute("SELECT count(*) FROM _doomed").fetchone()[0])}
     for table in post_tables(conn):
         counts[table] = int(conn.execute(
-            f'SELECT count(*) FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)'
+            f'SELECT count(*) FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)'  # noqa: S608
         ).fetchone()[0])
     counts["posts_fts"] = counts["posts"]
     return counts
@@ -62,7 +64,8 @@ def _count_staged(conn: Connection) -> Counts:
 
 def _delete_staged(conn: Connection) -> None:
     for table in post_tables(conn):
-        conn.execute(f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')
+        # table names come from sqlite_master, not from input
+        conn.execute(f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')  # noqa: S608
     conn.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
     conn.execute("DELETE FROM _doomed")
 
@@ -174,7 +177,8 @@ def find_posts(store: Store, *, url: str | None = None, platform: str | None = N
     if not clauses:
         return []
     rows = store.db.execute(
-        f"SELECT id, platform, native_id FROM posts WHERE {' OR '.join(clauses)} ORDER BY id",
+        f"SELECT id, platform, native_id FROM posts WHERE {' OR '.join(clauses)}"  # noqa: S608
+        " ORDER BY id",
         params).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
