@@ -183,7 +183,8 @@ def find_posts(store: Store, *, url: str | None = None, platform: str | None = N
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
-def forget_posts(store: Store, post_ids: Sequence[int], *, block: bool = True) -> Counts:
+def forget_posts(store: Store, post_ids: Sequence[int], *, block: bool = True,
+                 compact_after: bool = True) -> Counts:
     """Remove these posts with every row and index entry of theirs and,
     with ``block``, keep them from being collected again."""
     counts: Counts = {}
@@ -202,7 +203,7 @@ def forget_posts(store: Store, post_ids: Sequence[int], *, block: bool = True) -
                     "INSERT OR IGNORE INTO blocked_posts (post_hash, added_at) VALUES (?, ?)",
                     [post_hash(str(row[0]), str(row[1])), utcnow()])
                 counts["blocked_posts"] = counts.get("blocked_posts", 0) + int(cur.rowcount)
-    if counts.get("posts"):
+    if counts.get("posts") and compact_after:
         counts["compacted"] = int(compact(store))
     return counts
 

@@ -1,0 +1,150 @@
+"""Platform deletion sync: stored posts are re-checked against their source,
+and those deleted or made private there are removed here too.
+
+Schedule policy (``privacy.deletion_sync``), per platform and per run:
+
+1. posts never re-checked come first, oldest collected first; then posts
+   whose last check is older than ``recheck_days`` (default 30), least
+   recently checked first; only posts collected within ``retention_days``;
+2. at most ``max_posts_per_run`` (default 5000) are asked per platform per
+   run; the service runs the sync every ``interval_hours`` (default 24).
+
+So a post collected at time t is first checked at the first run after t
+unless more than ``max_posts_per_run`` unchecked posts of its platform are
+ahead of it: the first-check delay is at most
+``interval_hours * ceil((posts ahead + 1) / max_posts_per_run)``. With the
+defaults that is within 24 hours (well inside the 7-day promise,
+``first_check_days``) as long as a platform brings fewer than 5000 new posts
+a day. Every run counts the posts still never checked ``first_check_days``
+after collection and logs a warning naming the setting to raise.
+
+A platform that cannot be asked (no credentials, an error, a rate limit)
+is skipped for the run; its posts stay due. RSS, file imports and the
+sample source have no platform to ask.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from listener.config import Settings
+from listener.privacy.checkers import Checker, Due
+from listener.redact import redact
+from listener.sources.config import MastodonSourceConfig, RedditSourceConfig, XSourceConfig
+from storage import Store
+from storage import privacy as sql
+from storage.db import iso
+
+log = logging.getLogger(__name__)
+
+NOTHING_TO_CHECK = ("rss", "file", "sample")
+
+
+@dataclass
+class PlatformSync:
+    asked: int = 0
+    present: int = 0
+    gone: int = 0
+    uncheckable: int = 0
+    unknown: int = 0
+    overdue: int = 0
+    error: str | None = None
+    removed: dict[str, int] = field(default_factory=dict)
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def build_checkers(settings: Settings, platforms: list[str]) -> dict[str, Checker]:
+    """A checker for each platform in ``platforms`` that can be asked, with
+    credentials from the variables the first configured source of that type
+    names (enabled sources first)."""
+    checkers: dict[str, Checker] = {}
+    sources = sorted(settings.sources.values(), key=lambda c: not c.enabled)
+    x_cfg = next((c for c in sources if isinstance(c, XSourceConfig)), None)
+    reddit_cfg = next((c for c in sources if isinstance(c, RedditSourceConfig)), None)
+    masto_cfg = next((c for c in sources if isinstance(c, MastodonSourceConfig)), None)
+    if "x" in platforms and x_cfg is not None and (token := _env(x_cfg.bearer_token_env)):
+        from listener.privacy.checkers.x import XChecker
+        checkers["x"] = XChecker(token)
+    if "reddit" in platforms and reddit_cfg is not None:
+        cid, secret = _env(reddit_cfg.client_id_env), _env(reddit_cfg.client_secret_env)
+        if cid and secret:
+            from listener.privacy.checkers.reddit import RedditChecker
+            checkers["reddit"] = RedditChecker(cid, secret, reddit_cfg.user_agent,
+                                               reddit_cfg.timeout_seconds)
+    if "mastodon" in platforms:
+        from listener.privacy.checkers.mastodon import MastodonChecker
+        checkers["mastodon"] = MastodonChecker(masto_cfg.timeout_seconds if masto_cfg else 30.0)
+    if "bluesky" in platforms:
+        from listener.privacy.checkers.bluesky import BlueskyChecker
+        checkers["bluesky"] = BlueskyChecker(settings.privacy.deletion_sync.bluesky_appview)
+    return checkers
+
+
+def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = None,
+                   checkers: Mapping[str, Checker] | None = None) -> dict[str, PlatformSync]:
+    """One run of the re-check over every platform with stored posts."""
+    policy = settings.privacy.deletion_sync
+    moment = now or datetime.now(UTC)
+    stamp = iso(moment)
+    platforms = [p for p in sql.platforms_stored(store)
+                 if p not in NOTHING_TO_CHECK and p not in policy.skip_platforms]
+    active = dict(checkers) if checkers is not None else build_checkers(settings, platforms)
+    results: dict[str, PlatformSync] = {}
+    for platform in platforms:
+        result = results[platform] = PlatformSync()
+        checker = active.get(platform)
+        if checker is None:
+            result.error = "no checker (credentials of a configured source not set)"
+        else:
+            _run_platform(store, checker, result, policy.max_posts_per_run, stamp,
+                          collected_after=iso(moment - timedelta(days=settings.privacy
+                                                                 .retention_days)),
+                          checked_before=iso(moment - timedelta(days=policy.recheck_days)))
+        result.overdue = sql.overdue_first_checks(
+            store, platform, iso(moment - timedelta(days=policy.first_check_days)))
+        if result.overdue:
+            log.warning("deletion sync %s: %d posts not re-checked within %d days of collection;"
+                        " raise privacy.deletion_sync.max_posts_per_run or lower interval_hours",
+                        platform, result.overdue, policy.first_check_days)
+        log.info("deletion sync %s: asked %d, present %d, gone %d (removed), uncheckable %d,"
+                 " unknown %d%s", platform, result.asked, result.present, result.gone,
+                 result.uncheckable, result.unknown,
+                 f"; {result.error}" if result.error else "")
+    if any(r.gone for r in results.values()):
+        sql.compact(store)
+    return results
+
+
+def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: int, stamp: str,
+                  *, collected_after: str, checked_before: str) -> None:
+    due = [Due(*row) for row in sql.posts_due_for_check(
+        store, checker.platform, collected_after=collected_after,
+        checked_before=checked_before, limit=limit)]
+    for start in range(0, len(due), checker.batch_size):
+        batch = due[start:start + checker.batch_size]
+        try:
+            statuses = checker.check(batch)
+        except Exception as exc:  # the platform cannot be asked now: its posts stay due
+            result.error = "stopped: " + redact(f"{type(exc).__name__}: {exc}")[:300]
+            log.warning("deletion sync %s %s", checker.platform, result.error)
+            return
+        result.asked += len(batch)
+        gone = [d.post_id for d in batch if statuses.get(d.native_id) == "gone"]
+        seen = [d.post_id for d in batch if statuses.get(d.native_id) in ("present",
+                                                                         "uncheckable")]
+        result.gone += len(gone)
+        result.present += sum(statuses.get(d.native_id) == "present" for d in batch)
+        result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
+        result.unknown += len(batch) - len(gone) - len(seen)
+        if gone:
+            removed = sql.forget_posts(store, gone, block=False, compact_after=False)
+            result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}
+        sql.mark_checked(store, seen, stamp)
