@@ -15,6 +15,7 @@ from listener.privacy.compliance import write_drafts
 from listener.privacy.deletion_sync import sync_deletions
 from listener.privacy.forget import ForgetError, forget_author, forget_url
 from listener.privacy.retention import purge as run_purge
+from listener.redact import register_secret_vars
 
 
 def register(app: typer.Typer) -> None:
@@ -48,6 +49,8 @@ def register(app: typer.Typer) -> None:
             typer.echo("give either --platform P --author HANDLE, or --url URL", err=True)
             raise typer.Exit(2)
         settings = settings_from(ctx, check_credentials=False)
+        register_secrets(settings)
+        register_secret_vars([settings.privacy.previous_key_env])
         store = open_store(settings)
         try:
             if author is not None and platform is not None:

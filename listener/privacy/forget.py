@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -79,11 +80,16 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
         raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
     if not _normal(handle):
         raise ForgetError("the handle is empty")
-    pseudonymiser = Pseudonymiser(load_key(settings.privacy, settings.base_dir))
-    key = pseudonymiser.pseudonym(platform, handle)
+    key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)
     quarantined = [qid for qid, payload in sql.quarantine_payloads(store, platform)
                    if names_handle(platform, payload, handle)]
     counts = sql.forget_author(store, platform, key, quarantined)
+    previous = os.environ.get(settings.privacy.previous_key_env or "", "")
+    if previous:  # during a key rotation: posts stored under the old key, and its block entry
+        old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
+        more = sql.forget_author(store, platform, old)
+        counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
+        counts["compacted"] = min(counts["compacted"], 1)
     what = f"author {platform}:{key[:8]}…"
     log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
     return ForgetReport(what, counts)

@@ -36,6 +36,11 @@ class PrivacySettings(BaseModel):
         default="data/pseudonym.key",
         description="Generated key file (0600), used when the variable is unset",
     )
+    previous_key_env: str = Field(
+        default="",
+        description="After a key rotation: variable holding the previous key, so that "
+                    "`listener forget` also finds posts stored under it",
+    )
     official_accounts: list[str] = Field(
         default_factory=list,
         description="platform:handle of official accounts whose handles may be shown",

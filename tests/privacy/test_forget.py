@@ -142,3 +142,24 @@ def test_quarantine_match_is_on_handle_values_not_on_text() -> None:
     assert names_handle("mastodon", '{"account": {"acct": "ann", "url": "https://m.ex/@ann"}}',
                         "ann@m.ex")
     assert names_handle("x", 'not json "ann" here', "ann")
+
+
+def test_forget_during_key_rotation_finds_posts_under_the_previous_key(
+        settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from listener.privacy.pseudonym import Pseudonymiser
+    from storage import Post
+
+    old_key = "the-previous-key-0123456789abcdef"
+    old = Pseudonymiser(old_key.encode())
+    from datetime import UTC, datetime
+    before = old.apply(Post("x", "900", "stored before the rotation",
+                            datetime(2026, 11, 1, tzinfo=UTC), author_handle="rotated_person"))
+    save(store, [before, make_post("901", "stored after the rotation", handle="rotated_person")])
+    assert forget_author(settings, store, "x", "rotated_person").counts["posts"] == 1
+    assert count(store, "posts") == 1  # the old pseudonym is not found without the old key
+
+    monkeypatch.setenv("OLD_PSEUDONYM_KEY", old_key)
+    settings.privacy.previous_key_env = "OLD_PSEUDONYM_KEY"
+    report = forget_author(settings, store, "x", "rotated_person")
+    assert report.counts["posts"] == 1 and count(store, "posts") == 0
+    assert count(store, "blocked_authors") == 2  # blocked under both keys
