@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import iso, utcnow, write_transaction
-from storage.privacy import blocked_post_hashes, post_hash
+from storage.privacy_erasure import blocked_post_hashes, post_hash
 from storage.records import PageResult, Post, Quarantined, RunRecord, StoredItem
 
 _POST_COLUMNS = (

@@ -36,8 +36,10 @@ from listener.privacy.checkers import Checker, Due
 from listener.redact import redact
 from listener.sources.config import MastodonSourceConfig, RedditSourceConfig, XSourceConfig
 from storage import Store
-from storage import privacy as sql
+from storage import privacy_checks as checks
 from storage.db import iso
+from storage.privacy import compact
+from storage.privacy_erasure import forget_posts
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
     policy = settings.privacy.deletion_sync
     moment = now or datetime.now(UTC)
     stamp = iso(moment)
-    platforms = [p for p in sql.platforms_stored(store)
+    platforms = [p for p in checks.platforms_stored(store)
                  if p not in NOTHING_TO_CHECK and p not in policy.skip_platforms]
     active = dict(checkers) if checkers is not None else build_checkers(settings, platforms)
     results: dict[str, PlatformSync] = {}
@@ -108,7 +110,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                           collected_after=iso(moment - timedelta(days=settings.privacy
                                                                  .retention_days)),
                           checked_before=iso(moment - timedelta(days=policy.recheck_days)))
-        result.overdue = sql.overdue_first_checks(
+        result.overdue = checks.overdue_first_checks(
             store, platform, iso(moment - timedelta(days=policy.first_check_days)))
         if result.overdue:
             log.warning("deletion sync %s: %d posts not re-checked within %d days of collection;"
@@ -119,13 +121,13 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                  result.uncheckable, result.unknown,
                  f"; {result.error}" if result.error else "")
     if any(r.gone for r in results.values()):
-        sql.compact(store)
+        compact(store)
     return results
 
 
 def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: int, stamp: str,
                   *, collected_after: str, checked_before: str) -> None:
-    due = [Due(*row) for row in sql.posts_due_for_check(
+    due = [Due(*row) for row in checks.posts_due_for_check(
         store, checker.platform, collected_after=collected_after,
         checked_before=checked_before, limit=limit)]
     for start in range(0, len(due), checker.batch_size):
@@ -145,6 +147,6 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:
-            removed = sql.forget_posts(store, gone, block=False, compact_after=False)
+            removed = forget_posts(store, gone, block=False, compact_after=False)
             result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}
-        sql.mark_checked(store, seen, stamp)
+        checks.mark_checked(store, seen, stamp)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from listener.config import Settings
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from storage import Store
-from storage import privacy as sql
+from storage import privacy_erasure as sql
 from storage.records import PLATFORMS
 
 log = logging.getLogger(__name__)

@@ -131,7 +131,7 @@ def test_schedule_policy_orders_and_limits(sync_settings: Settings) -> None:
     """Never-checked posts first (oldest collected first), then the least
     recently checked past recheck_days; at most max_posts_per_run; and posts
     still unchecked 7 days after collection are reported overdue."""
-    from storage import privacy as sql
+    from storage import privacy_checks as sql
 
     store = Store.open(sync_settings.database_path)
     ids = save(store, [make_post(str(n), f"t{n}") for n in range(1, 6)])

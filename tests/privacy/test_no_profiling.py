@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Modules that write or erase by author (collection's pseudonymised writes,
 # the block list, erasure): the only places author_key may appear freely.
 WRITERS = {"storage/collect.py", "storage/migrations.py", "storage/records.py",
-           "storage/privacy.py"}
+           "storage/privacy.py", "storage/privacy_erasure.py", "storage/privacy_checks.py"}
 # The only ways a reader may use author_key: count distinct authors, or keep
 # at most one post per author in a sample.
 ALLOWED = [r"count\(\s*DISTINCT\s+(\w+\.)?author_key\s*\)",
