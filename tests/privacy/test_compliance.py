@@ -51,3 +51,10 @@ def test_drafts_follow_the_config() -> None:
     assert "deleted 200 days after they were written" in notice
     assert "Example Council reads public posts" in notice
     assert "Communications team" in notice and "none is switched on" not in notice
+
+
+def test_a_pipe_or_line_break_in_a_value_cannot_break_the_table() -> None:
+    text = FILLED.replace("purpose: Understand public concerns about council services",
+                          'purpose: "Spot issues | trends\\nearly"')
+    record = record_of_processing(parse_settings(text, "config.yaml", check_credentials=False))
+    assert "| Purpose of processing | Spot issues \\| trends early |" in record
