@@ -66,6 +66,9 @@ def with_hash(row: dict[str, Any]) -> dict[str, Any]:
 # changes no row.
 _MERGE_READ = ("content_hash", *_POST_COLUMNS)
 _KEEP_FIRST = ("url", "in_reply_to")
+_SELECT_STORED = (  # column names are constants above, never input
+    f"SELECT id, {', '.join(_MERGE_READ)} FROM posts WHERE platform = ? AND native_id = ?"  # noqa: S608
+)
 _HIGHEST = ("replies", "reposts", "likes", "quotes")
 
 
@@ -160,8 +163,7 @@ class CollectWrites:
                     continue
                 row = post_row(post)
                 existing = conn.execute(
-                    f"SELECT id, {', '.join(_MERGE_READ)} FROM posts"
-                    " WHERE platform = ? AND native_id = ?",
+                    _SELECT_STORED,
                     [post.platform, post.native_id],
                 ).fetchone()
                 if existing is None:
