@@ -19,7 +19,10 @@ a day. Every run counts the posts still never checked ``first_check_days``
 after collection and logs a warning naming the setting to raise.
 
 A platform that cannot be asked (no credentials, an error, a rate limit)
-is skipped for the run; its posts stay due. RSS, file imports and the
+is skipped for the run; its posts stay due. X re-checks are billed reads:
+each tweet returned is added to the X source's monthly ``usage`` counter,
+and a run asks no more than the budget has left (collection and re-checks
+share the budget; ``skip_platforms: [x]`` turns X re-checks off). RSS, file imports and the
 sample source have no platform to ask.
 """
 
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from listener.config import Settings
-from listener.privacy.checkers import Checker, Due
+from listener.privacy.checkers import Billing, Checker, Due
 from listener.redact import redact
 from listener.sources.config import MastodonSourceConfig, RedditSourceConfig, XSourceConfig
 from storage import Store
@@ -40,6 +43,7 @@ from storage import privacy_checks as checks
 from storage.db import iso
 from storage.privacy import compact
 from storage.privacy_erasure import forget_posts
+from storage.usage import month_period
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +78,8 @@ def build_checkers(settings: Settings, platforms: list[str]) -> dict[str, Checke
     masto_cfg = next((c for c in sources if isinstance(c, MastodonSourceConfig)), None)
     if "x" in platforms and x_cfg is not None and (token := _env(x_cfg.bearer_token_env)):
         from listener.privacy.checkers.x import XChecker
-        checkers["x"] = XChecker(token)
+        x_name = next(n for n, c in settings.sources.items() if c is x_cfg)
+        checkers["x"] = XChecker(token, Billing(x_name, x_cfg.monthly_read_budget))
     if "reddit" in platforms and reddit_cfg is not None:
         cid, secret = _env(reddit_cfg.client_id_env), _env(reddit_cfg.client_secret_env)
         if cid and secret:
@@ -127,9 +132,16 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
 
 def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: int, stamp: str,
                   *, collected_after: str, checked_before: str) -> None:
+    period = month_period(datetime.fromisoformat(stamp))
+    if checker.billing is not None:
+        left = checker.billing.monthly_budget - store.reads_used(checker.billing.source, period)
+        if left < limit:
+            result.error = (f"read budget of {checker.billing.source}: {max(left, 0)} reads "
+                            "left this month")
+            limit = max(left, 0)
     due = [Due(*row) for row in checks.posts_due_for_check(
         store, checker.platform, collected_after=collected_after,
-        checked_before=checked_before, limit=limit)]
+        checked_before=checked_before, limit=limit)] if limit else []
     for start in range(0, len(due), checker.batch_size):
         batch = due[start:start + checker.batch_size]
         try:
@@ -142,8 +154,11 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
         gone = [d.post_id for d in batch if statuses.get(d.native_id) == "gone"]
         seen = [d.post_id for d in batch if statuses.get(d.native_id) in ("present",
                                                                          "uncheckable")]
+        present = sum(statuses.get(d.native_id) == "present" for d in batch)
+        if checker.billing is not None and present:
+            store.add_reads(checker.billing.source, present, period)
         result.gone += len(gone)
-        result.present += sum(statuses.get(d.native_id) == "present" for d in batch)
+        result.present += present
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:

@@ -149,3 +149,26 @@ def test_schedule_policy_orders_and_limits(sync_settings: Settings) -> None:
                                        checked_before="2026-10-26T00:00:00+00:00", limit=2)) == 2
     assert sql.overdue_first_checks(store, "x", "2026-11-18T12:00:00+00:00") == 1
     store.close()
+
+
+@responses.activate
+def test_x_rechecks_count_against_the_read_budget_and_stop_when_spent(
+        sync_settings: Settings) -> None:
+    store = Store.open(sync_settings.database_path)
+    save(store, [make_post(i, f"tweet {i}") for i in X_IDS])
+    call = responses.get("https://api.twitter.com/2/tweets",
+                         json=json.loads((FIX / "x_get_tweets.json").read_text()))
+    budget = sync_settings.sources["x_council"].monthly_read_budget  # type: ignore[union-attr]
+    store.add_reads("x_council", budget - 5, "2026-11")
+
+    first = sync_deletions(sync_settings, store, now=NOW)["x"]
+    assert (first.asked, first.present) == (3, 1)
+    assert store.reads_used("x_council", "2026-11") == budget - 4  # the one tweet returned
+
+    store.add_reads("x_council", 4, "2026-11")  # collection spent the rest
+    with store.db.conn:
+        store.db.conn.execute("UPDATE posts SET checked_at = NULL")
+    spent = sync_deletions(sync_settings, store, now=NOW)["x"]
+    assert spent.asked == 0 and call.call_count == 1
+    assert spent.error is not None and "0 reads left" in spent.error
+    store.close()

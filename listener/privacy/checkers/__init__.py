@@ -25,9 +25,19 @@ class Due:
     url: str | None
 
 
+@dataclass(frozen=True)
+class Billing:
+    """Reads of this checker count against a source's monthly read budget
+    (X bills every post read): the source's name and its budget."""
+
+    source: str
+    monthly_budget: int
+
+
 class Checker(Protocol):
     platform: str
     batch_size: int
+    billing: Billing | None
 
     def check(self, batch: Sequence[Due]) -> dict[str, Status]:
         """Status per native id; an id left out is unknown (asked again later).

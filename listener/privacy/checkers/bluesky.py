@@ -8,11 +8,12 @@ from collections.abc import Sequence
 
 from atproto import Client
 
-from listener.privacy.checkers import Due, Status
+from listener.privacy.checkers import Billing, Due, Status
 
 
 class BlueskyChecker:
     platform = "bluesky"
+    billing: Billing | None = None
     batch_size = 25
 
     def __init__(self, appview: str) -> None:

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 
 from mastodon import Mastodon, MastodonAPIError, MastodonError, MastodonNotFoundError
 
-from listener.privacy.checkers import Due, Status
+from listener.privacy.checkers import Billing, Due, Status
 
 _URI = re.compile(r"^https://(?P<host>[^/]+)/users/[^/]+/statuses/(?P<id>\d+)$")
 
 
 class MastodonChecker:
     platform = "mastodon"
+    billing: Billing | None = None
     batch_size = 40
 
     def __init__(self, timeout: float) -> None:

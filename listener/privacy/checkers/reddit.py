@@ -10,13 +10,14 @@ from collections.abc import Sequence
 
 import praw
 
-from listener.privacy.checkers import Due, Status
+from listener.privacy.checkers import Billing, Due, Status
 
 _GONE_TEXT = {"[deleted]", "[removed]"}
 
 
 class RedditChecker:
     platform = "reddit"
+    billing: Billing | None = None
     batch_size = 100
 
     def __init__(self, client_id: str, client_secret: str, user_agent: str,

@@ -1,7 +1,9 @@
 """X: ``GET /2/tweets?ids=`` through tweepy ``Client.get_tweets`` (100 ids a
-call). A deleted tweet comes back in ``errors`` as ``resource-not-found``;
+call). Every tweet returned is a billed read: it is counted against the X
+source's monthly read budget, and re-checks stop when the budget is spent.
+A deleted tweet comes back in ``errors`` as ``resource-not-found``;
 a tweet whose author went protected (or was suspended) as
-``not-authorized-for-resource``. Every id asked is a billed read."""
+``not-authorized-for-resource``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 
 import tweepy
 
-from listener.privacy.checkers import Due, Status
+from listener.privacy.checkers import Billing, Due, Status
 
 GONE_TYPES = ("resource-not-found", "not-authorized-for-resource")
 
@@ -19,8 +21,9 @@ class XChecker:
     platform = "x"
     batch_size = 100
 
-    def __init__(self, bearer_token: str) -> None:
+    def __init__(self, bearer_token: str, billing: Billing | None = None) -> None:
         self._client = tweepy.Client(bearer_token=bearer_token, wait_on_rate_limit=False)
+        self.billing = billing
 
     def check(self, batch: Sequence[Due]) -> dict[str, Status]:
         ids = [d.native_id for d in batch if d.native_id.isdigit()]
