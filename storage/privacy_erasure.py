@@ -26,6 +26,23 @@ def post_hash(platform: str, native_id: str) -> str:
     return hashlib.sha256(f"{platform}:{native_id}".encode()).hexdigest()[:32]
 
 
+_AUTHOR_AND_COPIES = (
+    "platform = :p AND (author_key = :k OR (length(text) >= :n AND text IN"
+    " (SELECT text FROM posts WHERE platform = :p AND author_key = :k)))")
+
+
+def author_post_urls(store: Store, platform: str, author_key: str) -> list[str]:
+    """URLs of the posts ``forget_author`` would remove."""
+    return [str(r[0]) for r in store.db.execute(
+        f"SELECT url FROM posts WHERE {_AUTHOR_AND_COPIES} AND url IS NOT NULL",  # noqa: S608
+        {"p": platform, "k": author_key, "n": COPY_MIN_CHARS})]
+
+
+def post_urls(store: Store, post_ids: Sequence[int]) -> list[str]:
+    return [str(r[0]) for pid in post_ids for r in store.db.execute(
+        "SELECT url FROM posts WHERE id = ? AND url IS NOT NULL", [pid])]
+
+
 def author_post_count(store: Store, platform: str, author_key: str) -> int:
     return int(store.db.execute(
         "SELECT count(*) FROM posts WHERE platform = ? AND author_key = ?",
@@ -48,9 +65,7 @@ def forget_author(store: Store, platform: str, author_key: str,
     with write_transaction(store.db):
         conn = store.db.conn
         own = author_post_count(store, platform, author_key)
-        stage(conn, "platform = :p AND (author_key = :k OR (length(text) >= :n AND text IN"
-               " (SELECT text FROM posts WHERE platform = :p AND author_key = :k)))",
-               {"p": platform, "k": author_key, "n": COPY_MIN_CHARS})
+        stage(conn, _AUTHOR_AND_COPIES, {"p": platform, "k": author_key, "n": COPY_MIN_CHARS})
         counts = count_staged(conn)
         counts["reposts_of_their_text"] = counts["posts"] - own
         delete_staged(conn)

@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
                 handle = sys.stdin.readline().strip() if author == "-" else author
                 report = forget_author(settings, store, platform.lower(), handle)
             else:
-                report = forget_url(store, str(url))
+                report = forget_url(settings, store, str(url))
         except ForgetError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None

@@ -29,20 +29,20 @@ sample source have no platform to ask.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from listener.config import Settings
-from listener.privacy.checkers import Billing, Checker, Due
+from listener.privacy.checkers import Checker, Due
+from listener.privacy.checkers.build import build_checkers
+from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from listener.redact import redact
-from listener.sources.config import MastodonSourceConfig, RedditSourceConfig, XSourceConfig
 from storage import Store
 from storage import privacy_checks as checks
 from storage.db import iso
 from storage.privacy import compact
-from storage.privacy_erasure import forget_posts
+from storage.privacy_erasure import forget_posts, post_urls
 from storage.usage import month_period
 
 log = logging.getLogger(__name__)
@@ -60,39 +60,7 @@ class PlatformSync:
     overdue: int = 0
     error: str | None = None
     removed: dict[str, int] = field(default_factory=dict)
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value else None
-
-
-def build_checkers(settings: Settings, platforms: list[str]) -> dict[str, Checker]:
-    """A checker for each platform in ``platforms`` that can be asked, with
-    credentials from the variables the first configured source of that type
-    names (enabled sources first)."""
-    checkers: dict[str, Checker] = {}
-    sources = sorted(settings.sources.values(), key=lambda c: not c.enabled)
-    x_cfg = next((c for c in sources if isinstance(c, XSourceConfig)), None)
-    reddit_cfg = next((c for c in sources if isinstance(c, RedditSourceConfig)), None)
-    masto_cfg = next((c for c in sources if isinstance(c, MastodonSourceConfig)), None)
-    if "x" in platforms and x_cfg is not None and (token := _env(x_cfg.bearer_token_env)):
-        from listener.privacy.checkers.x import XChecker
-        x_name = next(n for n, c in settings.sources.items() if c is x_cfg)
-        checkers["x"] = XChecker(token, Billing(x_name, x_cfg.monthly_read_budget))
-    if "reddit" in platforms and reddit_cfg is not None:
-        cid, secret = _env(reddit_cfg.client_id_env), _env(reddit_cfg.client_secret_env)
-        if cid and secret:
-            from listener.privacy.checkers.reddit import RedditChecker
-            checkers["reddit"] = RedditChecker(cid, secret, reddit_cfg.user_agent,
-                                               reddit_cfg.timeout_seconds)
-    if "mastodon" in platforms:
-        from listener.privacy.checkers.mastodon import MastodonChecker
-        checkers["mastodon"] = MastodonChecker(masto_cfg.timeout_seconds if masto_cfg else 30.0)
-    if "bluesky" in platforms:
-        from listener.privacy.checkers.bluesky import BlueskyChecker
-        checkers["bluesky"] = BlueskyChecker(settings.privacy.deletion_sync.bluesky_appview)
-    return checkers
+    gone_urls: list[str] = field(default_factory=list, repr=False)
 
 
 def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = None,
@@ -127,6 +95,11 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                  f"; {result.error}" if result.error else "")
     if any(r.gone for r in results.values()):
         compact(store)
+        urls = [u for r in results.values() for u in r.gone_urls]
+        rewritten = rewrite_weeks(settings, store, weeks_quoting(settings, urls))
+        if rewritten:
+            log.info("deletion sync: %d weekly reports quoting removed posts written again",
+                     rewritten)
     return results
 
 
@@ -162,6 +135,7 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:
+            result.gone_urls += post_urls(store, gone)
             removed = forget_posts(store, gone, block=False, compact_after=False)
             result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}
         checks.mark_checked(store, seen, stamp)

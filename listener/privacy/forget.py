@@ -2,8 +2,9 @@
 
 ``--platform P --author HANDLE`` pseudonymises the handle with the same key
 as collection, removes every post of that pseudonym (with matches, labels,
-raw payloads, full-text entries), verbatim reposts of their texts, and the
-quarantined items that name the handle; then blocks the pseudonym so that
+raw payloads, full-text entries), verbatim reposts of their texts, the
+quarantined items that name the handle, and their quotes in written reports
+(those weeks are written again); then blocks the pseudonym so that
 future collection drops their posts. ``--url URL`` removes one post and blocks
 it from being collected again. The log and the report carry counts and at
 most the first 8 characters of the pseudonym: never the handle.
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 from listener.config import Settings
 from listener.privacy.pseudonym import Pseudonymiser, load_key
+from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from storage import Store
 from storage import privacy_erasure as sql
 from storage.records import PLATFORMS
@@ -83,13 +85,17 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
     key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)
     quarantined = [qid for qid, payload in sql.quarantine_payloads(store, platform)
                    if names_handle(platform, payload, handle)]
+    urls = sql.author_post_urls(store, platform, key)
     counts = sql.forget_author(store, platform, key, quarantined)
     previous = os.environ.get(settings.privacy.previous_key_env or "", "")
     if previous:  # during a key rotation: posts stored under the old key, and its block entry
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
+        urls += sql.author_post_urls(store, platform, old)
         more = sql.forget_author(store, platform, old)
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
         counts["compacted"] = min(counts["compacted"], 1)
+    counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
+                                                     weeks_quoting(settings, urls))
     what = f"author {platform}:{key[:8]}…"
     log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
     return ForgetReport(what, counts)
@@ -121,7 +127,7 @@ def ids_from_url(url: str) -> tuple[str | None, list[str], str | None]:
     return None, [], None
 
 
-def forget_url(store: Store, url: str) -> ForgetReport:
+def forget_url(settings: Settings, store: Store, url: str) -> ForgetReport:
     if not url.strip():
         raise ForgetError("the URL is empty")
     platform, native_ids, like = ids_from_url(url)
@@ -132,7 +138,10 @@ def forget_url(store: Store, url: str) -> ForgetReport:
     if len(found) > 1 and like is not None:
         raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
                           "the post was stored with")
+    urls = sql.post_urls(store, [pid for pid, _, _ in found])
     counts = sql.forget_posts(store, [pid for pid, _, _ in found])
+    counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
+                                                     weeks_quoting(settings, urls))
     if not found and platform is not None and native_ids:
         counts["blocked_posts"] = sum(sql.block_post(store, platform, nid) for nid in native_ids)
     what = f"post by URL ({len(found)} matched)"

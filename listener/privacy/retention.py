@@ -6,6 +6,8 @@ full-text index, by the daily housekeeping job and ``listener purge``.
   after the post was created;
 - raw payloads and quarantined items: ``privacy.raw_retention_days`` after
   they were retrieved;
+- written report files (they quote example posts): ``privacy.retention_days``
+  after they were last written;
 - the block lists are kept: an objection must outlive the posts it removed.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from listener.config import Settings
+from listener.privacy.report_files import purge_report_files
 from storage import Store
 from storage import privacy as sql
 from storage.db import iso
@@ -51,6 +54,8 @@ def purge(settings: Settings, store: Store, *, now: datetime | None = None,
     posts_before, raw_before = cutoffs(settings, now)
     counts = sql.purge_expired(store, posts_before=posts_before, raw_before=raw_before,
                                dry_run=dry_run)
+    counts["report_files"] = purge_report_files(
+        settings, datetime.fromisoformat(posts_before), dry_run=dry_run)
     report = PurgeReport(posts_before, raw_before, counts, dry_run)
     log.info("retention %s: %s", "dry run" if dry_run else "purge",
              ", ".join(f"{table}={n}" for table, n in counts.items()))

@@ -98,7 +98,7 @@ def test_forget_author_leaves_other_platforms_alone(settings: Settings, store: S
 
 def test_forget_url_removes_one_post_and_blocks_it(settings: Settings, store: Store) -> None:
     _population(store)
-    report = forget_url(store, "https://twitter.com/neighbour/status/200?s=20")
+    report = forget_url(settings, store, "https://twitter.com/neighbour/status/200?s=20")
     assert report.counts["posts"] == 1 and report.counts["blocked_posts"] == 1
     assert count(store, "posts") == 3 and fts_hits(store, "elm") == 0
     run = store.start_run("src")
@@ -107,7 +107,7 @@ def test_forget_url_removes_one_post_and_blocks_it(settings: Settings, store: St
     assert again.blocked == 1 and count(store, "posts") == 3
 
 
-def test_forget_url_by_stored_url_and_by_native_id_forms(store: Store) -> None:
+def test_forget_url_by_stored_url_and_by_native_id_forms(settings: Settings, store: Store) -> None:
     save(store, [
         make_post("t3_abc12", "reddit post", platform="reddit", handle="r1",
                   url="https://www.reddit.com/r/x/comments/abc12/title/"),
@@ -116,15 +116,17 @@ def test_forget_url_by_stored_url_and_by_native_id_forms(store: Store) -> None:
         make_post("https://m.example/users/ann/statuses/42", "toot", platform="mastodon",
                   handle="ann@m.example", url="https://m.example/@ann/42"),
     ])
-    assert forget_url(store, "https://old.reddit.com/r/x/comments/abc12/").counts["posts"] == 1
-    assert forget_url(store, "https://bsky.app/profile/did:plc:zz/post/3kabc"
+    reddit = "https://old.reddit.com/r/x/comments/abc12/"
+    assert forget_url(settings, store, reddit).counts["posts"] == 1
+    assert forget_url(settings, store, "https://bsky.app/profile/did:plc:zz/post/3kabc"
                       ).counts["posts"] == 1
-    assert forget_url(store, "https://m.example/@ann/42").counts["posts"] == 1
+    assert forget_url(settings, store, "https://m.example/@ann/42").counts["posts"] == 1
     assert count(store, "posts") == 0
 
 
-def test_forget_url_not_stored_still_blocks_future_collection(store: Store) -> None:
-    report = forget_url(store, "https://x.com/a/status/777")
+def test_forget_url_not_stored_still_blocks_future_collection(settings: Settings,
+                                                              store: Store) -> None:
+    report = forget_url(settings, store, "https://x.com/a/status/777")
     assert report.counts.get("posts", 0) == 0 and report.counts["blocked_posts"] == 1
     run = store.start_run("src")
     res = store.save_page(source="src", run_id=run, items=[StoredItem(make_post("777", "t"), {})])
