@@ -251,12 +251,12 @@ class CollectWrites:
                     [source, bad.platform, run_id, bad.error, payload, now],
                 )
                 result.quarantined += 1
-            for key, value in (cursor or {}).items():
+            for cursor_key, value in (cursor or {}).items():
                 conn.execute(
                     "INSERT INTO cursors (source, key, value, updated_at) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (source, key) DO UPDATE SET value = excluded.value,"
                     " updated_at = excluded.updated_at",
-                    [source, key, value, now],
+                    [source, cursor_key, value, now],
                 )
             conn.execute(
                 "UPDATE runs SET pages = pages + 1, fetched = fetched + ?, new = new + ?,"
