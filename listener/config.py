@@ -215,14 +215,11 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
 
 
 def _topic_problems(settings: Settings, file: str, root: yaml.Node | None) -> list[ConfigProblem]:
-    import nlp
+    from nlp.validate import validate_topic
 
-    check = getattr(nlp, "validate_topics", None)
-    if check is None:
-        return []
-    found: dict[str, list[str]] = check(settings.topics)
     return [
-        ConfigProblem(file, _line(root, ("topics", slug)), f"topics.{slug}", message)
-        for slug, messages in found.items()
-        for message in messages
+        ConfigProblem(file, _line(root, ("topics", slug)), f"topics.{slug}",
+                      message.removeprefix(f"topic '{slug}': "))
+        for slug, spec in settings.topics.items()
+        for message in validate_topic(slug, spec)
     ]
