@@ -12,11 +12,13 @@ theirs for hours, so a host that slept through 07:00 still writes the report.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -27,6 +29,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from listener.config import Settings
 from listener.service.settings import hour_minute
+
+log = logging.getLogger(__name__)
 
 REPORT_GRACE = 12 * 3600
 HOUSEKEEPING_GRACE = 12 * 3600
@@ -49,6 +53,25 @@ class JobSpec:
     first_run: datetime | None = None  # None: the trigger's next fire time
     catch_up: bool = field(default=False, compare=False)
     executor: str = "default"
+
+
+class OncePerLocalDay:
+    """Runs ``func`` at most once per local calendar day. APScheduler 3's
+    CronTrigger fires twice when its time falls in the hour that repeats as
+    the clocks go back (01:30 in Europe/London): the second is skipped."""
+
+    def __init__(self, func: Callable[[], None], zone: ZoneInfo) -> None:
+        self.func, self.zone = func, zone
+        self.last: date | None = None
+
+    def __call__(self) -> None:
+        today = datetime.now(self.zone).date()
+        if today == self.last:
+            log.info("%s already ran today (%s, local); repeated clock hour skipped",
+                     getattr(self.func, "__name__", "job"), today)
+            return
+        self.last = today
+        self.func()
 
 
 def make_scheduler(max_workers: int) -> BackgroundScheduler:
@@ -83,13 +106,13 @@ def job_specs(settings: Settings, targets: Targets, *, now: datetime,
     if service.weekly_report:
         hour, minute = hour_minute(service.report_time)
         specs["report"] = JobSpec(
-            "report", targets.report,
+            "report", OncePerLocalDay(targets.report, zone),
             CronTrigger(day_of_week=service.report_day, hour=hour, minute=minute, timezone=zone),
             grace=REPORT_GRACE, key=f"{service.report_day} {service.report_time} {zone}",
             catch_up=True)
     hour, minute = hour_minute(service.housekeeping_time)
     specs["housekeeping"] = JobSpec(
-        "housekeeping", targets.housekeeping,
+        "housekeeping", OncePerLocalDay(targets.housekeeping, zone),
         CronTrigger(hour=hour, minute=minute, timezone=zone),
         grace=HOUSEKEEPING_GRACE, key=f"daily {service.housekeeping_time} {zone}",
         catch_up=True)

@@ -30,7 +30,7 @@ sources:
   b:
     type: sample
     interval_minutes: {b_minutes}
-  off:
+  spare:
     type: sample
     enabled: false
 {service}

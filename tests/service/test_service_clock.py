@@ -101,7 +101,7 @@ def test_after_a_30_minute_outage_each_job_runs_once(stepped):
         clock.move_to(start + timedelta(minutes=41))
         stepped.step()
         assert recorder.count("collect:a") == before["collect:a"] + 1
-        assert "collect:off" not in {job for job, _ in recorder.runs}
+        assert "collect:spare" not in {job for job, _ in recorder.runs}
 
 
 def test_a_slow_job_never_overlaps_itself():
