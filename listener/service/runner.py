@@ -79,6 +79,7 @@ class Service:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
         self.scheduler.start()
+        self.state().set_next_runs(self.schedule.next_runs())
         log.info("civic-listener %s running: pid %d, database %s, config %s, %d sources%s",
                  __version__, os.getpid(), settings.database_path, settings.config_hash,
                  len(settings.enabled_sources()),

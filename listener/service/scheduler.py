@@ -170,8 +170,9 @@ class Schedule:
         return changes
 
     def next_runs(self) -> dict[str, str | None]:
-        return {
-            job.id: (job.next_run_time.astimezone(UTC).isoformat(timespec="seconds")
-                     if job.next_run_time else None)
-            for job in self.scheduler.get_jobs()
-        }
+        """Job id -> next run (UTC ISO text); None while not yet computed."""
+        runs: dict[str, str | None] = {}
+        for job in self.scheduler.get_jobs():
+            when = getattr(job, "next_run_time", None)  # unset until the scheduler starts
+            runs[job.id] = when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+        return runs

@@ -75,7 +75,7 @@ def test_invalid_edit_is_rejected_with_its_line_and_last_good_kept(setup):
 
 
 def test_broken_yaml_is_rejected_with_its_line(setup):
-    path, watcher, applied, state = setup
+    path, watcher, _, state = setup
     path.write_text(CONFIG.replace("    terms: [pothole]", "    terms: [pothole"))
     assert watcher.check() is False
     (problem,) = state.get("config_error")["problems"]
@@ -99,5 +99,5 @@ def test_enabling_a_live_source_without_governance_is_rejected(setup):
 
 
 def test_database_is_where_the_config_says(setup, tmp_path: Path):
-    path, watcher, *_ = setup
+    _, watcher, *_ = setup
     assert watcher.current.database_path == tmp_path / "data" / "test.db"

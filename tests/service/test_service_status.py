@@ -101,7 +101,8 @@ def test_next_run_and_service_come_from_the_running_service(env):
     _run(store, "quiet", NOW - timedelta(minutes=1), "ok", new=1)
     _run(store, "broken", NOW - timedelta(minutes=1), "ok", new=1)
     with time_machine.travel(NOW - timedelta(seconds=20), tick=False):
-        state.put("instance", {"pid": 4321, "host": "box", "started_at": "2026-11-20T11:00:00+00:00"})
+        state.put("instance", {"pid": 4321, "host": "box",
+                               "started_at": "2026-11-20T11:00:00+00:00"})
         state.put("heartbeat", {"at": "2026-11-20T11:59:40+00:00"})
         state.set_next_runs({"collect:quiet": "2026-11-20T12:29:00+00:00"})
         record_config(state, settings)
@@ -122,7 +123,8 @@ def test_a_rejected_edit_is_shown_and_fails_the_check_even_with_a_broken_file(en
     state.put("config_error", {"detected_at": "2026-11-20T11:58:00+00:00",
                                "running_on": settings.config_hash,
                                "problems": [{"text": f"{path}:5: sources.quiet: oops"}]})
-    path.write_text(CONFIG.replace("interval_minutes: 30\n  broken", "interval_minutes: x\n  broken"))
+    path.write_text(CONFIG.replace("interval_minutes: 30\n  broken",
+                                   "interval_minutes: x\n  broken"))
     code, out = _status(path, "--check")
     assert f"{path}:6: sources.quiet.interval_minutes" in out  # the file as it is now
     assert f"showing the last good config in force, version {settings.config_hash}" in out
