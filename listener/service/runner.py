@@ -23,6 +23,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEve
 from listener import __version__
 from listener.config import Settings
 from listener.pipeline import register_secrets
+from listener.redact import redact
 from listener.service.connections import StorePool
 from listener.service.jobs import Jobs
 from listener.service.lock import InstanceLock, lock_path_for
@@ -51,6 +52,10 @@ class Service:
     def run(self) -> bool:
         """Serve until SIGTERM/SIGINT; True when every job finished in time.
         Raises ``AlreadyRunning`` when another service holds the database."""
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._on_signal)
+        # our own warnings below say the same, in words an admin can act on
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
         with InstanceLock(lock_path_for(self.settings.database_path)):
             try:
                 self._start()
@@ -76,8 +81,6 @@ class Service:
                                      on_change=self._use, allow_governance_gaps=self.allow_gaps)
         self._reschedule(settings)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, self._on_signal)
         self.scheduler.start()
         self.state().set_next_runs(self.schedule.next_runs())
         log.info("civic-listener %s running: pid %d, database %s, config %s, %d sources%s",
@@ -121,13 +124,20 @@ class Service:
         self._reschedule(settings)
 
     def _check_config(self) -> None:
-        if not self.stop.is_set():
+        if self.stop.is_set():
+            return
+        try:
             self.watcher.check()
+        except Exception as exc:  # the service outlives a failed check; the next one retries
+            log.error("config check failed: %s", redact(f"{type(exc).__name__}: {exc}"))
 
     def _heartbeat(self) -> None:
-        state = self.state()
-        state.put("heartbeat", {"at": utcnow(), "pid": os.getpid()})
-        state.set_next_runs(self.schedule.next_runs())
+        try:
+            state = self.state()
+            state.put("heartbeat", {"at": utcnow(), "pid": os.getpid()})
+            state.set_next_runs(self.schedule.next_runs())
+        except Exception as exc:
+            log.error("heartbeat not recorded: %s", redact(f"{type(exc).__name__}: {exc}"))
 
     def _on_event(self, event: JobEvent) -> None:
         if event.code == EVENT_JOB_MISSED:

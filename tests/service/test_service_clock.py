@@ -11,9 +11,15 @@ import pytest
 import time_machine
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.pool import ThreadPoolExecutor
-from conftest import LONDON, Recorder, SteppedScheduler, settings_from_yaml, two_sources
 
 from listener.service.scheduler import Schedule, job_specs, previous_fire
+from tests.service.helpers import (
+    LONDON,
+    Recorder,
+    SteppedScheduler,
+    settings_from_yaml,
+    two_sources,
+)
 
 
 def _run_window(scheduler: SteppedScheduler, settings_text: str, start: datetime,
