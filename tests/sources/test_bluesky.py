@@ -204,7 +204,8 @@ def test_timeouts_are_bounded_then_the_run_fails_with_the_error_stored(
         searches.fail(httpx.ReadTimeout("timed out"))
     source, waits = make_source(backfill_hours=6, max_attempts=3, timeout_seconds=7.5)
     summary = collect(store, source)
-    assert summary.status == "failed" and "InvokeTimeoutError" in (summary.error or "")
+    assert summary.status == "failed"
+    assert "InvokeTimeoutError (ReadTimeout: timed out)" in (summary.error or ""), summary.error
     assert len(waits) == 2
     assert store.runs("bsky")[0].status == "failed"
     assert all(r.extensions["timeout"]["read"] == 7.5 for r in searches.seen)
