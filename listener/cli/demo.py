@@ -6,13 +6,15 @@ import typer
 
 from listener import pipeline
 from listener.cli.common import open_store, settings_from
+from listener.reporting import write_weekly_report
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(ctx: typer.Context) -> None:
-        """Collect the sample, classify it, write the report for the latest complete
-        week, and print where everything went. Needs no credentials or network."""
+        """Collect the sample, classify it, write the latest complete week's report.
+
+        Prints where everything went. Needs no credentials and no network."""
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
         store.record_config_version(settings.config_hash, settings.config_text,
@@ -30,4 +32,7 @@ def register(app: typer.Typer) -> None:
                     raise typer.Exit(1)
         for task, n in pipeline.classify(settings, store).items():
             typer.echo(f"classified {n} posts ({task})")
+        paths = write_weekly_report(settings, store, None)
         typer.echo(f"database: {settings.database_path}")
+        for path in paths:
+            typer.echo(f"report: {path}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from listener.cli.common import open_store, settings_from
+from listener.sources.budget import x_budget_line
+from listener.sources.config import XSourceConfig
 
 
 def register(app: typer.Typer) -> None:
@@ -19,6 +21,9 @@ def register(app: typer.Typer) -> None:
             last = store.last_run(name)
             if last is None:
                 typer.echo(f"{name} ({cfg.type}, {state}): never run")
+            if isinstance(cfg, XSourceConfig):
+                typer.echo(f"    {x_budget_line(name, cfg, store)}")
+            if last is None:
                 continue
             typer.echo(
                 f"{name} ({cfg.type}, {state}): last run {last.started_at} {last.status}; "

@@ -8,6 +8,8 @@ entry is keyed on its ``id`` (guid), else its ``link``.
 
 from __future__ import annotations
 
+import calendar
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -63,3 +65,34 @@ def normalise(item: dict[str, Any]) -> Post:
         url=link,
         author_handle=optional_text(entry, "author"),
     )
+
+
+_ENTRY_KEYS = ("id", "link", "title", "summary", "author")
+
+
+def _iso(parsed: Any) -> str | None:
+    if isinstance(parsed, time.struct_time):
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat()
+    return None
+
+
+def items_from_feed(parsed: Any) -> list[dict[str, Any]]:
+    """Items in the documented JSON shape from a ``feedparser.parse`` result:
+    plain JSON values only, dates as ISO 8601 UTC (from feedparser's
+    ``*_parsed`` fields, falling back to the feed's own text)."""
+    feed = parsed.get("feed", {})
+    feed_info = {k: feed.get(k) for k in ("title", "link", "id") if feed.get(k)}
+    items = []
+    for entry in parsed.get("entries", []):
+        out: dict[str, Any] = {k: entry.get(k) for k in _ENTRY_KEYS if entry.get(k)}
+        if entry.get("content"):
+            out["content"] = [{"type": c.get("type"), "value": c.get("value")}
+                              for c in entry["content"]]
+        for field in ("published", "updated"):
+            # dict.get: feedparser's own get() maps a missing updated_parsed to
+            # published_parsed, with a DeprecationWarning
+            value = _iso(dict.get(entry, f"{field}_parsed")) or dict.get(entry, field)
+            if value:
+                out[field] = value
+        items.append({"feed": feed_info, "entry": out})
+    return items

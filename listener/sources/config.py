@@ -52,7 +52,11 @@ class RedditSourceConfig(SourceConfigBase):
     type: Literal["reddit"]
     subreddits: list[str] = Field(min_length=1)
     queries: list[str] = Field(default_factory=list)
-    include_comments: bool = False
+    include_comments: bool = Field(default=False,
+                                   description="Also collect top-level comments of new posts")
+    comment_limit: int = Field(default=100, ge=1, le=500,
+                               description="Top-level comments fetched per new post")
+    page_size: int = Field(default=100, ge=1, le=100)
     client_id_env: str = "REDDIT_CLIENT_ID"
     client_secret_env: str = "REDDIT_CLIENT_SECRET"
     user_agent: str = "civic-listener/0.1 (public-sector social listening)"
@@ -123,7 +127,13 @@ class RssSourceConfig(SourceConfigBase):
 class FileSourceConfig(SourceConfigBase):
     type: Literal["file"]
     path: str
-    format: Literal["csv", "jsonl", "twarc"] = "csv"
+    format: Literal["auto", "csv", "jsonl", "twarc"] = Field(
+        default="auto", description="auto: by extension; JSONL lines that are X API v2 "
+        "pages (twarc) are recognised either way")
     columns: dict[str, str] = Field(
-        default_factory=dict, description="Our field -> column name in the file"
+        default_factory=dict,
+        description="Our field -> column name in the file (a dotted path in JSONL)",
     )
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"
+    page_size: int = Field(default=500, ge=1)
