@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from fixtures_b.builders import bluesky_headers, bluesky_post, bluesky_session
 
 from listener.pipeline import collect_source
 from listener.privacy.pseudonym import Pseudonymiser
@@ -19,7 +20,6 @@ from listener.sources.bluesky import BlueskySource
 from listener.sources.config import BlueskySourceConfig
 from listener.sources.errors import CredentialError
 from storage import Store
-from tests.sources.fixtures_b.builders import bluesky_headers, bluesky_post, bluesky_session
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 LOGIN = "https://bsky.social/xrpc/com.atproto.server.createSession"

@@ -10,6 +10,13 @@ from typing import Any
 import pytest
 import requests
 import responses
+from fixtures_b.builders import (
+    load,
+    mastodon_headers,
+    mastodon_page,
+    mastodon_status,
+    snowflake,
+)
 from responses import matchers
 
 from listener.pipeline import collect_source
@@ -18,13 +25,6 @@ from listener.sources.config import MastodonSourceConfig
 from listener.sources.errors import CredentialError
 from listener.sources.mastodon import MastodonSource
 from storage import Store
-from tests.sources.fixtures_b.builders import (
-    load,
-    mastodon_headers,
-    mastodon_page,
-    mastodon_status,
-    snowflake,
-)
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 TAG_URL = "https://{host}/api/v1/timelines/tag/potholes"
@@ -250,3 +250,15 @@ def test_one_instance_down_still_collects_the_others_then_fails_visibly(
     assert summary.status == "failed" and summary.new == 1
     assert "down.example" in (summary.error or "")
     assert store.get_cursor("masto") == {"mastodon.social#potholes": "2001"}
+
+
+def test_access_token_env_is_a_single_instance_shorthand() -> None:
+    one = MastodonSourceConfig(type="mastodon", instances=["mastodon.social"],
+                               hashtags=["nhs"], access_token_env="MASTO_TOKEN")
+    assert one.credential_env() == {"access token for mastodon.social": "MASTO_TOKEN"}
+    with pytest.raises(ValueError, match="single instance"):
+        MastodonSourceConfig(type="mastodon", instances=["mastodon.social", "mastodon.online"],
+                             hashtags=["nhs"], access_token_env="MASTO_TOKEN")
+    with pytest.raises(ValueError, match="not in 'instances'"):
+        MastodonSourceConfig(type="mastodon", instances=["mastodon.social"], hashtags=["nhs"],
+                             access_tokens={"elsewhere.example": "MASTO_TOKEN"})
