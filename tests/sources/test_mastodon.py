@@ -262,3 +262,17 @@ def test_access_token_env_is_a_single_instance_shorthand() -> None:
     with pytest.raises(ValueError, match="not in 'instances'"):
         MastodonSourceConfig(type="mastodon", instances=["mastodon.social"], hashtags=["nhs"],
                              access_tokens={"elsewhere.example": "MASTO_TOKEN"})
+
+
+def test_max_pages_stops_a_run_and_the_next_run_continues_from_its_cursor(
+        store: Store, rsps: responses.RequestsMock) -> None:
+    source, _ = make_source(backfill_hours=0, max_pages=1)
+    instance(rsps)
+    timeline(rsps, snowflake(NOW), [mastodon_status(3001, 1), mastodon_status(3002, 2)])
+    assert collect(store, source).pages == 1
+    rsps.reset()
+    instance(rsps)
+    timeline(rsps, "3002", [mastodon_status(3003, 3)])
+    summary = collect(store, source)
+    assert (summary.pages, summary.new) == (1, 1)
+    assert store.get_cursor("masto") == {"mastodon.social#potholes": "3003"}
