@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 import requests
 import responses
-from fixtures_a.reddit_bodies import (
+
+from listener import pipeline
+from listener.config import Settings, parse_settings
+from listener.sources.errors import SourceError
+from listener.sources.x import XSource
+from storage import Store
+from tests.sources.fixtures_a.reddit_bodies import (
     OAUTH,
     TOKEN_URL,
     listing,
@@ -20,13 +26,7 @@ from fixtures_a.reddit_bodies import (
     submission,
     token_body,
 )
-from fixtures_a.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
-
-from listener import pipeline
-from listener.config import Settings, parse_settings
-from listener.sources.errors import SourceError
-from listener.sources.x import XSource
-from storage import Store
+from tests.sources.fixtures_a.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
 
 CONFIG = """
 storage:
@@ -46,7 +46,7 @@ sources:
     type: mastodon
     instances: [mastodon.social]
     hashtags: [potholes]
-    access_token_env: MASTODON_ACCESS_TOKEN
+    access_tokens: {mastodon.social: MASTODON_ACCESS_TOKEN}
   bluesky_search:
     type: bluesky
     queries: [pothole]

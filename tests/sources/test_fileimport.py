@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures_a.x_bodies import page, place, tweet, user
 
 from listener.pipeline import collect_source
 from listener.privacy.pseudonym import Pseudonymiser
 from listener.sources.config import FileSourceConfig
 from listener.sources.fileimport import FileSource
 from storage import Store
+from tests.sources.fixtures_a.x_bodies import page, place, tweet, user
 
 ROOT = Path(__file__).resolve().parents[2]
 PSEUDO = Pseudonymiser(b"f" * 32)

@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 import requests
 import responses
-from fixtures_a.reddit_bodies import (
+from responses import matchers
+
+from listener.pipeline import collect_source
+from listener.privacy.pseudonym import Pseudonymiser
+from listener.sources.config import RedditSourceConfig
+from listener.sources.errors import CredentialError
+from listener.sources.reddit import RedditSource
+from storage import Store
+from tests.sources.fixtures_a.reddit_bodies import (
     OAUTH,
     TOKEN_URL,
     comment,
@@ -22,14 +30,6 @@ from fixtures_a.reddit_bodies import (
     submission,
     token_body,
 )
-from responses import matchers
-
-from listener.pipeline import collect_source
-from listener.privacy.pseudonym import Pseudonymiser
-from listener.sources.config import RedditSourceConfig
-from listener.sources.errors import CredentialError
-from listener.sources.reddit import RedditSource
-from storage import Store
 
 NEW_URL = f"{OAUTH}/r/Leeds/new"
 SEARCH_URL = f"{OAUTH}/r/Leeds/search/"

@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 import requests
 import responses
-from fixtures_a.x_bodies import (
+from responses import matchers
+
+from listener.pipeline import collect_source
+from listener.privacy.pseudonym import Pseudonymiser
+from listener.sources.config import XSourceConfig
+from listener.sources.errors import CredentialError
+from listener.sources.x import XSource
+from storage import Store
+from tests.sources.fixtures_a.x_bodies import (
     SEARCH_URL,
     SERVER_ERROR,
     TOO_MANY,
@@ -23,14 +31,6 @@ from fixtures_a.x_bodies import (
     tweet,
     user,
 )
-from responses import matchers
-
-from listener.pipeline import collect_source
-from listener.privacy.pseudonym import Pseudonymiser
-from listener.sources.config import XSourceConfig
-from listener.sources.errors import CredentialError
-from listener.sources.x import XSource
-from storage import Store
 
 TOKEN = "test-bearer-AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0"
 QUERY = "(bin collection OR bins) lang:en -is:retweet"
