@@ -1,22 +1,25 @@
 """Platform deletion sync: stored posts are re-checked against their source,
 and those deleted or made private there are removed here too.
 
-Schedule policy (``privacy.deletion_sync``), per platform and per run:
+Schedule policy (``privacy.deletion_sync``): the service runs the sync once
+a day, in its housekeeping job (``service.housekeeping_time``), after the
+retention purge. Each run, per platform:
 
 1. posts never re-checked come first, oldest collected first; then posts
    whose last check is older than ``recheck_days`` (default 30), least
    recently checked first; only posts collected within ``retention_days``;
-2. at most ``max_posts_per_run`` (default 5000) are asked per platform per
-   run; the service runs the sync every ``interval_hours`` (default 24).
+2. at most ``max_posts_per_run`` (default 5000) are asked.
 
-So a post collected at time t is first checked at the first run after t
-unless more than ``max_posts_per_run`` unchecked posts of its platform are
+So a post collected at time t is first checked at the first daily run after
+t unless more than ``max_posts_per_run`` unchecked posts of its platform are
 ahead of it: the first-check delay is at most
-``interval_hours * ceil((posts ahead + 1) / max_posts_per_run)``. With the
-defaults that is within 24 hours (well inside the 7-day promise,
-``first_check_days``) as long as a platform brings fewer than 5000 new posts
-a day. Every run counts the posts still never checked ``first_check_days``
-after collection and logs a warning naming the setting to raise.
+``24 h * ceil((posts ahead + 1) / max_posts_per_run)``. With the defaults
+that is within 24 hours (well inside the 7-day promise, ``first_check_days``)
+as long as a platform brings fewer than 5000 new posts a day (for Mastodon,
+also fewer than an instance's rate limit allows, about 300 lookups per 5
+minutes: a rate-limited instance is left for the next run). Every run counts
+the posts still never checked ``first_check_days`` after collection and logs
+a warning naming the setting to raise.
 
 A platform that cannot be asked (no credentials, an error, a rate limit)
 is skipped for the run; its posts stay due. X re-checks are billed reads:
@@ -87,7 +90,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
             store, platform, iso(moment - timedelta(days=policy.first_check_days)))
         if result.overdue:
             log.warning("deletion sync %s: %d posts not re-checked within %d days of collection;"
-                        " raise privacy.deletion_sync.max_posts_per_run or lower interval_hours",
+                        " raise privacy.deletion_sync.max_posts_per_run",
                         platform, result.overdue, policy.first_check_days)
         log.info("deletion sync %s: asked %d, present %d, gone %d (removed), uncheckable %d,"
                  " unknown %d%s", platform, result.asked, result.present, result.gone,

@@ -11,9 +11,8 @@ class DeletionSyncSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = True
-    interval_hours: int = Field(default=24, ge=1, le=24 * 7,
-                                description="How often the service runs the re-check")
+    enabled: bool = Field(default=True,
+                          description="Re-check daily, in the service's housekeeping job")
     first_check_days: int = Field(default=7, ge=1, le=7,
                                   description="Every post is first re-checked within this")
     recheck_days: int = Field(default=30, ge=1, description="Later re-checks, this far apart")

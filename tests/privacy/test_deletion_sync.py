@@ -172,3 +172,22 @@ def test_x_rechecks_count_against_the_read_budget_and_stop_when_spent(
     assert spent.asked == 0 and call.call_count == 1
     assert spent.error is not None and "0 reads left" in spent.error
     store.close()
+
+
+@responses.activate
+def test_the_service_housekeeping_job_runs_the_sync_after_the_purge(
+        sync_settings: Settings) -> None:
+    from listener.service.tasks import housekeeping
+
+    store = Store.open(sync_settings.database_path)
+    save(store, [make_post(MASTO[1], "toot", platform="mastodon", handle="h@m"),
+                 make_post("old", "expired", created=datetime(2024, 1, 1, tzinfo=UTC))])
+    responses.get("https://mastodon.example.uk/api/v1/statuses/113201450012345679",
+                  json={"error": "Record not found"}, status=404)
+    housekeeping(sync_settings, store)
+    assert _native_ids(store) == set()
+    sync_settings.privacy.deletion_sync.enabled = False
+    save(store, [make_post(MASTO[1], "toot", platform="mastodon", handle="h@m")])
+    housekeeping(sync_settings, store)  # sync off: kept, though the platform answers 404
+    assert _native_ids(store) == {MASTO[1]}
+    store.close()

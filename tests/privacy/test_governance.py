@@ -3,9 +3,13 @@ privacy notice URL and data controller; offline sources need none."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from listener.config import Settings, parse_settings
+from listener.config import Settings, load_settings, parse_settings
 from listener.privacy.governance import governance_gaps
 
 LIVE = """
@@ -57,10 +61,6 @@ def test_filled_governance_or_offline_only_has_no_gap() -> None:
 def test_repo_config_is_offline_and_blank() -> None:
     """The shipped config.yaml has only the sample enabled and blank governance:
     enabling a live source there without filling governance would refuse."""
-    from pathlib import Path
-
-    from listener.config import load_settings
-
     repo = Path(__file__).resolve().parents[2] / "config.yaml"
     s = load_settings(repo, check_credentials=False)
     assert governance_gaps(s.governance, s.sources) == []
@@ -68,3 +68,19 @@ def test_repo_config_is_offline_and_blank() -> None:
         if cfg.type not in ("sample", "file"):
             cfg.enabled = True
     assert len(governance_gaps(s.governance, s.sources)) == 5
+
+
+def test_listener_run_refuses_to_start_in_a_subprocess(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    config = tmp_path / "config.yaml"
+    config.write_text(LIVE % ("true", "  purpose: Understand concerns about services"))
+    done = subprocess.run([sys.executable, "-m", "listener", "-c", str(config), "run"],
+                          cwd=root, capture_output=True, text=True, timeout=120, check=False,
+                          env={"PATH": "/usr/bin:/bin",
+                               "CIVIC_LISTENER_PSEUDONYM_KEY": "k" * 32})
+    assert done.returncode == 2, done.stderr
+    assert "refuses to start" in done.stderr
+    for field in ("lawful_basis", "dpia_reference", "privacy_notice_url", "data_controller"):
+        assert f"governance.{field} is blank" in done.stderr
+    assert "governance.purpose" not in done.stderr
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").glob("*.db"))
