@@ -101,6 +101,26 @@ def test_pipeline_stores_the_minimised_payload_and_quarantines_a_minimised_one()
     assert quarantined[0].payload["tweet"]["id"] == "9"
 
 
+def test_every_sample_payload_survives_minimisation() -> None:
+    """The sample source replays every platform's real shapes: each item that
+    normalises gives the same post from its minimised payload."""
+    from datetime import date
+
+    from listener.sample import generate_pages
+
+    seen = set()
+    for page in generate_pages(300, seed=7, weeks=2, end=date(2026, 11, 22)):
+        normalise = get_normaliser(page.platform)
+        for raw in page.items:
+            try:
+                full = normalise(raw.payload)
+            except NormaliseError:
+                continue  # the sample's deliberately malformed items
+            assert normalise(minimise(page.platform, raw.payload)) == full
+            seen.add(page.platform)
+    assert seen >= {"x", "reddit", "mastodon", "bluesky", "rss"}
+
+
 def test_unknown_platform_is_kept_whole() -> None:
     payload = {"anything": {"goes": 1}}
     assert minimise("sample", payload) == payload

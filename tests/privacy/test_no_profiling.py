@@ -94,7 +94,7 @@ def test_no_output_carries_a_pseudonym(settings: Settings, store: Store,
     assert paths
     texts = [p.read_text(encoding="utf-8") for p in out_dir.rglob("*") if p.is_file()]
     env = {"CIVIC_LISTENER_PSEUDONYM_KEY": KEY, "PATH": "/usr/bin:/bin"}
-    for command in (["status"], ["purge", "--dry-run"], ["config", "check"],
+    for command in (["status"], ["sources"], ["purge", "--dry-run"], ["config", "check"],
                     ["compliance", "--out", str(tmp_path / "drafts")]):
         done = subprocess.run(
             [sys.executable, "-m", "listener", "-c", str(settings.path), *command],
