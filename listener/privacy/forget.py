@@ -92,8 +92,9 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
         urls += sql.author_post_urls(store, platform, old)
         more = sql.forget_author(store, platform, old)
+        compacted = min(counts["compacted"], more["compacted"])
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
-        counts["compacted"] = min(counts["compacted"], 1)
+        counts["compacted"] = compacted
     counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
                                                      weeks_quoting(settings, urls))
     what = f"author {platform}:{key[:8]}…"
