@@ -21,6 +21,9 @@ minutes: a rate-limited instance is left for the next run). Every run counts
 the posts still never checked ``first_check_days`` after collection and logs
 a warning naming the setting to raise.
 
+Posts of the ``sample`` source are synthetic, in real platforms' shapes: they
+exist on no platform and are never asked about.
+
 A platform that cannot be asked (no credentials, an error, a rate limit)
 is skipped for the run; its posts stay due. X re-checks are billed reads:
 each tweet returned is added to the X source's monthly ``usage`` counter,
@@ -75,6 +78,8 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
     platforms = [p for p in checks.platforms_stored(store)
                  if p not in NOTHING_TO_CHECK and p not in policy.skip_platforms]
     active = dict(checkers) if checkers is not None else build_checkers(settings, platforms)
+    synthetic = sorted({"sample"} | {n for n, c in settings.sources.items()
+                                     if c.type == "sample"})
     results: dict[str, PlatformSync] = {}
     for platform in platforms:
         result = results[platform] = PlatformSync()
@@ -82,12 +87,12 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
         if checker is None:
             result.error = "no checker (credentials of a configured source not set)"
         else:
-            _run_platform(store, checker, result, policy.max_posts_per_run, stamp,
+            _run_platform(store, checker, result, policy.max_posts_per_run, stamp, synthetic,
                           collected_after=iso(moment - timedelta(days=settings.privacy
                                                                  .retention_days)),
                           checked_before=iso(moment - timedelta(days=policy.recheck_days)))
         result.overdue = checks.overdue_first_checks(
-            store, platform, iso(moment - timedelta(days=policy.first_check_days)))
+            store, platform, iso(moment - timedelta(days=policy.first_check_days)), synthetic)
         if result.overdue:
             log.warning("deletion sync %s: %d posts not re-checked within %d days of collection;"
                         " raise privacy.deletion_sync.max_posts_per_run",
@@ -107,7 +112,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
 
 
 def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: int, stamp: str,
-                  *, collected_after: str, checked_before: str) -> None:
+                  synthetic: list[str], *, collected_after: str, checked_before: str) -> None:
     period = month_period(datetime.fromisoformat(stamp))
     if checker.billing is not None:
         left = checker.billing.monthly_budget - store.reads_used(checker.billing.source, period)
@@ -117,7 +122,7 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
             limit = max(left, 0)
     due = [Due(*row) for row in checks.posts_due_for_check(
         store, checker.platform, collected_after=collected_after,
-        checked_before=checked_before, limit=limit)] if limit else []
+        checked_before=checked_before, limit=limit, exclude_sources=synthetic)] if limit else []
     for start in range(0, len(due), checker.batch_size):
         batch = due[start:start + checker.batch_size]
         try:

@@ -191,3 +191,21 @@ def test_the_service_housekeeping_job_runs_the_sync_after_the_purge(
     housekeeping(sync_settings, store)  # sync off: kept, though the platform answers 404
     assert _native_ids(store) == {MASTO[1]}
     store.close()
+
+
+def test_sample_posts_are_never_asked_about(sync_settings: Settings) -> None:
+    """The sample's posts are synthetic: the public AppView would not know
+    them and the sync would wrongly delete them."""
+    store = Store.open(sync_settings.database_path)
+    save(store, [make_post(BSKY[0], "synthetic skeet", platform="bluesky", handle="b")],
+         source="sample")
+    save(store, [make_post(BSKY[1], "real skeet", platform="bluesky", handle="c")],
+         source="bluesky_search")
+    with respx.mock(assert_all_called=True) as bsky:
+        route = bsky.get("https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts").mock(
+            return_value=httpx.Response(200, json={"posts": []}))
+        result = sync_deletions(sync_settings, store, now=NOW)["bluesky"]
+    assert route.calls[0].request.url.params.get_list("uris") == [BSKY[1]]
+    assert (result.asked, result.gone) == (1, 1)
+    assert _native_ids(store) == {BSKY[0]}
+    store.close()
