@@ -16,26 +16,30 @@ if TYPE_CHECKING:
 
     from storage.store import Store
 
-# A post by someone else whose text is exactly one of the erased author's
-# texts (a repost) is a copy of their words and goes with them; shorter texts
-# ("yes", "same") are too common to be a copy.
-COPY_MIN_CHARS = 30
-
-
 def post_hash(platform: str, native_id: str) -> str:
     return hashlib.sha256(f"{platform}:{native_id}".encode()).hexdigest()[:32]
 
 
+# X payloads that reference one of the author's tweets (``:p``/``:k``): the
+# raw payload of a retweet, quote or reply holds the referenced tweet's text
+# in ``includes.tweets``, and a retweet's post text *is* the author's text.
+_REFERENCING = (
+    "SELECT r.post_id FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
+    " WHERE :p = 'x' AND json_extract(j.value, '$.type') IN ({types})"
+    " AND json_extract(j.value, '$.id') IN"
+    " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)")
+
 _AUTHOR_AND_COPIES = (
-    "platform = :p AND (author_key = :k OR (length(text) >= :n AND text IN"
-    " (SELECT text FROM posts WHERE platform = :p AND author_key = :k)))")
+    "platform = :p AND (author_key = :k OR id IN ("
+    + _REFERENCING.format(types="'retweeted'") + "))")
+_QUOTING = _REFERENCING.format(types="'quoted', 'replied_to'")
 
 
 def author_post_urls(store: Store, platform: str, author_key: str) -> list[str]:
     """URLs of the posts ``forget_author`` would remove."""
     return [str(r[0]) for r in store.db.execute(
         f"SELECT url FROM posts WHERE {_AUTHOR_AND_COPIES} AND url IS NOT NULL",  # noqa: S608
-        {"p": platform, "k": author_key, "n": COPY_MIN_CHARS})]
+        {"p": platform, "k": author_key})]
 
 
 def post_urls(store: Store, post_ids: Sequence[int]) -> list[str]:
@@ -58,17 +62,23 @@ def quarantine_payloads(store: Store, platform: str) -> Iterator[tuple[int, str]
 
 def forget_author(store: Store, platform: str, author_key: str,
                   quarantine_ids: Sequence[int] = ()) -> Counts:
-    """Remove every post of the pseudonymous author on ``platform``, verbatim
-    copies of their texts on that platform (reposts, ``COPY_MIN_CHARS``), every row and index
-    entry of those posts and the given quarantined items; block the pseudonym
-    from future collection. One transaction."""
+    """Remove every post of the pseudonymous author on ``platform`` and (X) the
+    retweets of them, every row and index entry of those posts, the raw
+    payloads of others' quotes of and replies to them (which hold their text),
+    and the given quarantined items; block the pseudonym from future
+    collection. One transaction."""
     with write_transaction(store.db):
         conn = store.db.conn
+        who = {"p": platform, "k": author_key}
         own = author_post_count(store, platform, author_key)
-        stage(conn, _AUTHOR_AND_COPIES, {"p": platform, "k": author_key, "n": COPY_MIN_CHARS})
+        stage(conn, _AUTHOR_AND_COPIES, who)
         counts = count_staged(conn)
-        counts["reposts_of_their_text"] = counts["posts"] - own
+        counts["retweets_of_them"] = counts["posts"] - own
+        quoting = [int(r[0]) for r in conn.execute(_QUOTING, who)]
         delete_staged(conn)
+        counts["raw_payloads_quoting_them"] = sum(
+            conn.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
+            for pid in quoting)
         counts["quarantine"] = _delete_quarantine(conn, quarantine_ids)
         cur = conn.execute("INSERT OR IGNORE INTO blocked_authors (author_key, added_at)"
                            " VALUES (?, ?)", [author_key, utcnow()])

@@ -2,7 +2,8 @@
 
 ``--platform P --author HANDLE`` pseudonymises the handle with the same key
 as collection, removes every post of that pseudonym (with matches, labels,
-raw payloads, full-text entries), verbatim reposts of their texts, the
+raw payloads, full-text entries), their retweets and the raw payloads of
+others' quotes of and replies to them (X), the
 quarantined items that name the handle, and their quotes in written reports
 (those weeks are written again); then blocks the pseudonym so that
 future collection drops their posts. ``--url URL`` removes one post and blocks

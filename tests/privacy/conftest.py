@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,11 +46,17 @@ def make_post(native_id: str, text: str, *, platform: str = "x", handle: str | N
 
 
 def save(store: Store, posts: list[Post], *, source: str = "src",
-         quarantined: list[Quarantined] | None = None) -> list[int]:
+         quarantined: list[Quarantined] | None = None,
+         raws: dict[str, dict[str, Any]] | None = None) -> list[int]:
+    """Store posts (raw payload: ``raws[native_id]`` or a minimal tweet),
+    each with one topic label."""
     run = store.start_run(source)
+    raws = raws or {}
     result = store.save_page(
         source=source, run_id=run,
-        items=[StoredItem(p, {"tweet": {"id": p.native_id, "text": p.text}}) for p in posts],
+        items=[StoredItem(p, raws.get(p.native_id, {"tweet": {"id": p.native_id,
+                                                               "text": p.text}}))
+               for p in posts],
         quarantined=quarantined or [], query="q", cursor={"since_id": "1"})
     store.finish_run(run, "ok")
     ids = [store.db.execute("SELECT id FROM posts WHERE platform = ? AND native_id = ?",

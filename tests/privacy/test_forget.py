@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,19 +28,34 @@ def _file_bytes(store: Store, path: Path) -> bytes:
     return data
 
 
+def _ref(native_id: str, text: str, kind: str, ref_text: str) -> dict[str, Any]:
+    """An X item referencing tweet 100 (``kind``: retweeted, quoted, replied_to)."""
+    return {"tweet": {"id": native_id, "text": text,
+                      "referenced_tweets": [{"type": kind, "id": "100"}]},
+            "includes": {"tweets": [{"id": "100", "text": ref_text}]}}
+
+
 def _population(store: Store) -> None:
+    original = SECRET_TEXT + " again, third time"
     save(store, [
-        make_post("100", SECRET_TEXT + " again, third time", handle="Marsh_Lane_Mum"),
+        make_post("100", original, handle="Marsh_Lane_Mum"),
         make_post("101", "Wobblesnark queue at the GP this morning", handle="marsh_lane_mum"),
         make_post("200", "Bins on Elm Row not collected", handle="neighbour"),
-        # a repost by someone else carries the erased author's words
-        make_post("201", SECRET_TEXT + " again, third time", handle="retweeter"),
+        # a retweet by someone else: its text is the erased author's words
+        make_post("201", original, handle="retweeter"),
+        # a quote by someone else: their own words, but the raw payload holds the original
+        make_post("202", "This is exactly what happened to us too", handle="quoter"),
     ], quarantined=[
         Quarantined("x", "missing text", {"tweet": {"id": "102"},
                                           "includes": {"users": [{"username": "Marsh_Lane_Mum"}]}}),
         Quarantined("x", "missing text", {"tweet": {"id": "202"},
                                           "includes": {"users": [{"username": "neighbour"}]}}),
-    ])
+    ], raws={
+        "201": _ref("201", "RT @Marsh_Lane_Mum: " + original, "retweeted", original),
+        "202": _ref("202", "This is exactly what happened to us too", "quoted", original),
+    })
+    # the same words written independently (not a retweet) are someone else's post
+    save(store, [make_post("300", original, handle="coincidence")])
 
 
 def test_forget_author_removes_every_trace_to_the_bytes(
@@ -53,11 +69,17 @@ def test_forget_author_removes_every_trace_to_the_bytes(
     with caplog.at_level(logging.INFO):
         report = forget_author(settings, store, "x", "@Marsh_Lane_Mum")
 
-    assert report.counts["posts"] == 3 and report.counts["reposts_of_their_text"] == 1
+    assert report.counts["posts"] == 3 and report.counts["retweets_of_them"] == 1
+    assert report.counts["raw_payloads_quoting_them"] == 1
     assert report.counts["quarantine"] == 1 and report.counts["blocked_authors"] == 1
-    assert [r[0] for r in store.db.execute("SELECT native_id FROM posts")] == ["200"]
-    for table in ("post_matches", "raw_payloads", "labels", "label_state"):
-        assert count(store, table) == 1, table
+    assert [r[0] for r in store.db.execute("SELECT native_id FROM posts ORDER BY id")] == [
+        "200", "202", "300"]
+    for table in ("post_matches", "labels", "label_state"):
+        assert count(store, table) == 3, table
+    assert count(store, "raw_payloads") == 2  # the quote's raw payload went
+    # the independent post with the same words is not theirs: delete it by hand
+    # to search the file for the erased words below
+    forget_url(settings, store, "https://x.com/coincidence/status/300")
     assert count(store, "quarantine") == 1
     assert fts_hits(store, "wobblesnark") == 0 and fts_hits(store, "flibbertigibbet") == 0
     # every text column of every table, then the raw bytes of the file and its WAL
@@ -83,10 +105,10 @@ def test_forget_author_blocks_later_collection(settings: Settings, store: Store)
     _population(store)
     forget_author(settings, store, "x", "marsh_lane_mum")
     run = store.start_run("src")
-    post = make_post("103", "Back again about the wobblesnark", handle="MARSH_LANE_MUM")
+    post = make_post("103", "Back again about the zanzibarquix", handle="MARSH_LANE_MUM")
     result = store.save_page(source="src", run_id=run, items=[StoredItem(post, {})])
     assert result.blocked == 1 and result.new == 0
-    assert fts_hits(store, "wobblesnark") == 0
+    assert fts_hits(store, "zanzibarquix") == 0
 
 
 def test_forget_author_leaves_other_platforms_alone(settings: Settings, store: Store) -> None:
@@ -100,11 +122,11 @@ def test_forget_url_removes_one_post_and_blocks_it(settings: Settings, store: St
     _population(store)
     report = forget_url(settings, store, "https://twitter.com/neighbour/status/200?s=20")
     assert report.counts["posts"] == 1 and report.counts["blocked_posts"] == 1
-    assert count(store, "posts") == 3 and fts_hits(store, "elm") == 0
+    assert count(store, "posts") == 5 and fts_hits(store, "elm") == 0
     run = store.start_run("src")
     same = make_post("200", "Bins on Elm Row", handle="x2")
     again = store.save_page(source="src", run_id=run, items=[StoredItem(same, {})])
-    assert again.blocked == 1 and count(store, "posts") == 3
+    assert again.blocked == 1 and count(store, "posts") == 5
 
 
 def test_forget_url_by_stored_url_and_by_native_id_forms(settings: Settings, store: Store) -> None:
