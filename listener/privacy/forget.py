@@ -3,12 +3,12 @@
 ``--platform P --author HANDLE`` pseudonymises the handle with the same key
 as collection, removes every post of that pseudonym (with matches, labels,
 raw payloads, full-text entries), their retweets and the raw payloads of
-others' quotes of and replies to them (X), the
-quarantined items that name the handle, and their quotes in written reports
-(those weeks are written again); then blocks the pseudonym so that
-future collection drops their posts. ``--url URL`` removes one post and blocks
-it from being collected again. The log and the report carry counts and at
-most the first 8 characters of the pseudonym: never the handle.
+others' quotes of and replies to them (X), the quarantined items that name
+the handle, and their quotes in written reports (those weeks are written
+again); then blocks the pseudonym so that future collection drops their
+posts. ``--url URL`` removes one post and blocks it from being collected
+again. The log and the report carry counts and at most the first 8
+characters of the pseudonym: never the handle.
 """
 
 from __future__ import annotations
