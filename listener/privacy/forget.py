@@ -81,6 +81,8 @@ def names_handle(platform: str, payload: str, handle: str) -> bool:
 def forget_author(settings: Settings, store: Store, platform: str, handle: str) -> ForgetReport:
     if platform not in PLATFORMS:
         raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
+    if platform == "reddit":  # u/name and /u/name are how Reddit users write it
+        handle = handle.strip().removeprefix("/").removeprefix("u/")
     if not _normal(handle):
         raise ForgetError("the handle is empty")
     key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)

@@ -187,3 +187,9 @@ def test_forget_during_key_rotation_finds_posts_under_the_previous_key(
     report = forget_author(settings, store, "x", "rotated_person")
     assert report.counts["posts"] == 1 and count(store, "posts") == 0
     assert count(store, "blocked_authors") == 2  # blocked under both keys
+
+
+def test_reddit_handle_written_with_u_prefix(settings: Settings, store: Store) -> None:
+    save(store, [make_post("t3_zz1", "a reddit post", platform="reddit", handle="Some_Redditor",
+                           url="https://www.reddit.com/r/x/comments/zz1/t/")])
+    assert forget_author(settings, store, "reddit", "/u/some_redditor").counts["posts"] == 1
