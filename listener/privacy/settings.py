@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -18,8 +20,8 @@ class DeletionSyncSettings(BaseModel):
     recheck_days: int = Field(default=30, ge=1, description="Later re-checks, this far apart")
     max_posts_per_run: int = Field(default=5000, ge=1,
                                    description="Posts re-checked per platform per run")
-    skip_platforms: list[str] = Field(default_factory=list,
-                                      description="Platforms not re-checked (e.g. x: reads cost)")
+    skip_platforms: list[Literal["x", "reddit", "mastodon", "bluesky"]] = Field(
+        default_factory=list, description="Platforms not re-checked (e.g. x: reads cost)")
     bluesky_appview: str = Field(default="https://public.api.bsky.app",
                                  description="Public Bluesky AppView for getPosts (no login)")
 

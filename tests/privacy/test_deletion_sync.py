@@ -209,3 +209,17 @@ def test_sample_posts_are_never_asked_about(sync_settings: Settings) -> None:
     assert (result.asked, result.gone) == (1, 1)
     assert _native_ids(store) == {BSKY[0]}
     store.close()
+
+
+def test_skip_platforms_is_honoured_and_checked_in_config(sync_settings: Settings) -> None:
+    from listener.config import ConfigError
+
+    store = Store.open(sync_settings.database_path)
+    save(store, [make_post(X_IDS[0], "tweet")])
+    sync_settings.privacy.deletion_sync.skip_platforms = ["x"]
+    assert sync_deletions(sync_settings, store, now=NOW) == {}  # no HTTP: responses not active
+    store.close()
+    with pytest.raises(ConfigError) as bad:
+        parse_settings("privacy: {deletion_sync: {skip_platforms: [twitter]}}\n", "c.yaml",
+                       check_credentials=False)
+    assert "skip_platforms" in str(bad.value.problems[0])

@@ -1,13 +1,19 @@
 """Which platforms can be asked, and with what credentials: the first
-configured source of each type (enabled ones first) names the variables."""
+configured source of each type (enabled ones first) names the variables.
+A platform whose client library is not installed (the ``live`` extra) or
+whose credentials are not set gets no checker; its posts stay due."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 
 from listener.config import Settings
 from listener.privacy.checkers import Billing, Checker
 from listener.sources.config import MastodonSourceConfig, RedditSourceConfig, XSourceConfig
+
+log = logging.getLogger(__name__)
 
 
 def _env(name: str) -> str | None:
@@ -15,29 +21,52 @@ def _env(name: str) -> str | None:
     return value if value else None
 
 
-def build_checkers(settings: Settings, platforms: list[str]) -> dict[str, Checker]:
-    """A checker for each platform in ``platforms`` that can be asked, with
-    credentials from the variables the first configured source of that type
-    names (enabled sources first)."""
-    checkers: dict[str, Checker] = {}
-    sources = sorted(settings.sources.values(), key=lambda c: not c.enabled)
-    x_cfg = next((c for c in sources if isinstance(c, XSourceConfig)), None)
-    reddit_cfg = next((c for c in sources if isinstance(c, RedditSourceConfig)), None)
-    masto_cfg = next((c for c in sources if isinstance(c, MastodonSourceConfig)), None)
-    if "x" in platforms and x_cfg is not None and (token := _env(x_cfg.bearer_token_env)):
+def _factories(settings: Settings) -> dict[str, Callable[[], Checker | None]]:
+    sources = sorted(settings.sources.items(), key=lambda item: not item[1].enabled)
+    x = next(((n, c) for n, c in sources if isinstance(c, XSourceConfig)), None)
+    reddit = next((c for _, c in sources if isinstance(c, RedditSourceConfig)), None)
+    masto = next((c for _, c in sources if isinstance(c, MastodonSourceConfig)), None)
+
+    def make_x() -> Checker | None:
+        token = _env(x[1].bearer_token_env) if x else None
+        if x is None or token is None:
+            return None
         from listener.privacy.checkers.x import XChecker
-        x_name = next(n for n, c in settings.sources.items() if c is x_cfg)
-        checkers["x"] = XChecker(token, Billing(x_name, x_cfg.monthly_read_budget))
-    if "reddit" in platforms and reddit_cfg is not None:
-        cid, secret = _env(reddit_cfg.client_id_env), _env(reddit_cfg.client_secret_env)
-        if cid and secret:
-            from listener.privacy.checkers.reddit import RedditChecker
-            checkers["reddit"] = RedditChecker(cid, secret, reddit_cfg.user_agent,
-                                               reddit_cfg.timeout_seconds)
-    if "mastodon" in platforms:
+        return XChecker(token, Billing(x[0], x[1].monthly_read_budget))
+
+    def make_reddit() -> Checker | None:
+        if reddit is None:
+            return None
+        cid, secret = _env(reddit.client_id_env), _env(reddit.client_secret_env)
+        if not (cid and secret):
+            return None
+        from listener.privacy.checkers.reddit import RedditChecker
+        return RedditChecker(cid, secret, reddit.user_agent, reddit.timeout_seconds)
+
+    def make_mastodon() -> Checker | None:
         from listener.privacy.checkers.mastodon import MastodonChecker
-        checkers["mastodon"] = MastodonChecker(masto_cfg.timeout_seconds if masto_cfg else 30.0)
-    if "bluesky" in platforms:
+        return MastodonChecker(masto.timeout_seconds if masto else 30.0)
+
+    def make_bluesky() -> Checker | None:
         from listener.privacy.checkers.bluesky import BlueskyChecker
-        checkers["bluesky"] = BlueskyChecker(settings.privacy.deletion_sync.bluesky_appview)
+        return BlueskyChecker(settings.privacy.deletion_sync.bluesky_appview)
+
+    return {"x": make_x, "reddit": make_reddit, "mastodon": make_mastodon,
+            "bluesky": make_bluesky}
+
+
+def build_checkers(settings: Settings, platforms: list[str]) -> dict[str, Checker]:
+    """A checker for each platform in ``platforms`` that can be asked."""
+    checkers: dict[str, Checker] = {}
+    for platform, make in _factories(settings).items():
+        if platform not in platforms:
+            continue
+        try:
+            checker = make()
+        except ImportError as exc:
+            log.warning("deletion sync %s: client library not installed (%s); install the "
+                        "'live' extra", platform, exc.name)
+            continue
+        if checker is not None:
+            checkers[platform] = checker
     return checkers
