@@ -17,7 +17,9 @@ class SourceConfigBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = False
-    interval_minutes: int = Field(default=30, ge=1, description="How often the service collects")
+    interval_minutes: float = Field(
+        default=30, gt=0, description="How often the service collects (fractions allowed)"
+    )
     timeout_seconds: float = Field(default=30.0, gt=0, description="Every HTTP call's timeout")
     max_attempts: int = Field(default=5, ge=1, description="Tries per request before the run fails")
     max_wait_seconds: float = Field(default=900.0, ge=0, description="Longest single backoff wait")
