@@ -46,7 +46,7 @@ from listener.sources.backoff import (
 )
 from listener.sources.base import Page
 from listener.sources.config import MastodonSourceConfig
-from listener.sources.errors import SourceError, rejected, require_env
+from listener.sources.errors import CredentialError, SourceError, rejected, require_env
 from storage.records import RawItem
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class MastodonSource:
             for tag in self.config.hashtags:
                 try:
                     yield from self._walk(instance, tag, cursor.get(f"{host}#{tag}"))
-                except SourceError:
+                except CredentialError:
                     raise
                 except Exception as exc:  # one instance down must not hide the others
                     failures.append(f"{host} #{tag}: {type(exc).__name__}: {exc}")
