@@ -31,8 +31,10 @@ _POST_VIEW = ["uri", "indexedAt", "author.handle", "record.text", "record.create
               "record.langs", "record.reply.parent.uri", "replyCount", "repostCount",
               "likeCount", "quoteCount"]
 
+# published_from marks a date the RSS source gave an undated entry (first seen);
+# *_raw keep a date as the feed wrote it when feedparser could read it.
 _ENTRY = ["id", "link", "title", "summary", "content[].value", "published", "updated",
-          "author"]
+          "published_raw", "updated_raw", "published_from", "author"]
 
 _ROW = ["id", "text", "created_at", "author", "url", "platform", "lang", "title", "place",
         "in_reply_to", "likes", "replies", "reposts", "quotes"]
