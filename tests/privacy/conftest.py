@@ -47,9 +47,9 @@ def make_post(native_id: str, text: str, *, platform: str = "x", handle: str | N
 
 def save(store: Store, posts: list[Post], *, source: str = "src",
          quarantined: list[Quarantined] | None = None,
-         raws: dict[str, dict[str, Any]] | None = None) -> list[int]:
+         raws: dict[str, dict[str, Any]] | None = None, label: bool = True) -> list[int]:
     """Store posts (raw payload: ``raws[native_id]`` or a minimal tweet),
-    each with one topic label."""
+    each with one topic label unless ``label`` is false."""
     run = store.start_run(source)
     raws = raws or {}
     result = store.save_page(
@@ -61,6 +61,8 @@ def save(store: Store, posts: list[Post], *, source: str = "src",
     store.finish_run(run, "ok")
     ids = [store.db.execute("SELECT id FROM posts WHERE platform = ? AND native_id = ?",
                             [p.platform, p.native_id]).fetchone()[0] for p in posts]
+    if not label:
+        return ids
     labels = [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "1",
                           None, ("bins",)) for pid in ids]
     store.save_labels("topic", "topics.keywords", "1", "h", ids, labels)
