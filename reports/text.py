@@ -8,7 +8,7 @@ from collections.abc import Collection
 from reports.stats import MIN_COUNT, count_shown
 
 FEWER = "fewer than 10"
-SUPPRESSED = "suppressed: under 10 authors"
+SUPPRESSED = "suppressed: fewer than 10 authors"
 
 # @user, @user@instance (Mastodon), @name.bsky.social (Bluesky); not e-mail addresses
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"

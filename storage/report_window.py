@@ -39,7 +39,7 @@ _CREATE = (
     "DROP TABLE IF EXISTS temp.rp",
     "DROP TABLE IF EXISTS temp.rt",
     "CREATE TEMP TABLE rp (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, day INTEGER,"
-    " platform TEXT, pcode INTEGER, author_key TEXT, replies INTEGER, reposts INTEGER,"
+    " platform TEXT, pcode INTEGER, author TEXT, replies INTEGER, reposts INTEGER,"
     " likes INTEGER, quotes INTEGER, sent INTEGER, tstate INTEGER)",
     "CREATE TEMP TABLE rt (id INTEGER, w INTEGER, sent INTEGER, topic TEXT, evidence TEXT)",
 )
@@ -142,7 +142,7 @@ class ReportWindow:
     def authors(self, first: int) -> dict[int, int]:
         """Distinct authors per period, periods ``first`` onwards."""
         got = {int(w): int(n) for w, n in self._rows(
-            "SELECT w, count(DISTINCT author_key) FROM rp WHERE w >= ? GROUP BY w", [first])}
+            "SELECT w, count(DISTINCT author) FROM rp WHERE w >= ? GROUP BY w", [first])}
         return {w: got.get(w, 0) for w in range(first, self.periods)}
 
     def summary(self, w: int, *, platforms: bool = False) -> WeekSummary:
@@ -232,7 +232,7 @@ class ReportWindow:
             where += " AND rp.id BETWEEN ? AND ?"
             params += list(self.ranges[w])
         source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
-        row = self._rows(f"SELECT count(*) FROM (SELECT DISTINCT rp.author_key FROM {source}"
+        row = self._rows(f"SELECT count(*) FROM (SELECT DISTINCT rp.author FROM {source}"
                          f" WHERE {where} LIMIT ?)", [*params, n])
         return int(row[0][0]) >= n
 
@@ -326,7 +326,7 @@ class ReportWindow:
             "SELECT id FROM (SELECT id, k, h, ROW_NUMBER() OVER (PARTITION BY a"
             " ORDER BY k DESC, h, id) AS rn FROM ("
             f"SELECT rp.id AS id, {key} AS k, {_SPREAD} AS h,"
-            " COALESCE(rp.author_key, 'post:' || rp.id) AS a"
+            " COALESCE(rp.author, 'post:' || rp.id) AS a"
             f" FROM {source} WHERE {where} ORDER BY k DESC, h LIMIT ?))"
             " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
             [*params, _CANDIDATES, limit])]

@@ -105,12 +105,12 @@ def test_topic_with_few_authors_is_suppressed(store: Store, tmp_path: Path) -> N
     out = write(store, tmp_path, ["csv", "html"])
     with out["-topics.csv"].open(encoding="utf-8") as fh:
         parks = next(r for r in csv.DictReader(fh) if r["Topic"] == "Parks")
-    assert parks["Posts"] == "suppressed: under 10 authors"
-    assert parks["Last week"] == "suppressed: under 10 authors"
+    assert parks["Posts"] == "suppressed: fewer than 10 authors"
+    assert parks["Last week"] == "suppressed: fewer than 10 authors"
     assert parks["Negative"] == "" and parks["Negative share"] == ""
     assert parks["Change on last week"] == ""
     with out["-trends.csv"].open(encoding="utf-8") as fh:
         trend = next(r for r in csv.DictReader(fh) if r["Topic"] == "Parks")
-    assert trend["2026-W47"] == trend["2026-W46"] == "suppressed: under 10 authors"
+    assert trend["2026-W47"] == trend["2026-W46"] == "suppressed: fewer than 10 authors"
     html = out[".html"].read_text(encoding="utf-8")
     assert ">15<" not in html and ">12<" not in html
