@@ -125,3 +125,28 @@ def test_representative_posts_one_per_author_and_masked(store: Store) -> None:
     assert sum(p.text.startswith("@[user] bins") for p in posts) == 1
     assert [p.text for p in posts].count(
         "Thanks @ExampleCouncil and @[user], mail me a@b.com") == 2  # two authors
+
+
+def test_interleaved_ids_read_the_same(store: Store) -> None:
+    """A week whose ids are scattered among other weeks' (backfill) is read
+    through the created_at index instead of its id range: same figures."""
+    def specs(k: int, day: str) -> Spec:
+        return Spec(when=at(day, 9, k % 60), author=f"i{k}", text=f"@x bins {k}",
+                    sentiment=("negative", "neutral", None)[k % 3],
+                    topics=[("waste_recycling", ("bin", f"t{k % 2}"))] if k % 4 else [],
+                    likes=k)
+    week = [specs(k, "2026-11-18") for k in range(24)]
+    other = [specs(100 + k, "2026-10-07") for k in range(24 * 6)]
+    mixed = []
+    for k, post in enumerate(week):
+        mixed += [post, *other[6 * k:6 * k + 6]]  # 1 in 7 ids belongs to the week
+    add(store, mixed)
+    ordered = Store.open(":memory:")
+    add(ordered, week)
+    add(ordered, other)
+    a, b = figures(store), figures(ordered)
+    assert a.this == b.this and a.sentiment == b.sentiment
+    assert a.topics == b.topics and a.days == b.days and a.platforms == b.platforms
+    assert a.engagement == b.engagement
+    assert a.topic_unclassified == b.topic_unclassified == 6
+    assert a.this.posts == 24 and a.sentiment.negative == 8 and a.sentiment.unclassified == 8
