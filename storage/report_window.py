@@ -30,7 +30,7 @@ UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
 # topic state: 0 not looked at, 1 looked at without a topic, 2 has a topic
 _PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","
 _DENSE = 4  # read the id range when it holds at most this many rows per post of the period
-_SPREAD = "((rp.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
+_SPREAD = "(({}.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
 _CANDIDATES = 200  # top posts considered before keeping one per author
 _ENGAGEMENT = ("count(*)", "count(replies)", "sum(replies)", "count(reposts)", "sum(reposts)",
                "count(likes)", "sum(likes)", "count(quotes)", "sum(quotes)")
@@ -267,14 +267,14 @@ class ReportWindow:
                   "topic": summary.posts - summary.topic_state.get(0, 0)}
         low, high = self.ranges[w]
         dense = high - low + 1 <= _DENSE * max(self.counts[w], 1)
+        found = self._rows(  # one read for both tasks
+            "SELECT DISTINCT task, classifier, version FROM label_state"
+            " WHERE post_id BETWEEN ? AND ?", [low, high]) if dense else self._rows(
+            "SELECT DISTINCT x.task, x.classifier, x.version FROM rp JOIN label_state x"
+            " ON x.post_id = rp.id WHERE rp.w = ?", [w])
         out = []
         for task, total in looked.items():
-            groups = self._rows(
-                "SELECT DISTINCT classifier, version FROM label_state"
-                " WHERE task = ? AND post_id BETWEEN ? AND ?", [task, low, high]) if dense \
-                else self._rows(
-                "SELECT DISTINCT x.classifier, x.version FROM rp JOIN label_state x"
-                " ON x.post_id = rp.id AND x.task = ? WHERE rp.w = ?", [task, w])
+            groups = [(c, v) for t, c, v in found if t == task]
             for classifier, version in groups:
                 n = total if len(groups) == 1 else int(self._rows(
                     "SELECT count(*) FROM rp JOIN label_state x ON x.post_id = rp.id"
@@ -322,12 +322,20 @@ class ReportWindow:
             key = "length(rt.evidence) - length(replace(rt.evidence, ',', ''))"
         else:
             key = "0"
+        if topic is not None and order != "engagement":
+            # candidates from rt alone; the author is looked up for those only
+            candidates = (f"SELECT c.id AS id, c.k AS k, c.h AS h,"
+                          " COALESCE(rp.author, 'post:' || c.id) AS a FROM ("
+                          f"SELECT rt.id AS id, {key} AS k, {_SPREAD.format('rt')} AS h"
+                          f" FROM rt WHERE {where} ORDER BY k DESC, h LIMIT ?) c"
+                          " JOIN rp ON rp.id = c.id")
+        else:
+            candidates = (f"SELECT rp.id AS id, {key} AS k, {_SPREAD.format('rp')} AS h,"
+                          " COALESCE(rp.author, 'post:' || rp.id) AS a"
+                          f" FROM {source} WHERE {where} ORDER BY k DESC, h LIMIT ?")
         ids = [int(r[0]) for r in self._rows(
             "SELECT id FROM (SELECT id, k, h, ROW_NUMBER() OVER (PARTITION BY a"
-            " ORDER BY k DESC, h, id) AS rn FROM ("
-            f"SELECT rp.id AS id, {key} AS k, {_SPREAD} AS h,"
-            " COALESCE(rp.author, 'post:' || rp.id) AS a"
-            f" FROM {source} WHERE {where} ORDER BY k DESC, h LIMIT ?))"
+            f" ORDER BY k DESC, h, id) AS rn FROM ({candidates}))"
             " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
             [*params, _CANDIDATES, limit])]
         if not ids:
