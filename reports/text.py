@@ -31,6 +31,8 @@ def mask_handles(text: str, official: Collection[str]) -> str:
 
 
 def fmt_count(n: int, authors_ok: bool = True) -> str:
+    if n == 0:
+        return "none"  # an empty cell discloses nobody, and "fewer than 10" would mislead
     if n < MIN_COUNT:
         return FEWER
     if not count_shown(n, authors_ok):
