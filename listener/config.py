@@ -36,6 +36,7 @@ from listener.sources.config import (
     SampleSourceConfig,
     XSourceConfig,
 )
+from listener.web.settings import WebSettings
 from nlp.config import NlpSettings, TopicSpec
 from reports.config import ReportSettings
 from storage.config import StorageSettings
@@ -67,6 +68,7 @@ class Settings(BaseModel):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")

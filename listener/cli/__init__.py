@@ -12,6 +12,7 @@ import typer
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
+from listener.cli import query as _query
 from listener.cli import status as _status
 from listener.cli.common import State
 from listener.config import CONFIG_ENV
@@ -40,7 +41,7 @@ def _options(
     ctx.obj = State(config_path=config)
 
 
-for _module in (_demo, _collect, _config_cmd, _status):
+for _module in (_demo, _collect, _config_cmd, _status, _query):
     _module.register(app)
 
 
