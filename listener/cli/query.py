@@ -141,6 +141,7 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(None, help="Port (default: web.port, 8001)."),
     ) -> None:
         """Serve the search page for policy staff (login required, read-only)."""
+        _need_web_extra()
         from listener.web.app import serve as run_server
 
         settings = settings_from(ctx, check_credentials=False)
@@ -152,9 +153,20 @@ def register(app: typer.Typer) -> None:
                                      confirmation_prompt=True),
     ) -> None:
         """Print the PBKDF2 hash of a password for web.users.NAME.password_hash(_env)."""
+        _need_web_extra()
         from listener.web.auth import hash_password
 
         typer.echo(hash_password(password))
+
+
+def _need_web_extra() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("datasette") is None or \
+            importlib.util.find_spec("datasette_auth_passwords") is None:
+        typer.echo("the web page needs the web extra: pip install 'civic-listener[web]'",
+                   err=True)
+        raise typer.Exit(1)
 
 
 def _day(text: str | None) -> date | None:

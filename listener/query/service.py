@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from listener.query.filters import QueryFilters
@@ -17,6 +18,9 @@ from listener.query.masking import mask_handles, official_handles, shown_author
 from listener.query.weeks import week_of
 from storage import queries
 from storage.queries import PostHit
+
+if TYPE_CHECKING:
+    from listener.config import Settings
 
 COLUMNS = ("created", "week", "platform", "topics", "sentiment", "author", "text", "url")
 
@@ -30,11 +34,8 @@ class QueryContext:
     max_rows: int = 1_000
 
     @classmethod
-    def from_settings(cls, settings: object, *, time_limit_ms: int = 5_000,
+    def from_settings(cls, settings: Settings, *, time_limit_ms: int = 5_000,
                       max_rows: int = 1_000) -> QueryContext:
-        from listener.config import Settings
-
-        assert isinstance(settings, Settings)
         return cls(settings.reports.timezone,
                    {slug: spec.label for slug, spec in settings.topics.items()},
                    official_handles(settings.privacy.official_accounts),

@@ -157,3 +157,12 @@ def test_authorizer_denies_sensitive_reads_and_writes(query_db: Path) -> None:
                 "PRAGMA journal_mode = DELETE"):
         with pytest.raises(sqlite3.DatabaseError, match=r"not authorized|prohibited"):
             conn.execute(sql).fetchall()
+
+
+def test_serve_refuses_to_start_without_a_password_hash(query_config: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from listener.web.app import WebConfigError
+
+    monkeypatch.delenv("TEST_WEB_HASH", raising=False)
+    with pytest.raises(WebConfigError, match="no password hash for web user"):
+        build(load_settings(query_config, check_credentials=False))
