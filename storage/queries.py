@@ -200,9 +200,12 @@ def time_limit(conn: sqlite3.Connection, ms: int) -> Iterator[None]:
 
 def find_posts(conn: sqlite3.Connection, f: PostFilter, *, limit: int,
                offset: int = 0) -> list[PostHit]:
-    """Posts matching ``f``, newest first."""
+    """Posts matching ``f``, newest first. The page of ids is chosen first,
+    so labels are looked up for the rows returned, not for every match."""
     where, params = _where(f, _plan(conn, f))
-    sql = f"{_SELECT}{where} ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?"
+    order = " ORDER BY p.created_at DESC, p.id DESC"
+    sql = (f"{_SELECT} WHERE p.id IN (SELECT p.id FROM posts p{where}{order}"
+           f" LIMIT ? OFFSET ?){order}")
     rows = conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)), max(0, offset)])
     return [
         PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
