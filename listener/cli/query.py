@@ -17,6 +17,7 @@ from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, run_query
 from listener.query.trends import trend
 from listener.query.weeks import last_complete_week, parse_week, weeks_ending
+from storage import connect
 from storage.queries import QueryTimeout, SearchSyntaxError
 
 TOPIC = typer.Option([], "--topic", "-t", help="Topic slug or name; repeat for several.")
@@ -35,7 +36,7 @@ def _connect(settings: Settings) -> sqlite3.Connection:
         typer.echo(f"no database at {path}; collect some posts first (listener collect)",
                    err=True)
         raise typer.Exit(1)
-    return sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    return connect(path, readonly=True).conn
 
 
 def _fail(exc: Exception) -> typer.Exit:
