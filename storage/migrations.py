@@ -187,5 +187,33 @@ def m001_core(db: Database) -> None:
         """,
     )
 
+@migrations()
+def m005_service_state(db: Database) -> None:
+    """What the running service tells ``listener status`` (another process):
+    per scheduled job its next and last runs, and small service facts (the
+    running instance, its heartbeat, the config in force, the last config
+    error)."""
+    _run(
+        db,
+        """
+        CREATE TABLE service_jobs (
+            job TEXT PRIMARY KEY,              -- collect:<source>, report, housekeeping
+            next_run_at TEXT,                  -- UTC; NULL when not scheduled
+            last_started_at TEXT,
+            last_finished_at TEXT,
+            last_status TEXT,                  -- ok, failed
+            last_error TEXT,
+            last_success_at TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE service_state (
+            key TEXT PRIMARY KEY,              -- instance, heartbeat, config, config_error
+            value TEXT NOT NULL,               -- JSON
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -79,3 +79,11 @@ def test_malformed_items_name_the_field(mutate: Any, field: str) -> None:
     mutate(item)
     with pytest.raises(NormaliseError, match=field):
         get_normaliser("x")(item)
+
+
+def test_items_from_response_keeps_only_referenced_includes() -> None:
+    from listener.normalise.x import items_from_response
+
+    items = items_from_response(PAGE)
+    assert [i["tweet"]["id"] for i in items] == [t["id"] for t in PAGE["data"]]
+    assert items == [item_for(t) for t in PAGE["data"]]

@@ -72,3 +72,33 @@ def normalise(item: dict[str, Any]) -> Post:
         place=place,
         in_reply_to=_referenced(tweet, "replied_to"),
     )
+
+
+def items_from_response(response: dict[str, Any]) -> list[dict[str, Any]]:
+    """Split a ``search/recent`` response into one item per tweet, each with
+    only the ``includes`` objects it references (author, place, referenced
+    tweets). The live X source and the sample both use this."""
+    includes = response.get("includes") or {}
+    users = _by_id(includes, "users")
+    places = _by_id(includes, "places")
+    tweets = _by_id(includes, "tweets")
+    items: list[dict[str, Any]] = []
+    for tweet in response.get("data") or []:
+        if not isinstance(tweet, dict):
+            items.append({"tweet": tweet, "includes": {}})
+            continue
+        geo = tweet.get("geo")
+        geo = geo if isinstance(geo, dict) else {}
+        refs = [str(r.get("id")) for r in tweet.get("referenced_tweets") or []
+                if isinstance(r, dict)]
+        author = users.get(str(tweet.get("author_id")))
+        place = places.get(str(geo.get("place_id")))
+        items.append({
+            "tweet": tweet,
+            "includes": {
+                "users": [author] if author else [],
+                "places": [place] if place else [],
+                "tweets": [tweets[r] for r in refs if r in tweets],
+            },
+        })
+    return items
