@@ -97,6 +97,7 @@ class Plan:
 
     drive: int | None = None
     build: frozenset[int] = frozenset()
+    fts_build: bool = False  # a common search: build its match set, walk the rest
 
 
 def _where(f: PostFilter, plan: Plan = Plan()) -> tuple[str, list[Any]]:
@@ -122,7 +123,8 @@ def _where(f: PostFilter, plan: Plan = Plan()) -> tuple[str, list[Any]]:
                            f" AND {condition})")
         params += values
     if f.match is not None:
-        clauses.append("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        lead = "+" if plan.fts_build else ""
+        clauses.append(f"{lead}p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(f.match)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
@@ -130,6 +132,7 @@ def _where(f: PostFilter, plan: Plan = Plan()) -> tuple[str, list[Any]]:
 _PLAN_CAP = 200_000
 _WALK_RATIO = 8  # walking n entries of the created_at index costs about n/8 post look-ups
 _BUILD_RATIO = 4  # building a set of n ids costs about n/4 probes
+_DENSE_FTS = 20_000  # a search matching this many posts is walked in date order
 
 
 @functools.lru_cache(maxsize=512)
@@ -140,12 +143,18 @@ def _plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
     term, the match set or the date range leads and labels are probed.
     Sizes are counted on indexes and stopped at a cap. A plan only changes
     speed, never results, so it is cached."""
+    if f.match is not None:
+        found = _count_upto(conn, "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?",
+                            [f.match], _DENSE_FTS)
+        if found < _DENSE_FTS:
+            return Plan(drive=-1)  # a selective search leads; labels are probed
+        rest = _plan(conn, PostFilter(f.topics, f.sentiments, f.platforms, f.sources,
+                                      f.since, f.until))
+        return Plan(rest.drive, rest.build, fts_build=True)
     terms = _label_terms(f)
     has_range = f.since is not None or f.until is not None
-    if not terms or (len(terms) == 1 and not has_range and f.match is None):
+    if not terms or (len(terms) == 1 and not has_range):
         return Plan()
-    if f.match is not None:
-        return Plan(drive=-1)
     cap = _PLAN_CAP
     in_range = 0
     if has_range:
@@ -215,6 +224,9 @@ def find_posts(conn: sqlite3.Connection, f: PostFilter, *, limit: int,
 
 
 def count_posts(conn: sqlite3.Connection, f: PostFilter) -> int:
+    if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows
+        sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
+        return int(conn.execute(sql, [f.match]).fetchone()[0])
     terms = _label_terms(f)
     if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources):
         table, condition, values = terms[0]  # one label/source set: count it on its index

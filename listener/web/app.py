@@ -95,6 +95,7 @@ def build(settings: Settings) -> Any:
         page_size=web.page_size,
         trend_weeks=web.trend_weeks,
         min_group=settings.privacy.min_group_size,
+        facet_limit=web.facet_limit,
     )
     return ds
 

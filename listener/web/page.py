@@ -88,7 +88,8 @@ def chart_weeks(filters: QueryFilters, ctx: QueryContext, count: int) -> list[We
 
 
 def compute(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, page: int,
-            page_size: int, trend_weeks: int, min_group: int) -> PageData:
+            page_size: int, trend_weeks: int, min_group: int,
+            facet_limit: int = 50_000) -> PageData:
     """Everything the page shows; bad input and timeouts become ``error``."""
     data = PageData(filters, page)
     try:
@@ -100,10 +101,13 @@ def compute(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, 
                                 offset=offset)
         data.trend = trend(conn, ctx, filters, chart_weeks(filters, ctx, trend_weeks),
                            min_group=min_group)
+        if data.result.total > facet_limit:
+            return data  # counts per filter value would cost more than they help
         post_filter = filters.to_post_filter(ctx.topic_names, ctx.zone)
         with queries.time_limit(conn, ctx.time_limit_ms):
-            for facet in ("topic", "sentiment", "platform"):
-                data.facets[facet] = dict(queries.facet_counts(conn, post_filter, facet))
+            facets = {facet: dict(queries.facet_counts(conn, post_filter, facet))
+                      for facet in ("topic", "sentiment", "platform")}
+        data.facets = facets  # all three or none
     except Exception as exc:
         data.error = describe_error(exc)
         if data.error is None:

@@ -33,6 +33,7 @@ class WebContext:
     page_size: int
     trend_weeks: int
     min_group: int
+    facet_limit: int
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,7 +91,8 @@ async def search_page(request: Any, datasette: Any) -> Response:
     try:
         filters, page = pages.filters_from(request.args)
         data = await _read(datasette, lambda conn: pages.compute(
-            conn, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group))
+            conn, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group,
+            web.facet_limit))
     except pages.BadRequest as exc:
         data = pages.PageData(QueryFilters(), 0, error=str(exc))
     if data.error:
@@ -111,6 +113,7 @@ async def search_page(request: Any, datasette: Any) -> Response:
             [(k, v) for k, vs in _pairs(request.args) for v in vs
              if k in pages.ARGS and k != "page"] + [("page", str(n))]),
         "min_group": web.min_group,
+        "facet_limit": f"{web.facet_limit:,}",
     }
     html = await datasette.render_template("listener_search.html", context, request=request)
     return Response.html(html, status=status)

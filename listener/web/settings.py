@@ -53,3 +53,6 @@ class WebSettings(BaseModel):
     max_rows: int = Field(default=500, ge=1, le=10_000, description="Rows shown and exported")
     page_size: int = Field(default=50, ge=1, le=1_000)
     trend_weeks: int = Field(default=12, ge=1, le=104)
+    facet_limit: int = Field(
+        default=50_000, ge=0,
+        description="Counts beside each filter are worked out only up to this many matches")
