@@ -37,14 +37,13 @@ def bulk_insert(
         with write_transaction(db):
             conn = db.conn
             for post, labels in batch:
+                # the columns collection writes, named in one place; values are bound
                 row = post_row(post)
+                columns = ", ".join(row)
+                values = ", ".join(f":{name}" for name in row)
                 cur = conn.execute(
-                    "INSERT OR IGNORE INTO posts (platform, native_id, url, text, title,"
-                    " created_at, collected_at, updated_at, author_key, author_handle, lang,"
-                    " replies, reposts, likes, quotes, place, in_reply_to, content_hash)"
-                    " VALUES (:platform, :native_id, :url, :text, :title, :created_at, :now,"
-                    " :now, :author_key, :author_handle, :lang, :replies, :reposts, :likes,"
-                    " :quotes, :place, :in_reply_to, :content_hash)",
+                    f"INSERT OR IGNORE INTO posts ({columns}, collected_at, updated_at)"  # noqa: S608
+                    f" VALUES ({values}, :now, :now)",
                     {**row, "now": now},
                 )
                 if not cur.rowcount:

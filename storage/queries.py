@@ -3,8 +3,8 @@ counts and weekly counts. Reads only.
 
 Every statement is fixed text with ``?`` parameters: filter values, the FTS5
 expression and the week bounds are bound, never spliced in. Only the columns
-named in ``_SELECT`` ever leave the database: never ``author_key``, never a
-raw payload or a quarantined item. ``time_limit`` bounds every statement.
+named in ``_SELECT`` ever leave the database: never the author pseudonym,
+never a raw payload or a quarantined item. ``time_limit`` bounds every statement.
 """
 
 from __future__ import annotations

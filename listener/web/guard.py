@@ -1,9 +1,10 @@
 """Defence in depth for the web page, independent of Datasette's settings.
 
 1. ``authorizer``: installed on every connection the web server opens; SQLite
-   itself refuses any statement that reads raw payloads, the quarantine,
-   blocked authors, stored config text, or the ``author_key`` pseudonym
-   column, and any statement that writes.
+   itself refuses any statement that reads a table or column outside
+   ``READABLE`` (so raw payloads, the quarantine, blocked authors, stored
+   config text, author pseudonyms, and any table or column added later are
+   refused by default), and any statement that writes.
 2. ``route_guard``: an ASGI wrapper that lets through only the paths the page
    needs (everything else, including Datasette's table, SQL, metadata and
    debug pages, is 404), drops any ``Authorization`` header (logins are by
@@ -18,9 +19,18 @@ import sqlite3
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-DENIED_TABLES = frozenset({"raw_payloads", "quarantine", "blocked_authors", "config_versions",
-                           "cursors", "usage"})
-DENIED_COLUMNS = frozenset({("posts", "author_key")})
+# What the page and the canned queries may read: an allow-list, so that a new
+# table or column stays unreadable until it is added here on purpose. ""
+# stands for reading a table without a column (count(*)).
+READABLE: dict[str, frozenset[str]] = {
+    "posts": frozenset({"", "id", "platform", "url", "text", "title", "created_at",
+                        "author_handle", "lang", "replies", "reposts", "likes", "quotes"}),
+    "labels": frozenset({"", "post_id", "task", "label", "score"}),
+    "post_matches": frozenset({"", "post_id", "source"}),
+    "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
+}
+_FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",
+                         "posts_fts_docsize"})
 _ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ,
                               sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_PRAGMA,
                               sqlite3.SQLITE_RECURSIVE})
@@ -37,8 +47,8 @@ def authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None,
                _source: str | None) -> int:
     if action not in _ALLOWED_ACTIONS and action != sqlite3.SQLITE_UPDATE:
         return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_READ and (arg1 in DENIED_TABLES
-                                          or (arg1, arg2) in DENIED_COLUMNS):
+    if action == sqlite3.SQLITE_READ and arg1 not in _FTS_TABLES and \
+            (arg2 or "") not in READABLE.get(arg1 or "", frozenset()):
         return sqlite3.SQLITE_DENY
     if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
         return sqlite3.SQLITE_OK  # FTS5 checks this while opening its table; nothing is written

@@ -153,7 +153,8 @@ def test_authorizer_denies_sensitive_reads_and_writes(query_db: Path) -> None:
     assert conn.execute("SELECT count(*) FROM posts WHERE text LIKE '%pothole%'").fetchone()
     for sql in ("SELECT author_key FROM posts", "SELECT * FROM posts",
                 "SELECT payload FROM raw_payloads", "SELECT count(*) FROM quarantine",
-                "SELECT * FROM blocked_authors", "DELETE FROM posts",
+                "SELECT * FROM blocked_authors", "SELECT * FROM runs",
+                "SELECT place FROM posts", "DELETE FROM posts",
                 "PRAGMA journal_mode = DELETE"):
         with pytest.raises(sqlite3.DatabaseError, match=r"not authorized|prohibited"):
             conn.execute(sql).fetchall()
