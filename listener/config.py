@@ -37,6 +37,7 @@ from listener.sources.config import (
     SampleSourceConfig,
     XSourceConfig,
 )
+from listener.web.settings import WebSettings
 from nlp.config import NlpSettings, TopicSpec
 from reports.config import ReportSettings
 from storage.config import StorageSettings
@@ -69,6 +70,7 @@ class Settings(BaseModel):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")

@@ -64,3 +64,8 @@ def bulk_load(store: Store, items: Iterable[tuple[Post, Sequence[LabelRecord]]],
                 " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
         total += len(batch)
     return total
+
+
+def analyse(store: Store) -> None:
+    """Refresh the query planner's statistics (after a bulk load)."""
+    store.db.execute("ANALYZE")
