@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from listener import __version__, pipeline  # noqa: E402
-from listener.config import load_settings  # noqa: E402
-from listener.privacy.pseudonym import Pseudonymiser  # noqa: E402
-from listener.reporting import write_weekly_report  # noqa: E402
-from listener.sample import generate_pages  # noqa: E402
-from storage import Store  # noqa: E402
+from listener import __version__, pipeline
+from listener.config import load_settings
+from listener.privacy.pseudonym import Pseudonymiser
+from listener.reporting import write_weekly_report
+from listener.sample import generate_pages
+from storage import Store
 
 REPO = Path(__file__).resolve().parent.parent
 WEEK = "2026-W47"

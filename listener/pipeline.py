@@ -88,6 +88,9 @@ def collect_source(
     store.close_abandoned_runs(name)
     summary = CollectSummary(source=name, run_id=store.start_run(name))
     try:
+        attach = getattr(source, "attach_store", None)
+        if attach is not None:  # sources that keep usage counters (X's read budget)
+            attach(store)
         for page in source.pages(store.get_cursor(name)):
             items, bad = normalise_page(page, pseudonymiser)
             result = store.save_page(

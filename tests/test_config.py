@@ -27,7 +27,8 @@ def test_repository_config_is_valid_without_credentials() -> None:
 
 
 def test_misspelt_key_names_file_line_and_suggestion() -> None:
-    text = "storage:\n  path: a.db\nsources:\n  sample:\n    type: sample\n    intervall_minutes: 5\n"
+    text = ("storage:\n  path: a.db\nsources:\n  sample:\n    type: sample\n"
+            "    intervall_minutes: 5\n")
     assert problems_of(text) == [
         "conf.yaml:6: sources.sample.intervall_minutes: unknown key 'intervall_minutes'; "
         "did you mean 'interval_minutes'?"
@@ -72,7 +73,8 @@ def test_enabled_source_without_credential_names_the_variable(
 
 
 def test_duplicate_key_is_an_error_not_a_silent_overwrite() -> None:
-    text = "topics:\n  bins:\n    label: A\n    terms: [bin]\n  bins:\n    label: B\n    terms: [x]\n"
+    text = ("topics:\n  bins:\n    label: A\n    terms: [bin]\n"
+            "  bins:\n    label: B\n    terms: [x]\n")
     assert "conf.yaml:5: topics.bins: written twice" in problems_of(text)[0]
 
 

@@ -12,7 +12,9 @@ import typer
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
+from listener.cli import importer as _importer
 from listener.cli import run as _run
+from listener.cli import sources as _sources
 from listener.cli import status as _status
 from listener.cli.common import State
 from listener.config import CONFIG_ENV
@@ -41,7 +43,16 @@ def _options(
     ctx.obj = State(config_path=config)
 
 
-for _module in (_demo, _collect, _config_cmd, _status, _run):
+_COMMAND_MODULES = [
+    _demo,
+    _collect,
+    _importer,
+    _config_cmd,
+    _status,
+    _sources,
+    _run,
+]
+for _module in _COMMAND_MODULES:
     _module.register(app)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from listener import pipeline
-from listener.reporting import write_weekly_report
 from listener.cli.common import open_store, settings_from
+from listener.reporting import write_weekly_report
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,8 @@ from listener.cli.common import State
 from listener.config import ConfigError, Settings, load_settings
 from listener.service.health import ago, parse, source_health
 from listener.service.lastgood import database_named_in, last_good_settings
+from listener.sources.budget import x_budget_line
+from listener.sources.config import XSourceConfig
 from storage import Store
 from storage.health import ServiceState
 
@@ -99,6 +101,8 @@ def register(app: typer.Typer) -> None:
                     f"{name} ({cfg.type}, {on}): last run {last.started_at} {last.status}; "
                     f"{last.fetched} fetched, {last.new} new, {last.duplicates} duplicates, "
                     f"{last.quarantined} quarantined")
+            if isinstance(cfg, XSourceConfig):
+                typer.echo(f"    {x_budget_line(name, cfg, store)}")
             health = source_health(name, cfg, state, jobs.get(f"collect:{name}"), started, now)
             if not cfg.enabled:
                 continue

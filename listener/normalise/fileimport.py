@@ -36,8 +36,23 @@ def _platform(row: dict[str, Any]) -> str:
 
 
 def normalise(item: dict[str, Any]) -> Post:
+    """A row as the importer reads it may carry ``_line`` (its line in the
+    file, named in every error) and ``_error`` (a line the importer could
+    not read: always quarantined)."""
     if not isinstance(item, dict):
         raise NormaliseError(f"expected a row object, got {type(item).__name__}")
+    line = item.get("_line")
+    try:
+        if item.get("_error"):
+            raise NormaliseError(str(item["_error"]))
+        return _normalise(item)
+    except NormaliseError as exc:
+        if line is None or str(exc).startswith(f"line {line}"):
+            raise
+        raise NormaliseError(f"line {line}: {exc}") from exc
+
+
+def _normalise(item: dict[str, Any]) -> Post:
     created = item.get("created_at")
     if isinstance(created, str) and created.strip().lstrip("-").replace(".", "", 1).isdigit():
         created = float(created)

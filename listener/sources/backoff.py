@@ -65,9 +65,10 @@ def wait_from_headers(headers: Mapping[str, str] | None, now: float) -> float | 
         try:
             return float(value)
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value)
-            if parsed is not None:
-                return parsed.timestamp() - now
+            try:  # an HTTP-date; an unparseable one is no hint (look further)
+                return email.utils.parsedate_to_datetime(value).timestamp() - now
+            except (TypeError, ValueError):
+                pass
     for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
         if name not in h:
             continue
@@ -83,6 +84,20 @@ def wait_from_headers(headers: Mapping[str, str] | None, now: float) -> float | 
         # is a large number; anything under ~10 years of seconds is relative.
         return number - now if number > 315_360_000 else number
     return None
+
+
+def server_now(headers: Mapping[str, str] | None, fallback: float) -> float:
+    """The server's clock from its ``Date`` header, else ``fallback``.
+
+    An absolute reset (an epoch or an ISO time) measured against the clock of
+    the server that set it gives the right wait however far ours is off."""
+    value = _lower(headers).get("date")
+    if value:
+        try:
+            return email.utils.parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError):
+            pass
+    return fallback
 
 
 def bounded(seconds: float, policy: RetryPolicy) -> float:
@@ -125,6 +140,8 @@ def call_with_retry(
         else:
             seconds = bounded(pol.base_seconds * 2 ** (state.attempt_number - 1), pol)
         seconds = _jittered(seconds, pol, rand)
+        if state.attempt_number >= pol.max_attempts:
+            return seconds  # tenacity asks for the wait before it checks stop: no retry follows
         log.warning(
             "%s failed (%s); retry %d/%d in %.1f s", describe,
             (decision.reason if decision else "") or type(exc).__name__,

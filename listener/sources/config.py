@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class SourceConfigBase(BaseModel):
@@ -54,7 +54,11 @@ class RedditSourceConfig(SourceConfigBase):
     type: Literal["reddit"]
     subreddits: list[str] = Field(min_length=1)
     queries: list[str] = Field(default_factory=list)
-    include_comments: bool = False
+    include_comments: bool = Field(default=False,
+                                   description="Also collect top-level comments of new posts")
+    comment_limit: int = Field(default=100, ge=1, le=500,
+                               description="Top-level comments fetched per new post")
+    page_size: int = Field(default=100, ge=1, le=100)
     client_id_env: str = "REDDIT_CLIENT_ID"
     client_secret_env: str = "REDDIT_CLIENT_SECRET"
     user_agent: str = "civic-listener/0.1 (public-sector social listening)"
@@ -65,12 +69,31 @@ class RedditSourceConfig(SourceConfigBase):
 
 class MastodonSourceConfig(SourceConfigBase):
     type: Literal["mastodon"]
-    instances: list[str] = Field(min_length=1)
-    hashtags: list[str] = Field(min_length=1)
-    access_token_env: str | None = None  # public hashtag timelines need no token
+    instances: list[str] = Field(min_length=1, description="Hosts, e.g. mastodon.social")
+    hashtags: list[str] = Field(min_length=1, description="Tags without the leading #")
+    access_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description="Instance -> env var of a token for THAT instance only (public hashtag "
+        "timelines need none; a token is never sent to another instance)",
+    )
+    page_size: int = Field(default=40, ge=1, le=40)
+    backfill_hours: int = Field(default=24, ge=0, description="How far back the first run starts")
+    max_pages: int = Field(default=50, ge=1, description="Pages per instance and tag per run")
+
+    @field_validator("hashtags")
+    @classmethod
+    def _bare_tags(cls, tags: list[str]) -> list[str]:
+        return [t.strip().lstrip("#") for t in tags]
+
+    @model_validator(mode="after")
+    def _tokens_for_known_instances(self) -> MastodonSourceConfig:
+        unknown = sorted(set(self.access_tokens) - set(self.instances))
+        if unknown:
+            raise ValueError(f"access_tokens names instances not in 'instances': {unknown}")
+        return self
 
     def credential_env(self) -> dict[str, str]:
-        return {"access token": self.access_token_env} if self.access_token_env else {}
+        return {f"access token for {host}": var for host, var in self.access_tokens.items()}
 
 
 class BlueskySourceConfig(SourceConfigBase):
@@ -78,7 +101,16 @@ class BlueskySourceConfig(SourceConfigBase):
     queries: list[str] = Field(min_length=1)
     handle_env: str = "BLUESKY_HANDLE"
     app_password_env: str = "BLUESKY_APP_PASSWORD"
+    service_url: str = Field(default="https://bsky.social", description="Where to log in")
     window_hours: int = Field(default=6, ge=1, description="Time window per search slice")
+    backfill_hours: int = Field(default=24, ge=0, description="How far back the first run starts")
+    settle_minutes: int = Field(
+        default=5, ge=0,
+        description="The newest slice ends this long before now, so posts still being "
+        "indexed are not passed over",
+    )
+    page_size: int = Field(default=100, ge=1, le=100)
+    max_pages: int = Field(default=50, ge=1, description="Pages per query per run")
 
     def credential_env(self) -> dict[str, str]:
         return {"handle": self.handle_env, "app password": self.app_password_env}
@@ -87,12 +119,23 @@ class BlueskySourceConfig(SourceConfigBase):
 class RssSourceConfig(SourceConfigBase):
     type: Literal["rss"]
     feeds: list[str] = Field(min_length=1)
+    max_pages: int = Field(
+        default=1, ge=1,
+        description="Feed documents per feed per run, following RFC 5005 rel=next links",
+    )
+    user_agent: str = "civic-listener/0.1 (+feed reader; public-sector social listening)"
 
 
 class FileSourceConfig(SourceConfigBase):
     type: Literal["file"]
     path: str
-    format: Literal["csv", "jsonl", "twarc"] = "csv"
+    format: Literal["auto", "csv", "jsonl", "twarc"] = Field(
+        default="auto", description="auto: by extension; JSONL lines that are X API v2 "
+        "pages (twarc) are recognised either way")
     columns: dict[str, str] = Field(
-        default_factory=dict, description="Our field -> column name in the file"
+        default_factory=dict,
+        description="Our field -> column name in the file (a dotted path in JSONL)",
     )
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"
+    page_size: int = Field(default=500, ge=1)
