@@ -12,7 +12,8 @@ import time_machine
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.pool import ThreadPoolExecutor
 
-from listener.service.scheduler import Schedule, job_specs, previous_fire
+from listener.service.clock import previous_fire
+from listener.service.scheduler import Schedule, job_specs
 from tests.service.helpers import (
     LONDON,
     Recorder,
