@@ -1,7 +1,8 @@
 """``listener status``: the service, the config in force, and per source its
 last run, health (ok / no new posts / failing / stale) and next run.
-``--check`` exits 1 when any enabled source is stale or failing, or the
-latest config edit was rejected: for monitoring."""
+``--check`` exits 1 when any enabled source is stale or failing, the last
+report or housekeeping failed, or the latest config edit was rejected: for
+monitoring."""
 
 from __future__ import annotations
 
@@ -69,8 +70,9 @@ def register(app: typer.Typer) -> None:
     def status(
         ctx: typer.Context,
         check: bool = typer.Option(False, "--check",
-                                   help="Exit 1 when an enabled source is stale or failing, or "
-                                        "a config edit was rejected (for monitoring)."),
+                                   help="Exit 1 when an enabled source is stale or failing, the "
+                                        "report or housekeeping failed, or a config edit was "
+                                        "rejected (for monitoring)."),
     ) -> None:
         """Show the service, and per configured source: last run, its counts, health,
         last success, last error and next run."""
@@ -126,6 +128,8 @@ def register(app: typer.Typer) -> None:
                 told = f"last run {ago(job.last_started_at, now)} {job.last_status}" + (
                     f" ({job.last_error})" if job.last_error else "")
             typer.echo(f"{job_id}: {told}; next run {job.next_run_at or 'not scheduled'}")
+            if job.last_status == "failed":
+                problems.append(f"{job_id}: the last run failed ({job.last_error})")
         if check:
             for problem in problems:
                 typer.echo(f"CHECK: {problem}")
