@@ -76,6 +76,8 @@ class MastodonSourceConfig(SourceConfigBase):
         description="Instance -> env var of a token for THAT instance only (public hashtag "
         "timelines need none; a token is never sent to another instance)",
     )
+    access_token_env: str | None = Field(
+        default=None, description="Shorthand for access_tokens when there is one instance")
     page_size: int = Field(default=40, ge=1, le=40)
     backfill_hours: int = Field(default=24, ge=0, description="How far back the first run starts")
     max_pages: int = Field(default=50, ge=1, description="Pages per instance and tag per run")
@@ -87,6 +89,11 @@ class MastodonSourceConfig(SourceConfigBase):
 
     @model_validator(mode="after")
     def _tokens_for_known_instances(self) -> MastodonSourceConfig:
+        if self.access_token_env:
+            if len(self.instances) != 1:
+                raise ValueError("access_token_env is for a single instance (a token belongs "
+                                 "to one); with several, use access_tokens: {instance: VAR}")
+            self.access_tokens.setdefault(self.instances[0], self.access_token_env)
         unknown = sorted(set(self.access_tokens) - set(self.instances))
         if unknown:
             raise ValueError(f"access_tokens names instances not in 'instances': {unknown}")

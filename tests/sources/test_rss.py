@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures_b.builders import atom_feed, rss_feed, rss_item
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -18,7 +19,6 @@ from listener.privacy.pseudonym import Pseudonymiser
 from listener.sources.config import RssSourceConfig
 from listener.sources.rss import RssSource
 from storage import Store
-from tests.sources.fixtures_b.builders import atom_feed, rss_feed, rss_item
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
