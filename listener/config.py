@@ -148,6 +148,9 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
         raise ConfigError(problems)
     settings._path = Path(file).resolve()
     settings._text = text
+    for cfg in settings.sources.values():
+        if isinstance(cfg, FileSourceConfig):  # relative to the config, like every path
+            cfg.path = str(settings.resolve(cfg.path))
     return settings
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import iso, utcnow, write_transaction
+from storage.privacy_erasure import blocked_post_hashes, post_hash
 from storage.records import PageResult, Post, Quarantined, RunRecord, StoredItem
 
 _POST_COLUMNS = (
@@ -199,8 +200,10 @@ class CollectWrites:
         with write_transaction(self.db):
             conn = self.db.conn
             blocked = self.blocked_authors()
+            blocked_posts = blocked_post_hashes(conn)
             kept = [item for item in items
-                    if item.post.author_key is None or item.post.author_key not in blocked]
+                    if (item.post.author_key is None or item.post.author_key not in blocked)
+                    and post_hash(item.post.platform, item.post.native_id) not in blocked_posts]
             result.blocked = len(items) - len(kept)
             stored = _stored_rows(conn, [(i.post.platform, i.post.native_id) for i in kept])
             fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}

@@ -217,3 +217,20 @@ def m005_service_state(db: Database) -> None:
 
 def apply(db: Database) -> None:
     migrations.apply(db)
+
+
+@migrations()
+def m010_privacy_blocked_posts(db: Database) -> None:
+    """Erasure of one post (``listener forget --url``) blocks that post from
+    being collected again: a hash of platform and native id, never the URL."""
+    _run(
+        db,
+        """
+        CREATE TABLE blocked_posts (
+            post_hash TEXT PRIMARY KEY,        -- sha256 of 'platform:native_id'
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_posts_checked ON posts (platform, checked_at)
+        """,
+    )
+

@@ -29,10 +29,16 @@ def weekly_report(settings: Settings, store: Store) -> None:
 
 
 def housekeeping(settings: Settings, store: Store) -> None:
-    """Delete what retention says is due (posts, raw payloads, quarantine)."""
+    """Delete what retention says is due (posts, raw payloads, quarantine,
+    old report files), then re-check stored posts against their platforms
+    and remove those deleted or made private there (privacy.deletion_sync)."""
     try:
         retention = importlib.import_module("listener.privacy.retention")
     except ImportError:
         raise Unavailable("retention purge is not in this build "
                           "(listener.privacy.retention missing)") from None
     retention.purge(settings, store)
+    if settings.privacy.deletion_sync.enabled:
+        from listener.privacy.deletion_sync import sync_deletions
+
+        sync_deletions(settings, store)

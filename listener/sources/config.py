@@ -80,6 +80,10 @@ class MastodonSourceConfig(SourceConfigBase):
         default=None, description="Shorthand for access_tokens when there is one instance")
     page_size: int = Field(default=40, ge=1, le=40)
     backfill_hours: int = Field(default=24, ge=0, description="How far back the first run starts")
+    lookback_minutes: int = Field(
+        default=15, ge=0,
+        description="Each run re-reads this margin below the cursor, for statuses that "
+        "federate late (their id comes from their publication time)")
     max_pages: int = Field(default=50, ge=1, description="Pages per instance and tag per run")
 
     @field_validator("hashtags")

@@ -277,3 +277,29 @@ def test_max_pages_stops_a_run_and_the_next_run_continues_from_its_cursor(
     summary = collect(store, source)
     assert (summary.pages, summary.new) == (1, 1)
     assert store.get_cursor("masto") == {"mastodon.social#potholes": "3003"}
+
+
+def test_a_status_that_federates_late_is_caught_by_the_lookback(
+        store: Store, rsps: responses.RequestsMock) -> None:
+    # Mastodon ids a federated status by its publication time, not its arrival
+    def sid(minutes_ago: int, n: int) -> int:
+        return int(snowflake(NOW - timedelta(minutes=minutes_ago))) + n
+
+    source, _ = make_source(backfill_hours=1, lookback_minutes=15)
+    instance(rsps)
+    timeline(rsps, snowflake(NOW - timedelta(hours=1)),
+             [mastodon_status(sid(10, 1), 1), mastodon_status(sid(5, 1), 2)])
+    timeline(rsps, str(sid(5, 1)), [])
+    assert collect(store, source).new == 2
+    cursor = store.get_cursor("masto")["mastodon.social#potholes"]
+    assert cursor == str(sid(5, 1))
+
+    rsps.reset()  # a status published 7 minutes ago arrives only now
+    instance(rsps)
+    timeline(rsps, str(sid(20, 1)), [mastodon_status(sid(10, 1), 1),
+                                     mastodon_status(sid(7, 2), 3),
+                                     mastodon_status(sid(5, 1), 2)])
+    timeline(rsps, cursor, [])
+    summary = collect(store, source)
+    assert (summary.new, summary.duplicates) == (1, 2)
+    assert store.get_cursor("masto")["mastodon.social#potholes"] == cursor

@@ -6,6 +6,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,26 @@ def test_a_404_is_not_retried_and_one_broken_feed_does_not_hide_the_others(
     summary = collect(store, source)
     assert summary.status == "failed" and "HTTP 404" in (summary.error or "")
     assert summary.new == 1 and waits == []
+
+
+def test_an_undated_entry_is_dated_when_first_seen_and_keeps_that_date(
+        store: Store, server: HTTPServer) -> None:
+    url = server.url_for("/news.rss")
+    undated = rss_item(5).replace("<pubDate>Wed, 25 Nov 2026 05:00:00 GMT</pubDate>", "")
+    server.expect_ordered_request("/news.rss").respond_with_data(
+        rss_feed([undated, rss_item(1)]), content_type=RSS, headers={"ETag": '"v1"'})
+    server.expect_ordered_request("/news.rss").respond_with_data(
+        rss_feed([rss_item(6), undated, rss_item(1)]), content_type=RSS,
+        headers={"ETag": '"v2"'})
+    source, _ = make_source(url)
+    source.clock = lambda: datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    first = collect(store, source)
+    assert (first.new, first.quarantined) == (2, 0)
+    source.clock = lambda: datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+    second = collect(store, source)
+    assert (second.new, second.duplicates, second.quarantined) == (1, 2, 0)
+    created, payload = store.db.execute(
+        "SELECT p.created_at, r.payload FROM posts p JOIN raw_payloads r ON r.post_id = p.id"
+        " WHERE p.native_id LIKE '%item-5'").fetchone()
+    assert created == "2026-11-25T09:30:00+00:00"  # first seen; unchanged by the later fetch
+    assert json.loads(payload)["entry"]["published_from"] == "first_seen"
