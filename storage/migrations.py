@@ -234,3 +234,23 @@ def m010_privacy_blocked_posts(db: Database) -> None:
         """,
     )
 
+
+
+@migrations()
+def m011_reports_alerts_sent(db: Database) -> None:
+    """One row per emerging-issue alert sent: at most one per topic per day.
+    (IF NOT EXISTS: development databases made from the reports branch had
+    this table from an earlier name of this migration.)"""
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS alerts_sent (
+            topic TEXT NOT NULL,
+            day TEXT NOT NULL,                 -- the local day the alert is about
+            sent_at TEXT NOT NULL,             -- UTC
+            posts INTEGER NOT NULL,
+            channels TEXT NOT NULL DEFAULT '', -- e.g. "email,webhook"
+            PRIMARY KEY (topic, day)
+        )
+        """,
+    )

@@ -14,6 +14,7 @@ from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
 from listener.cli import importer as _importer
 from listener.cli import privacy as _privacy
+from listener.cli import report as _report
 from listener.cli import run as _run
 from listener.cli import sources as _sources
 from listener.cli import status as _status
@@ -53,6 +54,7 @@ _COMMAND_MODULES = [
     _sources,
     _run,
     _privacy,
+    _report,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

@@ -98,7 +98,7 @@ def plan(n_posts: int, seed: int, weeks: int, end: date) -> list[PlannedPost]:
              for w, c in zip(base, categories, strict=True)]
     day_weights = [_WEEKDAY[d.weekday()] * (sum(spiky) if i >= len(days) - 7 else 1.0)
                    for i, d in enumerate(days)]
-    pools = {p: AuthorPool(p, max(20, min(1200, int(n_posts * w / 5))), rng)
+    pools = {p: AuthorPool(p, max(20, min(1200, int(n_posts * w / 3))), rng)
              for p, w in PLATFORM_WEIGHTS.items()}
     platforms = list(PLATFORM_WEIGHTS)
     cum_platforms = cumulative(list(PLATFORM_WEIGHTS.values()))
