@@ -1,7 +1,8 @@
 """``listener status``: the service, the config in force, and per source its
 last run, health (ok / no new posts / failing / stale) and next run.
-``--check`` exits 1 when any enabled source is stale or failing, or the
-latest config edit was rejected: for monitoring."""
+``--check`` exits 1 when any enabled source is stale or failing, the last
+report or housekeeping failed, or the latest config edit was rejected: for
+monitoring."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import typer
 
 from listener.cli.common import State
 from listener.config import ConfigError, Settings, load_settings
-from listener.service.health import ago, parse, source_health
+from listener.service.health import ago, every, parse, source_health
 from listener.service.lastgood import database_named_in, last_good_settings
 from listener.sources.budget import x_budget_line
 from listener.sources.config import XSourceConfig
@@ -69,8 +70,9 @@ def register(app: typer.Typer) -> None:
     def status(
         ctx: typer.Context,
         check: bool = typer.Option(False, "--check",
-                                   help="Exit 1 when an enabled source is stale or failing, or "
-                                        "a config edit was rejected (for monitoring)."),
+                                   help="Exit 1 when an enabled source is stale or failing, the "
+                                        "report or housekeeping failed, or a config edit was "
+                                        "rejected (for monitoring)."),
     ) -> None:
         """Show the service, and per configured source: last run, its counts, health,
         last success, last error and next run."""
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
             if not cfg.enabled:
                 continue
             flag = "" if not health.problems else " (PROBLEM)"
-            typer.echo(f"    health: {health.state}{flag}; every {cfg.interval_minutes:g} min")
+            typer.echo(f"    health: {health.state}{flag}; every {every(cfg.interval_minutes)}")
             typer.echo(f"    last success: {ago(health.last_success, now)}")
             typer.echo(f"    last error: {health.last_error or 'none'}")
             typer.echo(f"    next run: {health.next_run or 'not scheduled (service not running)'}")
@@ -116,11 +118,18 @@ def register(app: typer.Typer) -> None:
             problems += [f"{name}: {p}" for p in health.problems]
         for job_id in ("report", "housekeeping"):
             job = jobs.get(job_id)
-            if job is not None:
-                typer.echo(f"{job_id}: last run {ago(job.last_started_at, now)} "
-                           f"{job.last_status or 'running'}"
-                           + (f" ({job.last_error})" if job.last_error else "")
-                           + f"; next run {job.next_run_at or 'not scheduled'}")
+            if job is None:
+                continue
+            if job.last_started_at is None:
+                told = "never run"
+            elif (job.last_finished_at or "") < job.last_started_at:
+                told = f"running since {job.last_started_at}"
+            else:
+                told = f"last run {ago(job.last_started_at, now)} {job.last_status}" + (
+                    f" ({job.last_error})" if job.last_error else "")
+            typer.echo(f"{job_id}: {told}; next run {job.next_run_at or 'not scheduled'}")
+            if job.last_status == "failed":
+                problems.append(f"{job_id}: the last run failed ({job.last_error})")
         if check:
             for problem in problems:
                 typer.echo(f"CHECK: {problem}")

@@ -80,11 +80,12 @@ def source_health(name: str, cfg: Any, state: ServiceState, job: JobState | None
         what = f"last success {health.last_success}" if ok else "no success since the start"
         health.problems.append(
             f"stale: {what}, more than {STALE_FACTOR} x its "
-            f"{_minutes(cfg.interval_minutes)} interval ago")
+            f"{every(cfg.interval_minutes)} interval ago")
     if job and job.last_started_at and (job.last_finished_at or "") < job.last_started_at:
         health.notes.append(f"collecting now (since {job.last_started_at})")
     return health
 
 
-def _minutes(value: float) -> str:
-    return f"{value:g} min"
+def every(minutes: float) -> str:
+    """An interval in words: '30 min', '2 s'."""
+    return f"{minutes:g} min" if minutes >= 1 else f"{minutes * 60:.3g} s"

@@ -24,11 +24,12 @@ from listener import __version__
 from listener.config import Settings
 from listener.pipeline import register_secrets
 from listener.redact import redact
+from listener.service.clock import previous_fire
 from listener.service.connections import StorePool
 from listener.service.jobs import Jobs
 from listener.service.lock import InstanceLock, lock_path_for
 from listener.service.reload import ConfigWatcher, record_config
-from listener.service.scheduler import JobSpec, Schedule, job_specs, make_scheduler, previous_fire
+from listener.service.scheduler import JobSpec, Schedule, job_specs, make_scheduler
 from storage.db import utcnow
 from storage.health import ServiceState
 

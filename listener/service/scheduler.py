@@ -12,13 +12,11 @@ theirs for hours, so a host that slept through 07:00 still writes the report.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -28,9 +26,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from listener.config import Settings
+from listener.service.clock import OncePerLocalDay
 from listener.service.settings import hour_minute
-
-log = logging.getLogger(__name__)
 
 REPORT_GRACE = 12 * 3600
 HOUSEKEEPING_GRACE = 12 * 3600
@@ -53,25 +50,6 @@ class JobSpec:
     first_run: datetime | None = None  # None: the trigger's next fire time
     catch_up: bool = field(default=False, compare=False)
     executor: str = "default"
-
-
-class OncePerLocalDay:
-    """Runs ``func`` at most once per local calendar day. APScheduler 3's
-    CronTrigger fires twice when its time falls in the hour that repeats as
-    the clocks go back (01:30 in Europe/London): the second is skipped."""
-
-    def __init__(self, func: Callable[[], None], zone: ZoneInfo) -> None:
-        self.func, self.zone = func, zone
-        self.last: date | None = None
-
-    def __call__(self) -> None:
-        today = datetime.now(self.zone).date()
-        if today == self.last:
-            log.info("%s already ran today (%s, local); repeated clock hour skipped",
-                     getattr(self.func, "__name__", "job"), today)
-            return
-        self.last = today
-        self.func()
 
 
 def make_scheduler(max_workers: int) -> BackgroundScheduler:
@@ -121,16 +99,6 @@ def job_specs(settings: Settings, targets: Targets, *, now: datetime,
             job_id, func, IntervalTrigger(seconds=seconds, timezone=UTC),
             grace=max(1, math.ceil(seconds)), key=f"every {seconds}s", executor="service")
     return specs
-
-
-def previous_fire(trigger: BaseTrigger, now: datetime, lookback: timedelta) -> datetime | None:
-    """The last time ``trigger`` fired at or before ``now`` (within ``lookback``)."""
-    moment = trigger.get_next_fire_time(None, now - lookback)
-    last = None
-    while moment is not None and moment <= now:
-        last = moment
-        moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
-    return last
 
 
 class Schedule:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from listener.config import Settings
+from listener.privacy.deletion_sync import sync_deletions
+from listener.privacy.retention import purge
 from listener.reporting import write_weekly_report
 from reports import NoDataError
 from storage import Store
@@ -13,8 +14,8 @@ from storage import Store
 log = logging.getLogger(__name__)
 
 
-class Unavailable(RuntimeError):
-    """A housekeeping step whose code is not in this build."""
+class HousekeepingIncomplete(RuntimeError):
+    """Housekeeping ran, but a platform's deletion re-check did not."""
 
 
 def weekly_report(settings: Settings, store: Store) -> None:
@@ -29,16 +30,21 @@ def weekly_report(settings: Settings, store: Store) -> None:
 
 
 def housekeeping(settings: Settings, store: Store) -> None:
-    """Delete what retention says is due (posts, raw payloads, quarantine,
-    old report files), then re-check stored posts against their platforms
-    and remove those deleted or made private there (privacy.deletion_sync)."""
-    try:
-        retention = importlib.import_module("listener.privacy.retention")
-    except ImportError:
-        raise Unavailable("retention purge is not in this build "
-                          "(listener.privacy.retention missing)") from None
-    retention.purge(settings, store)
-    if settings.privacy.deletion_sync.enabled:
-        from listener.privacy.deletion_sync import sync_deletions
+    """Delete what retention says is due (posts with everything keyed to
+    them, raw payloads, quarantine, old report files), then re-check stored
+    posts against their platforms so that deleted posts go here too.
 
-        sync_deletions(settings, store)
+    A platform whose re-check could not run makes the job fail visibly
+    (``listener status --check``) after the rest is done: a post deleted
+    on the platform and kept here is a privacy problem, not a detail."""
+    purge(settings, store)
+    if not settings.privacy.deletion_sync.enabled:
+        return
+    results = sync_deletions(settings, store)
+    for platform, result in results.items():
+        log.info("deletion sync %s: %d asked, %d gone and removed, %d unknown", platform,
+                 result.asked, result.gone, result.unknown)
+    failed = {p: r.error for p, r in results.items() if r.error}
+    if failed:
+        raise HousekeepingIncomplete("deletion re-check did not run for " + "; ".join(
+            f"{platform}: {error}" for platform, error in failed.items()))

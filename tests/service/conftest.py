@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC
 
@@ -17,3 +18,21 @@ def stepped() -> Iterator[SteppedScheduler]:
     yield scheduler
     if scheduler.running:
         scheduler.shutdown(wait=False)
+
+
+@pytest.fixture(autouse=True)
+def _root_logging() -> Iterator[None]:
+    """``listener`` commands invoked in-process point the root logger at the
+    runner's stream, which is closed afterwards: put the handlers back, so
+    that later log records (scheduler threads) do not hit a closed file."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers[:] = [h for h in handlers if not _closed(h)]
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _closed(handler: logging.Handler) -> bool:
+    stream = getattr(handler, "stream", None)
+    return bool(getattr(stream, "closed", False))

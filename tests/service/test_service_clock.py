@@ -12,7 +12,8 @@ import time_machine
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.pool import ThreadPoolExecutor
 
-from listener.service.scheduler import Schedule, job_specs, previous_fire
+from listener.service.clock import previous_fire
+from listener.service.scheduler import Schedule, job_specs
 from tests.service.helpers import (
     LONDON,
     Recorder,
@@ -62,12 +63,15 @@ def test_weekly_report_runs_exactly_once_across_a_clock_change(stepped, change):
 @pytest.mark.parametrize("change", list(CLOCK_CHANGES))
 def test_housekeeping_inside_the_changing_hour_runs_once_a_day(stepped, change):
     """01:30 does not exist on the spring day and happens twice on the autumn
-    day: it must still run once each day."""
+    day: housekeeping still runs once each day, a Sunday 01:30 report once."""
     start, end = CLOCK_CHANGES[change]
-    text = "sources: {}\nservice:\n  housekeeping_time: '01:30'\n  weekly_report: false\n"
+    text = ("sources: {}\nservice:\n  housekeeping_time: '01:30'\n  report_day: sun\n"
+            "  report_time: '01:30'\n")
     recorder = _run_window(stepped, text, start, end, timedelta(minutes=5))
     days = [t.astimezone(LONDON).date() for t in recorder.times("housekeeping")]
     assert days == [(start + timedelta(days=i)).date() for i in range(3)]
+    (report,) = recorder.times("report")  # the Sunday of the change, once
+    assert report.astimezone(LONDON).date() == (start + timedelta(days=1)).date()
 
 
 def test_weekly_trigger_is_monday_seven_local_all_year():

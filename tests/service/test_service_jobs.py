@@ -77,3 +77,16 @@ def test_nothing_starts_once_stop_is_set(jobs):
     jobs.collect("sample")
     assert jobs.pool.get().last_run("sample") is None
     assert jobs.wait_idle(0.1)
+
+
+def test_housekeeping_purges_by_retention(jobs):
+    jobs.collect("sample")
+    store = jobs.pool.get()
+    assert store.count_posts() > 0
+    jobs.housekeeping()  # nothing is past 400 days yet
+    assert store.count_posts() > 0
+    with time_machine.travel(datetime(2028, 1, 10, 3, 15, tzinfo=UTC), tick=False):
+        jobs.housekeeping()
+    assert store.count_posts() == 0
+    state = ServiceState(store.db).jobs()["housekeeping"]
+    assert state.last_status == "ok", state.last_error

@@ -48,7 +48,7 @@ def test_run_refuses_live_sources_without_governance(tmp_path):
     assert not (tmp_path / "data" / "live.db.lock").exists()
 
 
-def test_i_understand_overrides_with_a_warning_and_stops_on_sigterm(tmp_path):
+def test_i_understand_overrides_with_a_warning_and_stops_on_sigint(tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text(LIVE + "service:\n  heartbeat_seconds: 1\n")
     log = (tmp_path / "service.log").open("w+")
@@ -62,7 +62,7 @@ def test_i_understand_overrides_with_a_warning_and_stops_on_sigterm(tmp_path):
         while time.monotonic() < deadline and "running: pid" not in Path(log.name).read_text():
             assert proc.poll() is None, Path(log.name).read_text()
             time.sleep(0.2)
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C stops as cleanly as SIGTERM
         assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
@@ -72,6 +72,8 @@ def test_i_understand_overrides_with_a_warning_and_stops_on_sigterm(tmp_path):
     entries = [json.loads(line) for line in log if line.startswith("{")]
     (warning,) = [e for e in entries if "governance check overridden" in e["message"]]
     assert warning["level"] == "warning" and "testing only" in warning["message"]
+    assert any("SIGINT received" in e["message"] for e in entries)
+    assert any("stopped cleanly" in e["message"] for e in entries)
 
 
 def test_a_report_missed_while_down_runs_once_at_start(stepped):

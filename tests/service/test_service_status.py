@@ -104,13 +104,22 @@ def test_next_run_and_service_come_from_the_running_service(env):
         state.put("instance", {"pid": 4321, "host": "box",
                                "started_at": "2026-11-20T11:00:00+00:00"})
         state.put("heartbeat", {"at": "2026-11-20T11:59:40+00:00"})
-        state.set_next_runs({"collect:quiet": "2026-11-20T12:29:00+00:00"})
+        state.set_next_runs({"collect:quiet": "2026-11-20T12:29:00+00:00",
+                             "report": "2026-11-23T07:00:00+00:00",
+                             "housekeeping": "2026-11-21T03:15:00+00:00"})
+        state.job_started("housekeeping", "2026-11-21T03:15:00+00:00")
+        state.job_finished("housekeeping", "failed", "OSError: disk full")
         record_config(state, settings)
     code, out = _status(path, "--check")
     assert "service: running (pid 4321 on box" in out
     assert "next run: 2026-11-20T12:29:00+00:00" in out
     assert f"config in force: version {settings.config_hash}" in out
-    assert code == 0
+    assert "report: never run; next run 2026-11-23T07:00:00+00:00" in out
+    assert "housekeeping: last run 2026-11-20T11:59:40+00:00 (20 s ago) failed " \
+           "(OSError: disk full); next run 2026-11-21T03:15:00+00:00" in out
+    assert "CHECK: housekeeping: the last run failed (OSError: disk full)" in out
+    assert "CHECK: quiet" not in out and "CHECK: broken" not in out
+    assert code == 1
 
 
 def test_a_rejected_edit_is_shown_and_fails_the_check_even_with_a_broken_file(env):

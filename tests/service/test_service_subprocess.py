@@ -168,6 +168,7 @@ def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service):
 
     # Fixed, with a slow replay of a new seed; SIGTERM in the middle of it.
     config.write_text(CONFIG.replace("seed: 12", "seed: 13\n    page_delay_seconds: 0.4")
+                      .replace("terms: [pothole]", "terms: [pothole, council]")
                       .replace("    enabled: false\n", ""))
     _wait("the slow replay has begun", lambda: _rows(
         db, "SELECT count(*) FROM runs WHERE source = 'second' AND status = 'running'"
@@ -198,6 +199,12 @@ def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service):
                                " ORDER BY id DESC")[0]
     assert stopped_pages + pages == len(replay)  # resumed right after the last committed page
     assert stopped_fetched + fetched == sum(len(page.items) for page in replay)
+
+    # History takes the new keyword list only when asked to.
+    relabel = _cli(config, "classify", "--relabel")
+    assert relabel.returncode == 0, relabel.stderr
+    saying, labelled, hashes = _council_labels(db, "first")
+    assert saying > 0 and labelled == saying and hashes == {new_hash}
 
     # No post text in the log.
     texts = [r[0] for r in _rows(db, "SELECT text FROM posts LIMIT 200") if len(r[0]) > 30]
