@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMATS = ("html", "pdf", "md", "csv", "json")
+
+
+class EmailSettings(BaseModel):
+    """Delivery through an SMTP relay. Credentials come from the environment
+    variables *named* here, never from the config file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    sender: str = Field(default="", description="From address")
+    to: list[str] = Field(default_factory=list, description="Recipients of the weekly report")
+    username_env: str = Field(default="SMTP_USERNAME", description="Env var with the SMTP user")
+    password_env: str = Field(default="SMTP_PASSWORD", description="Env var with the password")
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class AlertSettings(BaseModel):
+    """The daily emerging-issue check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: bool = Field(default=False, description="Send alerts to reports.email.to")
+    webhook_url_env: str = Field(
+        default="", description="Env var holding a Teams or Slack incoming-webhook URL"
+    )
+    baseline_days: int = Field(default=56, ge=7, description="Trailing days compared against")
 
 
 class ReportSettings(BaseModel):
@@ -13,3 +43,19 @@ class ReportSettings(BaseModel):
     formats: list[str] = Field(default_factory=lambda: ["html"])
     title: str = "Weekly engagement report"
     organisation: str = "Example Council"
+    top_topics: int = Field(default=6, ge=1, description="Topics with trend lines and posts")
+    trend_weeks: int = Field(default=12, ge=2)
+    baseline_weeks: int = Field(default=8, ge=4, description="Emerging-issue baseline")
+    emerging_max: int = Field(default=8, ge=1)
+    posts_per_topic: int = Field(default=3, ge=1, le=10)
+    stale_after_hours: float = Field(default=36.0, gt=0)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: list[str]) -> list[str]:
+        unknown = [f for f in value if f not in FORMATS]
+        if unknown:
+            raise ValueError(f"unknown report format(s) {unknown}; known: {list(FORMATS)}")
+        return value

@@ -47,10 +47,39 @@ def post_row(post: Post) -> dict[str, Any]:
         "place": post.place,
         "in_reply_to": post.in_reply_to,
     }
+    return with_hash(row)
+
+
+def with_hash(row: dict[str, Any]) -> dict[str, Any]:
     row["content_hash"] = hashlib.sha256(
         json.dumps([row[c] for c in _POST_COLUMNS], ensure_ascii=False).encode()
     ).hexdigest()[:32]
     return row
+
+
+# Columns read back when a stored post is seen again, and how they merge:
+# engagement counts only grow (the highest seen wins, so copies of one post
+# from several instances or queries do not flip-flop); the first-seen link
+# and reply pointer stay (both can be instance-local); the content is the
+# latest seen (an edit). Merging is idempotent: storing the same data again
+# changes no row.
+_MERGE_READ = ("content_hash", *_POST_COLUMNS)
+_KEEP_FIRST = ("url", "in_reply_to")
+_SELECT_STORED = (  # column names are constants above, never input
+    f"SELECT id, {', '.join(_MERGE_READ)} FROM posts WHERE platform = ? AND native_id = ?"  # noqa: S608
+)
+_HIGHEST = ("replies", "reposts", "likes", "quotes")
+
+
+def merge_rows(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(incoming)
+    for column in _KEEP_FIRST:
+        if stored[column] is not None:
+            merged[column] = stored[column]
+    for column in _HIGHEST:
+        values = [v for v in (stored[column], incoming[column]) if v is not None]
+        merged[column] = max(values) if values else None
+    return with_hash(merged)
 
 
 def _json(value: object) -> str:
@@ -131,7 +160,7 @@ class CollectWrites:
                     continue
                 row = post_row(post)
                 existing = conn.execute(
-                    "SELECT id, content_hash FROM posts WHERE platform = ? AND native_id = ?",
+                    _SELECT_STORED,
                     [post.platform, post.native_id],
                 ).fetchone()
                 if existing is None:
@@ -155,7 +184,8 @@ class CollectWrites:
                 else:
                     post_id = int(existing[0])
                     result.duplicates += 1
-                    if existing[1] != row["content_hash"]:
+                    merged = merge_rows(dict(zip(_MERGE_READ, existing[1:], strict=True)), row)
+                    if existing[1] != merged["content_hash"]:
                         conn.execute(
                             "UPDATE posts SET url = :url, text = :text, title = :title,"
                             " created_at = :created_at, author_key = :author_key,"
@@ -163,7 +193,7 @@ class CollectWrites:
                             " replies = :replies, reposts = :reposts, likes = :likes,"
                             " quotes = :quotes, place = :place, in_reply_to = :in_reply_to,"
                             " content_hash = :content_hash, updated_at = :now WHERE id = :id",
-                            {**row, "now": now, "id": post_id},
+                            {**merged, "now": now, "id": post_id},
                         )
                         conn.execute(
                             "INSERT INTO raw_payloads (post_id, source, request, payload,"

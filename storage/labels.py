@@ -18,18 +18,17 @@ class LabelWrites:
     def posts_to_label(
         self,
         task: str,
-        classifier: str,
-        version: str,
-        config_hash: str | None,
         *,
         batch_size: int = 1000,
         relabel: bool = False,
         since: str | None = None,
     ) -> Iterator[list[tuple[int, str]]]:
-        """Batches of (post id, text) that ``classifier``/``version`` under
-        ``config_hash`` has not labelled yet for ``task`` (every post in range
-        with ``relabel``), in id order. Keyset pagination, so labels written
-        between batches do not shift the window."""
+        """Batches of (post id, text) that no classifier has labelled yet for
+        ``task``, or, with ``relabel``, every post (created since ``since``)
+        so that history is labelled again under the current classifier and
+        config. In id order, by keyset pagination, so labels written between
+        batches do not shift the window. A config change applies to new posts
+        at once and to history only on an explicit relabel."""
         last_id = 0
         while True:
             params: list[Any] = [task, last_id]
@@ -40,9 +39,7 @@ class LabelWrites:
                 sql += " AND p.created_at >= ?"
                 params.append(since)
             if not relabel:
-                sql += (" AND (s.post_id IS NULL OR s.classifier != ? OR s.version != ?"
-                        " OR COALESCE(s.config_hash, '') != COALESCE(?, ''))")
-                params += [classifier, version, config_hash]
+                sql += " AND s.post_id IS NULL"
             sql += " ORDER BY p.id LIMIT ?"
             params.append(batch_size)
             rows = [(int(r[0]), str(r[1])) for r in self.db.execute(sql, params).fetchall()]

@@ -10,9 +10,10 @@ from storage.collect import CollectWrites
 from storage.config_versions import ConfigVersions
 from storage.db import connect
 from storage.labels import LabelWrites
+from storage.usage import UsageWrites
 
 
-class Store(CollectWrites, LabelWrites, ConfigVersions):
+class Store(CollectWrites, LabelWrites, ConfigVersions, UsageWrites):
     def __init__(self, db: Database, path: str | Path | None = None) -> None:
         self.db = db
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None

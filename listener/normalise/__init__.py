@@ -7,6 +7,7 @@ pipeline quarantines such items and stores the rest of their page.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,20 +21,19 @@ class NormaliseError(ValueError):
 Normaliser = Callable[[dict[str, Any]], Post]
 
 
-def get_normaliser(platform: str) -> Normaliser:
-    from listener.normalise import bluesky, fileimport, mastodon, reddit, rss, x
+PLATFORM_MODULES = {
+    "x": "x", "reddit": "reddit", "mastodon": "mastodon", "bluesky": "bluesky",
+    "rss": "rss", "file": "fileimport",
+}
 
-    table: dict[str, Normaliser] = {
-        "x": x.normalise,
-        "reddit": reddit.normalise,
-        "mastodon": mastodon.normalise,
-        "bluesky": bluesky.normalise,
-        "rss": rss.normalise,
-        "file": fileimport.normalise,
-    }
+
+def get_normaliser(platform: str) -> Normaliser:
+    """The ``normalise`` function of one platform's module."""
     try:
-        return table[platform]
+        module = PLATFORM_MODULES[platform]
     except KeyError:
         raise NormaliseError(
-            f"no normaliser for platform {platform!r}; known: {', '.join(sorted(table))}"
+            f"no normaliser for platform {platform!r}; known: {', '.join(sorted(PLATFORM_MODULES))}"
         ) from None
+    normalise: Normaliser = importlib.import_module(f"listener.normalise.{module}").normalise
+    return normalise

@@ -25,7 +25,10 @@ class Page:
 
 
 class Source(Protocol):
-    """Fetch pages of raw payloads after the saved cursor."""
+    """Fetch pages of raw payloads after the saved cursor.
+
+    A source may also define ``attach_store(store)``; the pipeline calls it
+    before ``pages`` (the X source uses it for its monthly read counter)."""
 
     name: str
     platform: str

@@ -1,0 +1,32 @@
+"""What every command shares: loading settings and opening the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from listener.config import ConfigError, Settings, load_settings
+from storage import Store
+
+
+@dataclass
+class State:
+    config_path: Path
+
+
+def settings_from(ctx: typer.Context, *, check_credentials: bool = True) -> Settings:
+    """Load settings or exit 1 with every problem printed (file, line, key)."""
+    state: State = ctx.obj
+    try:
+        return load_settings(state.config_path, check_credentials=check_credentials)
+    except ConfigError as exc:
+        typer.echo(f"{len(exc.problems)} problem(s) in the configuration:", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1) from None
+
+
+def open_store(settings: Settings) -> Store:
+    return Store.open(settings.database_path)

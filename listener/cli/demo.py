@@ -1,0 +1,38 @@
+"""``listener demo``: the whole job on the embedded sample, end to end."""
+
+from __future__ import annotations
+
+import typer
+
+from listener import pipeline
+from listener.cli.common import open_store, settings_from
+from listener.reporting import write_weekly_report
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(ctx: typer.Context) -> None:
+        """Collect the sample, classify it, write the latest complete week's report.
+
+        Prints where everything went. Needs no credentials and no network."""
+        settings = settings_from(ctx, check_credentials=False)
+        store = open_store(settings)
+        store.record_config_version(settings.config_hash, settings.config_text,
+                                    str(settings.path))
+        names = [n for n, cfg in settings.sources.items() if cfg.type == "sample" and cfg.enabled]
+        if not names:
+            typer.echo("demo needs an enabled source of type: sample in the config", err=True)
+            raise typer.Exit(1)
+        for name in names:
+            for s in pipeline.collect(settings, store, only=name):
+                typer.echo(f"collected {s.source}: {s.new} new posts, {s.duplicates} already "
+                           f"stored, {s.quarantined} quarantined ({s.status})")
+                if s.error:
+                    typer.echo(f"  error: {s.error}", err=True)
+                    raise typer.Exit(1)
+        for task, n in pipeline.classify(settings, store).items():
+            typer.echo(f"classified {n} posts ({task})")
+        paths = write_weekly_report(settings, store, None)
+        typer.echo(f"database: {settings.database_path}")
+        for path in paths:
+            typer.echo(f"report: {path}")

@@ -1,0 +1,223 @@
+"""Loading and validating config.yaml into typed ``Settings``.
+
+Each package owns the model of its own section; this module composes them,
+reads the file with ``yaml.safe_load`` semantics, and turns every problem
+into a ``ConfigProblem`` naming file, line and key (with the closest valid
+key for a typo). Secrets never live here: sources name the environment
+variables that hold them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from listener.config_errors import (
+    ConfigError,
+    ConfigProblem,
+    duplicate_keys,
+    find_node,
+    suggestion,
+    valid_keys,
+)
+from listener.privacy.governance import GovernanceSettings
+from listener.privacy.settings import PrivacySettings
+from listener.sources.config import (
+    BlueskySourceConfig,
+    FileSourceConfig,
+    MastodonSourceConfig,
+    RedditSourceConfig,
+    RssSourceConfig,
+    SampleSourceConfig,
+    XSourceConfig,
+)
+from nlp.config import NlpSettings, TopicSpec
+from reports.config import ReportSettings
+from storage.config import StorageSettings
+
+__all__ = ["ConfigError", "ConfigProblem", "Settings", "load_settings", "parse_settings"]
+
+SourceConfig = Annotated[
+    SampleSourceConfig
+    | XSourceConfig
+    | RedditSourceConfig
+    | MastodonSourceConfig
+    | BlueskySourceConfig
+    | RssSourceConfig
+    | FileSourceConfig,
+    Field(discriminator="type"),
+]
+
+DEFAULT_CONFIG = "config.yaml"
+CONFIG_ENV = "CIVIC_LISTENER_CONFIG"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    topics: dict[str, TopicSpec] = Field(default_factory=dict)
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+
+    _path: Path | None = PrivateAttr(default=None)
+    _text: str = PrivateAttr(default="")
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in the config are relative to the config file."""
+        return self._path.parent if self._path is not None else Path.cwd()
+
+    @property
+    def config_text(self) -> str:
+        return self._text
+
+    @property
+    def config_hash(self) -> str:
+        return hashlib.sha256(self._text.encode()).hexdigest()[:12]
+
+    def resolve(self, relative: str) -> Path:
+        path = Path(relative)
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def database_path(self) -> Path:
+        return self.resolve(self.storage.path)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.resolve(self.storage.data_dir)
+
+    def enabled_sources(self) -> dict[str, Any]:
+        return {name: cfg for name, cfg in self.sources.items() if cfg.enabled}
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG))
+
+
+def load_settings(path: str | Path | None = None, *, check_credentials: bool = True) -> Settings:
+    """Read, validate and return the settings; raise ``ConfigError`` listing
+    every problem found (not only the first)."""
+    file = Path(path) if path is not None else default_config_path()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([ConfigProblem(str(file), None, "", f"cannot read: {exc.strerror}")]) \
+            from None
+    return parse_settings(text, str(file), check_credentials=check_credentials)
+
+
+def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> Settings:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([ConfigProblem(file, line, "", f"not valid YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        problem = ConfigProblem(file, 1, "", "the top level must be a mapping of sections")
+        raise ConfigError([problem])
+    problems = [
+        ConfigProblem(file, line, key, "written twice; YAML would silently keep only the last")
+        for key, line in duplicate_keys(root)
+    ]
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems += [_problem(file, root, err) for err in exc.errors()]
+        raise ConfigError(problems) from None
+    problems += _semantic_problems(settings, file, root, check_credentials)
+    if problems:
+        raise ConfigError(problems)
+    settings._path = Path(file).resolve()
+    settings._text = text
+    return settings
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _line(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
+    node, _ = find_node(root, loc)
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _problem(file: str, root: yaml.Node | None, err: Any) -> ConfigProblem:
+    loc: tuple[str | int, ...] = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        parent, unknown = loc[:-1], str(loc[-1])
+        hint = suggestion(unknown, valid_keys(Settings, parent))
+        return ConfigProblem(file, _line(root, loc), _dotted(_strip_tags(root, loc)),
+                             f"unknown key '{unknown}'{hint}")
+    if kind == "union_tag_invalid":
+        expected = err.get("ctx", {}).get("expected_tags", "")
+        return ConfigProblem(file, _line(root, (*loc, "type")), _dotted(loc) + ".type",
+                             f"unknown source type; known types: {expected}")
+    if kind == "union_tag_not_found":
+        return ConfigProblem(file, _line(root, loc), _dotted(loc),
+                             "missing 'type:' (sample, x, reddit, mastodon, bluesky, rss, file)")
+    if kind == "missing":
+        return ConfigProblem(file, _line(root, loc[:-1]), _dotted(_strip_tags(root, loc)),
+                             "required key is missing")
+    got = err.get("input")
+    shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
+    return ConfigProblem(file, _line(root, loc), _dotted(_strip_tags(root, loc)),
+                         f"{err['msg']}{shown}")
+
+
+def _strip_tags(root: yaml.Node | None, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop the union tag pydantic inserts after a source name."""
+    if len(loc) >= 3 and loc[0] == "sources":
+        node, _ = find_node(root, loc[:2])
+        return (*loc[:2], *loc[3:]) if node is not None else loc
+    return loc
+
+
+def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
+                       check_credentials: bool) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
+    if check_credentials:
+        for name, cfg in settings.sources.items():
+            if not cfg.enabled:
+                continue
+            for role, var in cfg.credential_env().items():
+                if not os.environ.get(var):
+                    problems.append(ConfigProblem(
+                        file, _line(root, ("sources", name)), f"sources.{name}",
+                        f"enabled, but its {role} environment variable {var} is not set "
+                        "(set it, or set enabled: false)"))
+    for entry in settings.privacy.official_accounts:
+        if ":" not in entry:
+            problems.append(ConfigProblem(
+                file, _line(root, ("privacy", "official_accounts")), "privacy.official_accounts",
+                f"'{entry}' must be written platform:handle, e.g. x:ExampleCouncil"))
+    problems += _topic_problems(settings, file, root)
+    return problems
+
+
+def _topic_problems(settings: Settings, file: str, root: yaml.Node | None) -> list[ConfigProblem]:
+    from nlp.validate import validate_topic
+
+    return [
+        ConfigProblem(file, _line(root, ("topics", slug)), f"topics.{slug}",
+                      message.removeprefix(f"topic '{slug}': "))
+        for slug, spec in settings.topics.items()
+        for message in validate_topic(slug, spec)
+    ]

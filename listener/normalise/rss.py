@@ -1,0 +1,98 @@
+"""RSS / Atom: one feedparser entry with its feed.
+
+Item shape: ``{"feed": {"title", "link", "id"?}, "entry": {id, link, title,
+summary | content, published | updated, author}}``. Dates are ISO strings (an
+RFC 822 date as feedparser keeps it in ``published`` is accepted too). The
+entry is keyed on its ``id`` (guid), else its ``link``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from listener.normalise import NormaliseError
+from listener.normalise.fields import html_to_text, mapping, optional_text, parse_time
+from storage.records import Post
+
+
+def _time(entry: dict[str, Any]) -> datetime:
+    for field in ("published", "updated"):
+        value = entry.get(field)
+        if not value:
+            continue
+        try:
+            return parse_time(value, field)
+        except NormaliseError:
+            try:
+                moment = parsedate_to_datetime(str(value))
+            except (TypeError, ValueError) as exc:
+                raise NormaliseError(f"bad timestamp in {field!r}: {value!r}") from exc
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    raise NormaliseError("entry has neither 'published' nor 'updated'")
+
+
+def _summary(entry: dict[str, Any]) -> str:
+    content = entry.get("content")
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        value = content[0].get("value")
+        if isinstance(value, str) and value.strip():
+            return html_to_text(value)
+    return html_to_text(optional_text(entry, "summary") or "")
+
+
+def normalise(item: dict[str, Any]) -> Post:
+    mapping(item, "feed")
+    entry = mapping(item, "entry")
+    link = optional_text(entry, "link")
+    native_id = optional_text(entry, "id") or link
+    if native_id is None:
+        raise NormaliseError("entry has neither 'id' nor 'link'")
+    title = html_to_text(optional_text(entry, "title") or "") or None
+    summary = _summary(entry)
+    body = "\n\n".join(part for part in (title, summary) if part)
+    if not body:
+        raise NormaliseError(f"entry {native_id} has no 'title' and no 'summary'")
+    return Post(
+        platform="rss",
+        native_id=native_id,
+        text=body,
+        title=title,
+        created_at=_time(entry),
+        url=link,
+        author_handle=optional_text(entry, "author"),
+    )
+
+
+_ENTRY_KEYS = ("id", "link", "title", "summary", "author")
+
+
+def _iso(parsed: Any) -> str | None:
+    if isinstance(parsed, time.struct_time):
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat()
+    return None
+
+
+def items_from_feed(parsed: Any) -> list[dict[str, Any]]:
+    """Items in the documented JSON shape from a ``feedparser.parse`` result:
+    plain JSON values only, dates as ISO 8601 UTC (from feedparser's
+    ``*_parsed`` fields, falling back to the feed's own text)."""
+    feed = parsed.get("feed", {})
+    feed_info = {k: feed.get(k) for k in ("title", "link", "id") if feed.get(k)}
+    items = []
+    for entry in parsed.get("entries", []):
+        out: dict[str, Any] = {k: entry.get(k) for k in _ENTRY_KEYS if entry.get(k)}
+        if entry.get("content"):
+            out["content"] = [{"type": c.get("type"), "value": c.get("value")}
+                              for c in entry["content"]]
+        for field in ("published", "updated"):
+            # dict.get: feedparser's own get() maps a missing updated_parsed to
+            # published_parsed, with a DeprecationWarning
+            value = _iso(dict.get(entry, f"{field}_parsed")) or dict.get(entry, field)
+            if value:
+                out[field] = value
+        items.append({"feed": feed_info, "entry": out})
+    return items

@@ -1,0 +1,176 @@
+"""The pipeline that joins the stages: collect, then classify.
+
+collect: source pages -> per-platform normaliser -> pseudonymiser ->
+``Store.save_page`` (one transaction per page, cursor included).
+classify: unlabelled posts in batches -> nlp classifiers -> ``save_labels``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import nlp
+from listener import __version__
+from listener.config import Settings
+from listener.normalise import NormaliseError, get_normaliser
+from listener.privacy.pseudonym import Pseudonymiser, load_key
+from listener.redact import redact, register_secret_vars
+from listener.sources.base import Page, Source
+from listener.sources.registry import build_source
+from storage import LabelRecord, Quarantined, Store, StoredItem
+
+log = logging.getLogger(__name__)
+
+# Errors a malformed payload can raise inside a normaliser: quarantine, go on.
+ITEM_ERRORS = (NormaliseError, KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+@dataclass
+class CollectSummary:
+    source: str
+    run_id: int
+    status: str = "running"
+    pages: int = 0
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    blocked: int = 0
+    error: str | None = None
+    new_ids: list[int] = field(default_factory=list)
+
+
+def register_secrets(settings: Settings) -> None:
+    names = [settings.privacy.key_env]
+    for cfg in settings.sources.values():
+        names += list(cfg.credential_env().values())
+    register_secret_vars(names)
+
+
+def make_pseudonymiser(settings: Settings) -> Pseudonymiser:
+    key = load_key(settings.privacy, settings.base_dir)
+    return Pseudonymiser(key, settings.privacy.official_set())
+
+
+def normalise_page(page: Page, pseudonymiser: Pseudonymiser
+                   ) -> tuple[list[StoredItem], list[Quarantined]]:
+    normalise = get_normaliser(page.platform)
+    items: list[StoredItem] = []
+    bad: list[Quarantined] = []
+    for raw in page.items:
+        try:
+            post = pseudonymiser.apply(normalise(raw.payload))
+        except ITEM_ERRORS as exc:
+            message = str(exc) if isinstance(exc, NormaliseError) else (
+                f"{type(exc).__name__}: {exc}")
+            bad.append(Quarantined(page.platform, redact(message), raw.payload))
+            continue
+        items.append(StoredItem(post, raw.payload))
+    return items, bad
+
+
+def collect_source(
+    store: Store,
+    name: str,
+    source: Source,
+    pseudonymiser: Pseudonymiser,
+    *,
+    stop: threading.Event | None = None,
+) -> CollectSummary:
+    """Collect one source until it has nothing new (or ``stop`` is set, which
+    is honoured between pages). Every page is committed with its cursor, so a
+    kill at any point loses nothing and repeats nothing."""
+    store.close_abandoned_runs(name)
+    summary = CollectSummary(source=name, run_id=store.start_run(name))
+    try:
+        attach = getattr(source, "attach_store", None)
+        if attach is not None:  # sources that keep usage counters (X's read budget)
+            attach(store)
+        for page in source.pages(store.get_cursor(name)):
+            items, bad = normalise_page(page, pseudonymiser)
+            result = store.save_page(
+                source=name, run_id=summary.run_id, items=items, quarantined=bad,
+                query=page.query, cursor=page.cursor, request=page.request,
+                collector_version=f"civic-listener/{__version__}",
+                fetched=len(page.items),
+            )
+            summary.pages += 1
+            summary.fetched += result.fetched
+            summary.new += result.new
+            summary.duplicates += result.duplicates
+            summary.quarantined += result.quarantined
+            summary.blocked += result.blocked
+            summary.new_ids += result.new_ids
+            if stop is not None and stop.is_set():
+                log.info("source %s: stop requested; stopped after page %d", name, summary.pages)
+                break
+    except Exception as exc:  # the run fails visibly, with its error stored
+        summary.status, summary.error = "failed", redact(f"{type(exc).__name__}: {exc}")
+        store.finish_run(summary.run_id, "failed", summary.error)
+        log.error("source %s failed: %s", name, summary.error)
+        return summary
+    summary.status = "ok"
+    store.finish_run(summary.run_id, "ok")
+    log.info("source %s: %d pages, %d fetched, %d new, %d duplicates, %d quarantined",
+             name, summary.pages, summary.fetched, summary.new, summary.duplicates,
+             summary.quarantined)
+    return summary
+
+
+def collect(settings: Settings, store: Store, only: str | None = None,
+            stop: threading.Event | None = None) -> list[CollectSummary]:
+    """Collect every enabled source (or just ``only``), one after another."""
+    register_secrets(settings)
+    pseudonymiser = make_pseudonymiser(settings)
+    if only is not None and only not in settings.sources:
+        raise KeyError(f"no source named {only!r}; configured: {', '.join(settings.sources)}")
+    names = [only] if only is not None else list(settings.enabled_sources())
+    summaries = []
+    for name in names:
+        try:
+            source = build_source(name, settings.sources[name])
+        except Exception as exc:
+            run_id = store.start_run(name)
+            error = redact(f"{type(exc).__name__}: {exc}")
+            store.finish_run(run_id, "failed", error)
+            summaries.append(CollectSummary(name, run_id, "failed", error=error))
+            continue
+        summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop))
+    return summaries
+
+
+def topics_hash(settings: Settings) -> str:
+    text = json.dumps({k: v.model_dump() for k, v in settings.topics.items()}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def classify(settings: Settings, store: Store, *, relabel: bool = False,
+             since: str | None = None, classifiers: list[Any] | None = None) -> dict[str, int]:
+    """Label posts no classifier has seen (all posts, or those since a date,
+    with ``relabel``). Returns posts labelled per task."""
+    active = classifiers if classifiers is not None else nlp.build_classifiers(
+        settings.nlp, settings.topics, settings.data_dir)
+    counts: dict[str, int] = {}
+    for clf in active:
+        config_hash = topics_hash(settings) if clf.task == "topic" else None
+        done = 0
+        for batch in store.posts_to_label(clf.task, batch_size=settings.nlp.batch_size,
+                                          relabel=relabel, since=since):
+            ids = [pid for pid, _ in batch]
+            results = clf.classify([text for _, text in batch])
+            labels = [
+                LabelRecord(pid, lab.task, lab.label, lab.score, lab.classifier, lab.version,
+                            lab.model_id, tuple(lab.evidence))
+                for pid, labs in zip(ids, results, strict=True)
+                for lab in labs
+            ]
+            store.save_labels(clf.task, clf.name, clf.version, config_hash, ids, labels)
+            done += len(ids)
+        counts[clf.task] = counts.get(clf.task, 0) + done
+        log.info("classified %d posts for %s with %s %s", done, clf.task, clf.name, clf.version)
+    return counts

@@ -1,0 +1,1 @@
+"""Privacy: pseudonymisation, settings, and (later) retention and erasure."""

@@ -1,0 +1,125 @@
+"""The sample as a sequence of pages: each stream (an X query, a subreddit
+listing, a Mastodon instance's tag timeline, a Bluesky search, a feed) is cut
+into pages of real payloads, split into items exactly as the live sources
+split them, and replayed oldest page first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import feedparser
+
+from listener.normalise.rss import items_from_feed
+from listener.normalise.x import items_from_response
+from listener.sample import (
+    bluesky_payload,
+    mastodon_payload,
+    reddit_payload,
+    rss_payload,
+    x_payload,
+)
+from listener.sample.plan import PlannedPost, plan
+from listener.sources.base import Page
+from storage.records import RawItem
+
+SAMPLE_END = date(2026, 11, 22)  # a Sunday: the sample covers ISO weeks 2026-W38..W47
+SAMPLE_WEEKS = 10
+SAMPLE_POSTS = 2000
+PAGE_SIZE = 50
+
+Builder = Callable[[list[int], list[PlannedPost], str, str | None], Any]
+_BUILDERS: dict[str, Builder] = {
+    "x": x_payload.page, "reddit": reddit_payload.page, "mastodon": mastodon_payload.page,
+    "bluesky": bluesky_payload.page, "rss": rss_payload.page,
+}
+_ENDPOINTS = {
+    "x": "https://api.x.com/2/tweets/search/recent",
+    "reddit": "https://oauth.reddit.com/{query}",
+    "mastodon": "https://{instance}/api/v1/timelines/tag/AshbyMarsh",
+    "bluesky": "https://public.api.bsky.app/xrpc/app.bsky.feed.searchPosts",
+    "rss": "{query}",
+}
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    stream: str
+    entries: list[int]
+    newest: datetime
+    number: int
+    last: bool
+
+
+def query_for(stream: str) -> str:
+    platform, _, rest = stream.partition(":")
+    if platform == "mastodon":
+        return f"#AshbyMarsh@{rest}"
+    if platform == "rss":
+        return rss_payload.FEEDS[stream][2]
+    queries = {**x_payload.QUERIES, **reddit_payload.QUERIES, **bluesky_payload.QUERIES}
+    return queries[stream]
+
+
+def _chunks(posts: list[PlannedPost], page_size: int) -> list[_Chunk]:
+    by_stream: dict[str, list[int]] = defaultdict(list)
+    for i, post in enumerate(posts):
+        by_stream[post.stream].append(i)
+        for other in post.also_in:
+            by_stream[other].append(i)
+    chunks = []
+    for stream, entries in sorted(by_stream.items()):
+        starts = range(0, len(entries), page_size)
+        for number, start in enumerate(starts):
+            part = entries[start:start + page_size]
+            chunks.append(_Chunk(stream, part, posts[part[-1]].created, number,
+                                 number == len(starts) - 1))
+    chunks.sort(key=lambda c: (c.newest, c.stream))
+    return chunks
+
+
+def _items(platform: str, payload: Any) -> list[RawItem]:
+    if platform == "x":
+        return [RawItem(i, str(i["tweet"].get("id"))) for i in items_from_response(payload)]
+    if platform == "reddit":
+        return [RawItem(c, c["data"].get("name")) for c in payload["data"]["children"]]
+    if platform == "mastodon":
+        return [RawItem(s, s.get("uri")) for s in payload]
+    if platform == "bluesky":
+        return [RawItem(p, p.get("uri")) for p in payload["posts"]]
+    entries = items_from_feed(feedparser.parse(payload))
+    return [RawItem(e, e["entry"].get("id") or e["entry"].get("link")) for e in entries]
+
+
+def _page(chunk: _Chunk, posts: list[PlannedPost], position: int, seed: int) -> Page:
+    platform = chunk.stream.split(":", 1)[0]
+    query = query_for(chunk.stream)
+    token = None if chunk.last else f"{chunk.stream.replace(':', '-')}-{seed}-{chunk.number + 1}"
+    payload = _BUILDERS[platform](chunk.entries, posts, chunk.stream, token)
+    url = _ENDPOINTS[platform].format(query=query, instance=chunk.stream.partition(":")[2])
+    return Page(
+        platform=platform,
+        items=_items(platform, payload),
+        query=query,
+        cursor={"position": str(position)},
+        request={"method": "GET", "url": url, "query": query, "page": chunk.number,
+                 "replayed_from": "embedded sample", "seed": seed},
+    )
+
+
+def generate_pages(n_posts: int, seed: int = 0, weeks: int = SAMPLE_WEEKS,
+                   end: date = SAMPLE_END, *, page_size: int = PAGE_SIZE,
+                   after: int = -1) -> Iterator[Page]:
+    """Pages holding ``n_posts`` planned posts (plus cross-stream duplicates;
+    four of them deliberately malformed) over ``weeks`` ISO weeks ending on
+    ``end``, oldest page first. Each page's cursor is its position; pages at
+    or before ``after`` are skipped without being built."""
+    if n_posts < 1 or weeks < 1 or page_size < 1:
+        raise ValueError("n_posts, weeks and page_size must be positive")
+    posts = plan(n_posts, seed, weeks, end)
+    for position, chunk in enumerate(_chunks(posts, page_size)):
+        if position > after:
+            yield _page(chunk, posts, position, seed)

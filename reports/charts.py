@@ -1,0 +1,96 @@
+"""Inline SVG charts: no scripts, no external requests, a title and a
+description on every chart (the page puts the data table beside it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import count
+
+from markupsafe import Markup, escape
+
+from reports.stats import MIN_COUNT
+
+INK = "#1b1b1b"
+BAR = "#1d4f91"
+GRID = "#767676"  # 4.5:1 on white
+MARK = "#8a4b00"
+_ids = count(1)
+
+
+def _svg(width: int, height: int, title: str, desc: str, body: str) -> Markup:
+    n = next(_ids)
+    return Markup(  # noqa: S704 - every text part below is escaped
+        f'<svg role="img" viewBox="0 0 {width} {height}"'
+        f' width="100%" preserveAspectRatio="xMinYMin meet"'
+        f' aria-labelledby="chart{n}-t chart{n}-d">'
+        f'<title id="chart{n}-t">{escape(title)}</title>'
+        f'<desc id="chart{n}-d">{escape(desc)}</desc>{body}</svg>'
+    )
+
+
+def bar_chart(items: Sequence[tuple[str, int]], title: str, desc: str) -> Markup:
+    """Horizontal bars; a value under 10 is drawn as an outline labelled
+    'fewer than 10', never as its exact length."""
+    width, row, left, right = 640, 26, 150, 110
+    height = row * len(items) + 8
+    top = max((v for _, v in items), default=0) or 1
+    scale = (width - left - right) / top
+    parts = []
+    for k, (label, value) in enumerate(items):
+        y = 4 + k * row
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}"'
+                     f' font-size="13">{escape(label)}</text>')
+        if value < MIN_COUNT:
+            parts.append(f'<rect x="{left}" y="{y + 4}" width="{max(MIN_COUNT * scale, 4):.1f}"'
+                         f' height="{row - 8}" fill="none" stroke="{GRID}"'
+                         ' stroke-dasharray="3 2"/>')
+            shown, end = "fewer than 10", left + max(MIN_COUNT * scale, 4)
+        else:
+            parts.append(f'<rect x="{left}" y="{y + 4}" width="{value * scale:.1f}"'
+                         f' height="{row - 8}" fill="{BAR}"/>')
+            shown, end = f"{value:,}", left + value * scale
+        parts.append(f'<text x="{end + 6:.1f}" y="{y + 17}" fill="{INK}" font-size="13">'
+                     f'{escape(shown)}</text>')
+    return _svg(width, height, title, desc, "".join(parts))
+
+
+def line_chart(labels: Sequence[str], values: Sequence[int], title: str, desc: str,
+               markers: Sequence[str] = ()) -> Markup:
+    """A weekly trend; dashed vertical lines mark weeks with a config change.
+    Values under 10 are drawn as hollow points on the baseline."""
+    width, height, left, bottom, top_pad = 320, 150, 44, 30, 12
+    plot_w, plot_h = width - left - 12, height - bottom - top_pad
+    peak = max(max(values, default=0), MIN_COUNT)
+    step = plot_w / max(len(values) - 1, 1)
+
+    def xy(k: int, v: int) -> tuple[float, float]:
+        shown = v if v >= MIN_COUNT else 0
+        return left + k * step, top_pad + plot_h - shown / peak * plot_h
+
+    parts = [
+        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 12}" y2="{top_pad + plot_h}"'
+        f' stroke="{GRID}"/>',
+        f'<text x="{left - 4}" y="{top_pad + 4}" text-anchor="end" font-size="11"'
+        f' fill="{INK}">{peak:,}</text>',
+        f'<text x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end" font-size="11"'
+        f' fill="{INK}">0</text>',
+    ]
+    for k, label in enumerate(labels):
+        if label in markers:
+            x = left + k * step
+            parts.append(f'<line x1="{x:.1f}" y1="{top_pad}" x2="{x:.1f}"'
+                         f' y2="{top_pad + plot_h}" stroke="{MARK}" stroke-dasharray="4 3"/>'
+                         f'<text x="{x + 3:.1f}" y="{top_pad + 9}" font-size="10"'
+                         f' fill="{MARK}">config</text>')
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(k, v) for k, v in enumerate(values)))
+    parts.append(f'<polyline points="{points}" fill="none" stroke="{BAR}" stroke-width="2"/>')
+    for k, v in enumerate(values):
+        x, y = xy(k, v)
+        fill = BAR if v >= MIN_COUNT else "#ffffff"
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{fill}" stroke="{BAR}"/>')
+    for k in (0, len(labels) - 1):
+        if 0 <= k < len(labels):
+            anchor = "start" if k == 0 else "end"
+            parts.append(f'<text x="{left + k * step:.1f}" y="{height - 10}" font-size="11"'
+                         f' text-anchor="{anchor}" fill="{INK}">{escape(labels[k])}</text>')
+    return _svg(width, height, title, desc, "".join(parts))

@@ -1,0 +1,25 @@
+"""What the report needs that storage cannot tell it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ClassifierNote:
+    """A classifier as its model card describes it."""
+
+    name: str  # registered name, e.g. "sentiment.vader"
+    version: str  # e.g. "v1"
+    task: str = ""  # "topic", "sentiment", ...
+    accuracy: float | None = None  # evaluated accuracy (or macro-F1), 0..1, when known
+    evaluation: str = ""  # what it was measured on, e.g. "macro-F1 on 400 civic posts"
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    config_hash: str = ""
+    pipeline_version: str = ""
+    classifiers: tuple[ClassifierNote, ...] = ()
+    official_handles: frozenset[str] = field(default_factory=frozenset)
+    organisation: str = ""

@@ -1,0 +1,169 @@
+"""The figures of one report week: what every renderer reads.
+
+Raw counts live here (tests assert on them); suppression and wording are
+applied when the figures are turned into tables and sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class Period:
+    posts: int
+    authors: int
+
+
+@dataclass(frozen=True)
+class SentimentSplit:
+    negative: int = 0
+    neutral: int = 0
+    positive: int = 0
+    unclassified: int = 0  # a classifier looked and gave no label
+    pending: int = 0  # not classified yet
+
+    @property
+    def classified(self) -> int:
+        return self.negative + self.neutral + self.positive
+
+    def get(self, name: str) -> int:
+        return int(getattr(self, name))
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    slug: str
+    label: str
+    posts: int
+    authors: int
+    sentiment: SentimentSplit
+    previous: int  # last week's posts
+    average4: float  # mean posts over the 4 weeks before
+    negative_interval: tuple[float, float] | None
+    top_terms: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class PostView:
+    """One post as shown: text already masked, no author pseudonym."""
+
+    platform: str
+    created: str  # local date and time
+    url: str | None
+    text: str
+    official_handle: str | None
+    replies: int | None
+    reposts: int | None
+    likes: int | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    slug: str
+    label: str
+    counts: tuple[int, ...]  # one per week of Figures.trend_weeks
+
+
+@dataclass(frozen=True)
+class Emerging:
+    kind: str  # "topic" or "term"
+    slug: str
+    label: str
+    term: str | None
+    current: int
+    baseline_mean: float
+    baseline_sd: float
+    threshold: float
+    posts: tuple[PostView, ...]
+    terms: tuple[str, ...] = ()  # unusual matched terms within a flagged topic
+
+
+@dataclass(frozen=True)
+class EngagementRow:
+    platform: str
+    posts: int
+    authors: int
+    # (posts where the platform gives the figure, total); (0, 0) when it never does
+    replies: tuple[int, int]
+    reposts: tuple[int, int]
+    likes: tuple[int, int]
+    quotes: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    config_hash: str
+    loaded_at: str  # local time
+    added: tuple[tuple[str, str], ...]  # (topic slug, term)
+    removed: tuple[tuple[str, str], ...]
+    first: bool = False  # the first config ever recorded: nothing to diff
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    source: str
+    posts: int
+    runs_ok: int
+    runs_failed: int
+    runs_interrupted: int
+    last_ok: str  # local time, '' when never
+    stale: bool
+
+
+@dataclass(frozen=True)
+class RunProblem:
+    source: str
+    started: str
+    status: str
+    error: str
+
+
+@dataclass(frozen=True)
+class ClassifierUse:
+    task: str
+    name: str
+    version: str
+    posts: int
+    accuracy: float | None
+    evaluation: str
+
+
+@dataclass
+class Figures:
+    week: str
+    title: str
+    organisation: str
+    timezone: str
+    window_start: str  # local ISO
+    window_end: str
+    generated_at: str
+    config_hash: str
+    pipeline_version: str
+    this: Period
+    previous: Period
+    average4: tuple[float, float]  # (posts, authors) mean over the 4 weeks before
+    sentiment: SentimentSplit
+    sentiment_previous: SentimentSplit
+    sentiment_4wk: SentimentSplit  # summed over the 4 weeks before
+    topics: list[TopicRow]
+    topic_unclassified: int
+    topic_pending: int
+    topic_previous_split: dict[str, SentimentSplit] = field(default_factory=dict)
+    headline: list[str] = field(default_factory=list)
+    days: list[tuple[str, int, int]] = field(default_factory=list)  # (day, posts, authors)
+    platforms: list[tuple[str, int, int]] = field(default_factory=list)
+    trend_weeks: list[str] = field(default_factory=list)
+    trends: list[Trend] = field(default_factory=list)
+    change_weeks: list[str] = field(default_factory=list)  # weeks with a config change
+    emerging: list[Emerging] = field(default_factory=list)
+    emerging_test: str = ""
+    engagement: list[EngagementRow] = field(default_factory=list)
+    most_engaged: list[PostView] = field(default_factory=list)
+    representative: list[tuple[str, str, list[PostView]]] = field(default_factory=list)
+    changes: list[ConfigChange] = field(default_factory=list)
+    sources: list[SourceCoverage] = field(default_factory=list)
+    problems: list[RunProblem] = field(default_factory=list)
+    classifiers: list[ClassifierUse] = field(default_factory=list)

@@ -1,0 +1,61 @@
+"""The self-contained HTML report: Jinja2 with autoescape, inline CSS and SVG."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from reports.charts import bar_chart, line_chart
+from reports.figures import Figures
+from reports.tables import tables
+
+_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on ")
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
+    return env
+
+
+ENV = _env()
+
+
+def window_text(fig: Figures) -> str:
+    start = datetime.fromisoformat(fig.window_start)
+    last = datetime.fromisoformat(fig.window_end) - timedelta(days=1)
+    return f"Monday {start:%d %B %Y} to Sunday {last:%d %B %Y}"
+
+
+def render_html(fig: Figures, *, stale_hours: float = 36.0) -> str:
+    by_name = {t.name: t for t in tables(fig)}
+    marks = fig.change_weeks
+    charts = {
+        "days": bar_chart([(d, n) for d, n, _ in fig.days], "Posts by day",
+                          f"Bar chart of posts per day in week {fig.week}; figures in the "
+                          "table that follows."),
+        "platforms": bar_chart([(p, n) for p, n, _ in fig.platforms], "Posts by platform",
+                               f"Bar chart of posts per platform in week {fig.week}; figures "
+                               "in the table that follows."),
+        "trends": [
+            (line_chart(fig.trend_weeks, t.counts, f"{t.label}: weekly posts",
+                        f"Line chart of weekly posts on {t.label} from {fig.trend_weeks[0]} "
+                        f"to {fig.trend_weeks[-1]}" + (
+                            f"; configuration changed in {', '.join(marks)}" if marks else "")
+                        + "; figures in the trend table.", marks), t)
+            for t in fig.trends
+        ],
+    }
+    return ENV.get_template("report.html.j2").render(
+        fig=fig, t=by_name, charts=charts, window=window_text(fig),
+        stale_hours=f"{stale_hours:g}",
+    )

@@ -1,0 +1,83 @@
+"""Markdown for e-mail or Teams: the headline, topics, emerging issues,
+what changed, coverage and methods. Every value printed is escaped, so
+post text cannot become a link, an image, a heading or raw HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from reports.figures import Figures, PostView
+from reports.render_html import window_text
+from reports.tables import Table, tables
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
+_LEADING = re.compile(r"^([#+\-=!]|\d+\.)")
+
+
+class MdSafe(str):
+    """Text already written as Markdown (left as it is)."""
+
+    __slots__ = ()
+
+
+def md_escape(value: Any) -> str:
+    if isinstance(value, MdSafe):
+        return value
+    text = "" if value is None else str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LEADING.sub(r"\\\1", _SPECIAL.sub(r"\\\1", text))
+    return text.replace("\r", "").replace("\n", "<br>")
+
+
+def md_link(url: str | None, label: str) -> MdSafe:
+    if not url or not url.startswith(("https://", "http://")) or any(
+            c in url for c in " <>()\n"):
+        return MdSafe("")
+    return MdSafe(f"[{md_escape(label)}](<{url}>)")
+
+
+def md_table(table: Table, cols: Sequence[int] | None = None) -> MdSafe:
+    idx = list(cols) if cols is not None else list(range(len(table.columns)))
+    lines = ["| " + " | ".join(md_escape(table.columns[i]) for i in idx) + " |",
+             "|" + " --- |" * len(idx)]
+    lines += ["| " + " | ".join(md_escape(row[i]) for i in idx) + " |" for row in table.rows]
+    if not table.rows:
+        lines.append("| None this week. |" + " |" * (len(idx) - 1))
+    return MdSafe("\n".join(lines))
+
+
+def md_post(post: PostView) -> MdSafe:
+    meta = f"{post.platform}, {post.created}"
+    if post.official_handle:
+        meta += f", @{post.official_handle.lstrip('@')} (official account)"
+    link = md_link(post.url, "original post")
+    return MdSafe(f"> {md_escape(post.text)}\n>\n> {md_escape(meta)} {link}".rstrip())
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=False,  # noqa: S701 - Markdown, escaped by finalize=md_escape
+        finalize=md_escape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["md_table"] = md_table
+    env.globals["md_post"] = md_post
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env
+
+
+ENV = _env()
+
+
+def render_md(fig: Figures) -> str:
+    by_name = {t.name: t for t in tables(fig)}
+    return ENV.get_template("report.md.j2").render(
+        fig=fig, t=by_name, window=window_text(fig), dash=MdSafe("-"))

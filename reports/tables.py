@@ -1,0 +1,118 @@
+"""Every table of the report, with suppression applied, as the HTML,
+Markdown, CSV and JSON outputs all print it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reports.figures import EngagementRow, Figures, TopicRow
+from reports.stats import count_shown, share
+from reports.text import fmt_count, fmt_interval, fmt_pct, pct_change
+
+NOT_GIVEN = "not given by platform"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # file stem for CSV
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def _change(now: int, before: float, authors: int | None = None) -> str:
+    if not count_shown(now, authors) or before < 10:
+        return ""
+    return pct_change(now, before)
+
+
+def topic_cells(row: TopicRow, total: int) -> tuple[str, ...]:
+    if not count_shown(row.posts, row.authors):
+        hidden = fmt_count(row.posts, row.authors)
+        return (row.label, hidden, "", "", "", "", "", "", "", fmt_count(row.previous), "",
+                "", "")
+    s = row.sentiment
+    neg = share(s.negative, s.classified)
+    return (
+        row.label, fmt_count(row.posts), fmt_pct(share(row.posts, total)),
+        fmt_count(s.negative), fmt_count(s.neutral), fmt_count(s.positive),
+        fmt_count(s.unclassified + s.pending),
+        fmt_pct(neg), fmt_interval(row.negative_interval) if neg is not None else "",
+        fmt_count(row.previous), _change(row.posts, row.previous, row.authors),
+        f"{row.average4:,.0f}" if row.average4 >= 10 else fmt_count(0),
+        ", ".join(f"{t} ({fmt_count(n)})" for t, n in row.top_terms),
+    )
+
+
+def tables(fig: Figures) -> list[Table]:
+    total = fig.this.posts
+    s, p = fig.sentiment, fig.sentiment_previous
+    out = [
+        Table("summary", "Summary", ("Measure", "This week", "Last week", "4-week average"), (
+            ("Posts", fmt_count(total), fmt_count(fig.previous.posts),
+             f"{fig.average4[0]:,.0f}"),
+            ("Unique authors (pseudonymous count)", fmt_count(fig.this.authors),
+             fmt_count(fig.previous.authors), f"{fig.average4[1]:,.0f}"),
+            *((f"{name.capitalize()} share", fmt_pct(share(s.get(name), s.classified)),
+               fmt_pct(share(p.get(name), p.classified)),
+               fmt_pct(share(fig.sentiment_4wk.get(name), fig.sentiment_4wk.classified)))
+              for name in ("negative", "neutral", "positive")),
+            ("Posts with no sentiment label (unclassified or not yet classified)",
+             fmt_count(s.unclassified + s.pending), fmt_count(p.unclassified + p.pending), ""),
+        )),
+        Table("topics", "Posts by topic", (
+            "Topic", "Posts", "Share of all posts", "Negative", "Neutral", "Positive",
+            "No sentiment", "Negative share", "95% interval (negative share)",
+            "Last week", "Change on last week", "4-week average", "Top matched terms"),
+            (*(topic_cells(r, total) for r in fig.topics),
+             ("Unclassified (no topic matched)", fmt_count(fig.topic_unclassified),
+              fmt_pct(share(fig.topic_unclassified, total)), *[""] * 10),
+             ("Not yet classified", fmt_count(fig.topic_pending),
+              fmt_pct(share(fig.topic_pending, total)), *[""] * 10))),
+        Table("days", "Posts by day", ("Day", "Posts"),
+              tuple((d, fmt_count(n, a)) for d, n, a in fig.days)),
+        Table("platforms", "Posts by platform", ("Platform", "Posts", "Share of posts"),
+              tuple((pl, fmt_count(n, a), fmt_pct(share(n, total)) if count_shown(n, a)
+                     else "") for pl, n, a in fig.platforms)),
+        Table("trends", "Weekly posts per top topic", ("Topic", *fig.trend_weeks),
+              tuple((t.label, *(fmt_count(c) for c in t.counts)) for t in fig.trends)),
+        Table("emerging", "Emerging issues",
+              ("Topic", "Term", "Posts this week", "Baseline mean", "Baseline SD", "Threshold"),
+              tuple((e.label, e.term or "(whole topic)", fmt_count(e.current),
+                     f"{e.baseline_mean:.1f}", f"{e.baseline_sd:.1f}", f"{e.threshold:.1f}")
+                    for e in fig.emerging)),
+        Table("engagement", "Engagement by platform",
+              ("Platform", "Posts", "Replies", "Reposts", "Likes", "Quotes"),
+              tuple(_engagement(r) for r in fig.engagement)),
+        Table("config_changes", "Configuration changes this week",
+              ("Config", "Took effect", "Added terms", "Removed terms"),
+              tuple((c.config_hash[:12], c.loaded_at,
+                     "first recorded configuration" if c.first else
+                     "; ".join(f"{t}: {w}" for t, w in c.added),
+                     "; ".join(f"{t}: {w}" for t, w in c.removed)) for c in fig.changes)),
+        Table("coverage", "Sources collected",
+              ("Source", "Posts this week", "Runs ok", "Runs failed", "Runs interrupted",
+               "Last successful run", "Stale"),
+              tuple((c.source, fmt_count(c.posts), str(c.runs_ok), str(c.runs_failed),
+                     str(c.runs_interrupted), c.last_ok or "never", "yes" if c.stale else "no")
+                    for c in fig.sources)),
+        Table("run_problems", "Failed or interrupted runs",
+              ("Source", "Started", "Status", "Error"),
+              tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
+        Table("classifiers", "Classifiers",
+              ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
+               "Evaluation"),
+              tuple((c.task, c.name, c.version, f"{c.posts:,}",
+                     f"{c.accuracy:.2f}" if c.accuracy is not None else "not evaluated",
+                     c.evaluation) for c in fig.classifiers)),
+    ]
+    return out
+
+
+def _engagement(r: EngagementRow) -> tuple[str, ...]:
+    if not count_shown(r.posts, r.authors):
+        return (r.platform, fmt_count(r.posts, r.authors), "", "", "", "")
+    cells = [r.platform, fmt_count(r.posts)]
+    for given, total in (r.replies, r.reposts, r.likes, r.quotes):
+        cells.append(NOT_GIVEN if given == 0 else f"{total:,} on {given:,} posts")
+    return tuple(cells)

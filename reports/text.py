@@ -1,0 +1,67 @@
+"""Words and numbers as the report prints them, and @handle masking."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from reports.stats import MIN_COUNT, count_shown
+
+FEWER = "fewer than 10"
+SUPPRESSED = "suppressed (fewer than 10 authors)"
+
+# @user, @user@instance (Mastodon), @name.bsky.social (Bluesky); not e-mail addresses
+_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+                     r"(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+
+
+def normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def mask_handles(text: str, official: Collection[str]) -> str:
+    """Replace every @handle with ``@[user]`` unless it is an allow-listed
+    official account."""
+    allowed = {normalise_handle(h) for h in official}
+
+    def repl(match: re.Match[str]) -> str:
+        return match[0] if match[1].lower() in allowed else "@[user]"
+
+    return _HANDLE.sub(repl, text)
+
+
+def fmt_count(n: int, authors: int | None = None) -> str:
+    if n < MIN_COUNT:
+        return FEWER
+    if not count_shown(n, authors):
+        return SUPPRESSED
+    return f"{n:,}"
+
+
+def fmt_pct(value: float | None) -> str:
+    return FEWER if value is None else f"{value * 100:.0f}%"
+
+
+def fmt_interval(interval: tuple[float, float] | None) -> str:
+    if interval is None:
+        return ""
+    return f"{interval[0] * 100:.0f}–{interval[1] * 100:.0f}%"
+
+
+def pct_change(current: float, previous: float) -> str:
+    if previous <= 0:
+        return "new"
+    change = (current - previous) / previous * 100
+    return f"{change:+.0f}%"
+
+
+def compare_words(subject: str, current: str, previous: str, rising: bool | None,
+                  when: str = "last week", detail: str = "") -> str:
+    """'Negative share on Bin collections rose from 31% last week to 52%'
+    style; ``detail`` (an interval, a change) follows the current value."""
+    if current == previous:
+        return f"{subject} was {current}{detail}, the same as {when}"
+    if rising is None:
+        return f"{subject} was {current}{detail} ({when}: {previous})"
+    verb = "rose" if rising else "fell"
+    return f"{subject} {verb} from {previous} {when} to {current}{detail}"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from reports import ReportContext, ReportSettings
+from storage import Store
+from tests.reports.builders import Spec, add, at
+
+LABELS = {"waste_recycling": "Bin collections", "roads_potholes": "Roads and potholes",
+          "parks": "Parks"}
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday of 2026-W48
+CONTEXT = ReportContext(config_hash="cfg123", pipeline_version="0.1.0",
+                        official_handles=frozenset({"@ExampleCouncil"}),
+                        organisation="Example Council")
+
+
+def week_posts(day: str, slug: str, n: int, sentiments: list[str], *, first_author: int = 0,
+               terms: tuple[str, ...] = ("bin",)) -> list[Spec]:
+    """``n`` posts on ``day`` about ``slug`` by distinct authors, sentiment
+    labels in the order given (cycled)."""
+    return [Spec(when=at(day, 10, k % 60), text=f"{slug} post {k}",
+                 author=f"{slug}-{first_author + k}",
+                 topics=[(slug, terms)], sentiment=sentiments[k % len(sentiments)],
+                 url=f"https://x.example/{slug}/{day}/{k}")
+            for k in range(n)]
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store.open(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def known(store: Store) -> Store:
+    """2026-W47 (Mon 16 Nov to Sun 22 Nov; London is on GMT):
+    - Bin collections: 20 posts, 20 authors: 12 negative, 5 neutral, 3 positive
+    - Roads: 5 posts (below 10)
+    - 3 posts looked at with no topic (unclassified), 2 not yet classified
+    2026-W46: Bin collections 10 posts (2 negative, 8 neutral); 4 earlier weeks
+    W42..W45 with 10 bin posts each (5 negative, 5 neutral)."""
+    sents = ["negative"] * 12 + ["neutral"] * 5 + ["positive"] * 3
+    specs = week_posts("2026-11-17", "waste_recycling", 20, sents)
+    specs += week_posts("2026-11-18", "roads_potholes", 5, ["negative"], terms=("pothole",))
+    specs += [Spec(when=at("2026-11-19"), text="nothing", author=f"none-{k}", topics=[],
+                   sentiment="neutral") for k in range(3)]
+    specs += [Spec(when=at("2026-11-20"), text="later", author=f"late-{k}", topic_state=False,
+                   sentiment="pending") for k in range(2)]
+    specs += week_posts("2026-11-10", "waste_recycling", 10, ["negative"] * 2 + ["neutral"] * 8,
+                        first_author=100)
+    for day in ("2026-10-13", "2026-10-20", "2026-10-27", "2026-11-03"):
+        specs += week_posts(day, "waste_recycling", 10, ["negative", "neutral"], first_author=200)
+    add(store, specs)
+    return store
+
+
+@pytest.fixture
+def settings() -> ReportSettings:
+    return ReportSettings(timezone="Europe/London")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reports import NoDataError, write_report
+from storage import Store
+from tests.reports.conftest import CONTEXT, LABELS, NOW
+
+
+def test_html_names_topics_with_counts(known: Store, settings, tmp_path: Path) -> None:
+    paths = write_report(known, None, settings=settings, topic_labels=LABELS, formats=["html"],
+                         out_dir=tmp_path, context=CONTEXT, now=NOW)
+    assert paths == [tmp_path / "report-2026-W47.html"]
+    html = paths[0].read_text(encoding="utf-8")
+    assert "Bin collections" in html and "Roads and potholes" in html and "Parks" in html
+    assert "<td class=\"num\">20</td>" in html
+    assert "Negative share rose from" not in html or "fewer than 10" in html
+    assert "60%" in html  # bins negative share 12/20
+
+
+def test_every_format(known: Store, settings, tmp_path: Path) -> None:
+    paths = write_report(known, "2026-W47", settings=settings, topic_labels=LABELS,
+                         formats=["html", "md", "csv", "json"], out_dir=tmp_path,
+                         context=CONTEXT, now=NOW)
+    names = {p.name for p in paths}
+    assert {"report-2026-W47.html", "report-2026-W47.md", "report-2026-W47.json",
+            "report-2026-W47-topics.csv"} <= names
+
+
+def test_no_data(store: Store, settings, tmp_path: Path) -> None:
+    with pytest.raises(NoDataError):
+        write_report(store, None, settings=settings, topic_labels=LABELS, formats=["html"],
+                     out_dir=tmp_path, context=CONTEXT, now=NOW)
+
+
+def test_unknown_format(known: Store, settings, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="docx"):
+        write_report(known, "2026-W47", settings=settings, topic_labels=LABELS,
+                     formats=["docx"], out_dir=tmp_path, context=CONTEXT, now=NOW)

@@ -1,0 +1,93 @@
+"""``listener sources``: type, enabled, last run, cursor, credential status;
+a credential's value is never printed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from listener.cli import app
+from storage import Store
+
+SECRET = "bsky-app-password-never-printed-9876"
+TOKEN = "mastodon-token-never-printed-5432"
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TEST_BSKY_HANDLE", "collector.example.bsky.social")
+    monkeypatch.setenv("TEST_BSKY_PASSWORD", SECRET)
+    monkeypatch.setenv("TEST_MASTO_TOKEN", TOKEN)
+    monkeypatch.delenv("TEST_MISSING_TOKEN", raising=False)
+    path = tmp_path / "config.yaml"
+    path.write_text("""
+storage:
+  path: listener.db
+sources:
+  fedi:
+    type: mastodon
+    enabled: true
+    instances: [mastodon.social, mastodon.online]
+    hashtags: [potholes]
+    access_tokens: {mastodon.social: TEST_MASTO_TOKEN, mastodon.online: TEST_MISSING_TOKEN}
+  sky:
+    type: bluesky
+    enabled: false
+    handle_env: TEST_BSKY_HANDLE
+    app_password_env: TEST_BSKY_PASSWORD
+    queries: [pothole]
+  news:
+    type: rss
+    enabled: true
+    feeds: [https://www.example.gov.uk/news.rss]
+""", encoding="utf-8")
+    store = Store.open(tmp_path / "listener.db")
+    run = store.start_run("news")
+    store.save_page(source="news", run_id=run, items=[], cursor={
+        "https://www.example.gov.uk/news.rss|etag": '"5f3a-19c2b7e1-a-rather-long-validator-value"',
+        "https://www.example.gov.uk/news.rss|modified": "Wed, 25 Nov 2026 12:00:00 GMT"})
+    store.finish_run(run, "ok")
+    failed = store.start_run("sky")
+    store.finish_run(failed, "failed", f"CredentialError: rejected {SECRET}")
+    return path
+
+
+def run(config: Path, *args: str) -> str:
+    result = CliRunner().invoke(app, ["-c", str(config), "sources", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_lists_every_source_with_state_run_cursor_and_credentials(config: Path) -> None:
+    out = run(config)
+    lines = {line.split()[0]: line for line in out.splitlines() if line and line[0] != " "}
+    assert lines["fedi"].split()[1:3] == ["mastodon", "yes"]
+    assert "never" in lines["fedi"]
+    assert "TEST_MASTO_TOKEN set" in lines["fedi"]
+    assert "TEST_MISSING_TOKEN missing" in lines["fedi"]
+    assert lines["sky"].split()[1:3] == ["bluesky", "no"] and "failed" in lines["sky"]
+    assert "TEST_BSKY_PASSWORD set" in lines["sky"]
+    assert lines["news"].split()[1:3] == ["rss", "yes"] and " ok " in lines["news"]
+    assert "(none needed)" in lines["news"]
+    assert "cursor https://www.example.gov.uk/news.rss|etag = \"5f3a-19c2b7e1-a-rather-l" in out
+    assert "Wed, 25 Nov 2026 12:00:00 GMT" in out
+
+
+def test_never_prints_a_credential_value(config: Path) -> None:
+    for out in (run(config), run(config, "--json")):
+        assert SECRET not in out and TOKEN not in out
+        assert "collector.example.bsky.social" not in out  # a handle is a credential too
+    assert "***" in run(config)  # the stored error that quoted it is masked
+
+
+def test_json_output(config: Path) -> None:
+    rows = {row["name"]: row for row in json.loads(run(config, "--json"))}
+    assert rows["fedi"]["credentials"] == {"TEST_MASTO_TOKEN": "set",
+                                           "TEST_MISSING_TOKEN": "missing"}
+    assert rows["news"]["last_run"]["status"] == "ok"
+    assert rows["news"]["cursor"]["https://www.example.gov.uk/news.rss|modified"] == \
+        "Wed, 25 Nov 2026 12:00:00 GMT"
+    assert rows["sky"]["enabled"] is False and rows["fedi"]["last_run"] is None

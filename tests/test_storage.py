@@ -1,0 +1,145 @@
+"""Storage keeps each post once, never wipes another stage's labels, and
+commits a page together with its cursor."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem
+
+
+def post(native_id: str, text: str = "the bins were not collected", **kw: object) -> Post:
+    return Post(platform="x", native_id=native_id, text=text,
+                created_at=datetime(2026, 11, 17, 9, 30, tzinfo=UTC),
+                author_key=f"k{native_id}", **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture()
+def store(tmp_path: object) -> Store:
+    return Store.open(f"{tmp_path}/t.db")
+
+
+def test_uses_wal_and_busy_timeout(store: Store) -> None:
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_restoring_a_post_keeps_its_labels_and_changes_no_row(store: Store) -> None:
+    run = store.start_run("s")
+    result = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {"id": "1"})])
+    (pid,) = result.new_ids
+    store.save_labels("topic", "topics.keywords", "v1", "h", [pid],
+                      [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "v1")])
+    before = store.db.execute("SELECT * FROM posts").fetchall()
+    again = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {"id": "1"})])
+    assert (again.new, again.duplicates, again.updated) == (0, 1, 0)
+    assert store.db.execute("SELECT * FROM posts").fetchall() == before
+    assert [lab.label for lab in store.labels_for(pid)] == ["waste_recycling"]
+
+
+def test_changed_metrics_update_the_post_but_keep_labels(store: Store) -> None:
+    run = store.start_run("s")
+    (pid,) = store.save_page(source="s", run_id=run,
+                             items=[StoredItem(post("1", likes=1), {})]).new_ids
+    store.save_labels("sentiment", "sentiment.vader", "v1", None, [pid],
+                      [LabelRecord(pid, "sentiment", "negative", -0.5, "sentiment.vader", "v1")])
+    result = store.save_page(source="s", run_id=run, items=[StoredItem(post("1", likes=9), {})])
+    assert result.updated == 1
+    assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 9
+    assert [lab.label for lab in store.labels_for(pid)] == ["negative"]
+
+
+def test_post_matched_by_two_queries_is_one_post_with_two_matches(store: Store) -> None:
+    run = store.start_run("s")
+    store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})], query="bins")
+    store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})], query="recycling")
+    store.save_page(source="t", run_id=run, items=[StoredItem(post("1"), {})], query="bins")
+    assert store.count_posts() == 1
+    matches = store.db.execute("SELECT source, query FROM post_matches ORDER BY 1, 2").fetchall()
+    assert matches == [("s", "bins"), ("s", "recycling"), ("t", "bins")]
+
+
+def test_page_and_cursor_commit_together_or_not_at_all(store: Store) -> None:
+    run = store.start_run("s")
+    store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})],
+                    cursor={"since_id": "1"})
+    bad = Post(platform="x", native_id="2", text="x", created_at=datetime(2026, 1, 1))  # naive
+    with pytest.raises(ValueError):
+        store.save_page(source="s", run_id=run,
+                        items=[StoredItem(post("3"), {}), StoredItem(bad, {})],
+                        cursor={"since_id": "3"})
+    assert store.get_cursor("s") == {"since_id": "1"}
+    assert store.count_posts() == 1
+
+
+def test_quarantine_keeps_payload_and_error_while_page_is_stored(store: Store) -> None:
+    run = store.start_run("s")
+    result = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})],
+                             quarantined=[Quarantined("x", "missing id", {"text": "hi"})])
+    assert (result.new, result.quarantined) == (1, 1)
+    row = store.db.execute("SELECT platform, error, payload, run_id FROM quarantine").fetchone()
+    assert row == ("x", "missing id", '{"text": "hi"}', run)
+    (record,) = store.runs("s")
+    assert (record.fetched, record.new, record.quarantined) == (2, 1, 1)
+
+
+def test_full_text_search_finds_inflections_and_follows_deletes(store: Store) -> None:
+    run = store.start_run("s")
+    store.save_page(source="s", run_id=run,
+                    items=[StoredItem(post("1", text="Potholes on Mill Lane"), {})])
+    sql = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?"
+    assert store.db.execute(sql, ['"pothole"']).fetchall() == [(1,)]
+    store.db.execute("DELETE FROM posts")
+    assert store.db.execute(sql, ['"pothole"']).fetchall() == []
+
+
+def test_clear_handle_of_a_non_official_author_is_refused(store: Store) -> None:
+    run = store.start_run("s")
+    with pytest.raises(StorageError, match="official"):
+        store.save_page(source="s", run_id=run,
+                        items=[StoredItem(post("1", author_handle="someone"), {})])
+
+
+def test_blocked_author_is_not_stored(store: Store) -> None:
+    store.db.execute("INSERT INTO blocked_authors VALUES ('k1', '2026-01-01')")
+    store.db.conn.commit()
+    run = store.start_run("s")
+    result = store.save_page(source="s", run_id=run,
+                             items=[StoredItem(post("1"), {}), StoredItem(post("2"), {})])
+    assert (result.new, result.blocked) == (1, 1)
+
+
+def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> None:
+    run = store.start_run("s")
+    (pid,) = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})]).new_ids
+    assert [b for b in store.posts_to_label("topic")] == [[(pid, "the bins were not collected")]]
+    store.save_labels("topic", "topics.keywords", "v1", "abc", [pid],
+                      [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "v1",
+                                   "config:abc", ("bin", "collected"))])
+    assert list(store.posts_to_label("topic")) == []
+    assert len(list(store.posts_to_label("topic", relabel=True))) == 1
+    (label,) = store.labels_for(pid)
+    assert (label.classifier, label.version, label.model_id, label.evidence) == (
+        "topics.keywords", "v1", "config:abc", ("bin", "collected"))
+
+
+def test_config_versions_are_recorded_once(store: Store) -> None:
+    assert store.record_config_version("h1", "topics: {}", "config.yaml")
+    assert not store.record_config_version("h1", "topics: {}", "config.yaml")
+    assert [v[0] for v in store.config_versions()] == ["h1"]
+
+
+def test_second_writer_waits_for_the_lock_instead_of_failing(tmp_path: object) -> None:
+    path = f"{tmp_path}/w.db"
+    store = Store.open(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock ...
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()  # ... and lets go half a second later
+    run = store.start_run("s")  # waits on the busy timeout rather than raising
+    release.join()
+    assert [r.id for r in store.runs("s")] == [run]
