@@ -19,6 +19,24 @@ class TopicSpec(BaseModel):
     )
 
 
+class TransformersSettings(BaseModel):
+    """``sentiment.transformers``: a sequence-classification model at a local path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = Field(default=None, description="Local folder of a saved model")
+    task: str = "sentiment"
+    batch_size: int = Field(default=32, ge=1)
+    max_length: int = Field(default=128, ge=8)
+    quantize: bool = Field(default=False, description="int8 dynamic quantization (Linear)")
+    label_map: dict[str, str] = Field(
+        default_factory=dict, description="Model label -> stored label, e.g. LABEL_0: negative"
+    )
+    sha256: dict[str, str] = Field(
+        default_factory=dict, description="File name -> sha256 checked before loading"
+    )
+
+
 class PlaceSpec(BaseModel):
     """One place or organisation in the gazetteer; the key is its slug."""
 
@@ -56,6 +74,7 @@ class NlpSettings(BaseModel):
     )
     torch_threads: int | None = Field(default=None, ge=1, description="torch CPU threads")
     embedding_batch_size: int = Field(default=64, ge=1)
+    transformers: TransformersSettings = Field(default_factory=TransformersSettings)
     places: dict[str, PlaceSpec] = Field(
         default_factory=dict, description="Gazetteer: wards, towns, hospitals, schools, services"
     )

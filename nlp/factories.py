@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from nlp import combined, keywords, vader
+from nlp import combined, keywords, language, places, transformer, vader
 
-__all__ = ["combined", "keywords", "vader"]
+__all__ = ["combined", "keywords", "language", "places", "transformer", "vader"]
