@@ -56,3 +56,24 @@ def load_card(data_dir: Path, name: str, version: str | None = None) -> dict[str
         return None
     card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return card
+
+
+def write_eval(data_dir: Path, name: str, version: str, figures: dict[str, Any]) -> Path:
+    """Save an evaluation next to the classifier (built-in ones get a folder
+    too), as ``eval-<data file stem>.json``; the report footer reads these."""
+    folder = classifier_dir(data_dir, name, version)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(str(figures.get("data", "data"))).stem)
+    path = folder / f"eval-{stem}.json"
+    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def load_evals(data_dir: Path, name: str, version: str) -> list[dict[str, Any]]:
+    """Every saved evaluation of ``name`` ``version``, newest first."""
+    try:
+        folder = classifier_dir(data_dir, name, version)
+    except ValueError:
+        return []
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("eval-*.json")]
+    return sorted(found, key=lambda f: str(f.get("evaluated_at", "")), reverse=True)

@@ -52,7 +52,7 @@ class LinearHead:
 
 
 def fit_head(features: np.ndarray, labels: Sequence[str], *, c: float = 1.0,
-             balanced: bool = True, seed: int = 0) -> LinearHead:
+             balanced: bool = False, seed: int = 0) -> LinearHead:
     """Fit standardised logistic regression (scikit-learn, the 'ml' extra)."""
     from sklearn.linear_model import LogisticRegression
 

@@ -16,7 +16,7 @@ from nlp import cards
 from nlp.heads import LinearHead, fit_head
 from nlp.metrics import evaluate
 
-C_GRID = (0.003, 0.01, 0.03, 0.1)
+C_GRID = (0.003, 0.01, 0.03)
 DEFAULT_NAMES = {"topic": "topics.head", "sentiment": "sentiment.head",
                  "relevance": "relevance.head"}
 

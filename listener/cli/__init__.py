@@ -13,6 +13,7 @@ from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
 from listener.cli import importer as _importer
+from listener.cli import nlp as _nlp
 from listener.cli import sources as _sources
 from listener.cli import status as _status
 from listener.cli.common import State
@@ -49,6 +50,7 @@ _COMMAND_MODULES = [
     _config_cmd,
     _status,
     _sources,
+    _nlp,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)
