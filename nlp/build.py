@@ -38,5 +38,6 @@ def build_one(spec: str, ctx: BuildContext) -> Classifier:
             raise
         from nlp.trained import load_trained
 
-        return load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads)
+        return load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads,
+                        model_path=ctx.settings.embedding_model_path)
     return registration.factory(ctx)

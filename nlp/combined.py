@@ -50,7 +50,8 @@ def make_combined(ctx: BuildContext) -> CombinedTopics:
     from nlp.registry import split_name
 
     name, version = split_name(ctx.settings.learned_topic)
-    learned = load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads)
+    learned = load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads,
+                        model_path=ctx.settings.embedding_model_path)
     keywords = KeywordTopics(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))
     return CombinedTopics(keywords, learned, ctx.settings.learned_topic_threshold,
                           ctx.settings.none_labels)

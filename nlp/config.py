@@ -73,6 +73,11 @@ class NlpSettings(BaseModel):
         description="Learned-head classes that mean 'no topic'",
     )
     torch_threads: int | None = Field(default=None, ge=1, description="torch CPU threads")
+    embedding_model_path: str | None = Field(
+        default=None,
+        description="Another sentence-embedding model folder; default: the packaged MiniLM,"
+        " whose files are checked against pinned sha256 before loading",
+    )
     embedding_batch_size: int = Field(default=64, ge=1)
     transformers: TransformersSettings = Field(default_factory=TransformersSettings)
     places: dict[str, PlaceSpec] = Field(

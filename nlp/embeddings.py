@@ -14,8 +14,6 @@ import numpy as np
 
 from nlp import modelfiles, textprep
 
-DIM = 384
-
 
 def model_text(text: str) -> str:
     """What the model sees: entities decoded, links and handles as placeholders."""
@@ -41,14 +39,15 @@ class Embedder:
         modelfiles.offline_transformers()
         from transformers import AutoModel, AutoTokenizer
 
-        folder = path or modelfiles.minilm_path()
+        folder = Path(path) if path else modelfiles.minilm_path()
         if verify:
             modelfiles.verify(folder, modelfiles.MINILM_SHA256)
         if threads:
             torch.set_num_threads(threads)
-        self.model_id = modelfiles.MINILM_MODEL_ID if path is None else str(folder)
+        self.model_id = modelfiles.MINILM_MODEL_ID if path is None else folder.name
         self.tokenizer: Any = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         self.model: Any = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
+        self.dim = int(self.model.config.hidden_size)
         self.batch_size = batch_size
         self.max_length = max_length
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -69,7 +68,7 @@ class Embedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, in input order. Batches are sorted by token length
         (about 2x faster on CPU) and results restored to input order."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
             hit = self._cache.get(text)
@@ -105,5 +104,5 @@ def shared_embedder(path: Path | None = None, threads: int | None = None) -> Emb
     """One embedder per process (and per model path), shared by the learned heads."""
     key = (str(path), threads)
     if key not in _SHARED:
-        _SHARED[key] = Embedder(path, threads=threads)
+        _SHARED[key] = Embedder(path, threads=threads, verify=path is None)
     return _SHARED[key]

@@ -41,7 +41,7 @@ class HeadClassifier:
 
 
 def load_trained(data_dir: Path, name: str, version: str | None = None, *,
-                 threads: int | None = None) -> HeadClassifier:
+                 threads: int | None = None, model_path: str | None = None) -> HeadClassifier:
     card = cards.load_card(data_dir, name, version)
     if card is None:
         where = Path(data_dir) / "classifiers" / name
@@ -54,4 +54,10 @@ def load_trained(data_dir: Path, name: str, version: str | None = None, *,
     if expected:
         modelfiles.verify(folder, {WEIGHTS: expected})
     head = LinearHead.load(folder)
-    return HeadClassifier(card, head, Featurizer(card["features"], threads=threads))
+    featurizer = Featurizer(card["features"], threads=threads,
+                            model_path=Path(model_path) if model_path else None)
+    if featurizer.embedder.model_id != card["embedding_model"]:
+        raise TrainedNotFoundError(
+            f"{name} {card['version']} was trained on embeddings from"
+            f" {card['embedding_model']}, but {featurizer.embedder.model_id} is configured")
+    return HeadClassifier(card, head, featurizer)

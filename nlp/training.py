@@ -70,7 +70,7 @@ def save(data_dir: Path, name: str, task: str, head: LinearHead, *, feature_spec
         "name": name,
         "version": version,
         "task": task,
-        "model_id": f"{embed_model_id}+head:{digest[:12]}",
+        "model_id": f"{embed_model_id}+{feature_spec}+head:{digest[:12]}",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "n_train": n_train,
         "data": data,

@@ -20,13 +20,14 @@ from nlp.types import Classifier
 def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "text",
                    label_col: str = "label", name: str | None = None,
                    features: str = "minilm+vader", threads: int | None = None,
-                   folds: int = 5) -> dict[str, Any]:
+                   folds: int = 5, model_path: str | None = None) -> dict[str, Any]:
     """Train a head on a labelled CSV and save it as a new version; returns its card."""
     from nlp import training
     from nlp.features import Featurizer
 
     texts, labels = read_labelled(data, text_col, label_col)
-    featurizer = Featurizer(features, threads=threads)
+    featurizer = Featurizer(features, threads=threads,
+                            model_path=Path(model_path) if model_path else None)
     matrix = featurizer(texts)
     head, figures, c = training.train(matrix, labels, folds=folds)
     _, card = training.save(

@@ -62,7 +62,8 @@ def register(app: typer.Typer) -> None:
         settings = settings_from(ctx, check_credentials=False)
         card = train_from_csv(data, task, settings.data_dir, text_col=text_col,
                               label_col=label_col, name=name, features=features,
-                              threads=settings.nlp.torch_threads)
+                              threads=settings.nlp.torch_threads,
+                              model_path=settings.nlp.embedding_model_path)
         m = card["metrics"]
         typer.echo(f"saved {card['name']} {card['version']} ({card['n_train']} posts,"
                    f" classes {', '.join(card['classes'])})")

@@ -6,40 +6,19 @@ from pathlib import Path
 
 import pytest
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
 
 from nlp.config import TransformersSettings  # noqa: E402
 from nlp.modelfiles import ModelFileError, sha256  # noqa: E402
 from nlp.transformer import TransformersClassifier  # noqa: E402
 
-WORDS = ["bins", "not", "collected", "great", "thanks", "awful", "road", "the", "is", "again"]
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    vocab = folder / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab))
-    config = transformers.BertConfig(
-        vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=32, max_position_embeddings=64, num_labels=3,
-        id2label={0: "NEG", 1: "NEU", 2: "POS"}, label2id={"NEG": 0, "NEU": 1, "POS": 2},
-    )
-    torch.manual_seed(0)
-    model = transformers.BertForSequenceClassification(config)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
-
-
 TEXTS = ["the bins", "bins not collected again, the road is awful " * 20, "great thanks",
          "", "road"]
 
 
-def test_labels_mapped_batched_and_in_input_order(tiny_model: Path) -> None:
-    settings = TransformersSettings(path=str(tiny_model), batch_size=2, max_length=16,
+def test_labels_mapped_batched_and_in_input_order(tiny_bert: Path) -> None:
+    settings = TransformersSettings(path=str(tiny_bert), batch_size=2, max_length=16,
                                     label_map={"NEG": "negative", "NEU": "neutral",
                                                "POS": "positive"})
     clf = TransformersClassifier(settings)
@@ -53,25 +32,25 @@ def test_labels_mapped_batched_and_in_input_order(tiny_model: Path) -> None:
     lab = out[0][0]
     assert (lab.task, lab.classifier, lab.version) == ("sentiment", "sentiment.transformers",
                                                        "v1")
-    assert lab.model_id and lab.model_id.startswith(tiny_model.name + "@")
+    assert lab.model_id and lab.model_id.startswith(tiny_bert.name + "@")
 
 
-def test_labels_from_model_config_when_no_map(tiny_model: Path) -> None:
-    clf = TransformersClassifier(TransformersSettings(path=str(tiny_model)))
+def test_labels_from_model_config_when_no_map(tiny_bert: Path) -> None:
+    clf = TransformersClassifier(TransformersSettings(path=str(tiny_bert)))
     assert clf.labels == ["neg", "neu", "pos"]
 
 
-def test_int8_quantized_model_still_labels(tiny_model: Path) -> None:
-    clf = TransformersClassifier(TransformersSettings(path=str(tiny_model), quantize=True))
+def test_int8_quantized_model_still_labels(tiny_bert: Path) -> None:
+    clf = TransformersClassifier(TransformersSettings(path=str(tiny_bert), quantize=True))
     out = clf.classify(TEXTS)
     assert all(len(x) == 1 and 0.0 <= (x[0].score or 0) <= 1.0 for x in out)
     assert out[0][0].model_id and out[0][0].model_id.endswith("+int8")
 
 
-def test_checksum_mismatch_refuses_to_load(tiny_model: Path) -> None:
-    good = sha256(tiny_model / "config.json")
-    TransformersClassifier(TransformersSettings(path=str(tiny_model),
+def test_checksum_mismatch_refuses_to_load(tiny_bert: Path) -> None:
+    good = sha256(tiny_bert / "config.json")
+    TransformersClassifier(TransformersSettings(path=str(tiny_bert),
                                                 sha256={"config.json": good}))
     with pytest.raises(ModelFileError, match="does not match"):
-        TransformersClassifier(TransformersSettings(path=str(tiny_model),
+        TransformersClassifier(TransformersSettings(path=str(tiny_bert),
                                                     sha256={"config.json": "0" * 64}))
