@@ -9,9 +9,9 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from nlp.config import TransformersSettings  # noqa: E402
-from nlp.modelfiles import ModelFileError, sha256  # noqa: E402
-from nlp.transformer import TransformersClassifier  # noqa: E402
+from nlp.config import TransformersSettings
+from nlp.modelfiles import ModelFileError, sha256
+from nlp.transformer import TransformersClassifier
 
 TEXTS = ["the bins", "bins not collected again, the road is awful " * 20, "great thanks",
          "", "road"]
