@@ -72,7 +72,7 @@ def test_labels_are_versioned_and_relabelled_after_a_config_change(tmp_path: Pat
     assert classify(changed, store, relabel=True)["topic"] == 3
     [(label, _, _, _)] = topic_labels(store, bins)
     assert label == "bins"
-    evidence = [lab.evidence for lab in store.labels_for(bins) if lab.task == "topic"][0]
+    evidence = next(lab.evidence for lab in store.labels_for(bins) if lab.task == "topic")
     assert set(evidence) == {"bin", "not collected"}
     assert [x[0] for x in topic_labels(store, pothole)] == ["roads"]
     assert topic_labels(store, park) == []
