@@ -8,7 +8,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nlp.types import Label
 from storage import LabelRecord, Post, Store, StoredItem
 from storage.label_export import UNCLASSIFIED, sample_for_labelling
 
@@ -24,11 +23,9 @@ def fill(store: Store) -> None:
     ids = store.save_page(source="s", run_id=run, items=items).new_ids
     # 30 bins posts, 4 roads posts, 6 without a topic
     topics = ["bins"] * 30 + ["roads"] * 4 + [None] * 6
-    labels = [Label("topic", t, 1.0, "topics.keywords", "v1", "m") for t in topics]
     store.save_labels("topic", "topics.keywords", "v1", "h", ids, [
-        LabelRecord(pid, lab.task, lab.label, lab.score, lab.classifier, lab.version,
-                    lab.model_id)
-        for pid, lab in zip(ids, labels, strict=True) if lab.label is not None
+        LabelRecord(pid, "topic", t, 1.0, "topics.keywords", "v1", "m")
+        for pid, t in zip(ids, topics, strict=True) if t is not None
     ])
 
 
