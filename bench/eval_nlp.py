@@ -78,6 +78,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-trained", action="store_true")
+    parser.add_argument("--jobs", default="sentiment,topic,relevance,complaint",
+                        help="which trained rows to run")
+    parser.add_argument("--text-head", action="store_true",
+                        help="also train the TF-IDF text head (feature sets ...+tfidf)")
     args = parser.parse_args()
     d: Path = args.data_dir
     rows: list[tuple[str, str, float | None, str]] = []  # what, figure, value, target
@@ -109,6 +113,10 @@ def main() -> None:
             ("complaints_dev", "complaint", "complaint", "minilm+vader", "1", "F1 >= 0.75"),
         ]
         for file, task, col, features, positive, target in jobs:
+            if task not in args.jobs.split(","):
+                continue
+            if args.text_head:
+                features += "+tfidf"
             half_a, half_b = split(d / f"{file}.csv", tmp)
             start = time.perf_counter()
             card = train_from_csv(half_a, task, tmp / "data", label_col=col,

@@ -12,7 +12,7 @@ import numpy as np
 from nlp.embeddings import Embedder, shared_embedder
 from nlp.vader import VaderSentiment
 
-SPECS = ("minilm", "minilm+vader")
+SPECS = ("minilm", "minilm+vader", "minilm+tfidf", "minilm+vader+tfidf")
 DEFAULT_SPEC = "minilm+vader"
 
 
@@ -22,6 +22,7 @@ class Featurizer:
         if spec not in SPECS:
             raise ValueError(f"unknown feature set {spec!r}; known: {', '.join(SPECS)}")
         self.spec = spec
+        self.text_head = spec.endswith("+tfidf")  # a second head on the text itself
         self.embedder = embedder or shared_embedder(model_path, threads)
         self._vader = VaderSentiment() if "vader" in spec else None
 

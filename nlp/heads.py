@@ -14,6 +14,17 @@ import numpy as np
 WEIGHTS = "head.npz"
 
 
+def probabilities(z: np.ndarray, n_classes: int) -> np.ndarray:
+    """Logistic-regression decision values to class probabilities (one column
+    of logits for a binary model, one per class otherwise)."""
+    if n_classes == 2 and z.shape[1] == 1:
+        p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+        return np.stack([1.0 - p1, p1], axis=1)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
 @dataclass
 class LinearHead:
     classes: list[str]
@@ -25,12 +36,7 @@ class LinearHead:
     def scores(self, features: np.ndarray) -> np.ndarray:
         """Class probabilities, one row per post, columns in ``classes`` order."""
         z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
-        if len(self.classes) == 2 and z.shape[1] == 1:
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return np.stack([1.0 - p1, p1], axis=1)
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return np.asarray(e / e.sum(axis=1, keepdims=True))
+        return probabilities(z, len(self.classes))
 
     def predict(self, features: np.ndarray) -> tuple[list[str], np.ndarray]:
         probs = self.scores(features)

@@ -15,6 +15,7 @@ import numpy as np
 from nlp import cards
 from nlp.heads import LinearHead, fit_head
 from nlp.metrics import evaluate
+from nlp.text_head import TextHead
 
 C_GRID = (0.003, 0.01, 0.03)
 DEFAULT_NAMES = {"topic": "topics.head", "sentiment": "sentiment.head",
@@ -26,9 +27,13 @@ def default_name(task: str) -> str:
 
 
 def cross_validate(features: np.ndarray, labels: Sequence[str], *, c: float,
-                   folds: int = 5, seed: int = 0) -> dict[str, Any]:
-    """Out-of-fold predictions from stratified folds, scored."""
+                   folds: int = 5, seed: int = 0,
+                   texts: Sequence[str] | None = None) -> dict[str, Any]:
+    """Out-of-fold predictions from stratified folds, scored. With ``texts``,
+    each fold also fits the text head and averages the two, as predicting does."""
     from sklearn.model_selection import StratifiedKFold
+
+    from nlp import text_head
 
     y = np.asarray(labels)
     smallest = min(Counter(labels).values())
@@ -37,7 +42,13 @@ def cross_validate(features: np.ndarray, labels: Sequence[str], *, c: float,
     for train_idx, test_idx in StratifiedKFold(folds, shuffle=True,
                                                random_state=seed).split(features, y):
         head = fit_head(features[train_idx], list(y[train_idx]), c=c, seed=seed)
-        pred[test_idx] = head.predict(features[test_idx])[0]
+        if texts is None:
+            pred[test_idx] = head.predict(features[test_idx])[0]
+            continue
+        other = text_head.fit_text_head([texts[i] for i in train_idx], list(y[train_idx]))
+        probs = text_head.average(head.scores(features[test_idx]),
+                                  other.scores([texts[i] for i in test_idx]))
+        pred[test_idx] = [head.classes[i] for i in probs.argmax(axis=1)]
     figures = evaluate([str(v) for v in y], [str(v) for v in pred])
     figures["folds"] = folds
     return figures
@@ -58,9 +69,22 @@ def train(features: np.ndarray, labels: Sequence[str], *, folds: int = 5,
     return fit_head(features, labels, c=c, seed=seed), figures, c
 
 
+def train_with_text_head(features: np.ndarray, texts: Sequence[str], labels: Sequence[str],
+                         *, folds: int = 5, seed: int = 0,
+                         ) -> tuple[LinearHead, TextHead, dict[str, Any], float]:
+    """The embedding head as in ``train``, plus the text head; the figures are
+    cross-validated for the averaged pair."""
+    from nlp.text_head import fit_text_head
+
+    head, _, c = train(features, labels, folds=folds, seed=seed)
+    figures = cross_validate(features, labels, c=c, folds=folds, seed=seed, texts=texts)
+    return head, fit_text_head(texts, labels, seed=seed), figures, c
+
+
 def save(data_dir: Path, name: str, task: str, head: LinearHead, *, feature_spec: str,
          embed_model_id: str, n_train: int, data: str, metrics: dict[str, Any],
-         c: float, label_counts: dict[str, int]) -> tuple[str, dict[str, Any]]:
+         c: float, label_counts: dict[str, int],
+         text: TextHead | None = None) -> tuple[str, dict[str, Any]]:
     """Save ``head`` as the next version of ``name``; returns (version, card)."""
     version = cards.next_version(data_dir, name)
     folder = cards.classifier_dir(data_dir, name, version)
@@ -85,5 +109,14 @@ def save(data_dir: Path, name: str, task: str, head: LinearHead, *, feature_spec
         "metrics_note": f"{metrics['folds']}-fold stratified cross-validation on the"
                         " training data (C chosen on the same folds: slightly optimistic)",
     }
+    if text is not None:
+        from nlp import text_head
+
+        text_path = text.save(folder)
+        card["text_head"] = {
+            "type": "tfidf char_wb 2-5, logistic_regression", "C": text_head.C,
+            "weight": text_head.WEIGHT, "n_features": len(text.vocabulary),
+            "sha256": hashlib.sha256(text_path.read_bytes()).hexdigest(),
+        }
     cards.write_card(folder, card)
     return version, card

@@ -29,12 +29,17 @@ def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "te
     featurizer = Featurizer(features, threads=threads,
                             model_path=Path(model_path) if model_path else None)
     matrix = featurizer(texts)
-    head, figures, c = training.train(matrix, labels, folds=folds)
+    text = None
+    if featurizer.text_head:
+        head, text, figures, c = training.train_with_text_head(matrix, texts, labels,
+                                                               folds=folds)
+    else:
+        head, figures, c = training.train(matrix, labels, folds=folds)
     _, card = training.save(
         data_dir, name or training.default_name(task), task, head, feature_spec=features,
         embed_model_id=featurizer.embedder.model_id, n_train=len(texts),
         data=f"{Path(data).name} ({text_col} -> {label_col})", metrics=figures, c=c,
-        label_counts=dict(Counter(labels)))
+        label_counts=dict(Counter(labels)), text=text)
     return card
 
 
