@@ -54,7 +54,8 @@ def register(app: typer.Typer) -> None:
         name: str | None = typer.Option(None, "--name",
                                         help="Classifier name (default <task>.head)."),
         features: str = typer.Option("minilm+vader", "--features",
-                                     help="minilm or minilm+vader."),
+                                     help="minilm, minilm+vader, or either +tfidf"
+                                     " (adds a character n-gram head)."),
     ) -> None:
         """Train a classifier head on labelled posts and save it as a new version."""
         from nlp.workflows import train_from_csv
