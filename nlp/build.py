@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from nlp.config import NlpSettings, TopicSpec
-from nlp.registry import BuildContext, resolve
+from nlp.registry import BuildContext, UnknownClassifierError, resolve, split_name
 from nlp.types import Classifier
 
 
@@ -23,4 +23,21 @@ def build_classifiers(
     """Build every configured classifier. Each ``classify(texts)`` returns one
     list of labels per text (topic: zero or more; sentiment: exactly one)."""
     ctx = BuildContext(settings=settings, topics=topics, data_dir=Path(data_dir))
-    return [resolve(name).factory(ctx) for name in configured_names(settings)]
+    return [build_one(name, ctx) for name in configured_names(settings)]
+
+
+def build_one(spec: str, ctx: BuildContext) -> Classifier:
+    """A registered classifier, or else one trained into ``data_dir``."""
+    try:
+        registration = resolve(spec)
+    except UnknownClassifierError:
+        from nlp import cards
+
+        name, version = split_name(spec)
+        if not cards.versions(ctx.data_dir, name):
+            raise
+        from nlp.trained import load_trained
+
+        return load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads,
+                        model_path=ctx.settings.embedding_model_path)
+    return registration.factory(ctx)

@@ -19,6 +19,34 @@ class TopicSpec(BaseModel):
     )
 
 
+class TransformersSettings(BaseModel):
+    """``sentiment.transformers``: a sequence-classification model at a local path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = Field(default=None, description="Local folder of a saved model")
+    task: str = "sentiment"
+    batch_size: int = Field(default=32, ge=1)
+    max_length: int = Field(default=128, ge=8)
+    quantize: bool = Field(default=False, description="int8 dynamic quantization (Linear)")
+    label_map: dict[str, str] = Field(
+        default_factory=dict, description="Model label -> stored label, e.g. LABEL_0: negative"
+    )
+    sha256: dict[str, str] = Field(
+        default_factory=dict, description="File name -> sha256 checked before loading"
+    )
+
+
+class PlaceSpec(BaseModel):
+    """One place or organisation in the gazetteer; the key is its slug."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(description="Name shown in reports")
+    kind: str = Field(default="place", description="ward, town, hospital, school, service, ...")
+    aliases: list[str] = Field(default_factory=list, description="Other names it goes by")
+
+
 class NlpSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -31,3 +59,27 @@ class NlpSettings(BaseModel):
         default_factory=list, description="More classifiers to run, e.g. places.gazetteer, lang.id"
     )
     batch_size: int = Field(default=512, ge=1)
+    learned_topic: str | None = Field(
+        default=None,
+        description="A trained topic head (e.g. topics.head) used by topics.combined for the"
+        " posts the keywords miss",
+    )
+    learned_topic_threshold: float = Field(
+        default=0.6, ge=0.0, le=1.0,
+        description="Minimum probability for a learned topic label to be stored",
+    )
+    none_labels: list[str] = Field(
+        default_factory=lambda: ["none", "other", "non_civic", "NON_CIVIC"],
+        description="Learned-head classes that mean 'no topic'",
+    )
+    torch_threads: int | None = Field(default=None, ge=1, description="torch CPU threads")
+    embedding_model_path: str | None = Field(
+        default=None,
+        description="Another sentence-embedding model folder; default: the packaged MiniLM,"
+        " whose files are checked against pinned sha256 before loading",
+    )
+    embedding_batch_size: int = Field(default=64, ge=1)
+    transformers: TransformersSettings = Field(default_factory=TransformersSettings)
+    places: dict[str, PlaceSpec] = Field(
+        default_factory=dict, description="Gazetteer: wards, towns, hospitals, schools, services"
+    )

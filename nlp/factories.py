@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from nlp import keywords, vader
+from nlp import combined, keywords, language, places, transformer, vader
 
-__all__ = ["keywords", "vader"]
+__all__ = ["combined", "keywords", "language", "places", "transformer", "vader"]

@@ -13,6 +13,7 @@ from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
 from listener.cli import importer as _importer
+from listener.cli import nlp as _nlp
 from listener.cli import privacy as _privacy
 from listener.cli import query as _query
 from listener.cli import report as _report
@@ -57,6 +58,7 @@ _COMMAND_MODULES = [
     _privacy,
     _report,
     _query,
+    _nlp,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

@@ -1,0 +1,100 @@
+"""``listener label export``, ``listener train``, ``listener eval``: the
+labelling loop that measures how good the labels are."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import typer
+
+from listener.cli.common import open_store, settings_from
+
+
+def register(app: typer.Typer) -> None:
+    label_app = typer.Typer(help="Export posts for staff to label.", no_args_is_help=True)
+    app.add_typer(label_app, name="label")
+
+    @label_app.command("export")
+    def export(
+        ctx: typer.Context,
+        n: int = typer.Option(200, "--n", min=1, help="How many posts."),
+        topic: str | None = typer.Option(None, "--topic",
+                                         help="Only posts with this topic ('(none)': none)."),
+        stratify: bool = typer.Option(False, "--stratify",
+                                      help="Spread the sample evenly over topics."),
+        seed: int = typer.Option(0, "--seed", help="Sample seed (same seed, same sample)."),
+        out: Path = typer.Option(Path("labels.csv"), "--out", "-o", help="CSV to write."),
+    ) -> None:
+        """Write a CSV of posts for staff to label (fill in the 'label' column)."""
+        from storage.label_export import sample_for_labelling
+
+        settings = settings_from(ctx, check_credentials=False)
+        store = open_store(settings)
+        rows = sample_for_labelling(store.db, n, topic=topic, stratify=stratify, seed=seed)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["post_id", "platform", "created_at", "text", "predicted_topics",
+                             "predicted_sentiment", "label", "notes"])
+            for r in rows:
+                writer.writerow([r.post_id, r.platform, r.created_at, r.text, r.topics,
+                                 r.sentiment, "", ""])
+        typer.echo(f"wrote {len(rows)} posts to {out}: fill in the 'label' column, then"
+                   f" `listener train --data {out} --task ...`")
+
+    @app.command("train")
+    def train(
+        ctx: typer.Context,
+        data: Path = typer.Option(..., "--data", exists=True, dir_okay=False,
+                                  help="Labelled CSV."),
+        task: str = typer.Option(..., "--task", help="sentiment, topic, relevance, ..."),
+        text_col: str = typer.Option("text", "--text-col"),
+        label_col: str = typer.Option("label", "--label-col"),
+        name: str | None = typer.Option(None, "--name",
+                                        help="Classifier name (default <task>.head)."),
+        features: str = typer.Option("minilm+vader", "--features",
+                                     help="minilm, minilm+vader, or either +tfidf"
+                                     " (adds a character n-gram head)."),
+    ) -> None:
+        """Train a classifier head on labelled posts and save it as a new version."""
+        from nlp.workflows import train_from_csv
+
+        settings = settings_from(ctx, check_credentials=False)
+        card = train_from_csv(data, task, settings.data_dir, text_col=text_col,
+                              label_col=label_col, name=name, features=features,
+                              threads=settings.nlp.torch_threads,
+                              model_path=settings.nlp.embedding_model_path)
+        m = card["metrics"]
+        typer.echo(f"saved {card['name']} {card['version']} ({card['n_train']} posts,"
+                   f" classes {', '.join(card['classes'])})")
+        typer.echo(f"cross-validated: accuracy {m['accuracy']:.3f}, macro-F1"
+                   f" {m['macro_f1']:.3f} ({m['folds']} folds)")
+        typer.echo(f"use it: nlp.extra_classifiers: [{card['name']}]  (or for topics:"
+                   f" topic_classifier: topics.combined, learned_topic: {card['name']})")
+
+    @app.command("eval")
+    def eval_(
+        ctx: typer.Context,
+        data: Path = typer.Option(..., "--data", exists=True, dir_okay=False,
+                                  help="Labelled CSV."),
+        task: str = typer.Option(..., "--task", help="sentiment, topic, relevance, ..."),
+        text_col: str = typer.Option("text", "--text-col"),
+        label_col: str = typer.Option("label", "--label-col"),
+        classifier: str | None = typer.Option(
+            None, "--classifier", help="Name[.vN] (default: the one configured for the task)."),
+        out: Path | None = typer.Option(None, "--out", help="JSON to write (default: next to"
+                                        " the classifier in the data directory)."),
+    ) -> None:
+        """Score a classifier on labelled posts: accuracy, macro-F1, per class, confusion."""
+        from nlp.metrics import format_report
+        from nlp.workflows import classifier_for, eval_csv, save_eval
+
+        settings = settings_from(ctx, check_credentials=False)
+        clf = classifier_for(task, settings.nlp, dict(settings.topics), settings.data_dir,
+                             classifier)
+        figures = eval_csv(clf, data, text_col=text_col, label_col=label_col, task=task)
+        typer.echo(f"{clf.name} {clf.version} on {data}")
+        typer.echo(format_report(figures))
+        path = save_eval(settings.data_dir, figures, out)
+        typer.echo(f"\nwrote {path}")

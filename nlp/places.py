@@ -1,0 +1,52 @@
+"""Places and organisations from the config gazetteer (wards, towns,
+hospitals, schools, named services), matched with spaCy's EntityRuler on
+lower-case tokens and stored as ``place`` labels (value = the place slug)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from nlp import textprep
+from nlp.config import PlaceSpec
+from nlp.registry import BuildContext, register
+from nlp.types import Label
+
+
+class GazetteerPlaces:
+    name = "places.gazetteer"
+    version = "v1"
+    task = "place"
+    model_id: str | None = "spacy-blank-en+entity-ruler(lower)"
+
+    def __init__(self, places: Mapping[str, PlaceSpec]) -> None:
+        import spacy
+
+        self.places = dict(places)
+        self._nlp: Any = spacy.blank("en")
+        ruler: Any = self._nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+        patterns = []
+        for slug, spec in self.places.items():
+            for name in {spec.label, *spec.aliases}:
+                if name.strip():
+                    patterns.append({"label": spec.kind, "pattern": textprep.clean(name).text,
+                                     "id": slug})
+        ruler.add_patterns(patterns)
+
+    def classify(self, texts: Sequence[str]) -> list[list[Label]]:
+        out: list[list[Label]] = []
+        cleaned = (textprep.clean(t).text for t in texts)
+        for doc in self._nlp.pipe(cleaned, batch_size=256):
+            found: dict[str, list[str]] = {}
+            for ent in doc.ents:
+                words = found.setdefault(ent.ent_id_, [])
+                if ent.text not in words:
+                    words.append(ent.text)
+            out.append([Label(self.task, slug, 1.0, self.name, self.version, self.model_id,
+                              tuple(words)) for slug, words in found.items()])
+        return out
+
+
+@register("places.gazetteer", "v1", task="place")
+def make_places(ctx: BuildContext) -> GazetteerPlaces:
+    return GazetteerPlaces(ctx.settings.places)

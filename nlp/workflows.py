@@ -1,0 +1,85 @@
+"""The training and evaluation workflows behind ``listener train`` and
+``listener eval``: files in, a saved classifier or scored figures out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nlp import cards
+from nlp.build import build_one
+from nlp.config import NlpSettings, TopicSpec
+from nlp.labelled import predict_one, read_labelled
+from nlp.metrics import evaluate
+from nlp.registry import BuildContext
+from nlp.types import Classifier
+
+
+def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "text",
+                   label_col: str = "label", name: str | None = None,
+                   features: str = "minilm+vader", threads: int | None = None,
+                   folds: int = 5, model_path: str | None = None) -> dict[str, Any]:
+    """Train a head on a labelled CSV and save it as a new version; returns its card."""
+    from nlp import training
+    from nlp.features import Featurizer
+
+    texts, labels = read_labelled(data, text_col, label_col)
+    featurizer = Featurizer(features, threads=threads,
+                            model_path=Path(model_path) if model_path else None)
+    matrix = featurizer(texts)
+    text = None
+    if featurizer.text_head:
+        head, text, figures, c = training.train_with_text_head(matrix, texts, labels,
+                                                               folds=folds)
+    else:
+        head, figures, c = training.train(matrix, labels, folds=folds)
+    _, card = training.save(
+        data_dir, name or training.default_name(task), task, head, feature_spec=features,
+        embed_model_id=featurizer.embedder.model_id, n_train=len(texts),
+        data=f"{Path(data).name} ({text_col} -> {label_col})", metrics=figures, c=c,
+        label_counts=dict(Counter(labels)), text=text)
+    return card
+
+
+def classifier_for(task: str, settings: NlpSettings, topics: dict[str, TopicSpec],
+                   data_dir: Path, name: str | None = None) -> Classifier:
+    """The named classifier, or the one configured for ``task``, or the latest
+    trained ``<task>.head``."""
+    if name is None:
+        if task == "topic":
+            name = settings.topic_classifier
+        elif task == "sentiment":
+            name = settings.sentiment_classifier
+        else:
+            from nlp.training import default_name
+
+            name = default_name(task)
+    ctx = BuildContext(settings=settings, topics=topics, data_dir=Path(data_dir))
+    return build_one(name, ctx)
+
+
+def eval_csv(classifier: Classifier, data: Path, *, text_col: str, label_col: str,
+             task: str) -> dict[str, Any]:
+    texts, gold = read_labelled(data, text_col, label_col)
+    pred = predict_one(classifier, texts)
+    figures = evaluate(gold, pred)
+    figures.update({
+        "task": task, "classifier": classifier.name, "version": classifier.version,
+        "model_id": classifier.model_id, "data": str(data), "text_col": text_col,
+        "label_col": label_col,
+        "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    })
+    return figures
+
+
+def save_eval(data_dir: Path, figures: dict[str, Any], out: Path | None = None) -> Path:
+    import json
+
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+        return out
+    return cards.write_eval(data_dir, figures["classifier"], figures["version"], figures)

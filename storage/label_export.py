@@ -1,0 +1,83 @@
+"""The read that picks posts for staff to label (``listener label export``).
+
+A reproducible sample: posts are ordered by a seeded integer hash of their
+id, so the same seed gives the same sample. With ``stratify`` the sample is
+spread evenly over the current topic labels (and the unclassified posts), so
+rare topics are represented. No author columns leave the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+UNCLASSIFIED = "(none)"
+_ORDER = "((p.id + :seed) * 2654435761) % 4294967296"
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    post_id: int
+    platform: str
+    created_at: str
+    text: str
+    topics: str  # current topic labels, "; "-separated
+    sentiment: str
+
+
+# Only module constants are formatted into the SQL; every value is a bound parameter.
+_SELECT = f"""
+SELECT p.id, p.platform, p.created_at, COALESCE(p.title || '\n', '') || p.text,
+       (SELECT group_concat(l.label, '; ') FROM labels l
+         WHERE l.post_id = p.id AND l.task = 'topic') AS topics,
+       (SELECT l.label FROM labels l
+         WHERE l.post_id = p.id AND l.task = 'sentiment' LIMIT 1) AS sentiment
+FROM posts p
+WHERE {{where}}
+ORDER BY {_ORDER}
+LIMIT :n
+"""  # noqa: S608
+_HAS_TOPIC = "EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task = 'topic'" \
+             " AND l.label = :topic)"
+_NO_TOPIC = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task = 'topic')"
+
+
+def _rows(db: Database, where: str, params: dict[str, Any]) -> list[ExportRow]:
+    cur = db.execute(_SELECT.format(where=where), params)
+    return [ExportRow(int(r[0]), r[1], r[2], r[3], r[4] or "", r[5] or "")
+            for r in cur.fetchall()]
+
+
+def topic_counts(db: Database) -> dict[str, int]:
+    rows = db.execute("SELECT label, count(DISTINCT post_id) FROM labels WHERE task = 'topic'"
+                      " GROUP BY label ORDER BY label").fetchall()
+    counts = {str(r[0]): int(r[1]) for r in rows}
+    counts[UNCLASSIFIED] = int(db.execute(
+        f"SELECT count(*) FROM posts p WHERE {_NO_TOPIC}").fetchone()[0])  # noqa: S608
+    return counts
+
+
+def sample_for_labelling(db: Database, n: int, *, topic: str | None = None,
+                         stratify: bool = False, seed: int = 0) -> list[ExportRow]:
+    """Up to ``n`` posts: all posts, one topic's posts, or spread over topics."""
+    if n <= 0:
+        return []
+    if topic is not None:
+        where = _NO_TOPIC if topic == UNCLASSIFIED else _HAS_TOPIC
+        return _rows(db, where, {"topic": topic, "n": n, "seed": seed})
+    if not stratify:
+        return _rows(db, "1", {"n": n, "seed": seed})
+    groups = [g for g, c in topic_counts(db).items() if c]
+    picked: dict[int, ExportRow] = {}
+    quota = max(1, n // max(len(groups), 1))
+    for group in groups:
+        where = _NO_TOPIC if group == UNCLASSIFIED else _HAS_TOPIC
+        for row in _rows(db, where, {"topic": group, "n": quota, "seed": seed}):
+            picked.setdefault(row.post_id, row)
+    if len(picked) < n:  # small topics left room: fill from everything
+        for row in _rows(db, "1", {"n": n * 2, "seed": seed}):
+            if len(picked) >= n:
+                break
+            picked.setdefault(row.post_id, row)
+    return list(picked.values())[:n]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.cards import load_card, next_version, write_card
+from nlp.metrics import binary_f1, evaluate, format_report
+from nlp.modelfiles import MINILM_SHA256, ModelFileError, sha256, verify
+
+
+def test_metrics_by_hand() -> None:
+    gold = ["neg", "neg", "neg", "pos", "pos", "neu"]
+    pred = ["neg", "neg", "pos", "pos", "neg", "neu"]
+    f = evaluate(gold, pred)
+    assert f["accuracy"] == round(4 / 6, 4)
+    assert f["per_class"]["neg"] == {"precision": round(2 / 3, 4), "recall": round(2 / 3, 4),
+                                     "f1": round(2 / 3, 4), "support": 3}
+    assert f["per_class"]["pos"]["f1"] == 0.5 and f["per_class"]["neu"]["f1"] == 1.0
+    assert f["macro_f1"] == round((2 / 3 + 0.5 + 1.0) / 3, 4)
+    assert f["labels"] == ["neg", "neu", "pos"]
+    assert f["confusion"] == [[2, 0, 1], [0, 1, 0], [1, 0, 1]]
+    assert binary_f1(gold, pred, "pos") == 0.5
+    assert "macro-F1=" in format_report(f)
+    with pytest.raises(ValueError):
+        evaluate(["a"], [])
+
+
+def test_model_files_are_refused_on_a_checksum_mismatch(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{}")
+    verify(tmp_path, {"config.json": sha256(tmp_path / "config.json")})
+    with pytest.raises(ModelFileError, match="does not match"):
+        verify(tmp_path, {"config.json": MINILM_SHA256["config.json"]})
+    with pytest.raises(ModelFileError, match="missing"):
+        verify(tmp_path, {"model.safetensors": MINILM_SHA256["model.safetensors"]})
+
+
+def test_cards_versions_and_missing(tmp_path: Path) -> None:
+    assert load_card(tmp_path, "topics.head") is None
+    assert next_version(tmp_path, "topics.head") == "v1"
+    folder = tmp_path / "classifiers" / "topics.head" / "v1"
+    folder.mkdir(parents=True)
+    write_card(folder, {"name": "topics.head", "version": "v1"})
+    assert next_version(tmp_path, "topics.head") == "v2"
+    assert (load_card(tmp_path, "topics.head") or {})["version"] == "v1"
+    assert load_card(tmp_path, "topics.head", "v7") is None
+    assert load_card(tmp_path, "../etc", "v1") is None  # names are checked, not joined blindly
