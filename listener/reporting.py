@@ -13,7 +13,9 @@ import nlp
 from listener import __version__
 from listener.config import Settings
 from reports import write_report
+from reports.alerts import Alert, check_and_send
 from reports.context import ClassifierNote, ReportContext
+from reports.deliver import build_message, send_email
 from storage import Store
 
 
@@ -59,3 +61,28 @@ def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
         out_dir=out_dir or settings.resolve(settings.reports.out_dir),
         context=report_context(settings), now=now,
     )
+
+
+MAILED_SUFFIXES = (".html", ".pdf", ".md")
+
+
+def email_report(settings: Settings, paths: Sequence[Path]) -> int:
+    """E-mail a written report (HTML, PDF and Markdown attached; the Markdown
+    as the body) to ``reports.email.to``. Returns the number of recipients;
+    raises ``reports.deliver.DeliveryError`` when the relay refuses."""
+    md = next((p for p in paths if p.suffix == ".md"), None)
+    html = next((p for p in paths if p.suffix == ".html"), None)
+    stem = (md or html or paths[0]).name.split(".")[0]
+    body = md.read_text(encoding="utf-8") if md else (
+        f"The {settings.reports.title.lower()} is attached.")
+    msg = build_message(settings.reports.email,
+                        f"{settings.reports.title}: {stem.removeprefix('report-')}",
+                        body, [p for p in paths if p.suffix in MAILED_SUFFIXES])
+    send_email(settings.reports.email, msg)
+    return len(settings.reports.email.to)
+
+
+def check_alerts(settings: Settings, store: Store, now: datetime | None = None) -> list[Alert]:
+    """The daily emerging-issue check, delivered on the configured channels."""
+    labels = {slug: t.label for slug, t in settings.topics.items()}
+    return check_and_send(store, settings=settings.reports, topic_labels=labels, now=now)

@@ -7,13 +7,10 @@ from pathlib import Path
 import typer
 
 from listener.cli.common import State, open_store, settings_from
-from listener.reporting import write_weekly_report
+from listener.reporting import check_alerts, email_report, write_weekly_report
 from reports import NoDataError
-from reports.alerts import check_and_send
 from reports.config import FORMATS
-from reports.deliver import DeliveryError, build_message, send_email
-
-_MAILED = (".html", ".pdf", ".md")
+from reports.deliver import DeliveryError
 
 
 def _formats(value: str | None) -> list[str] | None:
@@ -63,20 +60,12 @@ def register(app: typer.Typer) -> None:
         if "pdf" in wanted and not any(p.suffix == ".pdf" for p in paths):
             typer.echo("PDF not written: WeasyPrint is unavailable (see the log above)", err=True)
         if email:
-            md = next((p for p in paths if p.suffix == ".md"), None)
-            html = next((p for p in paths if p.suffix == ".html"), None)
-            stem = (md or html or paths[0]).name.split(".")[0]
-            body = md.read_text(encoding="utf-8") if md else (
-                f"The {settings.reports.title.lower()} is attached.")
             try:
-                msg = build_message(settings.reports.email,
-                                    f"{settings.reports.title}: {stem.removeprefix('report-')}",
-                                    body, [p for p in paths if p.suffix in _MAILED])
-                send_email(settings.reports.email, msg)
+                sent = email_report(settings, paths)
             except DeliveryError as exc:
                 typer.echo(f"e-mail not sent: {exc}", err=True)
                 raise typer.Exit(1) from None
-            typer.echo(f"e-mailed to {len(settings.reports.email.to)} recipient(s)")
+            typer.echo(f"e-mailed to {sent} recipient(s)")
 
     alerts = typer.Typer(help="Daily emerging-issue alerts.", no_args_is_help=True)
 
@@ -89,8 +78,7 @@ def register(app: typer.Typer) -> None:
         _use_config(ctx, config)
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
-        labels = {slug: t.label for slug, t in settings.topics.items()}
-        found = check_and_send(store, settings=settings.reports, topic_labels=labels)
+        found = check_alerts(settings, store)
         if not found:
             typer.echo("no emerging issue")
         for alert in found:

@@ -61,6 +61,9 @@ class Jobs:
     def housekeeping(self) -> None:
         self._run("housekeeping", lambda: tasks.housekeeping(self.settings, self.pool.get()))
 
+    def alerts(self) -> None:
+        self._run("alerts", lambda: tasks.daily_alerts(self.settings, self.pool.get()))
+
     def _collect(self, name: str) -> None:
         settings = self.settings
         if name not in settings.enabled_sources():

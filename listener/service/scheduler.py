@@ -37,6 +37,7 @@ class Targets(Protocol):
     def collect(self, name: str) -> None: ...
     def report(self) -> None: ...
     def housekeeping(self) -> None: ...
+    def alerts(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,13 @@ def job_specs(settings: Settings, targets: Targets, *, now: datetime,
         CronTrigger(hour=hour, minute=minute, timezone=zone),
         grace=HOUSEKEEPING_GRACE, key=f"daily {service.housekeeping_time} {zone}",
         catch_up=True)
+    alerts = settings.reports.alerts
+    if alerts.email or alerts.webhook_url_env:
+        hour, minute = hour_minute(service.alerts_time)
+        specs["alerts"] = JobSpec(
+            "alerts", OncePerLocalDay(targets.alerts, zone),
+            CronTrigger(hour=hour, minute=minute, timezone=zone),
+            grace=HOUSEKEEPING_GRACE, key=f"daily {service.alerts_time} {zone}")
     for job_id, (func, seconds) in (extra or {}).items():
         specs[job_id] = JobSpec(
             job_id, func, IntervalTrigger(seconds=seconds, timezone=UTC),

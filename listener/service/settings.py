@@ -25,6 +25,11 @@ class ServiceSettings(BaseModel):
     housekeeping_time: str = Field(
         default="03:15", description="Local time (HH:MM) of the daily retention purge"
     )
+    alerts_time: str = Field(
+        default="08:00",
+        description="Local time (HH:MM) of the daily emerging-issue alert check (runs only "
+        "when reports.alerts has a channel)",
+    )
     reload_check_seconds: float = Field(
         default=5.0, gt=0, description="How often config.yaml is checked for edits"
     )
@@ -38,7 +43,7 @@ class ServiceSettings(BaseModel):
         default=4, ge=1, description="Jobs (sources, report, housekeeping) run at once"
     )
 
-    @field_validator("report_time", "housekeeping_time")
+    @field_validator("report_time", "housekeeping_time", "alerts_time")
     @classmethod
     def _hhmm(cls, value: str) -> str:
         if not _HHMM.match(value):

@@ -7,7 +7,7 @@ import logging
 from listener.config import Settings
 from listener.privacy.deletion_sync import sync_deletions
 from listener.privacy.retention import purge
-from listener.reporting import write_weekly_report
+from listener.reporting import check_alerts, email_report, write_weekly_report
 from reports import NoDataError
 from storage import Store
 
@@ -27,6 +27,21 @@ def weekly_report(settings: Settings, store: Store) -> None:
         return
     for path in paths:
         log.info("weekly report written: %s", path)
+    if settings.reports.email.to:
+        sent = email_report(settings, paths)
+        log.info("weekly report e-mailed to %d recipient(s)", sent)
+
+
+def daily_alerts(settings: Settings, store: Store) -> None:
+    """The emerging-issue check for yesterday; each topic alerted at most once
+    a day. Runs only when an alert channel is configured."""
+    alerts = settings.reports.alerts
+    if not (alerts.email or alerts.webhook_url_env):
+        return
+    for alert in check_alerts(settings, store):
+        state = ("already sent today" if alert.already_sent else
+                 "sent by " + ", ".join(alert.channels) if alert.channels else "NOT delivered")
+        log.info("alert: %s [%s]", alert.text, state)
 
 
 def housekeeping(settings: Settings, store: Store) -> None:

@@ -99,3 +99,24 @@ def test_failed_alert_is_retried(store: Store, httpserver: HTTPServer) -> None:
                                                now=now, env=env)] == [()]
     assert [a.channels for a in check_and_send(store, settings=settings, topic_labels=LABELS,
                                                now=now, env=env)] == [("webhook",)]
+
+
+def test_scheduled_weekly_report_is_emailed_by_the_service_task(
+        known: Store, tmp_path: Path, smtp) -> None:
+    from listener.config import parse_settings
+    from listener.service import tasks
+
+    inbox, cfg = smtp
+    text = (f"storage:\n  path: {tmp_path}/unused.db\n  data_dir: {tmp_path}/data\n"
+            f"reports:\n  out_dir: {tmp_path}/out\n  formats: [html, md]\n"
+            f"  email:\n    smtp_host: {cfg.smtp_host}\n    smtp_port: {cfg.smtp_port}\n"
+            f"    starttls: false\n    sender: {cfg.sender}\n    to: {cfg.to}\n"
+            "topics:\n  waste_recycling:\n    label: Bin collections\n    terms: [bin]\n")
+    settings = parse_settings(text, str(tmp_path / "config.yaml"), check_credentials=False)
+    tasks.weekly_report(settings, known)
+    assert len(inbox.messages) == 1
+    _, rcpts, msg = inbox.messages[0]
+    assert rcpts == cfg.to
+    names = {p.get_filename() for p in msg.walk() if p.get_filename()}
+    assert names == {f"{p.name}" for p in (tmp_path / "out").iterdir()
+                     if p.suffix in (".html", ".md")}

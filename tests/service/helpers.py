@@ -80,6 +80,9 @@ class Recorder:
     def housekeeping(self) -> None:
         self._record("housekeeping")
 
+    def alerts(self) -> None:
+        self._record("alerts")
+
     def count(self, job: str) -> int:
         return sum(1 for j, _ in self.runs if j == job)
 

@@ -146,3 +146,18 @@ def test_a_slow_job_never_overlaps_itself():
         release.set()
         scheduler.shutdown(wait=True)
     assert recorder.most_at_once == 1
+
+
+def test_daily_alert_check_is_scheduled_only_with_a_channel_and_runs_once_a_day(stepped):
+    quiet = settings_from_yaml("sources: {}\n")
+    assert "alerts" not in job_specs(quiet, Recorder(), now=datetime.now(UTC))
+    text = ("sources: {}\nreports:\n  alerts:\n    webhook_url_env: TEAMS_WEBHOOK\n"
+            "service:\n  alerts_time: '08:00'\n")
+    # across the autumn change: the alert check runs at 08:00 local each day, once
+    start = datetime(2026, 10, 23, 12, tzinfo=UTC)
+    recorder = _run_window(stepped, text, start, start + timedelta(days=4),
+                           timedelta(minutes=15))
+    times = [t.astimezone(LONDON) for t in recorder.times("alerts")]
+    assert [t.date().isoformat() for t in times] == [
+        "2026-10-24", "2026-10-25", "2026-10-26", "2026-10-27"]
+    assert all(t.hour == 8 and t.minute < 15 for t in times)
