@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlp.keywords import KeywordTopics
+from nlp.keywords import KeywordTopics, KeywordTopicsV2
 from nlp.registry import BuildContext, register
 from nlp.trained import HeadClassifier, load_trained
 from nlp.types import Label
@@ -52,6 +52,6 @@ def make_combined(ctx: BuildContext) -> CombinedTopics:
     name, version = split_name(ctx.settings.learned_topic)
     learned = load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads,
                         model_path=ctx.settings.embedding_model_path)
-    keywords = KeywordTopics(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))
+    keywords = KeywordTopicsV2(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))
     return CombinedTopics(keywords, learned, ctx.settings.learned_topic_threshold,
                           ctx.settings.none_labels)

@@ -26,6 +26,7 @@ class KeywordTopics:
     version = "v1"
     task = "topic"
     model_id: str | None = textprep.MODEL_ID
+    keep_gerunds = False  # v1: the lookup table's lemma for -ing words too
 
     def __init__(self, topics: Mapping[str, TopicSpec], batch_size: int = 256) -> None:
         from spacy.matcher import PhraseMatcher
@@ -41,7 +42,8 @@ class KeywordTopics:
                     if word.strip().startswith("#"):
                         self._add_hashtag(slug, kind, word)
                         continue
-                    pattern = list(textprep.docs([textprep.clean(word).text]))
+                    pattern = list(textprep.docs([textprep.clean(word).text],
+                                                   keep_gerunds=self.keep_gerunds))
                     if len(pattern[0]):
                         self._matcher.add(_SEP.join((slug, kind, word)), pattern)
             for tag in spec.hashtags:
@@ -51,20 +53,24 @@ class KeywordTopics:
         body = tag.strip().lstrip("#").lower()
         if body:
             shown = "#" + tag.strip().lstrip("#")
-            self._hashtags.setdefault(textprep.lemma(body), []).append((slug, kind, shown))
+            self._hashtags.setdefault(textprep.lemma(body, self.keep_gerunds), []).append(
+                (slug, kind, shown))
 
     def classify(self, texts: Sequence[str]) -> list[list[Label]]:
         prepared = [textprep.clean(t) for t in texts]
         out: list[list[Label]] = []
         strings = textprep.blank_english().vocab.strings
         for prep, doc in zip(
-            prepared, textprep.docs((p.text for p in prepared), self.batch_size), strict=True
+            prepared,
+            textprep.docs((p.text for p in prepared), self.batch_size, self.keep_gerunds),
+            strict=True,
         ):
             found: dict[str, list[str]] = {}
             vetoed: set[str] = set()
             hits = [strings[m_id].split(_SEP) for m_id, _, _ in self._matcher(doc)]
             for body in prep.hashtags:
-                hits.extend(list(h) for h in self._hashtags.get(textprep.lemma(body), ()))
+                hits.extend(list(h) for h in self._hashtags.get(
+                    textprep.lemma(body, self.keep_gerunds), ()))
             for slug, kind, word in hits:
                 if kind == "exc":
                     vetoed.add(slug)
@@ -81,3 +87,16 @@ class KeywordTopics:
 @register("topics.keywords", "v1", task="topic")
 def make_keyword_topics(ctx: BuildContext) -> KeywordTopics:
     return KeywordTopics(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))
+
+
+class KeywordTopicsV2(KeywordTopics):
+    """v2: an ``-ing`` word matches only itself (parking is not park,
+    housing is not house, planning is not plan, lighting is not light)."""
+
+    version = "v2"
+    keep_gerunds = True
+
+
+@register("topics.keywords", "v2", task="topic")
+def make_keyword_topics_v2(ctx: BuildContext) -> KeywordTopics:
+    return KeywordTopicsV2(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))

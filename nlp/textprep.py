@@ -73,9 +73,20 @@ def blank_english() -> Language:
 _lemma_cache: dict[str, str] = {}
 
 
-def lemma(lower: str) -> str:
+def lemma(lower: str, keep_gerunds: bool = False) -> str:
     """The lookup lemma of a lower-case token, with a plural rule for words
-    the table does not know (``binstrikes`` -> ``binstrike``). Cached."""
+    the table does not know (``binstrikes`` -> ``binstrike``). Cached.
+
+    With ``keep_gerunds`` an ``-ing`` word is its own lemma: the lookup
+    table turns parking into park, housing into house, planning into plan
+    and lighting into light, which merges distinct public services."""
+    found = _lookup_lemma(lower)
+    if keep_gerunds and found != lower and lower.endswith("ing"):
+        return lower
+    return found
+
+
+def _lookup_lemma(lower: str) -> str:
     hit = _lemma_cache.get(lower)
     if hit is not None:
         return hit
@@ -94,16 +105,18 @@ def lemma(lower: str) -> str:
     return found
 
 
-def docs(texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+def docs(texts: Iterable[str], batch_size: int = 256, keep_gerunds: bool = False
+         ) -> Iterator[Doc]:
     """Tokenised docs of already-cleaned texts, with lemmas set from the lookup."""
     tokenizer: Any = blank_english().tokenizer
     for doc in tokenizer.pipe(texts, batch_size=batch_size):
         for tok in doc:
-            tok.lemma_ = lemma(tok.lower_)
+            tok.lemma_ = lemma(tok.lower_, keep_gerunds)
         yield doc
 
 
-def lemmas(phrase: str) -> tuple[str, ...]:
-    """Lemma sequence of a configured term or phrase (cleaned the same way as posts)."""
-    doc = next(docs([clean(phrase).text]))
+def lemmas(phrase: str, keep_gerunds: bool = True) -> tuple[str, ...]:
+    """Lemma sequence of a configured term or phrase (cleaned the same way as
+    posts; by default with the current keyword classifier's gerund rule)."""
+    doc = next(docs([clean(phrase).text], keep_gerunds=keep_gerunds))
     return tuple(t.lemma_ for t in doc if not t.is_space and not t.is_punct)

@@ -86,3 +86,26 @@ def test_labels_carry_name_version_model_and_order(clf: KeywordTopics) -> None:
     lab = out[1][0]
     assert (lab.task, lab.classifier, lab.version) == ("topic", "topics.keywords", "v1")
     assert lab.model_id
+
+
+SERVICES = {
+    "parking": TopicSpec(label="Parking", terms=["parking", "permit"]),
+    "parks": TopicSpec(label="Parks", terms=["park", "playground"]),
+    "housing": TopicSpec(label="Housing", terms=["housing"]),
+}
+
+
+@pytest.mark.parametrize(("text", "v1", "v2"), [
+    ("Parking fines on the high street again", {"parking", "parks"}, {"parking"}),
+    ("Lovely afternoon in the park, playground full", {"parking", "parks"}, {"parks"}),
+    ("Two parks closed for repairs", {"parking", "parks"}, {"parks"}),
+    ("Will they house the families on the waiting list?", {"housing"}, set()),
+])
+def test_v2_keeps_ing_words_apart_where_v1_merged_them(text: str, v1: set[str],
+                                                       v2: set[str]) -> None:
+    from nlp.keywords import KeywordTopicsV2
+
+    assert set(topics_of(KeywordTopics(SERVICES), text)) == v1
+    assert set(topics_of(KeywordTopicsV2(SERVICES), text)) == v2
+    (label,) = KeywordTopicsV2(SERVICES).classify(["a parking permit"])[0]
+    assert (label.classifier, label.version) == ("topics.keywords", "v2")
