@@ -298,11 +298,23 @@ class CollectWrites:
         return [RunRecord(*row) for row in self.db.execute(sql, params).fetchall()]
 
     def last_run(self, source: str, status: str | None = None) -> RunRecord | None:
-        sql = ("SELECT id, source, started_at, ended_at, status, fetched, new, duplicates,"
-               " quarantined, error FROM runs WHERE source = ?")
-        params: list[Any] = [source]
-        if status is not None:
-            sql += " AND status = ?"
-            params.append(status)
-        row = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-        return RunRecord(*row) if row else None
+        return last_run(self.db, source, status)
+
+
+RUN_COLUMNS = ("id, source, started_at, ended_at, status, fetched, new, duplicates,"
+               " quarantined, error")
+
+
+def last_run(db: Database, source: str, status: str | None = None, *,
+             finished_only: bool = False) -> RunRecord | None:
+    """The latest run of ``source`` (with ``status``, if given); with
+    ``finished_only``, runs still going or interrupted by a kill are skipped."""
+    sql = f"SELECT {RUN_COLUMNS} FROM runs WHERE source = ?"  # noqa: S608 (constant columns)
+    params: list[Any] = [source]
+    if finished_only:
+        sql += " AND status IN ('ok', 'failed')"
+    if status is not None:
+        sql += " AND status = ?"
+        params.append(status)
+    row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+    return RunRecord(*row) if row else None

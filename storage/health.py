@@ -15,11 +15,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.collect import last_run
 from storage.db import utcnow, write_transaction
 from storage.records import RunRecord
-
-_LAST_FINISHED = ("SELECT id, source, started_at, ended_at, status, fetched, new, duplicates,"
-                  " quarantined, error FROM runs WHERE source = ? AND status IN ('ok', 'failed')")
 
 
 @dataclass(frozen=True)
@@ -104,13 +102,7 @@ class ServiceState:
     def last_finished_run(self, source: str, status: str | None = None) -> RunRecord | None:
         """The latest run of ``source`` that ended ok or failed (``status``
         narrows it); runs still going or interrupted by a kill are skipped."""
-        sql = _LAST_FINISHED
-        params: list[Any] = [source]
-        if status is not None:
-            sql += " AND status = ?"
-            params.append(status)
-        row = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-        return RunRecord(*row) if row else None
+        return last_run(self.db, source, status, finished_only=True)
 
     def failures_in_a_row(self, source: str) -> int:
         """Failed runs since the last successful one."""
