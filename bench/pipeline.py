@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nlp
 from listener import __version__, pipeline
 from listener.config import load_settings
 from listener.privacy.pseudonym import Pseudonymiser
@@ -76,8 +77,8 @@ def main() -> None:
             elapsed, stored = store_stage(pages, db_path)
             store_times.append(elapsed)
             store = Store.open(db_path)
-            classifiers = pipeline.nlp.build_classifiers(settings.nlp, settings.topics,
-                                                         settings.data_dir)
+            classifiers = nlp.build_classifiers(settings.nlp, settings.topics,
+                                             settings.data_dir)
             start = time.perf_counter()
             pipeline.classify(settings, store, classifiers=classifiers)
             classify_times.append(time.perf_counter() - start)
