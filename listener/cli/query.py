@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -12,7 +12,7 @@ import typer
 from listener.cli.common import settings_from
 from listener.config import Settings
 from listener.query import export
-from listener.query.filters import FilterError, QueryFilters
+from listener.query.filters import FilterError, QueryFilters, parse_day, plain_errors
 from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, run_query
 from listener.query.trends import trend
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
             filters = QueryFilters(
                 topics=topic, sentiments=sentiment,  # type: ignore[arg-type]  # validated
                 platforms=platform, sources=source,
-                since=_day(since), until=_day(until), week=week, text=search,
+                since=parse_day(since), until=parse_day(until), week=week, text=search,
                 advanced=advanced)
         except ValueError as exc:
             typer.echo(_plain(exc), err=True)
@@ -170,19 +170,9 @@ def _need_web_extra() -> None:
         raise typer.Exit(1)
 
 
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FilterError(f"'{text}' is not a date; write it like 2026-11-23") from None
-
-
 def _plain(exc: ValueError) -> str:
     from pydantic import ValidationError
 
     if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                         for e in exc.errors())
+        return plain_errors(list(exc.errors()))
     return str(exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,28 @@ Sentiment = Literal["negative", "neutral", "positive"]
 
 class FilterError(ValueError):
     """A filter that cannot be used, explained in plain words."""
+
+
+def parse_day(text: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` day typed by staff, or a ``FilterError`` in plain words."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise FilterError(f"'{text[:40]}' is not a date; write it like 2026-11-23") from None
+
+
+def plain_errors(errors: list[Any]) -> str:
+    """pydantic validation errors of the filters, as one plain sentence."""
+    out = []
+    for error in errors:
+        where = ".".join(str(p) for p in error["loc"])
+        if where == "sentiments" or where.startswith("sentiments."):
+            out.append("sentiment must be negative, neutral or positive")
+        else:
+            out.append(f"{where}: {error['msg']}")
+    return "; ".join(out)
 
 
 class QueryFilters(BaseModel):

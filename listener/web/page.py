@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from listener.query.filters import FilterError, QueryFilters
+from listener.query.filters import FilterError, QueryFilters, parse_day, plain_errors
 from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, QueryResult, run_query
 from listener.query.trends import TrendWeek, trend
@@ -54,26 +54,12 @@ def filters_from(args: Any) -> tuple[QueryFilters, int]:
             topics=[v for v in args.getlist("topic") if v],
             sentiments=[v for v in args.getlist("sentiment") if v],
             platforms=[v for v in args.getlist("platform") if v],
-            since=_day(one("since")), until=_day(one("until")), week=one("week"))
+            since=parse_day(one("since")), until=parse_day(one("until")), week=one("week"))
     except ValidationError as exc:
-        raise BadRequest("; ".join(_plain(e) for e in exc.errors())) from None
+        raise BadRequest(plain_errors(list(exc.errors()))) from None
+    except FilterError as exc:
+        raise BadRequest(str(exc)) from None
     return filters, page
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadRequest(f"'{text[:40]}' is not a date; use the form YYYY-MM-DD") from None
-
-
-def _plain(error: Any) -> str:
-    where = ".".join(str(p) for p in error["loc"])
-    if where == "sentiments" or where.startswith("sentiments."):
-        return "sentiment must be negative, neutral or positive"
-    return f"{where}: {error['msg']}"
 
 
 def chart_weeks(filters: QueryFilters, ctx: QueryContext, count: int) -> list[Week]:
