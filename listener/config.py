@@ -27,6 +27,7 @@ from listener.config_errors import (
 )
 from listener.privacy.governance import GovernanceSettings
 from listener.privacy.settings import PrivacySettings
+from listener.service.settings import ServiceSettings
 from listener.sources.config import (
     BlueskySourceConfig,
     FileSourceConfig,
@@ -36,6 +37,7 @@ from listener.sources.config import (
     SampleSourceConfig,
     XSourceConfig,
 )
+from listener.web.settings import WebSettings
 from nlp.config import NlpSettings, TopicSpec
 from reports.config import ReportSettings
 from storage.config import StorageSettings
@@ -67,6 +69,8 @@ class Settings(BaseModel):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")
@@ -146,6 +150,9 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
         raise ConfigError(problems)
     settings._path = Path(file).resolve()
     settings._text = text
+    for cfg in settings.sources.values():
+        if isinstance(cfg, FileSourceConfig):  # relative to the config, like every path
+            cfg.path = str(settings.resolve(cfg.path))
     return settings
 
 

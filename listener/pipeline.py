@@ -18,6 +18,7 @@ import nlp
 from listener import __version__
 from listener.config import Settings
 from listener.normalise import NormaliseError, get_normaliser
+from listener.privacy.minimise import minimise
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.redact import redact, register_secret_vars
 from listener.sources.base import Page, Source
@@ -68,9 +69,10 @@ def normalise_page(page: Page, pseudonymiser: Pseudonymiser
         except ITEM_ERRORS as exc:
             message = str(exc) if isinstance(exc, NormaliseError) else (
                 f"{type(exc).__name__}: {exc}")
-            bad.append(Quarantined(page.platform, redact(message), raw.payload))
+            bad.append(Quarantined(page.platform, redact(message),
+                                   minimise(page.platform, raw.payload)))
             continue
-        items.append(StoredItem(post, raw.payload))
+        items.append(StoredItem(post, minimise(page.platform, raw.payload)))
     return items, bad
 
 

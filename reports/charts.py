@@ -28,23 +28,25 @@ def _svg(width: int, height: int, title: str, desc: str, body: str) -> Markup:
     )
 
 
-def bar_chart(items: Sequence[tuple[str, int]], title: str, desc: str) -> Markup:
-    """Horizontal bars; a value under 10 is drawn as an outline labelled
-    'fewer than 10', never as its exact length."""
+def bar_chart(items: Sequence[tuple[str, int, bool]], title: str, desc: str) -> Markup:
+    """Horizontal bars of (label, value, authors ok); a value under 10, or
+    from fewer than 10 authors, is drawn as an outline with a word, never
+    at its length."""
     width, row, left, right = 640, 26, 150, 110
     height = row * len(items) + 8
-    top = max((v for _, v in items), default=0) or 1
+    top = max((v for _, v, good in items if good), default=0) or 1
     scale = (width - left - right) / top
     parts = []
-    for k, (label, value) in enumerate(items):
+    for k, (label, value, good) in enumerate(items):
         y = 4 + k * row
         parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}"'
                      f' font-size="13">{escape(label)}</text>')
-        if value < MIN_COUNT:
+        if value < MIN_COUNT or not good:
             parts.append(f'<rect x="{left}" y="{y + 4}" width="{max(MIN_COUNT * scale, 4):.1f}"'
                          f' height="{row - 8}" fill="none" stroke="{GRID}"'
                          ' stroke-dasharray="3 2"/>')
-            shown, end = "fewer than 10", left + max(MIN_COUNT * scale, 4)
+            shown = "fewer than 10" if value < MIN_COUNT else "suppressed"
+            end = left + max(MIN_COUNT * scale, 4)
         else:
             parts.append(f'<rect x="{left}" y="{y + 4}" width="{value * scale:.1f}"'
                          f' height="{row - 8}" fill="{BAR}"/>')

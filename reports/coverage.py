@@ -13,15 +13,14 @@ from storage.report_queries import ReportReader
 MAX_ERROR = 200
 
 
-def coverage(reader: ReportReader, span: Span, now: datetime, stale_after_hours: float,
+def coverage(reader: ReportReader, posts: dict[str, int], span: Span, now: datetime,
+             stale_after_hours: float,
              local: Callable[[str], str]) -> tuple[list[SourceCoverage], list[RunProblem]]:
-    """Per source: posts of the week it matched, runs by status, and whether
-    its latest successful run was older than ``stale_after_hours`` at the end
-    of the week (or now, for a week still running)."""
-    bounds = span.utc
-    posts = dict(reader.source_posts(bounds))
-    runs = reader.runs_between(bounds)
-    reference = min(span.end, now)
+    """Per source: posts of the week it matched (``posts``), runs started in
+    the week by status, and its latest successful run as the report is
+    written: stale when older than ``stale_after_hours`` then."""
+    runs = reader.runs_between(span.utc)
+    reference = now
     last_ok = reader.last_ok_runs(utc_text(reference))
     status: Counter[tuple[str, str]] = Counter((r[0], r[3]) for r in runs)
     limit = reference - timedelta(hours=stale_after_hours)

@@ -35,15 +35,20 @@ class SentimentSplit:
 
 @dataclass(frozen=True)
 class TopicRow:
+    """A topic's week. Each ``*_ok`` says whether that count comes from at
+    least 10 distinct authors (checked only for counts of 10 or more)."""
+
     slug: str
     label: str
     posts: int
-    authors: int
+    authors_ok: bool
     sentiment: SentimentSplit
+    sentiment_ok: tuple[bool, bool, bool]  # negative, neutral, positive
     previous: int  # last week's posts
+    previous_ok: bool
     average4: float  # mean posts over the 4 weeks before
     negative_interval: tuple[float, float] | None
-    top_terms: tuple[tuple[str, int], ...]
+    top_terms: tuple[tuple[str, int, bool], ...]  # (term, posts, authors ok)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Trend:
     slug: str
     label: str
     counts: tuple[int, ...]  # one per week of Figures.trend_weeks
+    ok: tuple[bool, ...]  # each week's count comes from at least 10 authors
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class Emerging:
 class EngagementRow:
     platform: str
     posts: int
-    authors: int
+    authors_ok: bool
     # (posts where the platform gives the figure, total); (0, 0) when it never does
     replies: tuple[int, int]
     reposts: tuple[int, int]
@@ -145,6 +151,7 @@ class Figures:
     this: Period
     previous: Period
     average4: tuple[float, float]  # (posts, authors) mean over the 4 weeks before
+    sentiment_ok: tuple[bool, bool, bool]  # this week's sentiment counts from >= 10 authors
     sentiment: SentimentSplit
     sentiment_previous: SentimentSplit
     sentiment_4wk: SentimentSplit  # summed over the 4 weeks before
@@ -153,8 +160,8 @@ class Figures:
     topic_pending: int
     topic_previous_split: dict[str, SentimentSplit] = field(default_factory=dict)
     headline: list[str] = field(default_factory=list)
-    days: list[tuple[str, int, int]] = field(default_factory=list)  # (day, posts, authors)
-    platforms: list[tuple[str, int, int]] = field(default_factory=list)
+    days: list[tuple[str, int, bool]] = field(default_factory=list)  # (day, posts, authors ok)
+    platforms: list[tuple[str, int, bool]] = field(default_factory=list)
     trend_weeks: list[str] = field(default_factory=list)
     trends: list[Trend] = field(default_factory=list)
     change_weeks: list[str] = field(default_factory=list)  # weeks with a config change

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from reports.figures import SENTIMENTS, Figures, SentimentSplit
-from reports.stats import count_shown, intervals_apart, share, wilson
-from reports.text import compare_words, fmt_count, fmt_interval, fmt_pct, pct_change
+from reports.stats import MIN_COUNT, count_shown, intervals_apart, share, wilson
+from reports.text import FEWER, compare_words, fmt_count, fmt_interval, fmt_pct, pct_change
 
 MAX_TOPIC_LINES = 3
 
 
-def _count_line(subject: str, now: int, now_authors: int | None, before: int,
-                before_authors: int | None, average: float) -> str:
-    current, previous = fmt_count(now, now_authors), fmt_count(before, before_authors)
-    detail = ""
-    if count_shown(now, now_authors) and count_shown(before, before_authors):
-        detail = f" ({pct_change(now, before)})"
-    shown = count_shown(now, now_authors) and count_shown(before, before_authors)
+def _count_line(subject: str, now: int, before: int, average: float,
+                now_ok: bool = True, before_ok: bool = True) -> str:
+    current, previous = fmt_count(now, now_ok), fmt_count(before, before_ok)
+    shown = count_shown(now, now_ok) and count_shown(before, before_ok)
+    detail = f" ({pct_change(now, before)})" if shown else ""
     line = compare_words(subject, current, previous, now > before if shown else None,
                          detail=detail)
-    if average >= 10 and count_shown(now, now_authors):
+    if average >= 10 and count_shown(now, now_ok):
         line += f"; 4-week average {average:,.0f} ({pct_change(now, average)})"
     return line + "."
+
+
+def _pct(value: float | None) -> str:
+    return fmt_pct(value) if value is not None else f"{FEWER} posts"
 
 
 def _share_line(subject: str, name: str, now: SentimentSplit, before: SentimentSplit,
@@ -29,7 +31,7 @@ def _share_line(subject: str, name: str, now: SentimentSplit, before: SentimentS
     rising = None if a is None or b is None else a > b
     interval = wilson(now.get(name), now.classified) if a is not None else None
     detail = f" (95% interval {fmt_interval(interval)})" if interval is not None else ""
-    line = compare_words(subject, fmt_pct(a), fmt_pct(b), rising, detail=detail)
+    line = compare_words(subject, _pct(a), _pct(b), rising, detail=detail)
     c = share(four.get(name), four.classified)
     if c is not None:
         line += f"; 4-week average {fmt_pct(c)}"
@@ -39,13 +41,15 @@ def _share_line(subject: str, name: str, now: SentimentSplit, before: SentimentS
 def headline(fig: Figures) -> list[str]:
     avg_posts, avg_authors = fig.average4
     lines = [
-        _count_line("Posts", fig.this.posts, None, fig.previous.posts, None, avg_posts),
-        _count_line("Unique authors (pseudonymous count)", fig.this.authors, fig.this.authors,
-                    fig.previous.authors, fig.previous.authors, avg_authors),
+        _count_line("Posts", fig.this.posts, fig.previous.posts, avg_posts,
+                    fig.this.authors >= MIN_COUNT, fig.previous.authors >= MIN_COUNT),
+        _count_line("Unique authors (pseudonymous count)", fig.this.authors,
+                    fig.previous.authors, avg_authors),
     ]
-    for name in SENTIMENTS:
-        lines.append(_share_line(f"{name.capitalize()} share", name, fig.sentiment,
-                                 fig.sentiment_previous, fig.sentiment_4wk))
+    for name, authors_ok in zip(SENTIMENTS, fig.sentiment_ok, strict=True):
+        if authors_ok:
+            lines.append(_share_line(f"{name.capitalize()} share", name, fig.sentiment,
+                                     fig.sentiment_previous, fig.sentiment_4wk))
     lines += _topic_lines(fig)
     return lines
 
@@ -56,7 +60,8 @@ def _topic_lines(fig: Figures) -> list[str]:
     out = []
     for row in fig.topics:
         prev = fig.topic_previous_split.get(row.slug)
-        if prev is None or not count_shown(row.posts, row.authors):
+        if prev is None or not (count_shown(row.posts, row.authors_ok) and row.previous_ok
+                                and row.sentiment_ok[0]):
             continue
         now_share = share(row.sentiment.negative, row.sentiment.classified)
         before_share = share(prev.negative, prev.classified)

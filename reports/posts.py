@@ -22,7 +22,8 @@ def local_time(utc_iso: str, tz: ZoneInfo) -> str:
 def post_view(row: PostRow, tz: ZoneInfo, official: Collection[str]) -> PostView:
     """Mask every @handle except allow-listed official accounts; show the
     author only when the post itself comes from one of them."""
-    text = row.text if not row.title else f"{row.title}\n{row.text}"
+    title = (row.title or "").strip()
+    text = row.text if not title or row.text.startswith(title) else f"{title}\n{row.text}"
     text = mask_handles(text, official)
     if len(text) > MAX_CHARS:
         text = text[: MAX_CHARS - 1].rstrip() + "…"

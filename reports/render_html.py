@@ -10,8 +10,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from reports.charts import bar_chart, line_chart
 from reports.figures import Figures
 from reports.tables import tables
+from reports.text import FEWER, SUPPRESSED
 
-_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on ")
+_NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
 
 
 def _env() -> Environment:
@@ -23,7 +24,9 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
+    env.tests["suppressed_text"] = lambda s: str(s) in (FEWER, SUPPRESSED)
     return env
 
 
@@ -36,18 +39,21 @@ def window_text(fig: Figures) -> str:
     return f"Monday {start:%d %B %Y} to Sunday {last:%d %B %Y}"
 
 
-def render_html(fig: Figures, *, stale_hours: float = 36.0) -> str:
+def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = False) -> str:
+    """The report page; ``for_pdf`` leaves out the screen-only CSS that
+    WeasyPrint does not understand."""
     by_name = {t.name: t for t in tables(fig)}
     marks = fig.change_weeks
     charts = {
-        "days": bar_chart([(d, n) for d, n, _ in fig.days], "Posts by day",
+        "days": bar_chart(fig.days, "Posts by day",
                           f"Bar chart of posts per day in week {fig.week}; figures in the "
                           "table that follows."),
-        "platforms": bar_chart([(p, n) for p, n, _ in fig.platforms], "Posts by platform",
+        "platforms": bar_chart(fig.platforms, "Posts by platform",
                                f"Bar chart of posts per platform in week {fig.week}; figures "
                                "in the table that follows."),
         "trends": [
-            (line_chart(fig.trend_weeks, t.counts, f"{t.label}: weekly posts",
+            (line_chart(fig.trend_weeks, [c if good else 0 for c, good in zip(
+                t.counts, t.ok, strict=True)], f"{t.label}: weekly posts",
                         f"Line chart of weekly posts on {t.label} from {fig.trend_weeks[0]} "
                         f"to {fig.trend_weeks[-1]}" + (
                             f"; configuration changed in {', '.join(marks)}" if marks else "")
@@ -57,5 +63,5 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0) -> str:
     }
     return ENV.get_template("report.html.j2").render(
         fig=fig, t=by_name, charts=charts, window=window_text(fig),
-        stale_hours=f"{stale_hours:g}",
+        stale_hours=f"{stale_hours:g}", for_pdf=for_pdf,
     )

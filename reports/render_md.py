@@ -15,7 +15,8 @@ from reports.render_html import window_text
 from reports.tables import Table, tables
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
-_LEADING = re.compile(r"^([#+\-=!]|\d+\.)")
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # only an ampersand that would start an entity
+_LEADING = re.compile(r"^(#|[-+*](?=\s)|\d+\.(?=\s))")
 
 
 class MdSafe(str):
@@ -28,7 +29,7 @@ def md_escape(value: Any) -> str:
     if isinstance(value, MdSafe):
         return value
     text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     text = _LEADING.sub(r"\\\1", _SPECIAL.sub(r"\\\1", text))
     return text.replace("\r", "").replace("\n", "<br>")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 APT_LINE = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -12,6 +13,8 @@ class PdfUnavailable(RuntimeError):
 
 
 def write_pdf(html: str, path: Path) -> Path:
+    # WeasyPrint logs a progress line per step and page (some at import)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
         from weasyprint import HTML
     except ImportError as exc:

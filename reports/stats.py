@@ -11,10 +11,10 @@ MIN_COUNT = 10  # no percentage on a count under this, no aggregate over fewer a
 Z95 = 1.959963984540054
 
 
-def count_shown(n: int, authors: int | None = None) -> bool:
+def count_shown(n: int, authors_ok: bool = True) -> bool:
     """A count may be published when it is at least 10 and describes at
-    least 10 distinct authors (where the author count is known)."""
-    return n >= MIN_COUNT and (authors is None or authors >= MIN_COUNT)
+    least 10 distinct authors."""
+    return n >= MIN_COUNT and authors_ok
 
 
 def share_shown(part: int, whole: int) -> bool:

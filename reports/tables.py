@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.figures import EngagementRow, Figures, TopicRow
-from reports.stats import count_shown, share
-from reports.text import fmt_count, fmt_interval, fmt_pct, pct_change
+from reports.stats import MIN_COUNT, count_shown, share
+from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_pct, pct_change
 
 NOT_GIVEN = "not given by platform"
 
@@ -20,43 +20,65 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-def _change(now: int, before: float, authors: int | None = None) -> str:
-    if not count_shown(now, authors) or before < 10:
+def fmt_average(value: float, authors_ok: bool = True) -> str:
+    if value < MIN_COUNT:
+        return FEWER
+    return f"{value:,.0f}" if authors_ok else SUPPRESSED
+
+
+def change_cell(now: int, now_ok: bool, before: int, before_ok: bool) -> str:
+    """The change on last week, in words where a count is under 10."""
+    if not (now_ok and before_ok):
         return ""
-    return pct_change(now, before)
+    if now >= MIN_COUNT and before >= MIN_COUNT:
+        return pct_change(now, before)
+    if now >= MIN_COUNT:
+        return "up from fewer than 10"
+    if before >= MIN_COUNT:
+        return "down to fewer than 10"
+    return "fewer than 10 both weeks"
 
 
 def topic_cells(row: TopicRow, total: int) -> tuple[str, ...]:
-    if not count_shown(row.posts, row.authors):
-        hidden = fmt_count(row.posts, row.authors)
-        return (row.label, hidden, "", "", "", "", "", "", "", fmt_count(row.previous), "",
-                "", "")
+    last_week = fmt_count(row.previous, row.previous_ok)
+    change = change_cell(row.posts, row.authors_ok, row.previous, row.previous_ok)
+    if not count_shown(row.posts, row.authors_ok):
+        return (row.label, fmt_count(row.posts, row.authors_ok), "", "", "", "", "", "", "",
+                last_week, change, "", "")
     s = row.sentiment
-    neg = share(s.negative, s.classified)
+    neg_ok = row.sentiment_ok[0]
+    neg = share(s.negative, s.classified) if neg_ok else None
     return (
         row.label, fmt_count(row.posts), fmt_pct(share(row.posts, total)),
-        fmt_count(s.negative), fmt_count(s.neutral), fmt_count(s.positive),
+        *(fmt_count(s.get(name), good) for name, good in zip(
+            ("negative", "neutral", "positive"), row.sentiment_ok, strict=True)),
         fmt_count(s.unclassified + s.pending),
-        fmt_pct(neg), fmt_interval(row.negative_interval) if neg is not None else "",
-        fmt_count(row.previous), _change(row.posts, row.previous, row.authors),
-        f"{row.average4:,.0f}" if row.average4 >= 10 else fmt_count(0),
-        ", ".join(f"{t} ({fmt_count(n)})" for t, n in row.top_terms),
+        fmt_pct(neg) if neg_ok else SUPPRESSED,
+        fmt_interval(row.negative_interval) if neg is not None else "",
+        last_week, change,
+        fmt_average(row.average4),
+        ", ".join(f"{t} ({fmt_count(n) if good else 'suppressed'})"
+                  for t, n, good in row.top_terms),
     )
 
 
 def tables(fig: Figures) -> list[Table]:
     total = fig.this.posts
+    week_ok = fig.this.authors >= MIN_COUNT
     s, p = fig.sentiment, fig.sentiment_previous
     out = [
         Table("summary", "Summary", ("Measure", "This week", "Last week", "4-week average"), (
-            ("Posts", fmt_count(total), fmt_count(fig.previous.posts),
-             f"{fig.average4[0]:,.0f}"),
+            ("Posts", fmt_count(total, fig.this.authors >= MIN_COUNT),
+             fmt_count(fig.previous.posts, fig.previous.authors >= MIN_COUNT),
+             fmt_average(fig.average4[0], fig.average4[1] >= MIN_COUNT)),
             ("Unique authors (pseudonymous count)", fmt_count(fig.this.authors),
-             fmt_count(fig.previous.authors), f"{fig.average4[1]:,.0f}"),
-            *((f"{name.capitalize()} share", fmt_pct(share(s.get(name), s.classified)),
+             fmt_count(fig.previous.authors), fmt_average(fig.average4[1])),
+            *((f"{name.capitalize()} share",
+               fmt_pct(share(s.get(name), s.classified)) if good else SUPPRESSED,
                fmt_pct(share(p.get(name), p.classified)),
                fmt_pct(share(fig.sentiment_4wk.get(name), fig.sentiment_4wk.classified)))
-              for name in ("negative", "neutral", "positive")),
+              for name, good in zip(("negative", "neutral", "positive"), fig.sentiment_ok,
+                                    strict=True)),
             ("Posts with no sentiment label (unclassified or not yet classified)",
              fmt_count(s.unclassified + s.pending), fmt_count(p.unclassified + p.pending), ""),
         )),
@@ -70,12 +92,14 @@ def tables(fig: Figures) -> list[Table]:
              ("Not yet classified", fmt_count(fig.topic_pending),
               fmt_pct(share(fig.topic_pending, total)), *[""] * 10))),
         Table("days", "Posts by day", ("Day", "Posts"),
-              tuple((d, fmt_count(n, a)) for d, n, a in fig.days)),
+              tuple((d, fmt_count(n, good)) for d, n, good in fig.days)),
         Table("platforms", "Posts by platform", ("Platform", "Posts", "Share of posts"),
-              tuple((pl, fmt_count(n, a), fmt_pct(share(n, total)) if count_shown(n, a)
-                     else "") for pl, n, a in fig.platforms)),
+              tuple((pl, fmt_count(n, good), fmt_pct(share(n, total)) if count_shown(n, good)
+                     else "") for pl, n, good in fig.platforms)),
         Table("trends", "Weekly posts per top topic", ("Topic", *fig.trend_weeks),
-              tuple((t.label, *(fmt_count(c) for c in t.counts)) for t in fig.trends)),
+              tuple((t.label, *(fmt_count(c, good) for c, good in zip(t.counts, t.ok,
+                                                                       strict=True)))
+                    for t in fig.trends)),
         Table("emerging", "Emerging issues",
               ("Topic", "Term", "Posts this week", "Baseline mean", "Baseline SD", "Threshold"),
               tuple((e.label, e.term or "(whole topic)", fmt_count(e.current),
@@ -93,7 +117,7 @@ def tables(fig: Figures) -> list[Table]:
         Table("coverage", "Sources collected",
               ("Source", "Posts this week", "Runs ok", "Runs failed", "Runs interrupted",
                "Last successful run", "Stale"),
-              tuple((c.source, fmt_count(c.posts), str(c.runs_ok), str(c.runs_failed),
+              tuple((c.source, fmt_count(c.posts, week_ok), str(c.runs_ok), str(c.runs_failed),
                      str(c.runs_interrupted), c.last_ok or "never", "yes" if c.stale else "no")
                     for c in fig.sources)),
         Table("run_problems", "Failed or interrupted runs",
@@ -102,7 +126,7 @@ def tables(fig: Figures) -> list[Table]:
         Table("classifiers", "Classifiers",
               ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
                "Evaluation"),
-              tuple((c.task, c.name, c.version, f"{c.posts:,}",
+              tuple((c.task, c.name, c.version, fmt_count(c.posts, week_ok),
                      f"{c.accuracy:.2f}" if c.accuracy is not None else "not evaluated",
                      c.evaluation) for c in fig.classifiers)),
     ]
@@ -110,8 +134,8 @@ def tables(fig: Figures) -> list[Table]:
 
 
 def _engagement(r: EngagementRow) -> tuple[str, ...]:
-    if not count_shown(r.posts, r.authors):
-        return (r.platform, fmt_count(r.posts, r.authors), "", "", "", "")
+    if not count_shown(r.posts, r.authors_ok):
+        return (r.platform, fmt_count(r.posts, r.authors_ok), "", "", "", "")
     cells = [r.platform, fmt_count(r.posts)]
     for given, total in (r.replies, r.reposts, r.likes, r.quotes):
         cells.append(NOT_GIVEN if given == 0 else f"{total:,} on {given:,} posts")

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from reports.stats import MIN_COUNT, count_shown
 
 FEWER = "fewer than 10"
-SUPPRESSED = "suppressed (fewer than 10 authors)"
+SUPPRESSED = "suppressed: fewer than 10 authors"
 
 # @user, @user@instance (Mastodon), @name.bsky.social (Bluesky); not e-mail addresses
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
@@ -30,10 +30,12 @@ def mask_handles(text: str, official: Collection[str]) -> str:
     return _HANDLE.sub(repl, text)
 
 
-def fmt_count(n: int, authors: int | None = None) -> str:
+def fmt_count(n: int, authors_ok: bool = True) -> str:
+    if n == 0:
+        return "none"  # an empty cell discloses nobody, and "fewer than 10" would mislead
     if n < MIN_COUNT:
         return FEWER
-    if not count_shown(n, authors):
+    if not count_shown(n, authors_ok):
         return SUPPRESSED
     return f"{n:,}"
 
@@ -60,8 +62,8 @@ def compare_words(subject: str, current: str, previous: str, rising: bool | None
     """'Negative share on Bin collections rose from 31% last week to 52%'
     style; ``detail`` (an interval, a change) follows the current value."""
     if current == previous:
-        return f"{subject} was {current}{detail}, the same as {when}"
+        return f"{subject}: {current}{detail}, the same as {when}"
     if rising is None:
-        return f"{subject} was {current}{detail} ({when}: {previous})"
+        return f"{subject}: {current}{detail} ({when}: {previous})"
     verb = "rose" if rising else "fell"
     return f"{subject} {verb} from {previous} {when} to {current}{detail}"

@@ -75,7 +75,9 @@ def write_figures(fig: Figures, formats: Sequence[str], out_dir: Path,
             written.append(write_json(fig, stem.with_suffix(".json")))
         elif fmt == "pdf":
             try:
-                written.append(write_pdf(html, stem.with_suffix(".pdf")))
+                written.append(write_pdf(
+                    render_html(fig, stale_hours=settings.stale_after_hours, for_pdf=True),
+                    stem.with_suffix(".pdf")))
             except PdfUnavailable as exc:
                 log.warning("PDF not written: %s", exc)
     return written

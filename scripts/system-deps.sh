@@ -3,10 +3,12 @@
 #   chromium             - browser test of the query page, report screenshots
 #   libpango-1.0-0,
 #   libpangoft2-1.0-0    - WeasyPrint (PDF reports)
-#   fonts-dejavu-core    - a font with wide Unicode coverage for PDFs
+#   libharfbuzz-subset0  - WeasyPrint font subsetting
+#   fonts-dejavu-core,
+#   fonts-noto-color-emoji - fonts with wide Unicode and emoji coverage for PDFs
 # Installs only what is missing. Uses sudo when not run as root.
 set -euo pipefail
-wanted=(chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+wanted=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 from storage.db import iso, utcnow, write_transaction
+from storage.privacy_erasure import blocked_post_hashes, post_hash
 from storage.records import PageResult, Post, Quarantined, RunRecord, StoredItem
 
 _POST_COLUMNS = (
@@ -66,7 +68,7 @@ def with_hash(row: dict[str, Any]) -> dict[str, Any]:
 _MERGE_READ = ("content_hash", *_POST_COLUMNS)
 _KEEP_FIRST = ("url", "in_reply_to")
 _SELECT_STORED = (  # column names are constants above, never input
-    f"SELECT id, {', '.join(_MERGE_READ)} FROM posts WHERE platform = ? AND native_id = ?"  # noqa: S608
+    f"SELECT id, {', '.join(_MERGE_READ)} FROM posts WHERE platform = ?"  # noqa: S608
 )
 _HIGHEST = ("replies", "reposts", "likes", "quotes")
 
@@ -83,7 +85,52 @@ def merge_rows(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, An
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+_INSERT_POST = (
+    "INSERT INTO posts (platform, native_id, url, text, title, created_at, collected_at,"
+    " updated_at, author_key, author_handle, lang, replies, reposts, likes, quotes, place,"
+    " in_reply_to, content_hash) VALUES (:platform, :native_id, :url, :text, :title,"
+    " :created_at, :now, :now, :author_key, :author_handle, :lang, :replies, :reposts, :likes,"
+    " :quotes, :place, :in_reply_to, :content_hash)"
+)
+_UPDATE_POST = (
+    "UPDATE posts SET url = :url, text = :text, title = :title, created_at = :created_at,"
+    " author_key = :author_key, author_handle = :author_handle, lang = :lang,"
+    " replies = :replies, reposts = :reposts, likes = :likes, quotes = :quotes,"
+    " place = :place, in_reply_to = :in_reply_to, content_hash = :content_hash,"
+    " updated_at = :now WHERE id = :id"
+)
+_INSERT_RAW = (
+    "INSERT INTO raw_payloads (post_id, source, request, payload, retrieved_at,"
+    " collector_version) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_RAW = _INSERT_RAW + (
+    " ON CONFLICT (post_id) DO UPDATE SET source = excluded.source,"
+    " request = excluded.request, payload = excluded.payload,"
+    " retrieved_at = excluded.retrieved_at, collector_version = excluded.collector_version"
+)
+_LOOKUP_CHUNK = 400  # keys per lookup, under SQLite's bound-parameter limit
+
+
+def _stored_rows(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]
+                 ) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
+    """(platform, native_id) -> (post id, the stored columns that merge)."""
+    found: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    by_platform: dict[str, list[str]] = {}
+    for platform, native_id in dict.fromkeys(keys):
+        by_platform.setdefault(platform, []).append(native_id)
+    for platform, ids in by_platform.items():
+        for start in range(0, len(ids), _LOOKUP_CHUNK):
+            chunk = ids[start:start + _LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = conn.execute(f"{_SELECT_STORED} AND native_id IN ({marks})",
+                                [platform, *chunk]).fetchall()
+            for row in rows:
+                columns = dict(zip(_MERGE_READ, row[1:], strict=True))
+                found[(platform, columns["native_id"])] = (int(row[0]), columns)
+    return found
 
 
 class CollectWrites:
@@ -151,66 +198,54 @@ class CollectWrites:
         now = utcnow()
         request_json = _json(dict(request or {}))
         with write_transaction(self.db):
-            blocked = self.blocked_authors()
             conn = self.db.conn
-            for item in items:
-                post = item.post
-                if post.author_key is not None and post.author_key in blocked:
-                    result.blocked += 1
-                    continue
-                row = post_row(post)
-                existing = conn.execute(
-                    _SELECT_STORED,
-                    [post.platform, post.native_id],
-                ).fetchone()
-                if existing is None:
-                    cur = conn.execute(
-                        "INSERT INTO posts (platform, native_id, url, text, title, created_at,"
-                        " collected_at, updated_at, author_key, author_handle, lang, replies,"
-                        " reposts, likes, quotes, place, in_reply_to, content_hash)"
-                        " VALUES (:platform, :native_id, :url, :text, :title, :created_at,"
-                        " :now, :now, :author_key, :author_handle, :lang, :replies, :reposts,"
-                        " :likes, :quotes, :place, :in_reply_to, :content_hash)",
-                        {**row, "now": now},
-                    )
-                    post_id = int(cur.lastrowid or 0)
-                    conn.execute(
-                        "INSERT INTO raw_payloads (post_id, source, request, payload,"
-                        " retrieved_at, collector_version) VALUES (?, ?, ?, ?, ?, ?)",
-                        [post_id, source, request_json, _json(item.raw), now, collector_version],
-                    )
-                    result.new += 1
-                    result.new_ids.append(post_id)
-                else:
-                    post_id = int(existing[0])
+            blocked = self.blocked_authors()
+            blocked_posts = blocked_post_hashes(conn)
+            kept = [item for item in items
+                    if (item.post.author_key is None or item.post.author_key not in blocked)
+                    and post_hash(item.post.platform, item.post.native_id) not in blocked_posts]
+            result.blocked = len(items) - len(kept)
+            stored = _stored_rows(conn, [(i.post.platform, i.post.native_id) for i in kept])
+            fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+            changed: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+            matched: list[tuple[str, str]] = []
+            for item in kept:
+                key = (item.post.platform, item.post.native_id)
+                matched.append(key)
+                row = post_row(item.post)
+                if key in stored:  # stored before this page
                     result.duplicates += 1
-                    merged = merge_rows(dict(zip(_MERGE_READ, existing[1:], strict=True)), row)
-                    if existing[1] != merged["content_hash"]:
-                        conn.execute(
-                            "UPDATE posts SET url = :url, text = :text, title = :title,"
-                            " created_at = :created_at, author_key = :author_key,"
-                            " author_handle = :author_handle, lang = :lang,"
-                            " replies = :replies, reposts = :reposts, likes = :likes,"
-                            " quotes = :quotes, place = :place, in_reply_to = :in_reply_to,"
-                            " content_hash = :content_hash, updated_at = :now WHERE id = :id",
-                            {**merged, "now": now, "id": post_id},
-                        )
-                        conn.execute(
-                            "INSERT INTO raw_payloads (post_id, source, request, payload,"
-                            " retrieved_at, collector_version) VALUES (?, ?, ?, ?, ?, ?)"
-                            " ON CONFLICT (post_id) DO UPDATE SET source = excluded.source,"
-                            " request = excluded.request, payload = excluded.payload,"
-                            " retrieved_at = excluded.retrieved_at,"
-                            " collector_version = excluded.collector_version",
-                            [post_id, source, request_json, _json(item.raw), now,
-                             collector_version],
-                        )
-                        result.updated += 1
-                conn.execute(
-                    "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [post_id, source, query, now],
-                )
+                    post_id, before = stored[key]
+                    merged = merge_rows(changed.get(post_id, (before,))[0], row)
+                    if merged["content_hash"] != before["content_hash"]:
+                        changed[post_id] = (merged, item.raw)
+                elif key in fresh:  # twice in this page
+                    result.duplicates += 1
+                    fresh[key] = (merge_rows(fresh[key][0], row), fresh[key][1])
+                else:
+                    fresh[key] = (row, item.raw)
+            if fresh:
+                conn.executemany(_INSERT_POST, [{**row, "now": now} for row, _ in fresh.values()])
+                ids = _stored_rows(conn, list(fresh))
+                new_ids = [ids[key][0] for key in fresh]
+                conn.executemany(_INSERT_RAW, [
+                    (pid, source, request_json, _json(raw), now, collector_version)
+                    for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)
+                ])
+                stored.update(ids)
+                result.new, result.new_ids = len(new_ids), new_ids
+            if changed:
+                conn.executemany(_UPDATE_POST, [
+                    {**row, "now": now, "id": pid} for pid, (row, _) in changed.items()])
+                conn.executemany(_UPSERT_RAW, [
+                    (pid, source, request_json, _json(raw), now, collector_version)
+                    for pid, (_, raw) in changed.items()])
+                result.updated = len(changed)
+            conn.executemany(
+                "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
+            )
             for bad in quarantined:
                 payload = bad.payload if isinstance(bad.payload, str) else _json(bad.payload)
                 conn.execute(
@@ -219,12 +254,12 @@ class CollectWrites:
                     [source, bad.platform, run_id, bad.error, payload, now],
                 )
                 result.quarantined += 1
-            for key, value in (cursor or {}).items():
+            for cursor_key, value in (cursor or {}).items():
                 conn.execute(
                     "INSERT INTO cursors (source, key, value, updated_at) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (source, key) DO UPDATE SET value = excluded.value,"
                     " updated_at = excluded.updated_at",
-                    [source, key, value, now],
+                    [source, cursor_key, value, now],
                 )
             conn.execute(
                 "UPDATE runs SET pages = pages + 1, fetched = fetched + ?, new = new + ?,"

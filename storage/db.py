@@ -44,6 +44,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted content is overwritten with zeros, so erased text leaves the file.
+    conn.execute("PRAGMA secure_delete = ON")
     db = Database(conn)
     if not readonly:
         migrations.apply(db)

@@ -187,5 +187,70 @@ def m001_core(db: Database) -> None:
         """,
     )
 
+@migrations()
+def m005_service_state(db: Database) -> None:
+    """What the running service tells ``listener status`` (another process):
+    per scheduled job its next and last runs, and small service facts (the
+    running instance, its heartbeat, the config in force, the last config
+    error)."""
+    _run(
+        db,
+        """
+        CREATE TABLE service_jobs (
+            job TEXT PRIMARY KEY,              -- collect:<source>, report, housekeeping
+            next_run_at TEXT,                  -- UTC; NULL when not scheduled
+            last_started_at TEXT,
+            last_finished_at TEXT,
+            last_status TEXT,                  -- ok, failed
+            last_error TEXT,
+            last_success_at TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE service_state (
+            key TEXT PRIMARY KEY,              -- instance, heartbeat, config, config_error
+            value TEXT NOT NULL,               -- JSON
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
+
+
+@migrations()
+def m010_privacy_blocked_posts(db: Database) -> None:
+    """Erasure of one post (``listener forget --url``) blocks that post from
+    being collected again: a hash of platform and native id, never the URL."""
+    _run(
+        db,
+        """
+        CREATE TABLE blocked_posts (
+            post_hash TEXT PRIMARY KEY,        -- sha256 of 'platform:native_id'
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_posts_checked ON posts (platform, checked_at)
+        """,
+    )
+
+
+
+@migrations()
+def m011_reports_alerts_sent(db: Database) -> None:
+    """One row per emerging-issue alert sent: at most one per topic per day.
+    (IF NOT EXISTS: development databases made from the reports branch had
+    this table from an earlier name of this migration.)"""
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS alerts_sent (
+            topic TEXT NOT NULL,
+            day TEXT NOT NULL,                 -- the local day the alert is about
+            sent_at TEXT NOT NULL,             -- UTC
+            posts INTEGER NOT NULL,
+            channels TEXT NOT NULL DEFAULT '', -- e.g. "email,webhook"
+            PRIMARY KEY (topic, day)
+        )
+        """,
+    )

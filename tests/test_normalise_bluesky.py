@@ -69,3 +69,23 @@ def test_bad_uri() -> None:
     view["uri"] = "record(0)"
     with pytest.raises(NormaliseError, match="uri"):
         normalise(view)
+
+
+def test_an_image_only_post_takes_its_alt_text_and_is_never_malformed() -> None:
+    view = copy.deepcopy(POSTS[0])
+    view["record"]["text"] = ""
+    view["embed"] = {
+        "$type": "app.bsky.embed.recordWithMedia#view",
+        "media": {"$type": "app.bsky.embed.images#view", "images": [
+            {"thumb": "https://cdn.bsky.app/img/feed_thumbnail/plain/x@jpeg",
+             "fullsize": "https://cdn.bsky.app/img/feed_fullsize/plain/x@jpeg",
+             "alt": "Pothole filled with water on Mill Road"}]},
+        "record": {"record": {"$type": "app.bsky.embed.record#viewRecord"}},
+    }
+    assert normalise(view).text == "Pothole filled with water on Mill Road"
+    view["embed"]["media"]["images"][0]["alt"] = ""
+    assert normalise(view).text == ""  # stored, not quarantined
+    view["embed"] = {"$type": "app.bsky.embed.external#view", "external": {
+        "uri": "https://www.example.gov.uk/roads", "title": "Road repairs",
+        "description": "Report a pothole online"}}
+    assert normalise(view).text == "Road repairs\nReport a pothole online"

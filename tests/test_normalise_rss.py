@@ -57,3 +57,16 @@ def test_entry_without_dates() -> None:
 def test_missing_feed() -> None:
     with pytest.raises(NormaliseError, match="feed"):
         normalise({"entry": ITEMS[0]["entry"]})
+
+
+def test_a_guid_that_is_not_a_uri_is_scoped_by_its_feed() -> None:
+    first = copy.deepcopy(ITEMS[0])
+    first["entry"]["id"] = "1234"
+    first["feed"]["url"] = "https://www.example-council.gov.uk/news.rss"
+    second = copy.deepcopy(first)
+    second["feed"] = {"title": "Gazette", "link": "https://gazette.example/"}
+    assert normalise(first).native_id == "https://www.example-council.gov.uk/news.rss#1234"
+    assert normalise(second).native_id == "https://gazette.example/#1234"
+    tagged = copy.deepcopy(ITEMS[0])
+    tagged["entry"]["id"] = "tag:example-council.gov.uk,2026:news-1234"
+    assert normalise(tagged).native_id == "tag:example-council.gov.uk,2026:news-1234"

@@ -3,6 +3,7 @@ commits a page together with its cursor."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -82,7 +83,7 @@ def test_quarantine_keeps_payload_and_error_while_page_is_stored(store: Store) -
                              quarantined=[Quarantined("x", "missing id", {"text": "hi"})])
     assert (result.new, result.quarantined) == (1, 1)
     row = store.db.execute("SELECT platform, error, payload, run_id FROM quarantine").fetchone()
-    assert row == ("x", "missing id", '{"text": "hi"}', run)
+    assert (row[0], row[1], json.loads(row[2]), row[3]) == ("x", "missing id", {"text": "hi"}, run)
     (record,) = store.runs("s")
     assert (record.fetched, record.new, record.quarantined) == (2, 1, 1)
 

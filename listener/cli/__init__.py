@@ -14,6 +14,10 @@ from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
 from listener.cli import importer as _importer
 from listener.cli import nlp as _nlp
+from listener.cli import privacy as _privacy
+from listener.cli import query as _query
+from listener.cli import report as _report
+from listener.cli import run as _run
 from listener.cli import sources as _sources
 from listener.cli import status as _status
 from listener.cli.common import State
@@ -50,6 +54,10 @@ _COMMAND_MODULES = [
     _config_cmd,
     _status,
     _sources,
+    _run,
+    _privacy,
+    _report,
+    _query,
     _nlp,
 ]
 for _module in _COMMAND_MODULES:

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         for name, cfg in settings.sources.items():
             state = "enabled" if cfg.enabled else "disabled"
             env = ", ".join(cfg.credential_env().values()) or "no credentials"
-            typer.echo(f"  {name:<18} {cfg.type:<9} {state:<9} every {cfg.interval_minutes} min"
+            typer.echo(f"  {name:<18} {cfg.type:<9} {state:<9} every {cfg.interval_minutes:g} min"
                        f"  ({env})")
         typer.echo(f"topics: {len(settings.topics)}")
         for slug, topic in settings.topics.items():

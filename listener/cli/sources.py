@@ -52,7 +52,7 @@ def _text(rows: list[dict[str, Any]]) -> list[str]:
                      f"{'yes' if row['enabled'] else 'no':<8} {when:<34} "
                      f"{creds or '(none needed)'}")
         if last is not None and last["error"]:
-            lines.append(f"    last error: {_short(last['error'], 160)}")
+            lines.append(f"    last error: {_short(last['error'], 240)}")
         for key, value in row["cursor"].items():
             lines.append(f"    cursor {_short(key, 72)} = {_short(value) or '(empty)'}")
     return lines

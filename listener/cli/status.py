@@ -1,37 +1,137 @@
-"""``listener status``: per source, the last run and its counts."""
+"""``listener status``: the service, the config in force, and per source its
+last run, health (ok / no new posts / failing / stale) and next run.
+``--check`` exits 1 when any enabled source is stale or failing, the last
+report or housekeeping failed, or the latest config edit was rejected: for
+monitoring."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
 import typer
 
-from listener.cli.common import open_store, settings_from
+from listener.cli.common import State
+from listener.config import ConfigError, Settings, load_settings
+from listener.service.health import ago, every, parse, source_health
+from listener.service.lastgood import database_named_in, last_good_settings
 from listener.sources.budget import x_budget_line
 from listener.sources.config import XSourceConfig
+from storage import Store
+from storage.health import ServiceState
+
+
+def _settings_and_store(path: Path) -> tuple[Settings, Store]:
+    try:
+        settings = load_settings(path, check_credentials=False)
+    except ConfigError as exc:
+        typer.echo(f"config: {len(exc.problems)} problem(s) in {path}:")
+        for problem in exc.problems:
+            typer.echo(f"    {problem}")
+        db = database_named_in(path)
+        if not db.exists():
+            typer.echo(f"no database at {db}", err=True)
+            raise typer.Exit(1) from None
+        store = Store.open(db)
+        fallback = last_good_settings(store, path)
+        if fallback is None:
+            typer.echo("no last good config recorded in the database", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"showing the last good config in force, version {fallback.config_hash}")
+        return fallback, store
+    return settings, Store.open(settings.database_path)
+
+
+def _service_lines(state: ServiceState, settings: Settings, now: datetime) -> list[str]:
+    instance: dict[str, Any] = state.get("instance") or {}
+    beat: dict[str, Any] = state.get("heartbeat") or {}
+    config: dict[str, Any] = state.get("config") or {}
+    lines = []
+    if not instance:
+        lines.append("service: never started on this database")
+    elif beat and (when := parse(beat.get("at"))) is not None and (now - when).total_seconds() \
+            <= 3 * settings.service.heartbeat_seconds + 10:
+        lines.append(f"service: running (pid {instance.get('pid')} on {instance.get('host')}, "
+                     f"since {instance.get('started_at')}; heartbeat {ago(beat.get('at'), now)})")
+    elif instance.get("stopped_at"):
+        lines.append(f"service: not running (stopped {ago(instance.get('stopped_at'), now)})")
+    else:
+        lines.append(f"service: not running? no heartbeat since {ago(beat.get('at'), now)} "
+                     f"(pid {instance.get('pid')} on {instance.get('host')})")
+    if config:
+        lines.append(f"config in force: version {config.get('hash')}, loaded "
+                     f"{ago(config.get('loaded_at'), now)}")
+    return lines
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def status(ctx: typer.Context) -> None:
-        """Show, per configured source: last run, its counts and any error."""
-        settings = settings_from(ctx, check_credentials=False)
-        store = open_store(settings)
+    def status(
+        ctx: typer.Context,
+        check: bool = typer.Option(False, "--check",
+                                   help="Exit 1 when an enabled source is stale or failing, the "
+                                        "report or housekeeping failed, or a config edit was "
+                                        "rejected (for monitoring)."),
+    ) -> None:
+        """Show the service, and per configured source: last run, its counts, health,
+        last success, last error and next run."""
+        state_obj: State = ctx.obj
+        settings, store = _settings_and_store(state_obj.config_path)
+        now = datetime.now(UTC)
+        state = ServiceState(store.db)
+        problems: list[str] = []
         typer.echo(f"database: {settings.database_path} ({store.count_posts()} posts)")
+        for line in _service_lines(state, settings, now):
+            typer.echo(line)
+        error: dict[str, Any] | None = state.get("config_error")
+        if error:
+            typer.echo(f"config error (seen {error.get('detected_at')}); the service keeps "
+                       f"running on config {error.get('running_on')}:")
+            for problem in error.get("problems", []):
+                typer.echo(f"    {problem.get('text')}")
+            problems.append("config: the latest edit of the config was rejected")
+        jobs = state.jobs()
+        started = (state.get("instance") or {}).get("started_at")
         for name, cfg in settings.sources.items():
-            state = "enabled" if cfg.enabled else "disabled"
+            on = "enabled" if cfg.enabled else "disabled"
             last = store.last_run(name)
             if last is None:
-                typer.echo(f"{name} ({cfg.type}, {state}): never run")
+                typer.echo(f"{name} ({cfg.type}, {on}): never run")
+            else:
+                typer.echo(
+                    f"{name} ({cfg.type}, {on}): last run {last.started_at} {last.status}; "
+                    f"{last.fetched} fetched, {last.new} new, {last.duplicates} duplicates, "
+                    f"{last.quarantined} quarantined")
             if isinstance(cfg, XSourceConfig):
                 typer.echo(f"    {x_budget_line(name, cfg, store)}")
-            if last is None:
+            health = source_health(name, cfg, state, jobs.get(f"collect:{name}"), started, now)
+            if not cfg.enabled:
                 continue
-            typer.echo(
-                f"{name} ({cfg.type}, {state}): last run {last.started_at} {last.status}; "
-                f"{last.fetched} fetched, {last.new} new, {last.duplicates} duplicates, "
-                f"{last.quarantined} quarantined"
-            )
-            if last.error:
-                typer.echo(f"    error: {last.error}")
-            ok = store.last_run(name, status="ok")
-            if ok is not None and ok.id != last.id:
-                typer.echo(f"    last success: {ok.started_at}")
+            flag = "" if not health.problems else " (PROBLEM)"
+            typer.echo(f"    health: {health.state}{flag}; every {every(cfg.interval_minutes)}")
+            typer.echo(f"    last success: {ago(health.last_success, now)}")
+            typer.echo(f"    last error: {health.last_error or 'none'}")
+            typer.echo(f"    next run: {health.next_run or 'not scheduled (service not running)'}")
+            for note in health.notes:
+                typer.echo(f"    note: {note}")
+            problems += [f"{name}: {p}" for p in health.problems]
+        for job_id in ("report", "housekeeping"):
+            job = jobs.get(job_id)
+            if job is None:
+                continue
+            if job.last_started_at is None:
+                told = "never run"
+            elif (job.last_finished_at or "") < job.last_started_at:
+                told = f"running since {job.last_started_at}"
+            else:
+                told = f"last run {ago(job.last_started_at, now)} {job.last_status}" + (
+                    f" ({job.last_error})" if job.last_error else "")
+            typer.echo(f"{job_id}: {told}; next run {job.next_run_at or 'not scheduled'}")
+            if job.last_status == "failed":
+                problems.append(f"{job_id}: the last run failed ({job.last_error})")
+        if check:
+            for problem in problems:
+                typer.echo(f"CHECK: {problem}")
+            typer.echo(f"check: {'FAIL' if problems else 'OK'} ({len(problems)} problem(s))")
+            raise typer.Exit(1 if problems else 0)

@@ -1,5 +1,9 @@
 """Bluesky: one ``postView`` as in ``app.bsky.feed.searchPosts`` ``posts[]``.
 
+An image-only post has an empty ``text``; its image alt texts (or link card)
+stand in, and with none it is stored with empty text: it is a real post, not
+a malformed one.
+
 ``record.createdAt`` is written by the client and can be forged: a value
 before Bluesky existed or well after the AppView indexed the post falls back
 to ``indexedAt``.
@@ -28,6 +32,24 @@ def _created(record: dict[str, Any], indexed: datetime) -> datetime:
     return claimed
 
 
+def _embed_text(view: Any) -> str:
+    """Words an empty-text post carries in its embed: image alt texts, a link
+    card's title and description (the hydrated ``embed`` of the postView)."""
+    if not isinstance(view, dict):
+        return ""
+    parts: list[str] = []
+    media = view.get("media")  # recordWithMedia
+    if isinstance(media, dict):
+        parts.append(_embed_text(media))
+    for image in view.get("images") or []:
+        if isinstance(image, dict) and isinstance(image.get("alt"), str):
+            parts.append(image["alt"].strip())
+    external = view.get("external")
+    if isinstance(external, dict):
+        parts += [str(external.get(k) or "").strip() for k in ("title", "description")]
+    return "\n".join(p for p in parts if p)
+
+
 def _rkey(uri: str) -> str:
     # at://<did>/app.bsky.feed.post/<rkey>
     parts = uri.removeprefix("at://").split("/")
@@ -43,7 +65,8 @@ def normalise(item: dict[str, Any]) -> Post:
     author = mapping(item, "author")
     handle = text(author, "handle")
     record = mapping(item, "record")
-    body = text(record, "text")
+    # ``text`` is required by the lexicon but may be empty (an image-only post)
+    body = text(record, "text", allow_empty=True).strip() or _embed_text(item.get("embed"))
     indexed = parse_time(item.get("indexedAt"), "indexedAt")
     langs = record.get("langs")
     reply = record.get("reply")

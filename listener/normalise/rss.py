@@ -3,12 +3,14 @@
 Item shape: ``{"feed": {"title", "link", "id"?}, "entry": {id, link, title,
 summary | content, published | updated, author}}``. Dates are ISO strings (an
 RFC 822 date as feedparser keeps it in ``published`` is accepted too). The
-entry is keyed on its ``id`` (guid), else its ``link``.
+entry is keyed on its ``id`` (guid), else its ``link``; an id that is not a
+URI is scoped by its feed (``url``, else ``link``, else ``id``).
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -44,11 +46,27 @@ def _summary(entry: dict[str, Any]) -> str:
     return html_to_text(optional_text(entry, "summary") or "")
 
 
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+
+
+def _native_id(entry: dict[str, Any], feed: dict[str, Any]) -> str | None:
+    """The entry's id when it is a URI (the same article in two feeds is one
+    post); an id that is not (RSS guids such as "1234" are only unique within
+    their feed) is scoped by the feed, so two feeds' "1234" stay apart."""
+    entry_id = optional_text(entry, "id")
+    if entry_id is not None and not _URI.match(entry_id):
+        scope = (optional_text(feed, "url") or optional_text(feed, "link")
+                 or optional_text(feed, "id"))
+        if scope is not None:
+            return f"{scope}#{entry_id}"
+    return entry_id or optional_text(entry, "link")
+
+
 def normalise(item: dict[str, Any]) -> Post:
-    mapping(item, "feed")
+    feed = mapping(item, "feed")
     entry = mapping(item, "entry")
     link = optional_text(entry, "link")
-    native_id = optional_text(entry, "id") or link
+    native_id = _native_id(entry, feed)
     if native_id is None:
         raise NormaliseError("entry has neither 'id' nor 'link'")
     title = html_to_text(optional_text(entry, "title") or "") or None

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class DeletionSyncSettings(BaseModel):
+    """How stored posts are re-checked against their platform (see
+    ``listener.privacy.deletion_sync`` for the policy)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=True,
+                          description="Re-check daily, in the service's housekeeping job")
+    first_check_days: int = Field(default=7, ge=1, le=7,
+                                  description="Every post is first re-checked within this")
+    recheck_days: int = Field(default=30, ge=1, description="Later re-checks, this far apart")
+    max_posts_per_run: int = Field(default=5000, ge=1,
+                                   description="Posts re-checked per platform per run")
+    skip_platforms: list[Literal["x", "reddit", "mastodon", "bluesky"]] = Field(
+        default_factory=list, description="Platforms not re-checked (e.g. x: reads cost)")
+    bluesky_appview: str = Field(default="https://public.api.bsky.app",
+                                 description="Public Bluesky AppView for getPosts (no login)")
 
 
 class PrivacySettings(BaseModel):
@@ -16,6 +37,11 @@ class PrivacySettings(BaseModel):
         default="data/pseudonym.key",
         description="Generated key file (0600), used when the variable is unset",
     )
+    previous_key_env: str = Field(
+        default="",
+        description="After a key rotation: variable holding the previous key, so that "
+                    "`listener forget` also finds posts stored under it",
+    )
     official_accounts: list[str] = Field(
         default_factory=list,
         description="platform:handle of official accounts whose handles may be shown",
@@ -23,6 +49,7 @@ class PrivacySettings(BaseModel):
     retention_days: int = Field(default=400, ge=1)
     raw_retention_days: int = Field(default=30, ge=1)
     min_group_size: int = Field(default=10, ge=1, description="Smallest count shown as a number")
+    deletion_sync: DeletionSyncSettings = Field(default_factory=DeletionSyncSettings)
 
     def official_set(self) -> frozenset[tuple[str, str]]:
         pairs = set()

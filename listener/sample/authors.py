@@ -43,7 +43,7 @@ def _handle(platform: str, first: str, second: str, number: int, key: int) -> st
 
 
 class AuthorPool:
-    """Per-platform authors; ``pick`` draws with weight 1/rank**1.1."""
+    """Per-platform authors; ``pick`` draws with weight 1/rank**0.9."""
 
     def __init__(self, platform: str, size: int, rng: random.Random) -> None:
         names = list(itertools.product(_FIRST, _SECOND))
@@ -58,7 +58,7 @@ class AuthorPool:
                        str(1_000_000_000 + 7919 * i + len(platform)))
                 for i in range(size)
             ]
-        weights = [1.0 / (rank + 1) ** 1.1 for rank in range(len(self.authors))]
+        weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(self.authors))]
         self._cum = cumulative(weights)
         self.official = Author(-1, OFFICIAL.get(platform, ""), "100000001", official=True)
 

@@ -28,7 +28,7 @@ from storage.records import RawItem
 
 SAMPLE_END = date(2026, 11, 22)  # a Sunday: the sample covers ISO weeks 2026-W38..W47
 SAMPLE_WEEKS = 10
-SAMPLE_POSTS = 2000
+SAMPLE_POSTS = 3000
 PAGE_SIZE = 50
 
 Builder = Callable[[list[int], list[PlannedPost], str, str | None], Any]

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from listener.sample import texts
-from listener.sample.authors import Author, AuthorPool
+from listener.sample.authors import OFFICIAL, Author, AuthorPool
 from listener.sample.draw import cumulative, pick, weighted
 
 LONDON = ZoneInfo("Europe/London")
@@ -98,7 +98,7 @@ def plan(n_posts: int, seed: int, weeks: int, end: date) -> list[PlannedPost]:
              for w, c in zip(base, categories, strict=True)]
     day_weights = [_WEEKDAY[d.weekday()] * (sum(spiky) if i >= len(days) - 7 else 1.0)
                    for i, d in enumerate(days)]
-    pools = {p: AuthorPool(p, max(20, min(1200, int(n_posts * w / 5))), rng)
+    pools = {p: AuthorPool(p, max(20, min(1200, int(n_posts * w / 3))), rng)
              for p, w in PLATFORM_WEIGHTS.items()}
     platforms = list(PLATFORM_WEIGHTS)
     cum_platforms = cumulative(list(PLATFORM_WEIGHTS.values()))
@@ -111,7 +111,7 @@ def plan(n_posts: int, seed: int, weeks: int, end: date) -> list[PlannedPost]:
         platform = weighted(platforms, cum_platforms, rng)
         if topic is None and platform == "rss":
             platform = "bluesky"
-        share = 0.5 if platform == "rss" else OFFICIAL_SHARE
+        share = 0.5 if platform == "rss" else OFFICIAL_SHARE if platform in OFFICIAL else 0.0
         official = topic is not None and rng.random() < share
         pool = pools[platform]
         author = pool.official if official else pool.pick(rng)
@@ -155,9 +155,9 @@ def _link(posts: list[PlannedPost], rng: random.Random) -> None:
         elif post.platform in ("x", "mastodon", "bluesky") and earlier and not post.author.official:
             j = pick(earlier, rng)
             original = posts[j].parent if posts[j].kind == "repost" else None
-            j = j if original is None else original
+            j = j if original is None else original  # a retweet of a retweet is of the original
             if posts[j].author is post.author:
-                pass
+                pass  # nobody here replies to or reposts themselves
             elif post.platform == "x" and roll < 0.08:
                 post.kind, post.parent = "repost", j
                 post.text, post.topic, post.lang = posts[j].text, posts[j].topic, posts[j].lang

@@ -98,6 +98,8 @@ class BlueskySource:
             status = exc.response.status_code if exc.response is not None else None
             raise rejected(f"{self.config.handle_env} and {self.config.app_password_env}",
                            "handle and app password", self.name, status) from None
+        except RequestErrorBase as exc:
+            raise SourceError(f"createSession failed: {_describe(exc)}") from exc
         self._client = client
         return client
 
@@ -156,7 +158,18 @@ class BlueskySource:
             status = exc.response.status_code if exc.response is not None else None
             raise rejected(self.config.app_password_env, "app password session", self.name,
                            status) from None
+        except RequestErrorBase as exc:
+            raise SourceError(f"{NSID} for {params.q!r} failed: {_describe(exc)}") from exc
         return result
+
+
+def _describe(exc: RequestErrorBase) -> str:
+    """What went wrong, in words: atproto's transport errors have empty messages."""
+    if exc.response is None:
+        cause = exc.__cause__ or exc.__context__
+        return f"{type(exc).__name__} ({type(cause).__name__}: {cause})" if cause else \
+            type(exc).__name__
+    return f"{type(exc).__name__}: HTTP {exc}"
 
 
 def _classify(exc: BaseException) -> Retry | None:

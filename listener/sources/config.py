@@ -17,7 +17,9 @@ class SourceConfigBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = False
-    interval_minutes: int = Field(default=30, ge=1, description="How often the service collects")
+    interval_minutes: float = Field(
+        default=30, gt=0, description="How often the service collects (fractions allowed)"
+    )
     timeout_seconds: float = Field(default=30.0, gt=0, description="Every HTTP call's timeout")
     max_attempts: int = Field(default=5, ge=1, description="Tries per request before the run fails")
     max_wait_seconds: float = Field(default=900.0, ge=0, description="Longest single backoff wait")
@@ -74,8 +76,14 @@ class MastodonSourceConfig(SourceConfigBase):
         description="Instance -> env var of a token for THAT instance only (public hashtag "
         "timelines need none; a token is never sent to another instance)",
     )
+    access_token_env: str | None = Field(
+        default=None, description="Shorthand for access_tokens when there is one instance")
     page_size: int = Field(default=40, ge=1, le=40)
     backfill_hours: int = Field(default=24, ge=0, description="How far back the first run starts")
+    lookback_minutes: int = Field(
+        default=15, ge=0,
+        description="Each run re-reads this margin below the cursor, for statuses that "
+        "federate late (their id comes from their publication time)")
     max_pages: int = Field(default=50, ge=1, description="Pages per instance and tag per run")
 
     @field_validator("hashtags")
@@ -85,6 +93,11 @@ class MastodonSourceConfig(SourceConfigBase):
 
     @model_validator(mode="after")
     def _tokens_for_known_instances(self) -> MastodonSourceConfig:
+        if self.access_token_env:
+            if len(self.instances) != 1:
+                raise ValueError("access_token_env is for a single instance (a token belongs "
+                                 "to one); with several, use access_tokens: {instance: VAR}")
+            self.access_tokens.setdefault(self.instances[0], self.access_token_env)
         unknown = sorted(set(self.access_tokens) - set(self.instances))
         if unknown:
             raise ValueError(f"access_tokens names instances not in 'instances': {unknown}")

@@ -7,7 +7,9 @@ highest id of that page is the next ``min_id``. That id is the cursor saved
 with the page, so a kill between pages loses nothing and repeats nothing
 (``since_id`` would return the *newest* page and skip what lies between).
 The first run starts ``backfill_hours`` back (Mastodon ids are time-ordered
-snowflakes, so Mastodon.py turns a datetime into an id).
+snowflakes, so Mastodon.py turns a datetime into an id). Later runs start
+``lookback_minutes`` below the cursor: a status that federates late gets an
+id from its publication time, below a cursor that already passed it.
 
 Payloads are the status objects exactly as the server sent them (the JSON
 of the response, captured with a requests hook): Mastodon.py's typed objects
@@ -44,7 +46,7 @@ from listener.sources.backoff import (
 )
 from listener.sources.base import Page
 from listener.sources.config import MastodonSourceConfig
-from listener.sources.errors import SourceError, rejected, require_env
+from listener.sources.errors import CredentialError, SourceError, rejected, require_env
 from storage.records import RawItem
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ class MastodonSource:
             for tag in self.config.hashtags:
                 try:
                     yield from self._walk(instance, tag, cursor.get(f"{host}#{tag}"))
-                except SourceError:
+                except CredentialError:
                     raise
                 except Exception as exc:  # one instance down must not hide the others
                     failures.append(f"{host} #{tag}: {type(exc).__name__}: {exc}")
@@ -106,8 +108,8 @@ class MastodonSource:
             raise SourceError(f"source {self.name!r}: " + "; ".join(failures))
 
     def _walk(self, instance: _Instance, tag: str, saved: str | None) -> Iterator[Page]:
-        min_id: str | datetime = saved or (
-            self.clock() - timedelta(hours=self.config.backfill_hours))
+        min_id: str | datetime = _looked_back(saved, self.config.lookback_minutes) if saved \
+            else self.clock() - timedelta(hours=self.config.backfill_hours)
         for _ in range(self.config.max_pages):
             raw = self._fetch(instance, tag, min_id)
             if not raw:
@@ -115,7 +117,7 @@ class MastodonSource:
             ids = [str(s["id"]) for s in raw if isinstance(s, dict) and s.get("id") is not None]
             if not ids:
                 raise SourceError(f"{instance.host} #{tag}: a page of statuses without ids")
-            newest = max(ids, key=_id_key)
+            newest = max([*ids, saved] if saved else ids, key=_id_key)  # never moves back
             yield Page(
                 platform=self.platform,
                 items=[RawItem(s if isinstance(s, dict) else {"malformed": s},
@@ -170,6 +172,17 @@ class MastodonSource:
         if isinstance(exc, MastodonServerError | MastodonAPIError):
             return classify_http(_status(exc), headers, now)
         return None
+
+
+def _looked_back(saved: str, minutes: int) -> str:
+    """The saved id moved ``minutes`` back. Mastodon gives a status that
+    arrives by federation an id from the time it was *published*, so one that
+    arrives late lands below a cursor that already passed that time; each run
+    re-reads this margin (what is already stored is not stored again). Ids
+    that are not Mastodon snowflakes are left as they are."""
+    if not saved.isdigit() or minutes <= 0 or len(saved) < 15:
+        return saved
+    return str(max(0, int(saved) - ((minutes * 60_000) << 16)))
 
 
 def _status(exc: BaseException) -> int | None:

@@ -14,11 +14,15 @@ documents, stopping at the entry that was first in the feed at the last
 complete walk. The cursor saved with each page holds the next document to
 fetch, so a killed walk resumes where it stopped; the validators and that
 first entry are saved only when the walk completes.
+
+An entry with no date at all (RSS makes ``pubDate`` optional) is dated by
+when the source first saw it, remembered in the cursor so it never moves.
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -35,6 +39,7 @@ from listener.sources.errors import SourceError
 from storage.records import RawItem
 
 log = logging.getLogger(__name__)
+FIRST_SEEN_KEPT = 500  # undated entries remembered per feed (far more than a feed holds)
 
 
 def _iso(value: time.struct_time) -> str:
@@ -90,6 +95,7 @@ class RssSource:
         self.name = name
         self.config = config
         self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def pages(self, cursor: Mapping[str, str]) -> Iterator[Page]:
         failures: list[str] = []
@@ -109,6 +115,7 @@ class RssSource:
         resume = cursor.get(f"{url}|next") or None
         walk = {k: cursor.get(f"{url}|walk_{k}", "") for k in ("etag", "modified", "top")}
         stop_at = cursor.get(f"{url}|top") or None
+        first_seen: dict[str, str] = json.loads(cursor.get(f"{url}|first_seen") or "{}")
         target = resume or url
         for number in range(self.config.max_pages):
             headers = {}
@@ -139,10 +146,13 @@ class RssSource:
                      | {f"{url}|walk_{k}": "" for k in walk})
             feed = {"title": parsed.feed.get("title"), "link": parsed.feed.get("link"),
                     "id": parsed.feed.get("id"), "url": url}
+            payloads = [entry_payload(e) for e in entries]
+            if self._date_undated(payloads, first_seen):
+                state[f"{url}|first_seen"] = json.dumps(
+                    dict(list(first_seen.items())[-FIRST_SEEN_KEPT:]), separators=(",", ":"))
             yield Page(
                 platform=self.platform,
-                items=[RawItem({"feed": feed, "entry": entry_payload(e)}, entry_key(e))
-                       for e in entries],
+                items=[RawItem({"feed": feed, "entry": p}, entry_key(p)) for p in payloads],
                 query=url, cursor=state,
                 request={"url": target, "status": response.status_code,
                          "conditional": sorted(headers), "bozo": bool(parsed.get("bozo"))},
@@ -150,6 +160,23 @@ class RssSource:
             if not more:
                 return
             target = str(follow)
+
+    def _date_undated(self, payloads: list[dict[str, Any]], first_seen: dict[str, str]) -> bool:
+        """RSS makes ``pubDate`` optional. An entry with no date at all is
+        dated by when this source first saw it (``published_from:
+        first_seen``), remembered in the cursor so that every later fetch
+        gives it the same date. Returns whether the memory changed."""
+        changed = False
+        for payload in payloads:
+            key = entry_key(payload)
+            if key is None or payload.get("published") or payload.get("updated"):
+                continue
+            if key not in first_seen:
+                first_seen[key] = self.clock().astimezone(UTC).isoformat(timespec="seconds")
+                changed = True
+            payload["published"] = first_seen[key]
+            payload["published_from"] = "first_seen"
+        return changed
 
     def _entries(self, parsed: Any, target: str) -> list[Any]:
         if parsed.get("bozo"):

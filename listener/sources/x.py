@@ -36,15 +36,15 @@ import time
 from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any
 
-import requests
 import tweepy
 
 from listener.redact import register_secret_vars
-from listener.sources.backoff import Retry, RetryPolicy, call_with_retry, classify_http
+from listener.sources.backoff import RetryPolicy, call_with_retry
 from listener.sources.base import Page
 from listener.sources.client_logs import guard_loggers
 from listener.sources.config import XSourceConfig
 from listener.sources.errors import SourceError, rejected, require_env
+from listener.sources.x_client import TimeoutSession, classify_x, usage_capped
 from listener.sources.x_items import split_page
 from storage.usage import UsageWrites, month_period
 
@@ -58,29 +58,6 @@ USER_FIELDS = ["username"]
 PLACE_FIELDS = ["full_name", "country_code"]
 
 
-class _TimeoutSession(requests.Session):
-    """tweepy has no timeout option: every request through this session gets one."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self.timeout = timeout
-
-    def request(self, method: str, url: str,  # type: ignore[override]
-                *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, url, *args, **kwargs)
-
-
-def classify_x(exc: BaseException) -> Retry | None:
-    """429 (with X's ``x-rate-limit-reset``), 5xx and connection errors retry."""
-    if isinstance(exc, tweepy.TooManyRequests | tweepy.TwitterServerError):
-        response = exc.response
-        return classify_http(response.status_code, dict(response.headers))
-    if isinstance(exc, requests.ConnectionError | requests.Timeout):
-        return Retry(reason=type(exc).__name__)
-    return None
-
-
 class XSource:
     platform = "x"
 
@@ -91,7 +68,7 @@ class XSource:
         token = require_env(config.bearer_token_env, "bearer token", name)
         self.client = tweepy.Client(bearer_token=token, return_type=dict,
                                     wait_on_rate_limit=False)
-        self.client.session = _TimeoutSession(config.timeout_seconds)
+        self.client.session = TimeoutSession(config.timeout_seconds)
         self.policy = RetryPolicy(max_attempts=config.max_attempts,
                                   max_wait_seconds=config.max_wait_seconds)
         self.sleep: Callable[[float], None] = time.sleep
@@ -117,6 +94,12 @@ class XSource:
         except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
             raise rejected(self.config.bearer_token_env, "bearer token", self.name,
                            exc.response.status_code) from None
+        except tweepy.TooManyRequests as exc:
+            if usage_capped(exc):
+                raise SourceError(f"source {self.name!r}: X says this app's monthly usage cap "
+                                  "is exhausted (HTTP 429 UsageCapExceeded); collection "
+                                  "resumes when X resets it or the plan changes") from None
+            raise
 
     def pages(self, cursor: Mapping[str, str]) -> Iterator[Page]:
         for query in self.config.queries:

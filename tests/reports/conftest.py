@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import email
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email.message import Message
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from reports import ReportContext, ReportSettings
+from reports.config import EmailSettings
 from storage import Store
 from tests.reports.builders import Spec, add, at
 
@@ -61,3 +67,33 @@ def known(store: Store) -> Store:
 @pytest.fixture
 def settings() -> ReportSettings:
     return ReportSettings(timezone="Europe/London")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], Message]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                              email.message_from_bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, EmailSettings]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, EmailSettings(smtp_host="127.0.0.1", smtp_port=port, starttls=False,
+                                   sender="reports@council.example",
+                                   to=["comms@council.example", "director@council.example"])
+    finally:
+        controller.stop()

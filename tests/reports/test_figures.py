@@ -30,11 +30,12 @@ def test_topics_rows(known: Store, settings) -> None:
     fig = figures(known, settings)
     rows = {r.slug: r for r in fig.topics}
     bins = rows["waste_recycling"]
-    assert (bins.posts, bins.authors, bins.previous) == (20, 20, 10)
+    assert (bins.posts, bins.authors_ok, bins.previous, bins.previous_ok) == (20, True, 10, True)
+    assert bins.sentiment_ok == (True, True, True)  # 5 and 3 are under 10: nothing to check
     assert bins.label == "Bin collections"
     assert (bins.sentiment.negative, bins.sentiment.neutral, bins.sentiment.positive) == (12, 5, 3)
     assert bins.negative_interval == wilson(12, 20)
-    assert bins.top_terms == (("bin", 20),)
+    assert bins.top_terms == (("bin", 20, True),)
     assert rows["roads_potholes"].posts == 5
     assert rows["parks"].posts == 0  # configured topics are always listed
     assert fig.topics[0].slug == "waste_recycling"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,15 @@ def test_unknown_format(known: Store, settings, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="docx"):
         write_report(known, "2026-W47", settings=settings, topic_labels=LABELS,
                      formats=["docx"], out_dir=tmp_path, context=CONTEXT, now=NOW)
+
+
+def test_pdf_degrades_without_weasyprint(known: Store, settings, tmp_path: Path,
+                                         monkeypatch, caplog) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if the extra is not installed
+    paths = write_report(known, "2026-W47", settings=settings, topic_labels=LABELS,
+                         formats=["html", "pdf", "md", "csv"], out_dir=tmp_path,
+                         context=CONTEXT, now=NOW)
+    suffixes = {p.suffix for p in paths}
+    assert suffixes == {".html", ".md", ".csv"}
+    assert not (tmp_path / "report-2026-W47.pdf").exists()
+    assert "PDF not written: WeasyPrint is not installed" in caplog.text

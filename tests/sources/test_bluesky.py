@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from fixtures_b.builders import bluesky_headers, bluesky_post, bluesky_session
 
 from listener.pipeline import collect_source
 from listener.privacy.pseudonym import Pseudonymiser
@@ -19,7 +20,6 @@ from listener.sources.bluesky import BlueskySource
 from listener.sources.config import BlueskySourceConfig
 from listener.sources.errors import CredentialError
 from storage import Store
-from tests.sources.fixtures_b.builders import bluesky_headers, bluesky_post, bluesky_session
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 LOGIN = "https://bsky.social/xrpc/com.atproto.server.createSession"
@@ -204,7 +204,8 @@ def test_timeouts_are_bounded_then_the_run_fails_with_the_error_stored(
         searches.fail(httpx.ReadTimeout("timed out"))
     source, waits = make_source(backfill_hours=6, max_attempts=3, timeout_seconds=7.5)
     summary = collect(store, source)
-    assert summary.status == "failed" and "InvokeTimeoutError" in (summary.error or "")
+    assert summary.status == "failed"
+    assert "InvokeTimeoutError (ReadTimeout: timed out)" in (summary.error or ""), summary.error
     assert len(waits) == 2
     assert store.runs("bsky")[0].status == "failed"
     assert all(r.extensions["timeout"]["read"] == 7.5 for r in searches.seen)

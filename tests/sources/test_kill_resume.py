@@ -18,10 +18,9 @@ import sys
 import threading
 from pathlib import Path
 
+from fixtures_b.builders import atom_feed
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
-
-from tests.sources.fixtures_b.builders import atom_feed
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,13 @@ from typing import Any
 import pytest
 import requests
 import responses
+from fixtures_b.builders import (
+    load,
+    mastodon_headers,
+    mastodon_page,
+    mastodon_status,
+    snowflake,
+)
 from responses import matchers
 
 from listener.pipeline import collect_source
@@ -18,13 +26,6 @@ from listener.sources.config import MastodonSourceConfig
 from listener.sources.errors import CredentialError
 from listener.sources.mastodon import MastodonSource
 from storage import Store
-from tests.sources.fixtures_b.builders import (
-    load,
-    mastodon_headers,
-    mastodon_page,
-    mastodon_status,
-    snowflake,
-)
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 TAG_URL = "https://{host}/api/v1/timelines/tag/potholes"
@@ -172,7 +173,7 @@ def test_a_malformed_status_is_quarantined_and_the_rest_of_its_page_stored(
     assert (summary.status, summary.new, summary.quarantined) == ("ok", 2, 1)
     error, payload = store.db.execute("SELECT error, payload FROM quarantine").fetchone()
     assert "created_at" in error
-    assert '"created_at": "yesterday-ish"' in payload  # the payload as the server sent it
+    assert json.loads(payload)["created_at"] == "yesterday-ish"  # as the server sent it
     assert store.get_cursor("masto") == {"mastodon.social#potholes": "2003"}
 
 
@@ -250,3 +251,55 @@ def test_one_instance_down_still_collects_the_others_then_fails_visibly(
     assert summary.status == "failed" and summary.new == 1
     assert "down.example" in (summary.error or "")
     assert store.get_cursor("masto") == {"mastodon.social#potholes": "2001"}
+
+
+def test_access_token_env_is_a_single_instance_shorthand() -> None:
+    one = MastodonSourceConfig(type="mastodon", instances=["mastodon.social"],
+                               hashtags=["nhs"], access_token_env="MASTO_TOKEN")
+    assert one.credential_env() == {"access token for mastodon.social": "MASTO_TOKEN"}
+    with pytest.raises(ValueError, match="single instance"):
+        MastodonSourceConfig(type="mastodon", instances=["mastodon.social", "mastodon.online"],
+                             hashtags=["nhs"], access_token_env="MASTO_TOKEN")
+    with pytest.raises(ValueError, match="not in 'instances'"):
+        MastodonSourceConfig(type="mastodon", instances=["mastodon.social"], hashtags=["nhs"],
+                             access_tokens={"elsewhere.example": "MASTO_TOKEN"})
+
+
+def test_max_pages_stops_a_run_and_the_next_run_continues_from_its_cursor(
+        store: Store, rsps: responses.RequestsMock) -> None:
+    source, _ = make_source(backfill_hours=0, max_pages=1)
+    instance(rsps)
+    timeline(rsps, snowflake(NOW), [mastodon_status(3001, 1), mastodon_status(3002, 2)])
+    assert collect(store, source).pages == 1
+    rsps.reset()
+    instance(rsps)
+    timeline(rsps, "3002", [mastodon_status(3003, 3)])
+    summary = collect(store, source)
+    assert (summary.pages, summary.new) == (1, 1)
+    assert store.get_cursor("masto") == {"mastodon.social#potholes": "3003"}
+
+
+def test_a_status_that_federates_late_is_caught_by_the_lookback(
+        store: Store, rsps: responses.RequestsMock) -> None:
+    # Mastodon ids a federated status by its publication time, not its arrival
+    def sid(minutes_ago: int, n: int) -> int:
+        return int(snowflake(NOW - timedelta(minutes=minutes_ago))) + n
+
+    source, _ = make_source(backfill_hours=1, lookback_minutes=15)
+    instance(rsps)
+    timeline(rsps, snowflake(NOW - timedelta(hours=1)),
+             [mastodon_status(sid(10, 1), 1), mastodon_status(sid(5, 1), 2)])
+    timeline(rsps, str(sid(5, 1)), [])
+    assert collect(store, source).new == 2
+    cursor = store.get_cursor("masto")["mastodon.social#potholes"]
+    assert cursor == str(sid(5, 1))
+
+    rsps.reset()  # a status published 7 minutes ago arrives only now
+    instance(rsps)
+    timeline(rsps, str(sid(20, 1)), [mastodon_status(sid(10, 1), 1),
+                                     mastodon_status(sid(7, 2), 3),
+                                     mastodon_status(sid(5, 1), 2)])
+    timeline(rsps, cursor, [])
+    summary = collect(store, source)
+    assert (summary.new, summary.duplicates) == (1, 2)
+    assert store.get_cursor("masto")["mastodon.social#potholes"] == cursor

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures_b.builders import atom_feed, rss_feed, rss_item
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -17,7 +20,6 @@ from listener.privacy.pseudonym import Pseudonymiser
 from listener.sources.config import RssSourceConfig
 from listener.sources.rss import RssSource
 from storage import Store
-from tests.sources.fixtures_b.builders import atom_feed, rss_feed, rss_item
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -67,8 +69,9 @@ def test_first_run_stores_entries_once_then_a_304_adds_nothing_and_keeps_validat
     assert cursor[f"{url}|etag"] == ETAG and cursor[f"{url}|modified"] == MODIFIED
     created = store.db.execute("SELECT created_at FROM posts ORDER BY created_at").fetchall()
     assert created[0][0].startswith("2026-11-25T01:00:00")
-    raw = store.db.execute("SELECT payload FROM raw_payloads LIMIT 1").fetchone()[0]
-    assert '"published": "2026-11-25T0' in raw and "published_parsed" not in raw
+    raw = json.loads(store.db.execute("SELECT payload FROM raw_payloads LIMIT 1").fetchone()[0])
+    assert raw["entry"]["published"].startswith("2026-11-25T0")
+    assert "published_parsed" not in raw["entry"]
 
     server.expect_ordered_request(
         "/news.rss", headers={"If-None-Match": ETAG, "If-Modified-Since": MODIFIED},
@@ -158,8 +161,8 @@ def test_entries_of_an_ill_formed_feed_are_kept_when_they_parse(
     source, _ = make_source(server.url_for("/news.rss"))
     summary = collect(store, source)
     assert summary.status == "ok" and summary.new >= 1
-    assert store.db.execute("SELECT request FROM raw_payloads").fetchone()[0].find(
-        '"bozo": true') >= 0
+    request = store.db.execute("SELECT request FROM raw_payloads").fetchone()[0]
+    assert json.loads(request)["bozo"] is True
 
 
 def test_a_document_that_is_not_a_feed_fails_the_run(store: Store, server: HTTPServer) -> None:
@@ -213,3 +216,26 @@ def test_a_404_is_not_retried_and_one_broken_feed_does_not_hide_the_others(
     summary = collect(store, source)
     assert summary.status == "failed" and "HTTP 404" in (summary.error or "")
     assert summary.new == 1 and waits == []
+
+
+def test_an_undated_entry_is_dated_when_first_seen_and_keeps_that_date(
+        store: Store, server: HTTPServer) -> None:
+    url = server.url_for("/news.rss")
+    undated = rss_item(5).replace("<pubDate>Wed, 25 Nov 2026 05:00:00 GMT</pubDate>", "")
+    server.expect_ordered_request("/news.rss").respond_with_data(
+        rss_feed([undated, rss_item(1)]), content_type=RSS, headers={"ETag": '"v1"'})
+    server.expect_ordered_request("/news.rss").respond_with_data(
+        rss_feed([rss_item(6), undated, rss_item(1)]), content_type=RSS,
+        headers={"ETag": '"v2"'})
+    source, _ = make_source(url)
+    source.clock = lambda: datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    first = collect(store, source)
+    assert (first.new, first.quarantined) == (2, 0)
+    source.clock = lambda: datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+    second = collect(store, source)
+    assert (second.new, second.duplicates, second.quarantined) == (1, 2, 0)
+    created, payload = store.db.execute(
+        "SELECT p.created_at, r.payload FROM posts p JOIN raw_payloads r ON r.post_id = p.id"
+        " WHERE p.native_id LIKE '%item-5'").fetchone()
+    assert created == "2026-11-25T09:30:00+00:00"  # first seen; unchanged by the later fetch
+    assert json.loads(payload)["entry"]["published_from"] == "first_seen"

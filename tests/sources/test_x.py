@@ -65,7 +65,8 @@ def timeout_of(call: Any) -> Any:
 def make_source(monkeypatch: pytest.MonkeyPatch, sleeps: list[float] | None = None,
                 **overrides: Any) -> XSource:
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
-    cfg = XSourceConfig(type="x", queries=[QUERY], enabled=True, **overrides)
+    cfg = XSourceConfig.model_validate({"type": "x", "queries": [QUERY], "enabled": True,
+                                        **overrides})
     source = XSource("x_bins", cfg)
     source.sleep = (sleeps if sleeps is not None else []).append
     return source
@@ -323,3 +324,38 @@ def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
     assert "next_token" not in params_of(rsps.calls[-1])
     assert "refused the saved next_token" in caplog.text
     assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
+
+
+def test_monthly_usage_cap_fails_at_once_without_waiting(monkeypatch: pytest.MonkeyPatch,
+                                                         store: Store,
+                                                         rsps: responses.RequestsMock) -> None:
+    sleeps: list[float] = []
+    capped = {"account_id": 1234567, "product_name": "standard-basic",
+              "title": "UsageCapExceeded", "period": "Monthly", "scope": "Product",
+              "detail": "Usage cap exceeded: Monthly product cap",
+              "type": "https://api.twitter.com/2/problems/usage-capped"}
+    rsps.get(SEARCH_URL, status=429, json=capped, headers=rate_headers(0, reset_in=86400 * 9))
+    summary = collect_source(store, "x_bins", make_source(monkeypatch, sleeps), PSEUDO)
+    assert summary.status == "failed" and "UsageCapExceeded" in (summary.error or "")
+    assert sleeps == [] and len(rsps.calls) == 1
+
+
+def test_two_queries_keep_their_own_cursors_and_a_shared_post_is_one_post(
+        monkeypatch: pytest.MonkeyPatch, store: Store, rsps: responses.RequestsMock) -> None:
+    other = "(pothole OR potholes) lang:en"
+    shared = tweet("1860000000000000005", "Pothole next to the overflowing bins", "11")
+    rsps.get(SEARCH_URL, json=page([shared], [user("11", "a")]),
+             match=[matchers.query_param_matcher({"query": QUERY}, strict_match=False)])
+    rsps.get(SEARCH_URL, json=page([tweet("1860000000000000008", "Pothole", "12"), shared],
+                                   [user("11", "a"), user("12", "b")]),
+             match=[matchers.query_param_matcher({"query": other}, strict_match=False)])
+    summary = collect_source(store, "x_bins",
+                             make_source(monkeypatch, queries=[QUERY, other]), PSEUDO)
+    assert (summary.pages, summary.new, summary.duplicates) == (2, 2, 1)
+    matches = store.db.execute("SELECT p.native_id, m.query FROM post_matches m JOIN posts p"
+                               " ON p.id = m.post_id ORDER BY m.query, p.native_id").fetchall()
+    assert matches == [("1860000000000000005", QUERY), ("1860000000000000005", other),
+                       ("1860000000000000008", other)]
+    cursor = store.get_cursor("x_bins")
+    assert cursor[f"since_id:{QUERY}"] == "1860000000000000005"
+    assert cursor[f"since_id:{other}"] == "1860000000000000008"

@@ -1,0 +1,188 @@
+"""``listener query``, ``listener trends``, ``listener serve`` and
+``listener web-hash-password``: topic queries for policy staff."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import typer
+
+from listener.cli.common import settings_from
+from listener.config import Settings
+from listener.query import export
+from listener.query.filters import FilterError, QueryFilters
+from listener.query.search import SearchError, explain_syntax_error
+from listener.query.service import QueryContext, run_query
+from listener.query.trends import trend
+from listener.query.weeks import last_complete_week, parse_week, weeks_ending
+from storage import connect
+from storage.queries import QueryTimeout, SearchSyntaxError
+
+TOPIC = typer.Option([], "--topic", "-t", help="Topic slug or name; repeat for several.")
+SENTIMENT = typer.Option([], "--sentiment", "-s", help="negative, neutral or positive; repeat.")
+PLATFORM = typer.Option([], "--platform", "-p", help="x, reddit, mastodon, bluesky, rss, file.")
+SOURCE = typer.Option([], "--source", help="Configured source name; repeat for several.")
+SEARCH = typer.Option(None, "--search", "-q", help="Words to find in the post text (all must "
+                      "appear; typed as-is, nothing is an operator).")
+ADVANCED = typer.Option(False, "--advanced", help="Read --search as an FTS5 expression: "
+                        "AND, OR, NOT, \"phrases\", prefix*, NEAR(...).")
+
+
+def _connect(settings: Settings) -> sqlite3.Connection:
+    path = settings.database_path
+    if not path.exists():
+        typer.echo(f"no database at {path}; collect some posts first (listener collect)",
+                   err=True)
+        raise typer.Exit(1)
+    return connect(path, readonly=True).conn
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    if isinstance(exc, SearchSyntaxError):
+        typer.echo(explain_syntax_error(exc.detail), err=True)
+        return typer.Exit(2)
+    typer.echo(str(exc), err=True)
+    return typer.Exit(2 if isinstance(exc, FilterError | SearchError) else 1)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def query(
+        ctx: typer.Context,
+        topic: list[str] = TOPIC, sentiment: list[str] = SENTIMENT,
+        platform: list[str] = PLATFORM, source: list[str] = SOURCE,
+        since: str = typer.Option(None, help="First day, YYYY-MM-DD (reporting time zone)."),
+        until: str = typer.Option(None, help="Last day, YYYY-MM-DD, inclusive."),
+        week: str = typer.Option(None, "--week", "-w", help="ISO week, e.g. 2026-W47."),
+        search: str = SEARCH, advanced: bool = ADVANCED,
+        fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or xlsx."),
+        output: Path = typer.Option(None, "--output", "-o", help="Write to this file."),
+        limit: int = typer.Option(100, "--limit", "-n", min=1, max=100_000,
+                                  help="At most this many posts (newest first)."),
+    ) -> None:
+        """Find posts by topic, sentiment, dates or week, platform, source and words."""
+        settings = settings_from(ctx, check_credentials=False)
+        if fmt not in export.FORMATS:
+            typer.echo(f"unknown format '{fmt}'; use one of: {', '.join(export.FORMATS)}",
+                       err=True)
+            raise typer.Exit(2)
+        if fmt == "xlsx" and output is None:
+            typer.echo("xlsx needs --output FILE.xlsx", err=True)
+            raise typer.Exit(2)
+        try:
+            filters = QueryFilters(
+                topics=topic, sentiments=sentiment,  # type: ignore[arg-type]  # validated
+                platforms=platform, sources=source,
+                since=_day(since), until=_day(until), week=week, text=search,
+                advanced=advanced)
+        except ValueError as exc:
+            typer.echo(_plain(exc), err=True)
+            raise typer.Exit(2) from None
+        qctx = QueryContext.from_settings(settings, time_limit_ms=30_000, max_rows=limit)
+        try:
+            result = run_query(_connect(settings), qctx, filters)
+        except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
+            raise _fail(exc) from None
+        if fmt == "xlsx":
+            output.write_bytes(export.to_xlsx(result.posts))
+        else:
+            text = {"csv": export.to_csv, "table": export.to_table}[fmt](result.posts) \
+                if fmt != "json" else export.to_json(result.posts, result.total)
+            if output is None:
+                typer.echo(text, nl=not text.endswith("\n"))
+            else:
+                output.write_text(text, encoding="utf-8")
+        if output is not None or fmt == "table":
+            typer.echo(f"{len(result.posts)} of {result.total} matching posts"
+                       + (f" written to {output}" if output else ""), err=output is None)
+
+    @app.command()
+    def trends(
+        ctx: typer.Context,
+        topics: list[str] = typer.Argument(..., help="Topic slug(s) or name(s)."),
+        weeks: int = typer.Option(12, "--weeks", min=1, max=104, help="How many weeks."),
+        to_week: str = typer.Option(None, "--to-week", help="Last week shown (default: the "
+                                    "last complete week), e.g. 2026-W47."),
+        platform: list[str] = PLATFORM, search: str = SEARCH, advanced: bool = ADVANCED,
+    ) -> None:
+        """Weekly post counts and sentiment shares (95% Wilson interval) for a topic."""
+        settings = settings_from(ctx, check_credentials=False)
+        zone = settings.reports.timezone
+        try:
+            year, week = parse_week(to_week) if to_week else \
+                last_complete_week(datetime.now(UTC), zone)
+            filters = QueryFilters(topics=topics, platforms=platform, text=search,
+                                   advanced=advanced)
+            qctx = QueryContext.from_settings(settings, time_limit_ms=30_000)
+            rows = trend(_connect(settings), qctx, filters, weeks_ending(year, week, weeks, zone),
+                         min_group=settings.privacy.min_group_size)
+        except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
+            raise _fail(exc) from None
+        except ValueError as exc:
+            typer.echo(_plain(exc), err=True)
+            raise typer.Exit(2) from None
+        names = ", ".join(qctx.topic_names.get(s, s) for s in filters.topic_slugs(
+            qctx.topic_names))
+        typer.echo(f"{names}: {weeks} weeks to {year}-W{week:02d} ({zone}); sentiment share "
+                   f"with its 95% Wilson interval; no % under {settings.privacy.min_group_size}")
+        head = ("week", "posts", "negative", "neutral", "positive")
+        table = [head] + [(r.week, str(r.total), *(r.shares[s].text() for s in head[2:]))
+                          for r in rows]
+        widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+        for r in table:
+            typer.echo("  ".join(v.rjust(w) if i else v.ljust(w)
+                                 for i, (v, w) in enumerate(zip(r, widths, strict=True))))
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: str = typer.Option(None, help="Interface (default: web.host, 127.0.0.1)."),
+        port: int = typer.Option(None, help="Port (default: web.port, 8001)."),
+    ) -> None:
+        """Serve the search page for policy staff (login required, read-only)."""
+        _need_web_extra()
+        from listener.web.app import serve as run_server
+
+        settings = settings_from(ctx, check_credentials=False)
+        run_server(settings, host or settings.web.host, port or settings.web.port)
+
+    @app.command("web-hash-password")
+    def web_hash_password(
+        password: str = typer.Option(..., prompt=True, hide_input=True,
+                                     confirmation_prompt=True),
+    ) -> None:
+        """Print the PBKDF2 hash of a password for web.users.NAME.password_hash(_env)."""
+        _need_web_extra()
+        from listener.web.auth import hash_password
+
+        typer.echo(hash_password(password))
+
+
+def _need_web_extra() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("datasette") is None or \
+            importlib.util.find_spec("datasette_auth_passwords") is None:
+        typer.echo("the web page needs the web extra: pip install 'civic-listener[web]'",
+                   err=True)
+        raise typer.Exit(1)
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FilterError(f"'{text}' is not a date; write it like 2026-11-23") from None
+
+
+def _plain(exc: ValueError) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                         for e in exc.errors())
+    return str(exc)

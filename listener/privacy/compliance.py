@@ -1,0 +1,103 @@
+"""``listener compliance``: Markdown drafts of a record of processing
+(UK GDPR Art. 30) and of a privacy-notice section, from config.yaml.
+
+They are drafts for the data protection officer: every governance field left
+blank is shown as **TO COMPLETE**, and the facts the software fixes (fields
+kept, retention, pseudonymisation, rights and how they are served) are
+written from the running configuration, so the paperwork cannot drift from
+what the service does. The output is deterministic (no dates) so a committed
+copy can be checked against its config. The text is in
+``listener/privacy/templates/*.md.j2``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from listener.config import Settings
+from listener.privacy.governance import OFFLINE_TYPES
+from listener.privacy.minimise import ALLOWED_FIELDS, PURPOSE_OF_FIELDS
+
+TODO = "**TO COMPLETE**"
+
+WHAT_IS_ASKED = {
+    "x": "X API v2 recent search (`GET /2/tweets/search/recent`), queries: {queries}",
+    "reddit": "Reddit API search and new posts in r/{subreddits}; queries: {queries}",
+    "mastodon": "public hashtag timelines #{hashtags} on {instances}",
+    "bluesky": "Bluesky `app.bsky.feed.searchPosts`, queries: {queries}",
+    "rss": "RSS/Atom feeds: {feeds}",
+    "file": "file import of `{path}` ({format})",
+    "sample": "built-in synthetic sample data (no personal data; for demonstration)",
+}
+
+DRAFTS = ("record-of-processing.md", "privacy-notice-section.md")
+
+
+def _todo(value: str) -> str:
+    return value.strip() or TODO
+
+
+def _cell(value: str) -> str:
+    """Safe inside a Markdown table cell: no pipe, no line break."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+# Markdown, not HTML: escaping applies to HTML templates only (there are none
+# here); in Markdown it would turn quotes and ampersands into entities.
+_env = Environment(loader=PackageLoader("listener.privacy", "templates"),
+                   autoescape=select_autoescape(["html", "xml"]), undefined=StrictUndefined,
+                   keep_trailing_newline=True)
+_env.filters.update(todo=_todo, cell=_cell)
+
+
+def _sources(settings: Settings) -> list[dict[str, str]]:
+    rows = []
+    for name, cfg in settings.sources.items():
+        values = {k: ", ".join(f"`{x}`" for x in v) if isinstance(v, list) else v
+                  for k, v in cfg.model_dump().items()}
+        rows.append({
+            "name": name, "type": cfg.type,
+            "kind": "offline" if cfg.type in OFFLINE_TYPES else "live",
+            "state": "enabled" if cfg.enabled else "configured, disabled",
+            "described": WHAT_IS_ASKED[cfg.type].format(**values),
+        })
+    return rows
+
+
+def _context(settings: Settings) -> dict[str, Any]:
+    g, p = settings.governance, settings.privacy
+    non_offline = [cfg for cfg in settings.sources.values() if cfg.type not in OFFLINE_TYPES]
+    return {
+        "g": g, "p": p, "sync": p.deletion_sync, "TODO": TODO,
+        "recipients": ", ".join(g.recipients) or TODO,
+        "officials": ", ".join(f"`{a}`" for a in p.official_accounts) or "none",
+        "sources": _sources(settings),
+        "allowed": ALLOWED_FIELDS, "purpose_of_fields": PURPOSE_OF_FIELDS,
+        "platforms": ", ".join(sorted({cfg.type for cfg in non_offline})),
+        "live": any(cfg.enabled for cfg in non_offline),
+    }
+
+
+def render(settings: Settings, name: str) -> str:
+    return _env.get_template(f"{name}.j2").render(_context(settings))
+
+
+def record_of_processing(settings: Settings) -> str:
+    return render(settings, "record-of-processing.md")
+
+
+def privacy_notice_section(settings: Settings) -> str:
+    return render(settings, "privacy-notice-section.md")
+
+
+def write_drafts(settings: Settings, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in DRAFTS:
+        path = out_dir / name
+        path.write_text(render(settings, name), encoding="utf-8")
+        written.append(path)
+    return written

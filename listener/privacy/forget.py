@@ -1,0 +1,153 @@
+"""Erasure and objection: ``listener forget``.
+
+``--platform P --author HANDLE`` pseudonymises the handle with the same key
+as collection, removes every post of that pseudonym (with matches, labels,
+raw payloads, full-text entries), their retweets and the raw payloads of
+others' quotes of and replies to them (X), the quarantined items that name
+the handle, and their quotes in written reports (those weeks are written
+again); then blocks the pseudonym so that future collection drops their
+posts. ``--url URL`` removes one post and blocks it from being collected
+again. The log and the report carry counts and at most the first 8
+characters of the pseudonym: never the handle.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from listener.config import Settings
+from listener.privacy.pseudonym import Pseudonymiser, load_key
+from listener.privacy.report_files import rewrite_weeks, weeks_quoting
+from storage import Store
+from storage import privacy_erasure as sql
+from storage.records import PLATFORMS
+
+log = logging.getLogger(__name__)
+
+
+class ForgetError(ValueError):
+    """The request cannot be carried out as given."""
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    what: str
+    counts: dict[str, int]
+
+    def lines(self) -> list[str]:
+        return [f"forget {self.what}: removed"] + [
+            f"  {table}: {n}" for table, n in self.counts.items() if table != "compacted"
+        ] + ([] if self.counts.get("compacted", 1) else [
+            "  note: a reader kept the WAL checkpoint from completing; the deleted "
+            "pages leave the WAL at the next checkpoint"])
+
+
+def _normal(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def names_handle(platform: str, payload: str, handle: str) -> bool:
+    """Whether a quarantined payload carries ``handle`` as a value (an author
+    field, a username) rather than merely somewhere in a text."""
+    wanted = _normal(handle)
+    local, _, host = wanted.partition("@") if platform == "mastodon" else (wanted, "", "")
+    try:
+        data: Any = json.loads(payload)
+    except ValueError:
+        quoted = re.compile(r'"@?' + re.escape(wanted) + '"', re.IGNORECASE)
+        return bool(quoted.search(payload))
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            acct, url = node.get("acct"), node.get("url")
+            if (host and isinstance(acct, str) and _normal(acct) == local
+                    and isinstance(url, str) and urlsplit(url).hostname == host):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and _normal(node) == wanted:
+            return True
+    return False
+
+
+def forget_author(settings: Settings, store: Store, platform: str, handle: str) -> ForgetReport:
+    if platform not in PLATFORMS:
+        raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
+    if platform == "reddit":  # u/name and /u/name are how Reddit users write it
+        handle = handle.strip().removeprefix("/").removeprefix("u/")
+    if not _normal(handle):
+        raise ForgetError("the handle is empty")
+    key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)
+    quarantined = [qid for qid, payload in sql.quarantine_payloads(store, platform)
+                   if names_handle(platform, payload, handle)]
+    urls = sql.author_post_urls(store, platform, key)
+    counts = sql.forget_author(store, platform, key, quarantined)
+    previous = os.environ.get(settings.privacy.previous_key_env or "", "")
+    if previous:  # during a key rotation: posts stored under the old key, and its block entry
+        old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
+        urls += sql.author_post_urls(store, platform, old)
+        more = sql.forget_author(store, platform, old)
+        compacted = min(counts["compacted"], more["compacted"])
+        counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
+        counts["compacted"] = compacted
+    counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
+                                                     weeks_quoting(settings, urls))
+    what = f"author {platform}:{key[:8]}…"
+    log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
+    return ForgetReport(what, counts)
+
+
+def ids_from_url(url: str) -> tuple[str | None, list[str], str | None]:
+    """(platform, native id candidates, native id LIKE pattern) parsed from a
+    post's public URL, for posts stored under another URL form."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("old.")
+    segs = [s for s in parts.path.split("/") if s]
+    if host in ("x.com", "twitter.com", "mobile.twitter.com") and "status" in segs:
+        i = segs.index("status")
+        if i + 1 < len(segs):
+            return "x", [segs[i + 1]], None
+    if host == "reddit.com" and "comments" in segs:
+        i = segs.index("comments")
+        rest = segs[i + 1:]
+        if len(rest) >= 3:
+            return "reddit", [f"t1_{rest[2]}"], None
+        if rest:
+            return "reddit", [f"t3_{rest[0]}"], None
+    if host == "bsky.app" and len(segs) == 4 and segs[0] == "profile" and segs[2] == "post":
+        return "bluesky", [], f"at://%/app.bsky.feed.post/{segs[3]}"
+    if len(segs) == 2 and segs[0].startswith("@") and segs[1].isdigit():
+        user = segs[0][1:]
+        return "mastodon", [f"{parts.scheme}://{parts.netloc}/users/{user}/statuses/{segs[1]}"], \
+            None
+    return None, [], None
+
+
+def forget_url(settings: Settings, store: Store, url: str) -> ForgetReport:
+    if not url.strip():
+        raise ForgetError("the URL is empty")
+    platform, native_ids, like = ids_from_url(url)
+    found = sql.find_posts(store, url=url.strip(), platform=platform, native_ids=native_ids,
+                           native_id_like=like)
+    if not found:
+        found = sql.find_posts(store, platform="rss", native_ids=[url.strip()])
+    if len(found) > 1 and like is not None:
+        raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
+                          "the post was stored with")
+    urls = sql.post_urls(store, [pid for pid, _, _ in found])
+    counts = sql.forget_posts(store, [pid for pid, _, _ in found])
+    counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
+                                                     weeks_quoting(settings, urls))
+    if not found and platform is not None and native_ids:
+        counts["blocked_posts"] = sum(sql.block_post(store, platform, nid) for nid in native_ids)
+    what = f"post by URL ({len(found)} matched)"
+    log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
+    return ForgetReport(what, counts)

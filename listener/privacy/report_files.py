@@ -1,0 +1,80 @@
+"""Written reports quote example posts, so they are personal data too.
+
+- Retention: report files (``report-<week>…`` in ``reports.out_dir``) last
+  written more than ``privacy.retention_days`` ago are deleted with the posts.
+- Erasure: a report that links to an erased post (its URL appears in the
+  HTML, Markdown, CSV or JSON of that week; a PDF goes with its week) is
+  written again from what is left, so the quote disappears; a week with
+  nothing left to report loses its files.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from listener.config import Settings
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+_NAME = re.compile(r"^report-(\d{4}-W\d{2})(?:-[\w-]+)?\.(html|md|csv|json|pdf)$")
+
+
+def _files(settings: Settings) -> list[tuple[Path, str, str]]:
+    """(path, week, format) of every report file in the output folder."""
+    folder = settings.resolve(settings.reports.out_dir)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        match = _NAME.match(path.name)
+        if match and path.is_file():
+            found.append((path, match[1], match[2]))
+    return found
+
+
+def purge_report_files(settings: Settings, before: datetime, *, dry_run: bool = False) -> int:
+    """Delete (or count) report files last written before ``before``."""
+    old = [p for p, _, _ in _files(settings) if p.stat().st_mtime < before.timestamp()]
+    if not dry_run:
+        for path in old:
+            path.unlink()
+    return len(old)
+
+
+def weeks_quoting(settings: Settings, urls: Iterable[str]) -> dict[str, set[str]]:
+    """Week -> formats written, for each week whose report links to one of ``urls``."""
+    needles = {form for url in urls if url for form in (url, html.escape(url))}
+    if not needles:
+        return {}
+    files = _files(settings)
+    hit = {week for path, week, fmt in files if fmt != "pdf"
+           and any(n in path.read_text(encoding="utf-8", errors="replace") for n in needles)}
+    formats: dict[str, set[str]] = {}
+    for _, week, fmt in files:
+        if week in hit:
+            formats.setdefault(week, set()).add(fmt)
+    return formats
+
+
+def rewrite_weeks(settings: Settings, store: Store, weeks: dict[str, set[str]]) -> int:
+    """Delete the files of each week and write its report again from what is
+    stored now. Returns the number of weeks rewritten or removed."""
+    from listener.reporting import write_weekly_report
+    from reports import NoDataError
+
+    for week, formats in weeks.items():
+        for path, file_week, _ in _files(settings):
+            if file_week == week:
+                path.unlink()
+        try:
+            write_weekly_report(settings, store, week, formats=sorted(formats))
+        except NoDataError:
+            log.info("report %s had nothing left after the erasure; its files were removed",
+                     week)
+    return len(weeks)

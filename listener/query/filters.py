@@ -1,0 +1,74 @@
+"""What policy staff can filter on, validated and turned into UTC bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from listener.query.search import match_expression
+from listener.query.weeks import day_start, parse_week, utc_iso, week_bounds
+from storage.queries import PostFilter
+
+Sentiment = Literal["negative", "neutral", "positive"]
+
+
+class FilterError(ValueError):
+    """A filter that cannot be used, explained in plain words."""
+
+
+class QueryFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topics: list[str] = Field(default_factory=list)
+    sentiments: list[Sentiment] = Field(default_factory=list)
+    platforms: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    since: date | None = None  # first day, inclusive, in the reporting time zone
+    until: date | None = None  # last day, inclusive
+    week: str | None = None  # ISO week, e.g. 2026-W47
+    text: str | None = None
+    advanced: bool = False
+
+    def topic_slugs(self, known: Mapping[str, str]) -> tuple[str, ...]:
+        """Topics given by slug or by display name (any case) as slugs."""
+        by_name = {name.lower(): slug for slug, name in known.items()}
+        by_name.update({slug.lower(): slug for slug in known})
+        out = []
+        for given in self.topics:
+            slug = by_name.get(given.strip().lower())
+            if slug is None:
+                choices = ", ".join(sorted(known)) or "(none configured)"
+                raise FilterError(f"unknown topic '{given}'; known topics: {choices}")
+            out.append(slug)
+        return tuple(dict.fromkeys(out))
+
+    def bounds(self, zone: str) -> tuple[str | None, str | None]:
+        if self.week and (self.since or self.until):
+            raise FilterError("give either a week or a date range, not both")
+        if self.week:
+            try:
+                _, start, end = week_bounds(*parse_week(self.week), zone)
+            except ValueError as exc:
+                raise FilterError(str(exc)) from None
+            return start, end
+        if self.since and self.until and self.since > self.until:
+            raise FilterError(f"the range starts ({self.since}) after it ends ({self.until})")
+        since = utc_iso(day_start(self.since, zone)) if self.since else None
+        until = utc_iso(day_start(self.until + timedelta(days=1), zone)) if self.until else None
+        return since, until
+
+    def to_post_filter(self, known_topics: Mapping[str, str], zone: str) -> PostFilter:
+        since, until = self.bounds(zone)
+        return PostFilter(
+            topics=self.topic_slugs(known_topics),
+            sentiments=tuple(dict.fromkeys(self.sentiments)),
+            platforms=tuple(dict.fromkeys(p.strip().lower() for p in self.platforms)),
+            sources=tuple(dict.fromkeys(self.sources)),
+            since=since,
+            until=until,
+            match=match_expression(self.text, advanced=self.advanced),
+        )
+

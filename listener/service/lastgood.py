@@ -1,0 +1,41 @@
+"""Settings for ``listener status`` when config.yaml has just been broken.
+
+The service keeps running on its last good config; status must still find
+the database and the sources. The database is taken from the file if it
+still parses as YAML (else the default path), and the sources from the
+config version the service recorded as in force.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from listener.config import ConfigError, Settings, parse_settings
+from storage import Store
+from storage.config import StorageSettings
+from storage.health import ServiceState
+
+
+def database_named_in(path: Path) -> Path:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        named = data["storage"]["path"]
+        relative = str(named) if isinstance(named, str) else StorageSettings().path
+    except (OSError, yaml.YAMLError, TypeError, KeyError):
+        relative = StorageSettings().path
+    db = Path(relative)
+    return db if db.is_absolute() else path.resolve().parent / db
+
+
+def last_good_settings(store: Store, path: Path) -> Settings | None:
+    """The config the service last put in force, or None if unknown."""
+    in_force = ServiceState(store.db).get("config") or {}
+    for config_hash, _, text in reversed(store.config_versions()):
+        if config_hash == in_force.get("hash"):
+            try:
+                return parse_settings(text, str(path), check_credentials=False)
+            except ConfigError:
+                return None
+    return None

@@ -1,0 +1,50 @@
+"""The weekly report and the daily housekeeping, as the service runs them."""
+
+from __future__ import annotations
+
+import logging
+
+from listener.config import Settings
+from listener.privacy.deletion_sync import sync_deletions
+from listener.privacy.retention import purge
+from listener.reporting import write_weekly_report
+from reports import NoDataError
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+
+class HousekeepingIncomplete(RuntimeError):
+    """Housekeeping ran, but a platform's deletion re-check did not."""
+
+
+def weekly_report(settings: Settings, store: Store) -> None:
+    """Write the latest complete week's report in the configured formats."""
+    try:
+        paths = write_weekly_report(settings, store, None)
+    except NoDataError as exc:
+        log.warning("weekly report: nothing to report (%s)", exc)
+        return
+    for path in paths:
+        log.info("weekly report written: %s", path)
+
+
+def housekeeping(settings: Settings, store: Store) -> None:
+    """Delete what retention says is due (posts with everything keyed to
+    them, raw payloads, quarantine, old report files), then re-check stored
+    posts against their platforms so that deleted posts go here too.
+
+    A platform whose re-check could not run makes the job fail visibly
+    (``listener status --check``) after the rest is done: a post deleted
+    on the platform and kept here is a privacy problem, not a detail."""
+    purge(settings, store)
+    if not settings.privacy.deletion_sync.enabled:
+        return
+    results = sync_deletions(settings, store)
+    for platform, result in results.items():
+        log.info("deletion sync %s: %d asked, %d gone and removed, %d unknown", platform,
+                 result.asked, result.gone, result.unknown)
+    failed = {p: r.error for p, r in results.items() if r.error}
+    if failed:
+        raise HousekeepingIncomplete("deletion re-check did not run for " + "; ".join(
+            f"{platform}: {error}" for platform, error in failed.items()))

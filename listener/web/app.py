@@ -1,0 +1,111 @@
+"""Building the Datasette instance behind ``listener serve``.
+
+Datasette supplies the server, login (datasette-auth-passwords: PBKDF2
+hashes, signed cookie), permissions, the read-only connection with its time
+limit and row cap, and page templates. Its generic table and SQL pages are
+switched off: every table is denied and hidden, arbitrary SQL is off, and
+the route guard answers 404 for anything the page does not need. The one
+page policy staff use is the plugin page at ``/`` (see docs/query.md).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from listener.config import Settings
+from listener.query.service import QueryContext
+from listener.web import plugin
+from storage import queries
+
+TEMPLATES = Path(__file__).parent / "templates"
+TABLES = ("posts", "posts_fts", "posts_fts_config", "posts_fts_data", "posts_fts_docsize",
+          "posts_fts_idx", "labels", "label_state", "post_matches", "raw_payloads",
+          "quarantine", "cursors", "runs", "config_versions", "blocked_authors", "usage",
+          "_sqlite_migrations")
+
+
+class WebConfigError(RuntimeError):
+    """The web section cannot start a safe server."""
+
+
+def metadata(settings: Settings, database: str) -> dict[str, Any]:
+    web = settings.web
+    accounts: dict[str, Any] = {}
+    actors: dict[str, Any] = {}
+    for name, user in web.users.items():
+        accounts[f"{name}_password_hash"] = (
+            user.password_hash if user.password_hash is not None
+            else {"$env": user.password_hash_env})
+        actors[name] = {"id": name, "role": user.role}
+    return {
+        "title": f"{settings.reports.organisation}: what people are saying",
+        "allow": {"role": ["reader"]},
+        "databases": {
+            database: {
+                "allow_sql": False,
+                "tables": {t: {"allow": False, "hidden": True} for t in TABLES},
+                "queries": {name: {"sql": sql, "title": title}
+                            for name, (title, sql) in queries.CANNED.items()},
+            }
+        },
+        "plugins": {"datasette-auth-passwords": {**accounts, "actors": actors}},
+    }
+
+
+def build(settings: Settings) -> Any:
+    """A configured Datasette for ``settings`` (not yet serving)."""
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    web = settings.web
+    if not web.users:
+        raise WebConfigError("no web users are configured: add web.users (see docs/query.md)")
+    missing = [n for n, u in web.users.items() if u.resolved_hash() is None]
+    if missing:
+        raise WebConfigError("no password hash for web user(s) " + ", ".join(missing) +
+                             ": set the environment variable named by password_hash_env")
+    path = settings.database_path
+    if not path.exists():
+        raise WebConfigError(f"no database at {path}; collect some posts first")
+    if pm.get_plugin("civic-listener") is None:
+        pm.register(plugin, name="civic-listener")
+    database = path.stem
+    ds = Datasette(
+        files=[str(path)],
+        metadata=metadata(settings, database),
+        template_dir=str(TEMPLATES),
+        secret=os.environ.get(web.secret_env) or None,
+        settings={
+            "sql_time_limit_ms": web.time_limit_ms,
+            "max_returned_rows": web.max_rows,
+            "allow_download": False,
+            "allow_facet": False,
+            "suggest_facets": False,
+            "default_allow_sql": False,
+            "allow_csv_stream": False,
+            "num_sql_threads": 2,
+        },
+    )
+    plugin.CONTEXTS[ds] = plugin.WebContext(
+        database=database,
+        query=QueryContext.from_settings(settings, time_limit_ms=web.time_limit_ms,
+                                         max_rows=web.max_rows),
+        page_size=web.page_size,
+        trend_weeks=web.trend_weeks,
+        min_group=settings.privacy.min_group_size,
+        facet_limit=web.facet_limit,
+    )
+    return ds
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    try:
+        ds = build(settings)
+    except WebConfigError as exc:
+        raise SystemExit(f"listener serve: {exc}") from None
+    print(f"serving http://{host}:{port}/ (log in at /-/login)", flush=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")

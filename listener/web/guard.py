@@ -1,0 +1,108 @@
+"""Defence in depth for the web page, independent of Datasette's settings.
+
+1. ``authorizer``: installed on every connection the web server opens; SQLite
+   itself refuses any statement that reads a table or column outside
+   ``READABLE`` (so raw payloads, the quarantine, blocked authors, stored
+   config text, author pseudonyms, and any table or column added later are
+   refused by default), and any statement that writes.
+2. ``route_guard``: an ASGI wrapper that lets through only the paths the page
+   needs (everything else, including Datasette's table, SQL, metadata and
+   debug pages, is 404), drops any ``Authorization`` header (logins are by
+   signed cookie only), and adds headers that keep the page out of frames
+   and keep search words out of the Referer sent to the original sites.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+# What the page and the canned queries may read: an allow-list, so that a new
+# table or column stays unreadable until it is added here on purpose. ""
+# stands for reading a table without a column (count(*)).
+READABLE: dict[str, frozenset[str]] = {
+    "posts": frozenset({"", "id", "platform", "url", "text", "title", "created_at",
+                        "author_handle", "lang", "replies", "reposts", "likes", "quotes"}),
+    "labels": frozenset({"", "post_id", "task", "label", "score"}),
+    "post_matches": frozenset({"", "post_id", "source"}),
+    "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
+}
+_FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",
+                         "posts_fts_docsize"})
+_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ,
+                              sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_PRAGMA,
+                              sqlite3.SQLITE_RECURSIVE})
+_READONLY_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info",
+                               "index_xinfo", "foreign_key_list", "database_list",
+                               "schema_version", "data_version", "query_only",
+                               "busy_timeout", "function_list", "compile_options"})
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
+
+
+def authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None,
+               _source: str | None) -> int:
+    if action not in _ALLOWED_ACTIONS and action != sqlite3.SQLITE_UPDATE:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and arg1 not in _FTS_TABLES and \
+            (arg2 or "") not in READABLE.get(arg1 or "", frozenset()):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK  # FTS5 checks this while opening its table; nothing is written
+    if action == sqlite3.SQLITE_UPDATE:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() not in _READONLY_PRAGMAS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def allowed_paths(database: str) -> re.Pattern[str]:
+    db = re.escape(database)
+    return re.compile(
+        r"^/(?:"
+        r"|-/login|-/logout|-/export\.csv|favicon\.ico"
+        r"|-/static/[\w.\-/]+|-/static-plugins/[\w.\-/]+"
+        rf"|{db}|{db}/q_[a-z_]+(?:\.csv|\.json)?"
+        r")$"
+    )
+
+
+_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"cache-control", b"no-store"),
+]
+
+
+def route_guard(app: ASGIApp, database: Callable[[], str | None]) -> ASGIApp:
+    """Guard ``app``; ``database`` names the served database (None: the
+    instance is not ours, and the guard steps aside)."""
+
+    async def guarded(scope: Scope, receive: Any, send: Any) -> None:
+        name = database()
+        if scope["type"] != "http" or name is None:
+            await app(scope, receive, send)
+            return
+        if not allowed_paths(name).match(scope.get("path", "")):
+            await send({"type": "http.response.start", "status": 404,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                    *_HEADERS]})
+            await send({"type": "http.response.body", "body": b"Not found"})
+            return
+        scope = dict(scope)
+        scope["headers"] = [(k, v) for k, v in scope.get("headers", [])
+                            if k.lower() != b"authorization"]
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = [*message.get("headers", []), *_HEADERS]
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return guarded

@@ -1,0 +1,133 @@
+"""The policy-staff page and its CSV export: request in, figures out.
+
+Both read the same filters from the query string and run the same
+``run_query`` call, so the CSV holds exactly the rows the page shows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from listener.query.filters import FilterError, QueryFilters
+from listener.query.search import SearchError, explain_syntax_error
+from listener.query.service import QueryContext, QueryResult, run_query
+from listener.query.trends import TrendWeek, trend
+from listener.query.weeks import Week, parse_week, week_of, weeks_between, weeks_ending
+from storage import queries
+from storage.queries import QueryTimeout, SearchSyntaxError
+
+ARGS = ("q", "advanced", "topic", "sentiment", "platform", "since", "until", "week", "page")
+
+
+class BadRequest(ValueError):
+    """Input the page cannot use, in plain words."""
+
+
+@dataclass
+class PageData:
+    filters: QueryFilters
+    page: int
+    result: QueryResult | None = None
+    trend: list[TrendWeek] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    error: str | None = None
+
+
+def filters_from(args: Any) -> tuple[QueryFilters, int]:
+    """QueryFilters and page number from a Datasette ``request.args``."""
+    def one(name: str) -> str | None:
+        value = args.get(name)
+        return value if value not in (None, "") else None
+
+    try:
+        page = max(0, min(int(one("page") or 0), 1_000))
+    except ValueError:
+        raise BadRequest("the page number must be a whole number") from None
+    try:
+        filters = QueryFilters(
+            text=one("q"), advanced=one("advanced") in ("1", "on", "true"),
+            topics=[v for v in args.getlist("topic") if v],
+            sentiments=[v for v in args.getlist("sentiment") if v],
+            platforms=[v for v in args.getlist("platform") if v],
+            since=_day(one("since")), until=_day(one("until")), week=one("week"))
+    except ValidationError as exc:
+        raise BadRequest("; ".join(_plain(e) for e in exc.errors())) from None
+    return filters, page
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"'{text[:40]}' is not a date; use the form YYYY-MM-DD") from None
+
+
+def _plain(error: Any) -> str:
+    where = ".".join(str(p) for p in error["loc"])
+    if where == "sentiments" or where.startswith("sentiments."):
+        return "sentiment must be negative, neutral or positive"
+    return f"{where}: {error['msg']}"
+
+
+def chart_weeks(filters: QueryFilters, ctx: QueryContext, count: int) -> list[Week]:
+    now = datetime.now(UTC)
+    if filters.week:
+        return weeks_ending(*parse_week(filters.week), count, ctx.zone)
+    if filters.since or filters.until:
+        last = filters.until or now.date()
+        first = filters.since or last
+        return weeks_between(first, last, ctx.zone, cap=104)
+    return weeks_ending(*week_of(now, ctx.zone), count, ctx.zone)
+
+
+def compute(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, page: int,
+            page_size: int, trend_weeks: int, min_group: int,
+            facet_limit: int = 50_000) -> PageData:
+    """Everything the page shows; bad input and timeouts become ``error``."""
+    data = PageData(filters, page)
+    try:
+        offset = page * page_size
+        if offset >= ctx.max_rows:
+            raise BadRequest(f"only the first {ctx.max_rows} matching posts can be shown; "
+                             "narrow the search")
+        data.result = run_query(conn, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
+                                offset=offset)
+        data.trend = trend(conn, ctx, filters, chart_weeks(filters, ctx, trend_weeks),
+                           min_group=min_group)
+        if data.result.total > facet_limit:
+            return data  # counts per filter value would cost more than they help
+        post_filter = filters.to_post_filter(ctx.topic_names, ctx.zone)
+        with queries.time_limit(conn, ctx.time_limit_ms):
+            facets = {facet: dict(queries.facet_counts(conn, post_filter, facet))
+                      for facet in ("topic", "sentiment", "platform")}
+        data.facets = facets  # all three or none
+    except Exception as exc:
+        data.error = describe_error(exc)
+        if data.error is None:
+            raise
+    return data
+
+
+def describe_error(exc: Exception) -> str | None:
+    """Plain words for an input or time-limit problem; None for anything else."""
+    if isinstance(exc, SearchSyntaxError):
+        return explain_syntax_error(exc.detail)
+    if isinstance(exc, BadRequest | FilterError | SearchError | QueryTimeout):
+        return str(exc)
+    return None
+
+
+def export_rows(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, page: int,
+                page_size: int) -> QueryResult:
+    offset = page * page_size
+    if offset >= ctx.max_rows:
+        raise BadRequest(f"only the first {ctx.max_rows} matching posts can be exported")
+    return run_query(conn, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
+                     offset=offset)

@@ -1,0 +1,139 @@
+"""The Datasette plugin: the search page at ``/``, its CSV export, the
+SQLite authorizer on every connection, login-or-refuse, and the route guard.
+
+Registered by ``listener.web.app.build`` for the Datasette it builds; the
+settings each instance needs are kept in ``CONTEXTS`` keyed by instance.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
+
+from datasette import hookimpl as _hookimpl
+from datasette.utils.asgi import Response
+
+from listener.query import export
+from listener.query.filters import QueryFilters
+from listener.query.service import COLUMNS, QueryContext
+from listener.web import chart as charts
+from listener.web import page as pages
+from listener.web.guard import ASGIApp, authorizer, route_guard
+from storage import queries
+
+
+@dataclass(frozen=True)
+class WebContext:
+    database: str
+    query: QueryContext
+    page_size: int
+    trend_weeks: int
+    min_group: int
+    facet_limit: int
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def hookimpl(fn: F) -> F:
+    """datasette's ``hookimpl``, typed."""
+    return cast(F, _hookimpl(fn))
+
+
+CONTEXTS: weakref.WeakKeyDictionary[Any, WebContext] = weakref.WeakKeyDictionary()
+
+
+def _context(datasette: Any) -> WebContext:
+    return CONTEXTS[datasette]
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
+    if datasette in CONTEXTS and database == _context(datasette).database:
+        conn.execute("PRAGMA query_only = 1")
+        conn.set_authorizer(authorizer)
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    def wrap(app: ASGIApp) -> ASGIApp:
+        # the context is registered after Datasette builds its app: look it up per request
+        return route_guard(app, lambda: _context(datasette).database
+                           if datasette in CONTEXTS else None)
+
+    return wrap
+
+
+@hookimpl
+def forbidden(datasette: Any, request: Any, message: str) -> Any:
+    if request.actor is None:
+        return Response.redirect(datasette.urls.path("/-/login"))
+    return None
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv)]
+
+
+async def _read(datasette: Any, fn: Any) -> Any:
+    return await datasette.get_database(_context(datasette).database).execute_fn(fn)
+
+
+async def search_page(request: Any, datasette: Any) -> Response:
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    status = 200
+    try:
+        filters, page = pages.filters_from(request.args)
+        data = await _read(datasette, lambda conn: pages.compute(
+            conn, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group,
+            web.facet_limit))
+    except pages.BadRequest as exc:
+        data = pages.PageData(QueryFilters(), 0, error=str(exc))
+    if data.error:
+        status = 400
+    platforms = await _read(datasette, queries.platforms)
+    query_string = urlencode([(k, v) for k, vs in _pairs(request.args) for v in vs
+                              if k in pages.ARGS])
+    context = {
+        "data": data,
+        "topics": web.query.topic_names,
+        "sentiments": queries.SENTIMENTS,
+        "platforms": platforms,
+        "columns": COLUMNS,
+        "chart": charts.chart(data.trend) if data.trend else None,
+        "page_size": web.page_size,
+        "export_url": datasette.urls.path("/-/export.csv") + "?" + query_string,
+        "page_url": lambda n: "?" + urlencode(
+            [(k, v) for k, vs in _pairs(request.args) for v in vs
+             if k in pages.ARGS and k != "page"] + [("page", str(n))]),
+        "min_group": web.min_group,
+        "facet_limit": f"{web.facet_limit:,}",
+    }
+    html = await datasette.render_template("listener_search.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+def _pairs(args: Any) -> list[tuple[str, list[str]]]:
+    return [(key, args.getlist(key)) for key in args]
+
+
+async def export_csv(request: Any, datasette: Any) -> Response:
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    try:
+        filters, page = pages.filters_from(request.args)
+        result = await _read(datasette, lambda conn: pages.export_rows(
+            conn, web.query, filters, page, web.page_size))
+    except Exception as exc:  # bad input of any kind: a plain answer, never a 500
+        message = pages.describe_error(exc)
+        if message is None:
+            raise
+        return Response.text(message + "\n", status=400)
+    return Response(export.to_csv(result.posts), content_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="posts.csv"'})

@@ -1,0 +1,58 @@
+"""The ``web`` section of config.yaml: who may log in to ``listener serve``
+and the limits every query runs under.
+
+Passwords are stored only as PBKDF2 hashes (``pbkdf2_sha256$iterations$salt$hash``,
+made with ``listener web-hash-password``), written in the config or, better,
+kept in an environment variable named by ``password_hash_env``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ROLES = ("reader",)
+
+
+class WebUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password_hash: str | None = Field(default=None, description="pbkdf2_sha256$... hash")
+    password_hash_env: str | None = Field(
+        default=None, description="Environment variable holding the hash instead")
+    role: Literal["reader"] = Field(default="reader", description="reader: read-only search")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> WebUser:
+        if (self.password_hash is None) == (self.password_hash_env is None):
+            raise ValueError("give exactly one of password_hash or password_hash_env")
+        if self.password_hash is not None and self.password_hash.count("$") != 3:
+            raise ValueError("password_hash must be a pbkdf2_sha256$iterations$salt$hash "
+                             "value (make one with: listener web-hash-password)")
+        return self
+
+    def resolved_hash(self) -> str | None:
+        if self.password_hash is not None:
+            return self.password_hash
+        return os.environ.get(self.password_hash_env or "") or None
+
+
+class WebSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8001, ge=1, le=65535)
+    users: dict[str, WebUser] = Field(default_factory=dict)
+    secret_env: str = Field(
+        default="CIVIC_LISTENER_WEB_SECRET",
+        description="Environment variable with the cookie-signing secret "
+                    "(a random one per start when unset: logins then end on restart)")
+    time_limit_ms: int = Field(default=2_000, ge=50, le=60_000)
+    max_rows: int = Field(default=500, ge=1, le=10_000, description="Rows shown and exported")
+    page_size: int = Field(default=50, ge=1, le=1_000)
+    trend_weeks: int = Field(default=12, ge=1, le=104)
+    facet_limit: int = Field(
+        default=50_000, ge=0,
+        description="Counts beside each filter are worked out only up to this many matches")

@@ -1,0 +1,354 @@
+# ruff: noqa: S608 - SQL here is joined from constant fragments; every value is a ? parameter
+"""The report's periods, read once into temporary tables.
+
+One pass per period copies what the report aggregates (no text) of every
+post into ``temp.rp``: its period, local day, platform, author pseudonym,
+engagement, a sentiment code and a topic state; the topic labels of those
+posts go into ``temp.rt``. Posts are stored roughly in the order they were
+written, so a period's ids usually form a dense range that is read in id
+order (sequential) rather than row by row through the ``created_at`` index.
+Aggregates then avoid sorting the week where they can: few GROUP BYs, an
+index on ``rt``, and author checks that stop at 10 distinct authors.
+Author pseudonyms never leave this module: they are only counted, or used
+to pick at most one post per author.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.records import PLATFORMS
+from storage.report_queries import Bounds, PostRow
+
+SENTIMENTS = ("negative", "neutral", "positive")
+UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
+# topic state: 0 not looked at, 1 looked at without a topic, 2 has a topic
+_PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","
+_DENSE = 4  # read the id range when it holds at most this many rows per post of the period
+_SPREAD = "(({}.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
+_CANDIDATES = 200  # top posts considered before keeping one per author
+_ENGAGEMENT = ("count(*)", "count(replies)", "sum(replies)", "count(reposts)", "sum(reposts)",
+               "count(likes)", "sum(likes)", "count(quotes)", "sum(quotes)")
+
+_CREATE = (
+    "DROP TABLE IF EXISTS temp.rp",
+    "DROP TABLE IF EXISTS temp.rt",
+    "CREATE TEMP TABLE rp (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, day INTEGER,"
+    " platform TEXT, pcode INTEGER, author TEXT, replies INTEGER, reposts INTEGER,"
+    " likes INTEGER, quotes INTEGER, sent INTEGER, tstate INTEGER)",
+    "CREATE TEMP TABLE rt (id INTEGER, w INTEGER, sent INTEGER, topic TEXT, evidence TEXT)",
+)
+_SENT = (
+    "CASE s.label WHEN 'negative' THEN 0 WHEN 'neutral' THEN 1 WHEN 'positive' THEN 2 ELSE"
+    " CASE WHEN EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id"
+    " AND x.task = 'sentiment') THEN 3 ELSE 4 END END"
+)
+_TSTATE = (
+    "CASE WHEN EXISTS (SELECT 1 FROM labels x WHERE x.post_id = p.id AND x.task = 'topic')"
+    " THEN 2 WHEN EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id"
+    " AND x.task = 'topic') THEN 1 ELSE 0 END"
+)
+_SELECT = (
+    "INSERT OR IGNORE INTO rp SELECT p.id, ?, {day}, p.platform,"
+    f" instr('{_PLATFORM_LIST}', ',' || p.platform || ','), p.author_key, p.replies,"
+    f" p.reposts, p.likes, p.quotes, {_SENT}, {_TSTATE} FROM posts p"
+    " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment' WHERE "
+)
+_BY_ID = "p.id BETWEEN ? AND ? AND +p.created_at >= ? AND +p.created_at < ?"
+_BY_TIME = "p.created_at >= ? AND p.created_at < ?"
+_TOPICS = (
+    "INSERT INTO rt SELECT t.post_id, rp.w, rp.sent, t.label,"
+    " CASE WHEN json_valid(t.evidence) THEN t.evidence ELSE '[]' END"
+    " FROM labels t JOIN rp ON rp.id = t.post_id WHERE t.task = 'topic' AND "
+)
+
+
+@dataclass
+class WeekSummary:
+    """One period's posts split by sentiment code, topic state, day and platform."""
+
+    posts: int = 0
+    sentiment: dict[int, int] = field(default_factory=dict)  # code -> posts
+    topic_state: dict[int, int] = field(default_factory=dict)  # state -> posts
+    days: dict[int, int] = field(default_factory=dict)  # day index -> posts
+    # platform -> [posts, replies given, replies, reposts given, reposts, likes given,
+    #              likes, quotes given, quotes]
+    platforms: dict[str, list[int]] = field(default_factory=dict)
+
+
+class ReportWindow:
+    """Aggregates over periods ``0 .. len(periods) - 1`` (the last is the
+    report period); ``days`` split the last period into local days."""
+
+    def __init__(self, db: Database, periods: Sequence[Bounds],
+                 days: Sequence[Bounds] = ()) -> None:
+        self.db = db
+        self.periods = len(periods)
+        self.counts = [0] * len(periods)
+        self.ranges: list[tuple[int, int]] = [(0, -1)] * len(periods)
+        self._summaries: dict[tuple[int, bool], WeekSummary] = {}
+        self.db.execute("PRAGMA temp_store = MEMORY")
+        for sql in _CREATE:
+            self.db.execute(sql)
+        last = len(periods) - 1
+        for w, (start, end) in enumerate(periods):
+            low, high, n = self.db.execute(
+                "SELECT min(id), max(id), count(*) FROM posts"
+                " WHERE created_at >= ? AND created_at < ?", [start, end]).fetchone()
+            self.counts[w] = int(n)
+            if not n:
+                continue
+            self.ranges[w] = (int(low), int(high))
+            day, day_params = "NULL", []
+            if w == last and days:
+                day = "CASE " + " ".join(
+                    f"WHEN p.created_at < ? THEN {k}" for k in range(len(days) - 1)
+                ) + f" ELSE {len(days) - 1} END"
+                day_params = [d[1] for d in days[:-1]]
+            dense = high - low + 1 <= _DENSE * n
+            where, params = (_BY_ID, [low, high, start, end]) if dense else (
+                _BY_TIME, [start, end])
+            self.db.execute(_SELECT.format(day=day) + where, [w, *day_params, *params])
+            self.db.execute(_TOPICS + ("t.post_id BETWEEN ? AND ?" if dense else "rp.w = ?"),
+                            [low, high] if dense else [w])
+        # one sort serves every topic aggregate (streamed in index order), the
+        # author checks and the per-topic samples
+        self.db.execute("CREATE INDEX temp.rt_topic ON rt (topic, w, evidence, sent)")
+        self._cells: list[tuple[str, int, str, int, int]] | None = None
+        self._samples: dict[tuple[Any, ...], list[PostRow]] = {}
+
+    def close(self) -> None:
+        self.db.execute("DROP TABLE IF EXISTS temp.rt")
+        self.db.execute("DROP TABLE IF EXISTS temp.rp")
+
+    def __enter__(self) -> ReportWindow:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.db.execute(sql, list(params)).fetchall()]
+
+    def totals(self) -> list[int]:
+        """Posts per period."""
+        return list(self.counts)
+
+    def authors(self, first: int) -> dict[int, int]:
+        """Distinct authors per period, periods ``first`` onwards."""
+        got = {int(w): int(n) for w, n in self._rows(
+            "SELECT w, count(DISTINCT author) FROM rp WHERE w >= ? GROUP BY w", [first])}
+        return {w: got.get(w, 0) for w in range(first, self.periods)}
+
+    def summary(self, w: int, *, platforms: bool = False) -> WeekSummary:
+        """Period ``w`` split by sentiment code, topic state and day (one
+        unsorted pass over its id range), and by platform when asked."""
+        key = (w, platforms)
+        for known in (key, (w, True)):  # a split by platform also answers without
+            if known in self._summaries:
+                return self._summaries[known]
+        out = WeekSummary(posts=self.counts[w])
+        if out.posts:
+            low, high = self.ranges[w]
+            cols = ([f"sum(sent = {k})" for k in range(5)]
+                    + [f"sum(tstate = {k})" for k in range(3)]
+                    + [f"sum(day = {k})" for k in range(7)])
+            if platforms:  # one sort by platform code, the splits summed per platform
+                cols = ["pcode", "CASE WHEN pcode = 0 THEN platform END", *cols, *_ENGAGEMENT]
+                tail = " GROUP BY pcode, 2"
+            else:  # one pass, nothing sorted
+                cols = ["NULL", "NULL", *cols]
+                tail = ""
+            for pcode, platform, *values in self._rows(
+                    f"SELECT {', '.join(cols)} FROM rp"
+                    f" WHERE rp.id BETWEEN ? AND ? AND rp.w = ?{tail}", [low, high, w]):
+                nums = [int(v or 0) for v in values]
+                for target, offset, size in ((out.sentiment, 0, 5), (out.topic_state, 5, 3),
+                                             (out.days, 8, 7)):
+                    for k in range(size):
+                        if nums[offset + k]:
+                            target[k] = target.get(k, 0) + nums[offset + k]
+                if platforms:
+                    name = str(platform) if pcode == 0 else _platform_at(int(pcode))
+                    acc = out.platforms.setdefault(name, [0] * 9)
+                    for k, value in enumerate(nums[15:]):
+                        acc[k] += value
+        self._summaries[key] = out
+        return out
+
+    def topic_cells(self) -> list[tuple[str, int, str, int, int]]:
+        """(topic, period, evidence JSON, sentiment code, posts), read once
+        in index order (no sort)."""
+        if self._cells is None:
+            self._cells = [(str(t), int(w), str(e), int(s), int(n)) for t, w, e, s, n in self._rows(
+                "SELECT topic, w, evidence, sent, count(*) FROM rt"
+                " GROUP BY topic, w, evidence, sent")]
+        return self._cells
+
+    def topic_counts(self) -> dict[str, list[int]]:
+        """Posts per topic per period."""
+        out: dict[str, list[int]] = {}
+        for topic, w, _, _, n in self.topic_cells():
+            out.setdefault(topic, [0] * self.periods)[w] += n
+        return out
+
+    def topic_sentiment(self, w: int) -> dict[str, dict[int, int]]:
+        """Per topic in period ``w``: posts per sentiment code."""
+        out: dict[str, dict[int, int]] = {}
+        for topic, period, _, sent, n in self.topic_cells():
+            if period == w:
+                codes = out.setdefault(topic, {})
+                codes[sent] = codes.get(sent, 0) + n
+        return out
+
+    def term_counts(self, first: int) -> dict[tuple[str, str], list[int]]:
+        """Posts per (topic, matched term) per period, periods ``first``
+        onwards; each distinct evidence list is parsed once."""
+        out: dict[tuple[str, str], list[int]] = {}
+        parsed: dict[str, set[str]] = {}
+        for topic, w, evidence, _, n in self.topic_cells():
+            if w < first:
+                continue
+            if evidence not in parsed:
+                terms = json.loads(evidence)
+                parsed[evidence] = ({str(t).lower() for t in terms} if isinstance(terms, list)
+                                    else set())
+            for term in parsed[evidence]:
+                out.setdefault((topic, term), [0] * (self.periods - first))[w - first] += n
+        return out
+
+    def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
+                    sentiment: int | None = None, term: str | None = None,
+                    platform: str | None = None, day: int | None = None) -> bool:
+        """Whether the posts of period ``w`` in one cell come from at least
+        ``n`` distinct authors (stops reading once it has found them)."""
+        where, params = self._cell(w, topic, sentiment, term, platform, day)
+        if topic is None:  # read only the period's id range of rp
+            where += " AND rp.id BETWEEN ? AND ?"
+            params += list(self.ranges[w])
+        source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
+        row = self._rows(f"SELECT count(*) FROM (SELECT DISTINCT rp.author FROM {source}"
+                         f" WHERE {where} LIMIT ?)", [*params, n])
+        return int(row[0][0]) >= n
+
+    @staticmethod
+    def _cell(w: int, topic: str | None, sentiment: int | None, term: str | None,
+              platform: str | None, day: int | None) -> tuple[str, list[Any]]:
+        if topic is not None:
+            where, params = ["rt.topic = ?", "rt.w = ?"], [topic, w]
+        else:
+            where, params = ["rp.w = ?"], [w]
+        if sentiment is not None:
+            where.append("rt.sent = ?" if topic is not None else "rp.sent = ?")
+            params.append(sentiment)
+        if term is not None:
+            if topic is None:
+                raise ValueError("a term needs its topic")
+            where.append("EXISTS (SELECT 1 FROM json_each(rt.evidence) j"
+                         " WHERE lower(j.value) = ?)")
+            params.append(term.lower())
+        if platform is not None:
+            where.append("rp.platform = ?")
+            params.append(platform)
+        if day is not None:
+            where.append("rp.day = ?")
+            params.append(day)
+        return " AND ".join(where), params
+
+    def classifiers_used(self, w: int) -> list[tuple[str, str, str, int]]:
+        """(task, classifier, version, posts of period ``w`` it looked at)."""
+        summary = self.summary(w)
+        looked = {"sentiment": summary.posts - summary.sentiment.get(PENDING, 0),
+                  "topic": summary.posts - summary.topic_state.get(0, 0)}
+        low, high = self.ranges[w]
+        dense = high - low + 1 <= _DENSE * max(self.counts[w], 1)
+        found = self._rows(  # one read for both tasks
+            "SELECT DISTINCT task, classifier, version FROM label_state"
+            " WHERE post_id BETWEEN ? AND ?", [low, high]) if dense else self._rows(
+            "SELECT DISTINCT x.task, x.classifier, x.version FROM rp JOIN label_state x"
+            " ON x.post_id = rp.id WHERE rp.w = ?", [w])
+        out = []
+        for task, total in looked.items():
+            groups = [(c, v) for t, c, v in found if t == task]
+            for classifier, version in groups:
+                n = total if len(groups) == 1 else int(self._rows(
+                    "SELECT count(*) FROM rp JOIN label_state x ON x.post_id = rp.id"
+                    " AND x.task = ? WHERE rp.w = ? AND x.classifier = ? AND x.version = ?",
+                    [task, w, classifier, version])[0][0])
+                out.append((task, str(classifier), str(version), n))
+        return sorted(out)
+
+    def source_posts(self, w: int) -> list[tuple[str, int]]:
+        """(source, posts of period ``w`` it matched)."""
+        low, high = self.ranges[w]
+        sources = [str(r[0]) for r in self._rows(  # the id range may hold a few more sources
+            "SELECT DISTINCT source FROM post_matches WHERE post_id BETWEEN ? AND ?",
+            [low, high])]
+        counts = [(source, int(self._rows(
+            "SELECT count(*) FROM rp WHERE rp.id BETWEEN ? AND ? AND rp.w = ? AND EXISTS"
+            " (SELECT 1 FROM post_matches m WHERE m.post_id = rp.id AND m.source = ?)",
+            [low, high, w, source])[0][0])) for source in sorted(sources)]
+        return [(source, n) for source, n in counts if n]
+
+    def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
+                     order: str = "evidence", limit: int = 3) -> list[PostRow]:
+        """Up to ``limit`` posts of period ``w``, at most one per author (so an
+        author's posts are never listed together), optionally of one topic
+        and matched term; ordered by how many terms matched ("evidence") or
+        by engagement ("engagement"), then in a fixed pseudo-random order
+        that spreads picks over the week. Authors are de-duplicated among the
+        top 200 candidates. Remembered per arguments (a top topic is often
+        an emerging issue too)."""
+        key = (w, topic, term, order, limit)
+        if key not in self._samples:
+            self._samples[key] = self._sample(w, topic, term, order, limit)
+        return self._samples[key]
+
+    def _sample(self, w: int, topic: str | None, term: str | None, order: str,
+                limit: int) -> list[PostRow]:
+        engagement = ("COALESCE(rp.replies, 0) + COALESCE(rp.reposts, 0)"
+                      " + COALESCE(rp.likes, 0) + COALESCE(rp.quotes, 0)")
+        where, params = self._cell(w, topic, None, term, None, None)
+        source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
+        if order == "engagement":
+            key = engagement
+            where += f" AND ({engagement}) > 0"
+        elif topic is not None:  # number of matched terms: commas in the JSON list, no parse
+            key = "length(rt.evidence) - length(replace(rt.evidence, ',', ''))"
+        else:
+            key = "0"
+        if topic is not None and order != "engagement":
+            # candidates from rt alone; the author is looked up for those only
+            candidates = (f"SELECT c.id AS id, c.k AS k, c.h AS h,"
+                          " COALESCE(rp.author, 'post:' || c.id) AS a FROM ("
+                          f"SELECT rt.id AS id, {key} AS k, {_SPREAD.format('rt')} AS h"
+                          f" FROM rt WHERE {where} ORDER BY k DESC, h LIMIT ?) c"
+                          " JOIN rp ON rp.id = c.id")
+        else:
+            candidates = (f"SELECT rp.id AS id, {key} AS k, {_SPREAD.format('rp')} AS h,"
+                          " COALESCE(rp.author, 'post:' || rp.id) AS a"
+                          f" FROM {source} WHERE {where} ORDER BY k DESC, h LIMIT ?")
+        ids = [int(r[0]) for r in self._rows(
+            "SELECT id FROM (SELECT id, k, h, ROW_NUMBER() OVER (PARTITION BY a"
+            f" ORDER BY k DESC, h, id) AS rn FROM ({candidates}))"
+            " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
+            [*params, _CANDIDATES, limit])]
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = {int(r[0]): PostRow(*r) for r in self._rows(
+            "SELECT id, platform, created_at, url, text, title, author_handle, replies,"
+            f" reposts, likes, quotes FROM posts WHERE id IN ({marks})", ids)}
+        return [rows[i] for i in ids if i in rows]
+
+
+_AT = {_PLATFORM_LIST.index(f",{p},") + 1: p for p in PLATFORMS}
+
+
+def _platform_at(code: int) -> str:
+    return _AT.get(code, "")

@@ -1,0 +1,92 @@
+"""The jobs as the service runs them, in-process on the sample source."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from listener.config import load_settings
+from listener.service.connections import StorePool
+from listener.service.jobs import Jobs
+from storage.health import ServiceState
+
+CONFIG = """\
+storage:
+  path: data/jobs.db
+sources:
+  sample:
+    type: sample
+    scale: 0.05
+    page_size: 25
+  broken:
+    type: file
+    path: does-not-exist.csv
+    enabled: true
+topics:
+  bins:
+    label: Bins
+    terms: [bin, rubbish]
+reports:
+  out_dir: out
+  formats: [md]
+"""
+
+
+@pytest.fixture
+def jobs(tmp_path, monkeypatch):
+    monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", "test-key-0123456789abcdef")
+    (tmp_path / "config.yaml").write_text(CONFIG)
+    settings = load_settings(tmp_path / "config.yaml")
+    pool = StorePool(settings.database_path)
+    yield Jobs(settings, pool, threading.Event())
+    pool.close_all()
+
+
+def test_collect_then_classify_and_record(jobs):
+    jobs.collect("sample")
+    store = jobs.pool.get()
+    posts = store.count_posts()
+    assert posts > 0
+    assert sum(len(b) for b in store.posts_to_label("topic")) == 0  # all classified
+    state = ServiceState(store.db).jobs()["collect:sample"]
+    assert state.last_status == "ok" and state.last_error is None
+    assert state.last_success_at is not None
+
+
+def test_a_failing_source_is_recorded_and_does_not_raise(jobs):
+    jobs.collect("broken")
+    store = jobs.pool.get()
+    state = ServiceState(store.db).jobs()["collect:broken"]
+    assert state.last_status == "failed" and state.last_error
+    assert store.last_run("broken").status == "failed"
+
+
+def test_weekly_report_is_written(jobs, tmp_path):
+    jobs.collect("sample")
+    with time_machine.travel(datetime(2026, 11, 30, 7, 0, tzinfo=UTC), tick=False):
+        jobs.report()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["report-2026-W47.md"]
+    assert ServiceState(jobs.pool.get().db).jobs()["report"].last_status == "ok"
+
+
+def test_nothing_starts_once_stop_is_set(jobs):
+    jobs.stop.set()
+    jobs.collect("sample")
+    assert jobs.pool.get().last_run("sample") is None
+    assert jobs.wait_idle(0.1)
+
+
+def test_housekeeping_purges_by_retention(jobs):
+    jobs.collect("sample")
+    store = jobs.pool.get()
+    assert store.count_posts() > 0
+    jobs.housekeeping()  # nothing is past 400 days yet
+    assert store.count_posts() > 0
+    with time_machine.travel(datetime(2028, 1, 10, 3, 15, tzinfo=UTC), tick=False):
+        jobs.housekeeping()
+    assert store.count_posts() == 0
+    state = ServiceState(store.db).jobs()["housekeeping"]
+    assert state.last_status == "ok", state.last_error
