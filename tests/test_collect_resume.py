@@ -125,3 +125,23 @@ def test_collecting_the_same_data_again_changes_no_row_and_keeps_labels(
     assert again.new == 0 and again.duplicates == first.new + first.duplicates
     after = {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
     assert after == before
+
+
+def test_collect_by_hand_refuses_while_the_service_holds_the_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from listener.cli import app
+    from listener.service.lock import InstanceLock, lock_path_for
+
+    monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
+    config = write_config(tmp_path / "c")
+    settings = load_settings(config)
+    with InstanceLock(lock_path_for(settings.database_path), "run"):
+        refused = CliRunner().invoke(app, ["-c", str(config), "collect"])
+    assert refused.exit_code == 3
+    assert f"pid {os.getpid()}" in refused.output and "listener run" in refused.output
+    assert count_posts(settings.database_path) == 0
+    done = CliRunner().invoke(app, ["-c", str(config), "collect"])  # free again
+    assert done.exit_code == 0, done.output
+    assert count_posts(settings.database_path) >= 1500

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from listener import pipeline
-from listener.cli.common import open_store, settings_from
+from listener.cli.common import collecting, open_store, settings_from
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +23,8 @@ def register(app: typer.Typer) -> None:
         store.record_config_version(settings.config_hash, settings.config_text,
                                     str(settings.path))
         try:
-            summaries = pipeline.collect(settings, store, only=source)
+            with collecting(settings, "collect"):
+                summaries = pipeline.collect(settings, store, only=source)
         except KeyError as exc:
             typer.echo(str(exc.args[0]), err=True)
             raise typer.Exit(2) from None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
 from listener.config import ConfigError, Settings, load_settings
+from listener.service.lock import AlreadyRunning, InstanceLock, lock_path_for
 from storage import Store
 
 
@@ -30,3 +33,15 @@ def settings_from(ctx: typer.Context, *, check_credentials: bool = True) -> Sett
 
 def open_store(settings: Settings) -> Store:
     return Store.open(settings.database_path)
+
+
+@contextlib.contextmanager
+def collecting(settings: Settings, command: str) -> Iterator[None]:
+    """Hold the database's writer lock while collecting by hand; refuse
+    (exit 3, naming the holder) while the service or another collection runs."""
+    try:
+        with InstanceLock(lock_path_for(settings.database_path), command):
+            yield
+    except AlreadyRunning as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(3) from None

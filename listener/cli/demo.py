@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from listener import pipeline
-from listener.cli.common import open_store, settings_from
+from listener.cli.common import collecting, open_store, settings_from
 from listener.reporting import write_weekly_report
 
 
@@ -23,13 +23,14 @@ def register(app: typer.Typer) -> None:
         if not names:
             typer.echo("demo needs an enabled source of type: sample in the config", err=True)
             raise typer.Exit(1)
-        for name in names:
-            for s in pipeline.collect(settings, store, only=name):
-                typer.echo(f"collected {s.source}: {s.new} new posts, {s.duplicates} already "
-                           f"stored, {s.quarantined} quarantined ({s.status})")
-                if s.error:
-                    typer.echo(f"  error: {s.error}", err=True)
-                    raise typer.Exit(1)
+        with collecting(settings, "demo"):
+            summaries = [s for name in names for s in pipeline.collect(settings, store, only=name)]
+        for s in summaries:
+            typer.echo(f"collected {s.source}: {s.new} new posts, {s.duplicates} already "
+                       f"stored, {s.quarantined} quarantined ({s.status})")
+            if s.error:
+                typer.echo(f"  error: {s.error}", err=True)
+                raise typer.Exit(1)
         for task, n in pipeline.classify(settings, store).items():
             typer.echo(f"classified {n} posts ({task})")
         paths = write_weekly_report(settings, store, None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from listener import pipeline
-from listener.cli.common import open_store, settings_from
+from listener.cli.common import collecting, open_store, settings_from
 from listener.sources.config import FileSourceConfig
 from listener.sources.fileimport import FileSource
 
@@ -60,8 +60,9 @@ def register(app: typer.Typer) -> None:
         store = open_store(settings)
         store.record_config_version(settings.config_hash, settings.config_text,
                                     str(settings.path))
-        summary = pipeline.collect_source(store, name, FileSource(name, config),
-                                          pipeline.make_pseudonymiser(settings))
+        with collecting(settings, "import"):
+            summary = pipeline.collect_source(store, name, FileSource(name, config),
+                                              pipeline.make_pseudonymiser(settings))
         typer.echo(f"{file.name} -> source {name}: {summary.status}; {summary.pages} pages, "
                    f"{summary.fetched} read, {summary.new} new, {summary.duplicates} already "
                    f"stored, {summary.quarantined} quarantined"

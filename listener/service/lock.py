@@ -22,9 +22,12 @@ class AlreadyRunning(RuntimeError):
         self.holder = holder
         who = (f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
                f"started {holder.get('started_at', '?')}") if holder else "another process"
+        command = holder.get("command", "run") if holder else "run"
+        advice = ("Stop it first (e.g. systemctl stop civic-listener); the service collects "
+                  "on its own schedule." if command == "run" else "Wait for it to finish.")
         super().__init__(
-            f"another `listener run` is already running on this database ({who}; "
-            f"lock {lock_path}). Stop it first (e.g. systemctl stop civic-listener)."
+            f"another `listener {command}` is already running on this database ({who}; "
+            f"lock {lock_path}). {advice}"
         )
 
 
@@ -33,8 +36,13 @@ def lock_path_for(database: Path) -> Path:
 
 
 class InstanceLock:
-    def __init__(self, path: Path) -> None:
+    """One writer that collects at a time: the service (``run``) or a
+    collection started by hand (``collect``, ``import``, ``demo``), so that
+    two processes never walk one source's cursor together."""
+
+    def __init__(self, path: Path, command: str = "run") -> None:
         self.path = path
+        self.command = command
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -47,7 +55,7 @@ class InstanceLock:
             holder = _read_holder(fd)
             os.close(fd)
             raise AlreadyRunning(self.path, holder) from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
                 "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
