@@ -153,6 +153,10 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
     for cfg in settings.sources.values():
         if isinstance(cfg, FileSourceConfig):  # relative to the config, like every path
             cfg.path = str(settings.resolve(cfg.path))
+    if settings.nlp.embedding_model_path:
+        settings.nlp.embedding_model_path = str(settings.resolve(settings.nlp.embedding_model_path))
+    if settings.nlp.transformers.path:
+        settings.nlp.transformers.path = str(settings.resolve(settings.nlp.transformers.path))
     return settings
 
 

@@ -93,3 +93,14 @@ def test_yaml_syntax_error_names_line() -> None:
 def test_every_problem_is_reported_at_once() -> None:
     text = "storag:\n  path: a\nreports:\n  timezon: UTC\n"
     assert len(problems_of(text)) == 2
+
+
+def test_relative_paths_in_the_config_are_relative_to_the_file(tmp_path) -> None:
+    text = ("nlp:\n  embedding_model_path: models/minilm\n  transformers:\n"
+            "    path: models/sentiment\nsources:\n  f:\n    type: file\n    path: in/posts.csv\n")
+    settings = parse_settings(text, str(tmp_path / "conf" / "config.yaml"))
+    base = (tmp_path / "conf").resolve()
+    assert settings.nlp.embedding_model_path == str(base / "models" / "minilm")
+    assert settings.nlp.transformers.path == str(base / "models" / "sentiment")
+    assert settings.sources["f"].path == str(base / "in" / "posts.csv")
+    assert settings.database_path == base / "data" / "civic-listener.db"
