@@ -3,7 +3,6 @@ classifiers in use and their evaluated accuracy, official handles."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import nlp
 from listener import __version__
 from listener.config import Settings
+from nlp.cards import load_card
 from reports import write_report
 from reports.alerts import Alert, check_and_send
 from reports.context import ClassifierNote, ReportContext
@@ -19,23 +19,16 @@ from reports.deliver import build_message, send_email
 from storage import Store
 
 
-def _card(settings: Settings, name: str, version: str) -> dict[str, Any] | None:
-    try:
-        cards = importlib.import_module("nlp.cards")
-    except ImportError:
-        return None
-    card: dict[str, Any] | None = cards.load_card(settings.data_dir, name, version)
-    return card
-
-
 def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
+    """The configured classifiers with their evaluated accuracy from their
+    model cards, where known; nothing is built or loaded."""
     notes = []
-    for clf in nlp.build_classifiers(settings.nlp, settings.topics, settings.data_dir):
-        card = _card(settings, clf.name, clf.version) or {}
-        metrics = card.get("metrics", {}) if isinstance(card, dict) else {}
+    for name, version, task in nlp.describe_configured(settings.nlp, settings.data_dir):
+        card: dict[str, Any] = load_card(settings.data_dir, name, version) or {}
+        metrics = card.get("metrics", {})
         score = metrics.get("macro_f1", metrics.get("accuracy"))
         evaluation = str(card.get("evaluation", card.get("data", ""))) if card else ""
-        notes.append(ClassifierNote(clf.name, clf.version, clf.task,
+        notes.append(ClassifierNote(name, version, task,
                                     float(score) if score is not None else None, evaluation))
     return tuple(notes)
 

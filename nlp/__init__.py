@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.build import build_classifiers
+from nlp.build import build_classifiers, describe_configured
 from nlp.config import NlpSettings, TopicSpec
 from nlp.types import Classifier, Label
 from nlp.validate import validate_topics
@@ -13,5 +13,6 @@ __all__ = [
     "NlpSettings",
     "TopicSpec",
     "build_classifiers",
+    "describe_configured",
     "validate_topics",
 ]

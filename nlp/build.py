@@ -41,3 +41,23 @@ def build_one(spec: str, ctx: BuildContext) -> Classifier:
         return load_trained(ctx.data_dir, name, version, threads=ctx.settings.torch_threads,
                         model_path=ctx.settings.embedding_model_path)
     return registration.factory(ctx)
+
+
+def describe_configured(settings: NlpSettings, data_dir: Path) -> list[tuple[str, str, str]]:
+    """(name, version, task) of each configured classifier, read from the
+    registry or a model card, without building any (no model is loaded)."""
+    out = []
+    for spec in configured_names(settings):
+        try:
+            registration = resolve(spec)
+        except UnknownClassifierError:
+            from nlp import cards
+
+            name, version = split_name(spec)
+            card = cards.load_card(Path(data_dir), name, version)
+            if card is None:
+                raise
+            out.append((str(card["name"]), str(card["version"]), str(card["task"])))
+            continue
+        out.append((registration.name, registration.version, registration.task))
+    return out

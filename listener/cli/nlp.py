@@ -10,6 +10,12 @@ import typer
 
 from listener.cli.common import open_store, settings_from
 
+# The labelled-file options that train and eval share.
+_DATA = typer.Option(..., "--data", exists=True, dir_okay=False, help="Labelled CSV.")
+_TASK = typer.Option(..., "--task", help="sentiment, topic, relevance, ...")
+_TEXT_COL = typer.Option("text", "--text-col")
+_LABEL_COL = typer.Option("label", "--label-col")
+
 
 def register(app: typer.Typer) -> None:
     label_app = typer.Typer(help="Export posts for staff to label.", no_args_is_help=True)
@@ -46,11 +52,10 @@ def register(app: typer.Typer) -> None:
     @app.command("train")
     def train(
         ctx: typer.Context,
-        data: Path = typer.Option(..., "--data", exists=True, dir_okay=False,
-                                  help="Labelled CSV."),
-        task: str = typer.Option(..., "--task", help="sentiment, topic, relevance, ..."),
-        text_col: str = typer.Option("text", "--text-col"),
-        label_col: str = typer.Option("label", "--label-col"),
+        data: Path = _DATA,
+        task: str = _TASK,
+        text_col: str = _TEXT_COL,
+        label_col: str = _LABEL_COL,
         name: str | None = typer.Option(None, "--name",
                                         help="Classifier name (default <task>.head)."),
         features: str = typer.Option("minilm+vader", "--features",
@@ -76,11 +81,10 @@ def register(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_(
         ctx: typer.Context,
-        data: Path = typer.Option(..., "--data", exists=True, dir_okay=False,
-                                  help="Labelled CSV."),
-        task: str = typer.Option(..., "--task", help="sentiment, topic, relevance, ..."),
-        text_col: str = typer.Option("text", "--text-col"),
-        label_col: str = typer.Option("label", "--label-col"),
+        data: Path = _DATA,
+        task: str = _TASK,
+        text_col: str = _TEXT_COL,
+        label_col: str = _LABEL_COL,
         classifier: str | None = typer.Option(
             None, "--classifier", help="Name[.vN] (default: the one configured for the task)."),
         out: Path | None = typer.Option(None, "--out", help="JSON to write (default: next to"

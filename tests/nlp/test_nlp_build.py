@@ -49,3 +49,13 @@ def test_vader_thresholds() -> None:
     assert polarity(0.05) == "positive"
     assert polarity(-0.05) == "negative"
     assert polarity(0.049) == "neutral"
+
+
+def test_describing_the_configured_classifiers_matches_what_is_built(tmp_path) -> None:
+    from nlp import build_classifiers, describe_configured
+    from nlp.config import NlpSettings, TopicSpec
+
+    settings = NlpSettings(extra_classifiers=["lang.langid"])
+    topics = {"bins": TopicSpec(label="Bins", terms=["bin"])}
+    built = [(c.name, c.version, c.task) for c in build_classifiers(settings, topics, tmp_path)]
+    assert describe_configured(settings, tmp_path) == built
