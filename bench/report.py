@@ -5,7 +5,7 @@ Builds (once, cached in bench/out/) a database with --week-posts posts in
 ``storage.bulk.bulk_load``; then times computing the figures and rendering
 the HTML, several runs, and prints the median and the peak RSS.
 
-    /work/venv/bin/python bench/report.py [--week-posts 1000000] [--runs 3]
+    .venv/bin/python bench/report.py [--week-posts 1000000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def main() -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         build(path, args.week_posts, args.background)
+    Store.open(path).close()  # a cached database is brought to the current schema
     store = Store.open(path, readonly=True)
     print(f"posts stored: {store.count_posts():,}")
     settings = ReportSettings()

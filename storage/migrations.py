@@ -254,3 +254,17 @@ def m011_reports_alerts_sent(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m012_label_state_by_classifier(db: Database) -> None:
+    """Which classifier versions looked at a range of posts, and how many,
+    read from an index instead of every row: the weekly report's methods
+    footer names them (a full read cost 0.6 s on a week of 1,000,000 posts)."""
+    _run(
+        db,
+        """
+        CREATE INDEX idx_label_state_classifier
+            ON label_state (task, classifier, version, post_id)
+        """,
+    )

@@ -7,8 +7,9 @@ engagement, a sentiment code and a topic state; the topic labels of those
 posts go into ``temp.rt``. Posts are stored roughly in the order they were
 written, so a period's ids usually form a dense range that is read in id
 order (sequential) rather than row by row through the ``created_at`` index.
-Aggregates then avoid sorting the week where they can: few GROUP BYs, an
-index on ``rt``, and author checks that stop at 10 distinct authors.
+Aggregates then avoid sorting the week where they can: three GROUP BYs (by
+platform, by source, and distinct authors), ``rt`` kept in topic order as it
+is filled, and author checks that stop at 10 distinct authors.
 Author pseudonyms never leave this module: they are only counted, or used
 to pick at most one post per author.
 """
@@ -31,6 +32,7 @@ UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
 _PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","
 _DENSE = 4  # read the id range when it holds at most this many rows per post of the period
 _SPREAD = "(({}.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
+_MAX_ID = 2**63 - 1  # SQLite's largest integer
 _CANDIDATES = 200  # top posts considered before keeping one per author
 _ENGAGEMENT = ("count(*)", "count(replies)", "sum(replies)", "count(reposts)", "sum(reposts)",
                "count(likes)", "sum(likes)", "count(quotes)", "sum(quotes)")
@@ -41,7 +43,12 @@ _CREATE = (
     "CREATE TEMP TABLE rp (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, day INTEGER,"
     " platform TEXT, pcode INTEGER, author TEXT, replies INTEGER, reposts INTEGER,"
     " likes INTEGER, quotes INTEGER, sent INTEGER, tstate INTEGER)",
-    "CREATE TEMP TABLE rt (id INTEGER, w INTEGER, sent INTEGER, topic TEXT, evidence TEXT)",
+    # clustered by topic, period and matched terms: every topic aggregate,
+    # author check and sample reads one key range in order, and filling it
+    # costs less than filling a heap and sorting it into an index afterwards
+    "CREATE TEMP TABLE rt (topic TEXT NOT NULL, w INTEGER NOT NULL, evidence TEXT NOT NULL,"
+    " sent INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (topic, w, evidence, sent, id))"
+    " WITHOUT ROWID",
 )
 _SENT = (
     "CASE s.label WHEN 'negative' THEN 0 WHEN 'neutral' THEN 1 WHEN 'positive' THEN 2 ELSE"
@@ -61,9 +68,8 @@ _SELECT = (
 )
 _BY_ID = "p.id BETWEEN ? AND ? AND +p.created_at >= ? AND +p.created_at < ?"
 _BY_TIME = "p.created_at >= ? AND p.created_at < ?"
-_TOPICS = (
-    "INSERT INTO rt SELECT t.post_id, rp.w, rp.sent, t.label,"
-    " CASE WHEN json_valid(t.evidence) THEN t.evidence ELSE '[]' END"
+_TOPICS = (  # evidence is kept as written; it is parsed, and checked, per distinct value
+    "INSERT INTO rt SELECT t.label, rp.w, COALESCE(t.evidence, '[]'), rp.sent, t.post_id"
     " FROM labels t JOIN rp ON rp.id = t.post_id WHERE t.task = 'topic' AND "
 )
 
@@ -114,11 +120,10 @@ class ReportWindow:
             where, params = (_BY_ID, [low, high, start, end]) if dense else (
                 _BY_TIME, [start, end])
             self.db.execute(_SELECT.format(day=day) + where, [w, *day_params, *params])
-            self.db.execute(_TOPICS + ("t.post_id BETWEEN ? AND ?" if dense else "rp.w = ?"),
-                            [low, high] if dense else [w])
-        # one sort serves every topic aggregate (streamed in index order), the
-        # author checks and the per-topic samples
-        self.db.execute("CREATE INDEX temp.rt_topic ON rt (topic, w, evidence, sent)")
+            # rp.w: ranges of periods overlap when posts arrive out of time order
+            # (backfill, late federation), and rp already holds the earlier periods
+            self.db.execute(_TOPICS + ("t.post_id BETWEEN ? AND ? AND rp.w = ?" if dense
+                                       else "rp.w = ?"), [low, high, w] if dense else [w])
         self._cells: list[tuple[str, int, str, int, int]] | None = None
         self._samples: dict[tuple[Any, ...], list[PostRow]] = {}
 
@@ -141,49 +146,49 @@ class ReportWindow:
 
     def authors(self, first: int) -> dict[int, int]:
         """Distinct authors per period, periods ``first`` onwards."""
-        got = {int(w): int(n) for w, n in self._rows(
-            "SELECT w, count(DISTINCT author) FROM rp WHERE w >= ? GROUP BY w", [first])}
-        return {w: got.get(w, 0) for w in range(first, self.periods)}
+        return {w: int(self._rows(  # one period at a time: a smaller sort each
+            "SELECT count(DISTINCT author) FROM rp WHERE rp.id BETWEEN ? AND ? AND rp.w = ?",
+            [*self.ranges[w], w])[0][0]) for w in range(first, self.periods)}
 
     def summary(self, w: int, *, platforms: bool = False) -> WeekSummary:
         """Period ``w`` split by sentiment code, topic state and day (one
-        unsorted pass over its id range), and by platform when asked."""
+        unsorted pass over its id range), and by platform when asked (one
+        more pass, sorted by platform code, for posts and engagement only:
+        a sort carrying every split cost more than the two passes)."""
         key = (w, platforms)
-        for known in (key, (w, True)):  # a split by platform also answers without
-            if known in self._summaries:
-                return self._summaries[known]
-        out = WeekSummary(posts=self.counts[w])
-        if out.posts:
-            low, high = self.ranges[w]
-            cols = ([f"sum(sent = {k})" for k in range(5)]
-                    + [f"sum(tstate = {k})" for k in range(3)]
-                    + [f"sum(day = {k})" for k in range(7)])
-            if platforms:  # one sort by platform code, the splits summed per platform
-                cols = ["pcode", "CASE WHEN pcode = 0 THEN platform END", *cols, *_ENGAGEMENT]
-                tail = " GROUP BY pcode, 2"
-            else:  # one pass, nothing sorted
-                cols = ["NULL", "NULL", *cols]
-                tail = ""
-            for pcode, platform, *values in self._rows(
-                    f"SELECT {', '.join(cols)} FROM rp"
-                    f" WHERE rp.id BETWEEN ? AND ? AND rp.w = ?{tail}", [low, high, w]):
-                nums = [int(v or 0) for v in values]
+        if key in self._summaries:
+            return self._summaries[key]
+        if platforms:
+            base = self.summary(w)
+            out = WeekSummary(base.posts, base.sentiment, base.topic_state, base.days)
+            if out.posts:
+                for pcode, platform, *values in self._rows(
+                        f"SELECT pcode, CASE WHEN pcode = 0 THEN platform END,"
+                        f" {', '.join(_ENGAGEMENT)} FROM rp WHERE rp.id BETWEEN ? AND ?"
+                        " AND rp.w = ? GROUP BY pcode, 2", [*self.ranges[w], w]):
+                    name = str(platform) if pcode == 0 else _platform_at(int(pcode))
+                    acc = out.platforms.setdefault(name, [0] * len(_ENGAGEMENT))
+                    for k, value in enumerate(values):
+                        acc[k] += int(value or 0)
+        else:
+            out = WeekSummary(posts=self.counts[w])
+            if out.posts:
+                cols = ([f"sum(sent = {k})" for k in range(5)]
+                        + [f"sum(tstate = {k})" for k in range(3)]
+                        + [f"sum(day = {k})" for k in range(7)])
+                nums = [int(v or 0) for v in self._rows(
+                    f"SELECT {', '.join(cols)} FROM rp WHERE rp.id BETWEEN ? AND ?"
+                    " AND rp.w = ?", [*self.ranges[w], w])[0]]
                 for target, offset, size in ((out.sentiment, 0, 5), (out.topic_state, 5, 3),
                                              (out.days, 8, 7)):
-                    for k in range(size):
-                        if nums[offset + k]:
-                            target[k] = target.get(k, 0) + nums[offset + k]
-                if platforms:
-                    name = str(platform) if pcode == 0 else _platform_at(int(pcode))
-                    acc = out.platforms.setdefault(name, [0] * 9)
-                    for k, value in enumerate(nums[15:]):
-                        acc[k] += value
+                    target.update({k: nums[offset + k] for k in range(size)
+                                   if nums[offset + k]})
         self._summaries[key] = out
         return out
 
     def topic_cells(self) -> list[tuple[str, int, str, int, int]]:
         """(topic, period, evidence JSON, sentiment code, posts), read once
-        in index order (no sort)."""
+        in key order (no sort)."""
         if self._cells is None:
             self._cells = [(str(t), int(w), str(e), int(s), int(n)) for t, w, e, s, n in self._rows(
                 "SELECT topic, w, evidence, sent, count(*) FROM rt"
@@ -215,9 +220,7 @@ class ReportWindow:
             if w < first:
                 continue
             if evidence not in parsed:
-                terms = json.loads(evidence)
-                parsed[evidence] = ({str(t).lower() for t in terms} if isinstance(terms, list)
-                                    else set())
+                parsed[evidence] = _terms(evidence)
             for term in parsed[evidence]:
                 out.setdefault((topic, term), [0] * (self.periods - first))[w - first] += n
         return out
@@ -249,8 +252,8 @@ class ReportWindow:
         if term is not None:
             if topic is None:
                 raise ValueError("a term needs its topic")
-            where.append("EXISTS (SELECT 1 FROM json_each(rt.evidence) j"
-                         " WHERE lower(j.value) = ?)")
+            where.append("EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(rt.evidence)"
+                         " THEN rt.evidence END) j WHERE lower(j.value) = ?)")
             params.append(term.lower())
         if platform is not None:
             where.append("rp.platform = ?")
@@ -261,39 +264,52 @@ class ReportWindow:
         return " AND ".join(where), params
 
     def classifiers_used(self, w: int) -> list[tuple[str, str, str, int]]:
-        """(task, classifier, version, posts of period ``w`` it looked at)."""
+        """(task, classifier, version, posts of period ``w`` it looked at).
+        The versions ever recorded are stepped through on the label_state
+        index (a handful of seeks); each is checked against the period, and
+        counted there only when a task has more than one."""
         summary = self.summary(w)
         looked = {"sentiment": summary.posts - summary.sentiment.get(PENDING, 0),
                   "topic": summary.posts - summary.topic_state.get(0, 0)}
-        low, high = self.ranges[w]
-        dense = high - low + 1 <= _DENSE * max(self.counts[w], 1)
-        found = self._rows(  # one read for both tasks
-            "SELECT DISTINCT task, classifier, version FROM label_state"
-            " WHERE post_id BETWEEN ? AND ?", [low, high]) if dense else self._rows(
-            "SELECT DISTINCT x.task, x.classifier, x.version FROM rp JOIN label_state x"
-            " ON x.post_id = rp.id WHERE rp.w = ?", [w])
+        in_period = ("FROM label_state x JOIN rp ON rp.id = x.post_id WHERE x.task = ?"
+                     " AND x.classifier = ? AND x.version = ? AND x.post_id BETWEEN ? AND ?"
+                     " AND rp.w = ?")
+        found: dict[str, list[tuple[str, str]]] = {}
+        for task, classifier, version in self._recorded_versions():
+            if task in looked and self._rows(f"SELECT EXISTS (SELECT 1 {in_period})",
+                                             [task, classifier, version, *self.ranges[w], w]
+                                             )[0][0]:
+                found.setdefault(task, []).append((classifier, version))
         out = []
-        for task, total in looked.items():
-            groups = [(c, v) for t, c, v in found if t == task]
+        for task, groups in found.items():
             for classifier, version in groups:
-                n = total if len(groups) == 1 else int(self._rows(
-                    "SELECT count(*) FROM rp JOIN label_state x ON x.post_id = rp.id"
-                    " AND x.task = ? WHERE rp.w = ? AND x.classifier = ? AND x.version = ?",
-                    [task, w, classifier, version])[0][0])
-                out.append((task, str(classifier), str(version), n))
+                n = looked[task] if len(groups) == 1 else int(self._rows(
+                    f"SELECT count(*) {in_period}",
+                    [task, classifier, version, *self.ranges[w], w])[0][0])
+                out.append((task, classifier, version, n))
         return sorted(out)
 
+    def _recorded_versions(self) -> list[tuple[str, str, str]]:
+        """Every (task, classifier, version) in label_state, in index order."""
+        out: list[tuple[str, str, str]] = []
+        row = self._rows("SELECT task, classifier, version FROM label_state"
+                         " ORDER BY task, classifier, version LIMIT 1")
+        while row:  # past every post of the last one: a seek, not a scan of its posts
+            out.append((str(row[0][0]), str(row[0][1]), str(row[0][2])))
+            row = self._rows("SELECT task, classifier, version FROM label_state"
+                             " WHERE (task, classifier, version, post_id) > (?, ?, ?, ?)"
+                             " ORDER BY task, classifier, version LIMIT 1",
+                             [*out[-1], _MAX_ID])
+        return out
+
     def source_posts(self, w: int) -> list[tuple[str, int]]:
-        """(source, posts of period ``w`` it matched)."""
-        low, high = self.ranges[w]
-        sources = [str(r[0]) for r in self._rows(  # the id range may hold a few more sources
-            "SELECT DISTINCT source FROM post_matches WHERE post_id BETWEEN ? AND ?",
-            [low, high])]
-        counts = [(source, int(self._rows(
-            "SELECT count(*) FROM rp WHERE rp.id BETWEEN ? AND ? AND rp.w = ? AND EXISTS"
-            " (SELECT 1 FROM post_matches m WHERE m.post_id = rp.id AND m.source = ?)",
-            [low, high, w, source])[0][0])) for source in sorted(sources)]
-        return [(source, n) for source, n in counts if n]
+        """(source, posts of period ``w`` it matched): one pass over the
+        period's matches, whatever the number of sources."""
+        return [(str(source), int(n)) for source, n in self._rows(
+            "SELECT source, count(*) FROM (SELECT m.source AS source FROM post_matches m"
+            " JOIN rp ON rp.id = m.post_id WHERE m.post_id BETWEEN ? AND ? AND rp.w = ?"
+            " GROUP BY m.post_id, m.source) GROUP BY source ORDER BY source",
+            [*self.ranges[w], w])]
 
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
                      order: str = "evidence", limit: int = 3) -> list[PostRow]:
@@ -348,6 +364,16 @@ class ReportWindow:
 
 
 _AT = {_PLATFORM_LIST.index(f",{p},") + 1: p for p in PLATFORMS}
+
+
+def _terms(evidence: str) -> set[str]:
+    """The matched terms in a label's evidence (a JSON list); none when it
+    is not one."""
+    try:
+        terms = json.loads(evidence)
+    except ValueError:
+        return set()
+    return {str(t).lower() for t in terms} if isinstance(terms, list) else set()
 
 
 def _platform_at(code: int) -> str:

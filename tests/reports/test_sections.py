@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from reports import ReportSettings, compute_figures
-from storage import Store
+from storage import LabelRecord, Post, Store, StoredItem
 from tests.reports.builders import Spec, add, at
 from tests.reports.conftest import CONTEXT, LABELS, NOW, week_posts
 
@@ -150,3 +150,55 @@ def test_interleaved_ids_read_the_same(store: Store) -> None:
     assert a.engagement == b.engagement
     assert a.topic_unclassified == b.topic_unclassified == 6
     assert a.this.posts == 24 and a.sentiment.negative == 8 and a.sentiment.unclassified == 8
+
+
+def test_overlapping_week_ranges_count_each_post_once(store: Store) -> None:
+    """Two weeks stored interleaved (late federation, a backfill): each
+    week's ids are dense, but their ranges overlap. Every post is counted
+    once, in its own week (the earlier week's posts in the later week's id
+    range were once counted twice)."""
+    last = week_posts("2026-11-17", "waste_recycling", 12, ["negative"])
+    prev = week_posts("2026-11-10", "waste_recycling", 12, ["neutral"], first_author=100)
+    add(store, [post for pair in zip(prev, last, strict=True) for post in pair])
+    fig = figures(store)
+    bins = {r.slug: r for r in fig.topics}["waste_recycling"]
+    assert (bins.posts, bins.previous) == (12, 12)
+    assert fig.topic_previous_split["waste_recycling"].neutral == 12
+    assert bins.top_terms == (("bin", 12, True),)
+    trend = next(t for t in fig.trends if t.slug == "waste_recycling")
+    assert trend.counts[-2:] == (12, 12)
+
+
+def test_source_posts_count_posts_not_matches(store: Store) -> None:
+    """A post found by two queries of one source counts once for it; a post
+    found by two sources counts for each."""
+    ids = add(store, [Spec(when=at("2026-11-17", 9, k), author=f"s{k}") for k in range(12)],
+              source="mastodon_tags", query="#bins")
+    natives = [r[0] for r in store.db.execute("SELECT native_id FROM posts ORDER BY id")]
+    again = [StoredItem(Post(platform="x", native_id=native, text="a post",
+                             created_at=at("2026-11-17", 9, k), author_key=f"key-s{k}"), {})
+             for k, native in enumerate(natives)]
+    for source, query, items in (("mastodon_tags", "#potholes", again[:5]),
+                                 ("reddit_local", "bins", again[:3])):
+        run = store.start_run(source)
+        assert store.save_page(source=source, run_id=run, items=items,
+                               query=query).new_ids == []
+        store.finish_run(run, "ok")
+    rows = {s.source: s.posts for s in figures(store).sources}
+    assert rows == {"mastodon_tags": 12, "reddit_local": 3}
+    assert len(ids) == 12
+
+
+def test_classifier_versions_of_the_week(store: Store) -> None:
+    """The methods footer names each classifier version that looked at the
+    week's posts, with how many; a version used only in another week is
+    not named."""
+    ids = add(store, [Spec(when=at("2026-11-17", 9, k), author=f"c{k}") for k in range(12)])
+    old = add(store, [Spec(when=at("2026-11-03", 9, k), author=f"o{k}") for k in range(4)])
+    store.save_labels("sentiment", "sentiment.vader", "v2", "cfg", ids[:5], [
+        LabelRecord(i, "sentiment", "negative", 0.9, "sentiment.vader", "v2") for i in ids[:5]])
+    store.save_labels("topic", "topics.keywords", "v0", "cfg", old, [])
+    used = {(c.task, c.name, c.version): c.posts for c in figures(store).classifiers}
+    assert used == {("sentiment", "sentiment.vader", "v1"): 7,
+                    ("sentiment", "sentiment.vader", "v2"): 5,
+                    ("topic", "topics.keywords", "v1"): 12}
