@@ -8,7 +8,7 @@ random delay, then runs it again to completion and compares the stored
 posts with the feed. Prints, per trial, how many posts the kill left and
 whether the resumed database is exact, then the totals.
 
-    /work/venv/bin/python bench/kill_resume_rss.py [trials] [seed]
+    .venv/bin/python bench/kill_resume_rss.py [trials] [seed]
 """
 
 from __future__ import annotations

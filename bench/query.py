@@ -6,7 +6,7 @@ topic+week filters, full-text searches and a 12-week trend, several runs
 each, and prints median and p95 in milliseconds. Targets: p95 < 200 ms for
 filters, < 500 ms for full-text.
 
-    /work/venv/bin/python bench/query.py [--posts 1000000] [--runs 40] [--rebuild]
+    .venv/bin/python bench/query.py [--posts 1000000] [--runs 40] [--rebuild]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Screenshots of the HTML report at desktop and phone widths (headless
 Debian chromium), saved as PNG in bench/out/.
 
-    /work/venv/bin/python bench/screenshot_report.py [--html reports-out/report-2026-W47.html]
+    .venv/bin/python bench/screenshot_report.py [--html reports-out/report-2026-W47.html]
 
 Without --html it writes a report from a small synthetic database first
 (16 topics over 12 weeks, a spike in waste_recycling in 2026-W47).

@@ -10,7 +10,7 @@ Prints: runs completed, posts stored, "database is locked" errors (reader
 and service; must be 0), the service's peak RSS over the first and the last
 minute (must not grow by more than 20%), and how the service stopped.
 
-    /work/venv/bin/python bench/soak.py --minutes 10
+    .venv/bin/python bench/soak.py --minutes 10
 """
 
 from __future__ import annotations
