@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from listener.config import Settings
 from listener.privacy.governance import OFFLINE_TYPES
 from listener.privacy.minimise import ALLOWED_FIELDS, PURPOSE_OF_FIELDS
+from reports.stats import MIN_COUNT
 
 TODO = "**TO COMPLETE**"
 
@@ -72,6 +73,9 @@ def _context(settings: Settings) -> dict[str, Any]:
     non_offline = [cfg for cfg in settings.sources.values() if cfg.type not in OFFLINE_TYPES]
     return {
         "g": g, "p": p, "sync": p.deletion_sync, "TODO": TODO,
+        # the smallest group any output shows: the query tools use
+        # min_group_size, the weekly report its own floor of MIN_COUNT
+        "floor": min(p.min_group_size, MIN_COUNT),
         "recipients": ", ".join(g.recipients) or TODO,
         "officials": ", ".join(f"`{a}`" for a in p.official_accounts) or "none",
         "sources": _sources(settings),

@@ -48,7 +48,11 @@ class PrivacySettings(BaseModel):
     )
     retention_days: int = Field(default=400, ge=1)
     raw_retention_days: int = Field(default=30, ge=1)
-    min_group_size: int = Field(default=10, ge=1, description="Smallest count shown as a number")
+    min_group_size: int = Field(
+        default=10, ge=1,
+        description="Smallest count that `listener query`, `trends` and the web page show as "
+                    "a number or share; the weekly report's own floor of 10 does not follow "
+                    "a larger value (the compliance drafts state the smaller of the two)")
     deletion_sync: DeletionSyncSettings = Field(default_factory=DeletionSyncSettings)
 
     def official_set(self) -> frozenset[tuple[str, str]]:

@@ -58,3 +58,17 @@ def test_a_pipe_or_line_break_in_a_value_cannot_break_the_table() -> None:
                           'purpose: "Spot issues | trends\\nearly"')
     record = record_of_processing(parse_settings(text, "config.yaml", check_credentials=False))
     assert "| Purpose of processing | Spot issues \\| trends early |" in record
+
+
+def test_drafts_state_the_smallest_group_any_output_shows() -> None:
+    """The weekly report suppresses below 10 whatever privacy.min_group_size
+    says, so a stricter setting must not make the drafts promise more."""
+    def drafts(size: int) -> str:
+        text = FILLED.replace("privacy: {retention_days: 200,",
+                              f"privacy: {{min_group_size: {size}, retention_days: 200,")
+        settings = parse_settings(text, "config.yaml", check_credentials=False)
+        assert settings.privacy.min_group_size == size
+        return record_of_processing(settings) + privacy_notice_section(settings)
+
+    assert "fewer than 10 people" in drafts(20) and "fewer than 20" not in drafts(20)
+    assert "No figure on fewer than 5 |" in drafts(5) and "fewer than 5 people" in drafts(5)
