@@ -71,14 +71,13 @@ def main() -> None:
           f"{time.perf_counter() - t0:.1f} s")
 
     store_times, classify_times, report_times = [], [], []
+    classifiers = nlp.build_classifiers(settings.nlp, settings.topics, settings.data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):
             db_path = Path(tmp) / f"bench-{run}.db"
             elapsed, stored = store_stage(pages, db_path)
             store_times.append(elapsed)
             store = Store.open(db_path)
-            classifiers = nlp.build_classifiers(settings.nlp, settings.topics,
-                                             settings.data_dir)
             start = time.perf_counter()
             pipeline.classify(settings, store, classifiers=classifiers)
             classify_times.append(time.perf_counter() - start)

@@ -30,9 +30,3 @@ class AlertLog:
         """Give a claim back when no channel delivered, so a later check retries."""
         with write_transaction(self.db):
             self.db.execute("DELETE FROM alerts_sent WHERE topic = ? AND day = ?", [topic, day])
-
-    def sent(self, day: str) -> list[tuple[str, int, str]]:
-        """(topic, posts, channels) of alerts sent about ``day``."""
-        return [(str(t), int(n), str(c)) for t, n, c in self.db.execute(
-            "SELECT topic, posts, channels FROM alerts_sent WHERE day = ? ORDER BY topic",
-            [day]).fetchall()]

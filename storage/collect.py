@@ -268,27 +268,8 @@ class CollectWrites:
             )
         return result
 
-    def quarantine_items(self, source: str, run_id: int | None,
-                         items: Sequence[Quarantined]) -> None:
-        """Quarantine items outside a page (a whole response that failed)."""
-        now = utcnow()
-        with write_transaction(self.db):
-            for bad in items:
-                payload = bad.payload if isinstance(bad.payload, str) else _json(bad.payload)
-                self.db.execute(
-                    "INSERT INTO quarantine (source, platform, run_id, error, payload,"
-                    " received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    [source, bad.platform, run_id, bad.error, payload, now],
-                )
-            if run_id is not None:
-                self.db.execute(
-                    "UPDATE runs SET quarantined = quarantined + ? WHERE id = ?",
-                    [len(items), run_id],
-                )
-
     def runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
-        sql = ("SELECT id, source, started_at, ended_at, status, fetched, new, duplicates,"
-               " quarantined, error FROM runs")
+        sql = f"SELECT {RUN_COLUMNS} FROM runs"  # noqa: S608 (constant columns)
         params: list[Any] = []
         if source is not None:
             sql += " WHERE source = ?"

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from storage.query_plan import PostFilter, label_terms, plan, where_clause
 
 __all__ = ["PostFilter", "PostHit", "QueryTimeout", "SearchSyntaxError", "WeekCount",
-           "count_posts", "facet_counts", "find_posts", "label_values", "platforms",
+           "count_posts", "facet_counts", "find_posts", "platforms",
            "time_limit", "weekly_counts"]
 
 HARD_ROW_CAP = 100_000
@@ -159,12 +159,6 @@ def weekly_counts(conn: sqlite3.Connection, f: PostFilter,
         r = found.get(i, (i, 0, 0, 0, 0))
         out.append(WeekCount(label, int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)))
     return out
-
-
-def label_values(conn: sqlite3.Connection, task: str) -> list[str]:
-    """The distinct labels stored for ``task`` (e.g. every topic slug in use)."""
-    rows = conn.execute("SELECT DISTINCT label FROM labels WHERE task = ? ORDER BY 1", [task])
-    return [str(r[0]) for r in rows.fetchall()]
 
 
 def platforms(conn: sqlite3.Connection) -> list[str]:

@@ -29,17 +29,6 @@ class PostRow:
     quotes: int | None
 
 
-def buckets(spans: Sequence[Bounds]) -> tuple[str, list[Any]]:
-    """A ``b(i, s, e)`` CTE of numbered UTC bounds, for joining by range."""
-    if not spans:
-        raise ValueError("at least one time span is needed")
-    values = ", ".join("(?, ?, ?)" for _ in spans)
-    params: list[Any] = []
-    for i, (start, end) in enumerate(spans):
-        params += [i, start, end]
-    return f"WITH b(i, s, e) AS (VALUES {values}) ", params
-
-
 class ReportReader:
     """Read-only queries over runs and the posts table as a whole."""
 

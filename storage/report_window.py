@@ -26,7 +26,6 @@ from sqlite_utils import Database
 from storage.records import PLATFORMS
 from storage.report_queries import Bounds, PostRow
 
-SENTIMENTS = ("negative", "neutral", "positive")
 UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
 # topic state: 0 not looked at, 1 looked at without a topic, 2 has a topic
 _PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","

@@ -106,6 +106,3 @@ def minimise(platform: str, payload: Any) -> Any:
         return payload
     return _keep(payload, tree)
 
-
-def has_allow_list(platform: str) -> bool:
-    return platform in _TREES

@@ -54,12 +54,16 @@ def weeks_quoting(settings: Settings, urls: Iterable[str]) -> dict[str, set[str]
         return {}
     files = _files(settings)
     hit = {week for path, week, fmt in files if fmt != "pdf"
-           and any(n in path.read_text(encoding="utf-8", errors="replace") for n in needles)}
+           and _quotes(path.read_text(encoding="utf-8", errors="replace"), needles)}
     formats: dict[str, set[str]] = {}
     for _, week, fmt in files:
         if week in hit:
             formats.setdefault(week, set()).add(fmt)
     return formats
+
+
+def _quotes(text: str, needles: set[str]) -> bool:
+    return any(n in text for n in needles)  # the file is read once, not once per needle
 
 
 def rewrite_weeks(settings: Settings, store: Store, weeks: dict[str, set[str]]) -> int:

@@ -172,8 +172,8 @@ def test_overlapping_week_ranges_count_each_post_once(store: Store) -> None:
 def test_source_posts_count_posts_not_matches(store: Store) -> None:
     """A post found by two queries of one source counts once for it; a post
     found by two sources counts for each."""
-    ids = add(store, [Spec(when=at("2026-11-17", 9, k), author=f"s{k}") for k in range(12)],
-              source="mastodon_tags", query="#bins")
+    add(store, [Spec(when=at("2026-11-17", 9, k), author=f"s{k}") for k in range(12)],
+        source="mastodon_tags", query="#bins")
     natives = [r[0] for r in store.db.execute("SELECT native_id FROM posts ORDER BY id")]
     again = [StoredItem(Post(platform="x", native_id=native, text="a post",
                              created_at=at("2026-11-17", 9, k), author_key=f"key-s{k}"), {})
@@ -186,7 +186,6 @@ def test_source_posts_count_posts_not_matches(store: Store) -> None:
         store.finish_run(run, "ok")
     rows = {s.source: s.posts for s in figures(store).sources}
     assert rows == {"mastodon_tags": 12, "reddit_local": 3}
-    assert len(ids) == 12
 
 
 def test_classifier_versions_of_the_week(store: Store) -> None:
