@@ -4,13 +4,13 @@ commands are the ones CI runs."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import typer.main
 
 from listener.cli import app
+from tests.paths import ROOT
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def command_paths(group: object, prefix: str = "listener") -> list[str]:

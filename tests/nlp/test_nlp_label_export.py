@@ -10,8 +10,7 @@ from pathlib import Path
 
 from storage import LabelRecord, Post, Store, StoredItem
 from storage.label_export import UNCLASSIFIED, sample_for_labelling
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import ROOT
 
 
 def fill(store: Store) -> None:

@@ -15,8 +15,8 @@ import pytest
 from nlp.cards import load_card, load_evals
 from nlp.config import NlpSettings
 from nlp.workflows import classifier_for, eval_csv, save_eval, train_from_csv
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 POSITIVE = ["lovely park, thanks so much", "great service, love it", "brilliant, thank you",
             "the park is lovely and wonderful", "so happy with the great service",
             "thanks, really excellent help", "love the new park", "wonderful, great work"]

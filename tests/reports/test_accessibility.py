@@ -10,9 +10,10 @@ from pathlib import Path
 from reports import ReportSettings, write_report
 from reports.charts import BAR, GRID, INK, MARK
 from storage import Store
+from tests.paths import ROOT
 from tests.reports.conftest import CONTEXT, LABELS, NOW
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "reports" / "templates" / "report.html.j2"
+TEMPLATE = ROOT / "reports" / "templates" / "report.html.j2"
 
 
 def luminance(hex_colour: str) -> float:

@@ -10,9 +10,8 @@ from typer.testing import CliRunner
 
 from listener.cli import app
 from storage import Store
+from tests.paths import ROOT
 from tests.reports.builders import Spec, add, at
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def setup(tmp_path: Path) -> Path:

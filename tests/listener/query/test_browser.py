@@ -1,0 +1,102 @@
+"""The page in a real browser (Playwright driving Debian's chromium):
+log in, search "pothole", filter to negative, see the chart and the rows,
+export CSV and check its rows against the page.
+
+Skips only when /usr/bin/chromium is absent AND the CI variable is unset; in
+CI a missing browser fails loudly (scripts/system-deps.sh installs it)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from listener.web.auth import hash_password
+from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, build_db, write_config
+from tests.paths import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip("Debian chromium is not installed (apt-get install chromium)",
+                allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("browser")
+    config = write_config(folder, build_db(folder / "posts.db"))
+    port = free_port()
+    env = {**os.environ, "TEST_WEB_HASH": hash_password(PASSWORD)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "listener", "-c", str(config), "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"listener serve exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("listener serve did not start within 120 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
+    assert CHROMIUM.exists(), "CI must have Debian chromium: run scripts/system-deps.sh"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(accept_downloads=True)
+        page.set_default_timeout(30_000)
+        page.goto(server + "/")
+        assert page.url.endswith("/-/login")  # anonymous: sent to log in
+        page.fill("input[name=username]", "policy")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_url(server + "/")
+
+        page.fill("#q", "pothole")
+        page.check("input[name=sentiment][value=negative]")
+        page.click("#search-button")
+        page.wait_for_selector("#posts")
+        assert page.locator("svg#trend").is_visible()
+        assert page.locator("svg#trend g.bar").count() >= 1
+        rows = page.locator("#posts tr.post")
+        assert rows.count() == 4
+        assert set(page.locator("#posts td.sentiment").all_inner_texts()) == {"negative"}
+        links = [rows.nth(i).locator("a").get_attribute("href") for i in range(rows.count())]
+        assert PSEUDONYM_MARK not in page.content()
+
+        with page.expect_download() as caught:
+            page.click("#export-csv")
+        saved = tmp_path / "export.csv"
+        caught.value.save_as(saved)
+        browser.close()
+    with saved.open(newline="", encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    assert [r["url"] for r in exported] == links
+    assert {r["sentiment"] for r in exported} == {"negative"}
+    assert all("pothole" in r["text"].lower() for r in exported)

@@ -1,0 +1,169 @@
+"""The web page through Datasette's own test client: login, refusal,
+hostile input, and nothing sensitive on any page or export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from listener.config import load_settings
+from listener.web.app import build
+from listener.web.auth import hash_password
+from listener.web.guard import authorizer
+from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, QUARANTINE_MARK, RAW_MARK
+from tests.listener.query.hostile import hostile_strings
+
+MARKS = (PSEUDONYM_MARK, RAW_MARK, QUARANTINE_MARK, "author_key", "@bob_smith")
+
+
+class Client:
+    def __init__(self, ds: Any) -> None:
+        self.ds = ds
+        self.loop = asyncio.new_event_loop()
+        self.loop.run_until_complete(ds.invoke_startup())
+        self.cookies = {"ds_actor": ds.sign({"a": {"id": "policy", "role": "reader"}}, "actor")}
+
+    def get(self, path: str, *, anonymous: bool = False) -> Any:
+        return self.loop.run_until_complete(
+            self.ds.client.get(path, cookies=None if anonymous else self.cookies))
+
+    def post(self, path: str, data: dict[str, str], cookies: dict[str, str]) -> Any:
+        return self.loop.run_until_complete(self.ds.client.post(path, data=data,
+                                                                cookies=cookies))
+
+
+@pytest.fixture(scope="module")
+def client(query_config: Path) -> Iterator[Client]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TEST_WEB_HASH", hash_password(PASSWORD))
+    web = Client(build(load_settings(query_config, check_credentials=False)))
+    yield web
+    web.loop.close()
+    mp.undo()
+
+
+def urls_in(html: str) -> list[str]:
+    return re.findall(r'<a href="(https://example\.invalid/[^"]+)"', html)
+
+
+def test_anonymous_requests_are_refused(client: Client, query_db: Path) -> None:
+    for path in ("/", "/?q=pothole", "/-/export.csv?q=pothole", f"/{query_db.stem}",
+                 f"/{query_db.stem}/q_topic_counts?since=2026-01-01&until=2027-01-01",
+                 f"/{query_db.stem}/q_topic_counts.csv?since=2026-01-01&until=2027-01-01"):
+        response = client.get(path, anonymous=True)
+        assert response.status_code in (302, 401, 403), path
+        assert "pothole" not in response.text.lower()
+        if response.status_code == 302:
+            assert response.headers["location"].endswith("/-/login")
+
+
+def test_login_with_the_hashed_password(client: Client) -> None:
+    form = client.get("/-/login", anonymous=True)
+    token = re.search(r'name="csrftoken" value="([^"]+)"', form.text)
+    assert token is not None
+    cookies = dict(form.cookies)
+    wrong = client.post("/-/login", {"username": "policy", "password": "guess",
+                                     "csrftoken": token[1]}, cookies)
+    assert "ds_actor" not in wrong.cookies and "Invalid username or password" in wrong.text
+    right = client.post("/-/login", {"username": "policy", "password": PASSWORD,
+                                     "csrftoken": token[1]}, cookies)
+    assert right.status_code == 302 and "ds_actor" in right.cookies
+    page = client.loop.run_until_complete(
+        client.ds.client.get("/?q=pothole", cookies={"ds_actor": right.cookies["ds_actor"]}))
+    assert page.status_code == 200 and "matching posts" in page.text
+
+
+def test_page_filters_chart_and_rows(client: Client) -> None:
+    page = client.get("/?" + urlencode({"q": "pothole", "sentiment": "negative"}))
+    assert page.status_code == 200
+    assert '<svg id="trend"' in page.text
+    assert len(urls_in(page.text)) == 4
+    assert "4 matching posts" in page.text
+    assert "@[user]" in page.text
+
+
+def test_csv_export_is_exactly_the_rows_shown(client: Client) -> None:
+    query = urlencode([("q", "pothole"), ("topic", "roads_potholes"), ("page", "0")])
+    page = client.get("/?" + query)
+    export = client.get("/-/export.csv?" + query)
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert [r["url"] for r in rows] == urls_in(page.text)
+    assert len(rows) == 7
+
+
+def test_hostile_search_strings_never_cause_a_server_error(client: Client) -> None:
+    statuses: dict[int, int] = {}
+    for text in hostile_strings():
+        for advanced in ("", "1"):
+            response = client.get("/?" + urlencode({"q": text, "advanced": advanced}))
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code in (200, 400), (text, response.status_code)
+            if response.status_code == 400:
+                assert 'role="alert"' in response.text
+        export = client.get("/-/export.csv?" + urlencode({"q": text}))
+        assert export.status_code in (200, 400), text
+    assert statuses[200] > 250
+
+
+def test_bad_filter_values_are_plain_errors(client: Client) -> None:
+    for query in ({"sentiment": "angry"}, {"topic": "nope"}, {"since": "yesterday"},
+                  {"week": "W99"}, {"page": "-x"}, {"page": "999999"},
+                  {"week": "2026-W47", "since": "2026-01-01"}):
+        response = client.get("/?" + urlencode(query))
+        assert response.status_code == 400, query
+        assert 'role="alert"' in response.text and "Traceback" not in response.text
+
+
+def test_nothing_sensitive_on_any_page_or_export(client: Client, query_db: Path) -> None:
+    db = query_db.stem
+    paths = ["/", "/?q=pothole", "/?platform=x", "/?week=2026-W47", "/-/export.csv",
+             "/-/export.csv?platform=x", f"/{db}", "/-/login",
+             f"/{db}/q_topic_counts?since=2026-01-01&until=2027-01-01",
+             f"/{db}/q_topic_counts.csv?since=2026-01-01&until=2027-01-01",
+             f"/{db}/q_platform_counts.json?since=2026-01-01&until=2027-01-01"]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not any(mark in response.text for mark in MARKS), path
+
+
+def test_datasette_generic_pages_are_not_served(client: Client, query_db: Path) -> None:
+    db = query_db.stem
+    for path in (f"/{db}/posts", f"/{db}/posts.json", f"/{db}/raw_payloads",
+                 f"/{db}/quarantine.csv", f"/{db}.json?sql=select+1", f"/{db}/-/query?sql=1",
+                 "/-/metadata", "/-/metadata.json", "/-/plugins", "/-/settings",
+                 "/-/databases", "/-/actor", "/-/password-tool", "/-/permissions",
+                 f"/{db}/posts/1"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_authorizer_denies_sensitive_reads_and_writes(query_db: Path) -> None:
+    conn = sqlite3.connect(f"file:{query_db}?mode=ro", uri=True)
+    conn.set_authorizer(authorizer)
+    assert conn.execute("SELECT count(*) FROM posts WHERE text LIKE '%pothole%'").fetchone()
+    for sql in ("SELECT author_key FROM posts", "SELECT * FROM posts",
+                "SELECT payload FROM raw_payloads", "SELECT count(*) FROM quarantine",
+                "SELECT * FROM blocked_authors", "SELECT * FROM runs",
+                "SELECT place FROM posts", "DELETE FROM posts",
+                "PRAGMA journal_mode = DELETE"):
+        with pytest.raises(sqlite3.DatabaseError, match=r"not authorized|prohibited"):
+            conn.execute(sql).fetchall()
+
+
+def test_serve_refuses_to_start_without_a_password_hash(query_config: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from listener.web.app import WebConfigError
+
+    monkeypatch.delenv("TEST_WEB_HASH", raising=False)
+    with pytest.raises(WebConfigError, match="no password hash for web user"):
+        build(load_settings(query_config, check_credentials=False))
