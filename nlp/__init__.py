@@ -1,7 +1,12 @@
-"""NLP: texts in, labels out. Imports nothing of the project's other packages."""
+"""NLP: texts in, labels out. Imports nothing of the project's other packages.
+
+Importing the package registers every built-in classifier (``nlp.factories``),
+so the registry is full before any name is looked up.
+"""
 
 from __future__ import annotations
 
+from nlp import factories
 from nlp.build import build_classifiers, describe_configured
 from nlp.config import NlpSettings, TopicSpec
 from nlp.types import Classifier, Label
@@ -14,5 +19,6 @@ __all__ = [
     "TopicSpec",
     "build_classifiers",
     "describe_configured",
+    "factories",
     "validate_topics",
 ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from nlp import textprep
 from nlp.config import TopicSpec
-from nlp.registry import BuildContext, register
+from nlp.registry import BuildContext, Registered, classifier
 from nlp.types import Label
 
 if TYPE_CHECKING:
@@ -19,12 +19,10 @@ if TYPE_CHECKING:
 _SEP = "\x1f"
 
 
-class KeywordTopics:
+@classifier("topics.keywords", "v1", task="topic")
+class KeywordTopics(Registered):
     """Topic labels from keyword lists. Label value = the topic slug."""
 
-    name = "topics.keywords"
-    version = "v1"
-    task = "topic"
     model_id: str | None = textprep.MODEL_ID
     keep_gerunds = False  # v1: the lookup table's lemma for -ing words too
 
@@ -84,19 +82,14 @@ class KeywordTopics:
         return out
 
 
-@register("topics.keywords", "v1", task="topic")
-def make_keyword_topics(ctx: BuildContext) -> KeywordTopics:
-    return KeywordTopics(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))
+    @classmethod
+    def from_context(cls, ctx: BuildContext) -> KeywordTopics:
+        return cls(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))
 
 
+@classifier("topics.keywords", "v2", task="topic")
 class KeywordTopicsV2(KeywordTopics):
     """v2: an ``-ing`` word matches only itself (parking is not park,
     housing is not house, planning is not plan, lighting is not light)."""
 
-    version = "v2"
     keep_gerunds = True
-
-
-@register("topics.keywords", "v2", task="topic")
-def make_keyword_topics_v2(ctx: BuildContext) -> KeywordTopics:
-    return KeywordTopicsV2(ctx.topics, batch_size=min(ctx.settings.batch_size, 1000))

@@ -10,7 +10,7 @@ from importlib.metadata import version as dist_version
 from typing import Any
 
 from nlp import textprep
-from nlp.registry import BuildContext, register
+from nlp.registry import BuildContext, Registered, classifier
 from nlp.types import Label
 
 # Languages likely in posts to UK public bodies (the identifier is faster and
@@ -23,10 +23,8 @@ MIN_LETTERS = 12
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
-class LangId:
-    name = "lang.langid"
-    version = "v1"
-    task = "lang"
+@classifier("lang.langid", "v1", task="lang")
+class LangId(Registered):
 
     def __init__(self, min_confidence: float = 0.5) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -54,7 +52,6 @@ class LangId:
                               self.model_id)])
         return out
 
-
-@register("lang.langid", "v1", task="lang")
-def make_langid(ctx: BuildContext) -> LangId:
-    return LangId()
+    @classmethod
+    def from_context(cls, ctx: BuildContext) -> LangId:
+        return cls()

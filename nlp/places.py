@@ -9,14 +9,12 @@ from typing import Any
 
 from nlp import textprep
 from nlp.config import PlaceSpec
-from nlp.registry import BuildContext, register
+from nlp.registry import BuildContext, Registered, classifier
 from nlp.types import Label
 
 
-class GazetteerPlaces:
-    name = "places.gazetteer"
-    version = "v1"
-    task = "place"
+@classifier("places.gazetteer", "v1", task="place")
+class GazetteerPlaces(Registered):
     model_id: str | None = "spacy-blank-en+entity-ruler(lower)"
 
     def __init__(self, places: Mapping[str, PlaceSpec]) -> None:
@@ -46,7 +44,6 @@ class GazetteerPlaces:
                               tuple(words)) for slug, words in found.items()])
         return out
 
-
-@register("places.gazetteer", "v1", task="place")
-def make_places(ctx: BuildContext) -> GazetteerPlaces:
-    return GazetteerPlaces(ctx.settings.places)
+    @classmethod
+    def from_context(cls, ctx: BuildContext) -> GazetteerPlaces:
+        return cls(ctx.settings.places)

@@ -14,13 +14,14 @@ from typing import Any
 from nlp import modelfiles
 from nlp.config import TransformersSettings
 from nlp.embeddings import model_text
-from nlp.registry import BuildContext, register
+from nlp.registry import BuildContext, Registered, classifier
 from nlp.types import Label
 
 
-class TransformersClassifier:
-    name = "sentiment.transformers"
-    version = "v1"
+@classifier("sentiment.transformers", "v1", task="sentiment", needs_torch=True)
+class TransformersClassifier(Registered):
+    """A sequence-classification model from a local folder; the stored task is
+    ``nlp.transformers.task`` (sentiment by default)."""
 
     def __init__(self, settings: TransformersSettings, *, threads: int | None = None) -> None:
         if not settings.path:
@@ -78,6 +79,10 @@ class TransformersClassifier:
         return [[Label(self.task, lab, round(p, 4), self.name, self.version, self.model_id)]
                 for lab, p in zip(labels, scores, strict=True)]
 
+    @classmethod
+    def from_context(cls, ctx: BuildContext) -> TransformersClassifier:
+        return cls(ctx.settings.transformers, threads=ctx.settings.torch_threads)
+
 
 def _folder_digest(folder: Path) -> str:
     """A short id of the model files, so a swapped model shows in every label."""
@@ -88,7 +93,3 @@ def _folder_digest(folder: Path) -> str:
             digest.update(modelfiles.sha256(path).encode())
     return digest.hexdigest()[:12]
 
-
-@register("sentiment.transformers", "v1", task="sentiment", needs_torch=True)
-def make_transformers(ctx: BuildContext) -> TransformersClassifier:
-    return TransformersClassifier(ctx.settings.transformers, threads=ctx.settings.torch_threads)

@@ -8,7 +8,7 @@ from importlib.metadata import version as dist_version
 from typing import Any
 
 from nlp import service_lexicon, textprep
-from nlp.registry import BuildContext, register
+from nlp.registry import BuildContext, Registered, classifier
 from nlp.types import Label
 
 POSITIVE_AT = 0.05  # VADER's standard thresholds on the compound score
@@ -42,18 +42,19 @@ def prepare(text: str) -> str:
     return text
 
 
-class VaderSentiment:
+@classifier("sentiment.vader", "v1", task="sentiment")
+class VaderSentiment(Registered):
     """One label per text: negative / neutral / positive, score = compound."""
-
-    name = "sentiment.vader"
-    version = "v1"
-    task = "sentiment"
 
     def __init__(self) -> None:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self.analyzer: Any = SentimentIntensityAnalyzer()
         self.model_id: str | None = _vader_model_id()
+
+    @classmethod
+    def from_context(cls, ctx: BuildContext) -> VaderSentiment:
+        return cls()
 
     negative_at = NEGATIVE_AT
     positive_at = POSITIVE_AT
@@ -76,12 +77,12 @@ class VaderSentiment:
         return out
 
 
+@classifier("sentiment.vader", "v2", task="sentiment")
 class ServiceVaderSentiment(VaderSentiment):
     """v2: VADER plus the public-service lexicon (words and phrases), and a
     positive threshold of 0.4 (VADER's 0.05 calls mild politeness positive;
     measured on the dev sets, see docs/nlp.md)."""
 
-    version = "v2"
     positive_at = 0.4
 
     def __init__(self) -> None:
@@ -95,12 +96,3 @@ class ServiceVaderSentiment(VaderSentiment):
         hits = len(service_lexicon.phrase_hits(text))
         return max(-1.0, score - service_lexicon.PHRASE_WEIGHT * hits)
 
-
-@register("sentiment.vader", "v1", task="sentiment")
-def make_vader(ctx: BuildContext) -> VaderSentiment:
-    return VaderSentiment()
-
-
-@register("sentiment.vader", "v2", task="sentiment")
-def make_service_vader(ctx: BuildContext) -> ServiceVaderSentiment:
-    return ServiceVaderSentiment()

@@ -6,7 +6,7 @@ import pytest
 
 import nlp
 from nlp.config import NlpSettings, TopicSpec
-from nlp.registry import UnknownClassifierError, register, resolve
+from nlp.registry import UnknownClassifierError, classifier, resolve
 from nlp.vader import VaderSentiment, polarity
 
 TOPICS = {"potholes": TopicSpec(label="Potholes", terms=["pothole"])}
@@ -42,7 +42,7 @@ def test_versioned_names_resolve_and_unknown_lists_known() -> None:
 def test_registering_an_existing_version_again_is_refused() -> None:
     resolve("sentiment.vader")
     with pytest.raises(ValueError, match="new version"):
-        register("sentiment.vader", "v1", task="sentiment")(lambda ctx: VaderSentiment())
+        classifier("sentiment.vader", "v1", task="sentiment")(type("Again", (VaderSentiment,), {}))
 
 
 def test_vader_thresholds() -> None:
