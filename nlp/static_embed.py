@@ -87,7 +87,8 @@ class StaticEmbedder:
         vectors = np.empty_like(sorted_vectors)
         vectors[order] = sorted_vectors
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        out: np.ndarray = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return out
 
 
 _SHARED: StaticEmbedder | None = None
