@@ -38,6 +38,27 @@ def read_labelled(path: Path, text_col: str = "text", label_col: str = "label",
     return texts, labels
 
 
+def parse_mapping(entries: Sequence[str]) -> dict[str, str]:
+    """``["Waste/Garbage=waste_recycling", ...]`` -> {gold label: label}. The
+    split is at the last '=' so a gold label may itself hold one."""
+    mapping: dict[str, str] = {}
+    for entry in entries:
+        gold, sep, label = entry.rpartition("=")
+        if not sep or not gold.strip() or not label.strip():
+            raise LabelledDataError(f"--map {entry!r}: expected GOLD=LABEL,"
+                                    " e.g. 'Waste/Garbage=waste_recycling'")
+        mapping[gold.strip()] = label.strip()
+    return mapping
+
+
+def map_labels(texts: Sequence[str], gold: Sequence[str], mapping: dict[str, str],
+               ) -> tuple[list[str], list[str], int]:
+    """Rows whose gold label is in ``mapping``, relabelled; the rest dropped.
+    Returns the texts, the mapped labels and how many rows were dropped."""
+    kept = [(t, mapping[g]) for t, g in zip(texts, gold, strict=True) if g in mapping]
+    return [t for t, _ in kept], [g for _, g in kept], len(texts) - len(kept)
+
+
 def predict_one(classifier: Classifier, texts: Sequence[str], batch_size: int = 512,
                 ) -> list[str]:
     """One label per text: the best-scored label, or 'none' when there is none

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from nlp import cards
 from nlp.build import build_one
 from nlp.config import NlpSettings, TopicSpec
-from nlp.labelled import predict_one, read_labelled
+from nlp.labelled import LabelledDataError, map_labels, predict_one, read_labelled
 from nlp.metrics import evaluate
 from nlp.registry import BuildContext
 from nlp.types import Classifier
@@ -61,14 +62,24 @@ def classifier_for(task: str, settings: NlpSettings, topics: dict[str, TopicSpec
 
 
 def eval_csv(classifier: Classifier, data: Path, *, text_col: str, label_col: str,
-             task: str) -> dict[str, Any]:
+             task: str, classes: Sequence[str] | None = None,
+             mapping: dict[str, str] | None = None) -> dict[str, Any]:
+    """Score ``classifier`` on a labelled CSV. ``mapping`` relabels gold
+    labels (gold label -> label) and drops the rows it does not name;
+    ``classes`` restricts the macro-F1 to those classes (see nlp.metrics)."""
     texts, gold = read_labelled(data, text_col, label_col)
+    dropped = 0
+    if mapping:
+        texts, gold, dropped = map_labels(texts, gold, mapping)
+        if not texts:
+            raise LabelledDataError(f"{data}: no rows left after --map (gold labels it names:"
+                                    f" {', '.join(mapping)})")
     pred = predict_one(classifier, texts)
-    figures = evaluate(gold, pred)
+    figures = evaluate(gold, pred, classes)
     figures.update({
         "task": task, "classifier": classifier.name, "version": classifier.version,
         "model_id": classifier.model_id, "data": str(data), "text_col": text_col,
-        "label_col": label_col,
+        "label_col": label_col, "mapping": mapping or {}, "dropped_unmapped": dropped,
         "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     })
     return figures

@@ -89,16 +89,34 @@ def register(app: typer.Typer) -> None:
             None, "--classifier", help="Name[.vN] (default: the one configured for the task)."),
         out: Path | None = typer.Option(None, "--out", help="JSON to write (default: next to"
                                         " the classifier in the data directory)."),
+        classes: str | None = typer.Option(
+            None, "--classes", help="Comma-separated classes the macro-F1 averages over"
+            " (default: every gold and predicted class, as scikit-learn does)."),
+        maps: list[str] = typer.Option(
+            [], "--map", help="GOLD=LABEL, repeatable: relabel gold labels to the"
+            " classifier's (e.g. 'Waste/Garbage=waste_recycling'); rows whose gold label no"
+            " --map names are dropped."),
     ) -> None:
         """Score a classifier on labelled posts: accuracy, macro-F1, per class, confusion."""
+        from nlp.labelled import LabelledDataError, parse_mapping
         from nlp.metrics import format_report
         from nlp.workflows import classifier_for, eval_csv, save_eval
 
         settings = settings_from(ctx, check_credentials=False)
-        clf = classifier_for(task, settings.nlp, dict(settings.topics), settings.data_dir,
-                             classifier)
-        figures = eval_csv(clf, data, text_col=text_col, label_col=label_col, task=task)
+        try:
+            mapping = parse_mapping(maps)
+            named = [c.strip() for c in (classes or "").split(",") if c.strip()]
+            clf = classifier_for(task, settings.nlp, dict(settings.topics), settings.data_dir,
+                                 classifier)
+            figures = eval_csv(clf, data, text_col=text_col, label_col=label_col, task=task,
+                               classes=named or None, mapping=mapping)
+        except LabelledDataError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"{clf.name} {clf.version} on {data}")
+        if mapping:
+            typer.echo(f"gold labels mapped ({'; '.join(f'{g} -> {v}' for g, v in mapping.items())});"
+                       f" {figures['dropped_unmapped']} rows with other gold labels dropped")
         typer.echo(format_report(figures))
         path = save_eval(settings.data_dir, figures, out)
         typer.echo(f"\nwrote {path}")
