@@ -157,6 +157,7 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
         settings.nlp.embedding_model_path = str(settings.resolve(settings.nlp.embedding_model_path))
     if settings.nlp.transformers.path:
         settings.nlp.transformers.path = str(settings.resolve(settings.nlp.transformers.path))
+    settings.nlp.labelled_files = [str(settings.resolve(f)) for f in settings.nlp.labelled_files]
     return settings
 
 
@@ -220,6 +221,12 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
                 file, _line(root, ("privacy", "official_accounts")), "privacy.official_accounts",
                 f"'{entry}' must be written platform:handle, e.g. x:ExampleCouncil"))
     problems += _topic_problems(settings, file, root)
+    base = Path(file).resolve().parent
+    for i, labelled in enumerate(settings.nlp.labelled_files):
+        if not (base / labelled).is_file():  # an absolute path stays itself
+            problems.append(ConfigProblem(
+                file, _line(root, ("nlp", "labelled_files", i)), f"nlp.labelled_files[{i}]",
+                f"no such file: {labelled} (a CSV from `listener label export`, labelled)"))
     return problems
 
 

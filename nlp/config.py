@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -16,6 +18,15 @@ class TopicSpec(BaseModel):
     hashtags: list[str] = Field(default_factory=list, description="Hashtags, with or without #")
     exclusions: list[str] = Field(
         default_factory=list, description="Words or phrases that veto this topic for a post"
+    )
+    examples: list[str] = Field(
+        default_factory=list,
+        description="A few sentences as residents write about this topic; with the label,"
+        " terms and phrases they are what semantic matching compares posts with",
+    )
+    semantic_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="This topic's own nlp.semantic.threshold (default: the global one)",
     )
 
 
@@ -45,6 +56,29 @@ class PlaceSpec(BaseModel):
     label: str = Field(description="Name shown in reports")
     kind: str = Field(default="place", description="ward, town, hospital, school, service, ...")
     aliases: list[str] = Field(default_factory=list, description="Other names it goes by")
+
+
+class SemanticSettings(BaseModel):
+    """``nlp.semantic``: topics by nearness to each topic's prototypes (its
+    label, terms and phrases, examples and staff-labelled posts). The
+    defaults were chosen by cross-validation on real posts (docs/nlp.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    embeddings: Literal["static", "minilm"] = Field(
+        default="static",
+        description="static: WordLlama vectors from the core install (no torch); minilm:"
+        " all-MiniLM-L6-v2 (the ml extra), or nlp.embedding_model_path",
+    )
+    threshold: float = Field(
+        default=0.35, ge=0.0, le=1.0,
+        description="Least cosine similarity between a post and a topic's nearest prototype"
+        " for the topic to be given (a topic's semantic_threshold overrides it)",
+    )
+    margin: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="Least lead of the best topic's similarity over the second best's",
+    )
 
 
 class NlpSettings(BaseModel):
@@ -82,4 +116,11 @@ class NlpSettings(BaseModel):
     transformers: TransformersSettings = Field(default_factory=TransformersSettings)
     places: dict[str, PlaceSpec] = Field(
         default_factory=dict, description="Gazetteer: wards, towns, hospitals, schools, services"
+    )
+    semantic: SemanticSettings = Field(default_factory=SemanticSettings)
+    labelled_files: list[str] = Field(
+        default_factory=list,
+        description="Staff-labelled CSVs (from `listener label export`, 'label' column filled"
+        " in with topic keys): their posts become extra prototypes of their topic, and"
+        " `listener topics health` reads each term's precision from them",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from nlp import combined, keywords, language, places, transformer, vader
+from nlp import combined, hybrid, keywords, language, places, semantic, transformer, vader
 
-__all__ = ["combined", "keywords", "language", "places", "transformer", "vader"]
+__all__ = ["combined", "hybrid", "keywords", "language", "places", "semantic", "transformer",
+           "vader"]

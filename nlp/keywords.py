@@ -6,6 +6,7 @@ output and the matched terms as evidence."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nlp import textprep
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
 
 _SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Matches:
+    found: dict[str, list[str]]  # topic -> included terms matched, in order of first match
+    vetoed: frozenset[str]  # topics an exclusion matched
 
 
 @classifier("topics.keywords", "v1", task="topic")
@@ -54,9 +61,11 @@ class KeywordTopics(Registered):
             self._hashtags.setdefault(textprep.lemma(body, self.keep_gerunds), []).append(
                 (slug, kind, shown))
 
-    def classify(self, texts: Sequence[str]) -> list[list[Label]]:
+    def matches(self, texts: Sequence[str]) -> list[Matches]:
+        """Per text: the included terms matched per topic (in order of first
+        match) and the topics an exclusion vetoed."""
         prepared = [textprep.clean(t) for t in texts]
-        out: list[list[Label]] = []
+        out: list[Matches] = []
         strings = textprep.blank_english().vocab.strings
         for prep, doc in zip(
             prepared,
@@ -74,13 +83,16 @@ class KeywordTopics(Registered):
                     vetoed.add(slug)
                 elif word not in found.setdefault(slug, []):
                     found[slug].append(word)
-            out.append([
-                Label("topic", slug, 1.0, self.name, self.version, self.model_id, tuple(words))
-                for slug, words in found.items()
-                if slug not in vetoed
-            ])
+            out.append(Matches(found, frozenset(vetoed)))
         return out
 
+    def labels(self, match: Matches) -> list[Label]:
+        """The topic labels of one text's matches: every topic found and not vetoed."""
+        return [Label("topic", slug, 1.0, self.name, self.version, self.model_id, tuple(words))
+                for slug, words in match.found.items() if slug not in match.vetoed]
+
+    def classify(self, texts: Sequence[str]) -> list[list[Label]]:
+        return [self.labels(m) for m in self.matches(texts)]
 
     @classmethod
     def from_context(cls, ctx: BuildContext) -> KeywordTopics:

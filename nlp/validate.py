@@ -60,6 +60,14 @@ def validate_topic(slug: str, spec: TopicSpec) -> list[str]:
             problems.append(
                 f"topic '{slug}': '{word}' is both a term and an exclusion, so it can never match"
             )
+    seen_examples: set[str] = set()
+    for example in spec.examples:
+        key = " ".join(example.lower().split())
+        if not key:
+            problems.append(f"topic '{slug}': an empty entry in examples")
+        elif key in seen_examples:
+            problems.append(f"topic '{slug}': example '{example}' is listed twice")
+        seen_examples.add(key)
     tags: set[str] = set()
     for tag in spec.hashtags:
         body = tag.strip().removeprefix("#")

@@ -27,4 +27,4 @@ def register(app: typer.Typer) -> None:
         for slug, topic in settings.topics.items():
             typer.echo(f"  {slug:<22} {len(topic.terms):>3} terms {len(topic.phrases):>3} phrases"
                        f" {len(topic.hashtags):>3} hashtags {len(topic.exclusions):>3} exclusions"
-                       f"  {topic.label}")
+                       f" {len(topic.examples):>3} examples  {topic.label}")
