@@ -10,6 +10,7 @@ from storage.collect import CollectWrites
 from storage.config_versions import ConfigVersions
 from storage.db import connect
 from storage.labels import LabelWrites
+from storage.topic_terms import TopicTermReads
 from storage.usage import UsageWrites
 
 
@@ -17,6 +18,7 @@ class Store(CollectWrites, LabelWrites, ConfigVersions, UsageWrites):
     def __init__(self, db: Database, path: str | Path | None = None) -> None:
         self.db = db
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
+        self.topic_terms = TopicTermReads(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

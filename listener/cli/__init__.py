@@ -20,6 +20,7 @@ from listener.cli import report as _report
 from listener.cli import run as _run
 from listener.cli import sources as _sources
 from listener.cli import status as _status
+from listener.cli import topics as _topics
 from listener.cli.common import State
 from listener.config import CONFIG_ENV
 from listener.logs import setup_logging
@@ -59,6 +60,7 @@ _COMMAND_MODULES = [
     _report,
     _query,
     _nlp,
+    _topics,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

@@ -1,0 +1,52 @@
+"""Reads behind ``listener topics suggest`` and ``listener topics health``:
+the stored posts of a window, each with its current topic labels. No author
+columns leave the database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class TermPost:
+    post_id: int
+    created_at: str
+    text: str  # title and text, as classification sees them
+    topics: tuple[str, ...]  # current topic labels
+
+
+_SELECT = """
+SELECT p.id, p.created_at, COALESCE(p.title || '\n', '') || p.text,
+       (SELECT json_group_array(l.label) FROM labels l
+         WHERE l.post_id = p.id AND l.task = 'topic') AS topics
+FROM posts p
+WHERE p.created_at >= :since AND p.created_at <= :until {extra}
+ORDER BY p.id DESC
+LIMIT :limit
+"""
+_NO_TOPIC = ("AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id"
+             " AND l.task = 'topic')")
+
+
+class TopicTermReads:
+    """Posts for mining and checking topic terms, over one connection."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def newest_post_at(self) -> str | None:
+        row = self.db.execute("SELECT max(created_at) FROM posts").fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def posts_between(self, since: str, until: str, *, unclassified_only: bool = False,
+                      limit: int = 50_000) -> list[TermPost]:
+        """Posts created in [since, until] (ISO UTC text), newest first, at
+        most ``limit``; with ``unclassified_only`` only those with no topic."""
+        params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
+        sql = _SELECT.format(extra=_NO_TOPIC if unclassified_only else "")
+        return [TermPost(int(r[0]), str(r[1]), str(r[2]), tuple(json.loads(r[3] or "[]")))
+                for r in self.db.execute(sql, params).fetchall()]
