@@ -1,8 +1,8 @@
-"""Storage: the only package that writes SQL."""
+"""Storage: the only package that writes SQL; ``Store`` is the way in."""
 
 from storage.collect import StorageError
-from storage.db import connect, write_transaction
 from storage.records import (
+    SENTIMENTS,
     LabelRecord,
     PageResult,
     Post,
@@ -14,6 +14,7 @@ from storage.records import (
 from storage.store import Store
 
 __all__ = [
+    "SENTIMENTS",
     "LabelRecord",
     "PageResult",
     "Post",
@@ -23,6 +24,4 @@ __all__ = [
     "StorageError",
     "Store",
     "StoredItem",
-    "connect",
-    "write_transaction",
 ]

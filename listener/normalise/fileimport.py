@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from listener.normalise import NormaliseError
+from listener.normalise import PLATFORM_MODULES, NormaliseError
 from listener.normalise.fields import optional_text, parse_time, text
-from storage.records import PLATFORMS, Post
+from storage.records import Post
 
 
 def _int(row: dict[str, Any], field: str) -> int | None:
@@ -32,7 +32,7 @@ def _int(row: dict[str, Any], field: str) -> int | None:
 
 def _platform(row: dict[str, Any]) -> str:
     named = (optional_text(row, "platform") or "file").strip().lower()
-    return named if named in PLATFORMS else "file"
+    return named if named in PLATFORM_MODULES else "file"
 
 
 def normalise(item: dict[str, Any]) -> Post:

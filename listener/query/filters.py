@@ -9,8 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from listener.query.search import match_expression
-from listener.query.weeks import day_start, parse_week, utc_iso, week_bounds
+from listener.query.weeks import week
 from storage.queries import PostFilter
+from storage.timefmt import iso, local_midnight, parse_week
 
 Sentiment = Literal["negative", "neutral", "positive"]
 
@@ -72,14 +73,14 @@ class QueryFilters(BaseModel):
             raise FilterError("give either a week or a date range, not both")
         if self.week:
             try:
-                _, start, end = week_bounds(*parse_week(self.week), zone)
+                _, start, end = week(*parse_week(self.week), zone)
             except ValueError as exc:
                 raise FilterError(str(exc)) from None
             return start, end
         if self.since and self.until and self.since > self.until:
             raise FilterError(f"the range starts ({self.since}) after it ends ({self.until})")
-        since = utc_iso(day_start(self.since, zone)) if self.since else None
-        until = utc_iso(day_start(self.until + timedelta(days=1), zone)) if self.until else None
+        since = iso(local_midnight(self.since, zone)) if self.since else None
+        until = iso(local_midnight(self.until + timedelta(days=1), zone)) if self.until else None
         return since, until
 
     def to_post_filter(self, known_topics: Mapping[str, str], zone: str) -> PostFilter:

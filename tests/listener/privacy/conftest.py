@@ -50,22 +50,22 @@ def save(store: Store, posts: list[Post], *, source: str = "src",
          raws: dict[str, dict[str, Any]] | None = None, label: bool = True) -> list[int]:
     """Store posts (raw payload: ``raws[native_id]`` or a minimal tweet),
     each with one topic label unless ``label`` is false."""
-    run = store.start_run(source)
+    run = store.runs.start(source)
     raws = raws or {}
-    result = store.save_page(
+    result = store.collect.save_page(
         source=source, run_id=run,
         items=[StoredItem(p, raws.get(p.native_id, {"tweet": {"id": p.native_id,
                                                                "text": p.text}}))
                for p in posts],
         quarantined=quarantined or [], query="q", cursor={"since_id": "1"})
-    store.finish_run(run, "ok")
+    store.runs.finish(run, "ok")
     ids = [store.db.execute("SELECT id FROM posts WHERE platform = ? AND native_id = ?",
                             [p.platform, p.native_id]).fetchone()[0] for p in posts]
     if not label:
         return ids
     labels = [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "1",
                           None, ("bins",)) for pid in ids]
-    store.save_labels("topic", "topics.keywords", "1", "h", ids, labels)
+    store.labels.save("topic", "topics.keywords", "1", "h", ids, labels)
     assert result.new + result.duplicates + result.blocked == len(posts)
     return ids
 

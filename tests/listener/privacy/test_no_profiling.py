@@ -27,7 +27,7 @@ from .conftest import KEY, make_post, save
 # Modules that write or erase by author (collection's pseudonymised writes,
 # the block list, erasure): the only places author_key may appear freely.
 WRITERS = {"storage/collect.py", "storage/migrations.py", "storage/records.py",
-           "storage/privacy.py", "storage/privacy_erasure.py", "storage/privacy_checks.py",
+           "storage/blocklist.py", "storage/erasure.py",
            "storage/bulk.py"}  # bulk.py: the benchmarks' bulk load of posts
 # The report reads the pseudonym once into a per-connection temporary table
 # (``rp.author``), used there only for distinct counts, "at least 10 authors"

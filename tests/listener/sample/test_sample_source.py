@@ -87,7 +87,7 @@ def test_killed_after_page_k_resumes_at_k_plus_1(tmp_path: Path,
     k = total // 3
     killed = collect_source(store, "sample", Killed(source(), k), pseudonymiser)
     assert (killed.status, killed.pages) == ("failed", k)
-    assert store.get_cursor("sample")["position"] == str(k - 1)
+    assert store.collect.cursor("sample")["position"] == str(k - 1)
     resumed = collect_source(store, "sample", source(), pseudonymiser)
     assert (resumed.status, resumed.pages) == ("ok", total - k)
     assert stored(store) == stored(whole)

@@ -12,7 +12,6 @@ from listener.cli import app
 from listener.config import load_settings
 from listener.service.reload import record_config
 from storage import Store
-from storage.health import ServiceState
 
 CONFIG = """\
 storage:
@@ -44,10 +43,10 @@ def env(tmp_path):
 def _run(store: Store, source: str, at: datetime, status: str, new: int = 0,
          error: str | None = None) -> None:
     with time_machine.travel(at, tick=False):
-        run_id = store.start_run(source)
+        run_id = store.runs.start(source)
         store.db.execute("UPDATE runs SET new = ? WHERE id = ?", [new, run_id])
         store.db.conn.commit()
-        store.finish_run(run_id, status, error)
+        store.runs.finish(run_id, status, error)
 
 
 def _status(path, *args: str) -> tuple[int, str]:
@@ -97,7 +96,7 @@ def test_stale_after_twice_the_interval(env):
 
 def test_next_run_and_service_come_from_the_running_service(env):
     path, settings, store = env
-    state = ServiceState(store.db)
+    state = store.service
     _run(store, "quiet", NOW - timedelta(minutes=1), "ok", new=1)
     _run(store, "broken", NOW - timedelta(minutes=1), "ok", new=1)
     with time_machine.travel(NOW - timedelta(seconds=20), tick=False):
@@ -126,8 +125,8 @@ def test_a_rejected_edit_is_shown_and_fails_the_check_even_with_a_broken_file(en
     path, settings, store = env
     _run(store, "quiet", NOW - timedelta(minutes=1), "ok", new=1)
     _run(store, "broken", NOW - timedelta(minutes=1), "ok", new=1)
-    store.record_config_version(settings.config_hash, settings.config_text, str(path))
-    state = ServiceState(store.db)
+    store.config_versions.record(settings.config_hash, settings.config_text, str(path))
+    state = store.service
     record_config(state, settings)
     state.put("config_error", {"detected_at": "2026-11-20T11:58:00+00:00",
                                "running_on": settings.config_hash,

@@ -45,13 +45,13 @@ sources:
     feeds: [https://www.example.gov.uk/news.rss]
 """, encoding="utf-8")
     store = Store.open(tmp_path / "listener.db")
-    run = store.start_run("news")
-    store.save_page(source="news", run_id=run, items=[], cursor={
+    run = store.runs.start("news")
+    store.collect.save_page(source="news", run_id=run, items=[], cursor={
         "https://www.example.gov.uk/news.rss|etag": '"5f3a-19c2b7e1-a-rather-long-validator-value"',
         "https://www.example.gov.uk/news.rss|modified": "Wed, 25 Nov 2026 12:00:00 GMT"})
-    store.finish_run(run, "ok")
-    failed = store.start_run("sky")
-    store.finish_run(failed, "failed", f"CredentialError: rejected {SECRET}")
+    store.runs.finish(run, "ok")
+    failed = store.runs.start("sky")
+    store.runs.finish(failed, "failed", f"CredentialError: rejected {SECRET}")
     return path
 
 

@@ -125,10 +125,10 @@ def test_first_run_pages_through_next_token_keeping_includes(monkeypatch: pytest
         " WHERE p.native_id = '1860000000000000004'").fetchone()[0])
     assert [u["id"] for u in raw["includes"]["users"]] == ["12", "99"]
     assert raw["includes"]["tweets"][0]["id"] == "1850000000000000001"
-    cursor = store.get_cursor("x_bins")
+    cursor = store.collect.cursor("x_bins")
     assert cursor[f"since_id:{QUERY}"] == "1860000000000000005"
     assert cursor[f"next_token:{QUERY}"] == "" and cursor[f"pending:{QUERY}"] == ""
-    assert store.reads_used("x_bins") == 3
+    assert store.usage.reads_used("x_bins") == 3
 
 
 def test_second_run_asks_only_for_newer_tweets(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -143,7 +143,7 @@ def test_second_run_asks_only_for_newer_tweets(monkeypatch: pytest.MonkeyPatch, 
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 1)
     assert params_of(rsps.calls[1])["since_id"] == "1860000000000000005"
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000009"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000009"
 
 
 def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -154,7 +154,7 @@ def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, store: St
     collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 0)
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
 
 
 def test_overlap_between_pages_is_stored_once(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -174,7 +174,7 @@ def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch: p
     stop.set()  # honoured after the first page is stored: a kill between pages
     rsps.get(SEARCH_URL, json=first_page())
     collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO, stop=stop)
-    cursor = store.get_cursor("x_bins")
+    cursor = store.collect.cursor("x_bins")
     assert cursor[f"pending:{QUERY}"] == "1860000000000000005"
     assert cursor[f"next_token:{QUERY}"].startswith("b26v89")
     assert not cursor.get(f"since_id:{QUERY}")
@@ -185,7 +185,7 @@ def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch: p
                  strict_match=False)])
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.new, summary.duplicates) == (1, 0)
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
 
 
 def test_429_waits_for_the_reset_header(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -216,7 +216,7 @@ def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch: pytest.MonkeyPat
     summary = collect_source(store, "x_bins", make_source(monkeypatch, max_attempts=3), PSEUDO)
     assert summary.status == "failed"
     assert len(rsps.calls) == 3
-    run = store.last_run("x_bins")
+    run = store.runs.last("x_bins")
     assert run is not None and run.status == "failed" and "503" in (run.error or "")
 
 
@@ -277,13 +277,13 @@ def test_read_budget_stops_collection_and_the_run_is_ok(monkeypatch: pytest.Monk
     source = make_source(monkeypatch, monthly_read_budget=20)
     summary = collect_source(store, "x_bins", source, PSEUDO)
     assert (summary.status, summary.new) == ("ok", 20)
-    assert store.reads_used("x_bins") == 20
+    assert store.usage.reads_used("x_bins") == 20
     assert "budget" in caplog.text and "spent" in caplog.text
     # next run: nothing requested at all (responses would fail on an unregistered call)
     summary = collect_source(store, "x_bins", make_source(monkeypatch, monthly_read_budget=20),
                              PSEUDO)
     assert (summary.status, summary.pages) == ("ok", 0)
-    assert store.get_cursor("x_bins")[f"next_token:{QUERY}"] == "tok3"
+    assert store.collect.cursor("x_bins")[f"next_token:{QUERY}"] == "tok3"
 
 
 def test_status_shows_reads_used_and_estimated_cost(store: Store) -> None:
@@ -291,14 +291,14 @@ def test_status_shows_reads_used_and_estimated_cost(store: Store) -> None:
 
     cfg = XSourceConfig(type="x", queries=[QUERY], monthly_read_budget=1000,
                         cost_per_read_usd=0.005)
-    store.add_reads("x_bins", 250, "2026-11")
-    store.add_reads("x_bins", 40, "2026-11")
-    store.add_reads("x_bins", 999, "2026-10")
-    line = x_budget_line("x_bins", cfg, store, "2026-11")
+    store.usage.add_reads("x_bins", 250, "2026-11")
+    store.usage.add_reads("x_bins", 40, "2026-11")
+    store.usage.add_reads("x_bins", 999, "2026-10")
+    line = x_budget_line("x_bins", cfg, store.usage, "2026-11")
     assert line == ("reads 2026-11: 290 of 1,000 (710 left); estimated cost $1.45 "
                     "at $0.005 per read")
-    store.add_reads("x_bins", 710, "2026-11")
-    assert "spent" in x_budget_line("x_bins", cfg, store, "2026-11")
+    store.usage.add_reads("x_bins", 710, "2026-11")
+    assert "spent" in x_budget_line("x_bins", cfg, store.usage, "2026-11")
 
 
 def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
@@ -323,7 +323,7 @@ def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
     assert (summary.status, summary.new) == ("ok", 1)
     assert "next_token" not in params_of(rsps.calls[-1])
     assert "refused the saved next_token" in caplog.text
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
 
 
 def test_monthly_usage_cap_fails_at_once_without_waiting(monkeypatch: pytest.MonkeyPatch,
@@ -356,6 +356,6 @@ def test_two_queries_keep_their_own_cursors_and_a_shared_post_is_one_post(
                                " ON p.id = m.post_id ORDER BY m.query, p.native_id").fetchall()
     assert matches == [("1860000000000000005", QUERY), ("1860000000000000005", other),
                        ("1860000000000000008", other)]
-    cursor = store.get_cursor("x_bins")
+    cursor = store.collect.cursor("x_bins")
     assert cursor[f"since_id:{QUERY}"] == "1860000000000000005"
     assert cursor[f"since_id:{other}"] == "1860000000000000008"
