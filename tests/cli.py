@@ -52,11 +52,12 @@ class Cli:
         return Ran(result.exit_code, result.stdout, result.stderr)
 
     def process(self, *args: str | Path, input: str | None = None,
-                env: Mapping[str, str] | None = None, timeout: float = 300) -> Ran:
-        """Run ``python -m listener`` from the repository root; ``env`` is
-        added to this process's environment."""
+                env: Mapping[str, str] | None = None, cwd: Path = ROOT,
+                timeout: float = 300) -> Ran:
+        """Run ``python -m listener`` (from the repository root unless ``cwd``
+        says otherwise); ``env`` is added to this process's environment."""
         done = subprocess.run(
-            [sys.executable, "-m", "listener", *(str(a) for a in args)], cwd=ROOT,
+            [sys.executable, "-m", "listener", *(str(a) for a in args)], cwd=cwd,
             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, input=input,
             capture_output=True, text=True, timeout=timeout, check=False)
         return Ran(done.returncode, done.stdout, done.stderr)

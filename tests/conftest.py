@@ -5,8 +5,8 @@
 - Each test starts with the root logger as it found it, so a command run
   in-process (which points logging at its own stream) cannot leave a
   closed stream behind for the next test.
-- ``store``: a migrated store in this test's own file, ``STORE_FILE`` under
-  ``tmp_path`` (a config with ``storage: {path: listener.db}`` beside it
+- ``store``: a migrated store in this test's own file, ``tests.paths.STORE_FILE``
+  under ``tmp_path`` (a config beside it with ``storage: {path: listener.db}``
   reaches the same file); closed after the test.
 - ``cli``: runs ``listener`` as a user does; see ``tests.cli.Cli``.
 """
@@ -22,8 +22,7 @@ import pytest
 
 from storage import Store
 from tests.cli import Cli
-
-STORE_FILE = "listener.db"
+from tests.paths import STORE_FILE
 
 
 @pytest.hookimpl(hookwrapper=True)

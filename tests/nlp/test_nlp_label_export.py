@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import LabelRecord, Post, Store, StoredItem
 from storage.label_export import UNCLASSIFIED
-from tests.paths import ROOT
+from tests.cli import Cli
+from tests.paths import STORE_FILE
 
 
 def fill(store: Store) -> None:
@@ -42,18 +41,15 @@ def test_sample_is_reproducible_filterable_and_stratified(store: Store) -> None:
     assert counts == {"bins": 3, "roads": 3, "": 3}
 
 
-def test_cli_writes_a_csv_without_author_columns(tmp_path: Path) -> None:
+def test_cli_writes_a_csv_without_author_columns(tmp_path: Path, store: Store,
+                                                 cli: Cli) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text(f"storage:\n  path: {tmp_path / 't.db'}\n  data_dir: {tmp_path}\n"
+    config.write_text(f"storage:\n  path: {STORE_FILE}\n  data_dir: {tmp_path}\n"
                       "sources: {}\n")
-    store = Store.open(tmp_path / "t.db")
     fill(store)
-    store.close()
     out = tmp_path / "labels.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "listener", "-c", str(config), "label", "export", "--n", "5",
-         "--stratify", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-        timeout=300)
+    result = cli.process("-c", config, "label", "export", "--n", "5", "--stratify",
+                         "--out", out)
     assert result.returncode == 0, result.stderr
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -1,8 +1,8 @@
-"""Helpers for the privacy tests: a store on disk, settings, posts."""
+"""Helpers for the privacy tests: settings whose database is the shared
+``store`` fixture's file, and posts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import pytest
 from listener.config import Settings, parse_settings
 from listener.privacy.pseudonym import Pseudonymiser
 from storage import LabelRecord, Post, Quarantined, Store, StoredItem
+from tests.paths import STORE_FILE
 
 KEY = "test-key-0123456789abcdef0123456789"
 
@@ -20,17 +21,10 @@ KEY = "test-key-0123456789abcdef0123456789"
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
     path = tmp_path / "config.yaml"
-    path.write_text("storage:\n  path: data/test.db\nprivacy:\n  retention_days: 400\n"
+    path.write_text(f"storage:\n  path: {STORE_FILE}\nprivacy:\n  retention_days: 400\n"
                     "  raw_retention_days: 30\n")
     settings = parse_settings(path.read_text(), str(path), check_credentials=False)
     return settings
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    s = Store.open(settings.database_path)
-    yield s
-    s.close()
 
 
 def pseudonymiser() -> Pseudonymiser:

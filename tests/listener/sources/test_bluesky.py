@@ -6,7 +6,6 @@ import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -74,11 +73,6 @@ def window(since: str, until: str, cursor: str | None = None, q: str = "bus") ->
 def creds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BLUESKY_HANDLE", "collector.example.bsky.social")
     monkeypatch.setenv("BLUESKY_APP_PASSWORD", PASSWORD)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "listener.db")
 
 
 @pytest.fixture

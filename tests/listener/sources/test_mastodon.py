@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,11 +28,6 @@ from tests.listener.sources.fixtures_b.builders import (
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 TAG_URL = "https://{host}/api/v1/timelines/tag/potholes"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "listener.db")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,13 +34,6 @@ NEW_URL = f"{OAUTH}/r/Leeds/new"
 SEARCH_URL = f"{OAUTH}/r/Leeds/search/"
 PSEUDO = Pseudonymiser(b"r" * 32)
 T0 = 1763900000.0
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "reddit.sqlite")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,11 +24,6 @@ RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 ETAG = '"5f3a-19c2b7e1"'
 MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "listener.db")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,13 +33,6 @@ from tests.listener.sources.fixtures_a.x_bodies import (
 
 TOKEN = "test-bearer-AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0"
 QUERY = "(bin collection OR bins) lang:en -is:retweet"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "x.sqlite")
-    yield s
-    s.close()
 
 
 @pytest.fixture
