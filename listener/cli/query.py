@@ -21,7 +21,8 @@ from storage.queries import QueryTimeout, SearchSyntaxError
 from storage.timefmt import format_week, last_complete_week, parse_week
 
 TOPIC = typer.Option([], "--topic", "-t", help="Topic slug or name; repeat for several.")
-SENTIMENT = typer.Option([], "--sentiment", "-s", help="negative, neutral or positive; repeat.")
+SENTIMENT = typer.Option([], "--sentiment", "-s",
+                         help=f"{', '.join(SENTIMENTS[:-1])} or {SENTIMENTS[-1]}; repeat.")
 PLATFORM = typer.Option([], "--platform", "-p", help="x, reddit, mastodon, bluesky, rss, file.")
 SOURCE = typer.Option([], "--source", help="Configured source name; repeat for several.")
 SEARCH = typer.Option(None, "--search", "-q", help="Words to find in the post text (all must "
@@ -73,7 +74,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         try:
             filters = QueryFilters(
-                topics=topic, sentiments=sentiment,  # type: ignore[arg-type]  # validated
+                topics=topic, sentiments=sentiment,
                 platforms=platform, sources=source,
                 since=parse_day(since), until=parse_day(until), week=week, text=search,
                 advanced=advanced)
