@@ -78,7 +78,7 @@ class Queries:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.conn = db.conn
+        self._conn = db.conn
         self.planner = Planner(db)
 
     @contextlib.contextmanager
@@ -87,7 +87,7 @@ class Queries:
         milliseconds and turn SQLite's errors into ``QueryTimeout`` /
         ``SearchSyntaxError``."""
         deadline = time.monotonic() + ms / 1000
-        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+        self._conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
         try:
             yield
         except sqlite3.OperationalError as exc:
@@ -100,7 +100,7 @@ class Queries:
                 raise SearchSyntaxError(message) from None
             raise
         finally:
-            self.conn.set_progress_handler(None, 0)
+            self._conn.set_progress_handler(None, 0)
 
     def find_posts(self, f: PostFilter, *, limit: int, offset: int = 0) -> list[PostHit]:
         """Posts matching ``f``, newest first. The page of ids is chosen first,
@@ -109,7 +109,7 @@ class Queries:
         order = " ORDER BY p.created_at DESC, p.id DESC"
         sql = (f"{_SELECT} WHERE p.id IN (SELECT p.id FROM posts p{where}{order}"
                f" LIMIT ? OFFSET ?){order}")
-        rows = self.conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)),
+        rows = self._conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)),
                                        max(0, offset)])
         return [
             PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
@@ -120,14 +120,14 @@ class Queries:
     def count_posts(self, f: PostFilter) -> int:
         if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows
             sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
-            return int(self.conn.execute(sql, [f.match]).fetchone()[0])
+            return int(self._conn.execute(sql, [f.match]).fetchone()[0])
         terms = label_terms(f)
         if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources):
             table, condition, values = terms[0]  # one label/source set: count it on its index
             sql = f"SELECT count(DISTINCT post_id) FROM {table} WHERE {condition}"
-            return int(self.conn.execute(sql, values).fetchone()[0])
+            return int(self._conn.execute(sql, values).fetchone()[0])
         where, params = where_clause(f, self.planner.plan(f))
-        return int(self.conn.execute(f"SELECT count(*) FROM posts p{where}",
+        return int(self._conn.execute(f"SELECT count(*) FROM posts p{where}",
                                      params).fetchone()[0])
 
     def facet_counts(self, f: PostFilter, facet: Facet) -> list[tuple[str, int]]:
@@ -142,7 +142,7 @@ class Queries:
             params = ["topic" if facet == "topic" else "sentiment", *params]
             sql = ("SELECT l.label, count(*) FROM posts p"
                    f" JOIN labels l ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
-        rows = self.conn.execute(sql + " ORDER BY 2 DESC, 1", params).fetchall()
+        rows = self._conn.execute(sql + " ORDER BY 2 DESC, 1", params).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
     def weekly_counts(self, f: PostFilter,
@@ -163,7 +163,7 @@ class Queries:
             f" FROM posts p{where}) GROUP BY w"
         )
         found = {int(r[0]): r
-                 for r in self.conn.execute(sql, [*bucket_params, *params]).fetchall()}
+                 for r in self._conn.execute(sql, [*bucket_params, *params]).fetchall()}
         out = []
         for i, (label, _, _) in enumerate(weeks):
             r = found.get(i, (i, 0, 0, 0, 0))
