@@ -79,9 +79,8 @@ def test_the_built_in_platforms() -> None:
         platform("tiktok")
     with pytest.raises(UnknownPlatform, match="no normaliser of its own"):
         normaliser("sample")
-    with pytest.raises(ValueError, match="registered already"):
-        with registered(platform("x")):
-            pass
+    with pytest.raises(ValueError, match="registered already"), registered(platform("x")):
+        pass
 
 
 def _problem(text: str) -> str:

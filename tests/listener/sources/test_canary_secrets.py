@@ -15,8 +15,8 @@ import responses
 
 from listener import pipeline
 from listener.config import Settings, parse_settings
-from listener.sources.errors import SourceError
 from listener.platforms.x.source import XSource
+from listener.sources.errors import SourceError
 from storage import Store
 from tests.listener.platforms.recorded.reddit_bodies import (
     OAUTH,

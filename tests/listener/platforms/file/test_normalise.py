@@ -8,7 +8,6 @@ import pytest
 from listener.normalise import NormaliseError
 from listener.platforms.file.normalise import normalise
 
-
 ROW: dict[str, Any] = {
     "id": "survey-0042",
     "text": "The new recycling boxes are too small for a family of five",

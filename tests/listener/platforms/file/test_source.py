@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from listener.pipeline import collect_source
-from listener.privacy.pseudonym import Pseudonymiser
 from listener.platforms.file.config import FileSourceConfig
 from listener.platforms.file.source import FileSource
+from listener.privacy.pseudonym import Pseudonymiser
 from storage import Store
 from tests.listener.platforms.recorded.x_bodies import page, place, tweet, user
 from tests.paths import ROOT

@@ -15,9 +15,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from listener.pipeline import collect_source
-from listener.privacy.pseudonym import Pseudonymiser
 from listener.platforms.rss.config import RssSourceConfig
 from listener.platforms.rss.source import RssSource
+from listener.privacy.pseudonym import Pseudonymiser
 from storage import Store
 from tests.listener.platforms.recorded.builders import atom_feed, rss_feed, rss_item
 
@@ -118,39 +118,6 @@ def test_a_paged_feed_is_walked_and_the_next_run_stops_at_what_it_has(
         atom_feed([11, 10, 9, 8], next_href=page2), content_type=ATOM, headers={"ETag": '"v2"'})
     summary = collect(store, source)  # page 2 is not fetched: entry 9 was the old top
     assert (summary.pages, summary.new, summary.duplicates) == (1, 2, 2)
-
-
-def test_a_429_waits_for_retry_after_then_succeeds(store: Store, server: HTTPServer) -> None:
-    server.expect_ordered_request("/news.rss").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "120"})
-    server.expect_ordered_request("/news.rss").respond_with_data(
-        rss_feed([rss_item(1)]), content_type=RSS)
-    source, waits = make_source(server.url_for("/news.rss"))
-    summary = collect(store, source)
-    assert summary.status == "ok" and summary.new == 1
-    assert len(waits) == 1 and 120.0 <= waits[0] <= 132.0
-
-
-def test_a_burst_of_5xx_is_retried_and_recovered(store: Store, server: HTTPServer) -> None:
-    for status in (500, 502, 503, 504):
-        server.expect_ordered_request("/news.rss").respond_with_data("oops", status=status)
-    server.expect_ordered_request("/news.rss").respond_with_data(
-        rss_feed([rss_item(1)]), content_type=RSS)
-    source, waits = make_source(server.url_for("/news.rss"))
-    summary = collect(store, source)
-    assert summary.status == "ok" and summary.new == 1 and len(waits) == 4
-
-
-def test_a_malformed_entry_is_quarantined_and_the_rest_stored(
-        store: Store, server: HTTPServer) -> None:
-    bad = rss_item(2, title="", description="", pub="the day before yesterday")
-    server.expect_ordered_request("/news.rss").respond_with_data(
-        rss_feed([rss_item(3), bad, rss_item(1)]), content_type=RSS)
-    source, _ = make_source(server.url_for("/news.rss"))
-    summary = collect(store, source)
-    assert (summary.status, summary.new, summary.quarantined) == ("ok", 2, 1)
-    error, payload = store.db.execute("SELECT error, payload FROM quarantine").fetchone()
-    assert "item-2" in error and "item-2" in payload
 
 
 def test_entries_of_an_ill_formed_feed_are_kept_when_they_parse(

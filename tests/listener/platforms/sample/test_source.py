@@ -12,10 +12,10 @@ import pytest
 from pydantic import ValidationError
 
 from listener.pipeline import collect_source
-from listener.privacy.pseudonym import Pseudonymiser
 from listener.platforms.registry import build_source
 from listener.platforms.sample.config import SampleSourceConfig
 from listener.platforms.sample.source import SampleSource
+from listener.privacy.pseudonym import Pseudonymiser
 from listener.sources.base import Page
 from storage import Store
 
