@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from listener.config import Settings
-from listener.normalise import PLATFORM_MODULES
+from listener.platforms.registry import post_platforms
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from storage import Store
@@ -78,9 +78,8 @@ def names_handle(platform: str, payload: str, handle: str) -> bool:
 
 
 def forget_author(settings: Settings, store: Store, platform: str, handle: str) -> ForgetReport:
-    if platform not in PLATFORM_MODULES:
-        raise ForgetError(
-            f"unknown platform {platform!r}; known: {', '.join(PLATFORM_MODULES)}")
+    if platform not in post_platforms():
+        raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(post_platforms())}")
     if platform == "reddit":  # u/name and /u/name are how Reddit users write it
         handle = handle.strip().removeprefix("/").removeprefix("u/")
     if not _normal(handle):

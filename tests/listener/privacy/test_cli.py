@@ -31,5 +31,8 @@ def test_forget_author_from_stdin_and_by_url(settings: Settings, store: Store, c
 
 
 def test_forget_needs_one_target(settings: Settings, cli: Cli) -> None:
-    assert cli("-c", settings.path, "forget", "--author", "a").returncode == 2
-    assert cli("-c", settings.path, "forget").returncode == 2
+    for args in (["--author", "a"], [], ["--url", "https://x.com/a/status/1", "--platform", "x",
+                                        "--author", "a"]):
+        done = cli("-c", settings.path, "forget", *args)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == "give either --platform P --author HANDLE, or --url URL\n"
