@@ -1,9 +1,9 @@
 """The pipeline that joins the stages: collect, then classify.
 
 collect: source pages -> the platform's normaliser (from the registry) ->
-pseudonymiser -> ``Store.save_page`` (one transaction per page, cursor
-included).
-classify: unlabelled posts in batches -> nlp classifiers -> ``save_labels``.
+pseudonymiser -> ``store.collect.save_page`` (one transaction per page,
+cursor included).
+classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save``.
 """
 
 from __future__ import annotations
