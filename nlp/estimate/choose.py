@@ -27,6 +27,7 @@ from nlp.estimate.design import Audit, Period, ShareEstimate, Shares, classes_of
 from nlp.estimate.ppi import ppi_shares
 
 RAW = "raw"
+WIDE = 0.3  # a published correction whose intervals average wider than this is flagged
 
 
 def raw_shares(period: Period, classes: Sequence[str] = (), *, level: float = 0.95,
@@ -47,7 +48,8 @@ def raw_shares(period: Period, classes: Sequence[str] = (), *, level: float = 0.
 @dataclass(frozen=True)
 class Corrected:
     """What a report shows: ``raw`` always; ``chosen`` (None when no
-    correction could be made: ``note`` says why); every ``candidate``
+    correction could be made: ``note`` says why; ``note`` also warns when
+    the chosen intervals average wider than ``WIDE``); every ``candidate``
     computed, for the methods footer."""
 
     raw: Shares
@@ -68,7 +70,11 @@ def choose(raw: Shares, candidates: Sequence[Shares]) -> Corrected:
         return Corrected(raw, None, tuple(candidates),
                          why or "no audit, so the shares are not corrected")
     best = min(usable, key=lambda c: c.mean_width() or 0.0)
-    return Corrected(raw, best, tuple(candidates))
+    width = best.mean_width() or 0.0
+    note = "" if width <= WIDE else (
+        f"the corrected shares are uncertain (intervals about {width * 100:.0f} points wide "
+        "on average): an audit of this period would narrow them")
+    return Corrected(raw, best, tuple(candidates), note)
 
 
 def correct_shares(period: Period, *, current: Audit | None = None,

@@ -12,6 +12,8 @@ import pytest
 from nlp.estimate import (
     Audit,
     Period,
+    ShareEstimate,
+    Shares,
     audit_accuracy,
     choose,
     confusion_shares,
@@ -255,6 +257,15 @@ def test_the_chooser_publishes_the_narrower_correction_and_keeps_raw_beside_it()
     assert result.raw.method == "raw" and result.method == result.chosen.method
     earlier = correct_shares(period, earlier=audit, n_boot=200)
     assert earlier.method == "confusion-matrix (earlier audit)"
+
+
+def test_a_correction_too_wide_to_be_useful_is_published_with_a_warning() -> None:
+    wide = Shares("confusion-matrix", {
+        "neg": ShareEstimate("neg", 0.6, 0.35, 0.8, "confusion-matrix", 200, 1000),
+        "pos": ShareEstimate("pos", 0.4, 0.2, 0.65, "confusion-matrix", 200, 1000)})
+    result = choose(raw_shares(Period.from_counts({"neg": 500, "pos": 500})), [wide])
+    assert result.chosen is wide
+    assert "uncertain" in result.note and "45 points" in result.note
 
 
 def test_the_chooser_falls_back_with_a_reason_when_no_correction_works() -> None:
