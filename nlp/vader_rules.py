@@ -37,8 +37,9 @@ FORWARD_WEIGHT = 0.5  # added per "can't wait" / "looking forward"
 class EmojiVaderSentiment(ServiceVaderSentiment):
     """v2 + emoji with a clear sign (🤬 🙄 💀 🤦 😡 👎 / 👍 🙏 👏 ...)."""
 
-    negative_at = -0.05
-    positive_at = 0.45
+    negative_at = -0.05  # thresholds chosen by cross-validation; later versions
+    positive_at = 0.45  # inherit them unless they say otherwise
+    rule_id = "emoji-1"  # each version's rule, joined into the model id
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,7 +47,9 @@ class EmojiVaderSentiment(ServiceVaderSentiment):
             token = f"emojicue{i}"
             self.analyzer.emojis[emoji] = f"{token} "
             self.analyzer.lexicon[token] = valence
-        self.model_id = f"{self.model_id}+emoji-1"
+        rules = [c.__dict__["rule_id"] for c in reversed(type(self).__mro__)
+                 if "rule_id" in c.__dict__]
+        self.model_id = "+".join([str(self.model_id), *rules])
 
     @classmethod
     def from_context(cls, ctx: BuildContext) -> EmojiVaderSentiment:
@@ -57,12 +60,7 @@ class EmojiVaderSentiment(ServiceVaderSentiment):
 class SarcasmVaderSentiment(EmojiVaderSentiment):
     """v3 + sarcasm: "...Brilliant.", "Great job. Still waiting", "Love that for me"."""
 
-    negative_at = -0.05
-    positive_at = 0.45
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.model_id = f"{self.model_id}+sarcasm-1"
+    rule_id = "sarcasm-1"
 
     def compound(self, text: str) -> float:
         text = prepare(text)
@@ -79,12 +77,7 @@ class SarcasmVaderSentiment(EmojiVaderSentiment):
 class NoticeVaderSentiment(SarcasmVaderSentiment):
     """v4 + notices read neutral, and "looks like" is not liking."""
 
-    negative_at = -0.05
-    positive_at = 0.45
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.model_id = f"{self.model_id}+notices-1"
+    rule_id = "notices-1"
 
     def compound(self, text: str) -> float:
         text = cues.COMPARISON.sub(r"\1", prepare(text))
@@ -96,12 +89,7 @@ class NoticeVaderSentiment(SarcasmVaderSentiment):
 class WaitingVaderSentiment(NoticeVaderSentiment):
     """v5 + how long it has gone on ("day 4 of", "for 3 hours", "never again")."""
 
-    negative_at = -0.05
-    positive_at = 0.45
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.model_id = f"{self.model_id}+waiting-1"
+    rule_id = "waiting-1"
 
     def compound(self, text: str) -> float:
         hits = len(cues.WAITING.findall(prepare(text)))
@@ -113,12 +101,8 @@ class QuestionVaderSentiment(WaitingVaderSentiment):
     """v6 + a question is not praise: a post that asks something keeps half of
     a positive score ("@council any chance you could fix the light please?")."""
 
-    negative_at = -0.05
     positive_at = 0.4
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.model_id = f"{self.model_id}+questions-1"
+    rule_id = "questions-1"
 
     def compound(self, text: str) -> float:
         score = super().compound(text)
@@ -130,12 +114,7 @@ class ForwardVaderSentiment(QuestionVaderSentiment):
     """v7 + "can't wait", "looking forward", "so proud" read positive (VADER
     reads "can't wait" as a negated word with no score)."""
 
-    negative_at = -0.05
-    positive_at = 0.4
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.model_id = f"{self.model_id}+forward-1"
+    rule_id = "forward-1"
 
     def compound(self, text: str) -> float:
         text = prepare(text)
