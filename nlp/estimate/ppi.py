@@ -96,6 +96,11 @@ def ppi_shares(period: Period, audit: Audit, classes: list[str] | None = None, *
     for i, h in enumerate(audit.strata):
         if period.sizes.get(h, 0) > 0:
             rows[h].append(i)
+    if audit.strata and not rows:
+        raise ValueError(
+            f"none of the audit's strata ({', '.join(sorted(set(audit.strata))[:5])}) is a "
+            f"stratum of the period ({', '.join(sorted(period.sizes)[:5])}): summarise the "
+            "period with the strata the audit was drawn by")
     unaudited = sum(n for h, n in period.sizes.items() if n > 0 and not rows.get(h))
     estimates: dict[str, ShareEstimate] = {}
     lams: dict[str, dict[str, float]] = {}

@@ -93,9 +93,10 @@ def test_stratified_ppi_is_the_post_stratified_predictive_value_estimate() -> No
 
 
 def test_the_design_matters_ignoring_strata_gives_another_answer() -> None:
-    period, audit = stratified_example()
+    _, audit = stratified_example()
     as_if_random = Audit.of(audit.predicted, audit.gold)
-    assert ppi_shares(period, as_if_random).estimates["neg"].share != pytest.approx(0.70)
+    flat = Period.from_counts({"neg": 800, "pos": 200})
+    assert ppi_shares(flat, as_if_random).estimates["neg"].share != pytest.approx(0.70)
     assert audit.weights()[:1] == [80.0] and audit.weights()[-1:] == [20.0]
 
 
@@ -299,6 +300,9 @@ def test_bad_audits_are_refused_with_a_clear_error() -> None:
         Audit.of(["a"], ["a"], strata=["x"])
     with pytest.raises(ValueError, match="more audited posts than posts"):
         Audit.of(["a", "a"], ["a", "a"], strata=["x", "x"], sizes={"x": 1})
+    _, audit = stratified_example()
+    with pytest.raises(ValueError, match="summarise the period with the strata"):
+        ppi_shares(Period.from_counts({"neg": 800, "pos": 200}), audit)
 
 
 # -- coverage on a small seeded simulation ------------------------------------------
