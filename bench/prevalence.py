@@ -9,8 +9,11 @@ from it and every estimator is scored against the set's true shares: mean
 absolute error of the three shares (points), how often the 95% interval
 covers the truth, and the mean interval width.
 
-Designs: a simple random audit; a stratified one as `listener audit draw`
-takes it (equal numbers per predicted class; the dev sets have no topics).
+Designs: a simple random audit; one stratified by predicted sentiment
+(equal numbers per class); and one stratified as `listener audit draw`
+takes it, by predicted topic x sentiment (topics from `topics.keywords` with
+eval_nlp's small council-style topic list), with equal numbers per
+stratum, or proportional to size with at least 5 per stratum.
 Earlier-period case: the audit comes from one half of the set (split by a
 hash of group_key), the period is the other half; and the same with the
 other half's negatives halved, so that the period's shares differ from the
@@ -88,11 +91,33 @@ def shares_of(labels: list[str]) -> dict[str, float]:
     return {c: labels.count(c) / len(labels) for c in CLASSES}
 
 
-def stratified_draw(pred: list[str], n: int, rng: np.random.Generator) -> list[int]:
-    per = {c: [i for i, p in enumerate(pred) if p == c] for c in CLASSES}
-    take = {c: min(len(per[c]), n // len(CLASSES)) for c in CLASSES}
-    return [int(i) for c in CLASSES for i in rng.choice(per[c], take[c], replace=False)]
+def allocate(sizes: dict[str, int], n: int, floor: int | None = None) -> dict[str, int]:
+    """Posts to audit per stratum, ``n`` in all. ``floor=None``: equal numbers
+    (capped at a stratum's size, the rest to the strata with most posts
+    left); else ``floor`` each (or all of a smaller stratum) and the rest in
+    proportion to the posts left (more than ``n`` only when the floors alone are)."""
+    n = min(n, sum(sizes.values()))
+    if floor is None:
+        take = {h: min(size, n // len(sizes)) for h, size in sizes.items()}
+        want = {h: float(size) for h, size in sizes.items()}
+    else:
+        take = {h: min(size, floor) for h, size in sizes.items()}
+        left = {h: sizes[h] - take[h] for h in sizes}
+        budget, pool = n - sum(take.values()), sum(left.values()) or 1
+        want = {h: take[h] + budget * left[h] / pool for h in sizes}
+        take = {h: int(want[h]) if budget > 0 else take[h] for h in sizes}
+    while sum(take.values()) < n:
+        h = max((k for k in sizes if take[k] < sizes[k]), key=lambda k: want[k] - take[k])
+        take[h] += 1
+    return take
 
+def stratified_draw(strata: list[str], n: int, rng: np.random.Generator,
+                    floor: int | None = None) -> list[int]:
+    members: dict[str, list[int]] = {}
+    for i, h in enumerate(strata):
+        members.setdefault(h, []).append(i)
+    take = allocate({h: len(v) for h, v in members.items()}, n, floor)
+    return [int(i) for h, v in members.items() for i in rng.choice(v, take[h], replace=False)]
 
 def library_check(pred: list[str], gold: list[str], rng: np.random.Generator, n: int,
                   ) -> dict[str, float]:
@@ -134,11 +159,14 @@ def library_check(pred: list[str], gold: list[str], rng: np.random.Generator, n:
 
 
 def run_set(name: str, pred: list[str], gold: list[str], halves: tuple[list[int], list[int]],
-            args: argparse.Namespace) -> dict[str, Any]:
+            topics: list[str], args: argparse.Namespace) -> dict[str, Any]:
     rng = np.random.default_rng(args.seed)
     truth = shares_of(gold)
     period = Period.from_labels(pred)
     strat_period = Period.from_labels(pred, pred)
+    cells = [f"{t}|{p}" for t, p in zip(topics, pred, strict=True)]
+    cell_period = Period.from_labels(pred, cells)
+    cell_sizes = {h: cells.count(h) for h in set(cells)}
     sizes = {c: pred.count(c) for c in CLASSES}
     scores: dict[str, Score] = {}
 
@@ -164,6 +192,14 @@ def run_set(name: str, pred: list[str], gold: list[str], halves: tuple[list[int]
         score("PPI++, stratified audit", ppi_shares(strat_period, saudit, CLASSES), truth)
         score("confusion-matrix, stratified audit", confusion_shares(
             strat_period, saudit, CLASSES, n_boot=args.boot, seed=seed), truth)
+        for how, floor in (("equal", None), ("proportional, >= 5", 5)):
+            cidx = stratified_draw(cells, args.n, rng, floor)
+            caudit = Audit.of([pred[i] for i in cidx], [gold[i] for i in cidx],
+                              [cells[i] for i in cidx], cell_sizes)
+            what = f"audit by topic x sentiment ({len(cell_sizes)} strata, {how})"
+            score(f"PPI++, {what}", ppi_shares(cell_period, caudit, CLASSES), truth)
+            score(f"confusion-matrix, {what}", confusion_shares(
+                cell_period, caudit, CLASSES, n_boot=args.boot, seed=seed), truth)
         # earlier period: audit from half a, period = half b (as is, and shifted)
         a, b = halves
         eidx = rng.choice(a, args.n, replace=False)
@@ -181,12 +217,12 @@ def run_set(name: str, pred: list[str], gold: list[str], halves: tuple[list[int]
     print(f"\n{name}: {len(pred)} posts; true shares "
           + ", ".join(f"{c} {truth[c]:.1%}" for c in CLASSES)
           + "; predicted " + ", ".join(f"{c} {sizes[c] / len(pred):.1%}" for c in CLASSES))
-    print(f"  {'estimator':<58}{'MAE pts':>8}{'cover':>8}{'width':>8}{'refused':>8}")
+    print(f"  {'estimator':<72}{'MAE pts':>8}{'cover':>8}{'width':>8}{'refused':>8}")
     for key, row in out.items():
         if row["mae"] is None:
-            print(f"  {key:<58}{'-':>8}{'-':>8}{'-':>8}{row['refused']:>8}")
+            print(f"  {key:<72}{'-':>8}{'-':>8}{'-':>8}{row['refused']:>8}")
             continue
-        print(f"  {key:<58}{row['mae']:>8.2f}{row['coverage']:>8.1%}{row['width']:>8.1f}"
+        print(f"  {key:<72}{row['mae']:>8.2f}{row['coverage']:>8.1%}{row['width']:>8.1f}"
               f"{row['refused']:>8}")
     check = library_check(pred, gold, rng, args.n)
     if check:
@@ -212,6 +248,7 @@ def main() -> None:
     parser.add_argument("--classifier", default=NlpSettings().sentiment_classifier)
     args = parser.parse_args()
     clf = builtin(args.classifier)
+    keywords = builtin("topics.keywords")  # eval_nlp's small council-style topic list
     print(f"classifier {clf.name} {clf.version}; {args.draws} audits of {args.n}")
     results: dict[str, Any] = {"classifier": f"{clf.name} {clf.version}"}
     tmp = Path(__file__).resolve().parent / "out"
@@ -220,7 +257,8 @@ def main() -> None:
         started = time.perf_counter()
         texts, gold, halves = read_set(args.data_dir / f"{file}.csv", col)
         pred = predict_one(clf, texts)
-        results[file] = run_set(file, pred, gold, halves, args)
+        topics = predict_one(keywords, texts)
+        results[file] = run_set(file, pred, gold, halves, topics, args)
         print(f"  ({time.perf_counter() - started:.0f} s)")
     (tmp / "prevalence.json").write_text(json.dumps(results, indent=2))
     print(f"wrote {tmp / 'prevalence.json'}")
