@@ -112,6 +112,10 @@ def confusion_shares(period: Period, audit: Audit, classes: list[str] | None = N
     """Each class's share among the period's posts, corrected with the
     confusion matrix of an audit (from any period; see module doc)."""
     classes = classes_of(period, audit, classes or ())
+    if not period.total or not len(audit):
+        return Shares(METHOD, {k: ShareEstimate(k, None, None, None, METHOD, len(audit),
+                                                period.total) for k in classes}, False,
+                      "no posts in the period" if not period.total else "the audit is empty")
     rng = np.random.default_rng(seed)
     w = np.asarray(audit.weights(), dtype=float)
     by_stratum: dict[str, list[int]] = defaultdict(list)
@@ -129,8 +133,8 @@ def confusion_shares(period: Period, audit: Audit, classes: list[str] | None = N
         def index(labels: frozenset[str], names: list[str] = names) -> int:
             return names.index(next(iter(labels))) if single else int(names[0] not in labels)
 
-        pred = np.asarray([index(s) for s in audit.predicted])
-        gold = np.asarray([index(s) for s in audit.gold])
+        pred = np.asarray([index(s) for s in audit.predicted], dtype=np.int_)
+        gold = np.asarray([index(s) for s in audit.gold], dtype=np.int_)
         q = np.asarray([counts.get(c, 0) for c in names], dtype=float)
         if not single:
             q[1] = period.total - q[0]

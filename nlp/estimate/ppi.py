@@ -90,8 +90,13 @@ def ppi_shares(period: Period, audit: Audit, classes: list[str] | None = None, *
     ``tune=False`` gives plain PPI (lam = 1). Strata of the audit missing
     from ``period.sizes`` are ignored (their posts are gone from the period)."""
     classes = classes_of(period, audit, classes or ())
-    z = NormalDist().inv_cdf(0.5 + level / 2)
+    method = METHOD if tune else "ppi"
     total = period.total
+    if not total or not len(audit):
+        return Shares(method, {k: ShareEstimate(k, None, None, None, method, len(audit), total)
+                               for k in classes}, False,
+                      "no posts in the period" if not total else "the audit is empty")
+    z = NormalDist().inv_cdf(0.5 + level / 2)
     rows: dict[str, list[int]] = defaultdict(list)
     for i, h in enumerate(audit.strata):
         if period.sizes.get(h, 0) > 0:
@@ -126,12 +131,12 @@ def ppi_shares(period: Period, audit: Audit, classes: list[str] | None = None, *
         half = z * math.sqrt(var)
         estimates[k] = ShareEstimate(
             k, min(1.0, max(0.0, point)), max(0.0, point - half - widen_low),
-            min(1.0, point + half + widen_high), METHOD if tune else "ppi",
+            min(1.0, point + half + widen_high), method,
             sum(len(v) for v in rows.values()), total)
     note = "" if not unaudited else (
         f"{unaudited} of {total} posts were in strata the audit did not sample; "
         "their predicted labels are used and the intervals widened to allow for them")
-    return Shares(METHOD if tune else "ppi", estimates, True, note,
+    return Shares(method, estimates, True, note,
                   {"lambda": lams, "unaudited_share": unaudited / total if total else 0.0,
                    "level": level, "finite_population": finite_population})
 

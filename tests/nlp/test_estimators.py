@@ -299,6 +299,18 @@ def test_precision_and_recall_are_design_weighted() -> None:
 
 # -- what callers get wrong -----------------------------------------------------------
 
+def test_an_empty_audit_or_period_gives_no_figures_and_says_why() -> None:
+    empty = Audit.of([], [])
+    period = Period.from_counts({"neg": 60, "pos": 40})
+    for shares in (ppi_shares(period, empty), confusion_shares(period, empty, n_boot=10)):
+        assert not shares.ok and shares.note
+        assert all(e.share is None for e in shares.estimates.values())
+    audit = Audit.of(["neg"], ["neg"])
+    nothing = ppi_shares(Period.from_counts({}), audit)
+    assert not nothing.ok and nothing.note == "no posts in the period"
+    assert correct_shares(Period.from_counts({}), current=audit, n_boot=10).chosen is None
+
+
 def test_bad_audits_are_refused_with_a_clear_error() -> None:
     with pytest.raises(ValueError, match="2 predicted labels but 1 gold"):
         Audit.of(["a", "b"], ["a"])
