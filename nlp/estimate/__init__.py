@@ -22,8 +22,9 @@ from __future__ import annotations
 from nlp.estimate.accuracy import ClassAccuracy, Rate, audit_accuracy, wilson
 from nlp.estimate.choose import Corrected, choose, correct_shares, raw_shares
 from nlp.estimate.confusion import confusion_shares
-from nlp.estimate.design import ALL, NONE, Audit, Period, ShareEstimate, Shares, label_set
+from nlp.estimate.design import ALL, NONE, Audit, Period, label_set
 from nlp.estimate.ppi import ppi_shares
+from nlp.estimate.results import ShareEstimate, Shares
 
 __all__ = [
     "ALL", "NONE", "Audit", "ClassAccuracy", "Corrected", "Period", "Rate", "ShareEstimate",

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from nlp.estimate.accuracy import wilson
 from nlp.estimate.confusion import confusion_shares
-from nlp.estimate.design import Audit, Period, ShareEstimate, Shares, classes_of
+from nlp.estimate.design import Audit, Period, classes_of
 from nlp.estimate.ppi import ppi_shares
+from nlp.estimate.results import ShareEstimate, Shares
 
 RAW = "raw"
 WIDE = 0.3  # a published correction whose intervals average wider than this is flagged

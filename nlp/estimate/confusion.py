@@ -33,7 +33,8 @@ from collections import defaultdict
 import numpy as np
 from numpy.typing import NDArray
 
-from nlp.estimate.design import Audit, Period, ShareEstimate, Shares, classes_of
+from nlp.estimate.design import Audit, Period, classes_of
+from nlp.estimate.results import ShareEstimate, Shares
 
 METHOD = "confusion-matrix"
 MAX_CONDITION = 1e3  # above this, inversion is refused

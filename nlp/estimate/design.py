@@ -1,6 +1,6 @@
 """What the share estimators take in: a period's predictions and an audit
-(predicted and gold labels of a sample of posts, with how it was drawn);
-and what they give back: one estimate per class with its 95% interval.
+(predicted and gold labels of a sample of posts, with how it was drawn).
+What they give back is in ``nlp.estimate.results``.
 
 A label is a string (one label per post: sentiment) or a set of strings
 (several per post: topics); an empty set means "no label" and is counted
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 NONE = "none"  # the class of a post with no label (as in nlp.labelled)
 ALL = "all"  # the single stratum of a simple random sample
@@ -137,39 +136,3 @@ def classes_of(period: Period, audit: Audit, extra: Iterable[str] = ()) -> list[
     for labels in (*audit.predicted, *audit.gold):
         found |= labels
     return sorted(found)
-
-
-@dataclass(frozen=True)
-class ShareEstimate:
-    """One class's share: point, interval (None when it cannot be given) and
-    the numbers behind it."""
-
-    label: str
-    share: float | None
-    low: float | None
-    high: float | None
-    method: str
-    n_audit: int
-    n_period: int
-
-    @property
-    def width(self) -> float | None:
-        return None if self.low is None or self.high is None else self.high - self.low
-
-
-@dataclass(frozen=True)
-class Shares:
-    """Every class's share by one method. ``ok`` is False when the method
-    could not give figures; ``note`` then says why in plain words."""
-
-    method: str
-    estimates: dict[str, ShareEstimate]
-    ok: bool = True
-    note: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def mean_width(self) -> float | None:
-        widths = [e.width for e in self.estimates.values()]
-        if not self.ok or not widths or any(w is None for w in widths):
-            return None
-        return sum(w for w in widths if w is not None) / len(widths)

@@ -47,7 +47,8 @@ import math
 from collections import defaultdict
 from statistics import NormalDist
 
-from nlp.estimate.design import Audit, Period, ShareEstimate, Shares, classes_of
+from nlp.estimate.design import Audit, Period, classes_of
+from nlp.estimate.results import ShareEstimate, Shares
 
 METHOD = "ppi++"
 MIN_TUNE = 10  # audited posts a stratum needs before its lam is tuned
