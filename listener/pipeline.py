@@ -1,7 +1,8 @@
 """The pipeline that joins the stages: collect, then classify.
 
-collect: source pages -> per-platform normaliser -> pseudonymiser ->
-``Store.save_page`` (one transaction per page, cursor included).
+collect: source pages -> the platform's normaliser (from the registry) ->
+pseudonymiser -> ``Store.save_page`` (one transaction per page, cursor
+included).
 classify: unlabelled posts in batches -> nlp classifiers -> ``save_labels``.
 """
 
@@ -17,12 +18,12 @@ from typing import Any
 import nlp
 from listener import __version__
 from listener.config import Settings
-from listener.normalise import NormaliseError, get_normaliser
+from listener.normalise import NormaliseError
+from listener.platforms.registry import build_source, normaliser
 from listener.privacy.minimise import minimise
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.redact import redact, register_secret_vars
 from listener.sources.base import Page, Source
-from listener.sources.registry import build_source
 from storage import LabelRecord, Quarantined, Store, StoredItem
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def make_pseudonymiser(settings: Settings) -> Pseudonymiser:
 
 def normalise_page(page: Page, pseudonymiser: Pseudonymiser
                    ) -> tuple[list[StoredItem], list[Quarantined]]:
-    normalise = get_normaliser(page.platform)
+    normalise = normaliser(page.platform)
     items: list[StoredItem] = []
     bad: list[Quarantined] = []
     for raw in page.items:

@@ -7,7 +7,6 @@ from storage.records import (
     PageResult,
     Post,
     Quarantined,
-    RawItem,
     RunRecord,
     StoredItem,
 )
@@ -18,7 +17,6 @@ __all__ = [
     "PageResult",
     "Post",
     "Quarantined",
-    "RawItem",
     "RunRecord",
     "StorageError",
     "Store",

@@ -37,14 +37,6 @@ class Post:
 
 
 @dataclass(frozen=True)
-class RawItem:
-    """One item of a fetched page, as the platform sent it."""
-
-    payload: dict[str, Any]
-    native_id: str | None = None
-
-
-@dataclass(frozen=True)
 class Quarantined:
     """An item that failed to normalise: kept with its error, never dropped."""
 

@@ -9,8 +9,8 @@ import typer
 
 from listener import pipeline
 from listener.cli.common import collecting, open_store, settings_from
-from listener.sources.config import FileSourceConfig
-from listener.sources.fileimport import FileSource
+from listener.platforms.file.config import FileSourceConfig
+from listener.platforms.file.source import FileSource
 
 FORMATS = ("auto", "csv", "jsonl", "twarc")
 

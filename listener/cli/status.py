@@ -14,10 +14,10 @@ import typer
 
 from listener.cli.common import State
 from listener.config import ConfigError, Settings, load_settings
+from listener.platforms.x.budget import x_budget_line
+from listener.platforms.x.config import XSourceConfig
 from listener.service.health import ago, every, parse, source_health
 from listener.service.lastgood import database_named_in, last_good_settings
-from listener.sources.budget import x_budget_line
-from listener.sources.config import XSourceConfig
 from storage import Store
 from storage.health import ServiceState
 

@@ -21,15 +21,17 @@ minutes: a rate-limited instance is left for the next run). Every run counts
 the posts still never checked ``first_check_days`` after collection and logs
 a warning naming the setting to raise.
 
-Posts of the ``sample`` source are synthetic, in real platforms' shapes: they
-exist on no platform and are never asked about.
+Posts of the ``sample`` source (a type whose registry entry is
+``synthetic``) are synthetic, in real platforms' shapes: they exist on no
+platform and are never asked about.
 
 A platform that cannot be asked (no credentials, an error, a rate limit)
 is skipped for the run; its posts stay due. X re-checks are billed reads:
 each tweet returned is added to the X source's monthly ``usage`` counter,
 and a run asks no more than the budget has left (collection and re-checks
-share the budget; ``skip_platforms: [x]`` turns X re-checks off). RSS, file imports and the
-sample source have no platform to ask.
+share the budget; ``skip_platforms: [x]`` turns X re-checks off). Platforms
+whose registry entry has no checker (RSS, file imports) have no platform to
+ask.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from listener.config import Settings
-from listener.privacy.checkers import Checker, Due
-from listener.privacy.checkers.build import build_checkers
+from listener.platforms.deletion import Checker, Due
+from listener.platforms.registry import find
+from listener.privacy.checkers import build_checkers
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from listener.redact import redact
 from storage import Store
@@ -52,8 +55,6 @@ from storage.privacy_erasure import forget_posts, post_urls
 from storage.usage import month_period
 
 log = logging.getLogger(__name__)
-
-NOTHING_TO_CHECK = ("rss", "file", "sample")
 
 
 @dataclass
@@ -76,10 +77,10 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
     moment = now or datetime.now(UTC)
     stamp = iso(moment)
     platforms = [p for p in checks.platforms_stored(store)
-                 if p not in NOTHING_TO_CHECK and p not in policy.skip_platforms]
+                 if _checkable(p) and p not in policy.skip_platforms]
     active = dict(checkers) if checkers is not None else build_checkers(settings, platforms)
     synthetic = sorted({"sample"} | {n for n, c in settings.sources.items()
-                                     if c.type == "sample"})
+                                     if _synthetic(c.type)})
     results: dict[str, PlatformSync] = {}
     for platform in platforms:
         result = results[platform] = PlatformSync()
@@ -109,6 +110,16 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
             log.info("deletion sync: %d weekly reports quoting removed posts written again",
                      rewritten)
     return results
+
+
+def _checkable(platform: str) -> bool:
+    entry = find(platform)
+    return entry is not None and entry.checker is not None
+
+
+def _synthetic(kind: str) -> bool:
+    entry = find(kind)
+    return entry is not None and entry.synthetic
 
 
 def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: int, stamp: str,

@@ -22,11 +22,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from listener.config import Settings
+from listener.platforms.registry import post_platforms
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from storage import Store
 from storage import privacy_erasure as sql
-from storage.records import PLATFORMS
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,8 @@ def names_handle(platform: str, payload: str, handle: str) -> bool:
 
 
 def forget_author(settings: Settings, store: Store, platform: str, handle: str) -> ForgetReport:
-    if platform not in PLATFORMS:
-        raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
+    if platform not in post_platforms():
+        raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(post_platforms())}")
     if platform == "reddit":  # u/name and /u/name are how Reddit users write it
         handle = handle.strip().removeprefix("/").removeprefix("u/")
     if not _normal(handle):

@@ -41,5 +41,8 @@ def test_forget_author_from_stdin_and_by_url(settings: Settings, store: Store) -
 
 
 def test_forget_needs_one_target(settings: Settings) -> None:
-    assert _listener(settings, "forget", "--author", "a").returncode == 2
-    assert _listener(settings, "forget").returncode == 2
+    for args in (["--author", "a"], [], ["--url", "https://x.com/a/status/1", "--platform", "x",
+                                        "--author", "a"]):
+        done = _listener(settings, "forget", *args)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == "give either --platform P --author HANDLE, or --url URL\n"

@@ -83,7 +83,8 @@ def test_housekeeping_purges_by_retention(jobs):
     jobs.collect("sample")
     store = jobs.pool.get()
     assert store.count_posts() > 0
-    jobs.housekeeping()  # nothing is past 400 days yet
+    with time_machine.travel(datetime(2026, 11, 30, 3, 15, tzinfo=UTC), tick=False):
+        jobs.housekeeping()  # a week after the sample's last post: nothing past 400 days
     assert store.count_posts() > 0
     with time_machine.travel(datetime(2028, 1, 10, 3, 15, tzinfo=UTC), tick=False):
         jobs.housekeeping()

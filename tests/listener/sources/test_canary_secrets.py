@@ -15,10 +15,10 @@ import responses
 
 from listener import pipeline
 from listener.config import Settings, parse_settings
+from listener.platforms.x.source import XSource
 from listener.sources.errors import SourceError
-from listener.sources.x import XSource
 from storage import Store
-from tests.listener.sources.fixtures_a.reddit_bodies import (
+from tests.listener.platforms.recorded.reddit_bodies import (
     OAUTH,
     TOKEN_URL,
     listing,
@@ -26,7 +26,7 @@ from tests.listener.sources.fixtures_a.reddit_bodies import (
     submission,
     token_body,
 )
-from tests.listener.sources.fixtures_a.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
+from tests.listener.platforms.recorded.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
 
 CONFIG = """
 storage:
