@@ -7,7 +7,7 @@ from listener.platforms.x.config import XSourceConfig
 from listener.platforms.x.normalise import normalise
 from listener.platforms.x.split import split_page
 
-_TWEET = ["id", "text", "created_at", "author_id", "lang", "geo.place_id",
+_TWEET = ["id", "text", "created_at", "author_id", "lang", "geo.place_id", "conversation_id",
           "referenced_tweets[].type", "referenced_tweets[].id",
           "public_metrics.reply_count", "public_metrics.retweet_count",
           "public_metrics.like_count", "public_metrics.quote_count"]
