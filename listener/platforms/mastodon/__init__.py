@@ -8,8 +8,9 @@ from listener.platforms.mastodon.normalise import normalise
 from listener.platforms.mastodon.split import split_statuses
 
 _STATUS = ["id", "uri", "url", "created_at", "content", "spoiler_text", "language",
-           "in_reply_to_id", "in_reply_to_uri", "replies_count", "reblogs_count", "favourites_count",
-           "quotes_count", "account.acct", "account.url"]
+           "in_reply_to_id", "in_reply_to_uri", "replies_count", "reblogs_count",
+           "favourites_count", "quotes_count", "account.acct", "account.url",
+           "mentions[].acct", "mentions[].url"]
 
 ALLOWED_FIELDS = (*_STATUS, *[f"reblog.{f}" for f in _STATUS])
 

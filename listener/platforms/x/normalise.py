@@ -30,13 +30,6 @@ def _referenced(tweet: dict[str, Any], kind: str) -> str | None:
     return None
 
 
-def _mentions(tweet: dict[str, Any]) -> tuple[str, ...]:
-    entities = tweet.get("entities")
-    found = entities.get("mentions") if isinstance(entities, dict) else None
-    return tuple(str(m["username"]) for m in found or []
-                 if isinstance(m, dict) and m.get("username"))
-
-
 def normalise(item: dict[str, Any]) -> Post:
     tweet = mapping(item, "tweet")
     includes = item.get("includes") or {}
@@ -80,6 +73,5 @@ def normalise(item: dict[str, Any]) -> Post:
         place=place,
         in_reply_to=_referenced(tweet, "replied_to"),
         thread_id=optional_text(tweet, "conversation_id"),
-        mentions=_mentions(tweet),
     )
 
