@@ -150,6 +150,6 @@ class Conversations:
                                                         "thread")} for a in adopt])
         # an addressed flag once set stays (a mention seen again through a
         # search that does not say so); the voice follows it
-        conn.execute("UPDATE conversations SET voice = 'to_us' WHERE voice = 'about_us'"
-                     " AND addressed = 1 AND post_id IN (" + ", ".join(  # noqa: S608
-                         str(int(r["post_id"])) for r in rows) + ")")
+        conn.executemany("UPDATE conversations SET voice = 'to_us' WHERE post_id = ?"
+                         " AND voice = 'about_us' AND addressed = 1",
+                         [(r["post_id"],) for r in rows])

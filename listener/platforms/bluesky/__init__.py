@@ -8,8 +8,8 @@ from listener.platforms.bluesky.split import split_posts
 from listener.platforms.entry import Lazy, Platform
 
 ALLOWED_FIELDS = ("uri", "indexedAt", "author.handle", "record.text", "record.createdAt",
-                  "record.langs", "record.reply.parent.uri", "record.reply.root.uri", "replyCount", "repostCount",
-                  "likeCount", "quoteCount")
+                  "record.langs", "record.reply.parent.uri", "record.reply.root.uri",
+                  "replyCount", "repostCount", "likeCount", "quoteCount")
 
 
 def link(native_id: str, url: str | None) -> str | None:
