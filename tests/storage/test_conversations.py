@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from storage import Post, Store, StorageError, StoredItem
+from storage import Post, StorageError, Store, StoredItem
 
 T = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
