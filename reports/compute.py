@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from reports.config import ReportSettings
 from reports.context import ReportContext
+from reports.engaged import engaged_figures
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
 from reports.headline import headline
 from reports.sections import Series, fill_sections, shown_check
@@ -45,6 +46,12 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         fig, series = _core(win, week, spans, settings, topic_labels, context, now, tz)
         fill_sections(fig, series, win, store.reports, store.config_versions.history(),
                       spans, days, settings, context, now, tz)
+    if context.working_hours is not None:
+        fig.engaged = engaged_figures(
+            store.engagement, spans, hours=context.working_hours,
+            waiting_after=context.waiting_after_hours, waiting_days=context.waiting_days,
+            topic_labels=dict(topic_labels), official=context.official_handles, now=now, tz=tz,
+            classified=any(c.task == "request" for c in fig.classifiers))
     fig.headline = headline(fig)
     return fig
 

@@ -123,6 +123,7 @@ def tables(fig: Figures) -> list[Table]:
         Table("run_problems", "Failed or interrupted runs",
               ("Source", "Started", "Status", "Error"),
               tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
+        *_engaged(fig),
         Table("classifiers", "Classifiers",
               ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
                "Evaluation"),
@@ -131,6 +132,14 @@ def tables(fig: Figures) -> list[Table]:
                      c.evaluation) for c in fig.classifiers)),
     ]
     return out
+
+
+def _engaged(fig: Figures) -> list[Table]:
+    if fig.engaged is None:
+        return []
+    from reports.engaged_tables import engaged_tables
+
+    return engaged_tables(fig.engaged)
 
 
 def _engagement(r: EngagementRow) -> tuple[str, ...]:

@@ -1,0 +1,141 @@
+"""Reads of the conversation the body takes part in (``store.engagement``):
+questions and complaints addressed to it with their first response, its own
+posts with the replies they drew, and what is still waiting for an answer.
+
+A question or complaint "to the body" is a ``to_us`` post (a reply to the
+body's post, or a mention of it) with a ``request`` label ``question`` or
+``complaint``; its first response is the earliest ``own`` post replying to
+it directly. Authors never leave this module: rows carry ``author``, a
+number that only tells rows of one result apart (for "at least 10 authors").
+Bounds are UTC ISO text, half-open ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+REQUEST_TASK = "request"
+KINDS = ("question", "complaint")
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Request:
+    post_id: int
+    platform: str
+    native_id: str
+    created_at: str
+    url: str | None
+    text: str
+    title: str | None
+    kinds: tuple[str, ...]  # question, complaint
+    topics: tuple[str, ...]
+    answered_at: str | None  # the body's first direct reply, UTC
+    author: int  # tells authors apart within one result; no identity
+
+
+@dataclass(frozen=True)
+class OwnPost:
+    post_id: int
+    platform: str
+    native_id: str
+    created_at: str
+    url: str | None
+    text: str
+    title: str | None
+    author_handle: str | None
+    replies: int | None  # as the platform reports them
+    reposts: int | None
+    likes: int | None
+    quotes: int | None
+    stored_replies: int  # residents' replies collected
+    replies_sentiment: dict[str, int]  # label -> residents' replies
+    replies_authors: int  # distinct authors of those replies
+
+
+@dataclass(frozen=True)
+class ReplySentiment:
+    counts: dict[str, int]  # sentiment label ("" when none yet) -> replies
+    authors: int
+
+
+# only module constants are formatted into the SQL; every value is a parameter
+_REQUESTS = f"""
+SELECT c.post_id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title,
+  (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
+     AND l.task = '{REQUEST_TASK}' AND l.label IN {KINDS}),
+  (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
+     AND l.task = 'topic'),
+  (SELECT min(r.created_at) FROM conversations r WHERE r.parent_id = c.post_id
+     AND r.voice = 'own' AND r.created_at >= c.created_at),
+  dense_rank() OVER (ORDER BY COALESCE(p.author_key, 'post:' || p.id))
+FROM conversations c JOIN posts p ON p.id = c.post_id
+WHERE c.voice = 'to_us' AND c.created_at >= ? AND c.created_at < ?
+  AND EXISTS (SELECT 1 FROM labels l WHERE l.post_id = c.post_id
+              AND l.task = '{REQUEST_TASK}' AND l.label IN {KINDS})
+ORDER BY c.created_at, c.post_id
+"""  # noqa: S608
+_OWN = """
+SELECT p.id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title, p.author_handle,
+  p.replies, p.reposts, p.likes, p.quotes
+FROM conversations c JOIN posts p ON p.id = c.post_id
+WHERE c.voice = 'own' AND c.created_at >= ? AND c.created_at < ?
+ORDER BY c.created_at, c.post_id
+"""
+_REPLIES = """
+SELECT r.parent_id, COALESCE(s.label, ''), COALESCE(p.author_key, 'post:' || p.id)
+FROM conversations r JOIN posts p ON p.id = r.post_id
+LEFT JOIN labels s ON s.post_id = r.post_id AND s.task = 'sentiment'
+WHERE r.voice = 'to_us' AND r.parent_id IN (SELECT c.post_id FROM conversations c
+      WHERE c.voice = 'own' AND c.created_at >= ? AND c.created_at < ?)
+"""
+
+
+def _split(value: Any) -> tuple[str, ...]:
+    return tuple(sorted(set(str(value).split(_SEP)))) if value else ()
+
+
+class EngagementReader:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.db.execute(sql, list(params)).fetchall()]
+
+    def requests(self, start: str, end: str) -> list[Request]:
+        """Questions and complaints to the body made in ``[start, end)``, with
+        when the body first answered each (or None)."""
+        return [Request(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]), r[6],
+                        _split(r[7]), _split(r[8]), r[9], int(r[10]))
+                for r in self._rows(_REQUESTS, [start, end])]
+
+    def own_posts(self, start: str, end: str) -> list[OwnPost]:
+        """The body's own posts made in ``[start, end)``, each with the
+        residents' replies collected and their sentiment."""
+        replies: dict[int, list[tuple[str, str]]] = {}
+        for parent, label, author in self._rows(_REPLIES, [start, end]):
+            replies.setdefault(int(parent), []).append((str(label), str(author)))
+        out = []
+        for r in self._rows(_OWN, [start, end]):
+            mine = replies.get(int(r[0]), [])
+            counts: dict[str, int] = {}
+            for label, _ in mine:
+                counts[label] = counts.get(label, 0) + 1
+            out.append(OwnPost(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]),
+                               r[6], r[7], r[8], r[9], r[10], r[11], len(mine), counts,
+                               len({a for _, a in mine})))
+        return out
+
+    def reply_sentiment(self, start: str, end: str) -> ReplySentiment:
+        """Residents' replies to the body's posts made in ``[start, end)``, by
+        sentiment, and how many authors wrote them."""
+        counts: dict[str, int] = {}
+        authors: set[str] = set()
+        for _, label, author in self._rows(_REPLIES, [start, end]):
+            counts[str(label)] = counts.get(str(label), 0) + 1
+            authors.add(str(author))
+        return ReplySentiment(counts, len(authors))
