@@ -207,6 +207,25 @@ def _row(r: Request) -> PostRow:
                    None, None, None, None)
 
 
+def waiting_list(reader: EngagementReader, *, hours: WorkingHours, after: float, days: int,
+                 topic_labels: dict[str, str], official: Collection[str], now: datetime,
+                 tz: ZoneInfo) -> list[Waiting]:
+    """Open questions and complaints to the body of the last ``days``, not
+    answered after ``after`` working hours, longest waiting first: text with
+    handles masked, the post's link, its topics. The report, ``listener query
+    --unanswered`` and the web page all show this list."""
+    waiting = []
+    for r in reader.unanswered(iso(now - timedelta(days=days)), iso(now)):
+        waited = hours.between(datetime.fromisoformat(r.created_at), now)
+        if waited >= after:
+            view = post_view(_row(r), tz, official)
+            waiting.append(Waiting(r.platform, view.created, round(waited, 1), r.kinds,
+                                   tuple(topic_labels.get(t, t) for t in r.topics), view.text,
+                                   view.url))
+    waiting.sort(key=lambda w: -w.waited_hours)
+    return waiting
+
+
 def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: WorkingHours,
                     waiting_after: float, waiting_days: int, topic_labels: dict[str, str],
                     official: Collection[str], now: datetime, tz: ZoneInfo,
@@ -237,15 +256,8 @@ def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: W
                                             p.likes, p.quotes), tz, official),
                           p.stored_replies, p.replies_sentiment, p.replies_authors)
            for p in own[:TOP_OWN_POSTS] if p.stored_replies > 0]
-    waiting = []
-    for r in reader.requests(iso(now - timedelta(days=waiting_days)), iso(now)):
-        waited = hours.between(datetime.fromisoformat(r.created_at), now)
-        if r.answered_at is None and waited >= waiting_after:
-            view = post_view(_row(r), tz, official)
-            waiting.append(Waiting(r.platform, view.created, round(waited, 1), r.kinds,
-                                   tuple(topic_labels.get(t, t) for t in r.topics), view.text,
-                                   view.url))
-    waiting.sort(key=lambda w: -w.waited_hours)
+    waiting = waiting_list(reader, hours=hours, after=waiting_after, days=waiting_days,
+                           topic_labels=topic_labels, official=official, now=now, tz=tz)
     return EngagedFigures(describe(hours), hours.day_hours, per_week[-1],
                           per_week[-2] if len(per_week) > 1 else WeekMeasures(),
                           _average(per_week[:-2][-4:]), topics, buckets, top, waiting,

@@ -27,7 +27,6 @@ _SEP = "\x1f"
 class Request:
     post_id: int
     platform: str
-    native_id: str
     created_at: str
     url: str | None
     text: str
@@ -42,7 +41,6 @@ class Request:
 class OwnPost:
     post_id: int
     platform: str
-    native_id: str
     created_at: str
     url: str | None
     text: str
@@ -65,14 +63,14 @@ class ReplySentiment:
 
 # only module constants are formatted into the SQL; every value is a parameter
 _REQUESTS = f"""
-SELECT c.post_id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title,
+SELECT c.post_id, p.platform, p.created_at, p.url, p.text, p.title,
   (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
      AND l.task = '{REQUEST_TASK}' AND l.label IN {KINDS}),
   (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
      AND l.task = 'topic'),
   (SELECT min(r.created_at) FROM conversations r WHERE r.parent_id = c.post_id
      AND r.voice = 'own' AND r.created_at >= c.created_at),
-  dense_rank() OVER (ORDER BY COALESCE(p.author_key, 'post:' || p.id))
+  {{author}}
 FROM conversations c JOIN posts p ON p.id = c.post_id
 WHERE c.voice = 'to_us' AND c.created_at >= ? AND c.created_at < ?
   AND EXISTS (SELECT 1 FROM labels l WHERE l.post_id = c.post_id
@@ -80,7 +78,7 @@ WHERE c.voice = 'to_us' AND c.created_at >= ? AND c.created_at < ?
 ORDER BY c.created_at, c.post_id
 """  # noqa: S608
 _OWN = """
-SELECT p.id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title, p.author_handle,
+SELECT p.id, p.platform, p.created_at, p.url, p.text, p.title, p.author_handle,
   p.replies, p.reposts, p.likes, p.quotes
 FROM conversations c JOIN posts p ON p.id = c.post_id
 WHERE c.voice = 'own' AND c.created_at >= ? AND c.created_at < ?
@@ -106,12 +104,20 @@ class EngagementReader:
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.db.execute(sql, list(params)).fetchall()]
 
-    def requests(self, start: str, end: str) -> list[Request]:
+    def requests(self, start: str, end: str, *, authors: bool = True) -> list[Request]:
         """Questions and complaints to the body made in ``[start, end)``, with
-        when the body first answered each (or None)."""
-        return [Request(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]), r[6],
-                        _split(r[7]), _split(r[8]), r[9], int(r[10]))
-                for r in self._rows(_REQUESTS, [start, end])]
+        when the body first answered each (or None). Without ``authors`` no
+        pseudonym is read (the web page may not read them) and ``author`` is 0."""
+        author = ("dense_rank() OVER (ORDER BY COALESCE(p.author_key, 'post:' || p.id))"
+                  if authors else "0")
+        return [Request(int(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), r[5],
+                        _split(r[6]), _split(r[7]), r[8], int(r[9]))
+                for r in self._rows(_REQUESTS.format(author=author), [start, end])]
+
+    def unanswered(self, start: str, end: str) -> list[Request]:
+        """The questions and complaints of ``[start, end)`` the body has not
+        answered, oldest first (no pseudonym is read)."""
+        return [r for r in self.requests(start, end, authors=False) if r.answered_at is None]
 
     def own_posts(self, start: str, end: str) -> list[OwnPost]:
         """The body's own posts made in ``[start, end)``, each with the
@@ -125,8 +131,8 @@ class EngagementReader:
             counts: dict[str, int] = {}
             for label, _ in mine:
                 counts[label] = counts.get(label, 0) + 1
-            out.append(OwnPost(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]),
-                               r[6], r[7], r[8], r[9], r[10], r[11], len(mine), counts,
+            out.append(OwnPost(int(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), r[5], r[6],
+                               r[7], r[8], r[9], r[10], len(mine), counts,
                                len({a for _, a in mine})))
         return out
 

@@ -34,6 +34,7 @@ class WebContext:
     trend_weeks: int
     min_group: int
     facet_limit: int
+    waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,7 +77,8 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv)]
+    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
+            (r"^/-/unanswered$", unanswered_page)]
 
 
 async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:
@@ -118,6 +120,16 @@ async def search_page(request: Any, datasette: Any) -> Response:
     }
     html = await datasette.render_template("listener_search.html", context, request=request)
     return Response.html(html, status=status)
+
+
+async def unanswered_page(request: Any, datasette: Any) -> Response:
+    """Open questions and complaints to the body, longest waiting first."""
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    rows = await _read(datasette, web.waiting) if web.waiting is not None else []
+    html = await datasette.render_template("listener_unanswered.html", {"rows": rows},
+                                           request=request)
+    return Response.html(html)
 
 
 def _pairs(args: Any) -> list[tuple[str, list[str]]]:
