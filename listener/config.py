@@ -26,7 +26,7 @@ from listener.config_errors import (
     valid_keys,
 )
 from listener.engagement.settings import OWN_PREFIX, EngagementSettings
-from listener.platforms.config import SourceConfig, channel_model, source_model
+from listener.platforms.config import SourceConfig, source_model
 from listener.privacy.governance import GovernanceSettings
 from listener.privacy.settings import PrivacySettings
 from listener.service.settings import ServiceSettings
@@ -193,10 +193,6 @@ def _valid_keys(data: dict[str, Any], parent: tuple[str | int, ...]) -> list[str
         model = source_model(entry.get("type")) if isinstance(entry, dict) else None
         if model is not None:
             return valid_keys(model, parent[2:])
-    if len(parent) >= 3 and parent[:2] == ("engagement", "channels"):
-        model = channel_model(parent[2])
-        if model is not None:
-            return [k for k in valid_keys(model, parent[3:]) if k != "type"]
     return valid_keys(Settings, parent)
 
 
@@ -215,7 +211,7 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
                         f"enabled, but its {role} environment variable {var} is not set "
                         "(set it, or set enabled: false)"))
     official = settings.privacy.official_set()
-    for platform, cfg in settings.engagement.channels.items():
+    for platform, cfg in settings.engagement.configured().items():
         handle = cfg.account.strip().lstrip("@").lower()
         if (platform, handle) not in official:
             problems.append(ConfigProblem(

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, SerializeAsAny
 from pydantic_core import PydanticCustomError
 
-from listener.platforms.registry import find, ids, platforms
+from listener.platforms.registry import find, ids
 from listener.sources.config import SourceConfigBase
 
 
@@ -52,38 +52,3 @@ def source_model(kind: Any) -> type[SourceConfigBase] | None:
     entry = find(str(kind)) if kind is not None else None
     return entry.config if entry is not None else None
 
-
-def own_channel_ids() -> str:
-    return ", ".join(p.id for p in platforms() if p.own_channel is not None)
-
-
-def validate_channels(value: Any) -> Any:
-    """``engagement.channels``: platform id -> that platform's own-channel
-    config model (the key is the channel's ``type``)."""
-    if not isinstance(value, dict):
-        raise PydanticCustomError("channels_not_mapping",
-                                  "channels is a mapping of platform: settings")
-    out: dict[str, Any] = {}
-    for key, body in value.items():
-        entry = find(str(key))
-        if entry is None or entry.own_channel is None:
-            close = difflib.get_close_matches(str(key), [p.id for p in platforms()
-                                                          if p.own_channel], n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise PydanticCustomError(
-                "channel_unknown", "no own channel for {got}; platforms with one: {known}{hint}",
-                {"got": repr(key), "known": own_channel_ids(), "hint": hint})
-        if isinstance(body, SourceConfigBase):
-            out[str(key)] = body
-            continue
-        if not isinstance(body, dict):
-            raise PydanticCustomError("channel_not_mapping",
-                                      "a channel is a mapping of keys (enabled:, account:, ...)")
-        out[str(key)] = entry.own_channel.config.model_validate({**body, "type": key})
-    return out
-
-
-def channel_model(kind: Any) -> type[SourceConfigBase] | None:
-    """The own-channel config model of platform ``kind`` (for "did you mean")."""
-    entry = find(str(kind)) if kind is not None else None
-    return entry.own_channel.config if entry is not None and entry.own_channel else None

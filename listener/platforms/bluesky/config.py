@@ -35,7 +35,7 @@ class BlueskyOwnConfig(OwnChannelConfigBase):
     password) its notifications give its mentions; without, its feed and
     threads are read from the public AppView."""
 
-    type: Literal["bluesky"]
+    type: Literal["bluesky"] = "bluesky"
     handle_env: str | None = Field(default=None, description="Env var: the account's handle")
     app_password_env: str | None = Field(default=None, description="Env var: its app password")
     service_url: str = Field(default="https://bsky.social", description="Where to log in")

@@ -53,7 +53,7 @@ class MastodonOwnConfig(OwnChannelConfigBase):
     """``engagement.channels.mastodon``: the body's account ``user@instance``
     (``listener.platforms.mastodon.own``)."""
 
-    type: Literal["mastodon"]
+    type: Literal["mastodon"] = "mastodon"
     access_token_env: str | None = Field(
         default=None, description="Env var of a token of the body's account on its own "
         "instance: its mentions come from notifications (without one: replies only)")

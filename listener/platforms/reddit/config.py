@@ -31,7 +31,7 @@ class RedditOwnConfig(OwnChannelConfigBase):
     one (``listener.platforms.reddit.own``): its comments and posts, and the
     replies to them. App credentials as for a Reddit source (read-only)."""
 
-    type: Literal["reddit"]
+    type: Literal["reddit"] = "reddit"
     client_id_env: str = "REDDIT_CLIENT_ID"
     client_secret_env: str = "REDDIT_CLIENT_SECRET"
     user_agent: str = "civic-listener/0.1 (public-sector social listening)"

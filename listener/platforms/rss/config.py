@@ -23,7 +23,7 @@ class RssOwnConfig(OwnChannelConfigBase):
     """``engagement.channels.rss``: the body's own news feeds; every entry is
     the body's own post, published by ``account`` (``listener.platforms.rss.own``)."""
 
-    type: Literal["rss"]
+    type: Literal["rss"] = "rss"
     feeds: list[str] = Field(min_length=1)
     max_pages: int = Field(default=1, ge=1)
     user_agent: str = "civic-listener/0.1 (+feed reader; public-sector social listening)"

@@ -24,7 +24,7 @@ class XSourceConfig(SourceConfigBase):
 class XOwnConfig(OwnChannelConfigBase):
     """``engagement.channels.x``: the body's X account (``listener.platforms.x.own``)."""
 
-    type: Literal["x"]
+    type: Literal["x"] = "x"
     user_id: str | None = Field(default=None, pattern=r"^\d+$",
                                 description="The account's numeric id (looked up when unset)")
     bearer_token_env: str = "X_BEARER_TOKEN"
