@@ -50,8 +50,7 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         fig.engaged = engaged_figures(
             store.engagement, spans, hours=context.working_hours,
             waiting_after=context.waiting_after_hours, waiting_days=context.waiting_days,
-            topic_labels=dict(topic_labels), official=context.official_handles, now=now, tz=tz,
-            classified=any(c.task == "request" for c in fig.classifiers))
+            topic_labels=dict(topic_labels), official=context.official_handles, now=now, tz=tz)
     fig.headline = headline(fig)
     return fig
 

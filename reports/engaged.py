@@ -228,8 +228,7 @@ def waiting_list(reader: EngagementReader, *, hours: WorkingHours, after: float,
 
 def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: WorkingHours,
                     waiting_after: float, waiting_days: int, topic_labels: dict[str, str],
-                    official: Collection[str], now: datetime, tz: ZoneInfo,
-                    classified: bool) -> EngagedFigures:
+                    official: Collection[str], now: datetime, tz: ZoneInfo) -> EngagedFigures:
     """The section for the last of ``spans`` (the report week), with the week
     before and the 4 weeks before that."""
     weeks = list(spans[-6:])
@@ -261,4 +260,4 @@ def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: W
     return EngagedFigures(describe(hours), hours.day_hours, per_week[-1],
                           per_week[-2] if len(per_week) > 1 else WeekMeasures(),
                           _average(per_week[:-2][-4:]), topics, buckets, top, waiting,
-                          waiting_after, classified)
+                          waiting_after, reader.classified(*weeks[-1].utc))

@@ -11,6 +11,7 @@ from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_pct
 from storage import SENTIMENTS
 
 FEW_ANSWERED = "fewer than 10 answered"
+WAITING_SHOWN = 20  # the longest-waiting; all of them: listener query --unanswered
 REACH = (("likes", "Likes"), ("reposts", "Reposts"), ("replies", "Replies"),
          ("quotes", "Quotes"))
 
@@ -77,7 +78,7 @@ def engaged_tables(e: EngagedFigures) -> list[Table]:
     buckets = tuple((b, fmt_count(n, good)) for b, n, good in e.buckets)
     waiting = tuple((w.asked, w.platform, ", ".join(w.kinds), "; ".join(w.topics) or "none",
                      f"{w.waited_hours:.1f}", w.text, w.url or "no link without the handle")
-                    for w in e.waiting)
+                    for w in e.waiting[:WAITING_SHOWN])
     top = tuple((p.post.created, p.post.platform, p.post.text, f"{p.stored_replies:,}"
                  if count_shown(p.stored_replies, _authors_ok(p.stored_replies,
                                                               p.replies_authors))

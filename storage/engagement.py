@@ -136,6 +136,16 @@ class EngagementReader:
                                len({a for _, a in mine})))
         return out
 
+    def classified(self, start: str, end: str) -> bool:
+        """Whether a question/complaint classifier has looked at any post
+        addressed to the body in ``[start, end)``."""
+        row = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM conversations c JOIN label_state x"
+            " ON x.post_id = c.post_id AND x.task = ? WHERE c.voice = 'to_us'"
+            " AND c.created_at >= ? AND c.created_at < ?)", [REQUEST_TASK, start, end]
+        ).fetchone()
+        return bool(row[0])
+
     def reply_sentiment(self, start: str, end: str) -> ReplySentiment:
         """Residents' replies to the body's posts made in ``[start, end)``, by
         sentiment, and how many authors wrote them."""

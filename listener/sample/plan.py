@@ -127,6 +127,12 @@ def plan(n_posts: int, seed: int, weeks: int, end: date) -> list[PlannedPost]:
                                  author, title=headline))
     posts.sort(key=lambda p: p.created)
     _link(posts, rng)
+    from listener.sample.engagement import plan_engagement
+
+    base = len(posts)
+    for post, parent in plan_engagement(n_posts, seed, weeks, end, pools):
+        post.parent = None if parent is None else base + parent
+        posts.append(post)
     return posts
 
 

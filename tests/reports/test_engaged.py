@@ -96,7 +96,7 @@ def questions_and_answers(store: Store) -> None:
 def test_response_measures_count_working_hours(store: Store) -> None:
     questions_and_answers(store)
     e = figures(store).engaged
-    assert e is not None and e.classified is False  # no classifier run recorded a label state
+    assert e is not None and e.classified  # the request labels were saved with their state
     m = e.this
     assert (m.received, m.questions, m.complaints, m.received_authors) == (13, 12, 1, 13)
     # within 1 working day: 10 of 13 (the Friday one has waited 16.5 working hours)
