@@ -121,9 +121,9 @@ def describe(hours: WorkingHours) -> str:
 
 
 def measures(requests: Sequence[Request], hours: WorkingHours, now: datetime,
-             reader: EngagementReader | None = None, span: Span | None = None) -> WeekMeasures:
-    """One period's measures from its requests (and, given the reader and
-    the span, its own posts and the replies to them)."""
+             reader: EngagementReader, span: Span | None = None) -> WeekMeasures:
+    """One period's measures from its requests (and, given the span, its own
+    posts and the replies to them)."""
     answered = []
     response: list[float] = []
     for limit in WITHIN_DAYS:
@@ -143,11 +143,12 @@ def measures(requests: Sequence[Request], hours: WorkingHours, now: datetime,
             response.append(hours.between(datetime.fromisoformat(r.created_at),
                                           datetime.fromisoformat(r.answered_at)))
     base = WeekMeasures(
-        received=len(requests), received_authors=len({r.author for r in requests}),
+        received=len(requests),
+        received_authors=reader.authors([r.post_id for r in requests]) if requests else 0,
         questions=sum("question" in r.kinds for r in requests),
         complaints=sum("complaint" in r.kinds for r in requests),
         answered=tuple(answered), response_hours=tuple(sorted(response)))
-    if reader is None or span is None:
+    if span is None:
         return base
     start, end = span.utc
     replies = reader.reply_sentiment(start, end)
@@ -202,7 +203,7 @@ def _bucket(took: float | None, day: float) -> str:
     return BUCKETS[5]
 
 
-def _row(r: Request) -> PostRow:
+def _row(r: Request) -> PostRow:  # a question as a post to show
     return PostRow(r.post_id, r.platform, r.created_at, r.url, r.text, r.title, None,
                    None, None, None, None)
 
@@ -239,15 +240,16 @@ def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: W
     slugs = sorted({t for r in this_requests for t in r.topics},
                    key=lambda s: (-sum(s in r.topics for r in this_requests), s))
     topics = [TopicMeasures(s, topic_labels.get(s, s),
-                            measures([r for r in this_requests if s in r.topics], hours, now))
+                            measures([r for r in this_requests if s in r.topics], hours, now,
+                                     reader))
               for s in slugs]
     counts: dict[str, list[int]] = {b: [] for b in BUCKETS}
     for r in this_requests:
         took = hours.between(datetime.fromisoformat(r.created_at),
                              datetime.fromisoformat(r.answered_at)) if r.answered_at else None
-        counts[_bucket(took, hours.day_hours)].append(r.author)
-    buckets = [(b, len(a), len(a) < MIN_COUNT or len(set(a)) >= MIN_COUNT)
-               for b, a in counts.items()]
+        counts[_bucket(took, hours.day_hours)].append(r.post_id)
+    buckets = [(b, len(ids), len(ids) < MIN_COUNT or reader.authors(ids) >= MIN_COUNT)
+               for b, ids in counts.items()]
     start, end = weeks[-1].utc
     own = sorted(reader.own_posts(start, end), key=lambda p: (-p.stored_replies, p.created_at))
     top = [OwnPostReplies(post_view(PostRow(p.post_id, p.platform, p.created_at, p.url, p.text,

@@ -42,7 +42,7 @@ class WorkingHours(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timezone: str = Field(default="Europe/London", description="Zone of start and end")
-    days: list[Day] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Day] = Field(default_factory=lambda: list(DAYS[:5]))
     start: str = Field(default="09:00", description="Local time the working day starts")
     end: str = Field(default="17:00", description="Local time it ends")
     bank_holidays: Literal["england", "wales", "scotland", "northern_ireland", "none"] = Field(

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from listener.platforms.registry import platforms
-from listener.sources.config import SourceConfigBase
+from listener.sources.config import OwnChannelConfigBase
 from reports.workhours import WorkingHours
 
 OWN_PREFIX = "own:"  # an own channel collects as the source "own:<platform>"
@@ -31,7 +31,7 @@ Channels: Any = _channels_model()
 class EngagementSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    channels: Channels = Field(  # type: ignore[valid-type]
+    channels: Channels = Field(
         default_factory=Channels,
         description="The body's own accounts, per platform: its posts, replies and mentions")
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
@@ -42,7 +42,7 @@ class EngagementSettings(BaseModel):
     unanswered_days: int = Field(
         default=28, ge=1, description="How far back open questions are listed")
 
-    def configured(self) -> dict[str, SourceConfigBase]:
+    def configured(self) -> dict[str, OwnChannelConfigBase]:
         """Platform id -> the channel's config, for each channel written."""
         return {name: cfg for name, cfg in self.channels if cfg is not None}
 

@@ -144,5 +144,9 @@ def plan_engagement(n_posts: int, seed: int, weeks: int, end: date,
                 _answer(out, len(out) - 1, platform, timeline, pool, end, rng)
     order = sorted(range(len(out)), key=lambda i: out[i][0].created)
     where = {old: new for new, old in enumerate(order)}
-    return [(out[i][0], where[out[i][1]] if out[i][1] is not None else None) for i in order]
+    return [(out[i][0], _moved(where, out[i][1])) for i in order]
+
+
+def _moved(where: dict[int, int], index: int | None) -> int | None:
+    return None if index is None else where[index]
 

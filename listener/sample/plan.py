@@ -129,10 +129,10 @@ def plan(n_posts: int, seed: int, weeks: int, end: date) -> list[PlannedPost]:
     _link(posts, rng)
     from listener.sample.engagement import plan_engagement
 
-    base = len(posts)
-    for post, parent in plan_engagement(n_posts, seed, weeks, end, pools):
-        post.parent = None if parent is None else base + parent
-        posts.append(post)
+    first = len(posts)
+    for planned, parent in plan_engagement(n_posts, seed, weeks, end, pools):
+        planned.parent = None if parent is None else first + parent
+        posts.append(planned)
     return posts
 
 

@@ -27,11 +27,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from atproto import Client, models
-from atproto_client.exceptions import RequestErrorBase
 from atproto_client.request import Request
 
 from listener.platforms.bluesky.config import BlueskyOwnConfig
-from listener.platforms.bluesky.source import BlueskySource, _describe, parse_stamp
+from listener.platforms.bluesky.source import BlueskySource, parse_stamp
 from listener.sources.base import Page, RawItem
 from listener.sources.errors import SourceError, require_env
 
@@ -65,18 +64,7 @@ class BlueskyOwnSource(BlueskySource):
                       request=Request(timeout=self.own.timeout_seconds))
 
     def _get(self, client: Client, nsid: str, params: Any) -> dict[str, Any]:
-        def call() -> dict[str, Any]:
-            response = client.invoke_query(nsid, params=params,
-                                           output_encoding="application/json")
-            if not isinstance(response.content, dict):
-                raise SourceError(f"{nsid} did not return a JSON object")
-            return response.content
-
-        try:
-            result: dict[str, Any] = self._retry(call, nsid)
-        except RequestErrorBase as exc:
-            raise SourceError(f"{nsid} failed: {_describe(exc)}") from exc
-        return result
+        return self._invoke(client, nsid, params, nsid)
 
     def pages(self, cursor: Mapping[str, str]) -> Iterator[Page]:
         client = self._reader()

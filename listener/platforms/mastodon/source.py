@@ -96,14 +96,15 @@ class MastodonSource:
         for host in self.config.instances:
             instance = _Instance(host, self._tokens.get(host), self.config.timeout_seconds)
             for tag in self.config.hashtags:
+                def fetch(min_id: str | datetime, tag: str = tag,
+                          instance: _Instance = instance) -> Any:
+                    return self._fetch(instance, lambda: instance.client.timeline_hashtag(
+                        tag, min_id=min_id, limit=self.config.page_size),
+                        "/timelines/tag/", f"#{tag}")
+
                 try:
-                    yield from self._walk(
-                        instance, f"{host}#{tag}", cursor,
-                        lambda min_id, tag=tag, instance=instance: self._fetch(
-                            instance, lambda: instance.client.timeline_hashtag(
-                                tag, min_id=min_id, limit=self.config.page_size),
-                            "/timelines/tag/", f"#{tag}"),
-                        f"#{tag}", f"/api/v1/timelines/tag/{tag}")
+                    yield from self._walk(instance, f"{host}#{tag}", cursor, fetch, f"#{tag}",
+                                          f"/api/v1/timelines/tag/{tag}")
                 except CredentialError:
                     raise
                 except Exception as exc:  # one instance down must not hide the others

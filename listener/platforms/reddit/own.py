@@ -55,18 +55,18 @@ class RedditOwnSource(RedditSource):
                         recent[str(data["name"])] = [data["created_utc"], article]
                 yield keep(page)
         for name, (_, article) in self._window(recent).items():
-            params: dict[str, Any] = {"limit": self.own.comment_limit, "depth": self.own.depth,
-                                      "sort": "new"}
+            query: dict[str, Any] = {"limit": self.own.comment_limit, "depth": self.own.depth,
+                                     "sort": "new"}
             if name.startswith("t1_"):
-                params["comment"] = name.removeprefix("t1_")
+                query["comment"] = name.removeprefix("t1_")
             path = f"comments/{article}/"
-            body = self._get(path, params)
+            body = self._get(path, query)
             listing = body[1] if isinstance(body, list) and len(body) > 1 else {}
             replies = [i for i in _tree(split_listing(listing))
                        if i.payload.get("data", {}).get("name") != name]
             if replies:
                 yield keep(Page("reddit", replies, query=f"u/{self.user} replies",
-                                request={"endpoint": f"GET {OAUTH}{path}", **params}))
+                                request={"endpoint": f"GET {OAUTH}{path}", **query}))
 
     def _window(self, recent: dict[str, list[Any]]) -> dict[str, list[Any]]:
         since = self.clock() - self.own.replies_window_days * 86400
