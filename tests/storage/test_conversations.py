@@ -106,3 +106,11 @@ def test_the_body_keeps_its_authorship_when_a_feed_with_a_byline_repeats_it(
     handle = store.db.execute("SELECT author_handle FROM posts").fetchone()[0]
     assert handle == "Example Council"
     assert rows(store)["https://example.gov.uk/n/1"]["voice"] == "own"
+
+
+def test_label_export_can_take_only_the_posts_addressed_to_the_body(store: Store) -> None:
+    put(store, own("1"), resident("2", in_reply_to="1"), resident("3", addressed=True),
+        resident("4"))
+    rows = store.label_export.sample(10, voice="to_us")
+    assert sorted(r.text for r in rows) == ["resident post 2", "resident post 3"]
+    assert len(store.label_export.sample(10)) == 4
