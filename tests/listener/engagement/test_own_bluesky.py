@@ -205,3 +205,24 @@ def test_a_reply_whose_parent_was_deleted_is_kept(monkeypatch: pytest.MonkeyPatc
     got = conversation(store)[orphan["uri"]]
     assert (got["parent"], got["parent_native"], got["thread"], got["voice"]) == (
         None, GONE["uri"], POST["uri"], "to_us")
+
+
+def test_a_reply_stored_before_its_parent_is_adopted_when_the_parent_comes(
+        monkeypatch: pytest.MonkeyPatch, store: Store, server: Server) -> None:
+    """The body posts after its feed is read; a reply to it comes with the
+    notifications, the post with the next run's feed."""
+    fresh = council(8, "Bin collections resume on Monday.", "2026-11-24T09:00:00.000Z")
+    early = resident(9, "great news", "2026-11-24T09:30:00.000Z", reply_to=fresh)
+    server.add("app.bsky.feed.getAuthorFeed", {"feed": []})
+    server.add("app.bsky.notification.listNotifications", {"notifications": [
+        notification(early, "reply")]})
+    collect_source(store, "own:bluesky", source(monkeypatch)[0], PSEUDO)
+    assert conversation(store)[early["uri"]]["parent"] is None
+    server.add("app.bsky.feed.getAuthorFeed", {"feed": [{"post": fresh}]})
+    server.add("app.bsky.feed.getPostThread", {"thread": thread(fresh, thread(early))})
+    server.add("app.bsky.notification.listNotifications", {"notifications": [
+        notification(early, "reply")]})
+    collect_source(store, "own:bluesky", source(monkeypatch)[0], PSEUDO)
+    adopted = conversation(store)[early["uri"]]
+    assert (adopted["parent"], adopted["thread"], adopted["voice"]) == (
+        fresh["uri"], fresh["uri"], "to_us")

@@ -198,3 +198,29 @@ def test_a_mention_replying_to_a_deleted_status_keeps_its_parent_missing(
     assert (summary.status, summary.new, summary.quarantined) == ("ok", 1, 0)
     got = conversation(store)[uri(orphan)]
     assert (got["parent"], got["voice"]) == (None, "to_us")
+
+
+def test_a_reply_stored_before_its_parent_is_adopted_when_the_parent_comes(
+        monkeypatch: pytest.MonkeyPatch, store: Store, rsps: responses.RequestsMock) -> None:
+    """The body posts between the statuses read and the notifications read:
+    a reply to the new status comes first; the status itself next run."""
+    monkeypatch.setenv("COUNCIL_MASTODON_TOKEN", "token-of-the-council-account-0001")
+    fresh = council(115600000000000050, "Bin collections resume on Monday.")
+    early = resident(115600000000000051, "@examplecouncil great news",
+                     reply_to=115600000000000050)
+    lookup(rsps)
+    statuses(rsps, [])
+    notifications(rsps, [early])
+    rsps.get(f"{API}/notifications", json=[], headers=headers())
+    collect_source(store, "own:mastodon", source()[0], PSEUDO)
+    waiting = conversation(store)[uri(early)]
+    assert (waiting["parent"], waiting["parent_native"]) == (None, uri(fresh))
+    lookup(rsps)
+    statuses(rsps, [fresh])
+    statuses(rsps, [])
+    context(rsps, 115600000000000050, descendants=[early])
+    rsps.get(f"{API}/notifications", json=[], headers=headers())
+    collect_source(store, "own:mastodon", source()[0], PSEUDO)
+    adopted = conversation(store)[uri(early)]
+    assert (adopted["parent"], adopted["thread"], adopted["voice"]) == (
+        uri(fresh), uri(fresh), "to_us")
