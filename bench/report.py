@@ -23,17 +23,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import corpus
+from bench.sqltime import Timed
 from reports import ReportContext, ReportSettings, compute_figures
 from reports.render_html import render_html
 from storage import Store
 
 WEEK = "2026-W47"  # the last week of every corpus shape
 
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="week-1m", choices=sorted(corpus.SHAPES))
     parser.add_argument("--path", type=Path, help="a database file instead of --db")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--statements", action="store_true",
+                        help="one more run timing every statement, with its query plan")
     args = parser.parse_args()
     path = args.path or corpus.cached(args.db)
     Store.open(path).close()  # a cached database is brought to the current schema
@@ -63,6 +67,15 @@ def main() -> None:
           f"median total {statistics.median(sum(t) for t in times):.2f} s "
           f"(CPU {statistics.median(cpu):.2f} s), "
           f"peak RSS {rss:.0f} MiB")
+    if args.statements:
+        timed = Timed(store.db.conn, plans=True)
+        store.db.conn = timed  # type: ignore[assignment]
+        t0 = time.perf_counter()
+        compute_figures(store, WEEK, settings=settings, topic_labels=labels,
+                        context=ReportContext(organisation="Bench Council"),
+                        now=datetime(2026, 11, 25, tzinfo=UTC))
+        print(f"instrumented run: figures {time.perf_counter() - t0:.2f} s")
+        timed.print_top(15)
 
 
 if __name__ == "__main__":

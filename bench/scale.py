@@ -11,6 +11,8 @@ Ops (in this order; the destructive ones run on an online-backup copy):
 - ``report``: the weekly report for 2026-W47, figures and HTML;
 - ``trends``: ``listener trends`` for one topic over 12 weeks;
 - ``query``: ``bench/query.py`` on the file (warm: median and p95);
+- ``plans``: per-statement timings and query plans of one report run
+  (``bench/report.py --statements``), one trend and the page's queries;
 - ``cold``: the first topic+week page and the first full-text page after the
   database's pages are evicted from the page cache (``posix_fadvise
   DONTNEED`` on the file, what ``vmtouch -e`` does; residency checked with
@@ -53,7 +55,8 @@ from bench import corpus
 
 ZONE = "Europe/London"
 WEEK = (2026, 47)
-OPS = ("size", "report", "trends", "query", "cold", "backup", "forget", "classify", "purge")
+OPS = ("size", "report", "trends", "query", "cold", "plans", "backup", "forget", "classify",
+       "purge")
 CLASSIFY_POSTS = 100_000
 PURGE_MONTH_DAYS = 30
 
@@ -126,6 +129,30 @@ def op_cold(path: Path, arg: str) -> dict[str, Any]:
     return {"query": arg, "rows": len(rows), "total": total}
 
 
+def op_plans(path: Path, arg: str) -> dict[str, Any]:
+    """Per-statement timings and plans of a trend and the page's two queries."""
+    from bench.sqltime import Timed
+    from listener.query.filters import QueryFilters
+    from listener.query.search import simple_match
+    from listener.query.trends import trend
+    from listener.query.weeks import weeks_ending
+    from storage import connect
+    from storage import queries as q
+
+    conn = connect(path, readonly=True).conn
+    timed = Timed(conn, plans=True)
+    db: Any = timed
+    _, since, until = weeks_ending(*WEEK, 1, ZONE)[0]
+    trend(db, _query_context(), QueryFilters(topics=[corpus.SLUGS[0]]),
+          weeks_ending(*WEEK, 12, ZONE))
+    for f in (q.PostFilter(topics=(corpus.SLUGS[1],), since=since, until=until),
+              q.PostFilter(match=simple_match("pothole"))):
+        q.find_posts(db, f, limit=50)
+        q.count_posts(db, f)
+    timed.print_top(12, width=400)
+    return {"statements": len(timed.stats)}
+
+
 def op_backup(path: Path, arg: str) -> dict[str, Any]:
     """The README's Python online backup, verbatim in effect."""
     source, dest = sqlite3.connect(path), sqlite3.connect(arg)
@@ -196,7 +223,8 @@ def op_size(path: Path, arg: str) -> dict[str, Any]:
 
 
 CHILD: dict[str, Callable[[Path, str], dict[str, Any]]] = {
-    "report": op_report, "trends": op_trends, "cold": op_cold, "backup": op_backup,
+    "report": op_report, "trends": op_trends, "cold": op_cold, "plans": op_plans,
+    "backup": op_backup,
     "forget": op_forget, "classify": op_classify, "purge": op_purge, "size": op_size,
 }
 
@@ -332,6 +360,12 @@ def main() -> None:
         elif op == "query":
             subprocess.run([sys.executable, str(corpus.ROOT / "bench" / "query.py"), "--path",
                             str(path), "--runs", str(args.query_runs)], check=False)
+        elif op == "plans":
+            subprocess.run([sys.executable, str(corpus.ROOT / "bench" / "report.py"), "--path",
+                            str(path), "--runs", "1", "--statements"], check=False)
+            done = subprocess.run([sys.executable, __file__, "--child", "plans", "--path",
+                                   str(path)], capture_output=True, text=True, check=False)
+            print(done.stdout + done.stderr[-2000:], flush=True)
         elif op == "cold":
             for kind in (f"topic-week:{corpus.SLUGS[1]}", "full-text:pothole"):
                 runs = []

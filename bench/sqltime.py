@@ -1,0 +1,106 @@
+"""Per-statement timings for bench scripts: a stand-in for a sqlite3
+connection that times every statement (execute and the fetches after it)
+and can keep each statement's EXPLAIN QUERY PLAN.
+
+    timed = Timed(store.db.conn, plans=True)
+    store.db.conn = timed          # sqlite-utils reaches SQLite through .conn
+    ...
+    timed.print_top(15)
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def shape(sql: str) -> str:
+    """A statement with its whitespace collapsed and long IN lists folded."""
+    text = " ".join(sql.split())
+    return re.sub(r"\?(, \?)+", "?, …", text)
+
+
+@dataclass
+class Stat:
+    calls: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    plan: list[str] = field(default_factory=list)
+
+
+class _Cursor:
+    def __init__(self, cursor: sqlite3.Cursor, stat: Stat) -> None:
+        self._cursor, self._stat = cursor, stat
+
+    def _timed(self, fn: Any) -> Any:
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return fn()
+        finally:
+            self._stat.wall += time.perf_counter() - t0
+            self._stat.cpu += time.process_time() - c0
+
+    def fetchall(self) -> list[Any]:
+        return self._timed(self._cursor.fetchall)  # type: ignore[no-any-return]
+
+    def fetchone(self) -> Any:
+        return self._timed(self._cursor.fetchone)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._timed(self._cursor.fetchall))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
+class Timed:
+    def __init__(self, conn: sqlite3.Connection, *, plans: bool = False) -> None:
+        self._conn, self._plans = conn, plans
+        self.stats: dict[str, Stat] = {}
+
+    def _stat(self, sql: str, params: Any) -> Stat:
+        key = shape(sql)
+        stat = self.stats.setdefault(key, Stat())
+        if self._plans and not stat.plan and sql.lstrip().upper().startswith(
+                ("SELECT", "INSERT", "WITH", "DELETE", "UPDATE")):
+            try:
+                stat.plan = [str(r[3]) for r in self._conn.execute(
+                    "EXPLAIN QUERY PLAN " + sql, params)]
+            except sqlite3.Error as exc:
+                stat.plan = [f"(no plan: {exc})"]
+        return stat
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _Cursor:
+        stat = self._stat(sql, params)
+        t0, c0 = time.perf_counter(), time.process_time()
+        cursor = self._conn.execute(sql, params)
+        stat.calls += 1
+        stat.wall += time.perf_counter() - t0
+        stat.cpu += time.process_time() - c0
+        return _Cursor(cursor, stat)
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        rows = list(rows)
+        stat = self._stat(sql, rows[0]) if rows else self._stat(sql, ())
+        t0, c0 = time.perf_counter(), time.process_time()
+        cursor = self._conn.executemany(sql, rows)
+        stat.calls += 1
+        stat.wall += time.perf_counter() - t0
+        stat.cpu += time.process_time() - c0
+        return cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def print_top(self, n: int = 15, *, width: int = 150) -> None:
+        total = sum(s.wall for s in self.stats.values())
+        print(f"statements: {len(self.stats)} shapes, {total:.2f} s in SQLite (wall);"
+              f" top {n} by wall time (calls, wall s, CPU s):")
+        for sql, s in sorted(self.stats.items(), key=lambda kv: -kv[1].wall)[:n]:
+            print(f"  {s.calls:5} {s.wall:8.2f} {s.cpu:8.2f}  {sql[:width]}")
+            for line in s.plan:
+                print(f"{'':26}plan: {line}")
