@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from storage import LabelRecord, Post, Store, StoredItem
-from storage.bulk import analyse, bulk_load
 
 ROOT = Path(__file__).resolve().parents[1]
 END = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday: the last week is 2026-W47
@@ -358,8 +357,8 @@ def _bulk(store: Store, day: list[Generated], how: Labelling) -> None:
     for g in day:
         by_source.setdefault(g.source, []).append(g)
     for source, items in by_source.items():
-        bulk_load(store, ((g.post, how.labels(g)) for g in items), looked_at=how.looked_at,
-                  source=source, config_hash=how.config_hash)
+        store.bulk.load(((g.post, how.labels(g)) for g in items), looked_at=how.looked_at,
+                        source=source, config_hash=how.config_hash)
 
 
 def _collected(store: Store, day: list[Generated], runs: dict[str, int],
@@ -371,10 +370,10 @@ def _collected(store: Store, day: list[Generated], runs: dict[str, int],
         by_source.setdefault(g.source, []).append(g)
     for source, items in by_source.items():
         if source not in runs:
-            runs[source] = store.start_run(source)
+            runs[source] = store.runs.start(source)
         for start in range(0, len(items), PAGE):
             page = items[start:start + PAGE]
-            result = store.save_page(
+            result = store.collect.save_page(
                 source=source, run_id=runs[source],
                 items=[StoredItem(g.post, raw_payload(g)) for g in page],
                 query="bench", cursor={"page": str(start)}, collector_version="bench")
@@ -382,7 +381,7 @@ def _collected(store: Store, day: list[Generated], runs: dict[str, int],
             labels = [lab for pid, g in zip(ids, page, strict=True)
                       for lab in how.labels(g, pid)]
             for task, (name, version) in how.looked_at.items():
-                store.save_labels(task, name, version,
+                store.labels.save(task, name, version,
                                   how.config_hash if task == "topic" else None, ids,
                                   [lab for lab in labels if lab.task == task])
 
@@ -399,8 +398,8 @@ def append_unlabelled(store: Store, n: int, *, seed: int, first: int) -> int:
         for g in posts:
             by_source.setdefault(g.source, []).append(g)
         for source, items in by_source.items():
-            added += bulk_load(store, ((g.post, []) for g in items), looked_at={},
-                               source=source)
+            added += store.bulk.load(((g.post, []) for g in items), looked_at={},
+                                     source=source)
     return added
 
 
@@ -415,7 +414,6 @@ def build(shape: Shape, path: Path, *, log: bool = True) -> dict[str, Any]:
     gen = Generator(shape, text_lengths())
     how = Labelling.configured()
     store = Store.open(tmp)
-    store.db.execute("PRAGMA cache_size = -262144")  # 256 MiB for this build connection
     raw_from = END - timedelta(days=RAW_DAYS)
     runs: dict[str, int] = {}
     done = 0
@@ -429,9 +427,9 @@ def build(shape: Shape, path: Path, *, log: bool = True) -> dict[str, Any]:
             print(f"  {day:%Y-%m-%d}: {done:,} posts, {time.perf_counter() - t0:.0f} s",
                   flush=True)
     for run in runs.values():
-        store.finish_run(run, "ok")
-    analyse(store)
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.runs.finish(run, "ok")
+    store.bulk.analyse()
+    store.checkpoint()
     store.close()
     tmp.rename(path)
     info = {"shape": shape.name, "posts": shape.posts, "weeks": len(shape.weeks),

@@ -16,7 +16,6 @@ import argparse
 import os
 import random
 import resource
-import sqlite3
 import statistics
 import sys
 import time
@@ -31,7 +30,7 @@ from listener.query.search import simple_match
 from listener.query.service import QueryContext
 from listener.query.weeks import weeks_ending
 from listener.web.page import compute
-from storage import Store, query_plan
+from storage import Store
 from storage import queries as q
 
 ZONE = "Europe/London"
@@ -42,7 +41,7 @@ def timed(runs: int, make: Callable[[int], Callable[[], object]]) -> tuple[float
     samples = []
     for i in range(runs):
         call = make(i)
-        query_plan.plan.cache_clear()  # measure the planning counts too, as on a first request
+        q.Planner.forget()  # measure the planning counts too, as on a first request
         t0 = time.perf_counter()
         call()
         samples.append((time.perf_counter() - t0) * 1000)
@@ -59,8 +58,9 @@ def main() -> None:
     args = parser.parse_args()
     path = args.path or corpus.cached(args.db)
     Store.open(path).close()  # a cached database is brought to the current schema
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    total = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+    store = Store.open(path, readonly=True)
+    queries = store.queries
+    total = store.count_posts()
     print(f"database: {path} ({total:,} posts)")
     rnd = random.Random(7)
     slugs = list(TOPIC_WORDS)
@@ -77,20 +77,20 @@ def main() -> None:
     ctx = QueryContext(ZONE, {slug: slug for slug in slugs}, frozenset(), 10_000, 500)
 
     def web_page(filters: QueryFilters) -> object:
-        data = compute(conn, ctx, filters, 0, 50, 12, 10)
+        data = compute(store, ctx, filters, 0, 50, 12, 10)
         assert data.error is None, data.error
         return data
 
     def page(f: q.PostFilter) -> Callable[[], object]:
         def run() -> object:
-            with q.time_limit(conn, 10_000):
-                return q.find_posts(conn, f, limit=50), q.count_posts(conn, f)
+            with queries.time_limit(10_000):
+                return queries.find_posts(f, limit=50), queries.count_posts(f)
         return run
 
     cases: list[tuple[str, Callable[[int], Callable[[], object]]]] = [
-        ("topic+week: first 50 rows", lambda i: lambda: q.find_posts(
-            conn, week_filter(i), limit=50)),
-        ("topic+week: count", lambda i: lambda: q.count_posts(conn, week_filter(i))),
+        ("topic+week: first 50 rows", lambda i: lambda: queries.find_posts(
+            week_filter(i), limit=50)),
+        ("topic+week: count", lambda i: lambda: queries.count_posts(week_filter(i))),
         ("topic+week: rows+count (page)", lambda i: page(week_filter(i))),
         ("topic+week+negative: page", lambda i: page(q.PostFilter(
             topics=week_filter(i).topics, sentiments=("negative",),
@@ -101,10 +101,10 @@ def main() -> None:
         ("full-text+topic+week: page", lambda i: page(q.PostFilter(
             match=simple_match("pothole"), topics=("roads_potholes",),
             since=weeks[-1][1], until=weeks[-1][2]))),
-        ("trend: topic, 12 weeks", lambda i: lambda: q.weekly_counts(
-            conn, q.PostFilter(topics=(rnd.choice(slugs),)), weeks[-12:])),
-        ("trend: full-text, 12 weeks", lambda i: lambda: q.weekly_counts(
-            conn, fts_filter(i), weeks[-12:])),
+        ("trend: topic, 12 weeks", lambda i: lambda: queries.weekly_counts(
+            q.PostFilter(topics=(rnd.choice(slugs),)), weeks[-12:])),
+        ("trend: full-text, 12 weeks", lambda i: lambda: queries.weekly_counts(
+            fts_filter(i), weeks[-12:])),
         ("web page: topic+week (all parts)", lambda i: lambda: web_page(QueryFilters(
             topics=[rnd.choice(slugs)], week=weeks[rnd.randrange(len(weeks))][0]))),
         ("web page: full-text (all parts)", lambda i: lambda: web_page(QueryFilters(

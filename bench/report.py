@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import corpus
-from bench.sqltime import Timed
+from bench.sqltime import instrument
 from reports import ReportContext, ReportSettings, compute_figures
 from reports.render_html import render_html
 from storage import Store
@@ -68,8 +68,7 @@ def main() -> None:
           f"(CPU {statistics.median(cpu):.2f} s), "
           f"peak RSS {rss:.0f} MiB")
     if args.statements:
-        timed = Timed(store.db.conn, plans=True)
-        store.db.conn = timed  # type: ignore[assignment]
+        store, timed = instrument(path, plans=True)
         t0 = time.perf_counter()
         compute_figures(store, WEEK, settings=settings, topic_labels=labels,
                         context=ReportContext(organisation="Bench Council"),

@@ -100,10 +100,9 @@ def op_trends(path: Path, arg: str) -> dict[str, Any]:
     from listener.query.filters import QueryFilters
     from listener.query.trends import trend
     from listener.query.weeks import weeks_ending
-    from storage import connect
+    from storage import Store
 
-    conn = connect(path, readonly=True).conn
-    rows = trend(conn, _query_context(), QueryFilters(topics=[arg]),
+    rows = trend(Store.open(path, readonly=True), _query_context(), QueryFilters(topics=[arg]),
                  weeks_ending(*WEEK, 12, ZONE))
     return {"topic": arg, "posts": sum(r.total for r in rows)}
 
@@ -113,42 +112,39 @@ def op_cold(path: Path, arg: str) -> dict[str, Any]:
     parent): ``topic-week`` rows+count, or ``full-text`` rows+count."""
     from listener.query.search import simple_match
     from listener.query.weeks import weeks_ending
-    from storage import connect
+    from storage import Store
     from storage import queries as q
 
-    conn = connect(path, readonly=True).conn
+    queries = Store.open(path, readonly=True).queries
     kind, _, value = arg.partition(":")
     if kind == "topic-week":
         _, since, until = weeks_ending(*WEEK, 1, ZONE)[0]
         f = q.PostFilter(topics=(value,), since=since, until=until)
     else:
         f = q.PostFilter(match=simple_match(value))
-    with q.time_limit(conn, 3_600_000):
-        rows = q.find_posts(conn, f, limit=50)
-        total = q.count_posts(conn, f)
+    with queries.time_limit(3_600_000):
+        rows = queries.find_posts(f, limit=50)
+        total = queries.count_posts(f)
     return {"query": arg, "rows": len(rows), "total": total}
 
 
 def op_plans(path: Path, arg: str) -> dict[str, Any]:
     """Per-statement timings and plans of a trend and the page's two queries."""
-    from bench.sqltime import Timed
+    from bench.sqltime import instrument
     from listener.query.filters import QueryFilters
     from listener.query.search import simple_match
     from listener.query.trends import trend
     from listener.query.weeks import weeks_ending
-    from storage import connect
     from storage import queries as q
 
-    conn = connect(path, readonly=True).conn
-    timed = Timed(conn, plans=True)
-    db: Any = timed
+    store, timed = instrument(path, plans=True)
     _, since, until = weeks_ending(*WEEK, 1, ZONE)[0]
-    trend(db, _query_context(), QueryFilters(topics=[corpus.SLUGS[0]]),
+    trend(store, _query_context(), QueryFilters(topics=[corpus.SLUGS[0]]),
           weeks_ending(*WEEK, 12, ZONE))
     for f in (q.PostFilter(topics=(corpus.SLUGS[1],), since=since, until=until),
               q.PostFilter(match=simple_match("pothole"))):
-        q.find_posts(db, f, limit=50)
-        q.count_posts(db, f)
+        store.queries.find_posts(f, limit=50)
+        store.queries.count_posts(f)
     timed.print_top(12, width=400)
     return {"statements": len(timed.stats)}
 
@@ -212,9 +208,11 @@ def op_purge(path: Path, arg: str) -> dict[str, Any]:
 
 
 def op_size(path: Path, arg: str) -> dict[str, Any]:
+    from storage import Store
+
+    posts = Store.open(path, readonly=True).count_posts()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    posts = conn.execute("SELECT count(*) FROM posts").fetchone()[0]  # bench only
-    pages = conn.execute(  # bench only: bytes per table and index (dbstat)
+    pages = conn.execute(  # bench only: a measurement of the file, bytes per table and index
         "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
     size = path.stat().st_size
     return {"posts": posts, "bytes": size, "bytes_per_post": round(size / posts),

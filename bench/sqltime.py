@@ -2,9 +2,8 @@
 connection that times every statement (execute and the fetches after it)
 and can keep each statement's EXPLAIN QUERY PLAN.
 
-    timed = Timed(store.db.conn, plans=True)
-    store.db.conn = timed          # sqlite-utils reaches SQLite through .conn
-    ...
+    store, timed = instrument(path, plans=True)
+    ...                            # use the store as usual
     timed.print_top(15)
 """
 
@@ -15,7 +14,11 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storage import Store
 
 
 def shape(sql: str) -> str:
@@ -104,3 +107,15 @@ class Timed:
             print(f"  {s.calls:5} {s.wall:8.2f} {s.cpu:8.2f}  {sql[:width]}")
             for line in s.plan:
                 print(f"{'':26}plan: {line}")
+
+
+def instrument(path: Path, *, plans: bool = False) -> tuple[Store, Timed]:
+    """A read-only store over ``path`` whose every statement is timed (the
+    connection is opened here, as the web page's server opens its own, and
+    handed to ``Store.for_page``)."""
+    from storage import Store
+
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    timed = Timed(conn, plans=plans)
+    return Store.for_page(timed), timed  # type: ignore[arg-type]

@@ -45,7 +45,7 @@ from listener.sample import generate_pages
 from listener.sources.base import Page
 from storage import Store
 from storage.collect import post_row
-from storage.db import utcnow
+from storage.timefmt import utcnow
 
 KEY = b"bench-key-" * 4
 
@@ -55,7 +55,7 @@ def store_pages(pages: list[Page], path: Path) -> tuple[int, float, float, float
     stored, wall s, CPU s, of which normalising wall s and CPU s)."""
     store = Store.open(path)
     pseudonymiser = Pseudonymiser(KEY)
-    run = store.start_run("bench")
+    run = store.runs.start("bench")
     stored, norm_wall, norm_cpu = 0, 0.0, 0.0
     t0, c0 = time.perf_counter(), time.process_time()
     for page in pages:
@@ -63,9 +63,9 @@ def store_pages(pages: list[Page], path: Path) -> tuple[int, float, float, float
         items, bad = pipeline.normalise_page(page, pseudonymiser)
         norm_wall += time.perf_counter() - n0
         norm_cpu += time.process_time() - m0
-        stored += store.save_page(source="bench", run_id=run, items=items, quarantined=bad,
-                                  query=page.query, cursor=page.cursor, request=page.request,
-                                  collector_version=__version__).new
+        stored += store.collect.save_page(
+            source="bench", run_id=run, items=items, quarantined=bad, query=page.query,
+            cursor=page.cursor, request=page.request, collector_version=__version__).new
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     store.close()
     return stored, wall, cpu, norm_wall, norm_cpu
