@@ -220,10 +220,33 @@ def op_size(path: Path, arg: str) -> dict[str, Any]:
             "objects": [(str(n), int(b)) for n, b in pages[:16]]}
 
 
+def peak_rss_mib() -> int:
+    """This process's peak RSS since its exec (VmHWM). ``ru_maxrss`` is not
+    used: Linux carries the parent's peak into a child across fork and exec."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def op_append(path: Path, arg: str) -> dict[str, Any]:
+    """Set-up for ``classify`` (untimed there): add 100,000 unlabelled posts."""
+    from storage import Store
+
+    k = int(arg)
+    store = Store.open(path)
+    added = corpus.append_unlabelled(store, CLASSIFY_POSTS, seed=1000 + k,
+                                     first=10**11 + k * 10**7)
+    store.close()
+    return {"added": added}
+
+
 CHILD: dict[str, Callable[[Path, str], dict[str, Any]]] = {
     "report": op_report, "trends": op_trends, "cold": op_cold, "plans": op_plans,
     "backup": op_backup,
     "forget": op_forget, "classify": op_classify, "purge": op_purge, "size": op_size,
+    "append": op_append,
 }
 
 
@@ -232,8 +255,7 @@ def child(op: str, path: Path, arg: str) -> None:
     detail = CHILD[op](path, arg)
     out = {"seconds": round(time.perf_counter() - t0, 3),
            "cpu": round(time.process_time() - c0, 3),
-           "rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-           "detail": detail}
+           "rss_mib": peak_rss_mib(), "detail": detail}
     print("RESULT " + json.dumps(out), flush=True)
 
 
@@ -392,10 +414,7 @@ def main() -> None:
             elif op == "classify":
                 runs = []
                 for k in range(args.runs):
-                    store = Store.open(work)
-                    corpus.append_unlabelled(store, CLASSIFY_POSTS, seed=1000 + k,
-                                             first=10**11 + k * 10**7)
-                    store.close()
+                    runner.run("append", str(k), path=work, note="set-up, untimed")
                     runs.append(runner.run("classify", path=work))
                 summary("classify", runs)
             elif op == "purge":
