@@ -52,11 +52,11 @@ def timed(runs: int, make: Callable[[int], Callable[[], object]]) -> tuple[float
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", default="year-1m", choices=sorted(corpus.SHAPES))
+    parser.add_argument("--db", dest="shape", default="year-1m", choices=sorted(corpus.SHAPES))
     parser.add_argument("--path", type=Path, help="a database file instead of --db")
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    path = args.path or corpus.cached(args.db)
+    path = args.path or corpus.cached(args.shape)
     Store.open(path).close()  # a cached database is brought to the current schema
     store = Store.open(path, readonly=True)
     queries = store.queries

@@ -33,13 +33,13 @@ WEEK = "2026-W47"  # the last week of every corpus shape
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", default="week-1m", choices=sorted(corpus.SHAPES))
+    parser.add_argument("--db", dest="shape", default="week-1m", choices=sorted(corpus.SHAPES))
     parser.add_argument("--path", type=Path, help="a database file instead of --db")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--statements", action="store_true",
                         help="one more run timing every statement, with its query plan")
     args = parser.parse_args()
-    path = args.path or corpus.cached(args.db)
+    path = args.path or corpus.cached(args.shape)
     Store.open(path).close()  # a cached database is brought to the current schema
     store = Store.open(path, readonly=True)
     print(f"posts stored: {store.count_posts():,}")

@@ -38,7 +38,6 @@ import json
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -150,11 +149,10 @@ def op_plans(path: Path, arg: str) -> dict[str, Any]:
 
 
 def op_backup(path: Path, arg: str) -> dict[str, Any]:
-    """The README's Python online backup, verbatim in effect."""
-    source, dest = sqlite3.connect(path), sqlite3.connect(arg)
-    source.backup(dest)
-    dest.close()
-    source.close()
+    """The README's Python online backup (``bench.sqltime.online_backup``)."""
+    from bench.sqltime import online_backup
+
+    online_backup(path, Path(arg))
     return {"bytes": Path(arg).stat().st_size}
 
 
@@ -208,12 +206,11 @@ def op_purge(path: Path, arg: str) -> dict[str, Any]:
 
 
 def op_size(path: Path, arg: str) -> dict[str, Any]:
+    from bench.sqltime import object_sizes
     from storage import Store
 
     posts = Store.open(path, readonly=True).count_posts()
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    pages = conn.execute(  # bench only: a measurement of the file, bytes per table and index
-        "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    pages = object_sizes(path)
     size = path.stat().st_size
     return {"posts": posts, "bytes": size, "bytes_per_post": round(size / posts),
             "gib_per_million": round(size / posts * 1e6 / 2**30, 3),
@@ -283,8 +280,8 @@ def evict(path: Path) -> tuple[int, int]:
 
 
 class Runner:
-    def __init__(self, db: str, path: Path, limit_s: float, log: Path) -> None:
-        self.db, self.path, self.limit_s, self.log = db, path, limit_s, log
+    def __init__(self, shape: str, path: Path, limit_s: float, log: Path) -> None:
+        self.shape, self.path, self.limit_s, self.log = shape, path, limit_s, log
         self.commit = subprocess.run(["git", "-C", str(corpus.ROOT), "rev-parse", "--short",
                                       "HEAD"], capture_output=True, text=True).stdout.strip()
 
@@ -293,7 +290,7 @@ class Runner:
         target = path or self.path
         load0 = os.getloadavg()[0]
         cmd = [sys.executable, __file__, "--child", op, "--path", str(target), "--arg", arg]
-        record: dict[str, Any] = {"db": self.db, "op": op, "arg": arg, "note": note,
+        record: dict[str, Any] = {"db": self.shape, "op": op, "arg": arg, "note": note,
                                   "commit": self.commit, "load_before": round(load0, 2),
                                   "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         try:
@@ -341,7 +338,7 @@ def summary(name: str, runs: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="year-1m", choices=sorted(corpus.SHAPES))
+    parser.add_argument("--db", dest="shape", default="year-1m", choices=sorted(corpus.SHAPES))
     parser.add_argument("--path", type=Path, help="a database file instead of --db")
     parser.add_argument("--ops", default=",".join(OPS))
     parser.add_argument("--runs", type=int, default=3)
@@ -358,12 +355,12 @@ def main() -> None:
     unknown = set(args.ops.split(",")) - set(OPS)
     if unknown:
         parser.error(f"unknown ops: {', '.join(sorted(unknown))}")
-    path = args.path or corpus.cached(args.db)
+    path = args.path or corpus.cached(args.shape)
     from storage import Store
 
     Store.open(path).close()  # bring a cached database to the current schema
     out = corpus.bench_out()
-    runner = Runner(args.db if not args.path else str(args.path), path, args.limit_min * 60,
+    runner = Runner(args.shape if not args.path else str(args.path), path, args.limit_min * 60,
                     out / "scale-runs.jsonl")
     print(f"database {path}: {path.stat().st_size / 2**30:.2f} GiB;"
           f" {os.cpu_count()} cores; load {os.getloadavg()}; commit {runner.commit}")
@@ -418,7 +415,7 @@ def main() -> None:
                     runs.append(runner.run("classify", path=work))
                 summary("classify", runs)
             elif op == "purge":
-                span = len(corpus.SHAPES[args.db].weeks) * 7 if not args.path else 364
+                span = len(corpus.SHAPES[args.shape].weeks) * 7 if not args.path else 364
                 summary("purge", [runner.run("purge", str(span - PURGE_MONTH_DAYS * (k + 1)),
                                              path=work) for k in range(args.runs)])
     if work.exists() and not args.keep_copy:

@@ -1,6 +1,13 @@
-"""Per-statement timings for bench scripts: a stand-in for a sqlite3
-connection that times every statement (execute and the fetches after it)
-and can keep each statement's EXPLAIN QUERY PLAN.
+"""What the bench measures by reaching SQLite itself, from outside the code
+under test (the one bench module that does, besides the bare-insert
+baseline of ``store_throughput.py``):
+
+- per-statement timings: a stand-in for a sqlite3 connection that times
+  every statement (execute and the fetches after it) and can keep each
+  statement's EXPLAIN QUERY PLAN, handed to ``Store.for_page`` as the web
+  page's server hands its own connection;
+- the online backup exactly as the README's operators run it;
+- the bytes of each table and index of a file (``dbstat``).
 
     store, timed = instrument(path, plans=True)
     ...                            # use the store as usual
@@ -119,3 +126,22 @@ def instrument(path: Path, *, plans: bool = False) -> tuple[Store, Timed]:
                            check_same_thread=False)
     timed = Timed(conn, plans=plans)
     return Store.for_page(timed), timed  # type: ignore[arg-type]
+
+
+def online_backup(source: Path, dest: Path) -> None:
+    """The README's Python one-liner: ``sqlite3`` online backup of the file."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(dest)
+    src.backup(dst)
+    dst.close()
+    src.close()
+
+
+def object_sizes(path: Path, top: int = 16) -> list[tuple[str, int]]:
+    """(table or index, bytes) of the largest objects in the file."""
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"
+                            " ORDER BY 2 DESC LIMIT ?", [top]).fetchall()
+    finally:
+        conn.close()
+    return [(str(name), int(size)) for name, size in rows]
