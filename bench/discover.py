@@ -135,7 +135,8 @@ def quality(args: argparse.Namespace) -> None:
     rows = read_rows(CIVIC)
     params = ClusterParams(link_similarity=args.link, min_size=args.min_size,
                            sample_size=args.sample_size)
-    print(f"params: {params}; topic classifier: {args.classifier or settings().nlp.topic_classifier}")
+    classifier = args.classifier or settings().nlp.topic_classifier
+    print(f"params: {params}; topic classifier: {classifier}")
     print("| hidden | posts in week | its posts | themes | best theme: purity | recall | size "
           "| rank | label | names it | nearest topic |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -145,7 +146,7 @@ def quality(args: argparse.Namespace) -> None:
         runs.append((None, [c for c in args.hide if c in UNCOVERED]))
     results = []
     for hidden, categories in runs:
-        themes, cats, seconds = run_week(rows, hidden, params, args.classifier)
+        themes, cats, _ = run_week(rows, hidden, params, args.classifier)
         for cat in categories:
             b = best_match(themes, cats, cat)
             results.append(b)
@@ -167,6 +168,114 @@ def quality(args: argparse.Namespace) -> None:
           f"{statistics.median(r.get('purity', 0) for r in results):.2f}")
 
 
+def identity(args: argparse.Namespace) -> None:
+    """Two "weeks" (halves of the unmatched dev posts, split by group key) are
+    clustered apart; the whole is clustered once as the reference. Two half
+    themes are the same theme when most of their members fall in the same
+    reference theme. Prints the centroid similarity of same and different
+    pairs, and how well matching at each threshold recovers the same pairs."""
+    from nlp.theme_match import match_themes
+
+    rows = read_rows(CIVIC)
+    texts = [r["text"] for r in rows]
+    idx = unmatched(texts, None, args.classifier)
+    week = [texts[i] for i in idx]
+    vectors = shared_static_embedder().encode(week)
+    params = ClusterParams(link_similarity=args.link, min_size=args.min_size,
+                           sample_size=args.sample_size)
+    reference = find_themes(week, vectors, params=params)
+    home = {i: k for k, t in enumerate(reference) for i in t.members}
+    halves: list[list[int]] = [[], []]
+    for j, i in enumerate(idx):
+        halves[hash_half(rows[i]["group_key"] or rows[i]["text"])].append(j)
+    found = []
+    for half in halves:
+        themes = find_themes([week[j] for j in half], vectors[half], params=params)
+        refs = []
+        for t in themes:
+            votes = Counter(home.get(half[m], -1) for m in t.members)
+            ref, n = votes.most_common(1)[0]
+            refs.append(ref if ref >= 0 and n > t.size / 2 else None)
+        found.append((themes, refs))
+    (a, ref_a), (b, ref_b) = found
+    sims = np.vstack([t.centroid for t in b]) @ np.vstack([t.centroid for t in a]).T
+    same = [float(sims[i, j]) for i in range(len(b)) for j in range(len(a))
+            if ref_b[i] is not None and ref_b[i] == ref_a[j]]
+    other = [float(sims[i, j]) for i in range(len(b)) for j in range(len(a))
+             if not (ref_b[i] is not None and ref_b[i] == ref_a[j])]
+    print(f"themes: week A {len(a)}, week B {len(b)}; same-theme pairs {len(same)}")
+    print("same-theme similarity percentiles 5/25/50:",
+          np.percentile(same, [5, 25, 50]).round(3))
+    print("other pairs percentiles 95/99/99.9/max:",
+          np.percentile(other, [95, 99, 99.9, 100]).round(3))
+    print("| threshold | matched | right | wrong | either side in no reference theme "
+          "| same-theme pairs missed |")
+    print("|---|---|---|---|---|---|")
+    earlier = {j: t.centroid for j, t in enumerate(a)}
+    for threshold in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
+        matches = match_themes([t.centroid for t in b], earlier, threshold)
+        right = sum(1 for i, m in enumerate(matches)
+                    if m is not None and ref_b[i] is not None and ref_a[m[0]] == ref_b[i])
+        made = sum(m is not None for m in matches)
+        unknown = sum(1 for i, m in enumerate(matches)
+                      if m is not None and (ref_b[i] is None or ref_a[m[0]] is None))
+        possible = sum(1 for i in range(len(b)) if ref_b[i] is not None and ref_b[i] in ref_a)
+        print(f"| {threshold} | {made} | {right} | {made - right - unknown} | {unknown} "
+              f"| {possible - right} |")
+
+
+def nearness(args: argparse.Namespace) -> None:
+    """How often "add to topic X" would be right, by threshold. Themes of the
+    week with nothing hidden whose majority (>= 60%) category has a shipped
+    topic should be "add to" it; themes of a hidden category (its topic
+    removed) and of categories without a topic should be "new topic"."""
+    expect = {"Waste/Garbage": {"waste_recycling"}, "Potholes": {"roads_potholes"},
+              "Streetlights": {"street_lighting"}, "Traffic/Parking": {"parking", "roads_potholes"},
+              "Plastic": {"waste_recycling", None}}
+    rows = read_rows(CIVIC)
+    params = ClusterParams(link_similarity=args.link, min_size=args.min_size,
+                           sample_size=args.sample_size)
+    judged: list[tuple[bool, set[str | None], str | None, float, bool]] = []
+    for hidden in [None, *COVERED.values()]:
+        themes, cats, _ = run_week(rows, hidden, params, args.classifier)
+        for t in themes:
+            category, n = Counter(cats[i] for i in t.members).most_common(1)[0]
+            if n / t.size < 0.6 or (hidden is not None and COVERED.get(category) != hidden):
+                continue
+            want = {None} if hidden is not None else expect.get(category, {None})
+            named = bool(NAMES.get(category, set())
+                         & {w for term in t.label.split(", ") for w in term.split()})
+            judged.append((hidden is not None, want, t.nearest_topic, t.topic_similarity or 0.0,
+                           named))
+    print(f"{len(judged)} themes; {sum(h for h, *_ in judged)} of them of a hidden category")
+    print("| threshold | themes | add right | add wrong | new right | new, topic existed "
+          "| hidden told add | (label names category:) add right | add wrong | new right "
+          "| new, topic existed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for threshold in (0.4, 0.5, 0.55, 0.6, 0.65, 0.7):
+        cells = []
+        for subset in (judged, [j for j in judged if j[4]]):
+            tally = Counter()
+            for _, want, topic, sim, _ in subset:
+                said = topic if sim >= threshold else None
+                if said is None:
+                    tally["new right" if want & {None} else "new wrong"] += 1
+                else:
+                    tally["add right" if said in want else "add wrong"] += 1
+            cells.append(tally)
+        told = sum(1 for h, _, _, sim, _ in judged if h and sim >= threshold)
+        a, b = cells
+        print(f"| {threshold} | {len(judged)} | {a['add right']} | {a['add wrong']} "
+              f"| {a['new right']} | {a['new wrong']} | {told} | {b['add right']} "
+              f"| {b['add wrong']} | {b['new right']} | {b['new wrong']} |")
+
+
+def hash_half(key: str) -> int:
+    import hashlib
+
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
+
+
 def synthetic_week(n: int, seed: int = 0) -> list[str]:
     texts = [r["text"] for name in ("civic_bengaluru_dev.csv", "airline_dev.csv",
                                     "tweeteval_sentiment_dev.csv", "complaints_dev.csv")
@@ -185,13 +294,16 @@ def speed_once(n: int) -> dict[str, float]:
     week = synthetic_week(n)
     s = settings()
     start = time.perf_counter()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     embedder = shared_static_embedder()
     protos = TopicPrototypes.from_specs(embedder, s.topics)
     vectors = embedder.encode(week)
     embedded = time.perf_counter()
     themes = find_themes(week, vectors, authors=[i % 5000 for i in range(n)], prototypes=protos)
     done = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"seconds": done - start, "embed": embedded - start, "themes_s": done - embedded,
+            "cpu_s": usage.ru_utime + usage.ru_stime - cpu.ru_utime - cpu.ru_stime,
             "themes": len(themes), "in_themes": sum(t.size for t in themes),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -201,12 +313,15 @@ def speed(args: argparse.Namespace) -> None:
     runs = []
     for _ in range(args.runs):
         out = subprocess.run([sys.executable, __file__, "speed-once", "--posts", str(args.posts)],
-                             check=True, capture_output=True, text=True)
+                             capture_output=True, text=True)
+        if out.returncode:
+            sys.exit(f"speed-once failed:\n{out.stderr}")
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print("  run:", {k: round(v, 2) for k, v in runs[-1].items()})
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    print(f"{args.posts} posts, median of {args.runs} runs: {med['seconds']:.1f} s "
-          f"(embedding {med['embed']:.1f} s, themes {med['themes_s']:.1f} s), "
+    print(f"{args.posts} posts, median of {args.runs} runs: {med['seconds']:.1f} s wall, "
+          f"{med['cpu_s']:.1f} s CPU (embedding {med['embed']:.1f} s, themes "
+          f"{med['themes_s']:.1f} s wall), "
           f"peak RSS {med['rss_mb']:.0f} MB, {med['themes']:.0f} themes holding "
           f"{med['in_themes']:.0f} posts")
     print(f"load after: {os.getloadavg()}")
@@ -230,6 +345,10 @@ def main() -> None:
         quality(args)
     elif args.mode == "speed":
         speed(args)
+    elif args.mode == "nearness":
+        nearness(args)
+    elif args.mode == "identity":
+        identity(args)
     elif args.mode == "speed-once":
         print(json.dumps(speed_once(args.posts)))
 

@@ -51,7 +51,8 @@ def centroid(vectors: np.ndarray) -> np.ndarray:
     """The unit-length mean direction of some unit rows."""
     mean = vectors.mean(axis=0)
     norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm > 0 else mean).astype(np.float32)
+    out: np.ndarray = (mean / norm if norm > 0 else mean).astype(np.float32)
+    return out
 
 
 def _average_linkage(vectors: np.ndarray, link_similarity: float) -> np.ndarray:

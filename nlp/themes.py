@@ -69,7 +69,7 @@ def find_themes(texts: Sequence[str], vectors: np.ndarray, *,
             members=tuple(int(i) for i in members), centroid=centre,
             cohesion=round(float(sims.mean()), 4),
             representatives=representatives(texts, members, sims, authors, n_representatives),
-            authors=None if authors is None else len({authors[i] for i in members})))
+            authors=None if authors is None else len({authors[int(i)] for i in members})))
     if prototypes is not None:
         themes = [prototypes.annotate(t) for t in themes]
     themes.sort(key=lambda t: (-t.size, t.members[0]))

@@ -13,9 +13,21 @@ from nlp.unusual import (  # the emerging-issue test lives in nlp: bursting term
     unusual,
 )
 
-__all__ = ["EMERGING_TEST", "EMERGING_Z", "MIN_BASELINE", "MIN_COUNT", "Unusual", "Z95",
-           "count_shown", "describe_test", "intervals_apart", "share", "share_shown", "unusual",
-           "wilson"]
+__all__ = [
+    "EMERGING_TEST",
+    "EMERGING_Z",
+    "MIN_BASELINE",
+    "MIN_COUNT",
+    "Z95",
+    "Unusual",
+    "count_shown",
+    "describe_test",
+    "intervals_apart",
+    "share",
+    "share_shown",
+    "unusual",
+    "wilson",
+]
 
 MIN_COUNT = 10  # no percentage on a count under this, no aggregate over fewer authors
 Z95 = 1.959963984540054

@@ -49,7 +49,7 @@ CAMERA_CORES = [
 CAMERA = [f"{o}{c}" for o in HEATING_OPENERS for c in CAMERA_CORES]
 
 # Words from unrelated walks of life: a post of eight of them is about nothing in common.
-VOCABULARY = """
+_WORDS = """
 apple guitar mountain teacher violin ocean pizza football galaxy painter river keyboard
 elephant sunset bicycle library cheese thunder garden rocket castle dolphin coffee marathon
 volcano poetry jungle museum tractor orchestra harbour lantern penguin diamond festival
@@ -63,7 +63,8 @@ zebra acrobat bamboo cello dragonfly eclipse flamingo geyser hazelnut iceberg je
 koala lagoon mosaic nutmeg otter pelican quiver reindeer sapphire trombone velvet whisker
 anchor bagel chimney daisy easel fossil goblet hammock ivory jigsaw kettle ladder mitten
 napkin oyster pepper quilt ribbon sardine thimble urchin vase waffle yacht zeppelin
-""".split()
+"""
+VOCABULARY = _WORDS.split()
 
 
 def random_posts(n: int, seed: int = 0, words: int = 8) -> list[str]:
