@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-PLATFORMS = ("x", "reddit", "mastodon", "bluesky", "rss", "file")
+# The sentiment labels, in the order reports and queries show them.
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,6 @@ class Post:
     place: str | None = None
     in_reply_to: str | None = None
     title: str | None = None
-
-
-@dataclass(frozen=True)
-class RawItem:
-    """One item of a fetched page, as the platform sent it."""
-
-    payload: dict[str, Any]
-    native_id: str | None = None
 
 
 @dataclass(frozen=True)

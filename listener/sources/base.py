@@ -1,9 +1,10 @@
 """The one small protocol every source implements.
 
 A source fetches pages after a cursor. Each ``Page`` carries the raw items
-exactly as the platform sent them, the cursor values to save *with* that page
-(in the same transaction as its posts), the query that matched, and the
-request that fetched it (for provenance; never a secret).
+exactly as the platform sent them (its platform's splitter cuts a response
+into ``RawItem``s), the cursor values to save *with* that page (in the same
+transaction as its posts), the query that matched, and the request that
+fetched it (for provenance; never a secret).
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from storage.records import RawItem
+
+@dataclass(frozen=True)
+class RawItem:
+    """One item of a fetched page, as the platform sent it."""
+
+    payload: dict[str, Any]
 
 
 @dataclass
