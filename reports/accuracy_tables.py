@@ -5,10 +5,11 @@ labelled beside the corrected ones (only when a correction exists)."""
 from __future__ import annotations
 
 from reports.accuracy import CorrectedRow, Correction, audit_text
-from reports.figures import SENTIMENTS, Figures
+from reports.figures import Figures
 from reports.stats import MIN_COUNT, count_shown, share_shown
 from reports.tables import Table
 from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_pct
+from storage import SENTIMENTS
 
 CORRECTED_TITLE = "Shares as labelled and corrected for measured error"
 

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from nlp.estimate import NONE, ShareEstimate, correct_shares, raw_shares
 from reports.accuracy import CorrectedRow, Correction, LabelOf
 from reports.audit_design import counts_period, design_audit, design_period, pick
-from reports.figures import SENTIMENTS, Figures
+from reports.figures import Figures
+from storage import SENTIMENTS
 from storage.audit_records import Audit as StoredAudit
 from storage.audit_records import ClassifierVersion
 

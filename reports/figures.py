@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 from reports.accuracy import AccuracyFigures
 
-SENTIMENTS = ("negative", "neutral", "positive")
-
 
 @dataclass(frozen=True)
 class Period:

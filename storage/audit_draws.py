@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage.audit_records import AuditDraw, ClassifierVersion, DrawCandidate
-from storage.db import utcnow, write_transaction
+from storage.db import write_transaction
+from storage.timefmt import utcnow
 
 # Posts of the period that both the topic and the sentiment classifier
 # looked at, with their topic labels (and scores) and sentiment label.

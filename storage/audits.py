@@ -16,7 +16,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.audit_records import Audit, AuditItem, ClassifierVersion, ItemToLabel, Labels
-from storage.db import utcnow, write_transaction
+from storage.db import write_transaction
+from storage.timefmt import utcnow
 
 _AUDIT = ("SELECT id, drawn_at, period_start, period_end, period_label, seed, sizes,"
           " predicted_counts FROM audits")

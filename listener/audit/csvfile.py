@@ -24,8 +24,8 @@ from pathlib import Path
 
 from listener.query.export import safe_cell, unguard_cell
 from nlp.estimate import NONE
+from storage import SENTIMENTS
 from storage.audit_records import ItemToLabel, Labels
-from storage.queries import SENTIMENTS
 
 COLUMNS = ("audit", "item", "platform", "created_at", "text", "sentiment", "topics",
            "labeller", "notes")

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 from listener.audit.csvfile import AuditFileError, read_csv, write_csv
 from listener.audit.draw import draw, single_versions
 from nlp.estimate import FLOOR
-from reports.weeks import parse_week, shift_week, week_span
+from reports.weeks import normal_week, week_span
 from reports.write import latest_complete_week
 from storage import Store
 from storage.audit_records import ClassifierVersion
 from storage.audits import GoldLabel
+from storage.timefmt import format_week, parse_week, shift_week
 
 
 class AuditError(ValueError):
@@ -60,10 +61,10 @@ def period_of(store: Store, tz: str, week: str | None, weeks: int,
         if week is None:
             raise AuditError("no complete week with posts to audit")
     try:
-        parse_week(week)
+        week = normal_week(week)
     except ValueError as exc:
         raise AuditError(str(exc)) from None
-    first = shift_week(week, -(weeks - 1))
+    first = format_week(*shift_week(*parse_week(week), -(weeks - 1)))
     start, end = week_span(first, zone).utc[0], week_span(week, zone).utc[1]
     return start, end, week if weeks == 1 else f"{first} to {week}"
 

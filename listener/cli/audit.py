@@ -9,7 +9,7 @@ import typer
 
 from listener.audit.service import AuditError, draw_audit, export_audit, load_labels
 from listener.cli.common import open_store, settings_from
-from storage.queries import SENTIMENTS
+from storage import SENTIMENTS
 
 
 def _fail(exc: Exception) -> typer.Exit:

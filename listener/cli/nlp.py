@@ -33,11 +33,9 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("labels.csv"), "--out", "-o", help="CSV to write."),
     ) -> None:
         """Write a CSV of posts for staff to label (fill in the 'label' column)."""
-        from storage.label_export import sample_for_labelling
-
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
-        rows = sample_for_labelling(store.db, n, topic=topic, stratify=stratify, seed=seed)
+        rows = store.label_export.sample(n, topic=topic, stratify=stratify, seed=seed)
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
