@@ -73,14 +73,20 @@ def _hint(value: str, choices: list[str]) -> str:
 
 
 def _topics(cell: str, topics: Mapping[str, str]) -> tuple[Labels, list[str]]:
+    """Topic keys or names separated by ';' (or by ',' where that reads no
+    name: names may hold commas), or 'none'."""
     by_name = {**{label.lower(): slug for slug, label in topics.items()},
                **{slug.lower(): slug for slug in topics}}
-    parts = [p.strip() for p in cell.replace(",", ";").split(";") if p.strip()]
+    parts = [p.strip() for p in cell.split(";") if p.strip()]
     if len(parts) == 1 and parts[0].lower() in NO_TOPIC:
         return (), []
-    bad = [p for p in parts if p.lower() not in by_name]
-    found = tuple(dict.fromkeys(by_name[p.lower()] for p in parts if p.lower() in by_name))
-    return found, [f"'{p}' is not a topic{_hint(p, [*topics, NONE])}" for p in bad]
+    words: list[str] = []
+    for part in parts:
+        words += [part] if part.lower() in by_name else [
+            w.strip() for w in part.split(",") if w.strip()]
+    bad = [w for w in words if w.lower() not in by_name]
+    found = tuple(dict.fromkeys(by_name[w.lower()] for w in words if w.lower() in by_name))
+    return found, [f"'{w}' is not a topic{_hint(w, [*topics, NONE])}" for w in bad]
 
 
 def read_csv(path: Path, topics: Mapping[str, str]) -> tuple[list[GoldRow], int]:

@@ -9,8 +9,8 @@ shares with prediction-powered inference).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from listener.audit.csvfile import AuditFileError, read_csv, write_csv
 from listener.audit.draw import draw, single_versions
 from nlp.estimate import FLOOR
+from reports.text import mask_handles
 from reports.weeks import normal_week, week_span
 from reports.write import latest_complete_week
 from storage import Store
-from storage.audit_records import ClassifierVersion
+from storage.audit_records import ClassifierVersion, ItemToLabel
 from storage.audits import GoldLabel
 from storage.timefmt import format_week, parse_week, shift_week
 
@@ -90,11 +91,19 @@ def draw_audit(store: Store, *, tz: str, week: str | None = None, weeks: int = 1
                  found.unclassified, made.versions)
 
 
-def export_audit(store: Store, audit_id: int, path: Path) -> int:
+def items_shown(store: Store, audit_id: int, official: Collection[str], after: int = 0
+                ) -> list[ItemToLabel]:
+    """The audit's posts (after position ``after``) as staff see them: every
+    @handle masked except the body's official accounts, as in the report."""
+    return [replace(item, text=mask_handles(item.text, official))
+            for item in store.audits.items_to_label(audit_id, after)]
+
+
+def export_audit(store: Store, audit_id: int, path: Path, official: Collection[str]) -> int:
     """Write the audit's CSV for labelling; returns the posts written."""
     if store.audits.get(audit_id) is None:
         raise AuditError(f"there is no audit {audit_id} (see `listener audit list`)")
-    return write_csv(path, store.audits.items_to_label(audit_id))
+    return write_csv(path, items_shown(store, audit_id, official))
 
 
 def load_labels(store: Store, path: Path, topics: Mapping[str, str],

@@ -9,7 +9,14 @@ import typer
 
 from listener.audit.service import AuditError, draw_audit, export_audit, load_labels
 from listener.cli.common import open_store, settings_from
+from listener.config import Settings
+from listener.query.masking import official_handles
 from storage import SENTIMENTS
+
+
+def _official(settings: Settings) -> frozenset[str]:
+    """The body's official handles: the only ones shown unmasked."""
+    return official_handles(settings.privacy.official_accounts)
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -44,7 +51,7 @@ def register(app: typer.Typer) -> None:
         except AuditError as exc:
             raise _fail(exc) from None
         path = out or Path(f"audit-{made.audit_id}.csv")
-        export_audit(store, made.audit_id, path)
+        export_audit(store, made.audit_id, path, _official(settings))
         judged = ", ".join(f"{v.classifier} {v.version}" for v in made.versions)
         typer.echo(f"audit {made.audit_id}: {made.items} of the {made.posts:,} classified posts"
                    f" of {made.period}, from {made.strata} strata (topic x sentiment); judges"
@@ -67,7 +74,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_from(ctx, check_credentials=False)
         path = out or Path(f"audit-{audit_id}.csv")
         try:
-            count = export_audit(open_store(settings), audit_id, path)
+            count = export_audit(open_store(settings), audit_id, path, _official(settings))
         except AuditError as exc:
             raise _fail(exc) from None
         typer.echo(f"wrote {count} posts to {path}")

@@ -30,10 +30,12 @@ def test_never_more_than_a_stratum_has_nor_than_the_period_has() -> None:
     assert allocate({"a": 10}, 0) == {"a": 0}
 
 
-def test_floors_alone_may_exceed_n_and_say_so_by_their_total() -> None:
+def test_more_strata_than_floors_fit_get_smaller_floors_never_more_than_n() -> None:
     sizes = {f"s{k}": 50 for k in range(50)}
-    take = allocate(sizes, 200)
-    assert set(take.values()) == {FLOOR} and sum(take.values()) == 250
+    take = allocate(sizes, 200)  # 50 floors of 5 would be 250: 4 each
+    assert set(take.values()) == {4} and sum(take.values()) == 200
+    few = allocate({"a": 900, "b": 60, "c": 40}, 2)  # fewer posts than strata
+    assert few == {"a": 2, "b": 0, "c": 0}
 
 
 def test_the_same_sizes_in_the_same_order_give_the_same_allocation() -> None:
