@@ -136,20 +136,23 @@ def measured(version: ClassifierVersion, audits: Sequence[StoredAudit],
 
 
 def statement(fig: AccuracyFigures, week: str) -> str:
-    if not fig.unmeasured and not fig.measured:
-        return ""
+    """Near the headline: which labels were measured, which not, and what to run."""
+    parts = []
     if fig.unmeasured:
         names = " or ".join(f"{v.classifier} {v.version} ({TASK_NAMES[v.task]})"
                             for v in fig.unmeasured)
-        return (f"Accuracy not measured: no staff audit has checked {names}, so these labels "
-                "may be wrong more often than the intervals show. To measure it, run "
-                f"`listener audit draw --week {week}`, label the sample (the CSV, or the "
-                "labelling page of `listener serve`), then `listener audit load FILE`.")
-    audits = "; ".join(f"{m.version.classifier} {m.version.version} on {m.n} posts of "
-                       f"{m.period} (audit {m.audit_id}, {m.date})" for m in fig.measured)
-    corrected = " Shares are shown as labelled and corrected for the measured error." \
-        if any(c.method for c in fig.corrections) else ""
-    return f"Label accuracy measured by staff audit: {audits}.{corrected}"
+        parts.append(
+            f"Accuracy not measured: no staff audit has checked {names}, so these labels may "
+            "be wrong more often than the intervals show. To measure it, run "
+            f"`listener audit draw --week {week}`, label the sample (the CSV, or the "
+            "labelling page of `listener serve`), then `listener audit load FILE`.")
+    if fig.measured:
+        audits = "; ".join(f"{m.version.classifier} {m.version.version} on {m.n} posts of "
+                           f"{m.period} (audit {m.audit_id}, {m.date})" for m in fig.measured)
+        corrected = " Shares are shown as labelled and corrected for the measured error." \
+            if any(c.method for c in fig.corrections) else ""
+        parts.append(f"Label accuracy measured by staff audit: {audits}.{corrected}")
+    return " ".join(parts)
 
 
 def accuracy_figures(used: Sequence[tuple[str, str, str, int]],

@@ -44,9 +44,9 @@ def week_counts(fig: Figures, task: str) -> tuple[dict[str, int], int, list[str]
     if task == "sentiment":
         return {k: fig.sentiment.get(k) for k in SENTIMENTS}, fig.sentiment.classified, \
             list(SENTIMENTS)
-    counts = {row.slug: row.posts for row in fig.topics}
+    counts = {row.slug: row.posts for row in fig.topics if row.posts}  # configured, unused: out
     counts[NONE] = fig.topic_unclassified
-    return counts, fig.this.posts - fig.topic_pending, [*(r.slug for r in fig.topics), NONE]
+    return counts, fig.this.posts - fig.topic_pending, list(counts)
 
 
 def correction(version: ClassifierVersion, audits: Sequence[StoredAudit], fig: Figures,
@@ -59,6 +59,8 @@ def correction(version: ClassifierVersion, audits: Sequence[StoredAudit], fig: F
     if stored is None or audit is None:
         return None
     counts, total, classes = week_counts(fig, task)
+    classes = sorted(set(classes) | {k for i in audit.gold for k in i}, key=(
+        lambda k: (k not in classes, classes.index(k) if k in classes else 0, k)))
     raw = raw_shares(counts_period(counts, total), classes)
     if same is not None:
         period = design_period(same, task)
