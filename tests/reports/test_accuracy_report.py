@@ -104,7 +104,7 @@ def test_an_audit_of_an_earlier_week_corrects_with_the_confusion_matrix(
                 *(Spec(when=at("2026-11-13"), author=f"n{k}", topics=[], sentiment="neutral")
                   for k in range(3))])
     audit_week(known, W46, "2026-W46")
-    html, md = report(known, settings, tmp_path)
+    html, _ = report(known, settings, tmp_path)
     assert "Label accuracy measured by staff audit: sentiment.vader v1 on 24 posts of " \
            "2026-W46" in headline_section(html)
     csv = (tmp_path / "report-2026-W47-corrected.csv").read_text(encoding="utf-8")
