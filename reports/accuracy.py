@@ -97,6 +97,7 @@ class AccuracyFigures:
     unmeasured: list[ClassifierVersion] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     statement: str = ""  # near the headline
+    headline: list[str] = field(default_factory=list)  # corrected shares, in words
 
 
 def audit_text(m: Measured) -> str:

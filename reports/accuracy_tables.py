@@ -86,6 +86,22 @@ def corrected_table(fig: Figures) -> Table | None:
         "95% interval (corrected)", "Correction"), tuple(rows))
 
 
+def headline_lines(fig: Figures) -> list[str]:
+    """The corrected sentiment shares in words, for beside the headline."""
+    lines = []
+    for c in fig.accuracy.corrections:
+        if c.task != "sentiment" or not c.method:
+            continue
+        for r in c.rows:
+            value, interval = _corrected_cells(fig, c, r)
+            raw, _ = _raw_cells(fig, c, r)
+            if interval:
+                lines.append(f"{r.label} share corrected for measured error: {value} (95% "
+                             f"interval {interval}), against {raw} as labelled; "
+                             f"{c.method_name}.")
+    return lines
+
+
 def accuracy_tables(fig: Figures) -> list[Table]:
     corrected = corrected_table(fig)
     return [accuracy_table(fig), *([corrected] if corrected else [])]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from reports.accuracy import in_use
 from reports.accuracy_section import accuracy_section
+from reports.accuracy_tables import headline_lines
 from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
@@ -51,6 +52,7 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
     used = [(c.task, c.name, c.version, c.posts) for c in fig.classifiers]
     fig.accuracy = accuracy_section(fig, used, {v: store.audits.judging(v) for v in in_use(used)},
                                     spans[-1].utc, topic_labels, tz)
+    fig.accuracy.headline = headline_lines(fig)
     return fig
 
 

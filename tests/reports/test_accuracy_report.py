@@ -88,6 +88,9 @@ def test_with_an_audit_of_the_week_the_report_shows_accuracy_and_corrected_share
     negative = next(line for line in csv.splitlines() if line.startswith("Negative share"))
     assert negative.split(",")[1] == "61%" and negative.split(",")[3] == corrected
     assert truly_negative < 17  # the correction moved the share
+    assert f"Negative share corrected for measured error: {corrected} (95% interval" \
+        in headline_section(html)
+    assert f"- Negative share corrected for measured error: {corrected}" in md
     assert "Corrected" in md and "Measured accuracy" not in md.split("## Topics")[0]
     assert "prediction-powered inference" in md
     accuracy = (tmp_path / "report-2026-W47-accuracy.csv").read_text(encoding="utf-8")
