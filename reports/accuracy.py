@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nlp.estimate import Rate, audit_accuracy
+from nlp.estimate import NONE, Rate, audit_accuracy
 from reports.audit_design import design_audit, pick
 from storage.audit_records import Audit as StoredAudit
 from storage.audit_records import ClassifierVersion
@@ -129,8 +129,10 @@ def measured(version: ClassifierVersion, audits: Sequence[StoredAudit],
     audit = design_audit(latest, version.task) if latest else None
     if latest is None or audit is None:
         return None
-    rows = tuple(ClassRow(label_of(version.task, k), acc.precision, acc.recall)
-                 for k, acc in audit_accuracy(audit).items())
+    found = audit_accuracy(audit)  # by class key; shown by name, "none" last
+    rows = tuple(sorted((ClassRow(label_of(version.task, k), acc.precision, acc.recall)
+                         for k, acc in found.items()),
+                        key=lambda r: (r.label == label_of(version.task, NONE), r.label)))
     return Measured(version, latest.id, latest.period_label,
                     local_date(latest.labelled_at or latest.drawn_at), len(audit),
                     (latest.period_start, latest.period_end) == bounds, rows)
