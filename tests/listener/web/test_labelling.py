@@ -17,6 +17,7 @@ from listener.audit.service import draw_audit
 from listener.config import load_settings
 from listener.web.app import build
 from storage import Store
+from tests.listener.web.conftest import with_users
 
 READER = {"id": "policy", "role": "reader"}
 LABELLER = {"id": "alice", "role": "labeller"}
@@ -49,15 +50,8 @@ class Client:
 
 @pytest.fixture
 def client(config: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    from listener.web.auth import hash_password
-
-    text = config.read_text(encoding="utf-8").replace(
-        "      role: reader\n",
-        "      role: reader\n    alice:\n      password_hash_env: TEST_LABELLER_HASH\n"
-        "      role: labeller\n")
-    config.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("CIVIC_LISTENER_WEB_POLICY_HASH", hash_password("reader pass"))
-    monkeypatch.setenv("TEST_LABELLER_HASH", hash_password("labeller pass"))
+    for name, value in with_users(config).items():
+        monkeypatch.setenv(name, value)
     settings = load_settings(config, check_credentials=False)
     with Store.open(settings.database_path) as store:
         draw_audit(store, tz="Europe/London", week="2026-W47", n=6, seed=1)
