@@ -21,7 +21,7 @@ from datasette.utils.asgi import Response
 from listener.query import export
 from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
-from listener.web import audit_routes
+from listener.web import audit_routes, labelling
 from listener.web import chart as charts
 from listener.web import page as pages
 from listener.web.guard import ASGIApp, route_guard
@@ -75,6 +75,14 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
     if request.actor is None:
         return Response.redirect(datasette.urls.path("/-/login"))
     return None
+
+
+@hookimpl
+def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
+    """The labelling page in the menu, for labellers only."""
+    if datasette in CONTEXTS and actor and actor.get("role") == labelling.LABELLER:
+        return [{"href": datasette.urls.path("/-/audit"), "label": "Label audit posts"}]
+    return []
 
 
 @hookimpl

@@ -92,6 +92,11 @@ def test_the_reader_role_is_refused(client: Client, db: Path) -> None:
     assert labels(db) == []
 
 
+def test_labellers_find_the_page_in_the_menu_and_readers_do_not(client: Client) -> None:
+    assert 'href="/-/audit"' in client.get("/").text
+    assert 'href="/-/audit"' not in client.get("/", actor=READER).text
+
+
 def test_one_post_at_a_time_with_keyboard_shortcuts_and_no_prediction(client: Client) -> None:
     listing = client.get("/-/audit")
     assert listing.status_code == 200 and "Audit 1" in listing.text and "0 of 6" in listing.text
