@@ -3,8 +3,7 @@ the one implementation), the emerging-issue test."""
 
 from __future__ import annotations
 
-import math
-
+from nlp.estimate import wilson
 from nlp.unusual import (  # the emerging-issue test lives in nlp: bursting terms state it too
     EMERGING_TEST,
     EMERGING_Z,
@@ -19,7 +18,6 @@ __all__ = [
     "EMERGING_Z",
     "MIN_BASELINE",
     "MIN_COUNT",
-    "Z95",
     "Unusual",
     "count_shown",
     "describe_test",
@@ -29,11 +27,6 @@ __all__ = [
     "unusual",
     "wilson",
 ]
-
-from nlp.estimate import wilson
-
-__all__ = ["MIN_COUNT", "Unusual", "count_shown", "describe_test", "intervals_apart", "share",
-           "share_shown", "unusual", "wilson"]
 
 MIN_COUNT = 10  # no percentage on a count under this, no aggregate over fewer authors
 
