@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
+from reports.accuracy import in_use
+from reports.accuracy_section import accuracy_section
+from reports.accuracy_tables import headline_lines
 from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.engaged import engaged_figures
@@ -52,6 +55,10 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
             waiting_after=context.waiting_after_hours, waiting_days=context.waiting_days,
             topic_labels=dict(topic_labels), official=context.official_handles, now=now, tz=tz)
     fig.headline = headline(fig)
+    used = [(c.task, c.name, c.version, c.posts) for c in fig.classifiers]
+    fig.accuracy = accuracy_section(fig, used, {v: store.audits.judging(v) for v in in_use(used)},
+                                    spans[-1].utc, topic_labels, tz)
+    fig.accuracy.headline = headline_lines(fig)
     return fig
 
 

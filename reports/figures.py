@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reports.engaged import EngagedFigures
 
+from reports.accuracy import AccuracyFigures
+
 
 @dataclass(frozen=True)
 class Period:
@@ -177,3 +179,4 @@ class Figures:
     problems: list[RunProblem] = field(default_factory=list)
     classifiers: list[ClassifierUse] = field(default_factory=list)
     engaged: EngagedFigures | None = None  # "How we engaged" (reports.engaged)
+    accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits
