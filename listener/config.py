@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
@@ -25,35 +25,17 @@ from listener.config_errors import (
     suggestion,
     valid_keys,
 )
+from listener.engagement.settings import OWN_PREFIX, EngagementSettings
+from listener.platforms.config import SourceConfig, source_model
 from listener.privacy.governance import GovernanceSettings
 from listener.privacy.settings import PrivacySettings
 from listener.service.settings import ServiceSettings
-from listener.sources.config import (
-    BlueskySourceConfig,
-    FileSourceConfig,
-    MastodonSourceConfig,
-    RedditSourceConfig,
-    RssSourceConfig,
-    SampleSourceConfig,
-    XSourceConfig,
-)
 from listener.web.settings import WebSettings
 from nlp.config import NlpSettings, TopicSpec
 from reports.config import ReportSettings
 from storage.config import StorageSettings
 
 __all__ = ["ConfigError", "ConfigProblem", "Settings", "load_settings", "parse_settings"]
-
-SourceConfig = Annotated[
-    SampleSourceConfig
-    | XSourceConfig
-    | RedditSourceConfig
-    | MastodonSourceConfig
-    | BlueskySourceConfig
-    | RssSourceConfig
-    | FileSourceConfig,
-    Field(discriminator="type"),
-]
 
 DEFAULT_CONFIG = "config.yaml"
 CONFIG_ENV = "CIVIC_LISTENER_CONFIG"
@@ -68,6 +50,7 @@ class Settings(BaseModel):
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    engagement: EngagementSettings = Field(default_factory=EngagementSettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     web: WebSettings = Field(default_factory=WebSettings)
@@ -104,8 +87,12 @@ class Settings(BaseModel):
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
 
+    def all_sources(self) -> dict[str, Any]:
+        """The configured sources and the body's own channels (``own:<platform>``)."""
+        return {**self.sources, **self.engagement.sources()}
+
     def enabled_sources(self) -> dict[str, Any]:
-        return {name: cfg for name, cfg in self.sources.items() if cfg.enabled}
+        return {name: cfg for name, cfg in self.all_sources().items() if cfg.enabled}
 
 
 def default_config_path() -> Path:
@@ -143,22 +130,29 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems += [_problem(file, root, err) for err in exc.errors()]
+        problems += [_problem(file, root, data, err) for err in exc.errors()]
         raise ConfigError(problems) from None
     problems += _semantic_problems(settings, file, root, check_credentials)
     if problems:
         raise ConfigError(problems)
     settings._path = Path(file).resolve()
     settings._text = text
-    for cfg in settings.sources.values():
-        if isinstance(cfg, FileSourceConfig):  # relative to the config, like every path
-            cfg.path = str(settings.resolve(cfg.path))
+    for cfg in settings.sources.values():  # relative to the config, like every path
+        cfg.resolve_paths(settings.resolve)
     if settings.nlp.embedding_model_path:
         settings.nlp.embedding_model_path = str(settings.resolve(settings.nlp.embedding_model_path))
     if settings.nlp.transformers.path:
         settings.nlp.transformers.path = str(settings.resolve(settings.nlp.transformers.path))
     settings.nlp.labelled_files = [str(settings.resolve(f)) for f in settings.nlp.labelled_files]
     return settings
+
+
+def _source_key(name: str) -> tuple[str, ...]:
+    """Where a source is written in config.yaml: ``sources.<name>``, or for an
+    own channel ``engagement.channels.<platform>``."""
+    if name.startswith(OWN_PREFIX):
+        return ("engagement", "channels", name.removeprefix(OWN_PREFIX))
+    return ("sources", name)
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
@@ -170,51 +164,63 @@ def _line(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
     return node.start_mark.line + 1 if node is not None else None
 
 
-def _problem(file: str, root: yaml.Node | None, err: Any) -> ConfigProblem:
+def _problem(file: str, root: yaml.Node | None, data: dict[str, Any],
+             err: Any) -> ConfigProblem:
     loc: tuple[str | int, ...] = tuple(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
         parent, unknown = loc[:-1], str(loc[-1])
-        hint = suggestion(unknown, valid_keys(Settings, parent))
-        return ConfigProblem(file, _line(root, loc), _dotted(_strip_tags(root, loc)),
-                             f"unknown key '{unknown}'{hint}")
-    if kind == "union_tag_invalid":
-        expected = err.get("ctx", {}).get("expected_tags", "")
-        return ConfigProblem(file, _line(root, (*loc, "type")), _dotted(loc) + ".type",
-                             f"unknown source type; known types: {expected}")
-    if kind == "union_tag_not_found":
+        hint = suggestion(unknown, _valid_keys(data, parent))
         return ConfigProblem(file, _line(root, loc), _dotted(loc),
-                             "missing 'type:' (sample, x, reddit, mastodon, bluesky, rss, file)")
+                             f"unknown key '{unknown}'{hint}")
+    if kind == "source_type_unknown":
+        return ConfigProblem(file, _line(root, (*loc, "type")), _dotted(loc) + ".type",
+                             err["msg"])
+    if kind in ("source_type_missing", "source_not_mapping"):
+        return ConfigProblem(file, _line(root, loc), _dotted(loc), err["msg"])
     if kind == "missing":
-        return ConfigProblem(file, _line(root, loc[:-1]), _dotted(_strip_tags(root, loc)),
+        return ConfigProblem(file, _line(root, loc[:-1]), _dotted(loc),
                              "required key is missing")
     got = err.get("input")
     shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-    return ConfigProblem(file, _line(root, loc), _dotted(_strip_tags(root, loc)),
-                         f"{err['msg']}{shown}")
+    return ConfigProblem(file, _line(root, loc), _dotted(loc), f"{err['msg']}{shown}")
 
 
-def _strip_tags(root: yaml.Node | None, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Drop the union tag pydantic inserts after a source name."""
-    if len(loc) >= 3 and loc[0] == "sources":
-        node, _ = find_node(root, loc[:2])
-        return (*loc[:2], *loc[3:]) if node is not None else loc
-    return loc
+def _valid_keys(data: dict[str, Any], parent: tuple[str | int, ...]) -> list[str]:
+    """Keys allowed at ``parent``; inside a source, its type's config model's."""
+    if len(parent) >= 2 and parent[0] == "sources":
+        sources = data.get("sources")
+        entry = sources.get(parent[1]) if isinstance(sources, dict) else None
+        model = source_model(entry.get("type")) if isinstance(entry, dict) else None
+        if model is not None:
+            return valid_keys(model, parent[2:])
+    return valid_keys(Settings, parent)
 
 
 def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
                        check_credentials: bool) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     if check_credentials:
-        for name, cfg in settings.sources.items():
+        for name, cfg in settings.all_sources().items():
             if not cfg.enabled:
                 continue
+            where = _source_key(name)
             for role, var in cfg.credential_env().items():
                 if not os.environ.get(var):
                     problems.append(ConfigProblem(
-                        file, _line(root, ("sources", name)), f"sources.{name}",
+                        file, _line(root, where), ".".join(where),
                         f"enabled, but its {role} environment variable {var} is not set "
                         "(set it, or set enabled: false)"))
+    official = settings.privacy.official_set()
+    for platform, cfg in settings.engagement.configured().items():
+        handle = cfg.account.strip().lstrip("@").lower()
+        if (platform, handle) not in official:
+            problems.append(ConfigProblem(
+                file, _line(root, ("engagement", "channels", platform, "account")),
+                f"engagement.channels.{platform}.account",
+                f"'{cfg.account}' is not in privacy.official_accounts; add "
+                f"'{platform}:{cfg.account}' there (only the body's allow-listed accounts are "
+                "its own channels)"))
     for entry in settings.privacy.official_accounts:
         if ":" not in entry:
             problems.append(ConfigProblem(

@@ -49,9 +49,6 @@ def find_node(root: yaml.Node | None, loc: tuple[str | int, ...]) -> tuple[yaml.
                     match = (key_node, value_node)
                     break
             if match is None:
-                tag = _value_of(node, "type")
-                if tag is not None and tag == str(part):
-                    continue  # pydantic puts the union tag in the location
                 return found, False
             found = match[0] if i == len(loc) - 1 else match[1]
             node = match[1]
@@ -63,13 +60,6 @@ def find_node(root: yaml.Node | None, loc: tuple[str | int, ...]) -> tuple[yaml.
         else:
             return found, False
     return found, True
-
-
-def _value_of(node: yaml.MappingNode, key: str) -> str | None:
-    for key_node, value_node in node.value:
-        if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
-            return str(value_node.value)
-    return None
 
 
 def duplicate_keys(root: yaml.Node | None, path: tuple[str, ...] = ()) -> list[tuple[str, int]]:
@@ -102,7 +92,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 def _step(models: list[type[BaseModel]], part: str | int) -> list[type[BaseModel]]:
     """The models found one step along a location, through dicts, lists and
-    tagged unions."""
+    unions."""
     out: list[type[BaseModel]] = []
     for model in models:
         field = model.model_fields.get(str(part))
@@ -132,14 +122,7 @@ def valid_keys(root_model: type[BaseModel], loc: tuple[str | int, ...]) -> list[
     for part in loc:
         nxt: list[Any] = []
         for item in current:
-            if isinstance(item, _Container):
-                tagged = [m for m in item.models if _tag_of(m) == str(part)]
-                nxt += tagged or item.models
-            else:
-                nxt += _step([item], part)
-        if not nxt:  # a tag in the location: stay on the union members
-            nxt = [m for item in current if isinstance(item, _Container) for m in item.models
-                   if _tag_of(m) == str(part)] or current
+            nxt += item.models if isinstance(item, _Container) else _step([item], part)
         current = nxt
     names: list[str] = []
     for item in current:
@@ -147,14 +130,6 @@ def valid_keys(root_model: type[BaseModel], loc: tuple[str | int, ...]) -> list[
         for model in models:
             names += [n for n in model.model_fields if n not in names]
     return names
-
-
-def _tag_of(model: type[BaseModel]) -> str | None:
-    field = model.model_fields.get("type")
-    if field is None:
-        return None
-    args = typing.get_args(field.annotation)
-    return str(args[0]) if args else None
 
 
 def suggestion(unknown: str, candidates: list[str]) -> str:

@@ -1,12 +1,14 @@
 """The pipeline that joins the stages: collect, then classify.
 
-collect: source pages -> per-platform normaliser -> pseudonymiser ->
-``Store.save_page`` (one transaction per page, cursor included).
-classify: unlabelled posts in batches -> nlp classifiers -> ``save_labels``.
+collect: source pages -> the platform's normaliser (from the registry) ->
+pseudonymiser -> ``store.collect.save_page`` (one transaction per page,
+cursor included).
+classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -17,12 +19,12 @@ from typing import Any
 import nlp
 from listener import __version__
 from listener.config import Settings
-from listener.normalise import NormaliseError, get_normaliser
+from listener.normalise import NormaliseError
+from listener.platforms.registry import build_source, normaliser
 from listener.privacy.minimise import minimise
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.redact import redact, register_secret_vars
 from listener.sources.base import Page, Source
-from listener.sources.registry import build_source
 from storage import LabelRecord, Quarantined, Store, StoredItem
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class CollectSummary:
 
 def register_secrets(settings: Settings) -> None:
     names = [settings.privacy.key_env]
-    for cfg in settings.sources.values():
+    for cfg in settings.all_sources().values():
         names += list(cfg.credential_env().values())
     register_secret_vars(names)
 
@@ -60,12 +62,17 @@ def make_pseudonymiser(settings: Settings) -> Pseudonymiser:
 
 def normalise_page(page: Page, pseudonymiser: Pseudonymiser
                    ) -> tuple[list[StoredItem], list[Quarantined]]:
-    normalise = get_normaliser(page.platform)
+    normalise = normaliser(page.platform)
     items: list[StoredItem] = []
     bad: list[Quarantined] = []
     for raw in page.items:
         try:
-            post = pseudonymiser.apply(normalise(raw.payload))
+            post = normalise(raw.payload)
+            if page.published_by is not None:  # the body's own feed: its entries are its own
+                post = dataclasses.replace(post, author_handle=page.published_by)
+            if page.addressed:  # the platform delivered it as a mention of, or reply to, us
+                post = dataclasses.replace(post, addressed=True)
+            post = pseudonymiser.apply(post)
         except ITEM_ERRORS as exc:
             message = str(exc) if isinstance(exc, NormaliseError) else (
                 f"{type(exc).__name__}: {exc}")
@@ -87,15 +94,15 @@ def collect_source(
     """Collect one source until it has nothing new (or ``stop`` is set, which
     is honoured between pages). Every page is committed with its cursor, so a
     kill at any point loses nothing and repeats nothing."""
-    store.close_abandoned_runs(name)
-    summary = CollectSummary(source=name, run_id=store.start_run(name))
+    store.runs.close_abandoned(name)
+    summary = CollectSummary(source=name, run_id=store.runs.start(name))
     try:
         attach = getattr(source, "attach_store", None)
         if attach is not None:  # sources that keep usage counters (X's read budget)
             attach(store)
-        for page in source.pages(store.get_cursor(name)):
+        for page in source.pages(store.collect.cursor(name)):
             items, bad = normalise_page(page, pseudonymiser)
-            result = store.save_page(
+            result = store.collect.save_page(
                 source=name, run_id=summary.run_id, items=items, quarantined=bad,
                 query=page.query, cursor=page.cursor, request=page.request,
                 collector_version=f"civic-listener/{__version__}",
@@ -113,11 +120,11 @@ def collect_source(
                 break
     except Exception as exc:  # the run fails visibly, with its error stored
         summary.status, summary.error = "failed", redact(f"{type(exc).__name__}: {exc}")
-        store.finish_run(summary.run_id, "failed", summary.error)
+        store.runs.finish(summary.run_id, "failed", summary.error)
         log.error("source %s failed: %s", name, summary.error)
         return summary
     summary.status = "ok"
-    store.finish_run(summary.run_id, "ok")
+    store.runs.finish(summary.run_id, "ok")
     log.info("source %s: %d pages, %d fetched, %d new, %d duplicates, %d quarantined",
              name, summary.pages, summary.fetched, summary.new, summary.duplicates,
              summary.quarantined)
@@ -129,17 +136,18 @@ def collect(settings: Settings, store: Store, only: str | None = None,
     """Collect every enabled source (or just ``only``), one after another."""
     register_secrets(settings)
     pseudonymiser = make_pseudonymiser(settings)
-    if only is not None and only not in settings.sources:
-        raise KeyError(f"no source named {only!r}; configured: {', '.join(settings.sources)}")
+    configured = settings.all_sources()
+    if only is not None and only not in configured:
+        raise KeyError(f"no source named {only!r}; configured: {', '.join(configured)}")
     names = [only] if only is not None else list(settings.enabled_sources())
     summaries = []
     for name in names:
         try:
-            source = build_source(name, settings.sources[name])
+            source = build_source(name, configured[name])
         except Exception as exc:
-            run_id = store.start_run(name)
+            run_id = store.runs.start(name)
             error = redact(f"{type(exc).__name__}: {exc}")
-            store.finish_run(run_id, "failed", error)
+            store.runs.finish(run_id, "failed", error)
             summaries.append(CollectSummary(name, run_id, "failed", error=error))
             continue
         summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop))
@@ -161,8 +169,8 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
     for clf in active:
         config_hash = topics_hash(settings) if clf.task == "topic" else None
         done = 0
-        for batch in store.posts_to_label(clf.task, batch_size=settings.nlp.batch_size,
-                                          relabel=relabel, since=since):
+        for batch in store.labels.posts_to_label(clf.task, batch_size=settings.nlp.batch_size,
+                                                 relabel=relabel, since=since):
             ids = [pid for pid, _ in batch]
             results = clf.classify([text for _, text in batch])
             labels = [
@@ -171,7 +179,7 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
                 for pid, labs in zip(ids, results, strict=True)
                 for lab in labs
             ]
-            store.save_labels(clf.task, clf.name, clf.version, config_hash, ids, labels)
+            store.labels.save(clf.task, clf.name, clf.version, config_hash, ids, labels)
             done += len(ids)
         counts[clf.task] = counts.get(clf.task, 0) + done
         log.info("classified %d posts for %s with %s %s", done, clf.task, clf.name, clf.version)

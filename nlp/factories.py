@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from nlp import combined, hybrid, keywords, language, places, semantic, transformer, vader
+from nlp import (
+    combined,
+    hybrid,
+    keywords,
+    language,
+    places,
+    questions,
+    semantic,
+    transformer,
+    vader,
+    vader_rules,
+)
 
-__all__ = ["combined", "hybrid", "keywords", "language", "places", "semantic", "transformer",
-           "vader"]
+__all__ = ["combined", "hybrid", "keywords", "language", "places", "questions", "semantic",
+           "transformer", "vader", "vader_rules"]

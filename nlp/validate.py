@@ -62,12 +62,12 @@ def validate_topic(slug: str, spec: TopicSpec) -> list[str]:
             )
     seen_examples: set[str] = set()
     for example in spec.examples:
-        key = " ".join(example.lower().split())
-        if not key:
+        same = " ".join(example.lower().split())
+        if not same:
             problems.append(f"topic '{slug}': an empty entry in examples")
-        elif key in seen_examples:
+        elif same in seen_examples:
             problems.append(f"topic '{slug}': example '{example}' is listed twice")
-        seen_examples.add(key)
+        seen_examples.add(same)
     tags: set[str] = set()
     for tag in spec.hashtags:
         body = tag.strip().removeprefix("#")

@@ -1,28 +1,25 @@
-"""Storage: the only package that writes SQL."""
+"""Storage: the only package that writes SQL; ``Store`` is the way in."""
 
 from storage.collect import StorageError
-from storage.db import connect, write_transaction
 from storage.records import (
+    SENTIMENTS,
     LabelRecord,
     PageResult,
     Post,
     Quarantined,
-    RawItem,
     RunRecord,
     StoredItem,
 )
 from storage.store import Store
 
 __all__ = [
+    "SENTIMENTS",
     "LabelRecord",
     "PageResult",
     "Post",
     "Quarantined",
-    "RawItem",
     "RunRecord",
     "StorageError",
     "Store",
     "StoredItem",
-    "connect",
-    "write_transaction",
 ]

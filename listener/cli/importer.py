@@ -9,8 +9,8 @@ import typer
 
 from listener import pipeline
 from listener.cli.common import collecting, open_store, settings_from
-from listener.sources.config import FileSourceConfig
-from listener.sources.fileimport import FileSource
+from listener.platforms.file.config import FileSourceConfig
+from listener.platforms.file.source import FileSource
 
 FORMATS = ("auto", "csv", "jsonl", "twarc")
 
@@ -58,8 +58,8 @@ def register(app: typer.Typer) -> None:
             "columns": columns})
         pipeline.register_secrets(settings)
         store = open_store(settings)
-        store.record_config_version(settings.config_hash, settings.config_text,
-                                    str(settings.path))
+        store.config_versions.record(settings.config_hash, settings.config_text,
+                                     str(settings.path))
         with collecting(settings, "import"):
             summary = pipeline.collect_source(store, name, FileSource(name, config),
                                               pipeline.make_pseudonymiser(settings))

@@ -11,6 +11,7 @@ import typer
 
 from listener.cli.common import open_store, settings_from
 from listener.pipeline import register_secrets
+from listener.platforms.registry import post_platforms
 from listener.privacy.compliance import write_drafts
 from listener.privacy.deletion_sync import sync_deletions
 from listener.privacy.forget import ForgetError, forget_author, forget_url
@@ -35,9 +36,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def forget(
         ctx: typer.Context,
-        platform: str | None = typer.Option(None, "--platform",
-                                            help="Platform of --author: x, reddit, mastodon, "
-                                                 "bluesky, rss, file."),
+        platform: str | None = typer.Option(
+            None, "--platform", help=f"Platform of --author: {', '.join(post_platforms())}."),
         author: str | None = typer.Option(None, "--author",
                                           help="The handle to erase and block; '-' reads it "
                                                "from standard input (keeps it out of shell "

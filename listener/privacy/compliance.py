@@ -5,8 +5,10 @@ They are drafts for the data protection officer: every governance field left
 blank is shown as **TO COMPLETE**, and the facts the software fixes (fields
 kept, retention, pseudonymisation, rights and how they are served) are
 written from the running configuration, so the paperwork cannot drift from
-what the service does. The output is deterministic (no dates) so a committed
-copy can be checked against its config. The text is in
+what the service does. What each source collects, the fields kept per
+platform and where each platform is operated come from the platform
+registry. The output is deterministic (no dates) so a committed copy can be
+checked against its config. The text is in
 ``listener/privacy/templates/*.md.j2``.
 """
 
@@ -18,21 +20,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from listener.config import Settings
-from listener.privacy.governance import OFFLINE_TYPES
-from listener.privacy.minimise import ALLOWED_FIELDS, PURPOSE_OF_FIELDS
+from listener.platforms.registry import platform
+from listener.privacy.minimise import PURPOSE_OF_FIELDS, allowed_fields
 from reports.stats import MIN_COUNT
 
 TODO = "**TO COMPLETE**"
-
-WHAT_IS_ASKED = {
-    "x": "X API v2 recent search (`GET /2/tweets/search/recent`), queries: {queries}",
-    "reddit": "Reddit API search and new posts in r/{subreddits}; queries: {queries}",
-    "mastodon": "public hashtag timelines #{hashtags} on {instances}",
-    "bluesky": "Bluesky `app.bsky.feed.searchPosts`, queries: {queries}",
-    "rss": "RSS/Atom feeds: {feeds}",
-    "file": "file import of `{path}` ({format})",
-    "sample": "built-in synthetic sample data (no personal data; for demonstration)",
-}
 
 DRAFTS = ("record-of-processing.md", "privacy-notice-section.md")
 
@@ -56,21 +48,24 @@ _env.filters.update(todo=_todo, cell=_cell)
 
 def _sources(settings: Settings) -> list[dict[str, str]]:
     rows = []
-    for name, cfg in settings.sources.items():
+    for name, cfg in settings.all_sources().items():
         values = {k: ", ".join(f"`{x}`" for x in v) if isinstance(v, list) else v
                   for k, v in cfg.model_dump().items()}
+        entry = platform(cfg.type)
+        own = entry.own_channel if name in settings.engagement.sources() else None
         rows.append({
             "name": name, "type": cfg.type,
-            "kind": "offline" if cfg.type in OFFLINE_TYPES else "live",
+            "kind": "live" if entry.live else "offline",
             "state": "enabled" if cfg.enabled else "configured, disabled",
-            "described": WHAT_IS_ASKED[cfg.type].format(**values),
+            "described": (own.collects if own is not None else entry.collects).format(**values),
         })
     return rows
 
 
 def _context(settings: Settings) -> dict[str, Any]:
     g, p = settings.governance, settings.privacy
-    non_offline = [cfg for cfg in settings.sources.values() if cfg.type not in OFFLINE_TYPES]
+    non_offline = [cfg for cfg in settings.all_sources().values() if platform(cfg.type).live]
+    reached = [platform(t) for t in dict.fromkeys(cfg.type for cfg in non_offline)]
     return {
         "g": g, "p": p, "sync": p.deletion_sync, "TODO": TODO,
         # the smallest group any output shows: the query tools use
@@ -79,8 +74,10 @@ def _context(settings: Settings) -> dict[str, Any]:
         "recipients": ", ".join(g.recipients) or TODO,
         "officials": ", ".join(f"`{a}`" for a in p.official_accounts) or "none",
         "sources": _sources(settings),
-        "allowed": ALLOWED_FIELDS, "purpose_of_fields": PURPOSE_OF_FIELDS,
-        "platforms": ", ".join(sorted({cfg.type for cfg in non_offline})),
+        "allowed": allowed_fields(), "purpose_of_fields": PURPOSE_OF_FIELDS,
+        "platforms": ", ".join(sorted((e.name for e in reached), key=str.casefold)),
+        "transfers": "; ".join(f"{e.name}: {e.hosted}" for e in reached if e.hosted)
+                     or "none of the configured sources",
         "live": any(cfg.enabled for cfg in non_offline),
     }
 

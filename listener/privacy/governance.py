@@ -1,7 +1,8 @@
 """Governance fields a public body must fill in before collecting live data.
 
-With any live source (anything but ``sample`` and ``file``) enabled and one of
-these blank, ``listener run`` refuses to start.
+With any live source enabled (a type whose registry entry is ``live``: all
+but ``sample`` and ``file``) and one of these blank, ``listener run`` refuses
+to start.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-OFFLINE_TYPES = frozenset({"sample", "file"})
+from listener.platforms.registry import is_live
 
 
 class GovernanceSettings(BaseModel):
@@ -33,9 +34,10 @@ class GovernanceSettings(BaseModel):
 
 def governance_gaps(governance: GovernanceSettings, sources: dict[str, Any]) -> list[str]:
     """Plain-language reasons ``listener run`` must refuse to start; empty when
-    every governance field is filled or no live source is enabled."""
+    every governance field is filled or no live source is enabled. ``sources``:
+    the configured sources and own channels (``Settings.all_sources``)."""
     live = sorted(name for name, cfg in sources.items()
-                  if cfg.enabled and cfg.type not in OFFLINE_TYPES)
+                  if cfg.enabled and is_live(cfg.type))
     if not live:
         return []
     return [

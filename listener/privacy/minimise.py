@@ -1,56 +1,24 @@
 """Data minimisation: keep only the payload fields the service uses.
 
-Each platform has an allow-list of field paths (``a.b`` for nested objects,
-``a[].b`` for each object of a list). The normaliser reads the full payload;
-what is stored as the raw payload is the minimised copy, which still holds
-everything the normaliser needs, so a fixed normaliser can re-derive a post
-from it. Profile text, avatars, follower counts, display names, entities,
-media and every other field are dropped before anything is written.
+Each platform's registry entry has an allow-list of field paths
+(``Platform.allowed_fields``: ``a.b`` for nested objects, ``a[].b`` for each
+object of a list). The normaliser reads the full payload; what is stored as
+the raw payload is the minimised copy, which still holds everything the
+normaliser needs, so a fixed normaliser can re-derive a post from it.
+Profile text, avatars, follower counts, display names, entities, media and
+every other field are dropped before anything is written.
 
-A platform without an allow-list (a new source type) keeps its payload
-whole until one is written here; ``listener compliance`` says so.
+A platform without an allow-list keeps its payload whole (the registry's
+completeness test refuses a platform with a normaliser and none);
+``listener compliance`` lists every allow-list.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-_TWEET = ["id", "text", "created_at", "author_id", "lang", "geo.place_id",
-          "referenced_tweets[].type", "referenced_tweets[].id",
-          "public_metrics.reply_count", "public_metrics.retweet_count",
-          "public_metrics.like_count", "public_metrics.quote_count"]
-
-_STATUS = ["id", "uri", "url", "created_at", "content", "spoiler_text", "language",
-           "in_reply_to_id", "replies_count", "reblogs_count", "favourites_count",
-           "quotes_count", "account.acct", "account.url"]
-
-_REDDIT = ["name", "id", "title", "selftext", "body", "created_utc", "permalink", "link_id",
-           "subreddit", "author", "score", "num_comments", "parent_id"]
-
-_POST_VIEW = ["uri", "indexedAt", "author.handle", "record.text", "record.createdAt",
-              "record.langs", "record.reply.parent.uri", "replyCount", "repostCount",
-              "likeCount", "quoteCount"]
-
-# published_from marks a date the RSS source gave an undated entry (first seen);
-# *_raw keep a date as the feed wrote it when feedparser could read it.
-_ENTRY = ["id", "link", "title", "summary", "content[].value", "published", "updated",
-          "published_raw", "updated_raw", "published_from", "author"]
-
-_ROW = ["id", "text", "created_at", "author", "url", "platform", "lang", "title", "place",
-        "in_reply_to", "likes", "replies", "reposts", "quotes"]
-
-ALLOWED_FIELDS: dict[str, list[str]] = {
-    "x": [f"tweet.{f}" for f in _TWEET] + [
-        "includes.users[].id", "includes.users[].username",
-        "includes.places[].id", "includes.places[].full_name",
-        "includes.tweets[].id", "includes.tweets[].text",
-    ],
-    "reddit": ["kind"] + [f"data.{f}" for f in _REDDIT],
-    "mastodon": _STATUS + [f"reblog.{f}" for f in _STATUS],
-    "bluesky": _POST_VIEW,
-    "rss": ["feed.title", "feed.link", "feed.id"] + [f"entry.{f}" for f in _ENTRY],
-    "file": _ROW,
-}
+from listener.platforms.registry import find, platforms
 
 # What each kept field is for, in the words of the record of processing.
 PURPOSE_OF_FIELDS = (
@@ -64,7 +32,13 @@ PURPOSE_OF_FIELDS = (
 Tree = dict[str, Any]
 
 
-def _tree(paths: list[str]) -> Tree:
+def allowed_fields() -> dict[str, tuple[str, ...]]:
+    """Platform id -> its allow-list, for every platform that has one."""
+    return {p.id: p.allowed_fields for p in platforms() if p.allowed_fields}
+
+
+@lru_cache(maxsize=64)
+def _tree(paths: tuple[str, ...]) -> Tree:
     root: Tree = {}
     for path in paths:
         node = root
@@ -73,9 +47,6 @@ def _tree(paths: list[str]) -> Tree:
             node = node.setdefault(part, {})
         node.setdefault(leaf, None)
     return root
-
-
-_TREES = {platform: _tree(paths) for platform, paths in ALLOWED_FIELDS.items()}
 
 
 def _keep(value: Any, spec: Tree | None) -> Any:
@@ -101,8 +72,7 @@ def _keep(value: Any, spec: Tree | None) -> Any:
 def minimise(platform: str, payload: Any) -> Any:
     """The payload with only the allow-listed fields of ``platform``; a value
     of an unexpected type (in a malformed, quarantined item) is kept as is."""
-    tree = _TREES.get(platform)
-    if tree is None or not isinstance(payload, dict):
+    entry = find(platform)
+    if entry is None or not entry.allowed_fields or not isinstance(payload, dict):
         return payload
-    return _keep(payload, tree)
-
+    return _keep(payload, _tree(entry.allowed_fields))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pydantic import BaseModel, ConfigDict, Field
+from listener.platforms.registry import platforms
 
 
 class DeletionSyncSettings(BaseModel):
@@ -20,10 +20,20 @@ class DeletionSyncSettings(BaseModel):
     recheck_days: int = Field(default=30, ge=1, description="Later re-checks, this far apart")
     max_posts_per_run: int = Field(default=5000, ge=1,
                                    description="Posts re-checked per platform per run")
-    skip_platforms: list[Literal["x", "reddit", "mastodon", "bluesky"]] = Field(
+    skip_platforms: list[str] = Field(
         default_factory=list, description="Platforms not re-checked (e.g. x: reads cost)")
     bluesky_appview: str = Field(default="https://public.api.bsky.app",
                                  description="Public Bluesky AppView for getPosts (no login)")
+
+    @field_validator("skip_platforms")
+    @classmethod
+    def _checkable(cls, names: list[str]) -> list[str]:
+        checked = [p.id for p in platforms() if p.checker is not None]
+        unknown = [n for n in names if n not in checked]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))} not re-checked anyway; the "
+                             f"platforms re-checked are {', '.join(checked)}")
+        return names
 
 
 class PrivacySettings(BaseModel):

@@ -1,7 +1,8 @@
 """The sample as a sequence of pages: each stream (an X query, a subreddit
 listing, a Mastodon instance's tag timeline, a Bluesky search, a feed) is cut
-into pages of real payloads, split into items exactly as the live sources
-split them, and replayed oldest page first."""
+into pages of real payloads, split into items by the live sources' own
+splitters (``listener.platforms.registry.splitter``), and replayed oldest
+page first."""
 
 from __future__ import annotations
 
@@ -11,20 +12,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import feedparser
-
-from listener.normalise.rss import items_from_feed
-from listener.normalise.x import items_from_response
+from listener.platforms.registry import splitter
 from listener.sample import (
     bluesky_payload,
     mastodon_payload,
+    own_payload,
     reddit_payload,
     rss_payload,
     x_payload,
 )
+from listener.sample.authors import OFFICIAL
+from listener.sample.engagement import ADDRESSED_STREAMS
+from listener.sample.own_payload import own_items
 from listener.sample.plan import PlannedPost, plan
 from listener.sources.base import Page
-from storage.records import RawItem
 
 SAMPLE_END = date(2026, 11, 22)  # a Sunday: the sample covers ISO weeks 2026-W38..W47
 SAMPLE_WEEKS = 10
@@ -56,6 +57,8 @@ class _Chunk:
 
 def query_for(stream: str) -> str:
     platform, _, rest = stream.partition(":")
+    if rest.startswith("own-"):
+        return f"{OFFICIAL[platform]} {rest.removeprefix('own-')}"
     if platform == "mastodon":
         return f"#AshbyMarsh@{rest}"
     if platform == "rss":
@@ -81,32 +84,25 @@ def _chunks(posts: list[PlannedPost], page_size: int) -> list[_Chunk]:
     return chunks
 
 
-def _items(platform: str, payload: Any) -> list[RawItem]:
-    if platform == "x":
-        return [RawItem(i, str(i["tweet"].get("id"))) for i in items_from_response(payload)]
-    if platform == "reddit":
-        return [RawItem(c, c["data"].get("name")) for c in payload["data"]["children"]]
-    if platform == "mastodon":
-        return [RawItem(s, s.get("uri")) for s in payload]
-    if platform == "bluesky":
-        return [RawItem(p, p.get("uri")) for p in payload["posts"]]
-    entries = items_from_feed(feedparser.parse(payload))
-    return [RawItem(e, e["entry"].get("id") or e["entry"].get("link")) for e in entries]
-
-
 def _page(chunk: _Chunk, posts: list[PlannedPost], position: int, seed: int) -> Page:
     platform = chunk.stream.split(":", 1)[0]
     query = query_for(chunk.stream)
     token = None if chunk.last else f"{chunk.stream.replace(':', '-')}-{seed}-{chunk.number + 1}"
-    payload = _BUILDERS[platform](chunk.entries, posts, chunk.stream, token)
-    url = _ENDPOINTS[platform].format(query=query, instance=chunk.stream.partition(":")[2])
+    if chunk.stream in own_payload.ENDPOINTS:  # the body's own channels
+        items = own_items(chunk.entries, posts, chunk.stream, token)
+        url = own_payload.ENDPOINTS[chunk.stream]
+    else:
+        payload = _BUILDERS[platform](chunk.entries, posts, chunk.stream, token)
+        items = splitter(platform)(payload)
+        url = _ENDPOINTS[platform].format(query=query, instance=chunk.stream.partition(":")[2])
     return Page(
         platform=platform,
-        items=_items(platform, payload),
+        items=items,
         query=query,
         cursor={"position": str(position)},
         request={"method": "GET", "url": url, "query": query, "page": chunk.number,
                  "replayed_from": "embedded sample", "seed": seed},
+        addressed=chunk.stream in ADDRESSED_STREAMS,
     )
 
 

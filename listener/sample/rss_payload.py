@@ -1,5 +1,6 @@
 """Sample feeds as real XML documents: the council's news as RSS 2.0 and a
-local paper as Atom, newest first, for feedparser to parse."""
+local paper as Atom, newest first, parsed by feedparser as the RSS source
+parses what it fetches."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import re
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
+import feedparser
+
+from listener.platforms.rss.split import FeedDocument
 from listener.sample.ids import iso_z
 from listener.sample.plan import PlannedPost
 
@@ -60,9 +64,10 @@ def _atom(entries: list[int], posts: list[PlannedPost], title: str, site: str, f
 
 
 def page(entries: list[int], posts: list[PlannedPost], stream: str,
-         next_token: str | None) -> str:
-    """The feed document for ``stream`` holding these posts."""
+         next_token: str | None) -> FeedDocument:
+    """The feed document for ``stream`` holding these posts, fetched from its
+    address and parsed."""
     title, site, feed = FEEDS[stream]
-    if stream == "rss:council":
-        return _rss(entries, posts, title, site)
-    return _atom(entries, posts, title, site, feed)
+    xml = _rss(entries, posts, title, site) if stream == "rss:council" else \
+        _atom(entries, posts, title, site, feed)
+    return FeedDocument(feed, feedparser.parse(xml))

@@ -1,5 +1,7 @@
 """Sample pages shaped like X API v2 ``GET /2/tweets/search/recent``
-responses (``data``, ``includes.users/places/tweets``, ``meta``)."""
+responses (``data``, ``includes.users/places/tweets``, ``meta``), with the
+expansions the X source asks for: every referenced tweet (retweeted or
+replied to) in ``includes.tweets`` and its author in ``includes.users``."""
 
 from __future__ import annotations
 
@@ -71,10 +73,12 @@ def page(entries: list[int], posts: list[PlannedPost], stream: str,
     referenced: dict[str, dict[str, Any]] = {}
     for i in reversed(entries):
         users.setdefault(posts[i].author.user_id, _user(posts[i]))
+    for i in reversed(entries):
         parent = posts[i].parent
-        if posts[i].kind == "repost" and parent is not None:
+        if posts[i].kind in ("repost", "reply") and parent is not None:
             original = tweet(parent, posts)
             referenced[original["id"]] = original
+            users.setdefault(posts[parent].author.user_id, _user(posts[parent]))
     place_ids = {t["geo"]["place_id"] for t in data if "geo" in t}
     includes: dict[str, Any] = {"users": list(users.values())}
     if place_ids:

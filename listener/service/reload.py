@@ -16,8 +16,8 @@ from pathlib import Path
 
 from listener.config import ConfigError, ConfigProblem, Settings, load_settings
 from listener.privacy.governance import governance_gaps
-from storage.db import utcnow
-from storage.health import ServiceState
+from storage.service_state import ServiceState
+from storage.timefmt import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class ConfigWatcher:
                 "the database cannot change while the service runs; restart it to move"))
         if not self._allow_gaps:
             problems += [ConfigProblem(file, None, "governance", gap)
-                         for gap in governance_gaps(settings.governance, settings.sources)]
+                         for gap in governance_gaps(settings.governance, settings.all_sources())]
         return problems
 
     def _reject(self, problems: list[ConfigProblem]) -> None:

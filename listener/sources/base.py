@@ -1,9 +1,10 @@
 """The one small protocol every source implements.
 
 A source fetches pages after a cursor. Each ``Page`` carries the raw items
-exactly as the platform sent them, the cursor values to save *with* that page
-(in the same transaction as its posts), the query that matched, and the
-request that fetched it (for provenance; never a secret).
+exactly as the platform sent them (its platform's splitter cuts a response
+into ``RawItem``s), the cursor values to save *with* that page (in the same
+transaction as its posts), the query that matched, and the request that
+fetched it (for provenance; never a secret).
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from storage.records import RawItem
+
+@dataclass(frozen=True)
+class RawItem:
+    """One item of a fetched page, as the platform sent it."""
+
+    payload: dict[str, Any]
 
 
 @dataclass
@@ -22,6 +28,12 @@ class Page:
     query: str = ""
     cursor: dict[str, str] = field(default_factory=dict)
     request: dict[str, Any] = field(default_factory=dict)
+    # own-channel pages (``listener.platforms.<id>.own``): every item was
+    # delivered as addressed to the body (its mentions or notifications) ...
+    addressed: bool = False
+    # ... or every item was published by this allow-listed account of the
+    # body (its own news feed, whose entries carry a press office's byline)
+    published_by: str | None = None
 
 
 class Source(Protocol):

@@ -11,26 +11,26 @@ page policy staff use is the plugin page at ``/`` (see docs/query.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from listener.config import Settings
+from listener.engagement.unanswered import unanswered
 from listener.query.service import QueryContext
 from listener.web import plugin
-from storage import queries
+from listener.web.settings import ROLES
+from storage import Store, page_access
 
 TEMPLATES = Path(__file__).parent / "templates"
-TABLES = ("posts", "posts_fts", "posts_fts_config", "posts_fts_data", "posts_fts_docsize",
-          "posts_fts_idx", "labels", "label_state", "post_matches", "raw_payloads",
-          "quarantine", "cursors", "runs", "config_versions", "blocked_authors", "usage",
-          "_sqlite_migrations")
 
 
 class WebConfigError(RuntimeError):
     """The web section cannot start a safe server."""
 
 
-def metadata(settings: Settings, database: str) -> dict[str, Any]:
+def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[str, Any]:
+    """Datasette's metadata: every table in ``tables`` denied and hidden."""
     web = settings.web
     accounts: dict[str, Any] = {}
     actors: dict[str, Any] = {}
@@ -41,13 +41,13 @@ def metadata(settings: Settings, database: str) -> dict[str, Any]:
         actors[name] = {"id": name, "role": user.role}
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
-        "allow": {"role": ["reader"]},
+        "allow": {"role": list(ROLES)},
         "databases": {
             database: {
                 "allow_sql": False,
-                "tables": {t: {"allow": False, "hidden": True} for t in TABLES},
+                "tables": {t: {"allow": False, "hidden": True} for t in tables},
                 "queries": {name: {"sql": sql, "title": title}
-                            for name, (title, sql) in queries.CANNED.items()},
+                            for name, (title, sql) in page_access.CANNED.items()},
             }
         },
         "plugins": {"datasette-auth-passwords": {**accounts, "actors": actors}},
@@ -72,9 +72,11 @@ def build(settings: Settings) -> Any:
     if pm.get_plugin("civic-listener") is None:
         pm.register(plugin, name="civic-listener")
     database = path.stem
+    with Store.open(path, readonly=True) as store:
+        tables = store.tables()
     ds = Datasette(
         files=[str(path)],
-        metadata=metadata(settings, database),
+        metadata=metadata(settings, database, tables),
         template_dir=str(TEMPLATES),
         secret=os.environ.get(web.secret_env) or None,
         settings={
@@ -96,6 +98,8 @@ def build(settings: Settings) -> Any:
         trend_weeks=web.trend_weeks,
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
+        waiting=lambda store: unanswered(store, settings),
+        store_path=path,
     )
     return ds
 

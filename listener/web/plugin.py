@@ -11,6 +11,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
@@ -20,10 +21,11 @@ from datasette.utils.asgi import Response
 from listener.query import export
 from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
+from listener.web import audit_routes, labelling
 from listener.web import chart as charts
 from listener.web import page as pages
-from listener.web.guard import ASGIApp, authorizer, route_guard
-from storage import queries
+from listener.web.guard import ASGIApp, route_guard
+from storage import SENTIMENTS, Store, page_access
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class WebContext:
     trend_weeks: int
     min_group: int
     facet_limit: int
+    waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
+    store_path: Path | None = None  # the database file, for the labelling page's writes
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,8 +58,7 @@ def _context(datasette: Any) -> WebContext:
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     if datasette in CONTEXTS and database == _context(datasette).database:
-        conn.execute("PRAGMA query_only = 1")
-        conn.set_authorizer(authorizer)
+        page_access.guard(conn)
 
 
 @hookimpl
@@ -76,12 +79,24 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 
 
 @hookimpl
+def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
+    """The labelling page in the menu, for labellers only."""
+    if datasette in CONTEXTS and actor and actor.get("role") == labelling.LABELLER:
+        return [{"href": datasette.urls.path("/-/audit"), "label": "Label audit posts"}]
+    return []
+
+
+@hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv)]
+    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
+            (r"^/-/unanswered$", unanswered_page),
+            *audit_routes.routes(_context)]
 
 
-async def _read(datasette: Any, fn: Any) -> Any:
-    return await datasette.get_database(_context(datasette).database).execute_fn(fn)
+async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:
+    """``fn`` run on a Store over one of Datasette's read connections."""
+    return await datasette.get_database(_context(datasette).database).execute_fn(
+        lambda conn: fn(Store.for_page(conn)))
 
 
 async def search_page(request: Any, datasette: Any) -> Response:
@@ -90,20 +105,20 @@ async def search_page(request: Any, datasette: Any) -> Response:
     status = 200
     try:
         filters, page = pages.filters_from(request.args)
-        data = await _read(datasette, lambda conn: pages.compute(
-            conn, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group,
+        data = await _read(datasette, lambda store: pages.compute(
+            store, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group,
             web.facet_limit))
     except pages.BadRequest as exc:
         data = pages.PageData(QueryFilters(), 0, error=str(exc))
     if data.error:
         status = 400
-    platforms = await _read(datasette, queries.platforms)
+    platforms = await _read(datasette, Store.platforms)
     query_string = urlencode([(k, v) for k, vs in _pairs(request.args) for v in vs
                               if k in pages.ARGS])
     context = {
         "data": data,
         "topics": web.query.topic_names,
-        "sentiments": queries.SENTIMENTS,
+        "sentiments": SENTIMENTS,
         "platforms": platforms,
         "columns": COLUMNS,
         "chart": charts.chart(data.trend) if data.trend else None,
@@ -119,6 +134,16 @@ async def search_page(request: Any, datasette: Any) -> Response:
     return Response.html(html, status=status)
 
 
+async def unanswered_page(request: Any, datasette: Any) -> Response:
+    """Open questions and complaints to the body, longest waiting first."""
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    rows = await _read(datasette, web.waiting) if web.waiting is not None else []
+    html = await datasette.render_template("listener_unanswered.html", {"rows": rows},
+                                           request=request)
+    return Response.html(html)
+
+
 def _pairs(args: Any) -> list[tuple[str, list[str]]]:
     return [(key, args.getlist(key)) for key in args]
 
@@ -128,8 +153,8 @@ async def export_csv(request: Any, datasette: Any) -> Response:
     web = _context(datasette)
     try:
         filters, page = pages.filters_from(request.args)
-        result = await _read(datasette, lambda conn: pages.export_rows(
-            conn, web.query, filters, page, web.page_size))
+        result = await _read(datasette, lambda store: pages.export_rows(
+            store, web.query, filters, page, web.page_size))
     except Exception as exc:  # bad input of any kind: a plain answer, never a 500
         message = pages.describe_error(exc)
         if message is None:

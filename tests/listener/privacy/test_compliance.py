@@ -7,7 +7,7 @@ from pathlib import Path
 
 from listener.config import load_settings, parse_settings
 from listener.privacy.compliance import privacy_notice_section, record_of_processing, write_drafts
-from listener.privacy.minimise import ALLOWED_FIELDS
+from listener.privacy.minimise import allowed_fields
 from tests.paths import ROOT
 
 FILLED = """
@@ -45,7 +45,7 @@ def test_drafts_follow_the_config() -> None:
     assert "| Lawful basis (UK GDPR Art. 6) | Public task, UK GDPR Art. 6(1)(e) |" in record
     assert "200 days after the post was written" in record and "14 days after retrieval" in record
     assert "`x_council` | x (live) | enabled" in record and "`pothole lang:en`" in record
-    for platform, paths in ALLOWED_FIELDS.items():
+    for platform, paths in allowed_fields().items():
         assert f"- **{platform}**: " + ", ".join(f"`{p}`" for p in paths) in record
     assert "deleted 200 days after they were written" in notice
     assert "Example Council reads public posts" in notice

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from listener.normalise import NormaliseError, get_normaliser
+from listener.normalise import NormaliseError
+from listener.platforms.registry import normaliser
+from listener.platforms.sample.config import SampleSourceConfig
 from listener.sample import SAMPLE_END, SAMPLE_POSTS, SAMPLE_WEEKS, generate_pages
-from listener.sample.plan import SPIKE_TOPIC
+from listener.sample.plan import SPIKE_TOPIC, plan
 from listener.sample.texts import templates
 from listener.sources.base import Page
-from listener.sources.config import SampleSourceConfig
 from storage.records import Post
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,7 +35,7 @@ def pages(request: pytest.FixtureRequest) -> list[Page]:
 def normalised(pages: list[Page]) -> tuple[list[tuple[Page, Post]], list[tuple[Page, str]]]:
     good, bad = [], []
     for page in pages:
-        normalise = get_normaliser(page.platform)
+        normalise = normaliser(page.platform)
         for item in page.items:
             try:
                 good.append((page, normalise(item.payload)))
@@ -159,21 +160,28 @@ def test_pages_are_chronological_small_and_positioned(pages: list[Page]) -> None
         times = []
         for item in page.items:
             with contextlib.suppress(NormaliseError):
-                times.append(get_normaliser(page.platform)(item.payload).created_at)
+                times.append(normaliser(page.platform)(item.payload).created_at)
         newest.append(max(times))
     assert newest == sorted(newest)
 
 
-def test_x_items_carry_only_their_own_includes(pages: list[Page]) -> None:
+def test_x_items_carry_their_own_includes_and_the_referenced_authors(
+        pages: list[Page]) -> None:
+    """Cut by the live X splitter from pages with the live expansions: a
+    reply or retweet carries the tweet it references and that tweet's author,
+    as a collected one does."""
+    referencing = 0
     for page in pages:
         if page.platform != "x":
             continue
         for item in page.items:
             tweet, includes = item.payload["tweet"], item.payload["includes"]
-            assert [u["id"] for u in includes["users"]] == [tweet["author_id"]]
-            refs = {r["id"] for r in tweet.get("referenced_tweets", [])}
-            assert {t["id"] for t in includes["tweets"]} <= refs
-            assert item.native_id == tweet["id"]
+            refs = [r["id"] for r in tweet.get("referenced_tweets", [])]
+            assert [t["id"] for t in includes.get("tweets", [])] == refs
+            authors = [tweet["author_id"], *(t["author_id"] for t in includes.get("tweets", []))]
+            assert [u["id"] for u in includes["users"]] == list(dict.fromkeys(authors))
+            referencing += bool(refs)
+    assert referencing >= 20
 
 
 def test_forged_bluesky_dates_fall_back_to_indexed_at(pages: list[Page]) -> None:
@@ -181,7 +189,7 @@ def test_forged_bluesky_dates_fall_back_to_indexed_at(pages: list[Page]) -> None
               if i.payload["record"].get("createdAt", "").startswith("1970")]
     assert forged
     for view in forged:
-        post = get_normaliser("bluesky")(view)
+        post = normaliser("bluesky")(view)
         assert post.created_at.isoformat().startswith(view["indexedAt"][:19])
 
 
@@ -217,11 +225,11 @@ def test_generator_scales_to_other_sizes_and_windows() -> None:
     for page in pages:
         for item in page.items:
             try:
-                post = get_normaliser(page.platform)(item.payload)
+                post = normaliser(page.platform)(item.payload)
             except NormaliseError:
                 failed += 1
                 continue
             keys.add((post.platform, post.native_id))
             assert week(post) == (2026, 47)
-    assert len(keys) + failed == 3000
+    assert len(keys) + failed == len(plan(3000, 1, 1, SAMPLE_END)) > 3000  # + its own channels
     assert SAMPLE_WEEKS == 10 and SAMPLE_END.isoweekday() == 7

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ import responses
 
 from listener import pipeline
 from listener.config import Settings, parse_settings
+from listener.platforms.x.source import XSource
 from listener.sources.errors import SourceError
-from listener.sources.x import XSource
 from storage import Store
-from tests.listener.sources.fixtures_a.reddit_bodies import (
+from tests.listener.platforms.recorded.reddit_bodies import (
     OAUTH,
     TOKEN_URL,
     listing,
@@ -26,7 +25,7 @@ from tests.listener.sources.fixtures_a.reddit_bodies import (
     submission,
     token_body,
 )
-from tests.listener.sources.fixtures_a.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
+from tests.listener.platforms.recorded.x_bodies import SEARCH_URL, UNAUTHORIZED, page, tweet, user
 
 CONFIG = """
 storage:
@@ -71,13 +70,6 @@ def canaries(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
             "BLUESKY_APP_PASSWORD", "MASTODON_ACCESS_TOKEN",
             "CIVIC_LISTENER_PSEUDONYM_KEY"} <= set(values)
     return values
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "canary.sqlite")
-    yield s
-    s.close()
 
 
 def every_text_in(store: Store) -> str:

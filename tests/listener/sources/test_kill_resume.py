@@ -21,7 +21,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.listener.sources.fixtures_b.builders import atom_feed
+from tests.listener.platforms.recorded.builders import atom_feed
 from tests.paths import ROOT
 
 REPO = ROOT
