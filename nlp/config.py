@@ -76,7 +76,7 @@ class SemanticSettings(BaseModel):
         " for the topic to be given (a topic's semantic_threshold overrides it)",
     )
     margin: float = Field(
-        default=0.0, ge=0.0, le=1.0,
+        default=0.02, ge=0.0, le=1.0,
         description="Least lead of the best topic's similarity over the second best's",
     )
 
