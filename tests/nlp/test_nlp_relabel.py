@@ -80,3 +80,42 @@ def test_labels_are_versioned_and_relabelled_after_a_config_change(tmp_path: Pat
         "SELECT config_hash FROM label_state WHERE post_id = ? AND task = 'topic'",
         [bins]).fetchone()[0]
     assert new_hash != first_hash
+
+
+LIGHTS = """  lights:
+    label: Street lighting
+    phrases: [street light]
+    examples: [The street light outside our house is broken]
+"""
+
+
+def test_hybrid_labels_store_their_evidence_and_pinned_old_labels_stay(tmp_path: Path) -> None:
+    settings = load_settings(write_config(tmp_path, LIGHTS), check_credentials=False)
+    store = Store.open(settings.database_path)
+    run = store.runs.start("s")
+    lamp = store.collect.save_page(source="s", run_id=run, items=[StoredItem(
+        Post(platform="x", native_id="lamp", text="The lamp at the end of our road is dark",
+             author_key="k", created_at=datetime(2026, 11, 17, 9, 0, tzinfo=UTC)),
+        {"id": "lamp"})]).new_ids[0]
+    pothole = posts(store)[0]
+    assert classify(settings, store)["topic"] == 4  # topics.keywords: the lamp is missed
+    assert topic_labels(store, lamp) == []
+
+    # the admin switches to the hybrid: stored labels stay until an explicit relabel
+    settings.nlp.topic_classifier = "topics.hybrid"
+    assert classify(settings, store).get("topic", 0) == 0
+    assert topic_labels(store, lamp) == []
+    assert classify(settings, store, relabel=True)["topic"] == 4
+    [(label, name, version, model_id)] = topic_labels(store, lamp)
+    assert (label, name, version) == ("lights", "topics.semantic", "v1")
+    assert model_id and "prototypes:" in model_id
+    [stored] = [lab for lab in store.labels.for_post(lamp) if lab.task == "topic"]
+    assert len(stored.evidence) == 1 and stored.evidence[0].startswith("semantic: near '")
+    assert stored.score is not None and 0.35 <= stored.score <= 1.0
+    assert topic_labels(store, pothole)[0][:3] == ("roads", "topics.keywords", "v2")
+
+    # pinning the keyword version gives back exactly the old labels
+    settings.nlp.topic_classifier = "topics.keywords.v2"
+    classify(settings, store, relabel=True)
+    assert topic_labels(store, lamp) == []
+    assert topic_labels(store, pothole)[0][:3] == ("roads", "topics.keywords", "v2")

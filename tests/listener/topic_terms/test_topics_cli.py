@@ -1,0 +1,108 @@
+"""``listener topics suggest`` and ``listener topics health`` as an admin
+runs them, on a small database this test builds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from listener.config import load_settings
+from listener.pipeline import classify
+from storage import Post, Store, StoredItem
+from tests.cli import Cli
+
+CONFIG = """storage:
+  path: {db}
+  data_dir: {data}
+sources: {{}}
+privacy:
+  min_group_size: 5
+topics:
+  bins:
+    label: Bins and rubbish
+    terms: [bin, rubbish]
+    phrases: [bin collection]
+    examples:
+      - Our bins were not emptied this week
+      - Rubbish has been dumped on the corner again
+  parks:
+    label: Parks
+    terms: [park, playground]
+    examples: [The playground in the park has been closed for months]
+  parking:
+    label: Parking
+    terms: [parking, permit]
+    examples: [I got a parking ticket even though I had paid at the machine]
+"""
+
+GARBAGE = [  # "garbage" is in no list: the word suggest should find
+    "Garbage dumped on the corner of {} again, @resident_{} says nobody came",
+    "Nobody cleared the garbage outside {} this week",
+    "The garbage on {} has been there for days and it smells",
+]
+STREETS = ["Mill Road", "Elm Close", "Quarry Lane", "High Street"]
+PARK_NOISE = "Can I park overnight on {} without a permit?"  # "park" matching noise
+PARK_GOOD = "The playground in the park near {} has broken swings"
+
+
+def build(tmp_path: Path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG.format(db=tmp_path / "t.db", data=tmp_path / "data"),
+                    encoding="utf-8")
+    settings = load_settings(path, check_credentials=False)
+    texts = [g.format(s, i) for i, s in enumerate(STREETS) for g in GARBAGE]
+    texts += [PARK_NOISE.format(s) for s in STREETS + ["the estate", "Green Lane"]]
+    texts += [PARK_GOOD.format(s) for s in STREETS[:2]]
+    texts += ["Missed bin collection on Mill Road", "Lovely sunny day today"]
+    start = datetime(2026, 11, 17, 9, tzinfo=UTC)
+    with Store.open(settings.database_path) as store:
+        run = store.runs.start("s")
+        store.collect.save_page(source="s", run_id=run, items=[
+            StoredItem(Post(platform="x", native_id=str(i), text=t, author_key=f"k{i}",
+                            created_at=start + timedelta(hours=i)), {"id": str(i)})
+            for i, t in enumerate(texts)])
+        classify(settings, store)
+    return path
+
+
+def test_suggest_proposes_a_word_really_there_as_yaml_config_check_accepts(
+        tmp_path: Path, cli: Cli) -> None:
+    config = build(tmp_path)
+    before = config.read_text(encoding="utf-8")
+    out = tmp_path / "suggested.yaml"
+
+    done = cli("-c", config, "topics", "suggest", "--weeks", "2", "--out", out)
+
+    assert done.returncode == 0, done.output
+    assert "bins (Bins and rubbish)" in done.stdout
+    assert "+ term   'garbage': 12 more posts" in done.stdout
+    assert "e.g. " in done.stdout and "@resident_" not in done.stdout  # handles masked
+    assert config.read_text(encoding="utf-8") == before  # never edits config.yaml itself
+    snippet = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert "garbage" in snippet["topics"]["bins"]["terms"]
+    assert snippet["topics"]["bins"]["terms"][:2] == ["bin", "rubbish"]  # the entry is whole
+
+    # pasted as the snippet says, `config check` accepts it and the word now matches
+    merged = yaml.safe_load(before)
+    merged["topics"].update(snippet["topics"])
+    pasted = tmp_path / "pasted.yaml"
+    pasted.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
+    checked = cli("-c", pasted, "config", "check")
+    assert checked.returncode == 0, checked.output
+
+
+def test_health_flags_a_term_that_mostly_matches_noise(tmp_path: Path, cli: Cli) -> None:
+    config = build(tmp_path)
+
+    done = cli("-c", config, "topics", "health", "--weeks", "2")
+
+    assert done.returncode == 0, done.output
+    rows = {tuple(line.split()[:2]): line for line in done.stdout.splitlines()
+            if line.startswith(("parks", "bins", "parking"))}
+    park = rows[("parks", "park")]
+    assert "NOISY" in park and park.split()[2] == "8"
+    assert "NOISY" not in rows[("bins", "bin")]
+    assert "NOISY" not in rows[("parks", "playground")]
+    assert "1 noisy term(s)" in done.stdout
