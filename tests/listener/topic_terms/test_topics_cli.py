@@ -53,7 +53,7 @@ def build(tmp_path: Path) -> Path:
                     encoding="utf-8")
     settings = load_settings(path, check_credentials=False)
     texts = [g.format(s, i) for i, s in enumerate(STREETS) for g in GARBAGE]
-    texts += [PARK_NOISE.format(s) for s in STREETS + ["the estate", "Green Lane"]]
+    texts += [PARK_NOISE.format(s) for s in [*STREETS, "the estate", "Green Lane"]]
     texts += [PARK_GOOD.format(s) for s in STREETS[:2]]
     texts += ["Missed bin collection on Mill Road", "Lovely sunny day today"]
     start = datetime(2026, 11, 17, 9, tzinfo=UTC)
