@@ -3,6 +3,7 @@ keywords / semantic / hybrid figures side by side.
 
     python bench/topics_semantic.py [--config config.yaml] [--folds 5]
         [--embeddings static|minilm] [--baseline-config OLD.yaml]
+        [--runs 3] [--skip-cv] [--skip-speed]
 
 Reads ../shared/data/eval/civic_bengaluru_dev.csv (never used by tests) and
 maps its categories to the shipped topics as issue 13 says: Waste/Garbage ->
@@ -31,8 +32,10 @@ import argparse
 import csv
 import hashlib
 import itertools
+import resource
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +159,51 @@ def table(columns: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def speed(settings: Any, texts: list[str], runs: int) -> None:
+    """The default classify stage (the configured topic classifier and
+    sentiment) against a bare VADER loop on the same posts, medians of
+    ``runs``; model load time; the process's peak RSS."""
+    from nlp import static_embed
+
+    static_embed._SHARED = None  # time the load, not a cached embedder
+    ctx = BuildContext(settings.nlp, settings.topics, settings.data_dir)
+    start = time.perf_counter()
+    topic = resolve(settings.nlp.topic_classifier).factory(ctx)
+    load = time.perf_counter() - start
+    sentiment = resolve(settings.nlp.sentiment_classifier).factory(ctx)
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    bare = SentimentIntensityAnalyzer()
+    batch = settings.nlp.batch_size
+
+    def stage() -> None:
+        for i in range(0, len(texts), batch):
+            topic.classify(texts[i:i + batch])
+            sentiment.classify(texts[i:i + batch])
+
+    def vader_loop() -> None:
+        for t in texts:
+            bare.polarity_scores(t)
+
+    def rate(fn: Any) -> float:
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return len(texts) / statistics.median(times)
+
+    staged, loop = rate(stage), rate(vader_loop)
+    print(f"\nspeed on {len(texts)} posts, medians of {runs} runs:")
+    print(f"  {topic.name} {topic.version} + {sentiment.name} {sentiment.version}:"
+          f" {staged:,.0f} posts/s (target >= 3,000)")
+    print(f"  bare VADER loop (polarity_scores per post): {loop:,.0f} posts/s;"
+          f" classify stage takes {loop / staged:.2f}x its time (target <= 3x)")
+    print(f"  {topic.name} load time (embeddings and prototypes): {load:.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak RSS of this process: {peak:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=next(
@@ -167,6 +215,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--min-precision", type=float, default=0.80)
     parser.add_argument("--embeddings", choices=("static", "minilm"), default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
 
     settings = load_settings(args.config, check_credentials=False)
@@ -174,6 +225,10 @@ def main() -> None:
         settings.nlp.semantic.embeddings = args.embeddings
     texts, gold, groups = load_rows(args.data_dir / "civic_bengaluru_dev.csv")
     print(f"{len(texts)} posts: " + ", ".join(f"{c} {gold.count(c)}" for c in CLASSES))
+    if not args.skip_speed:
+        speed(settings, texts, args.runs)
+    if args.skip_cv:
+        return
     ctx = BuildContext(settings.nlp, settings.topics, settings.data_dir)
     sem = SemanticTopics.from_context(ctx)
     print(f"semantic prototypes: {len(sem.prototypes)}; embeddings {sem.embedder.model_id}")

@@ -93,9 +93,11 @@ class SemanticTopics(Registered):
     def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per post: each topic's score (posts x topics), the index of each
         topic's nearest prototype, and the best negative prototype's score."""
-        vectors = self.embedder.encode(texts)
+        return self._scores(self.embedder.encode(texts))
+
+    def _scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sims = vectors @ self._vectors
-        n, k = len(texts), len(self.slugs)
+        n, k = len(vectors), len(self.slugs)
         best = np.full((n, k), -1.0, dtype=np.float32)
         nearest = np.zeros((n, k), dtype=np.int64)
         for t in range(k):
@@ -112,31 +114,32 @@ class SemanticTopics(Registered):
         (whose exclusions veto topics)."""
         if not texts:
             return []
-        best, nearest, negative = self.scores(texts)
+        vectors = self.embedder.encode(texts)
+        best, nearest, negative = self._scores(vectors)
         for i, m in enumerate(matches):
             for slug in m.vetoed:
                 best[i, self.slugs.index(slug)] = -1.0
         given = decide(best, self.thresholds, self.margin, negative)
         out: list[list[Label]] = []
-        for i, (text, top) in enumerate(zip(texts, given, strict=True)):
+        for i, top in enumerate(given):
             if top < 0:
                 out.append([])
                 continue
             score = float(best[i, top])
-            shown = self._shown(text, int(top), int(nearest[i, top]))
+            shown = self._shown(vectors[i], int(top), int(nearest[i, top]))
             out.append([Label("topic", self.slugs[top], round(score, 4), self.name,
                               self.version, self.model_id,
                               (f"semantic: near '{shown}' {score:.2f}",))])
         return out
 
-    def _shown(self, text: str, topic: int, proto: int) -> str:
+    def _shown(self, vector: np.ndarray, topic: int, proto: int) -> str:
         """How evidence names the nearest prototype; for the keyword list,
         the single term or phrase nearest the post."""
         p = self.prototypes[proto]
         if p.kind != "keywords":
             return p.shown
         slug = self.slugs[topic]
-        sims = self._word_vectors[slug] @ self.embedder.encode([text])[0]
+        sims = self._word_vectors[slug] @ vector
         return self._words[slug][int(sims.argmax())]
 
     def classify(self, texts: Sequence[str]) -> list[list[Label]]:
