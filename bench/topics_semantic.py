@@ -193,12 +193,23 @@ def speed(settings: Any, texts: list[str], runs: int) -> None:
             times.append(time.perf_counter() - t0)
         return len(texts) / statistics.median(times)
 
+    def topic_only() -> None:
+        for i in range(0, len(texts), batch):
+            topic.classify(texts[i:i + batch])
+
+    def sentiment_only() -> None:
+        for i in range(0, len(texts), batch):
+            sentiment.classify(texts[i:i + batch])
+
     staged, loop = rate(stage), rate(vader_loop)
+    alone_topic, alone_sentiment = rate(topic_only), rate(sentiment_only)
     print(f"\nspeed on {len(texts)} posts, medians of {runs} runs:")
     print(f"  {topic.name} {topic.version} + {sentiment.name} {sentiment.version}:"
           f" {staged:,.0f} posts/s (target >= 3,000)")
     print(f"  bare VADER loop (polarity_scores per post): {loop:,.0f} posts/s;"
           f" classify stage takes {loop / staged:.2f}x its time (target <= 3x)")
+    print(f"  alone: {topic.name} {alone_topic:,.0f} posts/s, {sentiment.name}"
+          f" {sentiment.version} {alone_sentiment:,.0f} posts/s")
     print(f"  {topic.name} load time (embeddings and prototypes): {load:.2f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS of this process: {peak:.0f} MiB")
