@@ -46,7 +46,9 @@ def grouped_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int = 0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared/data/eval")
+    parser.add_argument("--data-dir", type=Path, default=next(
+        (p / "shared/data/eval" for p in (ROOT.parent, ROOT.parent.parent)
+         if (p / "shared/data/eval").is_dir()), ROOT.parent / "shared/data/eval"))
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     path = args.data_dir / "civic_bengaluru_dev.csv"

@@ -21,9 +21,32 @@ def test_metrics_by_hand() -> None:
     assert f["labels"] == ["neg", "neu", "pos"]
     assert f["confusion"] == [[2, 0, 1], [0, 1, 0], [1, 0, 1]]
     assert binary_f1(gold, pred, "pos") == 0.5
-    assert "macro-F1=" in format_report(f)
+    assert "macro-F1 0.722 (mean F1 over 3 classes: neg, neu, pos)" in format_report(f)
     with pytest.raises(ValueError):
         evaluate(["a"], [])
+
+
+def test_macro_f1_over_named_classes_and_predicted_only_classes() -> None:
+    gold = ["a", "a", "b", "none"]
+    pred = ["a", "x", "b", "none"]  # "x" is only ever predicted: it counts, with F1 0
+    assert evaluate(gold, pred)["macro_f1"] == round((2 / 3 + 1 + 1 + 0) / 4, 4)
+    named = evaluate(gold, pred, ["a", "b", "none", "c"])  # "c": no rows, no predictions
+    assert named["macro_f1"] == round((2 / 3 + 1 + 1 + 0) / 4, 4)
+    assert named["macro_f1_classes"] == ["a", "b", "c", "none"]
+    assert evaluate(gold, pred, ["a", "b"])["macro_f1"] == round((2 / 3 + 1) / 2, 4)
+    rows = format_report(evaluate(gold, pred, ["a", "b"])).splitlines()
+    assert [r.split()[0] for r in rows if r.endswith("(not in the macro-F1)")] == ["none", "x"]
+
+
+def test_eval_maps_gold_labels_and_drops_the_rest(tmp_path: Path) -> None:
+    from nlp.labelled import LabelledDataError, map_labels, parse_mapping
+
+    mapping = parse_mapping(["Waste/Garbage=bins", "A=B=c"])
+    assert mapping == {"Waste/Garbage": "bins", "A=B": "c"}
+    assert map_labels(["t1", "t2", "t3"], ["Waste/Garbage", "Air", "A=B"], mapping) == (
+        ["t1", "t3"], ["bins", "c"], 1)
+    with pytest.raises(LabelledDataError, match="expected GOLD=LABEL"):
+        parse_mapping(["bins"])
 
 
 def test_model_files_are_refused_on_a_checksum_mismatch(tmp_path: Path) -> None:
