@@ -41,6 +41,7 @@ def report_context(settings: Settings) -> ReportContext:
         classifiers=classifier_notes(settings),
         official_handles=official,
         organisation=settings.reports.organisation,
+        place_labels={slug: p.label for slug, p in settings.nlp.places.items()},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -23,3 +24,4 @@ class ReportContext:
     classifiers: tuple[ClassifierNote, ...] = ()
     official_handles: frozenset[str] = field(default_factory=frozenset)
     organisation: str = ""
+    place_labels: Mapping[str, str] = field(default_factory=dict)  # place slug -> name

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.actions import Actions
 from storage.alerts import AlertLog
 from storage.audit_draws import AuditDraws
 from storage.audits import Audits
@@ -33,6 +34,7 @@ from storage.deletion_checks import DeletionChecks
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
+from storage.lookups import Lookups
 from storage.queries import Queries
 from storage.report_queries import Bounds, ReportReader
 from storage.report_window import ReportWindow
@@ -70,6 +72,8 @@ class Store:
         self.bulk = BulkLoad(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
+        self.actions = Actions(db)
+        self.lookups = Lookups(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

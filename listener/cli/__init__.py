@@ -9,11 +9,13 @@ from pathlib import Path
 
 import typer
 
+from listener.cli import actions as _actions
 from listener.cli import audit as _audit
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
 from listener.cli import importer as _importer
+from listener.cli import lookups as _lookups
 from listener.cli import nlp as _nlp
 from listener.cli import privacy as _privacy
 from listener.cli import query as _query
@@ -61,6 +63,8 @@ _COMMAND_MODULES = [
     _query,
     _nlp,
     _audit,
+    _actions,
+    _lookups,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

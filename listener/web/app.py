@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from listener.actions import Vocabulary
 from listener.config import Settings
 from listener.query.service import QueryContext
 from listener.web import plugin
@@ -98,6 +99,7 @@ def build(settings: Settings) -> Any:
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
         store_path=path,
+        actions=Vocabulary.from_settings(settings),
     )
     return ds
 
