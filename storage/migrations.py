@@ -387,3 +387,36 @@ def m161_routing_lookups(db: Database) -> None:
         """,
     )
 
+
+@migrations()
+def m162_routing_deliveries(db: Database) -> None:
+    """Team digests (``storage.routing``): one row per team, channel and post
+    once the post is routed to the team. ``sent_at`` NULL: waiting (a failed
+    send leaves it waiting, so the next run retries it); the primary key is
+    what stops a team getting the same post twice on a channel. Each send
+    attempt is logged in ``route_sends``."""
+    _run(
+        db,
+        """
+        CREATE TABLE route_deliveries (
+            team TEXT NOT NULL,
+            channel TEXT NOT NULL,             -- email, webhook
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            queued_at TEXT NOT NULL,           -- UTC
+            sent_at TEXT,                      -- UTC; NULL: not yet delivered
+            attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (team, channel, post_id)
+        );
+        CREATE INDEX idx_route_waiting ON route_deliveries (team, channel, sent_at);
+        CREATE TABLE route_sends (
+            id INTEGER PRIMARY KEY,
+            team TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            at TEXT NOT NULL,                  -- UTC
+            posts INTEGER NOT NULL,
+            ok INTEGER NOT NULL,
+            error TEXT                         -- why it failed, never a secret
+        );
+        CREATE INDEX idx_route_sends ON route_sends (team, at)
+        """,
+    )

@@ -39,6 +39,7 @@ from storage.queries import Queries
 from storage.report_queries import Bounds, ReportReader
 from storage.report_window import ReportWindow
 from storage.retention import Retention
+from storage.routing import Routing
 from storage.runs import Runs
 from storage.service_state import ServiceState
 from storage.usage import Usage
@@ -74,6 +75,7 @@ class Store:
         self.audit_draws = AuditDraws(db)
         self.actions = Actions(db)
         self.lookups = Lookups(db)
+        self.routing = Routing(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -20,6 +20,7 @@ from listener.cli import nlp as _nlp
 from listener.cli import privacy as _privacy
 from listener.cli import query as _query
 from listener.cli import report as _report
+from listener.cli import routing as _routing
 from listener.cli import run as _run
 from listener.cli import sources as _sources
 from listener.cli import status as _status
@@ -65,6 +66,7 @@ _COMMAND_MODULES = [
     _audit,
     _actions,
     _lookups,
+    _routing,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)
