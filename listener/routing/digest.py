@@ -77,8 +77,8 @@ def subject(team: TeamSettings, posts: Sequence[CasePost]) -> str:
 
 def digest_text(team: TeamSettings, posts: Sequence[CasePost]) -> str:
     """The e-mail body: one paragraph per post, handles masked."""
-    head = (f"{subject(team, posts)} since the last digest: posts on "
-            f"{', '.join(team.topics)} that are {' or '.join(team.sentiment) or 'of any tone'}"
+    head = (f"{subject(team, posts)}.\nNew posts on {', '.join(team.topics)} that are "
+            f"{' or '.join(team.sentiment) or 'of any tone'}"
             f"{', or questions and complaints,' if team.requests else ''} with their links. "
             "Handles are masked. Each post is sent to this team once.")
     return head + "\n\n" + "\n\n".join(_line(p) for p in posts) + "\n"

@@ -66,7 +66,9 @@ class CasePost:
 def case_post(post: RoutedPost, *, official: Collection[str], topic_labels: Mapping[str, str],
               place_labels: Mapping[str, str], zone: str) -> CasePost:
     posted = datetime.fromisoformat(post.created_at).astimezone(ZoneInfo(zone))
-    text = mask_handles(" ".join(((post.title or "") + "\n" + post.text).split()), official)
+    title = post.title or ""
+    words = post.text if not title or post.text.startswith(title) else f"{title}\n{post.text}"
+    text = mask_handles(" ".join(words.split()), official)
     return CasePost(
         id=post.id, posted=posted.isoformat(timespec="seconds"), platform=post.platform,
         link=public_link(post), text=text, topics=post.topics,
