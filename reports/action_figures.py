@@ -103,13 +103,20 @@ class ActionEffect:
             return f"The negative share was {'higher' if more else 'lower'} since than before."
         return "The negative share was about the same (the intervals overlap)."
 
-    def words(self) -> str:
+    def title(self) -> str:
         where = f" ({self.place_label})" if self.place_label else ""
+        return f"{self.topic_label}{where}: {self.text} ({self.day_text})"
+
+    def figure_words(self) -> str:
+        """The figures and the comparison, in plain words (no claim of cause)."""
         plural = "day" if self.since.days == 1 else "days"
-        return (f"{self.topic_label}{where}: {self.text} ({self.day_text}). In the 4 weeks "
-                f"before: {self.before.posts_text()}; {self.before.share_text()}. In the "
-                f"{self.since.days} {plural} since: {self.since.posts_text()}; "
-                f"{self.since.share_text()}. {self.volume_words()} {self.share_words()}")
+        return (f"In the 4 weeks before: {self.before.posts_text()}; "
+                f"{self.before.share_text()}. In the {self.since.days} {plural} since: "
+                f"{self.since.posts_text()}; {self.since.share_text()}. "
+                f"{self.volume_words()} {self.share_words()}")
+
+    def words(self) -> str:
+        return f"{self.title()}. {self.figure_words()}"
 
 
 @dataclass
