@@ -35,6 +35,7 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
 
 def report_context(settings: Settings) -> ReportContext:
     official = frozenset(handle for _, handle in settings.privacy.official_set())
+    engagement = settings.engagement
     return ReportContext(
         config_hash=settings.config_hash,
         pipeline_version=f"civic-listener {__version__}",
@@ -42,6 +43,9 @@ def report_context(settings: Settings) -> ReportContext:
         official_handles=official,
         organisation=settings.reports.organisation,
         place_labels={slug: p.label for slug, p in settings.nlp.places.items()},
+        working_hours=engagement.working_hours,
+        waiting_after_hours=engagement.unanswered_after_hours,
+        waiting_days=engagement.unanswered_days,
     )
 
 
