@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         chosen = _team(settings, team)
         since = parse_since(f"{days}d", settings.reports.timezone)
         with open_store(settings) as store:
-            posts = cases(settings, store, chosen, since)
+            posts = cases(settings, store, chosen, since, export=False)
         typer.echo(digest_text(chosen, posts), nl=False)
 
     @digest.command("status")

@@ -44,12 +44,13 @@ class CaseError(ValueError):
 
 
 def cases(settings: Settings, store: Store, team: TeamSettings, since: date,
-          until: date | None = None) -> list[CasePost]:
-    """The team's posts from local day ``since`` (to before ``until``)."""
+          until: date | None = None, *, export: bool = True) -> list[CasePost]:
+    """The team's posts from local day ``since`` (to before ``until``);
+    ``export`` false: with links as a digest gives them (a preview)."""
     tz = ZoneInfo(settings.reports.timezone)
     rows = store.routing.cases(rule_of(team), iso(local_midnight(since, tz)),
                                iso(local_midnight(until, tz)) if until else None)
-    return digest_posts(settings, store, team, [r.id for r in rows])
+    return digest_posts(settings, store, team, [r.id for r in rows], export=export)
 
 
 def open311(settings: Settings, team: TeamSettings, posts: Sequence[CasePost]

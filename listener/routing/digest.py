@@ -50,12 +50,12 @@ def rule_of(team: TeamSettings) -> Rule:
 
 
 def digest_posts(settings: Settings, store: Store, team: TeamSettings,
-                 post_ids: Sequence[int]) -> list[CasePost]:
+                 post_ids: Sequence[int], *, export: bool = False) -> list[CasePost]:
     official = official_handles(settings.privacy.official_accounts)
     topics = {slug: spec.label for slug, spec in settings.topics.items()}
     places = {slug: spec.label for slug, spec in settings.nlp.places.items()}
     return [case_post(p, official=official, topic_labels=topics, place_labels=places,
-                      zone=settings.reports.timezone)
+                      zone=settings.reports.timezone, export=export)
             for p in store.routing.posts(post_ids, rule_of(team))]
 
 

@@ -84,10 +84,10 @@ def _post(platform: str, native_id: str, url: str) -> RoutedPost:
 def test_links_that_name_no_author() -> None:
     assert public_link(_post("x", "123", f"https://x.com/{HANDLE}/status/123")) == \
         "https://x.com/i/status/123"
-    assert public_link(_post(
-        "bluesky", "at://did:plc:abc123/app.bsky.feed.post/3kx",
-        f"https://bsky.app/profile/{HANDLE}.bsky.social/post/3kx")) == \
-        "https://bsky.app/profile/did:plc:abc123/post/3kx"
+    bluesky = _post("bluesky", "at://did:plc:abc123/app.bsky.feed.post/3kx",
+                    f"https://bsky.app/profile/{HANDLE}.bsky.social/post/3kx")
+    assert public_link(bluesky) == "https://bsky.app/profile/did:plc:abc123/post/3kx"  # digests
+    assert public_link(bluesky, account_ids=False) is None  # exports: the DID names the account
     assert public_link(_post("mastodon", "https://mastodon.social/users/a/statuses/9",
                              "https://mastodon.social/@a/9")) is None
     reddit = "https://www.reddit.com/r/town/comments/abc/bins/"
