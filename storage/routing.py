@@ -51,7 +51,7 @@ class RoutedPost:
     terms: tuple[str, ...]  # the terms that matched those topics
     places: tuple[str, ...]  # place slugs (the gazetteer's labels, or the platform's)
     sentiment: str | None
-    request: str | None  # question, complaint, or None
+    request: str | None  # question, complaint, "complaint, question", or None
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,8 @@ class Routing:
         rows = self.db.execute(
             "SELECT p.id, p.created_at, p.platform, p.native_id, p.url, p.title, p.text, p.place,"  # noqa: S608 - placeholders only
             " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1),"
-            " (SELECT label FROM labels WHERE post_id = p.id AND task = 'request'"
-            "  ORDER BY label LIMIT 1)"
+            " (SELECT group_concat(label, ', ') FROM (SELECT label FROM labels"
+            "  WHERE post_id = p.id AND task = 'request' ORDER BY label))"
             f" FROM posts p WHERE {where} ORDER BY p.created_at, p.id", params).fetchall()
         out = []
         for r in rows:

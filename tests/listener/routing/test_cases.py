@@ -12,11 +12,11 @@ from pathlib import Path
 from listener.config import Settings
 from listener.routing.cases import cases, open311
 from listener.routing.posts import public_link
-from storage import Store
+from storage import LabelRecord, Store
 from storage.routing import RoutedPost
 from tests.cli import Cli
 
-from .conftest import HANDLE, KEY, add
+from .conftest import HANDLE, KEY, P, add
 from .test_digest import POSTS
 
 # GeoReport v2, GET requests.json: the fields a service request may have
@@ -94,3 +94,13 @@ def test_links_that_name_no_author() -> None:
     assert public_link(_post("reddit", "t3_abc", reddit)) == reddit
     assert public_link(_post("reddit", "t3_abc", f"https://www.reddit.com/user/{HANDLE}/x")) \
         is None
+
+
+def test_a_post_both_question_and_complaint_says_both(settings: Settings, store: Store) -> None:
+    [pid] = add(store, [P("2001", "Why are the bins missed again?", sentiment="neutral",
+                          request="question")])
+    store.labels.save("request", "request.rules", "v1", "cfg", [pid], [
+        LabelRecord(pid, "request", label, 1.0, "request.rules", "v1")
+        for label in ("question", "complaint")])
+    [case] = cases(settings, store, settings.routing.teams[0], date(2026, 11, 1))
+    assert case.request == "complaint, question"
