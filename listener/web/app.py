@@ -17,6 +17,10 @@ from typing import Any
 from listener.config import Settings
 from listener.query.service import QueryContext
 from listener.web import plugin
+from listener.web.auth import Passwords
+from listener.web.login import LoginContext
+from listener.web.sessions import Sessions
+from listener.web.throttle import LoginThrottle
 from storage import queries
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,14 +35,8 @@ class WebConfigError(RuntimeError):
 
 
 def metadata(settings: Settings, database: str) -> dict[str, Any]:
-    web = settings.web
-    accounts: dict[str, Any] = {}
-    actors: dict[str, Any] = {}
-    for name, user in web.users.items():
-        accounts[f"{name}_password_hash"] = (
-            user.password_hash if user.password_hash is not None
-            else {"$env": user.password_hash_env})
-        actors[name] = {"id": name, "role": user.role}
+    """Datasette's metadata. The users' hashes are not in it: log-ins are
+    checked by ``listener.web.login`` from the settings."""
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
         "allow": {"role": ["reader"]},
@@ -50,8 +48,19 @@ def metadata(settings: Settings, database: str) -> dict[str, Any]:
                             for name, (title, sql) in queries.CANNED.items()},
             }
         },
-        "plugins": {"datasette-auth-passwords": {**accounts, "actors": actors}},
     }
+
+
+def login_context(settings: Settings) -> LoginContext:
+    web = settings.web
+    hashes = {name: user.resolved_hash() or "" for name, user in web.users.items()}
+    actors = {name: {"id": name, "role": user.role} for name, user in web.users.items()}
+    return LoginContext(
+        passwords=Passwords(hashes, actors),
+        sessions=Sessions(web.session_hours * 3600, web.session_idle_minutes * 60),
+        throttle=LoginThrottle(web.login_free_attempts, web.login_backoff_max_minutes * 60),
+        secure_cookies=web.secure_cookies,
+    )
 
 
 def build(settings: Settings) -> Any:
@@ -96,6 +105,7 @@ def build(settings: Settings) -> Any:
         trend_weeks=web.trend_weeks,
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
+        login=login_context(settings),
     )
     return ds
 
