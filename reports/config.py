@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import difflib
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMATS = ("html", "pdf", "md", "csv", "json")
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def known_zone(value: str) -> str:
+    """``value`` when it is an IANA time zone tzdata knows; else a ValueError
+    naming the closest one (``Europe/Londn`` -> did you mean ``Europe/London``)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(value, _zones(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ", e.g. 'Europe/London'"
+        raise ValueError(f"unknown time zone {value!r}{hint}") from None
+    return value
 
 
 class EmailSettings(BaseModel):
@@ -51,6 +72,11 @@ class ReportSettings(BaseModel):
     stale_after_hours: float = Field(default=36.0, gt=0)
     email: EmailSettings = Field(default_factory=EmailSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return known_zone(value)
 
     @field_validator("formats")
     @classmethod
