@@ -43,14 +43,14 @@ def peak_rss_mb() -> float:
 def store_stage(pages: list, db_path: Path) -> tuple[float, int]:
     store = Store.open(db_path)
     pseudonymiser = Pseudonymiser(b"bench-key-" * 4)
-    run = store.start_run("bench")
+    run = store.runs.start("bench")
     start = time.perf_counter()
     stored = 0
     for page in pages:
         items, bad = pipeline.normalise_page(page, pseudonymiser)
-        result = store.save_page(source="bench", run_id=run, items=items, quarantined=bad,
-                                 query=page.query, cursor=page.cursor, request=page.request,
-                                 collector_version=__version__)
+        result = store.collect.save_page(source="bench", run_id=run, items=items, quarantined=bad,
+                                         query=page.query, cursor=page.cursor, request=page.request,
+                                         collector_version=__version__)
         stored += result.new
     elapsed = time.perf_counter() - start
     store.close()

@@ -27,8 +27,6 @@ from listener.privacy.pseudonym import Pseudonymiser
 from listener.privacy.retention import purge
 from listener.sample import generate_pages
 from storage import Store
-from storage.privacy_checks import posts_due_for_check
-from storage.privacy_erasure import forget_author
 
 REPO = Path(__file__).resolve().parent.parent
 END = date(2026, 11, 22)
@@ -57,18 +55,21 @@ def main() -> None:
         base = Path(tmp) / "base.db"
         store = Store.open(base)
         pseudonymiser = Pseudonymiser(b"bench-key-" * 4)
-        run = store.start_run("bench")
+        run = store.runs.start("bench")
+        x_posts: dict[str, set[str]] = {}  # author pseudonym -> their X posts
         for page in pages:
             ok, bad = pipeline.normalise_page(page, pseudonymiser)
-            store.save_page(source="bench", run_id=run, items=ok, quarantined=bad,
-                            query=page.query, cursor=page.cursor, request=page.request,
-                            collector_version=__version__)
+            store.collect.save_page(source="bench", run_id=run, items=ok, quarantined=bad,
+                                    query=page.query, cursor=page.cursor, request=page.request,
+                                    collector_version=__version__)
+            for item in ok:
+                if item.post.platform == "x" and item.post.author_key is not None:
+                    x_posts.setdefault(item.post.author_key, set()).add(item.post.native_id)
         pipeline.classify(settings, store)
         total = store.count_posts()
-        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        busiest, their_posts = store.db.execute(
-            "SELECT author_key, count(*) FROM posts WHERE platform = 'x'"  # bench only
-            " AND author_key IS NOT NULL GROUP BY author_key ORDER BY 2 DESC LIMIT 1").fetchone()
+        store.checkpoint()
+        busiest = max(x_posts, key=lambda k: len(x_posts[k]))
+        their_posts = len(x_posts[busiest])
         store.close()
         size = base.stat().st_size / 1e6
         print(f"database: {total} posts, {size:.1f} MB")
@@ -86,13 +87,13 @@ def main() -> None:
             t, report = timed(lambda s=store: purge(settings, s, now=now))
             results["purge"].append(t)
             purged = report.counts["posts"]
-            t, _ = timed(lambda s=store: posts_due_for_check(
-                s, "x", collected_after="2000-01-01", checked_before="2100-01-01", limit=5000))
+            t, _ = timed(lambda s=store: s.deletion_checks.due(
+                "x", collected_after="2000-01-01", checked_before="2100-01-01", limit=5000))
             results["select"].append(t)
             store.close()
             shutil.copy(base, copy)
             store = Store.open(copy)
-            t, counts = timed(lambda s=store: forget_author(s, "x", busiest))
+            t, counts = timed(lambda s=store: s.erasure.forget_author("x", busiest))
             results["forget"].append(t)
             removed = counts["posts"]
             store.close()

@@ -1,7 +1,7 @@
 """Latency of the policy-staff queries on a 1,000,000-post database.
 
 Builds (once, cached under bench/out/) a database of realistic posts with
-topic and sentiment labels through ``storage.bulk.bulk_load``, then times
+topic and sentiment labels through ``store.bulk``, then times
 topic+week filters, full-text searches and a 12-week trend, several runs
 each, and prints median and p95 in milliseconds. Targets: p95 < 200 ms for
 filters, < 500 ms for full-text.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sqlite3
 import statistics
 import sys
 import time
@@ -29,10 +28,8 @@ from listener.query.search import simple_match
 from listener.query.service import QueryContext
 from listener.query.weeks import weeks_ending
 from listener.web.page import compute
-from storage import Post, Store, query_plan
+from storage import SENTIMENTS, LabelRecord, Post, Store
 from storage import queries as q
-from storage.bulk import analyse, bulk_load
-from storage.records import LabelRecord
 
 LabelSpec = tuple[str, str, float | None]  # task, label, score
 
@@ -90,7 +87,7 @@ def generate(n: int, seed: int = 42) -> Iterator[tuple[Post, Sequence[LabelSpec]
         platform = rnd.choices(PLATFORMS, WEIGHTS)[0]
         late = rnd.random() * 6 * 3600 if rnd.random() < 0.1 else 0.0
         created = start + timedelta(seconds=max(0.0, offsets[i] - late))
-        sentiment = rnd.choices(q.SENTIMENTS, (40, 40, 20))[0]
+        sentiment = rnd.choices(SENTIMENTS, (40, 40, 20))[0]
         labels: list[LabelSpec] = [("topic", s, 1.0) for s in topics]
         labels.append(("sentiment", sentiment, round(rnd.uniform(-1, 1), 3)))
         post = Post(platform=platform, native_id=f"b{i}", text=" ".join(words),
@@ -107,13 +104,12 @@ def build(path: Path, n: int) -> None:
         leftover.unlink()
     t0 = time.perf_counter()
     store = Store.open(tmp)
-    done = bulk_load(
-        store,
+    done = store.bulk.load(
         ((post, [LabelRecord(0, task, label, score, "bulk", "1") for task, label, score in labels])
          for post, labels in generate(n)),
         looked_at={"topic": ("bulk", "1"), "sentiment": ("bulk", "1")}, source="bench")
-    analyse(store)
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.bulk.analyse()
+    store.checkpoint()
     store.close()
     tmp.rename(path)
     print(f"built {done:,} posts in {time.perf_counter() - t0:.0f} s -> {path}")
@@ -123,7 +119,7 @@ def timed(runs: int, make: Callable[[int], Callable[[], object]]) -> tuple[float
     samples = []
     for i in range(runs):
         call = make(i)
-        query_plan.plan.cache_clear()  # measure the planning counts too, as on a first request
+        q.Planner.forget()  # measure the planning counts too, as on a first request
         t0 = time.perf_counter()
         call()
         samples.append((time.perf_counter() - t0) * 1000)
@@ -141,8 +137,9 @@ def main() -> None:
     path = OUT / f"query-{args.posts}.db"
     if args.rebuild or not path.exists():
         build(path, args.posts)
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    total = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+    store = Store.open(path, readonly=True)
+    queries = store.queries
+    total = store.count_posts()
     print(f"database: {path} ({total:,} posts)")
     rnd = random.Random(7)
     slugs = list(TOPIC_WORDS)
@@ -159,20 +156,20 @@ def main() -> None:
     ctx = QueryContext(ZONE, {slug: slug for slug in slugs}, frozenset(), 10_000, 500)
 
     def web_page(filters: QueryFilters) -> object:
-        data = compute(conn, ctx, filters, 0, 50, 12, 10)
+        data = compute(store, ctx, filters, 0, 50, 12, 10)
         assert data.error is None, data.error
         return data
 
     def page(f: q.PostFilter) -> Callable[[], object]:
         def run() -> object:
-            with q.time_limit(conn, 10_000):
-                return q.find_posts(conn, f, limit=50), q.count_posts(conn, f)
+            with queries.time_limit(10_000):
+                return queries.find_posts(f, limit=50), queries.count_posts(f)
         return run
 
     cases: list[tuple[str, Callable[[int], Callable[[], object]]]] = [
-        ("topic+week: first 50 rows", lambda i: lambda: q.find_posts(
-            conn, week_filter(i), limit=50)),
-        ("topic+week: count", lambda i: lambda: q.count_posts(conn, week_filter(i))),
+        ("topic+week: first 50 rows", lambda i: lambda: queries.find_posts(
+            week_filter(i), limit=50)),
+        ("topic+week: count", lambda i: lambda: queries.count_posts(week_filter(i))),
         ("topic+week: rows+count (page)", lambda i: page(week_filter(i))),
         ("topic+week+negative: page", lambda i: page(q.PostFilter(
             topics=week_filter(i).topics, sentiments=("negative",),
@@ -183,10 +180,10 @@ def main() -> None:
         ("full-text+topic+week: page", lambda i: page(q.PostFilter(
             match=simple_match("pothole"), topics=("roads_potholes",),
             since=weeks[-1][1], until=weeks[-1][2]))),
-        ("trend: topic, 12 weeks", lambda i: lambda: q.weekly_counts(
-            conn, q.PostFilter(topics=(rnd.choice(slugs),)), weeks[-12:])),
-        ("trend: full-text, 12 weeks", lambda i: lambda: q.weekly_counts(
-            conn, fts_filter(i), weeks[-12:])),
+        ("trend: topic, 12 weeks", lambda i: lambda: queries.weekly_counts(
+            q.PostFilter(topics=(rnd.choice(slugs),)), weeks[-12:])),
+        ("trend: full-text, 12 weeks", lambda i: lambda: queries.weekly_counts(
+            fts_filter(i), weeks[-12:])),
         ("web page: topic+week (all parts)", lambda i: lambda: web_page(QueryFilters(
             topics=[rnd.choice(slugs)], week=weeks[rnd.randrange(len(weeks))][0]))),
         ("web page: full-text (all parts)", lambda i: lambda: web_page(QueryFilters(

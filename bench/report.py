@@ -2,7 +2,7 @@
 
 Builds (once, cached in bench/out/) a database with --week-posts posts in
 2026-W47 and --background posts in each of the 11 weeks before, through
-``storage.bulk.bulk_load``; then times computing the figures and rendering
+``store.bulk``; then times computing the figures and rendering
 the HTML, several runs, and prints the median and the peak RSS.
 
     .venv/bin/python bench/report.py [--week-posts 1000000] [--runs 3]
@@ -25,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reports import ReportContext, ReportSettings, compute_figures
 from reports.render_html import render_html
-from storage import LabelRecord, Post, Store
-from storage.bulk import bulk_load
+from storage import SENTIMENTS, LabelRecord, Post, Store
 
 SLUGS = (
     "waste_recycling", "roads_potholes", "housing_repairs", "council_tax", "adult_social_care",
@@ -35,7 +34,6 @@ SLUGS = (
 )
 TERMS = {s: (s.split("_")[0], s.split("_")[-1]) for s in SLUGS}
 PLATFORMS = ("x", "reddit", "mastodon", "bluesky", "rss")
-SENTIMENTS = ("negative", "neutral", "positive")
 W47 = datetime(2026, 11, 16, tzinfo=UTC)
 
 
@@ -67,10 +65,10 @@ def build(path: Path, week_posts: int, background: int) -> None:
     looked = {"topic": ("topics.keywords", "v1"), "sentiment": ("sentiment.vader", "v1")}
     t0 = time.perf_counter()
     for w in range(11, 0, -1):
-        bulk_load(store, items(rng, W47 - timedelta(weeks=w), background, False),
+        store.bulk.load(items(rng, W47 - timedelta(weeks=w), background, False),
                   looked_at=looked)
-    bulk_load(store, items(rng, W47, week_posts, True), looked_at=looked)
-    store.db.execute("ANALYZE")
+    store.bulk.load(items(rng, W47, week_posts, True), looked_at=looked)
+    store.bulk.analyse()
     store.close()
     print(f"built {path} in {time.perf_counter() - t0:.0f} s", flush=True)
 

@@ -25,7 +25,6 @@ from report import SLUGS, W47, items
 
 from reports import ReportContext, ReportSettings, write_report
 from storage import Store
-from storage.bulk import bulk_load
 
 OUT = Path(__file__).parent / "out"
 SIZES = {"desktop": (1280, 12000), "phone": (390, 16000)}
@@ -36,8 +35,8 @@ def synthetic_report(out_dir: Path) -> Path:
     rng = random.Random(7)
     looked = {"topic": ("topics.keywords", "v1"), "sentiment": ("sentiment.vader", "v1")}
     for w in range(11, 0, -1):
-        bulk_load(store, items(rng, W47 - timedelta(weeks=w), 1500, False), looked_at=looked)
-    bulk_load(store, items(rng, W47, 1900, True), looked_at=looked)
+        store.bulk.load(items(rng, W47 - timedelta(weeks=w), 1500, False), looked_at=looked)
+    store.bulk.load(items(rng, W47, 1900, True), looked_at=looked)
     labels = {s: s.replace("_", " ").capitalize() for s in SLUGS}
     paths = write_report(store, "2026-W47", settings=ReportSettings(), topic_labels=labels,
                          formats=["html"], out_dir=out_dir,

@@ -61,8 +61,7 @@ def reader(db: Path, stop_file: Path, out: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
     from storage import Store
-    from storage.health import ServiceState
-    from storage.report_queries import ReportReader
+    from storage.timefmt import iso
 
     while not db.exists():
         time.sleep(0.1)
@@ -73,17 +72,14 @@ def reader(db: Path, stop_file: Path, out: Path) -> None:
             if store is None:
                 store = Store.open(db, readonly=True)
             now = datetime.now(UTC)
-            span = ((now - timedelta(days=120)).isoformat(timespec="seconds"),
-                    now.isoformat(timespec="seconds"))
+            span = (iso(now - timedelta(days=120)), iso(now))
             store.count_posts()
-            store.runs(limit=20)
-            state = ServiceState(store.db)
-            state.jobs()
-            state.get("config")
-            reports = ReportReader(store.db)
-            reports.runs_between(span)
-            reports.latest_post_before(span[1])
-            next(store.posts_to_label("topic", batch_size=500, relabel=True), None)
+            store.runs.recent(limit=20)
+            store.service.jobs()
+            store.service.get("config")
+            store.reports.runs_between(span)
+            store.reports.latest_post_before(span[1])
+            next(store.labels.posts_to_label("topic", batch_size=500, relabel=True), None)
             counts["queries"] += 7
         except sqlite3.OperationalError as exc:
             key = "locked" if "database is locked" in str(exc) else "other_errors"
@@ -167,7 +163,7 @@ def main() -> int:
     from storage import Store
 
     store = Store.open(db, readonly=True)
-    runs = store.runs(limit=1_000_000)
+    runs = store.runs.recent(limit=1_000_000)
     completed = sum(1 for r in runs if r.status in ("ok", "failed"))
     failed = sum(1 for r in runs if r.status == "failed")
     posts = store.count_posts()

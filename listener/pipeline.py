@@ -1,9 +1,9 @@
 """The pipeline that joins the stages: collect, then classify.
 
 collect: source pages -> the platform's normaliser (from the registry) ->
-pseudonymiser -> ``Store.save_page`` (one transaction per page, cursor
-included).
-classify: unlabelled posts in batches -> nlp classifiers -> ``save_labels``.
+pseudonymiser -> ``store.collect.save_page`` (one transaction per page,
+cursor included).
+classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save``.
 """
 
 from __future__ import annotations
@@ -88,15 +88,15 @@ def collect_source(
     """Collect one source until it has nothing new (or ``stop`` is set, which
     is honoured between pages). Every page is committed with its cursor, so a
     kill at any point loses nothing and repeats nothing."""
-    store.close_abandoned_runs(name)
-    summary = CollectSummary(source=name, run_id=store.start_run(name))
+    store.runs.close_abandoned(name)
+    summary = CollectSummary(source=name, run_id=store.runs.start(name))
     try:
         attach = getattr(source, "attach_store", None)
         if attach is not None:  # sources that keep usage counters (X's read budget)
             attach(store)
-        for page in source.pages(store.get_cursor(name)):
+        for page in source.pages(store.collect.cursor(name)):
             items, bad = normalise_page(page, pseudonymiser)
-            result = store.save_page(
+            result = store.collect.save_page(
                 source=name, run_id=summary.run_id, items=items, quarantined=bad,
                 query=page.query, cursor=page.cursor, request=page.request,
                 collector_version=f"civic-listener/{__version__}",
@@ -114,11 +114,11 @@ def collect_source(
                 break
     except Exception as exc:  # the run fails visibly, with its error stored
         summary.status, summary.error = "failed", redact(f"{type(exc).__name__}: {exc}")
-        store.finish_run(summary.run_id, "failed", summary.error)
+        store.runs.finish(summary.run_id, "failed", summary.error)
         log.error("source %s failed: %s", name, summary.error)
         return summary
     summary.status = "ok"
-    store.finish_run(summary.run_id, "ok")
+    store.runs.finish(summary.run_id, "ok")
     log.info("source %s: %d pages, %d fetched, %d new, %d duplicates, %d quarantined",
              name, summary.pages, summary.fetched, summary.new, summary.duplicates,
              summary.quarantined)
@@ -138,9 +138,9 @@ def collect(settings: Settings, store: Store, only: str | None = None,
         try:
             source = build_source(name, settings.sources[name])
         except Exception as exc:
-            run_id = store.start_run(name)
+            run_id = store.runs.start(name)
             error = redact(f"{type(exc).__name__}: {exc}")
-            store.finish_run(run_id, "failed", error)
+            store.runs.finish(run_id, "failed", error)
             summaries.append(CollectSummary(name, run_id, "failed", error=error))
             continue
         summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop))
@@ -162,8 +162,8 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
     for clf in active:
         config_hash = topics_hash(settings) if clf.task == "topic" else None
         done = 0
-        for batch in store.posts_to_label(clf.task, batch_size=settings.nlp.batch_size,
-                                          relabel=relabel, since=since):
+        for batch in store.labels.posts_to_label(clf.task, batch_size=settings.nlp.batch_size,
+                                                 relabel=relabel, since=since):
             ids = [pid for pid, _ in batch]
             results = clf.classify([text for _, text in batch])
             labels = [
@@ -172,7 +172,7 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
                 for pid, labs in zip(ids, results, strict=True)
                 for lab in labs
             ]
-            store.save_labels(clf.task, clf.name, clf.version, config_hash, ids, labels)
+            store.labels.save(clf.task, clf.name, clf.version, config_hash, ids, labels)
             done += len(ids)
         counts[clf.task] = counts.get(clf.task, 0) + done
         log.info("classified %d posts for %s with %s %s", done, clf.task, clf.name, clf.version)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from nlp import combined, keywords, language, places, transformer, vader
+from nlp import combined, keywords, language, places, transformer, vader, vader_rules
 
-__all__ = ["combined", "keywords", "language", "places", "transformer", "vader"]
+__all__ = ["combined", "keywords", "language", "places", "transformer", "vader", "vader_rules"]

@@ -16,8 +16,6 @@ from reports.emerging import flags
 from reports.stats import describe_test
 from reports.weeks import day_span
 from storage import Store
-from storage.alerts import AlertLog
-from storage.report_window import ReportWindow
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +39,7 @@ def find_alerts(store: Store, day: date, *, settings: ReportSettings,
     tz = ZoneInfo(settings.timezone)
     n = settings.alerts.baseline_days
     spans = [day_span(day - timedelta(days=k), tz) for k in range(n, -1, -1)]
-    with ReportWindow(store.db, [s.utc for s in spans]) as win:
+    with store.report_window([s.utc for s in spans]) as win:
         totals = win.totals()
         counts = win.topic_counts()
         flagged = [(slug, result) for slug, result in flags(counts, totals, n)
@@ -69,7 +67,7 @@ def check_and_send(store: Store, *, settings: ReportSettings, topic_labels: Mapp
     tz = ZoneInfo(settings.timezone)
     now = now or datetime.now(UTC)
     day = now.astimezone(tz).date() - timedelta(days=1)
-    sent_log = AlertLog(store.db)
+    sent_log = store.alerts
     cfg = settings.alerts
     results = []
     for alert in find_alerts(store, day, settings=settings, topic_labels=topic_labels):

@@ -11,26 +11,26 @@ from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
 from reports.headline import headline
-from reports.sections import Series, fill_sections
-from reports.stats import MIN_COUNT, wilson
+from reports.sections import Series, fill_sections, shown_check
+from reports.stats import wilson
 from reports.weeks import Span, day_spans, previous_weeks, week_span
-from storage import Store
-from storage.report_queries import ReportReader
+from storage import SENTIMENTS, Store
 from storage.report_window import PENDING, UNCLASSIFIED, ReportWindow
 
 TOP_TERMS = 5
 
 
 def split_of(codes: Mapping[int, int]) -> SentimentSplit:
-    """Sentiment codes (0 negative, 1 neutral, 2 positive, 3 unclassified,
-    4 pending) to a split."""
-    return SentimentSplit(codes.get(0, 0), codes.get(1, 0), codes.get(2, 0),
-                          codes.get(UNCLASSIFIED, 0), codes.get(PENDING, 0))
+    """Sentiment codes (each label's place in SENTIMENTS, then unclassified
+    and pending) to a split."""
+    return SentimentSplit(**{name: codes.get(code, 0) for code, name in enumerate(SENTIMENTS)},
+                          unclassified=codes.get(UNCLASSIFIED, 0),
+                          pending=codes.get(PENDING, 0))
 
 
 def _sum_splits(splits: list[SentimentSplit]) -> SentimentSplit:
     return SentimentSplit(*(sum(s.get(f) for s in splits) for f in (
-        "negative", "neutral", "positive", "unclassified", "pending")))
+        *SENTIMENTS, "unclassified", "pending")))
 
 
 def compute_figures(store: Store, week: str, *, settings: ReportSettings,
@@ -41,9 +41,9 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
     history = max(settings.trend_weeks, settings.baseline_weeks + 1, 5)
     spans = [*previous_weeks(week, history - 1, tz), week_span(week, tz)]
     days = day_spans(week, tz)
-    with ReportWindow(store.db, [s.utc for s in spans], [d.utc for d in days]) as win:
+    with store.report_window([s.utc for s in spans], [d.utc for d in days]) as win:
         fig, series = _core(win, week, spans, settings, topic_labels, context, now, tz)
-        fill_sections(fig, series, win, ReportReader(store.db), store.config_versions(),
+        fill_sections(fig, series, win, store.reports, store.config_versions.history(),
                       spans, days, settings, context, now, tz)
     fig.headline = headline(fig)
     return fig
@@ -64,9 +64,7 @@ def _core(win: ReportWindow, week: str, spans: list[Span], settings: ReportSetti
     n_terms = settings.baseline_weeks + 1
     terms = win.term_counts(len(spans) - n_terms)
 
-    def ok(n: int, w: int = last, **cell: object) -> bool:
-        return n < MIN_COUNT or win.has_authors(w, **cell)  # type: ignore[arg-type]
-
+    ok = shown_check(win, last)
     labels = dict(topic_labels)
     for slug in weekly:
         labels.setdefault(slug, f"{slug} (not in current config)")
@@ -80,7 +78,7 @@ def _core(win: ReportWindow, week: str, spans: list[Span], settings: ReportSetti
             slug=slug, label=label, posts=counts[-1], authors_ok=ok(counts[-1], topic=slug),
             sentiment=split,
             sentiment_ok=tuple(ok(split.get(name), topic=slug, sentiment=code)
-                               for code, name in enumerate(("negative", "neutral", "positive"))
+                               for code, name in enumerate(SENTIMENTS)
                                ),  # type: ignore[arg-type]
             previous=counts[-2], previous_ok=ok(counts[-2], last - 1, topic=slug),
             average4=fmean(counts[-5:-1]),
@@ -100,7 +98,7 @@ def _core(win: ReportWindow, week: str, spans: list[Span], settings: ReportSetti
         average4=(fmean(totals[last - 4:last]),
                   fmean(authors[w] for w in range(last - 4, last))),
         sentiment_ok=tuple(ok(sentiments[-1].get(name), sentiment=code)
-                           for code, name in enumerate(("negative", "neutral", "positive"))
+                           for code, name in enumerate(SENTIMENTS)
                            ),  # type: ignore[arg-type]
         sentiment=sentiments[-1], sentiment_previous=sentiments[-2],
         sentiment_4wk=_sum_splits(sentiments[:4]),

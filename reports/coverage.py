@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from reports.figures import RunProblem, SourceCoverage
-from reports.weeks import Span, utc_text
+from reports.weeks import Span
 from storage.report_queries import ReportReader
+from storage.timefmt import iso
 
 MAX_ERROR = 200
 
@@ -21,7 +22,7 @@ def coverage(reader: ReportReader, posts: dict[str, int], span: Span, now: datet
     written: stale when older than ``stale_after_hours`` then."""
     runs = reader.runs_between(span.utc)
     reference = now
-    last_ok = reader.last_ok_runs(utc_text(reference))
+    last_ok = reader.last_ok_runs(iso(reference))
     status: Counter[tuple[str, str]] = Counter((r[0], r[3]) for r in runs)
     limit = reference - timedelta(hours=stale_after_hours)
     sources = sorted(set(posts) | set(last_ok) | {r[0] for r in runs})

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SENTIMENTS = ("negative", "neutral", "positive")
-
 
 @dataclass(frozen=True)
 class Period:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from reports.figures import SENTIMENTS, Figures, SentimentSplit
+from reports.figures import Figures, SentimentSplit
 from reports.stats import MIN_COUNT, count_shown, intervals_apart, share, wilson
 from reports.text import FEWER, compare_words, fmt_count, fmt_interval, fmt_pct, pct_change
+from storage import SENTIMENTS
 
 MAX_TOPIC_LINES = 3
 

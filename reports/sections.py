@@ -3,7 +3,7 @@ emerging issues, engagement, posts, what changed, coverage, classifiers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -30,6 +30,16 @@ from storage.report_window import ReportWindow
 MOST_ENGAGED = 5
 
 
+def shown_check(win: ReportWindow, last: int) -> Callable[..., bool]:
+    """``ok(n, w=last, **cell)``: whether a count of ``n`` posts in period
+    ``w`` may be shown. Under MIN_COUNT it is written "fewer than" anyway;
+    from MIN_COUNT up, the cell's posts must come from enough authors."""
+    def ok(n: int, w: int = last, **cell: object) -> bool:
+        return n < MIN_COUNT or win.has_authors(w, **cell)  # type: ignore[arg-type]
+
+    return ok
+
+
 @dataclass(frozen=True)
 class Series:
     """Weekly series the core figures computed and the sections reuse."""
@@ -48,9 +58,7 @@ def fill_sections(fig: Figures, series: Series, win: ReportWindow, reader: Repor
     local = partial(local_time, tz=tz)
     official = context.official_handles
 
-    def ok(n: int, w: int = last, **cell: object) -> bool:
-        return n < MIN_COUNT or win.has_authors(w, **cell)  # type: ignore[arg-type]
-
+    ok = shown_check(win, last)
     summary = win.summary(last, platforms=True)
     fig.days = [(d.label, summary.days.get(k, 0), ok(summary.days.get(k, 0), day=k))
                 for k, d in enumerate(days)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reports.figures import EngagementRow, Figures, TopicRow
 from reports.stats import MIN_COUNT, count_shown, share
 from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_pct, pct_change
+from storage import SENTIMENTS
 
 NOT_GIVEN = "not given by platform"
 
@@ -50,8 +51,8 @@ def topic_cells(row: TopicRow, total: int) -> tuple[str, ...]:
     neg = share(s.negative, s.classified) if neg_ok else None
     return (
         row.label, fmt_count(row.posts), fmt_pct(share(row.posts, total)),
-        *(fmt_count(s.get(name), good) for name, good in zip(
-            ("negative", "neutral", "positive"), row.sentiment_ok, strict=True)),
+        *(fmt_count(s.get(name), good)
+          for name, good in zip(SENTIMENTS, row.sentiment_ok, strict=True)),
         fmt_count(s.unclassified + s.pending),
         fmt_pct(neg) if neg_ok else SUPPRESSED,
         fmt_interval(row.negative_interval) if neg is not None else "",
@@ -77,8 +78,7 @@ def tables(fig: Figures) -> list[Table]:
                fmt_pct(share(s.get(name), s.classified)) if good else SUPPRESSED,
                fmt_pct(share(p.get(name), p.classified)),
                fmt_pct(share(fig.sentiment_4wk.get(name), fig.sentiment_4wk.classified)))
-              for name, good in zip(("negative", "neutral", "positive"), fig.sentiment_ok,
-                                    strict=True)),
+              for name, good in zip(SENTIMENTS, fig.sentiment_ok, strict=True)),
             ("Posts with no sentiment label (unclassified or not yet classified)",
              fmt_count(s.unclassified + s.pending), fmt_count(p.unclassified + p.pending), ""),
         )),

@@ -1,23 +1,28 @@
-"""ISO weeks in the report's time zone, and their bounds in UTC.
+"""Report weeks and days in the report's time zone, with their UTC bounds.
 
-Storage holds UTC text; a report week runs Monday 00:00 to the next Monday
-00:00 *local* time, so a week that crosses a clock change is 167 or 169
-hours long. Every bound handed to storage is UTC ISO text.
+Week names are parsed and written by ``storage.timefmt`` (the one ISO-week
+module), which also says how a local week maps to UTC: a report week runs
+Monday 00:00 to the next Monday 00:00 *local* time, so a week that crosses
+a clock change is 167 or 169 hours long. Every bound handed to storage is
+the UTC text storage writes.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def utc_text(moment: datetime) -> str:
-    """The same ISO text storage writes (seconds, +00:00)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+from storage.timefmt import (
+    format_week,
+    iso,
+    local_midnight,
+    parse_week,
+    shift_week,
+    week_bounds,
+    week_of,
+)
+from storage.timefmt import last_complete_week as _last_complete
 
 
 @dataclass(frozen=True)
@@ -30,44 +35,25 @@ class Span:
 
     @property
     def utc(self) -> tuple[str, str]:
-        return utc_text(self.start), utc_text(self.end)
+        return iso(self.start), iso(self.end)
 
 
-def parse_week(week: str) -> tuple[int, int]:
-    match = _WEEK.match(week)
-    if match is None:
-        raise ValueError(f"week {week!r} is not an ISO week like 2026-W47")
-    year, number = int(match[1]), int(match[2])
-    try:
-        date.fromisocalendar(year, number, 1)
-    except ValueError as exc:
-        raise ValueError(f"week {week!r} does not exist: {exc}") from None
-    return year, number
-
-
-def week_name(day: date) -> str:
-    year, number, _ = day.isocalendar()
-    return f"{year}-W{number:02d}"
-
-
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
+def normal_week(week: str) -> str:
+    """``week`` as the report names it (``2026w47`` -> ``2026-W47``); ValueError
+    in plain words when it is no ISO week."""
+    return format_week(*parse_week(week))
 
 
 def week_span(week: str, tz: ZoneInfo) -> Span:
     year, number = parse_week(week)
-    monday = date.fromisocalendar(year, number, 1)
-    return Span(week, _local_midnight(monday, tz), _local_midnight(monday + timedelta(7), tz))
-
-
-def shift_week(week: str, weeks: int) -> str:
-    year, number = parse_week(week)
-    return week_name(date.fromisocalendar(year, number, 1) + timedelta(weeks=weeks))
+    return Span(format_week(year, number), *week_bounds(year, number, tz))
 
 
 def previous_weeks(week: str, count: int, tz: ZoneInfo) -> list[Span]:
     """The ``count`` weeks before ``week``, oldest first."""
-    return [week_span(shift_week(week, -k), tz) for k in range(count, 0, -1)]
+    year, number = parse_week(week)
+    return [week_span(format_week(*shift_week(year, number, -k)), tz)
+            for k in range(count, 0, -1)]
 
 
 def day_spans(week: str, tz: ZoneInfo) -> list[Span]:
@@ -76,21 +62,20 @@ def day_spans(week: str, tz: ZoneInfo) -> list[Span]:
     monday = date.fromisocalendar(year, number, 1)
     days = [monday + timedelta(k) for k in range(8)]
     return [
-        Span(days[k].strftime("%a %d %b"), _local_midnight(days[k], tz),
-             _local_midnight(days[k + 1], tz))
+        Span(days[k].strftime("%a %d %b"), local_midnight(days[k], tz),
+             local_midnight(days[k + 1], tz))
         for k in range(7)
     ]
 
 
 def day_span(day: date, tz: ZoneInfo) -> Span:
-    return Span(day.isoformat(), _local_midnight(day, tz),
-                _local_midnight(day + timedelta(1), tz))
+    return Span(day.isoformat(), local_midnight(day, tz), local_midnight(day + timedelta(1), tz))
 
 
 def last_complete_week(now: datetime, tz: ZoneInfo) -> str:
     """The latest ISO week that has ended by ``now`` in ``tz``."""
-    return shift_week(week_name(now.astimezone(tz).date()), -1)
+    return format_week(*_last_complete(now, tz))
 
 
 def local_week_of(utc_iso: str, tz: ZoneInfo) -> str:
-    return week_name(datetime.fromisoformat(utc_iso).astimezone(tz).date())
+    return format_week(*week_of(datetime.fromisoformat(utc_iso), tz))

@@ -17,9 +17,9 @@ from reports.render_html import render_html
 from reports.render_md import render_md
 from reports.render_pdf import PdfUnavailable, write_pdf
 from reports.render_tables import write_csv, write_json
-from reports.weeks import last_complete_week, local_week_of, parse_week, week_span
+from reports.weeks import last_complete_week, local_week_of, normal_week, week_span
 from storage import Store
-from storage.report_queries import ReportReader
+from storage.timefmt import iso
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,7 @@ def latest_complete_week(store: Store, tz: str | ZoneInfo,
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     now = now or datetime.now(UTC)
     end = week_span(last_complete_week(now, zone), zone).end
-    latest = ReportReader(store.db).latest_post_before(end.astimezone(UTC).isoformat(
-        timespec="seconds"))
+    latest = store.reports.latest_post_before(iso(end))
     return None if latest is None else local_week_of(latest, zone)
 
 
@@ -54,7 +53,7 @@ def write_report(store: Store, week: str | None, *, settings: ReportSettings,
         week = latest_complete_week(store, settings.timezone, now)
         if week is None:
             raise NoDataError("no complete week with posts to report on")
-    parse_week(week)
+    week = normal_week(week)
     fig = compute_figures(store, week, settings=settings, topic_labels=topic_labels,
                           context=context, now=now)
     return write_figures(fig, formats, out_dir, settings)

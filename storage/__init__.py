@@ -1,8 +1,8 @@
-"""Storage: the only package that writes SQL."""
+"""Storage: the only package that writes SQL; ``Store`` is the way in."""
 
 from storage.collect import StorageError
-from storage.db import connect, write_transaction
 from storage.records import (
+    SENTIMENTS,
     LabelRecord,
     PageResult,
     Post,
@@ -13,6 +13,7 @@ from storage.records import (
 from storage.store import Store
 
 __all__ = [
+    "SENTIMENTS",
     "LabelRecord",
     "PageResult",
     "Post",
@@ -21,6 +22,4 @@ __all__ = [
     "StorageError",
     "Store",
     "StoredItem",
-    "connect",
-    "write_transaction",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from storage.db import utcnow, write_transaction
+from storage.db import write_transaction
+from storage.timefmt import utcnow
 
 
 class AlertLog:

@@ -10,10 +10,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 
+from sqlite_utils import Database
+
 from storage.collect import post_row
-from storage.db import utcnow, write_transaction
+from storage.db import write_transaction
 from storage.records import LabelRecord, Post
-from storage.store import Store
+from storage.timefmt import utcnow
 
 _POST_SQL = (
     "INSERT INTO posts (id, platform, native_id, url, text, title, created_at, collected_at,"
@@ -24,48 +26,52 @@ _POST_SQL = (
 )
 
 
-def bulk_load(store: Store, items: Iterable[tuple[Post, Sequence[LabelRecord]]], *,
-              looked_at: Mapping[str, tuple[str, str]], source: str = "bench",
-              config_hash: str | None = None, chunk: int = 20_000) -> int:
-    """Insert posts and their labels (``LabelRecord.post_id`` is ignored: each
-    label goes to its post), marking every post as looked at by the
-    (classifier, version) of each task in ``looked_at``. Returns the number
-    of posts inserted."""
-    conn = store.db.conn
-    row = conn.execute("SELECT COALESCE(max(id), 0) FROM posts").fetchone()
-    next_id = int(row[0]) + 1
-    now = utcnow()
-    total = 0
-    iterator = iter(items)
-    while batch := list(islice(iterator, chunk)):
-        posts, labels, states, matches = [], [], [], []
-        for post, post_labels in batch:
-            pid = next_id
-            next_id += 1
-            posts.append({**post_row(post), "id": pid, "now": now})
-            matches.append((pid, source, "", now))
-            for lab in post_labels:
-                labels.append((pid, lab.task, lab.label, lab.score, lab.classifier, lab.version,
-                               lab.model_id, json.dumps(list(lab.evidence)) if lab.evidence
-                               else None, config_hash, now))
-            for task, (classifier, version) in looked_at.items():
-                states.append((pid, task, classifier, version, config_hash, now))
-        with write_transaction(store.db):
-            conn.executemany(_POST_SQL, posts)
-            conn.executemany(
-                "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
-                " VALUES (?, ?, ?, ?)", matches)
-            conn.executemany(
-                "INSERT INTO labels (post_id, task, label, score, classifier, version,"
-                " model_id, evidence, config_hash, labelled_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
-            conn.executemany(
-                "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
-                " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
-        total += len(batch)
-    return total
+class BulkLoad:
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
+    def load(self, items: Iterable[tuple[Post, Sequence[LabelRecord]]], *,
+             looked_at: Mapping[str, tuple[str, str]], source: str = "bench",
+             config_hash: str | None = None, chunk: int = 20_000) -> int:
+        """Insert posts and their labels (``LabelRecord.post_id`` is ignored:
+        each label goes to its post), marking every post as looked at by the
+        (classifier, version) of each task in ``looked_at``. Returns the
+        number of posts inserted."""
+        conn = self.db.conn
+        row = conn.execute("SELECT COALESCE(max(id), 0) FROM posts").fetchone()
+        next_id = int(row[0]) + 1
+        now = utcnow()
+        total = 0
+        iterator = iter(items)
+        while batch := list(islice(iterator, chunk)):
+            posts, labels, states, matches = [], [], [], []
+            for post, post_labels in batch:
+                pid = next_id
+                next_id += 1
+                posts.append({**post_row(post), "id": pid, "now": now})
+                matches.append((pid, source, "", now))
+                for lab in post_labels:
+                    labels.append((pid, lab.task, lab.label, lab.score, lab.classifier,
+                                   lab.version, lab.model_id,
+                                   json.dumps(list(lab.evidence)) if lab.evidence else None,
+                                   config_hash, now))
+                for task, (classifier, version) in looked_at.items():
+                    states.append((pid, task, classifier, version, config_hash, now))
+            with write_transaction(self.db):
+                conn.executemany(_POST_SQL, posts)
+                conn.executemany(
+                    "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
+                    " VALUES (?, ?, ?, ?)", matches)
+                conn.executemany(
+                    "INSERT INTO labels (post_id, task, label, score, classifier, version,"
+                    " model_id, evidence, config_hash, labelled_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
+                conn.executemany(
+                    "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
+                    " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
+            total += len(batch)
+        return total
 
-def analyse(store: Store) -> None:
-    """Refresh the query planner's statistics (after a bulk load)."""
-    store.db.execute("ANALYZE")
+    def analyse(self) -> None:
+        """Refresh the query planner's statistics (after a bulk load)."""
+        self.db.execute("ANALYZE")

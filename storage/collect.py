@@ -1,19 +1,20 @@
-"""Writes made by collection: posts, matches, raw payloads, cursors, runs
-and quarantine. ``save_page`` is the one transaction per fetched page."""
+"""Writes made by collection: posts, matches, raw payloads, cursors,
+quarantine and the run's counters. ``save_page`` is the one transaction per
+fetched page (the runs themselves: ``storage.runs``)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from storage.db import iso, utcnow, write_transaction
-from storage.privacy_erasure import blocked_post_hashes, post_hash
-from storage.records import PageResult, Post, Quarantined, RunRecord, StoredItem
+from storage.blocklist import BlockList, post_hash
+from storage.db import write_transaction
+from storage.records import PageResult, Post, Quarantined, StoredItem
+from storage.timefmt import iso, utcnow
 
 _POST_COLUMNS = (
     "platform", "native_id", "url", "text", "title", "created_at", "author_key",
@@ -114,55 +115,15 @@ _UPSERT_RAW = _INSERT_RAW + (
 _LOOKUP_CHUNK = 400  # keys per lookup, under SQLite's bound-parameter limit
 
 
-def _stored_rows(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]
-                 ) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
-    """(platform, native_id) -> (post id, the stored columns that merge)."""
-    found: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-    by_platform: dict[str, list[str]] = {}
-    for platform, native_id in dict.fromkeys(keys):
-        by_platform.setdefault(platform, []).append(native_id)
-    for platform, ids in by_platform.items():
-        for start in range(0, len(ids), _LOOKUP_CHUNK):
-            chunk = ids[start:start + _LOOKUP_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            rows = conn.execute(f"{_SELECT_STORED} AND native_id IN ({marks})",
-                                [platform, *chunk]).fetchall()
-            for row in rows:
-                columns = dict(zip(_MERGE_READ, row[1:], strict=True))
-                found[(platform, columns["native_id"])] = (int(row[0]), columns)
-    return found
+class Collection:
+    """What collection writes and reads back: pages and their cursors."""
 
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.blocklist = BlockList(db)
 
-class CollectWrites:
-    db: Database
-
-    def start_run(self, source: str) -> int:
-        with write_transaction(self.db):
-            cur = self.db.execute(
-                "INSERT INTO runs (source, started_at, status) VALUES (?, ?, 'running')",
-                [source, utcnow()],
-            )
-        return int(cur.lastrowid or 0)
-
-    def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
-        with write_transaction(self.db):
-            self.db.execute(
-                "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?",
-                [status, utcnow(), error, run_id],
-            )
-
-    def close_abandoned_runs(self, source: str | None = None) -> int:
-        """Mark runs left 'running' by a killed process as interrupted."""
-        sql = "UPDATE runs SET status = 'interrupted', ended_at = ? WHERE status = 'running'"
-        params: list[Any] = [utcnow()]
-        if source is not None:
-            sql += " AND source = ?"
-            params.append(source)
-        with write_transaction(self.db):
-            cur = self.db.execute(sql, params)
-        return int(cur.rowcount)
-
-    def get_cursor(self, source: str) -> dict[str, str]:
+    def cursor(self, source: str) -> dict[str, str]:
+        """The cursor saved with the source's last stored page ({} at first)."""
         return {
             row[0]: row[1]
             for row in self.db.execute(
@@ -170,8 +131,23 @@ class CollectWrites:
             ).fetchall()
         }
 
-    def blocked_authors(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT author_key FROM blocked_authors")}
+    def _stored_rows(self, keys: Sequence[tuple[str, str]]
+                     ) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
+        """(platform, native_id) -> (post id, the stored columns that merge)."""
+        found: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+        by_platform: dict[str, list[str]] = {}
+        for platform, native_id in dict.fromkeys(keys):
+            by_platform.setdefault(platform, []).append(native_id)
+        for platform, ids in by_platform.items():
+            for start in range(0, len(ids), _LOOKUP_CHUNK):
+                chunk = ids[start:start + _LOOKUP_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                rows = self.db.execute(f"{_SELECT_STORED} AND native_id IN ({marks})",
+                                       [platform, *chunk]).fetchall()
+                for row in rows:
+                    columns = dict(zip(_MERGE_READ, row[1:], strict=True))
+                    found[(platform, columns["native_id"])] = (int(row[0]), columns)
+        return found
 
     def save_page(
         self,
@@ -199,13 +175,13 @@ class CollectWrites:
         request_json = _json(dict(request or {}))
         with write_transaction(self.db):
             conn = self.db.conn
-            blocked = self.blocked_authors()
-            blocked_posts = blocked_post_hashes(conn)
+            blocked = self.blocklist.authors()
+            blocked_posts = self.blocklist.post_hashes()
             kept = [item for item in items
                     if (item.post.author_key is None or item.post.author_key not in blocked)
                     and post_hash(item.post.platform, item.post.native_id) not in blocked_posts]
             result.blocked = len(items) - len(kept)
-            stored = _stored_rows(conn, [(i.post.platform, i.post.native_id) for i in kept])
+            stored = self._stored_rows([(i.post.platform, i.post.native_id) for i in kept])
             fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
             changed: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
             matched: list[tuple[str, str]] = []
@@ -226,7 +202,7 @@ class CollectWrites:
                     fresh[key] = (row, item.raw)
             if fresh:
                 conn.executemany(_INSERT_POST, [{**row, "now": now} for row, _ in fresh.values()])
-                ids = _stored_rows(conn, list(fresh))
+                ids = self._stored_rows(list(fresh))
                 new_ids = [ids[key][0] for key in fresh]
                 conn.executemany(_INSERT_RAW, [
                     (pid, source, request_json, _json(raw), now, collector_version)
@@ -267,35 +243,3 @@ class CollectWrites:
                 [result.fetched, result.new, result.duplicates, result.quarantined, run_id],
             )
         return result
-
-    def runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
-        sql = f"SELECT {RUN_COLUMNS} FROM runs"  # noqa: S608 (constant columns)
-        params: list[Any] = []
-        if source is not None:
-            sql += " WHERE source = ?"
-            params.append(source)
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(limit)
-        return [RunRecord(*row) for row in self.db.execute(sql, params).fetchall()]
-
-    def last_run(self, source: str, status: str | None = None) -> RunRecord | None:
-        return last_run(self.db, source, status)
-
-
-RUN_COLUMNS = ("id, source, started_at, ended_at, status, fetched, new, duplicates,"
-               " quarantined, error")
-
-
-def last_run(db: Database, source: str, status: str | None = None, *,
-             finished_only: bool = False) -> RunRecord | None:
-    """The latest run of ``source`` (with ``status``, if given); with
-    ``finished_only``, runs still going or interrupted by a kill are skipped."""
-    sql = f"SELECT {RUN_COLUMNS} FROM runs WHERE source = ?"  # noqa: S608 (constant columns)
-    params: list[Any] = [source]
-    if finished_only:
-        sql += " AND status IN ('ok', 'failed')"
-    if status is not None:
-        sql += " AND status = ?"
-        params.append(status)
-    row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-    return RunRecord(*row) if row else None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from storage.db import utcnow, write_transaction
+from storage.db import write_transaction
+from storage.timefmt import utcnow
 
 
 class ConfigVersions:
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def record_config_version(self, config_hash: str, text: str, path: str | None) -> bool:
+    def record(self, config_hash: str, text: str, path: str | None) -> bool:
         """Record a config text; True when this hash was not seen before."""
         with write_transaction(self.db):
             cur = self.db.execute(
@@ -20,7 +22,7 @@ class ConfigVersions:
             )
         return bool(cur.rowcount)
 
-    def config_versions(self) -> list[tuple[str, str, str]]:
+    def history(self) -> list[tuple[str, str, str]]:
         """(hash, loaded_at, text), oldest first."""
         return [
             (r[0], r[1], r[2])

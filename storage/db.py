@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -13,17 +12,6 @@ from sqlite_utils import Database
 from storage import migrations
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def utcnow() -> str:
-    """Now, as the ISO 8601 UTC text every timestamp column holds."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: every stored time must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> Database:

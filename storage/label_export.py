@@ -43,41 +43,44 @@ _HAS_TOPIC = "EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task =
 _NO_TOPIC = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task = 'topic')"
 
 
-def _rows(db: Database, where: str, params: dict[str, Any]) -> list[ExportRow]:
-    cur = db.execute(_SELECT.format(where=where), params)
-    return [ExportRow(int(r[0]), r[1], r[2], r[3], r[4] or "", r[5] or "")
-            for r in cur.fetchall()]
+class LabelExport:
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
+    def _rows(self, where: str, params: dict[str, Any]) -> list[ExportRow]:
+        cur = self.db.execute(_SELECT.format(where=where), params)
+        return [ExportRow(int(r[0]), r[1], r[2], r[3], r[4] or "", r[5] or "")
+                for r in cur.fetchall()]
 
-def topic_counts(db: Database) -> dict[str, int]:
-    rows = db.execute("SELECT label, count(DISTINCT post_id) FROM labels WHERE task = 'topic'"
-                      " GROUP BY label ORDER BY label").fetchall()
-    counts = {str(r[0]): int(r[1]) for r in rows}
-    counts[UNCLASSIFIED] = int(db.execute(
-        f"SELECT count(*) FROM posts p WHERE {_NO_TOPIC}").fetchone()[0])  # noqa: S608
-    return counts
+    def topic_counts(self) -> dict[str, int]:
+        """Posts per current topic label, and the unclassified posts."""
+        rows = self.db.execute("SELECT label, count(DISTINCT post_id) FROM labels"
+                               " WHERE task = 'topic' GROUP BY label ORDER BY label").fetchall()
+        counts = {str(r[0]): int(r[1]) for r in rows}
+        counts[UNCLASSIFIED] = int(self.db.execute(
+            f"SELECT count(*) FROM posts p WHERE {_NO_TOPIC}").fetchone()[0])  # noqa: S608
+        return counts
 
-
-def sample_for_labelling(db: Database, n: int, *, topic: str | None = None,
-                         stratify: bool = False, seed: int = 0) -> list[ExportRow]:
-    """Up to ``n`` posts: all posts, one topic's posts, or spread over topics."""
-    if n <= 0:
-        return []
-    if topic is not None:
-        where = _NO_TOPIC if topic == UNCLASSIFIED else _HAS_TOPIC
-        return _rows(db, where, {"topic": topic, "n": n, "seed": seed})
-    if not stratify:
-        return _rows(db, "1", {"n": n, "seed": seed})
-    groups = [g for g, c in topic_counts(db).items() if c]
-    picked: dict[int, ExportRow] = {}
-    quota = max(1, n // max(len(groups), 1))
-    for group in groups:
-        where = _NO_TOPIC if group == UNCLASSIFIED else _HAS_TOPIC
-        for row in _rows(db, where, {"topic": group, "n": quota, "seed": seed}):
-            picked.setdefault(row.post_id, row)
-    if len(picked) < n:  # small topics left room: fill from everything
-        for row in _rows(db, "1", {"n": n * 2, "seed": seed}):
-            if len(picked) >= n:
-                break
-            picked.setdefault(row.post_id, row)
-    return list(picked.values())[:n]
+    def sample(self, n: int, *, topic: str | None = None, stratify: bool = False,
+               seed: int = 0) -> list[ExportRow]:
+        """Up to ``n`` posts: all posts, one topic's posts, or spread over topics."""
+        if n <= 0:
+            return []
+        if topic is not None:
+            where = _NO_TOPIC if topic == UNCLASSIFIED else _HAS_TOPIC
+            return self._rows(where, {"topic": topic, "n": n, "seed": seed})
+        if not stratify:
+            return self._rows("1", {"n": n, "seed": seed})
+        groups = [g for g, c in self.topic_counts().items() if c]
+        picked: dict[int, ExportRow] = {}
+        quota = max(1, n // max(len(groups), 1))
+        for group in groups:
+            where = _NO_TOPIC if group == UNCLASSIFIED else _HAS_TOPIC
+            for row in self._rows(where, {"topic": group, "n": quota, "seed": seed}):
+                picked.setdefault(row.post_id, row)
+        if len(picked) < n:  # small topics left room: fill from everything
+            for row in self._rows("1", {"n": n * 2, "seed": seed}):
+                if len(picked) >= n:
+                    break
+                picked.setdefault(row.post_id, row)
+        return list(picked.values())[:n]

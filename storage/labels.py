@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.db import utcnow, write_transaction
+from storage.db import write_transaction
 from storage.records import LabelRecord
+from storage.timefmt import utcnow
 
 
-class LabelWrites:
-    db: Database
+class Labels:
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def posts_to_label(
         self,
@@ -48,7 +50,7 @@ class LabelWrites:
             yield rows
             last_id = rows[-1][0]
 
-    def save_labels(
+    def save(
         self,
         task: str,
         classifier: str,
@@ -85,7 +87,7 @@ class LabelWrites:
                 [(pid, task, classifier, version, config_hash, now) for pid in post_ids],
             )
 
-    def labels_for(self, post_id: int) -> list[LabelRecord]:
+    def for_post(self, post_id: int) -> list[LabelRecord]:
         rows = self.db.execute(
             "SELECT post_id, task, label, score, classifier, version, model_id, evidence"
             " FROM labels WHERE post_id = ? ORDER BY task, label",

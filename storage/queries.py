@@ -16,14 +16,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from storage.query_plan import PostFilter, label_terms, plan, where_clause
+from sqlite_utils import Database
 
-__all__ = ["PostFilter", "PostHit", "QueryTimeout", "SearchSyntaxError", "WeekCount",
-           "count_posts", "facet_counts", "find_posts", "platforms",
-           "time_limit", "weekly_counts"]
+from storage.query_plan import Planner, PostFilter, label_terms, where_clause
+from storage.records import SENTIMENTS
+
+__all__ = ["Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
+           "SearchSyntaxError", "WeekCount"]
 
 HARD_ROW_CAP = 100_000
-SENTIMENTS = ("negative", "neutral", "positive")
 Facet = Literal["topic", "sentiment", "platform"]
 
 
@@ -68,120 +69,104 @@ _SELECT = (
     " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1)"
     " FROM posts p"
 )
+# posts per sentiment label, in the order of ``WeekCount``'s fields
+_PER_SENTIMENT = ", ".join(f"sum(s = '{name}')" for name in SENTIMENTS)
 
 
-@contextlib.contextmanager
-def time_limit(conn: sqlite3.Connection, ms: int) -> Iterator[None]:
-    """Stop any statement on ``conn`` that runs past ``ms`` milliseconds and
-    turn SQLite's errors into ``QueryTimeout`` / ``SearchSyntaxError``."""
-    deadline = time.monotonic() + ms / 1000
-    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        message = str(exc)
-        if message == "interrupted":
-            raise QueryTimeout(f"the query took longer than {ms} ms and was stopped") from None
-        if message.startswith(("fts5:", "no such column", "unterminated string",
-                               "unknown special query")) or "syntax error" in message:
-            raise SearchSyntaxError(message) from None
-        raise
-    finally:
-        conn.set_progress_handler(None, 0)
+class Queries:
+    """The policy-staff reads over one connection (with ``time_limit``)."""
 
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._conn = db.conn
+        self.planner = Planner(db)
 
-def find_posts(conn: sqlite3.Connection, f: PostFilter, *, limit: int,
-               offset: int = 0) -> list[PostHit]:
-    """Posts matching ``f``, newest first. The page of ids is chosen first,
-    so labels are looked up for the rows returned, not for every match."""
-    where, params = where_clause(f, plan(conn, f))
-    order = " ORDER BY p.created_at DESC, p.id DESC"
-    sql = (f"{_SELECT} WHERE p.id IN (SELECT p.id FROM posts p{where}{order}"
-           f" LIMIT ? OFFSET ?){order}")
-    rows = conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)), max(0, offset)])
-    return [
-        PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
-                tuple(r[7].split()) if r[7] else (), r[8])
-        for r in rows.fetchall()
-    ]
+    @contextlib.contextmanager
+    def time_limit(self, ms: int) -> Iterator[None]:
+        """Stop any statement on this connection that runs past ``ms``
+        milliseconds and turn SQLite's errors into ``QueryTimeout`` /
+        ``SearchSyntaxError``."""
+        deadline = time.monotonic() + ms / 1000
+        self._conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if message == "interrupted":
+                raise QueryTimeout(
+                    f"the query took longer than {ms} ms and was stopped") from None
+            if message.startswith(("fts5:", "no such column", "unterminated string",
+                                   "unknown special query")) or "syntax error" in message:
+                raise SearchSyntaxError(message) from None
+            raise
+        finally:
+            self._conn.set_progress_handler(None, 0)
 
+    def find_posts(self, f: PostFilter, *, limit: int, offset: int = 0) -> list[PostHit]:
+        """Posts matching ``f``, newest first. The page of ids is chosen first,
+        so labels are looked up for the rows returned, not for every match."""
+        where, params = where_clause(f, self.planner.plan(f))
+        order = " ORDER BY p.created_at DESC, p.id DESC"
+        sql = (f"{_SELECT} WHERE p.id IN (SELECT p.id FROM posts p{where}{order}"
+               f" LIMIT ? OFFSET ?){order}")
+        rows = self._conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)),
+                                       max(0, offset)])
+        return [
+            PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
+                    tuple(r[7].split()) if r[7] else (), r[8])
+            for r in rows.fetchall()
+        ]
 
-def count_posts(conn: sqlite3.Connection, f: PostFilter) -> int:
-    if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows
-        sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
-        return int(conn.execute(sql, [f.match]).fetchone()[0])
-    terms = label_terms(f)
-    if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources):
-        table, condition, values = terms[0]  # one label/source set: count it on its index
-        sql = f"SELECT count(DISTINCT post_id) FROM {table} WHERE {condition}"
-        return int(conn.execute(sql, values).fetchone()[0])
-    where, params = where_clause(f, plan(conn, f))
-    return int(conn.execute(f"SELECT count(*) FROM posts p{where}", params).fetchone()[0])
+    def count_posts(self, f: PostFilter) -> int:
+        if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows
+            sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
+            return int(self._conn.execute(sql, [f.match]).fetchone()[0])
+        terms = label_terms(f)
+        if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources):
+            table, condition, values = terms[0]  # one label/source set: count it on its index
+            sql = f"SELECT count(DISTINCT post_id) FROM {table} WHERE {condition}"
+            return int(self._conn.execute(sql, values).fetchone()[0])
+        where, params = where_clause(f, self.planner.plan(f))
+        return int(self._conn.execute(f"SELECT count(*) FROM posts p{where}",
+                                     params).fetchone()[0])
 
+    def facet_counts(self, f: PostFilter, facet: Facet) -> list[tuple[str, int]]:
+        """How many matching posts carry each topic / sentiment / platform."""
+        where, params = where_clause(f, self.planner.plan(f))
+        if facet == "platform":
+            sql = f"SELECT p.platform, count(*) FROM posts p{where} GROUP BY 1"
+        elif f == PostFilter():  # everything: count the label index alone
+            params = ["topic" if facet == "topic" else "sentiment"]
+            sql = "SELECT label, count(*) FROM labels WHERE task = ? GROUP BY 1"
+        else:
+            params = ["topic" if facet == "topic" else "sentiment", *params]
+            sql = ("SELECT l.label, count(*) FROM posts p"
+                   f" JOIN labels l ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
+        rows = self._conn.execute(sql + " ORDER BY 2 DESC, 1", params).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
 
-def facet_counts(conn: sqlite3.Connection, f: PostFilter, facet: Facet) -> list[tuple[str, int]]:
-    """How many matching posts carry each topic / sentiment / platform."""
-    where, params = where_clause(f, plan(conn, f))
-    if facet == "platform":
-        sql = f"SELECT p.platform, count(*) FROM posts p{where} GROUP BY 1"
-    elif f == PostFilter():  # everything: count the label index alone
-        params = ["topic" if facet == "topic" else "sentiment"]
-        sql = "SELECT label, count(*) FROM labels WHERE task = ? GROUP BY 1"
-    else:
-        params = ["topic" if facet == "topic" else "sentiment", *params]
-        sql = ("SELECT l.label, count(*) FROM posts p"
-               f" JOIN labels l ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
-    rows = conn.execute(sql + " ORDER BY 2 DESC, 1", params).fetchall()
-    return [(str(r[0]), int(r[1])) for r in rows]
-
-
-def weekly_counts(conn: sqlite3.Connection, f: PostFilter,
-                  weeks: Sequence[tuple[str, str, str]]) -> list[WeekCount]:
-    """Counts per week and sentiment. ``weeks`` holds consecutive (label,
-    start, end) in UTC ISO text, oldest first; they replace the date bounds
-    of ``f``. One pass over the whole span, each post put in its week."""
-    if not weeks:
-        return []
-    span = PostFilter(f.topics, f.sentiments, f.platforms, f.sources, weeks[0][1], weeks[-1][2],
-                      f.match)
-    where, params = where_clause(span, plan(conn, span))
-    bucket = "CASE " + " ".join("WHEN p.created_at < ? THEN ?" for _ in weeks) + " END"
-    bucket_params: list[Any] = [v for i, (_, _, end) in enumerate(weeks) for v in (end, i)]
-    sql = (
-        "SELECT w, count(*), sum(s = 'negative'), sum(s = 'neutral'), sum(s = 'positive')"
-        f" FROM (SELECT {bucket} AS w,"
-        " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1) AS s"
-        f" FROM posts p{where}) GROUP BY w"
-    )
-    found = {int(r[0]): r for r in conn.execute(sql, [*bucket_params, *params]).fetchall()}
-    out = []
-    for i, (label, _, _) in enumerate(weeks):
-        r = found.get(i, (i, 0, 0, 0, 0))
-        out.append(WeekCount(label, int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)))
-    return out
-
-
-def platforms(conn: sqlite3.Connection) -> list[str]:
-    return [str(r[0]) for r in conn.execute("SELECT DISTINCT platform FROM posts ORDER BY 1")]
-
-
-# Canned queries for the web server's database page (named parameters, bound
-# by Datasette; dates are YYYY-MM-DD, compared with the stored UTC text).
-CANNED: dict[str, tuple[str, str]] = {
-    "q_topic_counts": (
-        "Posts per topic and sentiment between two dates",
-        "SELECT l.label AS topic, count(*) AS posts,"
-        " sum(s.label = 'negative') AS negative, sum(s.label = 'neutral') AS neutral,"
-        " sum(s.label = 'positive') AS positive"
-        " FROM labels l JOIN posts p ON p.id = l.post_id"
-        " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
-        " WHERE l.task = 'topic' AND p.created_at >= :since AND p.created_at < :until"
-        " GROUP BY l.label ORDER BY posts DESC",
-    ),
-    "q_platform_counts": (
-        "Posts per platform between two dates",
-        "SELECT p.platform, count(*) AS posts FROM posts p"
-        " WHERE p.created_at >= :since AND p.created_at < :until"
-        " GROUP BY p.platform ORDER BY posts DESC",
-    ),
-}
+    def weekly_counts(self, f: PostFilter,
+                      weeks: Sequence[tuple[str, str, str]]) -> list[WeekCount]:
+        """Counts per week and sentiment. ``weeks`` holds consecutive (label,
+        start, end) in UTC ISO text, oldest first; they replace the date bounds
+        of ``f``. One pass over the whole span, each post put in its week."""
+        if not weeks:
+            return []
+        span = PostFilter(f.topics, f.sentiments, f.platforms, f.sources, weeks[0][1],
+                          weeks[-1][2], f.match)
+        where, params = where_clause(span, self.planner.plan(span))
+        bucket = "CASE " + " ".join("WHEN p.created_at < ? THEN ?" for _ in weeks) + " END"
+        bucket_params: list[Any] = [v for i, (_, _, end) in enumerate(weeks) for v in (end, i)]
+        sql = (
+            f"SELECT w, count(*), {_PER_SENTIMENT} FROM (SELECT {bucket} AS w,"
+            " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1) AS s"
+            f" FROM posts p{where}) GROUP BY w"
+        )
+        found = {int(r[0]): r
+                 for r in self._conn.execute(sql, [*bucket_params, *params]).fetchall()}
+        out = []
+        for i, (label, _, _) in enumerate(weeks):
+            r = found.get(i, (i, 0, 0, 0, 0))
+            out.append(WeekCount(label, int(r[1]), int(r[2] or 0), int(r[3] or 0),
+                                 int(r[4] or 0)))
+        return out

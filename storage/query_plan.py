@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlite_utils import Database
+
 
 @dataclass(frozen=True)
 class PostFilter:
@@ -93,8 +95,25 @@ _BUILD_RATIO = 4  # building a set of n ids costs about n/4 probes
 _DENSE_FTS = 20_000  # a search matching this many posts is walked in date order
 
 
+class Planner:
+    """Plans for the read queries on one connection. A plan only changes
+    speed, never results, so plans are cached (per connection, so a page
+    that wraps the same connection again per request keeps them)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def plan(self, f: PostFilter) -> Plan:
+        return _plan(self.db.conn, f)
+
+    @staticmethod
+    def forget() -> None:
+        """Drop every cached plan (a benchmark measures planning too)."""
+        _plan.cache_clear()
+
+
 @functools.lru_cache(maxsize=512)
-def plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
+def _plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
     """Choose what to walk: the date range (through the created_at index)
     unless a label/source set is much smaller; sets up to a few times the
     walk are built once, larger ones probed per candidate. With a full-text
@@ -102,11 +121,11 @@ def plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
     Sizes are counted on indexes and stopped at a cap. A plan only changes
     speed, never results, so it is cached."""
     if f.match is not None:
-        found = count_upto(conn, "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?",
+        found = _count_upto(conn, "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?",
                             [f.match], _DENSE_FTS)
         if found < _DENSE_FTS:
             return Plan(drive=-1)  # a selective search leads; labels are probed
-        rest = plan(conn, PostFilter(f.topics, f.sentiments, f.platforms, f.sources,
+        rest = _plan(conn, PostFilter(f.topics, f.sentiments, f.platforms, f.sources,
                                       f.since, f.until))
         return Plan(rest.drive, rest.build, fts_build=True)
     terms = label_terms(f)
@@ -117,9 +136,9 @@ def plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
     in_range = 0
     if has_range:
         where, params = where_clause(PostFilter(since=f.since, until=f.until))
-        in_range = count_upto(conn, f"SELECT 1 FROM posts p{where}", params, _PLAN_CAP)
+        in_range = _count_upto(conn, f"SELECT 1 FROM posts p{where}", params, _PLAN_CAP)
         cap = min(_PLAN_CAP, _WALK_RATIO * in_range + 1)
-    sizes = {number: count_upto(conn, f"SELECT 1 FROM {table} WHERE {condition}", values, cap)
+    sizes = {number: _count_upto(conn, f"SELECT 1 FROM {table} WHERE {condition}", values, cap)
              for number, (table, condition, values) in enumerate(terms)}
     smallest = min(sizes, key=lambda n: (sizes[n], n))
     if has_range and in_range <= _WALK_RATIO * sizes[smallest]:
@@ -131,6 +150,6 @@ def plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
     return Plan(drive, build)
 
 
-def count_upto(conn: sqlite3.Connection, select: str, params: list[Any], cap: int) -> int:
+def _count_upto(conn: sqlite3.Connection, select: str, params: list[Any], cap: int) -> int:
     row = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", [*params, cap]).fetchone()
     return int(row[0])

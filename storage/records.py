@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-PLATFORMS = ("x", "reddit", "mastodon", "bluesky", "rss", "file")
+# The sentiment labels, in the order reports and queries show them.
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.records import PLATFORMS
+from storage.records import SENTIMENTS
 from storage.report_queries import Bounds, PostRow
 
 UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
 # topic state: 0 not looked at, 1 looked at without a topic, 2 has a topic
-_PLATFORM_LIST = "," + ",".join(PLATFORMS) + ","
 _DENSE = 4  # read the id range when it holds at most this many rows per post of the period
 _SPREAD = "(({}.id * 2654435761) % 4294967296)"  # a fixed shuffle that spreads picks
 _MAX_ID = 2**63 - 1  # SQLite's largest integer
@@ -49,9 +48,10 @@ _CREATE = (
     " sent INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (topic, w, evidence, sent, id))"
     " WITHOUT ROWID",
 )
-_SENT = (
-    "CASE s.label WHEN 'negative' THEN 0 WHEN 'neutral' THEN 1 WHEN 'positive' THEN 2 ELSE"
-    " CASE WHEN EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id"
+_SENT = (  # a label's code is its place in SENTIMENTS
+    "CASE s.label "
+    + " ".join(f"WHEN '{name}' THEN {code}" for code, name in enumerate(SENTIMENTS))
+    + " ELSE CASE WHEN EXISTS (SELECT 1 FROM label_state x WHERE x.post_id = p.id"
     " AND x.task = 'sentiment') THEN 3 ELSE 4 END END"
 )
 _TSTATE = (
@@ -61,7 +61,7 @@ _TSTATE = (
 )
 _SELECT = (
     "INSERT OR IGNORE INTO rp SELECT p.id, ?, {day}, p.platform,"
-    f" instr('{_PLATFORM_LIST}', ',' || p.platform || ','), p.author_key, p.replies,"
+    " instr(?, ',' || p.platform || ','), p.author_key, p.replies,"
     f" p.reposts, p.likes, p.quotes, {_SENT}, {_TSTATE} FROM posts p"
     " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment' WHERE "
 )
@@ -88,11 +88,17 @@ class WeekSummary:
 
 class ReportWindow:
     """Aggregates over periods ``0 .. len(periods) - 1`` (the last is the
-    report period); ``days`` split the last period into local days."""
+    report period); ``days`` split the last period into local days.
+    ``platforms`` (the platforms stored) get small integer codes, so a
+    period is split by platform without sorting on text; a platform not
+    among them (a comma in its name, or stored since) is kept by name."""
 
     def __init__(self, db: Database, periods: Sequence[Bounds],
-                 days: Sequence[Bounds] = ()) -> None:
+                 days: Sequence[Bounds] = (), platforms: Sequence[str] = ()) -> None:
         self.db = db
+        coded = [p for p in platforms if "," not in p]
+        codes = "," + ",".join(coded) + ","
+        self._platform_at = {codes.index(f",{p},") + 1: p for p in coded}
         self.periods = len(periods)
         self.counts = [0] * len(periods)
         self.ranges: list[tuple[int, int]] = [(0, -1)] * len(periods)
@@ -118,7 +124,8 @@ class ReportWindow:
             dense = high - low + 1 <= _DENSE * n
             where, params = (_BY_ID, [low, high, start, end]) if dense else (
                 _BY_TIME, [start, end])
-            self.db.execute(_SELECT.format(day=day) + where, [w, *day_params, *params])
+            self.db.execute(_SELECT.format(day=day) + where,
+                            [w, *day_params, codes, *params])
             # rp.w: ranges of periods overlap when posts arrive out of time order
             # (backfill, late federation), and rp already holds the earlier periods
             self.db.execute(_TOPICS + ("t.post_id BETWEEN ? AND ? AND rp.w = ?" if dense
@@ -165,7 +172,7 @@ class ReportWindow:
                         f"SELECT pcode, CASE WHEN pcode = 0 THEN platform END,"
                         f" {', '.join(_ENGAGEMENT)} FROM rp WHERE rp.id BETWEEN ? AND ?"
                         " AND rp.w = ? GROUP BY pcode, 2", [*self.ranges[w], w]):
-                    name = str(platform) if pcode == 0 else _platform_at(int(pcode))
+                    name = str(platform) if pcode == 0 else self._platform_at.get(int(pcode), "")
                     acc = out.platforms.setdefault(name, [0] * len(_ENGAGEMENT))
                     for k, value in enumerate(values):
                         acc[k] += int(value or 0)
@@ -362,9 +369,6 @@ class ReportWindow:
         return [rows[i] for i in ids if i in rows]
 
 
-_AT = {_PLATFORM_LIST.index(f",{p},") + 1: p for p in PLATFORMS}
-
-
 def _terms(evidence: str) -> set[str]:
     """The matched terms in a label's evidence (a JSON list); none when it
     is not one."""
@@ -374,6 +378,3 @@ def _terms(evidence: str) -> set[str]:
         return set()
     return {str(t).lower() for t in terms} if isinstance(terms, list) else set()
 
-
-def _platform_at(code: int) -> str:
-    return _AT.get(code, "")

@@ -1,29 +1,117 @@
-"""``Store``: the one object the other packages use to reach the database."""
+"""``Store``: the one way into the database for every other package.
+
+Each concern is a small class in its own module, built on the store's
+database handle and reached as an attribute::
+
+    store.collect.save_page(...)        # storage.collect.Collection
+    store.runs.start(source)            # storage.runs.Runs
+    store.labels.save(...)              # storage.labels.Labels
+
+Nothing outside ``storage`` touches the handle itself (``store.db``) or a
+connection; the one exception is the web page, whose server opens the file
+itself (``Store.for_page`` and ``storage.page_access``).
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.collect import CollectWrites
+from storage.alerts import AlertLog
+from storage.blocklist import BlockList
+from storage.bulk import BulkLoad
+from storage.collect import Collection
 from storage.config_versions import ConfigVersions
 from storage.db import connect
-from storage.labels import LabelWrites
-from storage.usage import UsageWrites
+from storage.deletion import PostDeletion
+from storage.deletion_checks import DeletionChecks
+from storage.erasure import Erasure
+from storage.label_export import LabelExport
+from storage.labels import Labels
+from storage.queries import Queries
+from storage.report_queries import Bounds, ReportReader
+from storage.report_window import ReportWindow
+from storage.retention import Retention
+from storage.runs import Runs
+from storage.service_state import ServiceState
+from storage.usage import Usage
+
+# The distinct platforms, one index seek each (idx_posts_platform_created).
+_PLATFORMS = (
+    "WITH RECURSIVE p(name) AS (SELECT min(platform) FROM posts UNION ALL"
+    " SELECT (SELECT min(platform) FROM posts WHERE platform > p.name) FROM p"
+    " WHERE p.name IS NOT NULL) SELECT name FROM p WHERE name IS NOT NULL"
+)
 
 
-class Store(CollectWrites, LabelWrites, ConfigVersions, UsageWrites):
+class Store:
     def __init__(self, db: Database, path: str | Path | None = None) -> None:
         self.db = db
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
+        self.collect = Collection(db)
+        self.runs = Runs(db)
+        self.blocklist = BlockList(db)
+        self.labels = Labels(db)
+        self.label_export = LabelExport(db)
+        self.config_versions = ConfigVersions(db)
+        self.usage = Usage(db)
+        self.service = ServiceState(db)
+        self.alerts = AlertLog(db)
+        self.queries = Queries(db)
+        self.reports = ReportReader(db)
+        self.retention = Retention(db)
+        self.erasure = Erasure(db)
+        self.deletion_checks = DeletionChecks(db)
+        self.bulk = BulkLoad(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
+        """Open (creating and migrating, unless ``readonly``) the database file."""
         return cls(connect(path, readonly=readonly), path)
+
+    @classmethod
+    def for_page(cls, conn: sqlite3.Connection) -> Store:
+        """A store over a connection the web page's server opened itself
+        (guarded by ``storage.page_access.guard``): nothing is run on it."""
+        return cls(Database(conn, recursive_triggers=False, execute_plugins=False))
 
     def close(self) -> None:
         self.db.conn.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def count_posts(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM posts").fetchone()[0])
+
+    def platforms(self) -> list[str]:
+        """The platforms of the stored posts, sorted."""
+        return [str(r[0]) for r in self.db.execute(_PLATFORMS)]
+
+    def tables(self) -> list[str]:
+        """Every table in the file, sorted."""
+        return [str(r[0]) for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def checkpoint(self) -> bool:
+        """Write the WAL back into the database file; False when a reader
+        kept it from completing."""
+        row = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return row is None or int(row[0]) == 0
+
+    def compact(self) -> bool:
+        """Merge the full-text index and checkpoint the WAL (after deletions);
+        False when a reader kept the checkpoint from completing."""
+        return PostDeletion(self.db).compact()
+
+    def report_window(self, periods: Sequence[Bounds],
+                      days: Sequence[Bounds] = ()) -> ReportWindow:
+        """The report's periods read once into temporary tables (use it as a
+        context manager: the tables are dropped on leaving)."""
+        return ReportWindow(self.db, periods, days, self.platforms())

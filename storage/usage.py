@@ -8,16 +8,11 @@ that is when the platform bills it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from storage.db import utcnow, write_transaction
-
-
-def month_period(moment: datetime | None = None) -> str:
-    """The usage period holding ``moment`` (default now): ``YYYY-MM`` in UTC."""
-    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m")
+from storage.db import write_transaction
+from storage.timefmt import month_period, utcnow
 
 
 @dataclass(frozen=True)
@@ -27,8 +22,9 @@ class UsageRecord:
     reads: int
 
 
-class UsageWrites:
-    db: Database
+class Usage:
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def add_reads(self, source: str, reads: int, period: str | None = None) -> int:
         """Add ``reads`` to the source's counter for ``period`` (default this
@@ -50,7 +46,7 @@ class UsageWrites:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def usage(self, source: str | None = None) -> list[UsageRecord]:
+    def records(self, source: str | None = None) -> list[UsageRecord]:
         """Every counter (newest period first), optionally for one source."""
         sql = "SELECT source, period, reads FROM usage"
         params: list[str] = []

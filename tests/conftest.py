@@ -1,10 +1,14 @@
-"""Suite-wide rules.
+"""Suite-wide rules and the fixtures every package's tests share.
 
 - In CI (``CI`` set), a skipped test is a failure: every optional piece the
   README's test command installs must actually be tested there.
 - Each test starts with the root logger as it found it, so a command run
   in-process (which points logging at its own stream) cannot leave a
   closed stream behind for the next test.
+- ``store``: a migrated store in this test's own file, ``tests.paths.STORE_FILE``
+  under ``tmp_path`` (a config beside it with ``storage: {path: listener.db}``
+  reaches the same file); closed after the test.
+- ``cli``: runs ``listener`` as a user does; see ``tests.cli.Cli``.
 """
 
 from __future__ import annotations
@@ -12,8 +16,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
+
+from storage import Store
+from tests.cli import Cli
+from tests.paths import STORE_FILE
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -33,3 +42,14 @@ def _restore_root_logger() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / STORE_FILE) as opened:
+        yield opened
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()

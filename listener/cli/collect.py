@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
         """Collect new posts from every enabled source (or one), then stop."""
         settings = settings_from(ctx)
         store = open_store(settings)
-        store.record_config_version(settings.config_hash, settings.config_text,
-                                    str(settings.path))
+        store.config_versions.record(settings.config_hash, settings.config_text,
+                                     str(settings.path))
         try:
             with collecting(settings, "collect"):
                 summaries = pipeline.collect(settings, store, only=source)

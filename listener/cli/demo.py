@@ -17,8 +17,8 @@ def register(app: typer.Typer) -> None:
         Prints where everything went. Needs no credentials and no network."""
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
-        store.record_config_version(settings.config_hash, settings.config_text,
-                                    str(settings.path))
+        store.config_versions.record(settings.config_hash, settings.config_text,
+                                     str(settings.path))
         names = [n for n, cfg in settings.sources.items() if cfg.type == "sample" and cfg.enabled]
         if not names:
             typer.echo("demo needs an enabled source of type: sample in the config", err=True)

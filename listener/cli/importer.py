@@ -58,8 +58,8 @@ def register(app: typer.Typer) -> None:
             "columns": columns})
         pipeline.register_secrets(settings)
         store = open_store(settings)
-        store.record_config_version(settings.config_hash, settings.config_text,
-                                    str(settings.path))
+        store.config_versions.record(settings.config_hash, settings.config_text,
+                                     str(settings.path))
         with collecting(settings, "import"):
             summary = pipeline.collect_source(store, name, FileSource(name, config),
                                               pipeline.make_pseudonymiser(settings))

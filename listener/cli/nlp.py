@@ -35,11 +35,10 @@ def register(app: typer.Typer) -> None:
         Mentions are masked as in the report; cells are formula-safe."""
         from listener.query.masking import mask_handles, official_handles
         from reports.csvfile import write_csv
-        from storage.label_export import sample_for_labelling
 
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
-        rows = sample_for_labelling(store.db, n, topic=topic, stratify=stratify, seed=seed)
+        rows = store.label_export.sample(n, topic=topic, stratify=stratify, seed=seed)
         official = official_handles(settings.privacy.official_accounts)
         write_csv(out, ["post_id", "platform", "created_at", "text", "predicted_topics",
                         "predicted_sentiment", "label", "notes"],

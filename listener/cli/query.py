@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,13 +15,15 @@ from listener.query.filters import FilterError, QueryFilters, parse_day, plain_e
 from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, run_query
 from listener.query.trends import trend
-from listener.query.weeks import last_complete_week, parse_week, weeks_ending
+from listener.query.weeks import weeks_ending
 from reports.files import atomic_write
-from storage import connect
+from storage import SENTIMENTS, Store
 from storage.queries import QueryTimeout, SearchSyntaxError
+from storage.timefmt import format_week, last_complete_week, parse_week
 
 TOPIC = typer.Option([], "--topic", "-t", help="Topic slug or name; repeat for several.")
-SENTIMENT = typer.Option([], "--sentiment", "-s", help="negative, neutral or positive; repeat.")
+SENTIMENT = typer.Option([], "--sentiment", "-s",
+                         help=f"{', '.join(SENTIMENTS[:-1])} or {SENTIMENTS[-1]}; repeat.")
 PLATFORM = typer.Option([], "--platform", "-p", help="x, reddit, mastodon, bluesky, rss, file.")
 SOURCE = typer.Option([], "--source", help="Configured source name; repeat for several.")
 SEARCH = typer.Option(None, "--search", "-q", help="Words to find in the post text (all must "
@@ -31,13 +32,13 @@ ADVANCED = typer.Option(False, "--advanced", help="Read --search as an FTS5 expr
                         "AND, OR, NOT, \"phrases\", prefix*, NEAR(...).")
 
 
-def _connect(settings: Settings) -> sqlite3.Connection:
+def _open(settings: Settings) -> Store:
     path = settings.database_path
     if not path.exists():
         typer.echo(f"no database at {path}; collect some posts first (listener collect)",
                    err=True)
         raise typer.Exit(1)
-    return connect(path, readonly=True).conn
+    return Store.open(path, readonly=True)
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -74,7 +75,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         try:
             filters = QueryFilters(
-                topics=topic, sentiments=sentiment,  # type: ignore[arg-type]  # validated
+                topics=topic, sentiments=sentiment,
                 platforms=platform, sources=source,
                 since=parse_day(since), until=parse_day(until), week=week, text=search,
                 advanced=advanced)
@@ -83,7 +84,8 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         qctx = QueryContext.from_settings(settings, time_limit_ms=30_000, max_rows=limit)
         try:
-            result = run_query(_connect(settings), qctx, filters)
+            with _open(settings) as store:
+                result = run_query(store, qctx, filters)
         except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
             raise _fail(exc) from None
         if fmt == "xlsx":
@@ -117,8 +119,9 @@ def register(app: typer.Typer) -> None:
             filters = QueryFilters(topics=topics, platforms=platform, text=search,
                                    advanced=advanced)
             qctx = QueryContext.from_settings(settings, time_limit_ms=30_000)
-            rows = trend(_connect(settings), qctx, filters, weeks_ending(year, week, weeks, zone),
-                         min_group=settings.privacy.min_group_size)
+            with _open(settings) as store:
+                rows = trend(store, qctx, filters, weeks_ending(year, week, weeks, zone),
+                             min_group=settings.privacy.min_group_size)
         except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
             raise _fail(exc) from None
         except ValueError as exc:
@@ -126,9 +129,10 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         names = ", ".join(qctx.topic_names.get(s, s) for s in filters.topic_slugs(
             qctx.topic_names))
-        typer.echo(f"{names}: {weeks} weeks to {year}-W{week:02d} ({zone}); sentiment share "
-                   f"with its 95% Wilson interval; no % under {settings.privacy.min_group_size}")
-        head = ("week", "posts", "negative", "neutral", "positive")
+        typer.echo(f"{names}: {weeks} weeks to {format_week(year, week)} ({zone}); sentiment "
+                   f"share with its 95% Wilson interval; no % under "
+                   f"{settings.privacy.min_group_size}")
+        head = ("week", "posts", *SENTIMENTS)
         table = [head] + [(r.week, str(r.total), *(r.shares[s].text() for s in head[2:]))
                           for r in rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(head))]

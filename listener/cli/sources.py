@@ -27,7 +27,7 @@ def describe_sources(settings: Settings, store: Store) -> list[dict[str, Any]]:
     register_secrets(settings)
     rows = []
     for name, cfg in settings.sources.items():
-        last = store.last_run(name)
+        last = store.runs.last(name)
         rows.append({
             "name": name,
             "type": cfg.type,
@@ -35,7 +35,8 @@ def describe_sources(settings: Settings, store: Store) -> list[dict[str, Any]]:
             "last_run": None if last is None else {
                 "started_at": last.started_at, "status": last.status, "new": last.new,
                 "error": redact(last.error) if last.error else None},
-            "cursor": {redact(k): redact(v) for k, v in sorted(store.get_cursor(name).items())},
+            "cursor": {redact(k): redact(v)
+                       for k, v in sorted(store.collect.cursor(name).items())},
             "credentials": {var: ("set" if os.environ.get(var) else "missing")
                             for var in cfg.credential_env().values()},
         })

@@ -20,7 +20,7 @@ from listener.platforms.x.config import XSourceConfig
 from listener.service.health import ago, every, parse, source_health
 from listener.service.lastgood import database_named_in, last_good_settings
 from storage import Store
-from storage.health import ServiceState
+from storage.service_state import ServiceState
 
 
 def _settings_and_store(path: Path) -> tuple[Settings, Store]:
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         state_obj: State = ctx.obj
         settings, store = _settings_and_store(state_obj.config_path)
         now = datetime.now(UTC)
-        state = ServiceState(store.db)
+        state = store.service
         problems: list[str] = []
         typer.echo(f"database: {settings.database_path} ({store.count_posts()} posts)")
         for line in _service_lines(state, settings, now):
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         started = (state.get("instance") or {}).get("started_at")
         for name, cfg in settings.sources.items():
             on = "enabled" if cfg.enabled else "disabled"
-            last = store.last_run(name)
+            last = store.runs.last(name)
             if last is None:
                 typer.echo(f"{name} ({cfg.type}, {on}): never run")
             else:
@@ -106,8 +106,9 @@ def register(app: typer.Typer) -> None:
                     f"{last.fetched} fetched, {last.new} new, {last.duplicates} duplicates, "
                     f"{last.quarantined} quarantined")
             if isinstance(cfg, XSourceConfig):
-                typer.echo(f"    {x_budget_line(name, cfg, store)}")
-            health = source_health(name, cfg, state, jobs.get(f"collect:{name}"), started, now)
+                typer.echo(f"    {x_budget_line(name, cfg, store.usage)}")
+            health = source_health(name, cfg, store.runs, jobs.get(f"collect:{name}"), started,
+                                   now)
             if not cfg.enabled:
                 continue
             flag = "" if not health.problems else " (PROBLEM)"

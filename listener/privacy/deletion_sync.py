@@ -48,11 +48,7 @@ from listener.privacy.checkers import build_checkers
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from listener.redact import redact
 from storage import Store
-from storage import privacy_checks as checks
-from storage.db import iso
-from storage.privacy import compact
-from storage.privacy_erasure import forget_posts, post_urls
-from storage.usage import month_period
+from storage.timefmt import iso, month_period
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +72,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
     policy = settings.privacy.deletion_sync
     moment = now or datetime.now(UTC)
     stamp = iso(moment)
-    platforms = [p for p in checks.platforms_stored(store)
+    platforms = [p for p in store.platforms()
                  if _checkable(p) and p not in policy.skip_platforms]
     active = dict(checkers) if checkers is not None else build_checkers(settings, platforms)
     synthetic = sorted({"sample"} | {n for n, c in settings.sources.items()
@@ -92,8 +88,8 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                           collected_after=iso(moment - timedelta(days=settings.privacy
                                                                  .retention_days)),
                           checked_before=iso(moment - timedelta(days=policy.recheck_days)))
-        result.overdue = checks.overdue_first_checks(
-            store, platform, iso(moment - timedelta(days=policy.first_check_days)), synthetic)
+        result.overdue = store.deletion_checks.overdue_first_checks(
+            platform, iso(moment - timedelta(days=policy.first_check_days)), synthetic)
         if result.overdue:
             log.warning("deletion sync %s: %d posts not re-checked within %d days of collection;"
                         " raise privacy.deletion_sync.max_posts_per_run",
@@ -103,7 +99,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                  result.uncheckable, result.unknown,
                  f"; {result.error}" if result.error else "")
     if any(r.gone for r in results.values()):
-        compact(store)
+        store.compact()
         urls = [u for r in results.values() for u in r.gone_urls]
         rewritten = rewrite_weeks(settings, store, weeks_quoting(settings, urls))
         if rewritten:
@@ -126,13 +122,14 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
                   synthetic: list[str], *, collected_after: str, checked_before: str) -> None:
     period = month_period(datetime.fromisoformat(stamp))
     if checker.billing is not None:
-        left = checker.billing.monthly_budget - store.reads_used(checker.billing.source, period)
+        used = store.usage.reads_used(checker.billing.source, period)
+        left = checker.billing.monthly_budget - used
         if left < limit:
             result.error = (f"read budget of {checker.billing.source}: {max(left, 0)} reads "
                             "left this month")
             limit = max(left, 0)
-    due = [Due(*row) for row in checks.posts_due_for_check(
-        store, checker.platform, collected_after=collected_after,
+    due = [Due(*row) for row in store.deletion_checks.due(
+        checker.platform, collected_after=collected_after,
         checked_before=checked_before, limit=limit, exclude_sources=synthetic)] if limit else []
     for start in range(0, len(due), checker.batch_size):
         batch = due[start:start + checker.batch_size]
@@ -148,13 +145,13 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
                                                                          "uncheckable")]
         present = sum(statuses.get(d.native_id) == "present" for d in batch)
         if checker.billing is not None and present:
-            store.add_reads(checker.billing.source, present, period)
+            store.usage.add_reads(checker.billing.source, present, period)
         result.gone += len(gone)
         result.present += present
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:
-            result.gone_urls += post_urls(store, gone)
-            removed = forget_posts(store, gone, block=False, compact_after=False)
+            result.gone_urls += store.erasure.post_urls(gone)
+            removed = store.erasure.forget_posts(gone, block=False, compact_after=False)
             result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}
-        checks.mark_checked(store, seen, stamp)
+        store.deletion_checks.mark_checked(seen, stamp)

@@ -26,7 +26,6 @@ from listener.platforms.registry import post_platforms
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from storage import Store
-from storage import privacy_erasure as sql
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +85,15 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
     if not _normal(handle):
         raise ForgetError("the handle is empty")
     key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)
-    quarantined = [qid for qid, payload in sql.quarantine_payloads(store, platform)
+    quarantined = [qid for qid, payload in store.erasure.quarantine_payloads(platform)
                    if names_handle(platform, payload, handle)]
-    urls = sql.author_post_urls(store, platform, key)
-    counts = sql.forget_author(store, platform, key, quarantined)
+    urls = store.erasure.author_post_urls(platform, key)
+    counts = store.erasure.forget_author(platform, key, quarantined)
     previous = os.environ.get(settings.privacy.previous_key_env or "", "")
     if previous:  # during a key rotation: posts stored under the old key, and its block entry
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
-        urls += sql.author_post_urls(store, platform, old)
-        more = sql.forget_author(store, platform, old)
+        urls += store.erasure.author_post_urls(platform, old)
+        more = store.erasure.forget_author(platform, old)
         compacted = min(counts["compacted"], more["compacted"])
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
         counts["compacted"] = compacted
@@ -135,19 +134,20 @@ def forget_url(settings: Settings, store: Store, url: str) -> ForgetReport:
     if not url.strip():
         raise ForgetError("the URL is empty")
     platform, native_ids, like = ids_from_url(url)
-    found = sql.find_posts(store, url=url.strip(), platform=platform, native_ids=native_ids,
+    found = store.erasure.find_posts(url=url.strip(), platform=platform, native_ids=native_ids,
                            native_id_like=like)
     if not found:
-        found = sql.find_posts(store, platform="rss", native_ids=[url.strip()])
+        found = store.erasure.find_posts(platform="rss", native_ids=[url.strip()])
     if len(found) > 1 and like is not None:
         raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
                           "the post was stored with")
-    urls = sql.post_urls(store, [pid for pid, _, _ in found])
-    counts = sql.forget_posts(store, [pid for pid, _, _ in found])
+    urls = store.erasure.post_urls([pid for pid, _, _ in found])
+    counts = store.erasure.forget_posts([pid for pid, _, _ in found])
     counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
                                                      weeks_quoting(settings, urls))
     if not found and platform is not None and native_ids:
-        counts["blocked_posts"] = sum(sql.block_post(store, platform, nid) for nid in native_ids)
+        counts["blocked_posts"] = sum(store.blocklist.block_post(platform, nid)
+                                      for nid in native_ids)
     what = f"post by URL ({len(found)} matched)"
     log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
     return ForgetReport(what, counts)

@@ -20,8 +20,7 @@ from datetime import UTC, datetime, timedelta
 from listener.config import Settings
 from listener.privacy.report_files import purge_report_files
 from storage import Store
-from storage import privacy as sql
-from storage.db import iso
+from storage.timefmt import iso
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ def purge(settings: Settings, store: Store, *, now: datetime | None = None,
     """Delete (or, with ``dry_run``, count) everything past retention; log
     the counts per table. Called daily by the service's housekeeping job."""
     posts_before, raw_before = cutoffs(settings, now)
-    counts = sql.purge_expired(store, posts_before=posts_before, raw_before=raw_before,
+    counts = store.retention.purge_expired(posts_before=posts_before, raw_before=raw_before,
                                dry_run=dry_run)
     counts["report_files"] = purge_report_files(
         settings, datetime.fromisoformat(posts_before), dry_run=dry_run)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from listener.query.search import match_expression
-from listener.query.weeks import day_start, parse_week, utc_iso, week_bounds
+from listener.query.weeks import week
+from storage import SENTIMENTS
 from storage.queries import PostFilter
+from storage.timefmt import iso, local_midnight, parse_week
 
-Sentiment = Literal["negative", "neutral", "positive"]
+SENTIMENT_ERROR = f"sentiment must be {', '.join(SENTIMENTS[:-1])} or {SENTIMENTS[-1]}"
 
 
 class FilterError(ValueError):
@@ -35,7 +37,7 @@ def plain_errors(errors: list[Any]) -> str:
     for error in errors:
         where = ".".join(str(p) for p in error["loc"])
         if where == "sentiments" or where.startswith("sentiments."):
-            out.append("sentiment must be negative, neutral or positive")
+            out.append(SENTIMENT_ERROR)
         else:
             out.append(f"{where}: {error['msg']}")
     return "; ".join(out)
@@ -45,7 +47,7 @@ class QueryFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     topics: list[str] = Field(default_factory=list)
-    sentiments: list[Sentiment] = Field(default_factory=list)
+    sentiments: list[str] = Field(default_factory=list)
     platforms: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     since: date | None = None  # first day, inclusive, in the reporting time zone
@@ -53,6 +55,13 @@ class QueryFilters(BaseModel):
     week: str | None = None  # ISO week, e.g. 2026-W47
     text: str | None = None
     advanced: bool = False
+
+    @field_validator("sentiments")
+    @classmethod
+    def _known_sentiments(cls, values: list[str]) -> list[str]:
+        if any(v not in SENTIMENTS for v in values):
+            raise ValueError(SENTIMENT_ERROR)
+        return values
 
     def topic_slugs(self, known: Mapping[str, str]) -> tuple[str, ...]:
         """Topics given by slug or by display name (any case) as slugs."""
@@ -72,14 +81,14 @@ class QueryFilters(BaseModel):
             raise FilterError("give either a week or a date range, not both")
         if self.week:
             try:
-                _, start, end = week_bounds(*parse_week(self.week), zone)
+                _, start, end = week(*parse_week(self.week), zone)
             except ValueError as exc:
                 raise FilterError(str(exc)) from None
             return start, end
         if self.since and self.until and self.since > self.until:
             raise FilterError(f"the range starts ({self.since}) after it ends ({self.until})")
-        since = utc_iso(day_start(self.since, zone)) if self.since else None
-        until = utc_iso(day_start(self.until + timedelta(days=1), zone)) if self.until else None
+        since = iso(local_midnight(self.since, zone)) if self.since else None
+        until = iso(local_midnight(self.until + timedelta(days=1), zone)) if self.until else None
         return since, until
 
     def to_post_filter(self, known_topics: Mapping[str, str], zone: str) -> PostFilter:

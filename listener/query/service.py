@@ -7,7 +7,6 @@ accounts, and the link to the original. Nothing else leaves this module.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from listener.query.filters import QueryFilters
 from listener.query.masking import mask_handles, official_handles, shown_author
-from listener.query.weeks import week_of
-from storage import queries
+from storage import Store
 from storage.queries import PostHit
+from storage.timefmt import format_week, week_of
 
 if TYPE_CHECKING:
     from listener.config import Settings
@@ -65,12 +64,12 @@ class QueryResult:
 
 def shown(hit: PostHit, ctx: QueryContext) -> ShownPost:
     moment = datetime.fromisoformat(hit.created_at)
-    year, week = week_of(moment, ctx.zone)
+    week = format_week(*week_of(moment, ctx.zone))
     text = hit.text if not hit.title else f"{hit.title} — {hit.text}"
     url = hit.url if hit.url and hit.url.startswith(("https://", "http://")) else ""
     return ShownPost(
         created=moment.astimezone(ZoneInfo(ctx.zone)).strftime("%Y-%m-%d %H:%M"),
-        week=f"{year}-W{week:02d}",
+        week=week,
         platform=hit.platform,
         topics="; ".join(ctx.topic_names.get(t, t) for t in hit.topics),
         sentiment=hit.sentiment or "",
@@ -80,14 +79,14 @@ def shown(hit: PostHit, ctx: QueryContext) -> ShownPost:
     )
 
 
-def run_query(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters,
+def run_query(store: Store, ctx: QueryContext, filters: QueryFilters,
               *, limit: int | None = None, offset: int = 0) -> QueryResult:
     """Matching posts, newest first, at most ``ctx.max_rows``. Raises
     ``FilterError``/``SearchError`` (bad input), ``SearchSyntaxError``
     (advanced search SQLite rejected) or ``QueryTimeout``."""
     post_filter = filters.to_post_filter(ctx.topic_names, ctx.zone)
     rows = min(limit if limit is not None else ctx.max_rows, ctx.max_rows)
-    with queries.time_limit(conn, ctx.time_limit_ms):
-        hits = queries.find_posts(conn, post_filter, limit=rows, offset=offset)
-        total = queries.count_posts(conn, post_filter)
+    with store.queries.time_limit(ctx.time_limit_ms):
+        hits = store.queries.find_posts(post_filter, limit=rows, offset=offset)
+        total = store.queries.count_posts(post_filter)
     return QueryResult(total, [shown(hit, ctx) for hit in hits])

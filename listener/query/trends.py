@@ -7,15 +7,13 @@ too small to carry one.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from listener.query.filters import QueryFilters
 from listener.query.service import QueryContext
 from listener.query.weeks import Week
 from reports.stats import wilson
-from storage import queries
-from storage.queries import SENTIMENTS
+from storage import SENTIMENTS, Store
 
 
 @dataclass(frozen=True)
@@ -45,13 +43,13 @@ def share_of(part: int, whole: int, min_group: int) -> Share:
     return Share(part, part / whole, low, high)
 
 
-def trend(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters,
+def trend(store: Store, ctx: QueryContext, filters: QueryFilters,
           weeks: list[Week], *, min_group: int = 10) -> list[TrendWeek]:
     """One row per week (oldest first) for the filters; their own date
     bounds are replaced by ``weeks``."""
     post_filter = filters.to_post_filter(ctx.topic_names, ctx.zone)
-    with queries.time_limit(conn, ctx.time_limit_ms):
-        counts = queries.weekly_counts(conn, post_filter, weeks)
+    with store.queries.time_limit(ctx.time_limit_ms):
+        counts = store.queries.weekly_counts(post_filter, weeks)
     return [
         TrendWeek(c.week, c.total,
                   {s: share_of(getattr(c, s), c.total, min_group) for s in SENTIMENTS})

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage.health import JobState, ServiceState
+from storage.runs import Runs
+from storage.service_state import JobState
 
 STALE_FACTOR = 2
 
@@ -46,15 +47,15 @@ def ago(moment: str | None, now: datetime) -> str:
     return f"{moment} ({seconds // 86400} days ago)"
 
 
-def source_health(name: str, cfg: Any, state: ServiceState, job: JobState | None,
+def source_health(name: str, cfg: Any, runs: Runs, job: JobState | None,
                   service_started: str | None, now: datetime | None = None) -> SourceHealth:
     now = now or datetime.now(UTC)
     if not cfg.enabled:
         return SourceHealth(name, "disabled")
     interval = timedelta(minutes=float(cfg.interval_minutes))
-    ok = state.last_finished_run(name, "ok")
-    latest = state.last_finished_run(name)
-    failed = state.last_finished_run(name, "failed")
+    ok = runs.last(name, "ok", finished_only=True)
+    latest = runs.last(name, finished_only=True)
+    failed = runs.last(name, "failed", finished_only=True)
     health = SourceHealth(name, "ok", last_success=ok.started_at if ok else None,
                           next_run=job.next_run_at if job else None)
     if failed is not None:
@@ -62,12 +63,12 @@ def source_health(name: str, cfg: Any, state: ServiceState, job: JobState | None
     if latest is not None and latest.status == "failed":
         health.state = "failing"
         health.problems.append(
-            f"failing: {state.failures_in_a_row(name)} failed run(s) in a row; "
+            f"failing: {runs.failures_in_a_row(name)} failed run(s) in a row; "
             f"last error {health.last_error}")
     elif ok is not None and ok.new == 0:
         health.state = "no new posts"
         health.notes.append(f"runs succeed but found nothing new "
-                            f"({state.empty_runs_in_a_row(name)} run(s) in a row)")
+                            f"({runs.empty_in_a_row(name)} run(s) in a row)")
     if ok is None and health.state == "ok":
         health.state = "never run"
     since = parse(health.last_success) or parse(service_started)

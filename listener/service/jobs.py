@@ -20,7 +20,6 @@ from listener.config import Settings
 from listener.redact import redact
 from listener.service import tasks
 from listener.service.connections import StorePool
-from storage.health import ServiceState
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ class Jobs:
         if self.stop.is_set():
             return
         with self._running():
-            state = ServiceState(self.pool.get().db)
+            state = self.pool.get().service
             state.job_started(job, self.next_runs().get(job))
             status, error = "ok", None
             try:

@@ -15,7 +15,6 @@ import yaml
 from listener.config import ConfigError, Settings, parse_settings
 from storage import Store
 from storage.config import StorageSettings
-from storage.health import ServiceState
 
 
 def database_named_in(path: Path) -> Path:
@@ -31,8 +30,8 @@ def database_named_in(path: Path) -> Path:
 
 def last_good_settings(store: Store, path: Path) -> Settings | None:
     """The config the service last put in force, or None if unknown."""
-    in_force = ServiceState(store.db).get("config") or {}
-    for config_hash, _, text in reversed(store.config_versions()):
+    in_force = store.service.get("config") or {}
+    for config_hash, _, text in reversed(store.config_versions.history()):
         if config_hash == in_force.get("hash"):
             try:
                 return parse_settings(text, str(path), check_credentials=False)

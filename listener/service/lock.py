@@ -11,9 +11,10 @@ import fcntl
 import json
 import os
 import socket
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from storage.timefmt import utcnow
 
 
 class AlreadyRunning(RuntimeError):
@@ -56,7 +57,7 @@ class InstanceLock:
             os.close(fd)
             raise AlreadyRunning(self.path, holder) from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
-                "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
+                "started_at": utcnow()}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
         os.fsync(fd)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from listener.config import ConfigError, ConfigProblem, Settings, load_settings
 from listener.privacy.governance import governance_gaps
-from storage.db import utcnow
-from storage.health import ServiceState
+from storage.service_state import ServiceState
+from storage.timefmt import utcnow
 
 log = logging.getLogger(__name__)
 

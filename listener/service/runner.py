@@ -30,8 +30,8 @@ from listener.service.jobs import Jobs
 from listener.service.lock import InstanceLock, lock_path_for
 from listener.service.reload import ConfigWatcher, record_config
 from listener.service.scheduler import JobSpec, Schedule, job_specs, make_scheduler
-from storage.db import utcnow
-from storage.health import ServiceState
+from storage.service_state import ServiceState
+from storage.timefmt import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class Service:
         self.jobs.next_runs = self.schedule.next_runs
 
     def state(self) -> ServiceState:
-        return ServiceState(self.pool.get().db)
+        return self.pool.get().service
 
     def run(self) -> bool:
         """Serve until SIGTERM/SIGINT; True when every job finished in time.
@@ -69,9 +69,9 @@ class Service:
     def _start(self) -> None:
         settings, store = self.settings, self.pool.get()
         register_secrets(settings)
-        interrupted = store.close_abandoned_runs()
-        store.record_config_version(settings.config_hash, settings.config_text,
-                                    str(settings.path))
+        interrupted = store.runs.close_abandoned()
+        store.config_versions.record(settings.config_hash, settings.config_text,
+                                     str(settings.path))
         state = self.state()
         state.put("instance", {"pid": os.getpid(), "host": socket.gethostname(),
                                "started_at": utcnow(), "version": __version__})
@@ -94,7 +94,7 @@ class Service:
         jobs_seen = state.jobs()
 
         def last_collect(name: str) -> datetime | None:
-            started = state.last_run_started(name)
+            started = self.pool.get().runs.last_started(name)
             return datetime.fromisoformat(started) if started else None
 
         def missed(spec: JobSpec) -> bool:
@@ -117,8 +117,8 @@ class Service:
     def _use(self, settings: Settings) -> None:
         """A valid config edit: record the version, swap, reschedule."""
         register_secrets(settings)
-        self.pool.get().record_config_version(settings.config_hash, settings.config_text,
-                                              str(settings.path))
+        self.pool.get().config_versions.record(settings.config_hash, settings.config_text,
+                                               str(settings.path))
         record_config(self.state(), settings)
         self.jobs.use_settings(settings)
         self.settings = settings

@@ -28,6 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from listener.config import Settings
 from listener.service.clock import OncePerLocalDay
 from listener.service.settings import hour_minute
+from storage.timefmt import iso
 
 REPORT_GRACE = 12 * 3600
 HOUSEKEEPING_GRACE = 12 * 3600
@@ -150,5 +151,5 @@ class Schedule:
         runs: dict[str, str | None] = {}
         for job in self.scheduler.get_jobs():
             when = getattr(job, "next_run_time", None)  # unset until the scheduler starts
-            runs[job.id] = when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+            runs[job.id] = iso(when) if when else None
         return runs

@@ -11,6 +11,7 @@ page policy staff use is the plugin page at ``/`` (see docs/query.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,31 +22,28 @@ from listener.web.auth import Passwords
 from listener.web.login import LoginContext
 from listener.web.sessions import Sessions
 from listener.web.throttle import LoginThrottle
-from storage import queries
+from storage import Store, page_access
 
 TEMPLATES = Path(__file__).parent / "templates"
-TABLES = ("posts", "posts_fts", "posts_fts_config", "posts_fts_data", "posts_fts_docsize",
-          "posts_fts_idx", "labels", "label_state", "post_matches", "raw_payloads",
-          "quarantine", "cursors", "runs", "config_versions", "blocked_authors", "usage",
-          "_sqlite_migrations")
 
 
 class WebConfigError(RuntimeError):
     """The web section cannot start a safe server."""
 
 
-def metadata(settings: Settings, database: str) -> dict[str, Any]:
-    """Datasette's metadata. The users' hashes are not in it: log-ins are
-    checked by ``listener.web.login`` from the settings."""
+def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[str, Any]:
+    """Datasette's metadata: every table in ``tables`` denied and hidden. The
+    users' hashes are not in it: log-ins are checked by ``listener.web.login``
+    from the settings."""
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
         "allow": {"role": ["reader"]},
         "databases": {
             database: {
                 "allow_sql": False,
-                "tables": {t: {"allow": False, "hidden": True} for t in TABLES},
+                "tables": {t: {"allow": False, "hidden": True} for t in tables},
                 "queries": {name: {"sql": sql, "title": title}
-                            for name, (title, sql) in queries.CANNED.items()},
+                            for name, (title, sql) in page_access.CANNED.items()},
             }
         },
     }
@@ -81,9 +79,11 @@ def build(settings: Settings) -> Any:
     if pm.get_plugin("civic-listener") is None:
         pm.register(plugin, name="civic-listener")
     database = path.stem
+    with Store.open(path, readonly=True) as store:
+        tables = store.tables()
     ds = Datasette(
         files=[str(path)],
-        metadata=metadata(settings, database),
+        metadata=metadata(settings, database, tables),
         template_dir=str(TEMPLATES),
         secret=os.environ.get(web.secret_env) or None,
         settings={

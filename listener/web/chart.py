@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from listener.query.trends import TrendWeek
+from storage import SENTIMENTS
 
-COLOURS = {"negative": "#b21f1f", "neutral": "#8a8a8a", "positive": "#1d5fa6"}
-ORDER = ("negative", "neutral", "positive")
+COLOURS = dict(zip(SENTIMENTS, ("#b21f1f", "#8a8a8a", "#1d5fa6"), strict=True))
+ORDER = SENTIMENTS
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """Defence in depth for the web page, independent of Datasette's settings.
 
-1. ``authorizer``: installed on every connection the web server opens; SQLite
-   itself refuses any statement that reads a table or column outside
-   ``READABLE`` (so raw payloads, the quarantine, blocked authors, stored
-   config text, author pseudonyms, and any table or column added later are
-   refused by default), and any statement that writes.
+1. The SQLite authorizer installed on every connection the web server
+   opens lives with the schema, in ``storage.page_access``: SQLite itself
+   refuses any statement that reads a table or column outside what the
+   page needs, and any statement that writes.
 2. ``route_guard``: an ASGI wrapper that lets through only the paths the page
    needs (everything else, including Datasette's table, SQL, metadata,
    plugin-static and debug pages, is 404 with one log line), drops any
@@ -18,50 +17,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-
-# What the page and the canned queries may read: an allow-list, so that a new
-# table or column stays unreadable until it is added here on purpose. ""
-# stands for reading a table without a column (count(*)).
-READABLE: dict[str, frozenset[str]] = {
-    "posts": frozenset({"", "id", "platform", "url", "text", "title", "created_at",
-                        "author_handle", "lang", "replies", "reposts", "likes", "quotes"}),
-    "labels": frozenset({"", "post_id", "task", "label", "score"}),
-    "post_matches": frozenset({"", "post_id", "source"}),
-    "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
-}
-_FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",
-                         "posts_fts_docsize"})
-_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ,
-                              sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_PRAGMA,
-                              sqlite3.SQLITE_RECURSIVE})
-_READONLY_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info",
-                               "index_xinfo", "foreign_key_list", "database_list",
-                               "schema_version", "data_version", "query_only",
-                               "busy_timeout", "function_list", "compile_options"})
 
 log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
-
-
-def authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None,
-               _source: str | None) -> int:
-    if action not in _ALLOWED_ACTIONS and action != sqlite3.SQLITE_UPDATE:
-        return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_READ and arg1 not in _FTS_TABLES and \
-            (arg2 or "") not in READABLE.get(arg1 or "", frozenset()):
-        return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
-        return sqlite3.SQLITE_OK  # FTS5 checks this while opening its table; nothing is written
-    if action == sqlite3.SQLITE_UPDATE:
-        return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() not in _READONLY_PRAGMAS:
-        return sqlite3.SQLITE_DENY
-    return sqlite3.SQLITE_OK
 
 
 def allowed_paths(database: str) -> re.Pattern[str]:

@@ -2,11 +2,12 @@
 
 Both read the same filters from the query string and run the same
 ``run_query`` call, so the CSV holds exactly the rows the page shows.
+Both run on a ``Store`` over a connection Datasette opened
+(``Store.for_page``; see ``storage.page_access``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,9 +18,10 @@ from listener.query.filters import FilterError, QueryFilters, parse_day, plain_e
 from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, QueryResult, run_query
 from listener.query.trends import TrendWeek, trend
-from listener.query.weeks import Week, parse_week, week_of, weeks_between, weeks_ending
-from storage import queries
+from listener.query.weeks import Week, weeks_between, weeks_ending
+from storage import Store
 from storage.queries import QueryTimeout, SearchSyntaxError
+from storage.timefmt import parse_week, week_of
 
 ARGS = ("q", "advanced", "topic", "sentiment", "platform", "since", "until", "week", "page")
 
@@ -73,7 +75,7 @@ def chart_weeks(filters: QueryFilters, ctx: QueryContext, count: int) -> list[We
     return weeks_ending(*week_of(now, ctx.zone), count, ctx.zone)
 
 
-def compute(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, page: int,
+def compute(store: Store, ctx: QueryContext, filters: QueryFilters, page: int,
             page_size: int, trend_weeks: int, min_group: int,
             facet_limit: int = 50_000) -> PageData:
     """Everything the page shows; bad input and timeouts become ``error``."""
@@ -83,15 +85,15 @@ def compute(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, 
         if offset >= ctx.max_rows:
             raise BadRequest(f"only the first {ctx.max_rows} matching posts can be shown; "
                              "narrow the search")
-        data.result = run_query(conn, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
+        data.result = run_query(store, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
                                 offset=offset)
-        data.trend = trend(conn, ctx, filters, chart_weeks(filters, ctx, trend_weeks),
+        data.trend = trend(store, ctx, filters, chart_weeks(filters, ctx, trend_weeks),
                            min_group=min_group)
         if data.result.total > facet_limit:
             return data  # counts per filter value would cost more than they help
         post_filter = filters.to_post_filter(ctx.topic_names, ctx.zone)
-        with queries.time_limit(conn, ctx.time_limit_ms):
-            facets = {facet: dict(queries.facet_counts(conn, post_filter, facet))
+        with store.queries.time_limit(ctx.time_limit_ms):
+            facets = {facet: dict(store.queries.facet_counts(post_filter, facet))
                       for facet in ("topic", "sentiment", "platform")}
         data.facets = facets  # all three or none
     except Exception as exc:
@@ -110,10 +112,10 @@ def describe_error(exc: Exception) -> str | None:
     return None
 
 
-def export_rows(conn: sqlite3.Connection, ctx: QueryContext, filters: QueryFilters, page: int,
+def export_rows(store: Store, ctx: QueryContext, filters: QueryFilters, page: int,
                 page_size: int) -> QueryResult:
     offset = page * page_size
     if offset >= ctx.max_rows:
         raise BadRequest(f"only the first {ctx.max_rows} matching posts can be exported")
-    return run_query(conn, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
+    return run_query(store, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
                      offset=offset)

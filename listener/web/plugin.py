@@ -25,8 +25,8 @@ from listener.query.service import COLUMNS, QueryContext
 from listener.web import chart as charts
 from listener.web import login as logins
 from listener.web import page as pages
-from listener.web.guard import ASGIApp, authorizer, route_guard
-from storage import queries
+from listener.web.guard import ASGIApp, route_guard
+from storage import SENTIMENTS, Store, page_access
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,7 @@ def _context(datasette: Any) -> WebContext:
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     if datasette in CONTEXTS and database == _context(datasette).database:
-        conn.execute("PRAGMA query_only = 1")
-        conn.set_authorizer(authorizer)
+        page_access.guard(conn)
 
 
 @hookimpl
@@ -128,8 +127,10 @@ async def logout_page(request: Any, datasette: Any) -> Response:
     return await logins.logout_view(login, request, datasette)
 
 
-async def _read(datasette: Any, fn: Any) -> Any:
-    return await datasette.get_database(_context(datasette).database).execute_fn(fn)
+async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:
+    """``fn`` run on a Store over one of Datasette's read connections."""
+    return await datasette.get_database(_context(datasette).database).execute_fn(
+        lambda conn: fn(Store.for_page(conn)))
 
 
 async def search_page(request: Any, datasette: Any) -> Response:
@@ -138,20 +139,20 @@ async def search_page(request: Any, datasette: Any) -> Response:
     status = 200
     try:
         filters, page = pages.filters_from(request.args)
-        data = await _read(datasette, lambda conn: pages.compute(
-            conn, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group,
+        data = await _read(datasette, lambda store: pages.compute(
+            store, web.query, filters, page, web.page_size, web.trend_weeks, web.min_group,
             web.facet_limit))
     except pages.BadRequest as exc:
         data = pages.PageData(QueryFilters(), 0, error=str(exc))
     if data.error:
         status = 400
-    platforms = await _read(datasette, queries.platforms)
+    platforms = await _read(datasette, Store.platforms)
     query_string = urlencode([(k, v) for k, vs in _pairs(request.args) for v in vs
                               if k in pages.ARGS])
     context = {
         "data": data,
         "topics": web.query.topic_names,
-        "sentiments": queries.SENTIMENTS,
+        "sentiments": SENTIMENTS,
         "platforms": platforms,
         "columns": COLUMNS,
         "chart": charts.chart(data.trend) if data.trend else None,
@@ -176,8 +177,8 @@ async def export_csv(request: Any, datasette: Any) -> Response:
     web = _context(datasette)
     try:
         filters, page = pages.filters_from(request.args)
-        result = await _read(datasette, lambda conn: pages.export_rows(
-            conn, web.query, filters, page, web.page_size))
+        result = await _read(datasette, lambda store: pages.export_rows(
+            store, web.query, filters, page, web.page_size))
     except Exception as exc:  # bad input of any kind: a plain answer, never a 500
         message = pages.describe_error(exc)
         if message is None:

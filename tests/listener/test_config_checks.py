@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from typer.testing import CliRunner
 
-from listener.cli import app
 from listener.config import ConfigError, parse_settings
 from storage import Store
-from storage.health import ServiceState
+from tests.cli import Cli
 
 
 def problems_of(text: str, file: str = "conf.yaml") -> list[str]:
@@ -98,20 +96,20 @@ def test_min_group_size_below_the_report_floor_is_refused(size: int) -> None:
     assert problem.startswith("conf.yaml:2: privacy.min_group_size: ") and "10" in problem
 
 
-def test_status_check_fails_when_the_last_classification_failed(tmp_path: Path) -> None:
+def test_status_check_fails_when_the_last_classification_failed(tmp_path: Path,
+                                                                  cli: Cli) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("storage:\n  path: data/test.db\nsources:\n  feed:\n    type: sample\n"
                       "    interval_minutes: 30\n")
     store = Store.open(tmp_path / "data" / "test.db")
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     with time_machine.travel(now, tick=False):
-        run = store.start_run("feed")  # the collection itself went well...
-        store.finish_run(run, "ok")
-        state = ServiceState(store.db)  # ...then classifying its posts failed
-        state.job_started("collect:feed", None)
-        state.job_finished("collect:feed", "failed",
-                           "UnknownClassifierError: unknown classifier 'topics.keyword'")
-        result = CliRunner().invoke(app, ["-c", str(config), "status", "--check"])
+        run = store.runs.start("feed")  # the collection itself went well...
+        store.runs.finish(run, "ok")
+        store.service.job_started("collect:feed", None)  # ...then classifying failed
+        store.service.job_finished("collect:feed", "failed",
+                                   "UnknownClassifierError: unknown classifier 'topics.keyword'")
+        result = cli("-c", config, "status", "--check")
     store.close()
-    assert result.exit_code == 1, result.output
+    assert result.returncode == 1, result.output
     assert "CHECK: feed:" in result.output and "topics.keyword" in result.output

@@ -19,6 +19,7 @@ import pytest
 from listener import pipeline
 from listener.config import load_settings
 from storage import Store
+from tests.cli import Cli
 from tests.paths import ROOT
 
 REPO = ROOT
@@ -35,11 +36,6 @@ def write_config(folder: Path, page_delay: float = 0.0) -> Path:
     config = folder / "config.yaml"
     config.write_text(head + sample + tail)
     return config
-
-
-def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "listener", "-c", str(config), *args],
-                          cwd=REPO, env=env(), capture_output=True, text=True, timeout=300)
 
 
 def env() -> dict[str, str]:
@@ -77,9 +73,10 @@ def count_posts(db: Path) -> int:
         return 0
 
 
-def test_sigkill_mid_collect_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+def test_sigkill_mid_collect_then_resume_equals_an_uninterrupted_run(tmp_path: Path,
+                                                                     cli: Cli) -> None:
     whole = write_config(tmp_path / "whole")
-    assert run_cli(whole, "collect").returncode == 0
+    assert cli.process("-c", whole, "collect", env=env()).returncode == 0
     expected = snapshot(tmp_path / "whole" / "data" / "civic-listener.db")
     total = len(expected["posts"])
     assert total >= 1500
@@ -98,7 +95,7 @@ def test_sigkill_mid_collect_then_resume_equals_an_uninterrupted_run(tmp_path: P
     part = count_posts(db)
     assert 0 < part < total, f"kill landed at {part} of {total} posts"
 
-    resumed = run_cli(killed, "collect")
+    resumed = cli.process("-c", killed, "collect", env=env())
     assert resumed.returncode == 0, resumed.stderr
     assert snapshot(db) == expected
     runs = sqlite3.connect(db).execute("SELECT status FROM runs ORDER BY id").fetchall()
@@ -129,20 +126,17 @@ def test_collecting_the_same_data_again_changes_no_row_and_keeps_labels(
 
 
 def test_collect_by_hand_refuses_while_the_service_holds_the_database(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    from listener.cli import app
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
     from listener.service.lock import InstanceLock, lock_path_for
 
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
     config = write_config(tmp_path / "c")
     settings = load_settings(config)
     with InstanceLock(lock_path_for(settings.database_path), "run"):
-        refused = CliRunner().invoke(app, ["-c", str(config), "collect"])
-    assert refused.exit_code == 3
+        refused = cli("-c", config, "collect")
+    assert refused.returncode == 3
     assert f"pid {os.getpid()}" in refused.output and "listener run" in refused.output
     assert count_posts(settings.database_path) == 0
-    done = CliRunner().invoke(app, ["-c", str(config), "collect"])  # free again
-    assert done.exit_code == 0, done.output
+    done = cli("-c", config, "collect")  # free again
+    assert done.returncode == 0, done.output
     assert count_posts(settings.database_path) >= 1500

@@ -8,12 +8,10 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from listener.cli import app
 from nlp.formula_guard import needs_guard
 from nlp.labelled import read_labelled
 from storage import Post, Store, StoredItem
+from tests.cli import Cli
 
 TEXTS = [
     "=HYPERLINK(\"https://evil.example\",\"click\")",
@@ -27,23 +25,22 @@ TEXTS = [
 ]
 
 
-def test_label_export_is_formula_safe_masked_and_reads_back(tmp_path: Path) -> None:
+def test_label_export_is_formula_safe_masked_and_reads_back(tmp_path: Path, cli: Cli) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(f"storage:\n  path: {tmp_path / 't.db'}\n  data_dir: {tmp_path}\n"
                       "privacy:\n  official_accounts: ['x:ExampleCouncil']\n", encoding="utf-8")
     store = Store.open(tmp_path / "t.db")
-    run = store.start_run("s")
-    store.save_page(source="s", run_id=run, items=[
+    run = store.runs.start("s")
+    store.collect.save_page(source="s", run_id=run, items=[
         StoredItem(Post(platform="x", native_id=str(i), text=text, author_key=f"k{i}",
                         created_at=datetime(2026, 11, 17, 9, i, tzinfo=UTC)), {})
         for i, text in enumerate(TEXTS)])
     store.close()
     out = tmp_path / "labels.csv"
 
-    result = CliRunner().invoke(app, ["-c", str(config), "label", "export", "--n", "50",
-                                      "--out", str(out)])
+    result = cli("-c", config, "label", "export", "--n", "50", "--out", out)
 
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.output
     raw = out.read_text(encoding="utf-8")
     assert "vale_walker" not in raw and "@ExampleCouncil" in raw
     with out.open(newline="", encoding="utf-8") as fh:

@@ -30,7 +30,7 @@ def test_build_classifiers_default_topic_and_sentiment(tmp_path: Path) -> None:
 
 
 def test_versioned_names_resolve_and_unknown_lists_known() -> None:
-    assert resolve("sentiment.vader").version == "v2"  # latest
+    assert resolve("sentiment.vader").version == "v8"  # latest
     assert resolve("sentiment.vader.v1").name == "sentiment.vader"
     assert resolve("topics.keywords@v1").name == "topics.keywords"
     with pytest.raises(UnknownClassifierError, match=r"known: .*sentiment\.vader"):

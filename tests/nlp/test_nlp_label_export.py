@@ -3,57 +3,53 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import LabelRecord, Post, Store, StoredItem
-from storage.label_export import UNCLASSIFIED, sample_for_labelling
-from tests.paths import ROOT
+from storage.label_export import UNCLASSIFIED
+from tests.cli import Cli
+from tests.paths import STORE_FILE
 
 
 def fill(store: Store) -> None:
-    run = store.start_run("s")
+    run = store.runs.start("s")
     items = [StoredItem(Post(platform="x", native_id=str(i), text=f"post {i}",
                              author_key=f"k{i}",
                              created_at=datetime(2026, 11, 17, 9, i % 60, tzinfo=UTC)), {})
              for i in range(40)]
-    ids = store.save_page(source="s", run_id=run, items=items).new_ids
+    ids = store.collect.save_page(source="s", run_id=run, items=items).new_ids
     # 30 bins posts, 4 roads posts, 6 without a topic
     topics = ["bins"] * 30 + ["roads"] * 4 + [None] * 6
-    store.save_labels("topic", "topics.keywords", "v1", "h", ids, [
+    store.labels.save("topic", "topics.keywords", "v1", "h", ids, [
         LabelRecord(pid, "topic", t, 1.0, "topics.keywords", "v1", "m")
         for pid, t in zip(ids, topics, strict=True) if t is not None
     ])
 
 
-def test_sample_is_reproducible_filterable_and_stratified(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_sample_is_reproducible_filterable_and_stratified(store: Store) -> None:
     fill(store)
-    first = sample_for_labelling(store.db, 10, seed=3)
-    assert len(first) == 10 and first == sample_for_labelling(store.db, 10, seed=3)
-    assert first != sample_for_labelling(store.db, 10, seed=4)
-    roads = sample_for_labelling(store.db, 10, topic="roads")
+    sample = store.label_export.sample
+    first = sample(10, seed=3)
+    assert len(first) == 10 and first == sample(10, seed=3)
+    assert first != sample(10, seed=4)
+    roads = sample(10, topic="roads")
     assert len(roads) == 4 and {r.topics for r in roads} == {"roads"}
-    assert len(sample_for_labelling(store.db, 10, topic=UNCLASSIFIED)) == 6
-    spread = sample_for_labelling(store.db, 9, stratify=True)
+    assert len(sample(10, topic=UNCLASSIFIED)) == 6
+    spread = sample(9, stratify=True)
     counts = {t: sum(1 for r in spread if r.topics == t) for t in ("bins", "roads", "")}
     assert counts == {"bins": 3, "roads": 3, "": 3}
 
 
-def test_cli_writes_a_csv_without_author_columns(tmp_path: Path) -> None:
+def test_cli_writes_a_csv_without_author_columns(tmp_path: Path, store: Store,
+                                                 cli: Cli) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text(f"storage:\n  path: {tmp_path / 't.db'}\n  data_dir: {tmp_path}\n"
+    config.write_text(f"storage:\n  path: {STORE_FILE}\n  data_dir: {tmp_path}\n"
                       "sources: {}\n")
-    store = Store.open(tmp_path / "t.db")
     fill(store)
-    store.close()
     out = tmp_path / "labels.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "listener", "-c", str(config), "label", "export", "--n", "5",
-         "--stratify", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-        timeout=300)
+    result = cli.process("-c", config, "label", "export", "--n", "5", "--stratify",
+                         "--out", out)
     assert result.returncode == 0, result.stderr
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from nlp.cards import load_card, load_evals
 from nlp.config import NlpSettings
 from nlp.workflows import classifier_for, eval_csv, save_eval, train_from_csv
-from tests.paths import ROOT
+from tests.cli import Cli
 
 POSITIVE = ["lovely park, thanks so much", "great service, love it", "brilliant, thank you",
             "the park is lovely and wonderful", "so happy with the great service",
@@ -37,12 +35,7 @@ def write_labels(path: Path) -> None:
         writer.writerow([999, "not labelled yet", ""])
 
 
-def run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "listener", "-c", str(config), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-def test_train_then_eval_round_trip(tmp_path: Path, tiny_bert: Path) -> None:
+def test_train_then_eval_round_trip(tmp_path: Path, tiny_bert: Path, cli: Cli) -> None:
     data_dir = tmp_path / "data"
     config = tmp_path / "config.yaml"
     config.write_text(
@@ -51,7 +44,8 @@ def test_train_then_eval_round_trip(tmp_path: Path, tiny_bert: Path) -> None:
     labels = tmp_path / "labels.csv"
     write_labels(labels)
 
-    first = run(config, "train", "--data", str(labels), "--task", "sentiment")
+    first = cli.process("-c", config, "train", "--data", labels, "--task", "sentiment",
+                        timeout=600)
     assert first.returncode == 0, first.stderr
     assert "saved sentiment.head v1 (16 posts" in first.stdout
     card = load_card(data_dir, "sentiment.head")
@@ -70,8 +64,8 @@ def test_train_then_eval_round_trip(tmp_path: Path, tiny_bert: Path) -> None:
     assert load_card(data_dir, "sentiment.head", "v1") == card  # v1 is never overwritten
 
     out = tmp_path / "eval.json"
-    result = run(config, "eval", "--data", str(labels), "--task", "sentiment",
-                 "--classifier", "sentiment.head.v1", "--out", str(out))
+    result = cli.process("-c", config, "eval", "--data", labels, "--task", "sentiment",
+                         "--classifier", "sentiment.head.v1", "--out", out, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "macro-F1" in result.stdout and "confusion" in result.stdout
     figures = json.loads(out.read_text())
@@ -89,14 +83,14 @@ def test_train_then_eval_round_trip(tmp_path: Path, tiny_bert: Path) -> None:
     assert load_evals(data_dir, "sentiment.vader", clf.version)[0]["n"] == 16
 
 
-def test_eval_names_missing_column(tmp_path: Path) -> None:
+def test_eval_names_missing_column(tmp_path: Path, cli: Cli) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(f"storage:\n  path: {tmp_path / 'db.sqlite'}\n"
                       f"  data_dir: {tmp_path}\nsources: {{}}\n")
     labels = tmp_path / "labels.csv"
     write_labels(labels)
-    result = run(config, "eval", "--data", str(labels), "--task", "sentiment",
-                 "--label-col", "gold")
+    result = cli.process("-c", config, "eval", "--data", labels, "--task", "sentiment",
+                         "--label-col", "gold", timeout=600)
     assert result.returncode != 0
     assert "no column 'gold'" in result.stderr + result.stdout
 

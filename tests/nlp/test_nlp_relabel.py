@@ -33,19 +33,19 @@ def write_config(tmp_path: Path, extra: str = "") -> Path:
 
 
 def posts(store: Store) -> list[int]:
-    run = store.start_run("s")
+    run = store.runs.start("s")
     items = [
         StoredItem(Post(platform="x", native_id=str(i), text=text, author_key=f"k{i}",
                         created_at=datetime(2026, 11, 17, 9, i, tzinfo=UTC)), {"id": str(i)})
         for i, text in enumerate(["Potholes!! on Mill Road", "bins NOT collected again",
                                   "Lovely day in the park"])
     ]
-    return store.save_page(source="s", run_id=run, items=items).new_ids
+    return store.collect.save_page(source="s", run_id=run, items=items).new_ids
 
 
 def topic_labels(store: Store, pid: int) -> list[tuple[str, str, str, str | None]]:
     return [(lab.label, lab.classifier, lab.version, lab.model_id)
-            for lab in store.labels_for(pid) if lab.task == "topic"]
+            for lab in store.labels.for_post(pid) if lab.task == "topic"]
 
 
 def test_labels_are_versioned_and_relabelled_after_a_config_change(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_labels_are_versioned_and_relabelled_after_a_config_change(tmp_path: Pat
     [(label, name, version, model_id)] = topic_labels(store, pothole)
     assert (label, name, version) == ("roads", "topics.keywords", "v2") and model_id
     assert topic_labels(store, bins) == [] and topic_labels(store, park) == []
-    sentiment = [lab for lab in store.labels_for(bins) if lab.task == "sentiment"]
+    sentiment = [lab for lab in store.labels.for_post(bins) if lab.task == "sentiment"]
     assert len(sentiment) == 1 and sentiment[0].classifier == "sentiment.vader"
     assert sentiment[0].model_id and sentiment[0].version.startswith("v")
     first_hash = store.db.execute(
@@ -72,7 +72,7 @@ def test_labels_are_versioned_and_relabelled_after_a_config_change(tmp_path: Pat
     assert classify(changed, store, relabel=True)["topic"] == 3
     [(label, _, _, _)] = topic_labels(store, bins)
     assert label == "bins"
-    evidence = next(lab.evidence for lab in store.labels_for(bins) if lab.task == "topic")
+    evidence = next(lab.evidence for lab in store.labels.for_post(bins) if lab.task == "topic")
     assert set(evidence) == {"bin", "not collected"}
     assert [x[0] for x in topic_labels(store, pothole)] == ["roads"]
     assert topic_labels(store, park) == []

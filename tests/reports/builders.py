@@ -32,7 +32,7 @@ def add(store: Store, specs: Sequence[Spec], source: str = "x-search",
         query: str = "q") -> list[int]:
     """Store ``specs`` as one page of one run, then their topic and sentiment
     labels as the classifiers would. Returns the post ids in order."""
-    run = store.start_run(source)
+    run = store.runs.start(source)
     items = []
     for spec in specs:
         n = next(_counter)
@@ -43,21 +43,21 @@ def add(store: Store, specs: Sequence[Spec], source: str = "x-search",
             author_official=spec.handle is not None, replies=spec.replies,
             reposts=spec.reposts, likes=spec.likes,
         ), {"id": n}))
-    result = store.save_page(source=source, run_id=run, items=items, query=query)
-    store.finish_run(run, "ok")
+    result = store.collect.save_page(source=source, run_id=run, items=items, query=query)
+    store.runs.finish(run, "ok")
     ids = result.new_ids
     topic_ids = [i for i, s in zip(ids, specs, strict=True) if s.topic_state]
     topic_labels = [
         LabelRecord(i, "topic", slug, 1.0, "topics.keywords", "v1", None, tuple(terms))
         for i, s in zip(ids, specs, strict=True) if s.topic_state for slug, terms in s.topics
     ]
-    store.save_labels("topic", "topics.keywords", "v1", "cfg", topic_ids, topic_labels)
+    store.labels.save("topic", "topics.keywords", "v1", "cfg", topic_ids, topic_labels)
     looked = [i for i, s in zip(ids, specs, strict=True) if s.sentiment != "pending"]
     sentiments = [
         LabelRecord(i, "sentiment", s.sentiment, 0.5, "sentiment.vader", "v1")
         for i, s in zip(ids, specs, strict=True) if s.sentiment not in (None, "pending")
     ]
-    store.save_labels("sentiment", "sentiment.vader", "v1", "cfg", looked, sentiments)
+    store.labels.save("sentiment", "sentiment.vader", "v1", "cfg", looked, sentiments)
     return ids
 
 

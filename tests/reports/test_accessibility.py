@@ -17,6 +17,7 @@ TEMPLATE = ROOT / "reports" / "templates" / "report.html.j2"
 
 
 def luminance(hex_colour: str) -> float:
+    """WCAG 2.2 relative luminance of ``#rrggbb``."""
     channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
@@ -27,9 +28,24 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def test_contrast_formula() -> None:
-    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
-    assert round(contrast("#767676", "#ffffff"), 2) == 4.54
+def render(store: Store, tmp_path: Path) -> str:
+    return write_report(store, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
+                        formats=["html"], out_dir=tmp_path, context=CONTEXT,
+                        now=NOW)[0].read_text(encoding="utf-8")
+
+
+def test_every_colour_the_charts_draw_meets_aa(known: Store, tmp_path: Path) -> None:
+    """The colours in the rendered report's charts, whatever their source:
+    text 4.5:1 and shapes 3:1 against the white chart background."""
+    svgs = "".join(re.findall(r"<svg\b.*?</svg>", render(known, tmp_path), flags=re.S))
+    texts = set(re.findall(r'<text\b[^>]*\bfill="(#[0-9a-fA-F]{6})"', svgs))
+    shapes = {c for c in re.findall(r'<(?!text\b)\w+\b[^>]*\b(?:fill|stroke)="(#[0-9a-fA-F]{6})"',
+                                    svgs) if c.lower() != "#ffffff"}
+    assert texts and shapes  # the report draws both
+    for colour in texts:
+        assert contrast(colour, "#ffffff") >= 4.5, colour
+    for colour in shapes:
+        assert contrast(colour, "#ffffff") >= 3.0, colour
 
 
 def test_text_colours_meet_aa_on_both_backgrounds() -> None:
@@ -48,9 +64,7 @@ def test_chart_colours_meet_aa() -> None:
 
 
 def test_structure(known: Store, tmp_path: Path) -> None:
-    html = write_report(known, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
-                        formats=["html"], out_dir=tmp_path, context=CONTEXT,
-                        now=NOW)[0].read_text(encoding="utf-8")
+    html = render(known, tmp_path)
     assert '<html lang="en-GB">' in html
     assert html.count("<h1") == 1
     levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
@@ -59,7 +73,24 @@ def test_structure(known: Store, tmp_path: Path) -> None:
     assert svgs
     for svg in svgs:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
-    # every chart is followed by its data table
-    for figure in re.finditer(r"<figure>.*?</figure>", html, flags=re.S):
-        assert "<table" in html[figure.end():]
     assert all("<caption>" in t for t in re.findall(r"<table>.*?</table>", html, flags=re.S))
+
+
+def test_every_chart_is_followed_by_its_own_data_table(known: Store, tmp_path: Path) -> None:
+    """The next table after a chart, in the same section, holds that chart's
+    figures: its caption is the chart's title, or (small multiples sharing a
+    table) the chart's subject is one of its rows."""
+    html = render(known, tmp_path)
+    figures = list(re.finditer(r"<figure>.*?</figure>", html, flags=re.S))
+    assert len(figures) >= 3  # days, platforms and the topic trends
+    for figure in figures:
+        title = re.search(r"<title[^>]*>(.*?)</title>", figure.group(0), flags=re.S)
+        assert title is not None
+        after = html[figure.end():]
+        table = re.search(r"<table>.*?</table>", after, flags=re.S)
+        assert table is not None, title[1]
+        assert not re.search(r"<h[1-6]", after[:table.start()]), f"{title[1]}: no table here"
+        caption = re.search(r"<caption>(.*?)</caption>", table[0], flags=re.S)
+        rows = re.findall(r'<th scope="row">(.*?)</th>', table[0])
+        assert caption is not None and (caption[1] == title[1]
+                                        or title[1].split(":")[0] in rows), title[1]

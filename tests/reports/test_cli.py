@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import yaml
-from typer.testing import CliRunner
 
-from listener.cli import app
 from storage import Store
+from tests.cli import Cli
 from tests.paths import ROOT
 from tests.reports.builders import Spec, add, at
 
@@ -24,28 +22,10 @@ def setup(tmp_path: Path) -> Path:
     return config
 
 
-class Result:
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = code, stdout, stderr
-
-
-def listener(*args: str | Path) -> Result:
-    """Run the real typer app in-process (spawning would re-import the NLP stack),
-    leaving the root logger as it was (the app points it at the runner's streams)."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        result = CliRunner().invoke(app, [str(a) for a in args])
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-    return Result(result.exit_code, result.stdout, result.stderr)
-
-
-def test_report_command_writes_each_format(tmp_path: Path) -> None:
+def test_report_command_writes_each_format(tmp_path: Path, cli: Cli) -> None:
     config = setup(tmp_path)
     out = tmp_path / "out"
-    result = listener("report", "--config", config, "--week", "2026-W47",
+    result = cli("report", "--config", config, "--week", "2026-W47",
                       "--format", "html,md,csv", "--out", out)
     assert result.returncode == 0, result.stderr
     assert f"report: {out / 'report-2026-W47.html'}" in result.stdout
@@ -55,29 +35,37 @@ def test_report_command_writes_each_format(tmp_path: Path) -> None:
     assert (out / "report-2026-W47.md").exists()
 
 
-def test_report_command_refuses_a_bad_format_and_week(tmp_path: Path) -> None:
+def test_report_command_refuses_a_bad_format_and_week(tmp_path: Path, cli: Cli) -> None:
     config = setup(tmp_path)
-    bad = listener("report", "-c", config, "--format", "html,docx", "--out", tmp_path)
+    bad = cli("report", "-c", config, "--format", "html,docx", "--out", tmp_path)
     assert bad.returncode == 2 and "docx" in bad.stderr
-    week = listener("report", "-c", config, "--week", "2026-W99", "--out", tmp_path)
-    assert week.returncode == 2 and "2026-W99" in week.stderr
+    week = cli("report", "-c", config, "--week", "2026-W99", "--out", tmp_path)
+    assert week.returncode == 2 and "2026 has no week 99" in week.stderr
 
 
-def test_alerts_check_runs(tmp_path: Path) -> None:
+def test_report_command_names_a_week_typed_in_lowercase_as_iso(tmp_path: Path,
+                                                               cli: Cli) -> None:
     config = setup(tmp_path)
-    result = listener("alerts", "check", "-c", config)
+    done = cli("report", "-c", config, "--week", "2026w47", "--format", "md", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "report-2026-W47.md").exists()
+
+
+def test_alerts_check_runs(tmp_path: Path, cli: Cli) -> None:
+    config = setup(tmp_path)
+    result = cli("alerts", "check", "-c", config)
     assert result.returncode == 0, result.stderr
     assert "no emerging issue" in result.stdout
 
 
-def test_report_command_emails_the_report(tmp_path: Path, smtp) -> None:
+def test_report_command_emails_the_report(tmp_path: Path, smtp, cli: Cli) -> None:
     inbox, cfg = smtp
     config = setup(tmp_path)
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["reports"]["email"] = {"smtp_host": cfg.smtp_host, "smtp_port": cfg.smtp_port,
                                 "starttls": False, "sender": cfg.sender, "to": cfg.to}
     config.write_text(yaml.safe_dump(data), encoding="utf-8")
-    result = listener("report", "-c", config, "--week", "2026-W47", "--format", "html,md",
+    result = cli("report", "-c", config, "--week", "2026-W47", "--format", "html,md",
                       "--out", tmp_path / "out", "--email")
     assert result.returncode == 0, result.stderr
     assert "e-mailed to 2 recipient(s)" in result.stdout

@@ -29,8 +29,8 @@ def test_report_csv_cells_cannot_run_as_formulas(store: Store, tmp_path: Path) -
     add(store, week_posts("2026-11-17", "waste_recycling", 12, ["negative"],
                           terms=(EVIL_TERM,)))
     with time_machine.travel(datetime(2026, 11, 18, 9, tzinfo=UTC), tick=False):
-        run = store.start_run("evil-feed")
-        store.finish_run(run, "failed", EVIL_ERROR)
+        run = store.runs.start("evil-feed")
+        store.runs.finish(run, "failed", EVIL_ERROR)
     paths = write_report(store, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
                          formats=["csv"], out_dir=tmp_path, context=CONTEXT, now=NOW)
     cells = []

@@ -74,9 +74,9 @@ def test_config_change_this_week(store: Store) -> None:
     v2 = ("topics:\n  waste_recycling:\n    label: Bins\n    terms: [bin, rubbish]\n"
           "    hashtags: ['#binstrike']\n")
     with time_machine.travel(datetime(2026, 11, 2, 8, tzinfo=UTC), tick=False):
-        store.record_config_version("h1", v1, None)
+        store.config_versions.record("h1", v1, None)
     with time_machine.travel(datetime(2026, 11, 18, 8, tzinfo=UTC), tick=False):
-        store.record_config_version("h2", v2, None)
+        store.config_versions.record("h2", v2, None)
     fig = figures(store)
     assert len(fig.changes) == 1
     change = fig.changes[0]
@@ -89,8 +89,8 @@ def test_config_change_this_week(store: Store) -> None:
 def test_coverage_runs_and_staleness(store: Store) -> None:
     def run(source: str, when: datetime, status: str, error: str | None = None) -> None:
         with time_machine.travel(when, tick=False):
-            rid = store.start_run(source)
-            store.finish_run(rid, status, error)
+            rid = store.runs.start(source)
+            store.runs.finish(rid, status, error)
 
     with time_machine.travel(at("2026-11-17"), tick=False):
         add(store, [Spec(when=at("2026-11-17", 9, k), author=f"m{k}") for k in range(10)],
@@ -180,10 +180,10 @@ def test_source_posts_count_posts_not_matches(store: Store) -> None:
              for k, native in enumerate(natives)]
     for source, query, items in (("mastodon_tags", "#potholes", again[:5]),
                                  ("reddit_local", "bins", again[:3])):
-        run = store.start_run(source)
-        assert store.save_page(source=source, run_id=run, items=items,
-                               query=query).new_ids == []
-        store.finish_run(run, "ok")
+        run = store.runs.start(source)
+        assert store.collect.save_page(source=source, run_id=run, items=items,
+                                       query=query).new_ids == []
+        store.runs.finish(run, "ok")
     rows = {s.source: s.posts for s in figures(store).sources}
     assert rows == {"mastodon_tags": 12, "reddit_local": 3}
 
@@ -194,9 +194,9 @@ def test_classifier_versions_of_the_week(store: Store) -> None:
     not named."""
     ids = add(store, [Spec(when=at("2026-11-17", 9, k), author=f"c{k}") for k in range(12)])
     old = add(store, [Spec(when=at("2026-11-03", 9, k), author=f"o{k}") for k in range(4)])
-    store.save_labels("sentiment", "sentiment.vader", "v2", "cfg", ids[:5], [
+    store.labels.save("sentiment", "sentiment.vader", "v2", "cfg", ids[:5], [
         LabelRecord(i, "sentiment", "negative", 0.9, "sentiment.vader", "v2") for i in ids[:5]])
-    store.save_labels("topic", "topics.keywords", "v0", "cfg", old, [])
+    store.labels.save("topic", "topics.keywords", "v0", "cfg", old, [])
     used = {(c.task, c.name, c.version): c.posts for c in figures(store).classifiers}
     assert used == {("sentiment", "sentiment.vader", "v1"): 7,
                     ("sentiment", "sentiment.vader", "v2"): 5,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -17,8 +18,15 @@ def test_html_names_topics_with_counts(known: Store, settings, tmp_path: Path) -
     html = paths[0].read_text(encoding="utf-8")
     assert "Bin collections" in html and "Roads and potholes" in html and "Parks" in html
     assert "<td class=\"num\">20</td>" in html
-    assert "Negative share rose from" not in html or "fewer than 10" in html
     assert "60%" in html  # bins negative share 12/20
+    (headline,) = re.findall(r'<ul class="headline">(.*?)</ul>', html, flags=re.S)
+    lines = re.findall(r"<li>(.*?)</li>", headline)
+    assert [line.split(" ")[0] for line in lines] == [
+        "Posts", "Unique", "Negative", "Neutral", "Positive"]
+    # last week had 2 negative posts of 10: under 10, so no share to rise from
+    negative = lines[2]
+    assert "rose" not in negative and "(last week: fewer than 10 posts)" in negative
+    assert negative.startswith("Negative share: 61% (95% interval 42–76%)")  # 17 of 28 labelled
 
 
 def test_every_format(known: Store, settings, tmp_path: Path) -> None:

@@ -19,9 +19,8 @@ def post(native_id: str, text: str = "the bins were not collected", **kw: object
                 author_key=f"k{native_id}", **kw)  # type: ignore[arg-type]
 
 
-@pytest.fixture()
-def store(tmp_path: object) -> Store:
-    return Store.open(f"{tmp_path}/t.db")
+def page(*posts: Post) -> list[StoredItem]:
+    return [StoredItem(p, {"id": p.native_id}) for p in posts]
 
 
 def test_uses_wal_and_busy_timeout(store: Store) -> None:
@@ -30,68 +29,98 @@ def test_uses_wal_and_busy_timeout(store: Store) -> None:
 
 
 def test_restoring_a_post_keeps_its_labels_and_changes_no_row(store: Store) -> None:
-    run = store.start_run("s")
-    result = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {"id": "1"})])
+    run = store.runs.start("s")
+    result = store.collect.save_page(source="s", run_id=run, items=page(post("1")))
     (pid,) = result.new_ids
-    store.save_labels("topic", "topics.keywords", "v1", "h", [pid],
+    store.labels.save("topic", "topics.keywords", "v1", "h", [pid],
                       [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "v1")])
     before = store.db.execute("SELECT * FROM posts").fetchall()
-    again = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {"id": "1"})])
+    again = store.collect.save_page(source="s", run_id=run, items=page(post("1")))
     assert (again.new, again.duplicates, again.updated) == (0, 1, 0)
     assert store.db.execute("SELECT * FROM posts").fetchall() == before
-    assert [lab.label for lab in store.labels_for(pid)] == ["waste_recycling"]
+    assert [lab.label for lab in store.labels.for_post(pid)] == ["waste_recycling"]
 
 
 def test_changed_metrics_update_the_post_but_keep_labels(store: Store) -> None:
-    run = store.start_run("s")
-    (pid,) = store.save_page(source="s", run_id=run,
-                             items=[StoredItem(post("1", likes=1), {})]).new_ids
-    store.save_labels("sentiment", "sentiment.vader", "v1", None, [pid],
+    run = store.runs.start("s")
+    (pid,) = store.collect.save_page(source="s", run_id=run,
+                                     items=[StoredItem(post("1", likes=1), {})]).new_ids
+    store.labels.save("sentiment", "sentiment.vader", "v1", None, [pid],
                       [LabelRecord(pid, "sentiment", "negative", -0.5, "sentiment.vader", "v1")])
-    result = store.save_page(source="s", run_id=run, items=[StoredItem(post("1", likes=9), {})])
+    result = store.collect.save_page(source="s", run_id=run, items=page(post("1", likes=9)))
     assert result.updated == 1
     assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 9
-    assert [lab.label for lab in store.labels_for(pid)] == ["negative"]
+    assert [lab.label for lab in store.labels.for_post(pid)] == ["negative"]
 
 
 def test_post_matched_by_two_queries_is_one_post_with_two_matches(store: Store) -> None:
-    run = store.start_run("s")
-    store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})], query="bins")
-    store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})], query="recycling")
-    store.save_page(source="t", run_id=run, items=[StoredItem(post("1"), {})], query="bins")
+    run = store.runs.start("s")
+    store.collect.save_page(source="s", run_id=run, items=page(post("1")), query="bins")
+    store.collect.save_page(source="s", run_id=run, items=page(post("1")), query="recycling")
+    store.collect.save_page(source="t", run_id=run, items=page(post("1")), query="bins")
     assert store.count_posts() == 1
     matches = store.db.execute("SELECT source, query FROM post_matches ORDER BY 1, 2").fetchall()
     assert matches == [("s", "bins"), ("s", "recycling"), ("t", "bins")]
 
 
-def test_page_and_cursor_commit_together_or_not_at_all(store: Store) -> None:
-    run = store.start_run("s")
-    store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})],
-                    cursor={"since_id": "1"})
+def test_a_page_with_an_item_storage_refuses_is_not_stored(store: Store) -> None:
+    run = store.runs.start("s")
+    store.collect.save_page(source="s", run_id=run, items=page(post("1")),
+                            cursor={"since_id": "1"})
     bad = Post(platform="x", native_id="2", text="x", created_at=datetime(2026, 1, 1))  # naive
     with pytest.raises(ValueError):
-        store.save_page(source="s", run_id=run,
-                        items=[StoredItem(post("3"), {}), StoredItem(bad, {})],
-                        cursor={"since_id": "3"})
-    assert store.get_cursor("s") == {"since_id": "1"}
+        store.collect.save_page(source="s", run_id=run, items=page(post("3"), bad),
+                                cursor={"since_id": "3"})
+    assert store.collect.cursor("s") == {"since_id": "1"}
     assert store.count_posts() == 1
 
 
+def _rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Every row a page writes, table by table."""
+    return {table: store.db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("posts", "raw_payloads", "post_matches", "quarantine", "cursors",
+                          "runs", "posts_fts")}
+
+
+def test_page_and_cursor_commit_together_or_not_at_all(store: Store) -> None:
+    """The cursor is written after the page's posts, raw payloads, matches and
+    quarantined items; when SQLite refuses it (a trigger stands in for a
+    full disk or a constraint), none of the page is kept and the cursor and
+    run counters stay where the last page left them."""
+    run = store.runs.start("s")
+    store.collect.save_page(source="s", run_id=run, items=page(post("1")),
+                            cursor={"since_id": "1"})
+    before = _rows(store)
+    store.db.execute(
+        "CREATE TEMP TRIGGER refuse_cursor BEFORE UPDATE ON main.cursors"
+        " WHEN NEW.value = '3' BEGIN SELECT RAISE(ABORT, 'cursor write refused'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="cursor write refused"):
+        store.collect.save_page(source="s", run_id=run, items=page(post("2"), post("3")),
+                                quarantined=[Quarantined("x", "bad", {"id": "4"})],
+                                query="bins", cursor={"since_id": "3"})
+    assert _rows(store) == before
+    assert not store.db.conn.in_transaction
+    store.db.execute("DROP TRIGGER refuse_cursor")
+    store.collect.save_page(source="s", run_id=run, items=page(post("2"), post("3")),
+                            cursor={"since_id": "3"})  # the same page, once the disk is back
+    assert store.count_posts() == 3 and store.collect.cursor("s") == {"since_id": "3"}
+
+
 def test_quarantine_keeps_payload_and_error_while_page_is_stored(store: Store) -> None:
-    run = store.start_run("s")
-    result = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})],
-                             quarantined=[Quarantined("x", "missing id", {"text": "hi"})])
+    run = store.runs.start("s")
+    result = store.collect.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})],
+                                     quarantined=[Quarantined("x", "missing id", {"text": "hi"})])
     assert (result.new, result.quarantined) == (1, 1)
     row = store.db.execute("SELECT platform, error, payload, run_id FROM quarantine").fetchone()
     assert (row[0], row[1], json.loads(row[2]), row[3]) == ("x", "missing id", {"text": "hi"}, run)
-    (record,) = store.runs("s")
+    (record,) = store.runs.recent("s")
     assert (record.fetched, record.new, record.quarantined) == (2, 1, 1)
 
 
 def test_full_text_search_finds_inflections_and_follows_deletes(store: Store) -> None:
-    run = store.start_run("s")
-    store.save_page(source="s", run_id=run,
-                    items=[StoredItem(post("1", text="Potholes on Mill Lane"), {})])
+    run = store.runs.start("s")
+    store.collect.save_page(source="s", run_id=run,
+                            items=[StoredItem(post("1", text="Potholes on Mill Lane"), {})])
     sql = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?"
     assert store.db.execute(sql, ['"pothole"']).fetchall() == [(1,)]
     store.db.execute("DELETE FROM posts")
@@ -99,39 +128,39 @@ def test_full_text_search_finds_inflections_and_follows_deletes(store: Store) ->
 
 
 def test_clear_handle_of_a_non_official_author_is_refused(store: Store) -> None:
-    run = store.start_run("s")
+    run = store.runs.start("s")
     with pytest.raises(StorageError, match="official"):
-        store.save_page(source="s", run_id=run,
-                        items=[StoredItem(post("1", author_handle="someone"), {})])
+        store.collect.save_page(source="s", run_id=run,
+                                items=[StoredItem(post("1", author_handle="someone"), {})])
 
 
 def test_blocked_author_is_not_stored(store: Store) -> None:
     store.db.execute("INSERT INTO blocked_authors VALUES ('k1', '2026-01-01')")
     store.db.conn.commit()
-    run = store.start_run("s")
-    result = store.save_page(source="s", run_id=run,
-                             items=[StoredItem(post("1"), {}), StoredItem(post("2"), {})])
+    run = store.runs.start("s")
+    result = store.collect.save_page(source="s", run_id=run,
+                                     items=[StoredItem(post("1"), {}), StoredItem(post("2"), {})])
     assert (result.new, result.blocked) == (1, 1)
 
 
 def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> None:
-    run = store.start_run("s")
-    (pid,) = store.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})]).new_ids
-    assert [b for b in store.posts_to_label("topic")] == [[(pid, "the bins were not collected")]]
-    store.save_labels("topic", "topics.keywords", "v1", "abc", [pid],
+    run = store.runs.start("s")
+    (pid,) = store.collect.save_page(source="s", run_id=run, items=page(post("1"))).new_ids
+    assert list(store.labels.posts_to_label("topic")) == [[(pid, "the bins were not collected")]]
+    store.labels.save("topic", "topics.keywords", "v1", "abc", [pid],
                       [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "v1",
                                    "config:abc", ("bin", "collected"))])
-    assert list(store.posts_to_label("topic")) == []
-    assert len(list(store.posts_to_label("topic", relabel=True))) == 1
-    (label,) = store.labels_for(pid)
+    assert list(store.labels.posts_to_label("topic")) == []
+    assert len(list(store.labels.posts_to_label("topic", relabel=True))) == 1
+    (label,) = store.labels.for_post(pid)
     assert (label.classifier, label.version, label.model_id, label.evidence) == (
         "topics.keywords", "v1", "config:abc", ("bin", "collected"))
 
 
 def test_config_versions_are_recorded_once(store: Store) -> None:
-    assert store.record_config_version("h1", "topics: {}", "config.yaml")
-    assert not store.record_config_version("h1", "topics: {}", "config.yaml")
-    assert [v[0] for v in store.config_versions()] == ["h1"]
+    assert store.config_versions.record("h1", "topics: {}", "config.yaml")
+    assert not store.config_versions.record("h1", "topics: {}", "config.yaml")
+    assert [v[0] for v in store.config_versions.history()] == ["h1"]
 
 
 def test_second_writer_waits_for_the_lock_instead_of_failing(tmp_path: object) -> None:
@@ -141,6 +170,6 @@ def test_second_writer_waits_for_the_lock_instead_of_failing(tmp_path: object) -
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock ...
     release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
     release.start()  # ... and lets go half a second later
-    run = store.start_run("s")  # waits on the busy timeout rather than raising
+    run = store.runs.start("s")  # waits on the busy timeout rather than raising
     release.join()
-    assert [r.id for r in store.runs("s")] == [run]
+    assert [r.id for r in store.runs.recent("s")] == [run]

@@ -46,7 +46,9 @@ from listener.sources.backoff import RetryPolicy, call_with_retry
 from listener.sources.base import Page
 from listener.sources.client_logs import guard_loggers
 from listener.sources.errors import SourceError, rejected, require_env
-from storage.usage import UsageWrites, month_period
+from storage import Store
+from storage.timefmt import month_period
+from storage.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +74,10 @@ class XSource:
         self.policy = RetryPolicy(max_attempts=config.max_attempts,
                                   max_wait_seconds=config.max_wait_seconds)
         self.sleep: Callable[[float], None] = time.sleep
-        self.usage: UsageWrites | None = None
+        self.usage: Usage | None = None
 
-    def attach_store(self, store: UsageWrites) -> None:
-        self.usage = store
+    def attach_store(self, store: Store) -> None:
+        self.usage = store.usage
 
     def _reads_left(self) -> int:
         if self.usage is None:

@@ -1,8 +1,8 @@
-"""Helpers for the privacy tests: a store on disk, settings, posts."""
+"""Helpers for the privacy tests: settings whose database is the shared
+``store`` fixture's file, and posts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import pytest
 from listener.config import Settings, parse_settings
 from listener.privacy.pseudonym import Pseudonymiser
 from storage import LabelRecord, Post, Quarantined, Store, StoredItem
+from tests.paths import STORE_FILE
 
 KEY = "test-key-0123456789abcdef0123456789"
 
@@ -20,17 +21,10 @@ KEY = "test-key-0123456789abcdef0123456789"
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
     path = tmp_path / "config.yaml"
-    path.write_text("storage:\n  path: data/test.db\nprivacy:\n  retention_days: 400\n"
+    path.write_text(f"storage:\n  path: {STORE_FILE}\nprivacy:\n  retention_days: 400\n"
                     "  raw_retention_days: 30\n")
     settings = parse_settings(path.read_text(), str(path), check_credentials=False)
     return settings
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    s = Store.open(settings.database_path)
-    yield s
-    s.close()
 
 
 def pseudonymiser() -> Pseudonymiser:
@@ -50,22 +44,22 @@ def save(store: Store, posts: list[Post], *, source: str = "src",
          raws: dict[str, dict[str, Any]] | None = None, label: bool = True) -> list[int]:
     """Store posts (raw payload: ``raws[native_id]`` or a minimal tweet),
     each with one topic label unless ``label`` is false."""
-    run = store.start_run(source)
+    run = store.runs.start(source)
     raws = raws or {}
-    result = store.save_page(
+    result = store.collect.save_page(
         source=source, run_id=run,
         items=[StoredItem(p, raws.get(p.native_id, {"tweet": {"id": p.native_id,
                                                                "text": p.text}}))
                for p in posts],
         quarantined=quarantined or [], query="q", cursor={"since_id": "1"})
-    store.finish_run(run, "ok")
+    store.runs.finish(run, "ok")
     ids = [store.db.execute("SELECT id FROM posts WHERE platform = ? AND native_id = ?",
                             [p.platform, p.native_id]).fetchone()[0] for p in posts]
     if not label:
         return ids
     labels = [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "1",
                           None, ("bins",)) for pid in ids]
-    store.save_labels("topic", "topics.keywords", "1", "h", ids, labels)
+    store.labels.save("topic", "topics.keywords", "1", "h", ids, labels)
     assert result.new + result.duplicates + result.blocked == len(posts)
     return ids
 

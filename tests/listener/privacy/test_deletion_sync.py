@@ -132,8 +132,6 @@ def test_schedule_policy_orders_and_limits(sync_settings: Settings) -> None:
     """Never-checked posts first (oldest collected first), then the least
     recently checked past recheck_days; at most max_posts_per_run; and posts
     still unchecked 7 days after collection are reported overdue."""
-    from storage import privacy_checks as sql
-
     store = Store.open(sync_settings.database_path)
     ids = save(store, [make_post(str(n), f"t{n}") for n in range(1, 6)])
     for pid, collected, checked in zip(ids, ["2026-11-10", "2026-11-20", "2026-11-01",
@@ -143,12 +141,13 @@ def test_schedule_policy_orders_and_limits(sync_settings: Settings) -> None:
         set_time(store, "posts", "collected_at", collected + "T00:00:00+00:00", f"id = {pid}")
         if checked:
             set_time(store, "posts", "checked_at", checked + "T00:00:00+00:00", f"id = {pid}")
-    due = sql.posts_due_for_check(store, "x", collected_after="2025-10-01T00:00:00+00:00",
-                                  checked_before="2026-10-26T00:00:00+00:00", limit=10)
+    due = store.deletion_checks.due("x", collected_after="2025-10-01T00:00:00+00:00",
+                                    checked_before="2026-10-26T00:00:00+00:00", limit=10)
     assert [d[0] for d in due] == [ids[0], ids[1], ids[4], ids[2]]
-    assert len(sql.posts_due_for_check(store, "x", collected_after="2025-10-01T00:00:00+00:00",
-                                       checked_before="2026-10-26T00:00:00+00:00", limit=2)) == 2
-    assert sql.overdue_first_checks(store, "x", "2026-11-18T12:00:00+00:00") == 1
+    assert len(store.deletion_checks.due("x", collected_after="2025-10-01T00:00:00+00:00",
+                                         checked_before="2026-10-26T00:00:00+00:00",
+                                         limit=2)) == 2
+    assert store.deletion_checks.overdue_first_checks("x", "2026-11-18T12:00:00+00:00") == 1
     store.close()
 
 
@@ -160,13 +159,13 @@ def test_x_rechecks_count_against_the_read_budget_and_stop_when_spent(
     call = responses.get("https://api.twitter.com/2/tweets",
                          json=json.loads((FIX / "x_get_tweets.json").read_text()))
     budget = sync_settings.sources["x_council"].monthly_read_budget  # type: ignore[union-attr]
-    store.add_reads("x_council", budget - 5, "2026-11")
+    store.usage.add_reads("x_council", budget - 5, "2026-11")
 
     first = sync_deletions(sync_settings, store, now=NOW)["x"]
     assert (first.asked, first.present) == (3, 1)
-    assert store.reads_used("x_council", "2026-11") == budget - 4  # the one tweet returned
+    assert store.usage.reads_used("x_council", "2026-11") == budget - 4  # the one tweet returned
 
-    store.add_reads("x_council", 4, "2026-11")  # collection spent the rest
+    store.usage.add_reads("x_council", 4, "2026-11")  # collection spent the rest
     with store.db.conn:
         store.db.conn.execute("UPDATE posts SET checked_at = NULL")
     spent = sync_deletions(sync_settings, store, now=NOW)["x"]

@@ -104,9 +104,9 @@ def test_forget_author_removes_every_trace_to_the_bytes(
 def test_forget_author_blocks_later_collection(settings: Settings, store: Store) -> None:
     _population(store)
     forget_author(settings, store, "x", "marsh_lane_mum")
-    run = store.start_run("src")
+    run = store.runs.start("src")
     post = make_post("103", "Back again about the zanzibarquix", handle="MARSH_LANE_MUM")
-    result = store.save_page(source="src", run_id=run, items=[StoredItem(post, {})])
+    result = store.collect.save_page(source="src", run_id=run, items=[StoredItem(post, {})])
     assert result.blocked == 1 and result.new == 0
     assert fts_hits(store, "zanzibarquix") == 0
 
@@ -123,9 +123,9 @@ def test_forget_url_removes_one_post_and_blocks_it(settings: Settings, store: St
     report = forget_url(settings, store, "https://twitter.com/neighbour/status/200?s=20")
     assert report.counts["posts"] == 1 and report.counts["blocked_posts"] == 1
     assert count(store, "posts") == 5 and fts_hits(store, "elm") == 0
-    run = store.start_run("src")
+    run = store.runs.start("src")
     same = make_post("200", "Bins on Elm Row", handle="x2")
-    again = store.save_page(source="src", run_id=run, items=[StoredItem(same, {})])
+    again = store.collect.save_page(source="src", run_id=run, items=[StoredItem(same, {})])
     assert again.blocked == 1 and count(store, "posts") == 5
 
 
@@ -150,8 +150,9 @@ def test_forget_url_not_stored_still_blocks_future_collection(settings: Settings
                                                               store: Store) -> None:
     report = forget_url(settings, store, "https://x.com/a/status/777")
     assert report.counts.get("posts", 0) == 0 and report.counts["blocked_posts"] == 1
-    run = store.start_run("src")
-    res = store.save_page(source="src", run_id=run, items=[StoredItem(make_post("777", "t"), {})])
+    run = store.runs.start("src")
+    res = store.collect.save_page(source="src", run_id=run,
+                                  items=[StoredItem(make_post("777", "t"), {})])
     assert res.blocked == 1
 
 

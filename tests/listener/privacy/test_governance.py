@@ -3,14 +3,13 @@ privacy notice URL and data controller; offline sources need none."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from listener.config import Settings, load_settings, parse_settings
 from listener.privacy.governance import governance_gaps
+from tests.cli import Cli
 from tests.paths import ROOT
 
 LIVE = """
@@ -71,14 +70,11 @@ def test_repo_config_is_offline_and_blank() -> None:
     assert len(governance_gaps(s.governance, s.sources)) == 5
 
 
-def test_listener_run_refuses_to_start_in_a_subprocess(tmp_path: Path) -> None:
-    root = ROOT
+def test_listener_run_refuses_to_start_in_a_subprocess(tmp_path: Path, cli: Cli) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(LIVE % ("true", "  purpose: Understand concerns about services"))
-    done = subprocess.run([sys.executable, "-m", "listener", "-c", str(config), "run"],
-                          cwd=root, capture_output=True, text=True, timeout=120, check=False,
-                          env={"PATH": "/usr/bin:/bin",
-                               "CIVIC_LISTENER_PSEUDONYM_KEY": "k" * 32})
+    done = cli.process("-c", config, "run", env={"CIVIC_LISTENER_PSEUDONYM_KEY": "k" * 32},
+                       timeout=120)
     assert done.returncode == 2, done.stderr
     assert "refuses to start" in done.stderr
     for field in ("lawful_basis", "dpia_reference", "privacy_notice_url", "data_controller"):

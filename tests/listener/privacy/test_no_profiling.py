@@ -8,8 +8,6 @@ added anywhere makes it fail.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from listener.config import Settings, load_settings
 from listener.pipeline import classify
 from listener.reporting import write_weekly_report
 from storage import Store
+from tests.cli import Cli
 from tests.paths import ROOT
 
 from .conftest import KEY, make_post, save
@@ -27,7 +26,7 @@ from .conftest import KEY, make_post, save
 # Modules that write or erase by author (collection's pseudonymised writes,
 # the block list, erasure): the only places author_key may appear freely.
 WRITERS = {"storage/collect.py", "storage/migrations.py", "storage/records.py",
-           "storage/privacy.py", "storage/privacy_erasure.py", "storage/privacy_checks.py",
+           "storage/blocklist.py", "storage/erasure.py",
            "storage/bulk.py"}  # bulk.py: the benchmarks' bulk load of posts
 # The report reads the pseudonym once into a per-connection temporary table
 # (``rp.author``), used there only for distinct counts, "at least 10 authors"
@@ -91,7 +90,7 @@ def _populated(settings: Settings, store: Store) -> list[str]:
 
 
 def test_no_output_carries_a_pseudonym(settings: Settings, store: Store,
-                                       tmp_path: Path) -> None:
+                                       tmp_path: Path, cli: Cli) -> None:
     keys = _populated(settings, store)
     assert len(keys) == 12
     out_dir = tmp_path / "reports"
@@ -99,12 +98,10 @@ def test_no_output_carries_a_pseudonym(settings: Settings, store: Store,
                                 out_dir=out_dir, now=datetime(2026, 11, 25, tzinfo=UTC))
     assert paths
     texts = [p.read_text(encoding="utf-8") for p in out_dir.rglob("*") if p.is_file()]
-    env = {"CIVIC_LISTENER_PSEUDONYM_KEY": KEY, "PATH": "/usr/bin:/bin"}
+    env = {"CIVIC_LISTENER_PSEUDONYM_KEY": KEY}
     for command in (["status"], ["sources"], ["purge", "--dry-run"], ["config", "check"],
                     ["compliance", "--out", str(tmp_path / "drafts")]):
-        done = subprocess.run(
-            [sys.executable, "-m", "listener", "-c", str(settings.path), *command],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+        done = cli.process("-c", settings.path, *command, env=env, timeout=120)
         assert done.returncode == 0, (command, done.stderr)
         texts += [done.stdout, done.stderr]
     texts += [p.read_text() for p in (tmp_path / "drafts").iterdir()]

@@ -55,7 +55,7 @@ topics:
 
 def build_db(path: Path) -> Path:
     store = Store.open(path)
-    run = store.start_run("fixture")
+    run = store.runs.start("fixture")
     items = []
     for platform, native, text, created, _, _, handle in POSTS:
         post = Post(platform=platform, native_id=native, text=text,
@@ -64,8 +64,8 @@ def build_db(path: Path) -> Path:
                     author_handle=handle, author_official=handle is not None,
                     author_key=f"{PSEUDONYM_MARK}{native}")
         items.append(StoredItem(post, {"id": native, "secret": RAW_MARK}))
-    store.save_page(source="fixture", run_id=run, items=items, query="pothole",
-                    quarantined=[Quarantined("x", "bad shape", {"x": QUARANTINE_MARK})])
+    store.collect.save_page(source="fixture", run_id=run, items=items, query="pothole",
+                            quarantined=[Quarantined("x", "bad shape", {"x": QUARANTINE_MARK})])
     ids = {r[1]: r[0] for r in store.db.execute("SELECT id, native_id FROM posts")}
     for task in ("topic", "sentiment"):
         labels = [
@@ -73,8 +73,8 @@ def build_db(path: Path) -> Path:
             for _, native, _, _, topics, sentiment, _ in POSTS
             for label in (topics if task == "topic" else [sentiment])
         ]
-        store.save_labels(task, f"{task}.fixture", "1", None, list(ids.values()), labels)
-    store.finish_run(run, "ok")
+        store.labels.save(task, f"{task}.fixture", "1", None, list(ids.values()), labels)
+    store.runs.finish(run, "ok")
     store.close()
     return path
 

@@ -7,42 +7,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from listener.cli import app
-from tests.paths import ROOT
+from tests.cli import Cli
 
 
-@dataclass
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def listener(config: Path, *args: str) -> Done:
-    result = CliRunner().invoke(app, ["-c", str(config), *args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Done(result.exit_code, result.stdout, result.stderr)
-
-
-def test_as_a_real_process(query_config: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "listener", "-c", str(query_config), "query",
-                           "-q", "library", "-f", "json"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+def test_as_a_real_process(query_config: Path, cli: Cli) -> None:
+    done = cli.process("-c", query_config, "query", "-q", "library", "-f", "json", timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["total"] == 1
 
 
-def test_query_csv_filters(query_config: Path) -> None:
-    done = listener(query_config, "query", "-t", "roads_potholes", "-s", "negative",
+def test_query_csv_filters(query_config: Path, cli: Cli) -> None:
+    done = cli("-c", query_config, "query", "-t", "roads_potholes", "-s", "negative",
                     "--week", "2026-W47", "-f", "csv")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
@@ -50,30 +29,31 @@ def test_query_csv_filters(query_config: Path) -> None:
     assert {r["sentiment"] for r in rows} == {"negative"}
 
 
-def test_query_xlsx_and_table(query_config: Path, tmp_path: Path) -> None:
+def test_query_xlsx_and_table(query_config: Path, tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "posts.xlsx"
-    done = listener(query_config, "query", "-q", "pothole", "-f", "xlsx", "-o", str(out))
+    done = cli("-c", query_config, "query", "-q", "pothole", "-f", "xlsx", "-o", str(out))
     assert done.returncode == 0, done.stderr
     sheet = load_workbook(out).active
     assert sheet is not None and sheet.max_row == 1 + 7
-    table = listener(query_config, "query", "-q", "library")
+    table = cli("-c", query_config, "query", "-q", "library")
     assert "Library opening hours" in table.stdout and "1 of 1 matching" in table.stderr
 
 
-def test_plain_errors_and_exit_codes(query_config: Path) -> None:
-    bad = listener(query_config, "query", "-q", "pothole AND (", "--advanced")
+def test_plain_errors_and_exit_codes(query_config: Path, cli: Cli) -> None:
+    bad = cli("-c", query_config, "query", "-q", "pothole AND (", "--advanced")
     assert bad.returncode == 2 and "could not be understood" in bad.stderr
     assert "Traceback" not in bad.stderr
-    unknown = listener(query_config, "query", "-t", "nope")
+    unknown = cli("-c", query_config, "query", "-t", "nope")
     assert unknown.returncode == 2 and "known topics" in unknown.stderr
-    wrong = listener(query_config, "query", "-s", "angry")
-    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
-    hostile = listener(query_config, "query", "-q", '"; DROP TABLE posts; -- (')
+    wrong = cli("-c", query_config, "query", "-s", "angry")
+    assert wrong.returncode == 2  # the value is refused, not the option:
+    assert wrong.stderr == "sentiment must be negative, neutral or positive\n"
+    hostile = cli("-c", query_config, "query", "-q", '"; DROP TABLE posts; -- (')
     assert hostile.returncode == 0 and "0 of 0 matching" in hostile.stderr
 
 
-def test_trends_prints_weeks_and_counts(query_config: Path) -> None:
-    done = listener(query_config, "trends", "roads_potholes", "--weeks", "3",
+def test_trends_prints_weeks_and_counts(query_config: Path, cli: Cli) -> None:
+    done = cli("-c", query_config, "trends", "roads_potholes", "--weeks", "3",
                     "--to-week", "2026-W48")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

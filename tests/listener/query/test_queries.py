@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -14,12 +13,7 @@ from listener.query.service import QueryContext, run_query
 from listener.query.trends import share_of, trend
 from listener.query.weeks import weeks_ending
 from reports.stats import wilson
-from storage import queries
-
-
-@pytest.fixture()
-def conn(query_db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{query_db}?mode=ro", uri=True)
+from storage import Store
 
 
 @pytest.fixture()
@@ -32,68 +26,69 @@ def urls(result: object) -> list[str]:
             for p in result.posts]  # type: ignore[attr-defined]
 
 
-def test_topic_and_sentiment_filters(conn: sqlite3.Connection, ctx: QueryContext) -> None:
-    result = run_query(conn, ctx, QueryFilters(topics=["roads_potholes"], sentiments=["negative"]))
+def test_topic_and_sentiment_filters(query_store: Store, ctx: QueryContext) -> None:
+    result = run_query(query_store, ctx,
+                       QueryFilters(topics=["roads_potholes"], sentiments=["negative"]))
     assert urls(result) == ["bluesky/5", "reddit/8", "x/7", "x/1"]  # newest first
     assert result.total == 4
-    several = run_query(conn, ctx, QueryFilters(topics=["Libraries", "waste_recycling"]))
+    several = run_query(query_store, ctx, QueryFilters(topics=["Libraries", "waste_recycling"]))
     assert sorted(urls(several)) == ["bluesky/5", "mastodon/3", "x/6"]
 
 
-def test_platform_source_and_words(conn: sqlite3.Connection, ctx: QueryContext) -> None:
-    assert urls(run_query(conn, ctx, QueryFilters(platforms=["Reddit"]))) == ["reddit/8",
-                                                                              "reddit/2"]
-    assert run_query(conn, ctx, QueryFilters(sources=["fixture"])).total == 9
-    assert run_query(conn, ctx, QueryFilters(sources=["elsewhere"])).total == 0
-    assert urls(run_query(conn, ctx, QueryFilters(text="bins overflowing"))) == ["bluesky/5"]
+def test_platform_source_and_words(query_store: Store, ctx: QueryContext) -> None:
+    reddit = run_query(query_store, ctx, QueryFilters(platforms=["Reddit"]))
+    assert urls(reddit) == ["reddit/8", "reddit/2"]
+    assert run_query(query_store, ctx, QueryFilters(sources=["fixture"])).total == 9
+    assert run_query(query_store, ctx, QueryFilters(sources=["elsewhere"])).total == 0
+    assert urls(run_query(query_store, ctx, QueryFilters(text="bins overflowing"))) == ["bluesky/5"]
 
 
-def test_iso_week_is_counted_in_london_time(conn: sqlite3.Connection, ctx: QueryContext) -> None:
+def test_iso_week_is_counted_in_london_time(query_store: Store, ctx: QueryContext) -> None:
     # 2026-06-28 23:30 UTC is Monday 00:30 BST: week 27 in London, not 26
-    assert urls(run_query(conn, ctx, QueryFilters(week="2026-W27"))) == ["x/9"]
-    assert run_query(conn, ctx, QueryFilters(week="2026-W26")).total == 0
-    w47 = run_query(conn, ctx, QueryFilters(week="2026W47"))
+    assert urls(run_query(query_store, ctx, QueryFilters(week="2026-W27"))) == ["x/9"]
+    assert run_query(query_store, ctx, QueryFilters(week="2026-W26")).total == 0
+    w47 = run_query(query_store, ctx, QueryFilters(week="2026W47"))
     assert sorted(urls(w47)) == ["reddit/2", "reddit/8", "x/1", "x/4", "x/7"]
     assert {p.week for p in w47.posts} == {"2026-W47"}
 
 
-def test_date_range_is_inclusive_of_the_last_day(conn: sqlite3.Connection,
+def test_date_range_is_inclusive_of_the_last_day(query_store: Store,
                                                  ctx: QueryContext) -> None:
-    result = run_query(conn, ctx, QueryFilters(since=date(2026, 11, 10),
-                                               until=date(2026, 11, 11)))
+    result = run_query(query_store, ctx, QueryFilters(since=date(2026, 11, 10),
+                                                      until=date(2026, 11, 11)))
     assert sorted(urls(result)) == ["mastodon/3", "x/6"]
 
 
-def test_bad_filters_are_plain_errors(conn: sqlite3.Connection, ctx: QueryContext) -> None:
+def test_bad_filters_are_plain_errors(query_store: Store, ctx: QueryContext) -> None:
     with pytest.raises(FilterError, match="unknown topic 'potholes'; known topics"):
-        run_query(conn, ctx, QueryFilters(topics=["potholes"]))
+        run_query(query_store, ctx, QueryFilters(topics=["potholes"]))
     with pytest.raises(FilterError, match="either a week or a date range"):
-        run_query(conn, ctx, QueryFilters(week="2026-W47", since=date(2026, 1, 1)))
+        run_query(query_store, ctx, QueryFilters(week="2026-W47", since=date(2026, 1, 1)))
     with pytest.raises(FilterError, match="2026-W47"):
-        run_query(conn, ctx, QueryFilters(week="week 47"))
+        run_query(query_store, ctx, QueryFilters(week="week 47"))
     with pytest.raises(FilterError, match="has no week 54"):
-        run_query(conn, ctx, QueryFilters(week="2026-W54"))
+        run_query(query_store, ctx, QueryFilters(week="2026-W54"))
 
 
-def test_handles_masked_and_official_author_shown(conn: sqlite3.Connection,
+def test_handles_masked_and_official_author_shown(query_store: Store,
                                                    ctx: QueryContext) -> None:
-    rows = {p.url.rsplit("/", 1)[-1]: p for p in run_query(conn, ctx, QueryFilters()).posts}
+    rows = {p.url.rsplit("/", 1)[-1]: p for p in run_query(query_store, ctx, QueryFilters()).posts}
     assert "@bob_smith" not in rows["1"].text and "@[user]" in rows["1"].text
     assert rows["1"].author == ""
     assert rows["4"].author == "ExampleCouncil" and "@ExampleCouncil" in rows["4"].text
 
 
-def test_facet_counts(conn: sqlite3.Connection, ctx: QueryContext) -> None:
+def test_facet_counts(query_store: Store, ctx: QueryContext) -> None:
     f = QueryFilters(text="pothole").to_post_filter(ctx.topic_names, ctx.zone)
-    assert dict(queries.facet_counts(conn, f, "sentiment")) == {
+    assert dict(query_store.queries.facet_counts(f, "sentiment")) == {
         "negative": 4, "neutral": 2, "positive": 1}
-    assert dict(queries.facet_counts(conn, f, "topic")) == {
+    assert dict(query_store.queries.facet_counts(f, "topic")) == {
         "roads_potholes": 7, "waste_recycling": 1}
 
 
-def test_weekly_trend_counts(conn: sqlite3.Connection, ctx: QueryContext) -> None:
+def test_weekly_trend_counts(query_store: Store, ctx: QueryContext) -> None:
     weeks = weeks_ending(2026, 48, 3, ctx.zone)
-    rows = trend(conn, ctx, QueryFilters(topics=["roads_potholes"]), weeks)
+    rows = trend(query_store, ctx, QueryFilters(topics=["roads_potholes"]), weeks)
     assert [(r.week, r.total) for r in rows] == [("2026-W46", 0), ("2026-W47", 5),
                                                  ("2026-W48", 1)]
     w47 = rows[1].shares

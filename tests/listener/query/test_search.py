@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from listener.query.search import (
@@ -15,8 +12,8 @@ from listener.query.search import (
     normalise,
     simple_match,
 )
-from storage import queries
-from storage.queries import PostFilter, QueryTimeout, SearchSyntaxError
+from storage import Store
+from storage.queries import PostFilter, PostHit, QueryTimeout, SearchSyntaxError
 from tests.listener.query.hostile import hostile_strings
 
 
@@ -43,14 +40,15 @@ def test_hostile_list_is_200_distinct_strings() -> None:
 
 
 @pytest.mark.parametrize("advanced", [False, True])
-def test_hostile_strings_give_results_or_a_plain_error(query_db: Path, advanced: bool) -> None:
-    conn = sqlite3.connect(f"file:{query_db}?mode=ro", uri=True)
+def test_hostile_strings_give_results_or_a_plain_error(query_store: Store,
+                                                       advanced: bool) -> None:
+    queries = query_store.queries
     outcomes = {"rows": 0, "error": 0}
     for text in hostile_strings():
         try:
             expression = match_expression(text, advanced=advanced)
-            with queries.time_limit(conn, 2000):
-                queries.find_posts(conn, PostFilter(match=expression), limit=20)
+            with queries.time_limit(2000):
+                queries.find_posts(PostFilter(match=expression), limit=20)
             outcomes["rows"] += 1
         except SearchError as exc:
             assert str(exc)
@@ -64,31 +62,38 @@ def test_hostile_strings_give_results_or_a_plain_error(query_db: Path, advanced:
         assert outcomes["rows"] > 150  # in simple mode nearly everything is just searched for
 
 
-def test_simple_mode_finds_the_words_typed(query_db: Path) -> None:
-    conn = sqlite3.connect(f"file:{query_db}?mode=ro", uri=True)
-    found = queries.find_posts(conn, PostFilter(match=simple_match("pot\u200bhole MILL")),
-                               limit=10)
+def test_simple_mode_finds_the_words_typed(query_store: Store) -> None:
+    queries = query_store.queries
+    found = queries.find_posts(PostFilter(match=simple_match("pot\u200bhole MILL")), limit=10)
     assert [hit.text for hit in found] == [
         "Huge pothole on Mill Lane again, @bob_smith reported it twice"]
-    sql_like = queries.find_posts(conn, PostFilter(match=simple_match("' OR 1=1 --")), limit=10)
+    sql_like = queries.find_posts(PostFilter(match=simple_match("' OR 1=1 --")), limit=10)
     assert sql_like == []
 
 
-def test_advanced_mode_boolean_and_its_plain_error(query_db: Path) -> None:
-    conn = sqlite3.connect(f"file:{query_db}?mode=ro", uri=True)
+def native_ids(hits: list[PostHit]) -> list[str]:
+    return sorted(h.url.rsplit("/", 1)[-1] for h in hits if h.url)
+
+
+def test_advanced_mode_boolean_and_its_plain_error(query_store: Store) -> None:
+    queries = query_store.queries
+    # "library" is in post 6 only; "bin" (stemmed: bins) in posts 3 and 5
     either = PostFilter(match=match_expression("library OR bin", advanced=True))
-    assert {h.id for h in queries.find_posts(conn, either, limit=10)} and all(
-        "ibrary" in h.text or "in" in h.text for h in queries.find_posts(conn, either, limit=10))
-    with pytest.raises(SearchSyntaxError) as caught, queries.time_limit(conn, 1000):
-        queries.find_posts(conn, PostFilter(match=match_expression("pothole AND (", advanced=True)),
+    assert native_ids(queries.find_posts(either, limit=10)) == ["3", "5", "6"]
+    both = PostFilter(match=match_expression("pothole AND bins", advanced=True))
+    assert native_ids(queries.find_posts(both, limit=10)) == ["5"]
+    not_bins = PostFilter(match=match_expression("pothole NOT bins", advanced=True))
+    assert native_ids(queries.find_posts(not_bins, limit=10)) == ["1", "2", "4", "7", "8", "9"]
+    with pytest.raises(SearchSyntaxError) as caught, queries.time_limit(1000):
+        queries.find_posts(PostFilter(match=match_expression("pothole AND (", advanced=True)),
                            limit=10)
     assert "bracket" in explain_syntax_error(caught.value.detail)
 
 
 def test_time_limit_stops_a_slow_query() -> None:
-    conn = sqlite3.connect(":memory:")
-    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
-            " SELECT count(*) FROM n")
-    with pytest.raises(QueryTimeout), queries.time_limit(conn, 50):
-        conn.execute(slow).fetchone()
-    assert conn.execute("SELECT 1").fetchone() == (1,)  # the handler is removed afterwards
+    with Store.open(":memory:") as store:
+        slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+                " SELECT count(*) FROM n")
+        with pytest.raises(QueryTimeout), store.queries.time_limit(50):
+            store.db.execute(slow).fetchone()
+        assert store.count_posts() == 0  # the handler is removed afterwards

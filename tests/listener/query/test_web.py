@@ -18,7 +18,7 @@ import pytest
 from listener.config import load_settings
 from listener.web.app import build
 from listener.web.auth import hash_password
-from listener.web.guard import authorizer
+from storage import page_access
 from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, QUARANTINE_MARK, RAW_MARK
 from tests.listener.query.hostile import hostile_strings
 
@@ -159,7 +159,7 @@ def test_datasette_generic_pages_are_not_served(client: Client, query_db: Path) 
 
 def test_authorizer_denies_sensitive_reads_and_writes(query_db: Path) -> None:
     conn = sqlite3.connect(f"file:{query_db}?mode=ro", uri=True)
-    conn.set_authorizer(authorizer)
+    page_access.guard(conn)
     assert conn.execute("SELECT count(*) FROM posts WHERE text LIKE '%pothole%'").fetchone()
     for sql in ("SELECT author_key FROM posts", "SELECT * FROM posts",
                 "SELECT payload FROM raw_payloads", "SELECT count(*) FROM quarantine",

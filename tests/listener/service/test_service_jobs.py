@@ -11,7 +11,6 @@ import time_machine
 from listener.config import load_settings
 from listener.service.connections import StorePool
 from listener.service.jobs import Jobs
-from storage.health import ServiceState
 
 CONFIG = """\
 storage:
@@ -50,8 +49,8 @@ def test_collect_then_classify_and_record(jobs):
     store = jobs.pool.get()
     posts = store.count_posts()
     assert posts > 0
-    assert sum(len(b) for b in store.posts_to_label("topic")) == 0  # all classified
-    state = ServiceState(store.db).jobs()["collect:sample"]
+    assert sum(len(b) for b in store.labels.posts_to_label("topic")) == 0  # all classified
+    state = store.service.jobs()["collect:sample"]
     assert state.last_status == "ok" and state.last_error is None
     assert state.last_success_at is not None
 
@@ -59,9 +58,9 @@ def test_collect_then_classify_and_record(jobs):
 def test_a_failing_source_is_recorded_and_does_not_raise(jobs):
     jobs.collect("broken")
     store = jobs.pool.get()
-    state = ServiceState(store.db).jobs()["collect:broken"]
+    state = store.service.jobs()["collect:broken"]
     assert state.last_status == "failed" and state.last_error
-    assert store.last_run("broken").status == "failed"
+    assert store.runs.last("broken").status == "failed"
 
 
 def test_weekly_report_is_written(jobs, tmp_path):
@@ -69,13 +68,13 @@ def test_weekly_report_is_written(jobs, tmp_path):
     with time_machine.travel(datetime(2026, 11, 30, 7, 0, tzinfo=UTC), tick=False):
         jobs.report()
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["report-2026-W47.md"]
-    assert ServiceState(jobs.pool.get().db).jobs()["report"].last_status == "ok"
+    assert jobs.pool.get().service.jobs()["report"].last_status == "ok"
 
 
 def test_nothing_starts_once_stop_is_set(jobs):
     jobs.stop.set()
     jobs.collect("sample")
-    assert jobs.pool.get().last_run("sample") is None
+    assert jobs.pool.get().runs.last("sample") is None
     assert jobs.wait_idle(0.1)
 
 
@@ -89,5 +88,5 @@ def test_housekeeping_purges_by_retention(jobs):
     with time_machine.travel(datetime(2028, 1, 10, 3, 15, tzinfo=UTC), tick=False):
         jobs.housekeeping()
     assert store.count_posts() == 0
-    state = ServiceState(store.db).jobs()["housekeeping"]
+    state = store.service.jobs()["housekeeping"]
     assert state.last_status == "ok", state.last_error

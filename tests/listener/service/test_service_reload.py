@@ -10,7 +10,6 @@ import pytest
 from listener.config import Settings, load_settings
 from listener.service.reload import ConfigWatcher
 from storage import Store
-from storage.health import ServiceState
 
 CONFIG = """\
 storage:
@@ -33,9 +32,9 @@ def setup(tmp_path):
     settings = load_settings(path)
     store = Store.open(settings.database_path)
     applied: list[Settings] = []
-    watcher = ConfigWatcher(path, settings, state=lambda: ServiceState(store.db),
+    watcher = ConfigWatcher(path, settings, state=lambda: store.service,
                             on_change=applied.append)
-    yield path, watcher, applied, ServiceState(store.db)
+    yield path, watcher, applied, store.service
     store.close()
 
 

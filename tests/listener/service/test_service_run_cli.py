@@ -13,10 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import time_machine
-from typer.testing import CliRunner
 
-from listener.cli import app
 from listener.service.scheduler import Schedule, job_specs
+from tests.cli import Cli
 from tests.listener.service.helpers import LONDON, Recorder, settings_from_yaml
 from tests.paths import ROOT
 
@@ -35,11 +34,11 @@ sources:
 """
 
 
-def test_run_refuses_live_sources_without_governance(tmp_path):
+def test_run_refuses_live_sources_without_governance(tmp_path, cli: Cli):
     config = tmp_path / "config.yaml"
     config.write_text(LIVE)
-    result = CliRunner().invoke(app, ["-c", str(config), "run"])
-    assert result.exit_code == 2
+    result = cli("-c", config, "run")
+    assert result.returncode == 2
     assert "refuses to start" in result.output
     for field in ("purpose", "lawful_basis", "dpia_reference", "privacy_notice_url",
                   "data_controller"):

@@ -6,13 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from typer.testing import CliRunner
 
-from listener.cli import app
 from listener.config import load_settings
 from listener.service.reload import record_config
 from storage import Store
-from storage.health import ServiceState
+from tests.cli import Cli
 
 CONFIG = """\
 storage:
@@ -44,27 +42,27 @@ def env(tmp_path):
 def _run(store: Store, source: str, at: datetime, status: str, new: int = 0,
          error: str | None = None) -> None:
     with time_machine.travel(at, tick=False):
-        run_id = store.start_run(source)
+        run_id = store.runs.start(source)
         store.db.execute("UPDATE runs SET new = ? WHERE id = ?", [new, run_id])
         store.db.conn.commit()
-        store.finish_run(run_id, status, error)
+        store.runs.finish(run_id, status, error)
 
 
-def _status(path, *args: str) -> tuple[int, str]:
+def _status(cli: Cli, path, *args: str) -> tuple[int, str]:
     with time_machine.travel(NOW, tick=False):
-        result = CliRunner().invoke(app, ["-c", str(path), "status", *args])
-    return result.exit_code, result.output
+        done = cli("-c", path, "status", *args)
+    return done.returncode, done.output
 
 
-def test_never_collected_sources_fail_the_check(env):
+def test_never_collected_sources_fail_the_check(env, cli):
     path, *_ = env
-    code, out = _status(path, "--check")
+    code, out = _status(cli, path, "--check")
     assert code == 1
     assert "quiet: no successful collection yet" in out
     assert "spare" in out and "spare: " not in out.split("CHECK:")[-1]
 
 
-def test_no_new_posts_is_told_apart_from_failing(env):
+def test_no_new_posts_is_told_apart_from_failing(env, cli):
     path, _, store = env
     _run(store, "quiet", NOW - timedelta(hours=2), "ok", new=5)
     _run(store, "quiet", NOW - timedelta(minutes=40), "ok")
@@ -72,7 +70,7 @@ def test_no_new_posts_is_told_apart_from_failing(env):
     _run(store, "broken", NOW - timedelta(minutes=50), "ok", new=3)
     _run(store, "broken", NOW - timedelta(minutes=20), "failed", error="SourceError: HTTP 503")
     _run(store, "broken", NOW - timedelta(minutes=5), "failed", error="SourceError: HTTP 503")
-    code, out = _status(path, "--check")
+    code, out = _status(cli, path, "--check")
     assert "health: no new posts; every 30 min" in out
     assert "runs succeed but found nothing new (2 run(s) in a row)" in out
     assert "health: failing (PROBLEM)" in out
@@ -82,22 +80,22 @@ def test_no_new_posts_is_told_apart_from_failing(env):
     assert code == 1
 
 
-def test_stale_after_twice_the_interval(env):
+def test_stale_after_twice_the_interval(env, cli):
     path, _, store = env
     _run(store, "quiet", NOW - timedelta(minutes=59), "ok", new=1)
     _run(store, "broken", NOW - timedelta(minutes=61), "ok", new=1)
-    code, out = _status(path, "--check")
+    code, out = _status(cli, path, "--check")
     assert "CHECK: broken: stale: last success" in out
     assert "CHECK: quiet" not in out
     assert code == 1
     _run(store, "broken", NOW - timedelta(minutes=1), "ok", new=1)
-    code, out = _status(path, "--check")
+    code, out = _status(cli, path, "--check")
     assert code == 0 and "check: OK" in out
 
 
-def test_next_run_and_service_come_from_the_running_service(env):
+def test_next_run_and_service_come_from_the_running_service(env, cli):
     path, settings, store = env
-    state = ServiceState(store.db)
+    state = store.service
     _run(store, "quiet", NOW - timedelta(minutes=1), "ok", new=1)
     _run(store, "broken", NOW - timedelta(minutes=1), "ok", new=1)
     with time_machine.travel(NOW - timedelta(seconds=20), tick=False):
@@ -110,7 +108,7 @@ def test_next_run_and_service_come_from_the_running_service(env):
         state.job_started("housekeeping", "2026-11-21T03:15:00+00:00")
         state.job_finished("housekeeping", "failed", "OSError: disk full")
         record_config(state, settings)
-    code, out = _status(path, "--check")
+    code, out = _status(cli, path, "--check")
     assert "service: running (pid 4321 on box" in out
     assert "next run: 2026-11-20T12:29:00+00:00" in out
     assert f"config in force: version {settings.config_hash}" in out
@@ -122,19 +120,19 @@ def test_next_run_and_service_come_from_the_running_service(env):
     assert code == 1
 
 
-def test_a_rejected_edit_is_shown_and_fails_the_check_even_with_a_broken_file(env):
+def test_a_rejected_edit_is_shown_and_fails_the_check_even_with_a_broken_file(env, cli):
     path, settings, store = env
     _run(store, "quiet", NOW - timedelta(minutes=1), "ok", new=1)
     _run(store, "broken", NOW - timedelta(minutes=1), "ok", new=1)
-    store.record_config_version(settings.config_hash, settings.config_text, str(path))
-    state = ServiceState(store.db)
+    store.config_versions.record(settings.config_hash, settings.config_text, str(path))
+    state = store.service
     record_config(state, settings)
     state.put("config_error", {"detected_at": "2026-11-20T11:58:00+00:00",
                                "running_on": settings.config_hash,
                                "problems": [{"text": f"{path}:5: sources.quiet: oops"}]})
     path.write_text(CONFIG.replace("interval_minutes: 30\n  broken",
                                    "interval_minutes: x\n  broken"))
-    code, out = _status(path, "--check")
+    code, out = _status(cli, path, "--check")
     assert f"{path}:6: sources.quiet.interval_minutes" in out  # the file as it is now
     assert f"showing the last good config in force, version {settings.config_hash}" in out
     assert f"running on config {settings.config_hash}" in out

@@ -22,6 +22,7 @@ import pytest
 from listener.config import load_settings
 from listener.pipeline import topics_hash
 from listener.sample import SAMPLE_END, SAMPLE_POSTS, SAMPLE_WEEKS, generate_pages
+from tests.cli import Cli
 from tests.paths import ROOT
 
 TIMEOUT = 60.0
@@ -58,14 +59,11 @@ service:
 """
 
 
+KEY_ENV = {"CIVIC_LISTENER_PSEUDONYM_KEY": "test-key-0123456789abcdef"}
+
+
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT),
-            "CIVIC_LISTENER_PSEUDONYM_KEY": "test-key-0123456789abcdef"}
-
-
-def _cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "listener", "-c", str(config), *args],
-                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=TIMEOUT)
+    return {**os.environ, "PYTHONPATH": str(ROOT), **KEY_ENV}
 
 
 def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -129,13 +127,13 @@ def service(tmp_path):
     err.close()
 
 
-def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service):
+def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service, cli: Cli):
     config, db, proc, err = service
     old_hash = topics_hash(load_settings(config, check_credentials=False))
     _wait("first source collected and classified", lambda: _all_labelled(db, "first"), proc)
 
     # A second instance on the same database is refused, naming the first.
-    second = _cli(config, "run")
+    second = cli.process("-c", config, "run", env=KEY_ENV, timeout=TIMEOUT)
     assert second.returncode == 3
     assert f"pid {proc.pid}" in second.stderr and "already running" in second.stderr
 
@@ -161,7 +159,7 @@ def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service):
     runs_then = _rows(db, "SELECT count(*) FROM runs")[0][0]
     _wait("collection goes on", lambda: _rows(db, "SELECT count(*) FROM runs")[0][0]
           > runs_then + 2, proc)
-    status = _cli(config, "status", "--check")
+    status = cli.process("-c", config, "status", "--check", env=KEY_ENV, timeout=TIMEOUT)
     assert status.returncode == 1
     assert f"{config}:10: sources.first.interval_minutes" in status.stdout
     assert f"running on config {settings.config_hash}" in status.stdout
@@ -193,7 +191,8 @@ def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service):
     replay = list(generate_pages(round(SAMPLE_POSTS * 0.05), 13, SAMPLE_WEEKS, SAMPLE_END,
                                  page_size=10))
     assert 2 <= stopped_pages < len(replay)  # stopped part-way through the slow replay
-    resumed = _cli(config, "collect", "--source", "second")
+    resumed = cli.process("-c", config, "collect", "--source", "second", env=KEY_ENV,
+                          timeout=TIMEOUT)
     assert resumed.returncode == 0, resumed.stderr
     pages, fetched = _rows(db, "SELECT pages, fetched FROM runs WHERE source = 'second'"
                                " ORDER BY id DESC")[0]
@@ -201,7 +200,7 @@ def test_service_reloads_survives_a_bad_edit_and_stops_cleanly(service):
     assert stopped_fetched + fetched == sum(len(page.items) for page in replay)
 
     # History takes the new keyword list only when asked to.
-    relabel = _cli(config, "classify", "--relabel")
+    relabel = cli.process("-c", config, "classify", "--relabel", env=KEY_ENV, timeout=TIMEOUT)
     assert relabel.returncode == 0, relabel.stderr
     saying, labelled, hashes = _council_labels(db, "first")
     assert saying > 0 and labelled == saying and hashes == {new_hash}

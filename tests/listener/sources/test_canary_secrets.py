@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,13 +70,6 @@ def canaries(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
             "BLUESKY_APP_PASSWORD", "MASTODON_ACCESS_TOKEN",
             "CIVIC_LISTENER_PSEUDONYM_KEY"} <= set(values)
     return values
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "canary.sqlite")
-    yield s
-    s.close()
 
 
 def every_text_in(store: Store) -> str:

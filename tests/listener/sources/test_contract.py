@@ -13,8 +13,6 @@ library against recorded HTTP in the platform's real payload shape:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,13 +32,6 @@ def harness(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     no_real_sleep(monkeypatch)
     h: Harness = request.param
     return h
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "contract.db")
-    yield s
-    s.close()
 
 
 def run(harness: Harness, store: Store, answers: list[Any], *, reject: bool = False,

@@ -7,17 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from listener.cli import app
 from storage import Store
+from tests.cli import Cli
 
 SECRET = "bsky-app-password-never-printed-9876"
 TOKEN = "mastodon-token-never-printed-5432"
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TEST_BSKY_HANDLE", "collector.example.bsky.social")
     monkeypatch.setenv("TEST_BSKY_PASSWORD", SECRET)
     monkeypatch.setenv("TEST_MASTO_TOKEN", TOKEN)
@@ -44,25 +43,24 @@ sources:
     enabled: true
     feeds: [https://www.example.gov.uk/news.rss]
 """, encoding="utf-8")
-    store = Store.open(tmp_path / "listener.db")
-    run = store.start_run("news")
-    store.save_page(source="news", run_id=run, items=[], cursor={
+    run = store.runs.start("news")
+    store.collect.save_page(source="news", run_id=run, items=[], cursor={
         "https://www.example.gov.uk/news.rss|etag": '"5f3a-19c2b7e1-a-rather-long-validator-value"',
         "https://www.example.gov.uk/news.rss|modified": "Wed, 25 Nov 2026 12:00:00 GMT"})
-    store.finish_run(run, "ok")
-    failed = store.start_run("sky")
-    store.finish_run(failed, "failed", f"CredentialError: rejected {SECRET}")
+    store.runs.finish(run, "ok")
+    failed = store.runs.start("sky")
+    store.runs.finish(failed, "failed", f"CredentialError: rejected {SECRET}")
     return path
 
 
-def run(config: Path, *args: str) -> str:
-    result = CliRunner().invoke(app, ["-c", str(config), "sources", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
+def sources(cli: Cli, config: Path, *args: str) -> str:
+    done = cli("-c", config, "sources", *args)
+    assert done.returncode == 0, done.output
+    return done.output
 
 
-def test_lists_every_source_with_state_run_cursor_and_credentials(config: Path) -> None:
-    out = run(config)
+def test_lists_every_source_with_state_run_cursor_and_credentials(config: Path, cli: Cli) -> None:
+    out = sources(cli, config)
     lines = {line.split()[0]: line for line in out.splitlines() if line and line[0] != " "}
     assert lines["fedi"].split()[1:3] == ["mastodon", "yes"]
     assert "never" in lines["fedi"]
@@ -76,15 +74,15 @@ def test_lists_every_source_with_state_run_cursor_and_credentials(config: Path) 
     assert "Wed, 25 Nov 2026 12:00:00 GMT" in out
 
 
-def test_never_prints_a_credential_value(config: Path) -> None:
-    for out in (run(config), run(config, "--json")):
+def test_never_prints_a_credential_value(config: Path, cli: Cli) -> None:
+    for out in (sources(cli, config), sources(cli, config, "--json")):
         assert SECRET not in out and TOKEN not in out
         assert "collector.example.bsky.social" not in out  # a handle is a credential too
-    assert "***" in run(config)  # the stored error that quoted it is masked
+    assert "***" in sources(cli, config)  # the stored error that quoted it is masked
 
 
-def test_json_output(config: Path) -> None:
-    rows = {row["name"]: row for row in json.loads(run(config, "--json"))}
+def test_json_output(config: Path, cli: Cli) -> None:
+    rows = {row["name"]: row for row in json.loads(sources(cli, config, "--json"))}
     assert rows["fedi"]["credentials"] == {"TEST_MASTO_TOKEN": "set",
                                            "TEST_MISSING_TOKEN": "missing"}
     assert rows["news"]["last_run"]["status"] == "ok"

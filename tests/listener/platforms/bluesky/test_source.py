@@ -6,7 +6,6 @@ import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -77,11 +76,6 @@ def creds(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "listener.db")
-
-
-@pytest.fixture
 def replay() -> Iterator[tuple[respx.MockRouter, Replay]]:
     searches = Replay()
     with respx.mock(assert_all_called=True, assert_all_mocked=True) as router:
@@ -124,8 +118,8 @@ def test_first_run_pages_time_slices_then_second_run_asks_only_for_new(
     summary = collect(store, source)
     assert summary.status == "ok", summary.error
     assert (summary.pages, summary.new, summary.duplicates) == (3, 4, 1)
-    assert store.get_cursor("bsky") == {"bus|done_until": "2026-11-25T12:00:00Z",
-                                        "bus|slice_until": "", "bus|page": ""}
+    assert store.collect.cursor("bsky") == {"bus|done_until": "2026-11-25T12:00:00Z",
+                                            "bus|slice_until": "", "bus|page": ""}
     forged = store.db.execute("SELECT created_at FROM posts WHERE native_id LIKE ?",
                               ["%/3m00000000002"]).fetchone()[0]
     assert forged.startswith("2026-11-25T03:00:00")  # indexedAt, not 1970
@@ -149,7 +143,7 @@ def test_a_run_stopped_inside_a_slice_resumes_at_its_page_cursor(
     stop = threading.Event()
     stop.set()  # honoured after the first page
     assert collect(store, source, stop).pages == 1
-    assert store.get_cursor("bsky")["bus|page"] == "2"
+    assert store.collect.cursor("bsky")["bus|page"] == "2"
     searches.add(window("2026-11-25T06:00:00Z", "2026-11-25T12:00:00Z", "2"),
                  [bluesky_post(7)])
     resumed, _ = make_source(clock=NOW + timedelta(minutes=20), backfill_hours=6)
@@ -169,7 +163,7 @@ def test_timeouts_are_bounded_then_the_run_fails_with_the_error_stored(
     assert summary.status == "failed"
     assert "InvokeTimeoutError (ReadTimeout: timed out)" in (summary.error or ""), summary.error
     assert len(waits) == 2
-    assert store.runs("bsky")[0].status == "failed"
+    assert store.runs.recent("bsky")[0].status == "failed"
     assert all(r.extensions["timeout"]["read"] == 7.5 for r in searches.seen)
 
 
@@ -204,4 +198,4 @@ def test_the_newest_slice_ends_settle_minutes_before_now(
     searches.add(window("2026-11-25T07:50:00Z", "2026-11-25T11:50:00Z"), [bluesky_post(1)])
     source, _ = make_source(backfill_hours=4, window_hours=6, settle_minutes=10)
     assert collect(store, source).new == 1
-    assert store.get_cursor("bsky")["bus|done_until"] == "2026-11-25T11:50:00Z"
+    assert store.collect.cursor("bsky")["bus|done_until"] == "2026-11-25T11:50:00Z"

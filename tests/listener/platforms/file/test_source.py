@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from listener.pipeline import collect_source
 from listener.platforms.file.config import FileSourceConfig
 from listener.platforms.file.source import FileSource
 from listener.privacy.pseudonym import Pseudonymiser
 from storage import Store
+from tests.cli import Cli
 from tests.listener.platforms.recorded.x_bodies import page, place, tweet, user
-from tests.paths import ROOT
 
 PSEUDO = Pseudonymiser(b"f" * 32)
 
@@ -32,13 +26,6 @@ CSV = (
     "s-5,Thanks for fixing the pothole,2026-10-05T09:30:00+01:00,resident-21,12\n"
 )
 MAP = {"id": "ref", "text": "body", "created_at": "posted", "author": "who", "likes": "thumbs"}
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "import.sqlite")
-    yield s
-    s.close()
 
 
 def source(path: Path, **overrides: Any) -> FileSource:
@@ -150,24 +137,19 @@ def test_twarc_format_refuses_lines_that_are_not_pages(tmp_path: Path, store: St
     assert "not an X API v2 response page" in quarantine(store)[0][0]
 
 
-def test_cli_import_reports_counts_and_uses_the_storage_path(tmp_path: Path) -> None:
+def test_cli_import_reports_counts_and_uses_the_storage_path(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "config.yaml").write_text(
         "storage:\n  path: data/t.db\nsources:\n  survey:\n    type: file\n"
         "    path: unused.csv\n    columns: {id: ref, author: who}\n", encoding="utf-8")
     (tmp_path / "survey.csv").write_text(CSV, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT),
-           "CIVIC_LISTENER_PSEUDONYM_KEY": "cli-test-key-0123456789abcdef"}
-    cmd = [sys.executable, "-m", "listener", "-c", str(tmp_path / "config.yaml"), "import",
-           str(tmp_path / "survey.csv"), "--source", "survey", "--map", "text=body",
-           "--map", "created_at=posted"]
-    first = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
-                           timeout=120)
+    env = {"CIVIC_LISTENER_PSEUDONYM_KEY": "cli-test-key-0123456789abcdef"}
+    cmd = ["-c", tmp_path / "config.yaml", "import", tmp_path / "survey.csv",
+           "--source", "survey", "--map", "text=body", "--map", "created_at=posted"]
+    first = cli.process(*cmd, env=env, cwd=tmp_path, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "5 read, 3 new, 0 already stored, 2 quarantined" in first.stdout
-    second = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=120)
+    second = cli.process(*cmd, env=env, cwd=tmp_path, timeout=120)
     assert second.returncode == 0 and "0 new" in second.stdout
     assert "already imported" in second.stdout
-    bad = subprocess.run([*cmd[:-4], "--map", "oops"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
+    bad = cli.process(*cmd[:-4], "--map", "oops", env=env, cwd=tmp_path, timeout=120)
     assert bad.returncode == 2 and "FIELD=COLUMN" in bad.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,11 +27,6 @@ from tests.listener.platforms.recorded.builders import (
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 TAG_URL = "https://{host}/api/v1/timelines/tag/potholes"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "listener.db")
 
 
 @pytest.fixture
@@ -90,7 +84,7 @@ def test_first_run_walks_forward_from_the_backfill_then_second_run_asks_only_for
     summary = collect(store, source)
     assert summary.status == "ok", summary.error
     assert (summary.pages, summary.new) == (2, 5)
-    assert store.get_cursor("masto") == {"mastodon.social#potholes": "1005"}
+    assert store.collect.cursor("masto") == {"mastodon.social#potholes": "1005"}
     assert len(native_ids(store)) == 5
 
     rsps.reset()
@@ -100,7 +94,7 @@ def test_first_run_walks_forward_from_the_backfill_then_second_run_asks_only_for
     timeline(rsps, "1006", [])
     summary = collect(store, source)
     assert (summary.status, summary.new, summary.duplicates) == ("ok", 1, 0)
-    assert store.get_cursor("masto") == {"mastodon.social#potholes": "1006"}
+    assert store.collect.cursor("masto") == {"mastodon.social#potholes": "1006"}
 
 
 def test_a_status_seen_on_two_instances_and_on_two_pages_is_stored_once(
@@ -122,8 +116,8 @@ def test_a_status_seen_on_two_instances_and_on_two_pages_is_stored_once(
     assert summary.status == "ok", summary.error
     assert summary.new == 4 and summary.duplicates == 3
     assert len(native_ids(store)) == 4
-    assert store.get_cursor("masto") == {"mastodon.social#potholes": "1003",
-                                         "mastodon.online#potholes": "8804"}
+    assert store.collect.cursor("masto") == {"mastodon.social#potholes": "1003",
+                                             "mastodon.online#potholes": "8804"}
     matches = store.db.execute("SELECT COUNT(*) FROM post_matches").fetchone()[0]
     assert matches == 4  # one match per post and query, however often it was seen
 
@@ -142,7 +136,7 @@ def test_a_malformed_status_is_quarantined_and_the_rest_of_its_page_stored(
     error, payload = store.db.execute("SELECT error, payload FROM quarantine").fetchone()
     assert "created_at" in error
     assert json.loads(payload)["created_at"] == "yesterday-ish"  # as the server sent it
-    assert store.get_cursor("masto") == {"mastodon.social#potholes": "2003"}
+    assert store.collect.cursor("masto") == {"mastodon.social#potholes": "2003"}
 
 
 def test_timeouts_are_retried_a_bounded_number_of_times_then_the_run_fails(
@@ -156,7 +150,7 @@ def test_timeouts_are_retried_a_bounded_number_of_times_then_the_run_fails(
     assert summary.status == "failed"
     assert "timed out" in (summary.error or "")
     assert len(waits) == 2
-    run = store.runs("masto")[0]
+    run = store.runs.recent("masto")[0]
     assert run.status == "failed" and "mastodon.social" in (run.error or "")
     assert all(call.request.req_kwargs["timeout"] == 7.5 for call in rsps.calls)
 
@@ -198,7 +192,7 @@ def test_one_instance_down_still_collects_the_others_then_fails_visibly(
     summary = collect(store, source)
     assert summary.status == "failed" and summary.new == 1
     assert "down.example" in (summary.error or "")
-    assert store.get_cursor("masto") == {"mastodon.social#potholes": "2001"}
+    assert store.collect.cursor("masto") == {"mastodon.social#potholes": "2001"}
 
 
 def test_access_token_env_is_a_single_instance_shorthand() -> None:
@@ -224,7 +218,7 @@ def test_max_pages_stops_a_run_and_the_next_run_continues_from_its_cursor(
     timeline(rsps, "3002", [mastodon_status(3003, 3)])
     summary = collect(store, source)
     assert (summary.pages, summary.new) == (1, 1)
-    assert store.get_cursor("masto") == {"mastodon.social#potholes": "3003"}
+    assert store.collect.cursor("masto") == {"mastodon.social#potholes": "3003"}
 
 
 def test_a_status_that_federates_late_is_caught_by_the_lookback(
@@ -239,7 +233,7 @@ def test_a_status_that_federates_late_is_caught_by_the_lookback(
              [mastodon_status(sid(10, 1), 1), mastodon_status(sid(5, 1), 2)])
     timeline(rsps, str(sid(5, 1)), [])
     assert collect(store, source).new == 2
-    cursor = store.get_cursor("masto")["mastodon.social#potholes"]
+    cursor = store.collect.cursor("masto")["mastodon.social#potholes"]
     assert cursor == str(sid(5, 1))
 
     rsps.reset()  # a status published 7 minutes ago arrives only now
@@ -250,4 +244,4 @@ def test_a_status_that_federates_late_is_caught_by_the_lookback(
     timeline(rsps, cursor, [])
     summary = collect(store, source)
     assert (summary.new, summary.duplicates) == (1, 2)
-    assert store.get_cursor("masto")["mastodon.social#potholes"] == cursor
+    assert store.collect.cursor("masto")["mastodon.social#potholes"] == cursor

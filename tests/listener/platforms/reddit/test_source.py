@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,13 +34,6 @@ NEW_URL = f"{OAUTH}/r/Leeds/new"
 SEARCH_URL = f"{OAUTH}/r/Leeds/search/"
 PSEUDO = Pseudonymiser(b"r" * 32)
 T0 = 1763900000.0
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "reddit.sqlite")
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -103,7 +95,7 @@ def test_first_run_authenticates_and_pages_through_after(monkeypatch: pytest.Mon
     assert listing_calls(rsps)[0].request.headers["Authorization"].startswith("bearer ")
     raw = json.loads(store.db.execute("SELECT payload FROM raw_payloads LIMIT 1").fetchone()[0])
     assert raw["kind"] == "t3" and raw["data"]["author"] == "leeds_resident"  # as Reddit sent
-    state = json.loads(store.get_cursor("reddit_leeds")["state:r/Leeds new"])
+    state = json.loads(store.collect.cursor("reddit_leeds")["state:r/Leeds new"])
     assert state["since"] == T0 + 50 and "t3_1p0c5a" in state["seen"]
 
 
@@ -121,7 +113,7 @@ def test_second_run_stops_at_what_it_has_seen(monkeypatch: pytest.MonkeyPatch, s
     assert (summary.status, summary.new, summary.duplicates, summary.fetched) == ("ok", 1, 0, 1)
     assert len(listing_calls(rsps)) == 2
     assert "after" not in listing_calls(rsps)[1].request.params
-    state = json.loads(store.get_cursor("reddit_leeds")["state:r/Leeds new"])
+    state = json.loads(store.collect.cursor("reddit_leeds")["state:r/Leeds new"])
     assert state["since"] == T0 + 90
 
 
@@ -154,13 +146,13 @@ def test_kill_mid_pass_resumes_at_after(monkeypatch: pytest.MonkeyPatch, store: 
     stop.set()
     rsps.get(NEW_URL, json=page1())
     collect_source(store, "reddit_leeds", make_source(monkeypatch), PSEUDO, stop=stop)
-    cursor = store.get_cursor("reddit_leeds")
+    cursor = store.collect.cursor("reddit_leeds")
     assert cursor["after:r/Leeds new"] == "t3_1p0b9z" and "state:r/Leeds new" not in cursor
     rsps.get(NEW_URL, json=page2(),
              match=[matchers.query_param_matcher({"after": "t3_1p0b9z"}, strict_match=False)])
     summary = collect_source(store, "reddit_leeds", make_source(monkeypatch), PSEUDO)
     assert (summary.new, summary.duplicates) == (1, 0)
-    state = json.loads(store.get_cursor("reddit_leeds")["state:r/Leeds new"])
+    state = json.loads(store.collect.cursor("reddit_leeds")["state:r/Leeds new"])
     assert state["since"] == T0 + 50  # promoted from the first page of the killed pass
 
 
@@ -196,7 +188,7 @@ def test_5xx_that_never_ends_fails_the_run_visibly(monkeypatch: pytest.MonkeyPat
                              PSEUDO)
     assert summary.status == "failed" and "503" in (summary.error or "")
     assert len(listing_calls(rsps)) == 6  # 2 attempts x prawcore's 3 tries
-    run = store.last_run("reddit_leeds")
+    run = store.runs.last("reddit_leeds")
     assert run is not None and run.status == "failed" and run.error == summary.error
 
 

@@ -7,7 +7,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,11 +24,6 @@ RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 ETAG = '"5f3a-19c2b7e1"'
 MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "listener.db")
 
 
 @pytest.fixture
@@ -65,7 +59,7 @@ def test_first_run_stores_entries_once_then_a_304_adds_nothing_and_keeps_validat
     source, _ = make_source(url)
     summary = collect(store, source)
     assert (summary.status, summary.new, summary.fetched) == ("ok", 3, 3)
-    cursor = store.get_cursor("news")
+    cursor = store.collect.cursor("news")
     assert cursor[f"{url}|etag"] == ETAG and cursor[f"{url}|modified"] == MODIFIED
     created = store.db.execute("SELECT created_at FROM posts ORDER BY created_at").fetchall()
     assert created[0][0].startswith("2026-11-25T01:00:00")
@@ -78,7 +72,7 @@ def test_first_run_stores_entries_once_then_a_304_adds_nothing_and_keeps_validat
     ).respond_with_data("", status=304, headers={"ETag": ETAG})
     summary = collect(store, source)
     assert (summary.status, summary.pages, summary.new) == ("ok", 0, 0)
-    assert store.get_cursor("news") == cursor  # the validators are kept
+    assert store.collect.cursor("news") == cursor  # the validators are kept
     assert count(store) == 3
 
 
@@ -94,7 +88,7 @@ def test_a_changed_feed_after_the_validators_adds_only_new_entries(
     collect(store, source)
     summary = collect(store, source)
     assert (summary.new, summary.duplicates) == (1, 1)
-    assert store.get_cursor("news")[f"{url}|etag"] == '"v2"'
+    assert store.collect.cursor("news")[f"{url}|etag"] == '"v2"'
 
 
 def test_a_paged_feed_is_walked_and_the_next_run_stops_at_what_it_has(
@@ -111,7 +105,7 @@ def test_a_paged_feed_is_walked_and_the_next_run_stops_at_what_it_has(
     source, _ = make_source(url, max_pages=10)
     summary = collect(store, source)
     assert (summary.status, summary.pages, summary.new, summary.duplicates) == ("ok", 3, 7, 1)
-    assert store.get_cursor("news")[f"{url}|top"] == "tag:example.gov.uk,2026:planning-9"
+    assert store.collect.cursor("news")[f"{url}|top"] == "tag:example.gov.uk,2026:planning-9"
 
     server.expect_ordered_request("/planning.atom", query_string="",
                                   headers={"If-None-Match": ETAG}).respond_with_data(
@@ -171,9 +165,9 @@ def test_a_network_error_is_a_failed_run_never_an_empty_feed(store: Store) -> No
     summary = collect(store, source)
     assert summary.status == "failed" and "ConnectError" in (summary.error or "")
     assert len(waits) == 2
-    run = store.runs("news")[0]
+    run = store.runs.recent("news")[0]
     assert (run.status, run.new) == ("failed", 0) and run.error
-    assert store.last_run("news", status="ok") is None
+    assert store.runs.last("news", status="ok") is None
 
 
 def test_a_404_is_not_retried_and_one_broken_feed_does_not_hide_the_others(

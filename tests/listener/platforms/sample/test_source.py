@@ -62,8 +62,7 @@ def test_registered_and_config_is_strict() -> None:
 
 
 def test_collect_stores_all_but_malformed_and_second_run_adds_nothing(
-        tmp_path: Path, pseudonymiser: Pseudonymiser) -> None:
-    store = Store.open(tmp_path / "s.db")
+        store: Store, pseudonymiser: Pseudonymiser) -> None:
     src = source()
     first = collect_source(store, "sample", src, pseudonymiser)
     assert first.status == "ok"
@@ -88,15 +87,14 @@ def test_killed_after_page_k_resumes_at_k_plus_1(tmp_path: Path,
     k = total // 3
     killed = collect_source(store, "sample", Killed(source(), k), pseudonymiser)
     assert (killed.status, killed.pages) == ("failed", k)
-    assert store.get_cursor("sample")["position"] == str(k - 1)
+    assert store.collect.cursor("sample")["position"] == str(k - 1)
     resumed = collect_source(store, "sample", source(), pseudonymiser)
     assert (resumed.status, resumed.pages) == ("ok", total - k)
     assert stored(store) == stored(whole)
 
 
-def test_other_seed_or_size_replays_from_the_start(tmp_path: Path,
+def test_other_seed_or_size_replays_from_the_start(store: Store,
                                                    pseudonymiser: Pseudonymiser) -> None:
-    store = Store.open(tmp_path / "s.db")
     first = collect_source(store, "sample", source(), pseudonymiser)
     bigger = collect_source(store, "sample", source(page_size=40), pseudonymiser)
     assert bigger.pages > 0 and bigger.new == 0  # same posts, already stored

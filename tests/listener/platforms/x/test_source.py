@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,13 +28,6 @@ from tests.listener.platforms.recorded.x_bodies import (
 
 TOKEN = "test-bearer-AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0"
 QUERY = "(bin collection OR bins) lang:en -is:retweet"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "x.sqlite")
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -120,10 +112,10 @@ def test_first_run_pages_through_next_token_keeping_includes(monkeypatch: pytest
         " WHERE p.native_id = '1860000000000000004'").fetchone()[0])
     assert [u["id"] for u in raw["includes"]["users"]] == ["12", "99"]
     assert raw["includes"]["tweets"][0]["id"] == "1850000000000000001"
-    cursor = store.get_cursor("x_bins")
+    cursor = store.collect.cursor("x_bins")
     assert cursor[f"since_id:{QUERY}"] == "1860000000000000005"
     assert cursor[f"next_token:{QUERY}"] == "" and cursor[f"pending:{QUERY}"] == ""
-    assert store.reads_used("x_bins") == 3
+    assert store.usage.reads_used("x_bins") == 3
 
 
 def test_second_run_asks_only_for_newer_tweets(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -138,7 +130,7 @@ def test_second_run_asks_only_for_newer_tweets(monkeypatch: pytest.MonkeyPatch, 
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 1)
     assert params_of(rsps.calls[1])["since_id"] == "1860000000000000005"
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000009"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000009"
 
 
 def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -149,7 +141,7 @@ def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, store: St
     collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.status, summary.new) == ("ok", 0)
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
 
 
 def test_overlap_between_pages_is_stored_once(monkeypatch: pytest.MonkeyPatch, store: Store,
@@ -169,7 +161,7 @@ def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch: p
     stop.set()  # honoured after the first page is stored: a kill between pages
     rsps.get(SEARCH_URL, json=first_page())
     collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO, stop=stop)
-    cursor = store.get_cursor("x_bins")
+    cursor = store.collect.cursor("x_bins")
     assert cursor[f"pending:{QUERY}"] == "1860000000000000005"
     assert cursor[f"next_token:{QUERY}"].startswith("b26v89")
     assert not cursor.get(f"since_id:{QUERY}")
@@ -180,7 +172,7 @@ def test_kill_mid_pass_resumes_at_next_token_and_promotes_pending(monkeypatch: p
                  strict_match=False)])
     summary = collect_source(store, "x_bins", make_source(monkeypatch), PSEUDO)
     assert (summary.new, summary.duplicates) == (1, 0)
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000005"
 
 
 def test_missing_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,13 +193,13 @@ def test_read_budget_stops_collection_and_the_run_is_ok(monkeypatch: pytest.Monk
     source = make_source(monkeypatch, monthly_read_budget=20)
     summary = collect_source(store, "x_bins", source, PSEUDO)
     assert (summary.status, summary.new) == ("ok", 20)
-    assert store.reads_used("x_bins") == 20
+    assert store.usage.reads_used("x_bins") == 20
     assert "budget" in caplog.text and "spent" in caplog.text
     # next run: nothing requested at all (responses would fail on an unregistered call)
     summary = collect_source(store, "x_bins", make_source(monkeypatch, monthly_read_budget=20),
                              PSEUDO)
     assert (summary.status, summary.pages) == ("ok", 0)
-    assert store.get_cursor("x_bins")[f"next_token:{QUERY}"] == "tok3"
+    assert store.collect.cursor("x_bins")[f"next_token:{QUERY}"] == "tok3"
 
 
 def test_status_shows_reads_used_and_estimated_cost(store: Store) -> None:
@@ -215,14 +207,14 @@ def test_status_shows_reads_used_and_estimated_cost(store: Store) -> None:
 
     cfg = XSourceConfig(type="x", queries=[QUERY], monthly_read_budget=1000,
                         cost_per_read_usd=0.005)
-    store.add_reads("x_bins", 250, "2026-11")
-    store.add_reads("x_bins", 40, "2026-11")
-    store.add_reads("x_bins", 999, "2026-10")
-    line = x_budget_line("x_bins", cfg, store, "2026-11")
+    store.usage.add_reads("x_bins", 250, "2026-11")
+    store.usage.add_reads("x_bins", 40, "2026-11")
+    store.usage.add_reads("x_bins", 999, "2026-10")
+    line = x_budget_line("x_bins", cfg, store.usage, "2026-11")
     assert line == ("reads 2026-11: 290 of 1,000 (710 left); estimated cost $1.45 "
                     "at $0.005 per read")
-    store.add_reads("x_bins", 710, "2026-11")
-    assert "spent" in x_budget_line("x_bins", cfg, store, "2026-11")
+    store.usage.add_reads("x_bins", 710, "2026-11")
+    assert "spent" in x_budget_line("x_bins", cfg, store.usage, "2026-11")
 
 
 def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
@@ -247,7 +239,7 @@ def test_stale_next_token_and_too_old_since_id_are_dropped_with_a_warning(
     assert (summary.status, summary.new) == ("ok", 1)
     assert "next_token" not in params_of(rsps.calls[-1])
     assert "refused the saved next_token" in caplog.text
-    assert store.get_cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
+    assert store.collect.cursor("x_bins")[f"since_id:{QUERY}"] == "1860000000000000099"
 
 
 def test_monthly_usage_cap_fails_at_once_without_waiting(monkeypatch: pytest.MonkeyPatch,
@@ -280,6 +272,6 @@ def test_two_queries_keep_their_own_cursors_and_a_shared_post_is_one_post(
                                " ON p.id = m.post_id ORDER BY m.query, p.native_id").fetchall()
     assert matches == [("1860000000000000005", QUERY), ("1860000000000000005", other),
                        ("1860000000000000008", other)]
-    cursor = store.get_cursor("x_bins")
+    cursor = store.collect.cursor("x_bins")
     assert cursor[f"since_id:{QUERY}"] == "1860000000000000005"
     assert cursor[f"since_id:{other}"] == "1860000000000000008"

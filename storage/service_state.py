@@ -1,10 +1,10 @@
-"""Service state and health: what the running service records for
-``listener status`` (a different process) to read.
+"""Service state: what the running service records for ``listener
+status`` (a different process) to read.
 
 ``service_jobs`` holds one row per scheduled job (next run, last run,
 last error); ``service_state`` holds small JSON facts (the running
 instance, its heartbeat, the config in force, the last config error).
-The per-source collection history itself is the ``runs`` table.
+The per-source collection history is ``storage.runs``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.collect import last_run
-from storage.db import utcnow, write_transaction
-from storage.records import RunRecord
+from storage.db import write_transaction
+from storage.timefmt import utcnow
 
 
 @dataclass(frozen=True)
@@ -97,33 +96,3 @@ class ServiceState:
             " last_error, last_success_at FROM service_jobs ORDER BY job"
         ).fetchall()
         return {r[0]: JobState(*r) for r in rows}
-
-    # -- collection history, as health needs it ------------------------------
-    def last_finished_run(self, source: str, status: str | None = None) -> RunRecord | None:
-        """The latest run of ``source`` that ended ok or failed (``status``
-        narrows it); runs still going or interrupted by a kill are skipped."""
-        return last_run(self.db, source, status, finished_only=True)
-
-    def failures_in_a_row(self, source: str) -> int:
-        """Failed runs since the last successful one."""
-        row = self.db.execute(
-            "SELECT count(*) FROM runs WHERE source = ? AND status = 'failed' AND id >"
-            " COALESCE((SELECT max(id) FROM runs WHERE source = ? AND status = 'ok'), 0)",
-            [source, source],
-        ).fetchone()
-        return int(row[0])
-
-    def empty_runs_in_a_row(self, source: str) -> int:
-        """Successful runs with no new posts since the last one that had some."""
-        row = self.db.execute(
-            "SELECT count(*) FROM runs WHERE source = ? AND status = 'ok' AND new = 0 AND id >"
-            " COALESCE((SELECT max(id) FROM runs WHERE source = ? AND status = 'ok'"
-            " AND new > 0), 0)",
-            [source, source],
-        ).fetchone()
-        return int(row[0])
-
-    def last_run_started(self, source: str) -> str | None:
-        row = self.db.execute("SELECT max(started_at) FROM runs WHERE source = ?",
-                              [source]).fetchone()
-        return str(row[0]) if row and row[0] else None

@@ -1,0 +1,81 @@
+"""Deleting posts with every row that refers to them: each table with a
+``post_id`` column (the known children, and any cache a later module
+adds), the full-text index (by the ``posts_ad`` trigger), and then the
+index is merged (FTS5 ``optimize``) so that the deleted tokens leave its
+segments. The connection runs with ``secure_delete`` on, so freed pages
+are zeroed.
+
+Used by retention (``storage.retention``), erasure (``storage.erasure``)
+and, through ``Store.compact``, the platform deletion sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.db import write_transaction
+
+Counts = dict[str, int]
+
+
+def merge_counts(a: Counts, b: Counts) -> Counts:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in sorted(set(a) | set(b))}
+
+
+class PostDeletion:
+    """Stage posts in the temp table ``_doomed``, count and delete them
+    with every row keyed to them; then compact. Callers hold the transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def tables(self) -> list[str]:
+        """Every table (other than posts) with a ``post_id`` column."""
+        names = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE 'posts_fts%' AND name != 'posts' ORDER BY name")]
+        return [n for n in names if any(
+            col[1] == "post_id" for col in self.db.execute(f'PRAGMA table_info("{n}")'))]
+
+    def stage(self, where: str, params: Sequence[Any] | dict[str, Any]) -> int:
+        """Put the ids of the posts matching ``where`` in ``_doomed``."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM _doomed")
+        # ``where`` is one of storage's constant clauses; values are bound
+        self.db.execute(
+            f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE {where}",  # noqa: S608
+            params)
+        return int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])
+
+    def count_staged(self) -> Counts:
+        counts: Counts = {
+            "posts": int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])}
+        for table in self.tables():
+            counts[table] = int(self.db.execute(
+                f'SELECT count(*) FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)'  # noqa: S608
+            ).fetchone()[0])
+        counts["posts_fts"] = counts["posts"]
+        return counts
+
+    def delete_staged(self) -> None:
+        for table in self.tables():
+            # table names come from sqlite_master, not from input
+            self.db.execute(
+                f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')  # noqa: S608
+        self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
+        self.db.execute("DELETE FROM _doomed")
+
+    def unstage(self) -> None:
+        self.db.execute("DELETE FROM _doomed")
+
+    def compact(self) -> bool:
+        """Merge the full-text index so deleted tokens leave its segments,
+        then checkpoint the WAL into the file. False when a reader kept the
+        checkpoint from completing (the rest is written at the next one)."""
+        with write_transaction(self.db):
+            self.db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('optimize')")
+        row = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return row is None or int(row[0]) == 0

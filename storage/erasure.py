@@ -1,0 +1,128 @@
+"""Erasure and objection: removing an author's or a post's rows, and
+putting them on the block lists (``storage.blocklist``) that keep them
+from being collected again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.blocklist import BlockList
+from storage.db import write_transaction
+from storage.deletion import Counts, PostDeletion, merge_counts
+
+# X payloads that reference one of the author's tweets (``:p``/``:k``): the
+# raw payload of a retweet, quote or reply holds the referenced tweet's text
+# in ``includes.tweets``, and a retweet's post text *is* the author's text.
+_REFERENCING = (
+    "SELECT r.post_id FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
+    " WHERE :p = 'x' AND json_extract(j.value, '$.type') IN ({types})"
+    " AND json_extract(j.value, '$.id') IN"
+    " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)")
+
+_AUTHOR_AND_COPIES = (
+    "platform = :p AND (author_key = :k OR id IN ("
+    + _REFERENCING.format(types="'retweeted'") + "))")
+_QUOTING = _REFERENCING.format(types="'quoted', 'replied_to'")
+
+
+class Erasure:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.deletion = PostDeletion(db)
+        self.blocklist = BlockList(db)
+
+    def author_post_urls(self, platform: str, author_key: str) -> list[str]:
+        """URLs of the posts ``forget_author`` would remove."""
+        return [str(r[0]) for r in self.db.execute(
+            f"SELECT url FROM posts WHERE {_AUTHOR_AND_COPIES} AND url IS NOT NULL",  # noqa: S608
+            {"p": platform, "k": author_key})]
+
+    def post_urls(self, post_ids: Sequence[int]) -> list[str]:
+        return [str(r[0]) for pid in post_ids for r in self.db.execute(
+            "SELECT url FROM posts WHERE id = ? AND url IS NOT NULL", [pid])]
+
+    def author_post_count(self, platform: str, author_key: str) -> int:
+        return int(self.db.execute(
+            "SELECT count(*) FROM posts WHERE platform = ? AND author_key = ?",
+            [platform, author_key]).fetchone()[0])
+
+    def quarantine_payloads(self, platform: str) -> Iterator[tuple[int, str]]:
+        """(id, payload) of the quarantined items of ``platform``."""
+        for row in self.db.execute(
+                "SELECT id, payload FROM quarantine WHERE platform = ? ORDER BY id", [platform]):
+            yield int(row[0]), str(row[1])
+
+    def forget_author(self, platform: str, author_key: str,
+                      quarantine_ids: Sequence[int] = ()) -> Counts:
+        """Remove every post of the pseudonymous author on ``platform`` and
+        (X) the retweets of them, every row and index entry of those posts,
+        the raw payloads of others' quotes of and replies to them (which
+        hold their text), and the given quarantined items; block the
+        pseudonym from future collection. One transaction."""
+        with write_transaction(self.db):
+            who = {"p": platform, "k": author_key}
+            own = self.author_post_count(platform, author_key)
+            self.deletion.stage(_AUTHOR_AND_COPIES, who)
+            counts = self.deletion.count_staged()
+            counts["retweets_of_them"] = counts["posts"] - own
+            quoting = [int(r[0]) for r in self.db.execute(_QUOTING, who)]
+            self.deletion.delete_staged()
+            counts["raw_payloads_quoting_them"] = sum(
+                self.db.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
+                for pid in quoting)
+            counts["quarantine"] = sum(
+                int(self.db.execute("DELETE FROM quarantine WHERE id = ?", [qid]).rowcount)
+                for qid in quarantine_ids)
+            counts["blocked_authors"] = self.blocklist.block_author(author_key)
+        counts["compacted"] = int(self.deletion.compact())
+        return counts
+
+    def find_posts(self, *, url: str | None = None, platform: str | None = None,
+                   native_ids: Sequence[str] = (), native_id_like: str | None = None
+                   ) -> list[tuple[int, str, str]]:
+        """(id, platform, native_id) of posts with this url, or on ``platform``
+        with one of ``native_ids`` or a native id LIKE ``native_id_like``."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if url is not None:
+            clauses.append("url = ?")
+            params.append(url)
+        if platform is not None and native_ids:
+            clauses.append(
+                f"(platform = ? AND native_id IN ({','.join('?' * len(native_ids))}))")
+            params += [platform, *native_ids]
+        if platform is not None and native_id_like is not None:
+            clauses.append("(platform = ? AND native_id LIKE ?)")
+            params += [platform, native_id_like]
+        if not clauses:
+            return []
+        rows = self.db.execute(
+            f"SELECT id, platform, native_id FROM posts WHERE {' OR '.join(clauses)}"  # noqa: S608
+            " ORDER BY id",
+            params).fetchall()
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def forget_posts(self, post_ids: Sequence[int], *, block: bool = True,
+                     compact_after: bool = True) -> Counts:
+        """Remove these posts with every row and index entry of theirs and,
+        with ``block``, keep them from being collected again."""
+        counts: Counts = {}
+        with write_transaction(self.db):
+            for pid in post_ids:
+                row = self.db.execute("SELECT platform, native_id FROM posts WHERE id = ?",
+                                      [pid]).fetchone()
+                if row is None:
+                    continue
+                self.deletion.stage("id = ?", [pid])
+                counts = merge_counts(counts, self.deletion.count_staged())
+                self.deletion.delete_staged()
+                if block:
+                    counts["blocked_posts"] = counts.get("blocked_posts", 0) + \
+                        self.blocklist.block_post(str(row[0]), str(row[1]))
+        if counts.get("posts") and compact_after:
+            counts["compacted"] = int(self.deletion.compact())
+        return counts
+

@@ -1,0 +1,86 @@
+"""What the policy-staff web page may read: the one exception to "only
+through ``Store``".
+
+Datasette (``listener/web``) opens the SQLite file itself and hands its
+own connections to the page. Everything such a connection may do is
+decided here, next to the schema it names:
+
+- ``guard(conn)`` is called on every connection Datasette opens: the
+  connection is made query-only and ``authorizer`` is installed, so SQLite
+  itself refuses any statement that reads a table or column outside
+  ``READABLE`` (raw payloads, the quarantine, blocked authors, stored
+  config text, author pseudonyms, and any table or column added later are
+  refused by default), and any statement that writes;
+- ``CANNED`` are the only SQL statements Datasette runs on its own pages;
+- the page's searches go through ``Store.for_page(conn).queries``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from storage.records import SENTIMENTS
+
+# What the page and the canned queries may read: an allow-list, so that a new
+# table or column stays unreadable until it is added here on purpose. ""
+# stands for reading a table without a column (count(*)).
+READABLE: dict[str, frozenset[str]] = {
+    "posts": frozenset({"", "id", "platform", "url", "text", "title", "created_at",
+                        "author_handle", "lang", "replies", "reposts", "likes", "quotes"}),
+    "labels": frozenset({"", "post_id", "task", "label", "score"}),
+    "post_matches": frozenset({"", "post_id", "source"}),
+    "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
+}
+_FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",
+                         "posts_fts_docsize"})
+_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ,
+                              sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_PRAGMA,
+                              sqlite3.SQLITE_RECURSIVE})
+_READONLY_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info",
+                               "index_xinfo", "foreign_key_list", "database_list",
+                               "schema_version", "data_version", "query_only",
+                               "busy_timeout", "function_list", "compile_options"})
+
+# Canned queries for the web server's database page (named parameters, bound
+# by Datasette; dates are YYYY-MM-DD, compared with the stored UTC text).
+CANNED: dict[str, tuple[str, str]] = {
+    "q_topic_counts": (
+        "Posts per topic and sentiment between two dates",
+        "SELECT l.label AS topic, count(*) AS posts, "  # noqa: S608 (constant names)
+        + ", ".join(f"sum(s.label = '{name}') AS {name}" for name in SENTIMENTS)
+        + " FROM labels l JOIN posts p ON p.id = l.post_id"
+        " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
+        " WHERE l.task = 'topic' AND p.created_at >= :since AND p.created_at < :until"
+        " GROUP BY l.label ORDER BY posts DESC",
+    ),
+    "q_platform_counts": (
+        "Posts per platform between two dates",
+        "SELECT p.platform, count(*) AS posts FROM posts p"
+        " WHERE p.created_at >= :since AND p.created_at < :until"
+        " GROUP BY p.platform ORDER BY posts DESC",
+    ),
+}
+
+
+def authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None,
+               _source: str | None) -> int:
+    """SQLite's authorizer callback for the page's connections."""
+    if action not in _ALLOWED_ACTIONS and action != sqlite3.SQLITE_UPDATE:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and arg1 not in _FTS_TABLES and \
+            (arg2 or "") not in READABLE.get(arg1 or "", frozenset()):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK  # FTS5 checks this while opening its table; nothing is written
+    if action == sqlite3.SQLITE_UPDATE:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() not in _READONLY_PRAGMAS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def guard(conn: sqlite3.Connection) -> None:
+    """Make a connection the web server opened query-only and install
+    ``authorizer`` on it."""
+    conn.execute("PRAGMA query_only = 1")
+    conn.set_authorizer(authorizer)
