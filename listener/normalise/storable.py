@@ -20,6 +20,7 @@ page in the database (issue 16).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ FUTURE_TOLERANCE = timedelta(hours=24)
 _TEXT_FIELDS = ("native_id", "text", "title", "url", "author_handle", "lang", "place",
                 "in_reply_to")
 _COUNT_FIELDS = ("replies", "reposts", "likes", "quotes")
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _bad_text(value: str) -> int | None:
@@ -81,8 +83,8 @@ def check_storable(post: Post, raw: Any, now: datetime) -> None:
         raise NormaliseError(
             f"created_at {post.created_at.isoformat()} is in the future: more than 24 hours "
             f"after the time it was collected ({now.isoformat(timespec='seconds')})")
-    found = _surrogate_path(raw)
-    if found is not None:
+    if _bad_text(_PAYLOAD.encode(raw)) is not None:  # one C pass; the walk names the field
+        found = _surrogate_path(raw) or ("(payload)", "?")
         raise NormaliseError(f"field {found[0]!r} of the payload is not valid text: a lone "
                              f"surrogate {found[1]!a}")
 
