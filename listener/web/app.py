@@ -43,7 +43,8 @@ def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[s
                 "allow_sql": False,
                 "tables": {t: {"allow": False, "hidden": True} for t in tables},
                 "queries": {name: {"sql": sql, "title": title}
-                            for name, (title, sql) in page_access.CANNED.items()},
+                            for name, (title, sql) in page_access.canned(
+                                settings.privacy.min_group_size).items()},
             }
         },
     }
