@@ -33,6 +33,7 @@ from storage.label_export import LabelExport
 from storage.labels import Labels
 from storage.queries import Queries
 from storage.report_queries import Bounds, ReportReader
+from storage.report_rewrites import ReportRewrites
 from storage.report_window import ReportWindow
 from storage.retention import Retention
 from storage.runs import Runs
@@ -64,6 +65,7 @@ class Store:
         self.reports = ReportReader(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
+        self.report_rewrites = ReportRewrites(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
 
