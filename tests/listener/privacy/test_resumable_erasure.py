@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime
-from pathlib import Path
 
 from listener.config import Settings
 from listener.pipeline import classify
