@@ -146,8 +146,8 @@ def test_replies_lose_their_pointer_to_an_erased_post(settings: Settings, store:
 def test_a_mastodon_reply_loses_its_pointer_when_the_post_is_forgotten_by_url(
         settings: Settings, store: Store) -> None:
     uri = "https://mastodon.example/users/vale/statuses/11223344"
-    parent = make_post(uri, "the original toot", platform="mastodon", handle="vale@mastodon.example",
-                       url="https://mastodon.example/@vale/11223344")
+    parent = make_post(uri, "the original toot", platform="mastodon",
+                       handle="vale@mastodon.example", url="https://mastodon.example/@vale/11223344")
     reply = make_post("https://other.example/users/jo/statuses/5", "replying",
                       platform="mastodon", handle="jo@other.example",
                       url="https://other.example/@jo/5")
