@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -51,8 +52,12 @@ class AlertSettings(BaseModel):
 
     email: bool = Field(default=False, description="Send alerts to reports.email.to")
     webhook_url_env: str = Field(
-        default="", description="Env var holding a Teams or Slack incoming-webhook URL"
+        default="", description="Env var holding a Teams (Workflows) or Slack webhook URL"
     )
+    webhook_format: Literal["auto", "teams", "slack"] = Field(
+        default="auto",
+        description="teams: an Adaptive Card (Teams Workflows webhooks take nothing else); "
+        "slack: {text}; auto: slack for hooks.slack.com, else teams")
     baseline_days: int = Field(default=56, ge=7, description="Trailing days compared against")
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.alerts import AlertLog
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
 from storage.collect import Collection
@@ -28,6 +27,7 @@ from storage.config_versions import ConfigVersions
 from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
+from storage.deliveries import Deliveries
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
@@ -60,7 +60,7 @@ class Store:
         self.config_versions = ConfigVersions(db)
         self.usage = Usage(db)
         self.service = ServiceState(db)
-        self.alerts = AlertLog(db)
+        self.deliveries = Deliveries(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
         self.retention = Retention(db)

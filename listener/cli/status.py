@@ -2,8 +2,9 @@
 last run, health (ok / no new posts / failing / stale) and next run.
 ``--check`` exits 1 when any enabled source is stale or failing, the
 classification after its last collection failed, the last report,
-housekeeping or alert check failed, or the latest config edit was rejected:
-for monitoring."""
+housekeeping or alert check failed, a delivery (report e-mail, alert) has
+failed and waits for its retry, or the latest config edit was rejected: for
+monitoring."""
 
 from __future__ import annotations
 
@@ -139,6 +140,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{job_id}: {told}; next run {job.next_run_at or 'not scheduled'}")
             if job.last_status == "failed":
                 problems.append(f"{job_id}: the last run failed ({job.last_error})")
+        for delivery in store.deliveries.failing():
+            told = (f"{delivery.kind} {delivery.key} by {delivery.channel}: not delivered after "
+                    f"{delivery.attempts} attempt(s) ({delivery.last_error}); retried")
+            typer.echo(f"delivery {told}")
+            problems.append(f"delivery {told}")
         if check:
             for problem in problems:
                 typer.echo(f"CHECK: {problem}")

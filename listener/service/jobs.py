@@ -63,6 +63,9 @@ class Jobs:
     def alerts(self) -> None:
         self._run("alerts", lambda: tasks.daily_alerts(self.settings, self.pool.get()))
 
+    def deliveries(self) -> None:
+        self._run("deliveries", lambda: tasks.deliver_due(self.settings, self.pool.get()))
+
     def _collect(self, name: str) -> None:
         settings = self.settings
         if name not in settings.enabled_sources():

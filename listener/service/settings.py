@@ -32,6 +32,9 @@ class ServiceSettings(BaseModel):
         description="Local time (HH:MM) of the daily emerging-issue alert check (runs only "
         "when reports.alerts has a channel)",
     )
+    delivery_retry_minutes: float = Field(
+        default=15.0, gt=0, le=24 * 60,
+        description="How often a delivery that failed (report e-mail, alert) is tried again")
     reload_check_seconds: float = Field(
         default=5.0, gt=0, description="How often config.yaml is checked for edits"
     )
