@@ -2,11 +2,12 @@
 
 A cell that a spreadsheet would read as a formula (it starts with ``=``,
 ``+``, ``-``, ``@``, a tab, a carriage return or a line break, or their
-full-width forms, possibly after spaces or apostrophes) gets a leading
-apostrophe; a plain number such as ``-12`` or ``+3%`` is left as it is.
-``unguard`` removes exactly that apostrophe again, so a labelled file that
-went out through a CSV writer and came back with staff labels holds the
-text as it was (``nlp.labelled.read_labelled``).
+full-width forms, possibly after spaces) gets a leading apostrophe; so does
+a cell that starts with an apostrophe (a spreadsheet hides the first one);
+a plain number such as ``-12`` or ``+3%`` is left as it is. ``unguard``
+removes exactly that apostrophe again, so a file that went out through a
+CSV writer and came back with staff labels holds the text as it was
+(``nlp.labelled.read_labelled``, ``listener.audit.csvfile.read_csv``).
 
 It lives in ``nlp``, the leaf package, because both sides need the one
 definition: the CSV writer in ``reports.csvfile`` (used by every CSV the
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 GUARD = "'"
-_FORMULA = re.compile("^'*[ \u00a0]*[=+\\-@\t\r\n\uff1d\uff0b\uff0d\uff20]")
+_FORMULA = re.compile("^(?:'|[ \u00a0]*[=+\\-@\t\r\n\uff1d\uff0b\uff0d\uff20])")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
 
 

@@ -1,5 +1,6 @@
 """The one CSV writer for every CSV the project writes: report tables, query
-exports (CLI and web page), the label export and any later export.
+exports (CLI and web page), the label export, the audit's labelling file and
+any later export.
 
 Every cell goes through ``nlp.formula_guard.guard`` (a cell a spreadsheet
 would run as a formula gets a leading apostrophe; ``unguard`` takes it off
@@ -35,6 +36,9 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     return out.getvalue()
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Path:
-    """Write ``csv_text(header, rows)`` to ``path`` atomically (UTF-8)."""
-    return atomic_write(path, csv_text(header, rows))
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]], *,
+              bom: bool = False) -> Path:
+    """Write ``csv_text(header, rows)`` to ``path`` atomically, in UTF-8;
+    with ``bom`` a byte-order mark first (a spreadsheet staff open by
+    double-clicking then reads it as UTF-8)."""
+    return atomic_write(path, ("\ufeff" if bom else "") + csv_text(header, rows))

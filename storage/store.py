@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.audit_draws import AuditDraws
+from storage.audits import Audits
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
 from storage.collect import Collection
@@ -68,6 +70,8 @@ class Store:
         self.report_rewrites = ReportRewrites(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
+        self.audits = Audits(db)
+        self.audit_draws = AuditDraws(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -21,6 +21,7 @@ from listener.web import plugin
 from listener.web.auth import Passwords
 from listener.web.login import LoginContext
 from listener.web.sessions import Sessions
+from listener.web.settings import ROLES
 from listener.web.throttle import LoginThrottle
 from storage import Store, page_access
 
@@ -37,7 +38,7 @@ def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[s
     from the settings."""
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
-        "allow": {"role": ["reader"]},
+        "allow": {"role": list(ROLES)},
         "databases": {
             database: {
                 "allow_sql": False,
@@ -107,6 +108,7 @@ def build(settings: Settings) -> Any:
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
         login=login_context(settings),
+        store_path=path,
     )
     return ds
 

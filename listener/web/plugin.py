@@ -13,6 +13,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from datasette.utils.asgi import Response
 from listener.query import export
 from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
+from listener.web import audit_routes, labelling
 from listener.web import chart as charts
 from listener.web import login as logins
 from listener.web import page as pages
@@ -38,6 +40,7 @@ class WebContext:
     min_group: int
     facet_limit: int
     login: logins.LoginContext | None = None
+    store_path: Path | None = None  # the database file, for the labelling page's writes
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,6 +87,14 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 
 
 @hookimpl
+def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
+    """The labelling page in the menu, for labellers only."""
+    if datasette in CONTEXTS and actor and actor.get("role") == labelling.LABELLER:
+        return [{"href": datasette.urls.path("/-/audit"), "label": "Label audit posts"}]
+    return []
+
+
+@hookimpl
 def actor_from_request(datasette: Any, request: Any) -> Any:
     """The actor of a live server-side session (the route guard drops any
     ``ds_actor`` cookie, so this is the only way to be logged in)."""
@@ -105,7 +116,8 @@ def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -
 def register_routes() -> list[tuple[str, Any]]:
     # before datasette-auth-passwords' /-/login and Datasette's /-/logout
     return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
-            (r"^/-/login$", login_page), (r"^/-/logout$", logout_page)]
+            (r"^/-/login$", login_page), (r"^/-/logout$", logout_page),
+            *audit_routes.routes(_context)]
 
 
 def _login(datasette: Any) -> logins.LoginContext | None:

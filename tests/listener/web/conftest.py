@@ -1,5 +1,8 @@
 """The web page as a browser sees it: a real Datasette app behind httpx's
-ASGI transport, with a cookie jar, a client address and a scheme of its own."""
+ASGI transport, with a cookie jar, a client address and a scheme of its own
+(``site``, ``browsers``); and the audit tests' config and database (one
+labelled week, 2026-W47) with web users for it: ``policy`` (reader) and
+``alice`` (labeller) (``config``, ``db``, ``with_users``)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,12 @@ import pytest
 from listener.config import load_settings
 from listener.web.app import build
 from listener.web.auth import hash_password
+from tests.listener.audit.conftest import config, db
 from tests.listener.query.builders import PASSWORD, build_db, write_config
+
+__all__ = ["PASSWORDS", "Browser", "config", "db", "with_users"]
+
+PASSWORDS = {"policy": "reader pass", "alice": "labeller pass"}
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +83,15 @@ def browsers(site: Any) -> Iterator[Any]:
     for browser in made:
         loop.run_until_complete(browser.client.aclose())
     loop.close()
+
+
+def with_users(config: Path) -> dict[str, str]:
+    """Add the labeller ``alice`` to the config's web users; returns the
+    environment holding both users' password hashes."""
+    text = config.read_text(encoding="utf-8")
+    assert "  users:\n" in text
+    config.write_text(text.replace(
+        "  users:\n", "  users:\n    alice:\n      password_hash_env: TEST_LABELLER_HASH\n"
+        "      role: labeller\n", 1), encoding="utf-8")
+    return {"CIVIC_LISTENER_WEB_POLICY_HASH": hash_password(PASSWORDS["policy"]),
+            "TEST_LABELLER_HASH": hash_password(PASSWORDS["alice"])}
