@@ -11,6 +11,7 @@ nothing left to find it by.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -119,7 +120,25 @@ class Erasure:
                     "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"  # noqa: S608
                     f" IN ({marks}) AND id NOT IN (SELECT id FROM _doomed)",
                     [platform, *chunk]).rowcount)
+                self._unlink_conversations(platform, chunk, marks)
         return changed
+
+    def _unlink_conversations(self, platform: str, natives: list[str], marks: str) -> None:
+        """The same for the conversation model (``storage.conversations``):
+        others' rows lose ``parent_native`` when it names an erased post, and
+        a thread named by an erased post's id (a Mastodon URI holds its
+        author's handle) is renamed to an opaque key, so the thread's other
+        posts still group together."""
+        others = "platform = ? AND post_id NOT IN (SELECT id FROM _doomed)"
+        self.db.execute(
+            f"UPDATE conversations SET parent_native = NULL WHERE {others}"  # noqa: S608
+            f" AND parent_native IN ({marks})", [platform, *natives])
+        for native in natives:
+            for column in ("thread", "thread_native"):
+                self.db.execute(
+                    f"UPDATE conversations SET {column} = ? WHERE {others}"  # noqa: S608
+                    f" AND {column} = ?", [erased_thread(native), platform, native])
+
 
     def find_posts(self, *, url: str | None = None, platform: str | None = None,
                    native_ids: Sequence[str] = (), native_id_like: str | None = None
@@ -171,3 +190,8 @@ class Erasure:
             counts["compacted"] = int(self.deletion.compact())
         return counts
 
+
+def erased_thread(native_id: str) -> str:
+    """The key that replaces a thread named by an erased post's id: the same
+    for every post of the thread, and not the id."""
+    return "erased:" + hashlib.sha256(native_id.encode("utf-8")).hexdigest()[:20]

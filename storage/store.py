@@ -30,6 +30,7 @@ from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
 from storage.deliveries import Deliveries
+from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
@@ -70,6 +71,7 @@ class Store:
         self.report_rewrites = ReportRewrites(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
+        self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
 

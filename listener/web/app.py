@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from listener.config import Settings
+from listener.engagement.unanswered import unanswered
 from listener.query.service import QueryContext
 from listener.web import plugin
 from listener.web.auth import Passwords
@@ -108,6 +109,7 @@ def build(settings: Settings) -> Any:
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
         login=login_context(settings),
+        waiting=lambda store: unanswered(store, settings),
         store_path=path,
     )
     return ds

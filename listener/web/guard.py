@@ -30,7 +30,7 @@ def allowed_paths(database: str) -> re.Pattern[str]:
     db = re.escape(database)
     return re.compile(
         r"^/(?:"
-        r"|-/login|-/logout|-/export\.csv|favicon\.ico|-/audit|-/audit/\d+"
+        r"|-/login|-/logout|-/export\.csv|favicon\.ico|-/unanswered|-/audit|-/audit/\d+"
         r"|-/static/[\w.\-/]+"
         rf"|{db}|{db}/q_[a-z_]+(?:\.csv|\.json)?"
         r")$"

@@ -40,6 +40,7 @@ class WebContext:
     min_group: int
     facet_limit: int
     login: logins.LoginContext | None = None
+    waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
     store_path: Path | None = None  # the database file, for the labelling page's writes
 
 
@@ -117,6 +118,7 @@ def register_routes() -> list[tuple[str, Any]]:
     # before datasette-auth-passwords' /-/login and Datasette's /-/logout
     return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
             (r"^/-/login$", login_page), (r"^/-/logout$", logout_page),
+            (r"^/-/unanswered$", unanswered_page),
             *audit_routes.routes(_context)]
 
 
@@ -178,6 +180,16 @@ async def search_page(request: Any, datasette: Any) -> Response:
     }
     html = await datasette.render_template("listener_search.html", context, request=request)
     return Response.html(html, status=status)
+
+
+async def unanswered_page(request: Any, datasette: Any) -> Response:
+    """Open questions and complaints to the body, longest waiting first."""
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    rows = await _read(datasette, web.waiting) if web.waiting is not None else []
+    html = await datasette.render_template("listener_unanswered.html", {"rows": rows},
+                                           request=request)
+    return Response.html(html)
 
 
 def _pairs(args: Any) -> list[tuple[str, list[str]]]:

@@ -160,3 +160,31 @@ def test_a_mastodon_reply_loses_its_pointer_when_the_post_is_forgotten_by_url(
 
     assert report.counts["posts"] == 1 and report.counts["replies_unlinked"] == 1
     assert store.db.execute("SELECT in_reply_to FROM posts").fetchall() == [(None,)]
+
+
+def test_the_conversation_model_loses_its_pointers_to_an_erased_post(
+        settings: Settings, store: Store) -> None:
+    uri = "https://mastodon.example/users/vale/statuses/11223344"
+    parent = make_post(uri, "the original toot", platform="mastodon",
+                       handle="vale@mastodon.example", url="https://mastodon.example/@vale/11223344")
+    reply = make_post("https://other.example/users/jo/statuses/5", "replying",
+                      platform="mastodon", handle="jo@other.example",
+                      url="https://other.example/@jo/5")
+    deeper = make_post("https://other.example/users/jo/statuses/6", "and again",
+                       platform="mastodon", handle="jo@other.example",
+                       url="https://other.example/@jo/6")
+    save(store, [parent, reply, deeper],
+         raws={p.native_id: {"uri": p.native_id} for p in (parent, reply, deeper)})
+    store.db.execute("UPDATE conversations SET parent_native = ?, thread = ?, thread_native = ?"
+                     " WHERE post_id != (SELECT id FROM posts WHERE native_id = ?)",
+                     [uri, uri, uri, uri])
+    store.db.conn.commit()
+
+    forget_url(settings, store, "https://mastodon.example/@vale/11223344")
+
+    rows = store.db.execute("SELECT parent_native, thread, thread_native FROM conversations"
+                            ).fetchall()
+    assert len(rows) == 2
+    assert all(parent is None for parent, _, _ in rows)
+    assert not any("vale" in str(cell) for row in rows for cell in row)
+    assert len({thread for _, thread, _ in rows}) == 1  # the two replies still share a thread
