@@ -181,7 +181,7 @@ def _unanswered(settings: Settings, fmt: str, output: Path | None) -> None:
         rows = unanswered(store, settings)
     text = render(rows, fmt)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        atomic_write(output, text)
     elif text:
         typer.echo(text)
     hours = settings.engagement.unanswered_after_hours
