@@ -15,7 +15,7 @@ from listener.pipeline import classify
 from listener.privacy.forget import forget_author, forget_url
 from listener.privacy.retention import purge
 from listener.reporting import write_weekly_report
-from storage import Store
+from storage import Post, Store
 from tests.cli import Cli
 from tests.paths import ROOT
 
@@ -126,6 +126,18 @@ def test_a_crash_while_rewriting_leaves_no_temporary_copy_behind(settings: Setti
     assert not leftover.exists() and _quoting(settings, url) == []
 
 
+TOOT = "https://mastodon.example/users/vale/statuses/11223344"
+
+
+def _toot(native: str | int, user: str, text: str) -> Post:
+    """A Mastodon post: ``native`` is its URI, or a status number on other.example."""
+    uri = native if isinstance(native, str) else \
+        f"https://other.example/users/{user}/statuses/{native}"
+    host, number = uri.split("/")[2], uri.rsplit("/", 1)[1]
+    return make_post(uri, text, platform="mastodon", handle=f"{user}@{host}",
+                     url=f"https://{host}/@{user}/{number}")
+
+
 def test_replies_lose_their_pointer_to_an_erased_post(settings: Settings, store: Store) -> None:
     save(store, [
         make_post("500", "the original complaint", handle=VICTIM),
@@ -145,13 +157,8 @@ def test_replies_lose_their_pointer_to_an_erased_post(settings: Settings, store:
 
 def test_a_mastodon_reply_loses_its_pointer_when_the_post_is_forgotten_by_url(
         settings: Settings, store: Store) -> None:
-    uri = "https://mastodon.example/users/vale/statuses/11223344"
-    parent = make_post(uri, "the original toot", platform="mastodon",
-                       handle="vale@mastodon.example", url="https://mastodon.example/@vale/11223344")
-    reply = make_post("https://other.example/users/jo/statuses/5", "replying",
-                      platform="mastodon", handle="jo@other.example",
-                      url="https://other.example/@jo/5")
-    save(store, [parent, reply], raws={uri: {"uri": uri}, reply.native_id: {"uri": "x"}})
+    parent, reply = _toot(TOOT, "vale", "the original toot"), _toot(5, "jo", "replying")
+    save(store, [parent, reply], raws={TOOT: {"uri": TOOT}, reply.native_id: {"uri": "x"}})
     store.db.execute("UPDATE posts SET in_reply_to = '11223344' WHERE native_id = ?",
                      [reply.native_id])
     store.db.conn.commit()
@@ -164,20 +171,12 @@ def test_a_mastodon_reply_loses_its_pointer_when_the_post_is_forgotten_by_url(
 
 def test_the_conversation_model_loses_its_pointers_to_an_erased_post(
         settings: Settings, store: Store) -> None:
-    uri = "https://mastodon.example/users/vale/statuses/11223344"
-    parent = make_post(uri, "the original toot", platform="mastodon",
-                       handle="vale@mastodon.example", url="https://mastodon.example/@vale/11223344")
-    reply = make_post("https://other.example/users/jo/statuses/5", "replying",
-                      platform="mastodon", handle="jo@other.example",
-                      url="https://other.example/@jo/5")
-    deeper = make_post("https://other.example/users/jo/statuses/6", "and again",
-                       platform="mastodon", handle="jo@other.example",
-                       url="https://other.example/@jo/6")
-    save(store, [parent, reply, deeper],
-         raws={p.native_id: {"uri": p.native_id} for p in (parent, reply, deeper)})
+    posts = [_toot(TOOT, "vale", "the original toot"), _toot(5, "jo", "replying"),
+             _toot(6, "jo", "and again")]
+    save(store, posts, raws={p.native_id: {"uri": p.native_id} for p in posts})
     store.db.execute("UPDATE conversations SET parent_native = ?, thread = ?, thread_native = ?"
                      " WHERE post_id != (SELECT id FROM posts WHERE native_id = ?)",
-                     [uri, uri, uri, uri])
+                     [TOOT, TOOT, TOOT, TOOT])
     store.db.conn.commit()
 
     forget_url(settings, store, "https://mastodon.example/@vale/11223344")
