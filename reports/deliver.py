@@ -135,13 +135,20 @@ def post_webhook(url_env: str, title: str, text: str, env: Mapping[str, str] | N
                  *, kind: str = "auto", timeout: float = 10.0) -> None:
     """POST an alert: an Adaptive Card to Teams, ``{"text": ...}`` to Slack."""
     env = os.environ if env is None else env
+    body = {"text": f"{title}\n{text}"} if webhook_kind(env.get(url_env, ""), kind) == "slack" \
+        else adaptive_card_message(title, text)
+    post_json(url_env, body, env, timeout)
+
+
+def post_json(url_env: str, payload: Mapping[str, Any], env: Mapping[str, str] | None = None,
+              timeout: float = 10.0) -> None:
+    """POST ``payload`` as JSON to the webhook whose URL is in ``url_env``."""
+    env = os.environ if env is None else env
     url = env.get(url_env, "")
     if not url:
         raise DeliveryError(f"the webhook URL variable {url_env} is not set")
-    body = {"text": f"{title}\n{text}"} if webhook_kind(url, kind) == "slack" else \
-        adaptive_card_message(title, text)
     try:
-        response = httpx.post(url, json=body, timeout=timeout)
+        response = httpx.post(url, json=dict(payload), timeout=timeout)
     except httpx.HTTPError as exc:
         raise DeliveryError(f"webhook failed: {type(exc).__name__}",
                             retryable=isinstance(exc, httpx.TransportError)) from None

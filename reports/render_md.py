@@ -72,6 +72,7 @@ def _env() -> Environment:
     )
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
+    env.globals["md_link"] = md_link
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 

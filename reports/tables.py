@@ -134,8 +134,9 @@ def tables(fig: Figures) -> list[Table]:
                     for c in fig.classifiers)),
     ]
     from reports.accuracy_tables import accuracy_tables  # it builds on Table, defined here
+    from reports.action_tables import actions_table
 
-    return out + accuracy_tables(fig)
+    return out + accuracy_tables(fig) + [actions_table(fig)]
 
 
 def _engaged(fig: Figures) -> list[Table]:

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from storage.blocklist import BlockList
 from storage.db import write_transaction
 from storage.deletion import Counts, PostDeletion, merge_counts
+from storage.lookups import Lookups
 from storage.report_rewrites import ReportRewrites
 
 Rewrites = Mapping[str, Collection[str]]  # report week -> formats to write again
@@ -46,6 +47,7 @@ class Erasure:
         self.deletion = PostDeletion(db)
         self.blocklist = BlockList(db)
         self.rewrites = ReportRewrites(db)
+        self.lookups = Lookups(db)
 
     def author_post_urls(self, platform: str, author_key: str) -> list[str]:
         """URLs of the posts ``forget_author`` would remove."""
@@ -94,6 +96,7 @@ class Erasure:
                 int(self.db.execute("DELETE FROM quarantine WHERE id = ?", [qid]).rowcount)
                 for qid in quarantine_ids)
             counts["blocked_authors"] = self.blocklist.block_author(author_key)
+            counts["lookups_unlinked"] = self.lookups.unlink_author(author_key)
         counts["compacted"] = int(self.deletion.compact())
         return counts
 

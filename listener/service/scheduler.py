@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -41,6 +42,7 @@ class Targets(Protocol):
     def housekeeping(self) -> None: ...
     def alerts(self) -> None: ...
     def deliveries(self) -> None: ...
+    def digest(self, team: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,13 @@ def job_specs(settings: Settings, targets: Targets, *, now: datetime,
     specs["deliveries"] = JobSpec(
         "deliveries", targets.deliveries, IntervalTrigger(seconds=retry, timezone=UTC),
         grace=max(1, math.ceil(retry)), key=f"every {retry}s")
+    for team in settings.routing.teams:  # immediate teams: after each collection (jobs.py)
+        if team.enabled and team.schedule == "daily":
+            hour, minute = hour_minute(team.at)
+            specs[f"digest:{team.name}"] = JobSpec(
+                f"digest:{team.name}", OncePerLocalDay(partial(targets.digest, team.name), zone),
+                CronTrigger(hour=hour, minute=minute, timezone=zone),
+                grace=HOUSEKEEPING_GRACE, key=f"daily {team.at} {zone}", catch_up=True)
     for job_id, (func, seconds) in (extra or {}).items():
         specs[job_id] = JobSpec(
             job_id, func, IntervalTrigger(seconds=seconds, timezone=UTC),

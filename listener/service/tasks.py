@@ -10,6 +10,7 @@ from listener.config import Settings
 from listener.privacy.deletion_sync import sync_deletions
 from listener.privacy.retention import purge
 from listener.reporting import check_alerts, write_weekly_report
+from listener.routing.digest import send_digests
 from reports import NoDataError, latest_complete_week
 from storage import Store
 
@@ -56,6 +57,18 @@ def deliver_due(settings: Settings, store: Store) -> None:
         d = outcome.delivery
         log.info("delivery %s %s by %s: %s", d.kind, d.key, d.channel,
                  "sent" if outcome.sent else f"failed again ({outcome.error})")
+
+
+def team_digests(settings: Settings, store: Store, teams: list[str]) -> list[str]:
+    """Send these teams their digests; what failed, in words (its posts
+    wait for the next run)."""
+    errors = []
+    for r in send_digests(settings, store, teams=teams):
+        if r.error:
+            errors.append(f"digest for {r.team} by {r.channel}: {r.error}")
+        elif r.sent:
+            log.info("digest for %s by %s: %d posts", r.team, r.channel, r.posts)
+    return errors
 
 
 def housekeeping(settings: Settings, store: Store) -> None:

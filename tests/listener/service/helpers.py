@@ -86,6 +86,9 @@ class Recorder:
     def deliveries(self) -> None:
         self._record("deliveries")
 
+    def digest(self, team: str) -> None:
+        self._record(f"digest:{team}")
+
     def count(self, job: str) -> int:
         return sum(1 for j, _ in self.runs if j == job)
 

@@ -23,7 +23,7 @@ from tests.listener.query.builders import PASSWORD, build_db, write_config
 
 __all__ = ["PASSWORDS", "Browser", "config", "db", "with_users"]
 
-PASSWORDS = {"policy": "reader pass", "alice": "labeller pass"}
+PASSWORDS = {"policy": "reader pass", "alice": "labeller pass", "edna": "editor pass"}
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +86,15 @@ def browsers(site: Any) -> Iterator[Any]:
 
 
 def with_users(config: Path) -> dict[str, str]:
-    """Add the labeller ``alice`` to the config's web users; returns the
-    environment holding both users' password hashes."""
+    """Add the labeller ``alice`` and the editor ``edna`` to the config's web
+    users (a log-in is a real one through the form: issue 16); returns the
+    environment holding every user's password hash."""
     text = config.read_text(encoding="utf-8")
     assert "  users:\n" in text
     config.write_text(text.replace(
         "  users:\n", "  users:\n    alice:\n      password_hash_env: TEST_LABELLER_HASH\n"
-        "      role: labeller\n", 1), encoding="utf-8")
+        "      role: labeller\n    edna:\n      password_hash_env: TEST_EDITOR_HASH\n"
+        "      role: editor\n", 1), encoding="utf-8")
     return {"CIVIC_LISTENER_WEB_POLICY_HASH": hash_password(PASSWORDS["policy"]),
-            "TEST_LABELLER_HASH": hash_password(PASSWORDS["alice"])}
+            "TEST_LABELLER_HASH": hash_password(PASSWORDS["alice"]),
+            "TEST_EDITOR_HASH": hash_password(PASSWORDS["edna"])}
