@@ -39,6 +39,8 @@ from storage.report_window import ReportWindow
 from storage.retention import Retention
 from storage.runs import Runs
 from storage.service_state import ServiceState
+from storage.term_counts import TermCounts
+from storage.themes import Themes
 from storage.usage import Usage
 
 # The distinct platforms, one index seek each (idx_posts_platform_created).
@@ -70,6 +72,8 @@ class Store:
         self.bulk = BulkLoad(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
+        self.themes = Themes(db)  # discovery: runs, themes, bursting terms, their members
+        self.term_counts = TermCounts(db)  # discovery: each week's term counts (a cache)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
