@@ -23,3 +23,5 @@ class ReportContext:
     classifiers: tuple[ClassifierNote, ...] = ()
     official_handles: frozenset[str] = field(default_factory=frozenset)
     organisation: str = ""
+    discovery_baseline_weeks: int = 8  # discovery.baseline_weeks: the bursting-term test
+    discovery_min_unmatched: int | None = None  # discovery.min_unmatched

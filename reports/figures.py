@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reports.accuracy import AccuracyFigures
+from reports.discovery_figures import DiscoveryFigures
 
 
 @dataclass(frozen=True)
@@ -175,3 +176,4 @@ class Figures:
     problems: list[RunProblem] = field(default_factory=list)
     classifiers: list[ClassifierUse] = field(default_factory=list)
     accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits
+    discovery: DiscoveryFigures = field(default_factory=DiscoveryFigures)  # new themes, terms

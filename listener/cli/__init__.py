@@ -13,6 +13,7 @@ from listener.cli import audit as _audit
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
+from listener.cli import discover as _discover
 from listener.cli import importer as _importer
 from listener.cli import nlp as _nlp
 from listener.cli import privacy as _privacy
@@ -61,6 +62,7 @@ _COMMAND_MODULES = [
     _query,
     _nlp,
     _audit,
+    _discover,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)
