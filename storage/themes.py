@@ -36,13 +36,16 @@ from storage.discovery_upkeep import DiscoveryUpkeep
 from storage.report_queries import Bounds, PostRow
 from storage.timefmt import utcnow
 
+# Residents only, as in the report's figures: never the body's own posts (an
+# allow-listed official account's, the only posts that keep a handle).
+_RESIDENTS = "+p.author_handle IS NULL"
 _PERIOD_POSTS = (
     "SELECT p.id, COALESCE(p.title || char(10), '') || p.text,"
     " min(p.id) OVER (PARTITION BY COALESCE(p.author_key, 'post:' || p.id)),"
     " EXISTS (SELECT 1 FROM label_state s WHERE s.post_id = p.id AND s.task = 'topic'),"
     " (SELECT group_concat(l.label, char(31)) FROM labels l"
     "  WHERE l.post_id = p.id AND l.task = 'topic')"
-    " FROM posts p WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.id"
+    f" FROM posts p WHERE p.created_at >= ? AND p.created_at < ? AND {_RESIDENTS} ORDER BY p.id"
 )
 _UNMATCHED = (
     "EXISTS (SELECT 1 FROM label_state s WHERE s.post_id = p.id AND s.task = 'topic')"
@@ -74,21 +77,23 @@ class Themes:
 
     # -- what a run reads ------------------------------------------------------
     def period_posts(self, bounds: Bounds) -> list[PeriodPost]:
-        """Every post created in ``bounds`` (title and text, as classified), in id order."""
+        """Every resident's post created in ``bounds`` (title and text, as
+        classified), in id order: the body's own posts are left out."""
         return [PeriodPost(int(i), str(text), int(group), bool(looked),
                            tuple(str(topics).split("\x1f")) if topics else ())
                 for i, text, group, looked, topics in self.db.execute(_PERIOD_POSTS, bounds)]
 
     def period_texts(self, bounds: Bounds) -> list[str]:
-        """The title and text of every post created in ``bounds``."""
+        """The title and text of every resident's post created in ``bounds``."""
         return [str(r[0]) for r in self.db.execute(
             "SELECT COALESCE(p.title || char(10), '') || p.text FROM posts p"
-            " WHERE p.created_at >= ? AND p.created_at < ?", bounds)]
+            f" WHERE p.created_at >= ? AND p.created_at < ? AND {_RESIDENTS}", bounds)]
 
     def counts(self, bounds: Bounds) -> tuple[int, int]:
-        """(posts, posts looked at that no topic matched) created in ``bounds``."""
+        """(residents' posts, those looked at that no topic matched) created in ``bounds``."""
         row = self.db.execute(f"SELECT count(*), sum({_UNMATCHED}) FROM posts p"
-                              " WHERE p.created_at >= ? AND p.created_at < ?", bounds).fetchone()
+                              f" WHERE p.created_at >= ? AND p.created_at < ? AND {_RESIDENTS}",
+                              bounds).fetchone()
         return int(row[0]), int(row[1] or 0)
 
     # -- writing a run -------------------------------------------------------------

@@ -12,8 +12,9 @@ import numpy as np
 from listener.discovery import ensure_week
 from nlp.static_embed import shared_static_embedder
 from storage import Store
-from tests.listener.discovery.helpers import NOW, bins, build, noise, posts, settings_for
+from tests.listener.discovery.helpers import NOW, at, bins, build, noise, posts, settings_for
 from tests.nlp.discovery_texts import HEATING, SCAM, random_posts
+from tests.reports.builders import Spec
 
 
 def test_planted_paraphrases_become_one_theme_named_for_them(store: Store,
@@ -101,3 +102,16 @@ def test_identity_is_matched_only_within_one_embedding_model(store: Store,
     ensure_week(settings, store, "2026-W46", now=NOW, embedder=Renamed("other-model@1"))
     theme = ensure_week(settings, store, "2026-W47", now=NOW).themes[0]
     assert (theme.streak, theme.previous_id, theme.first_period) == (1, None, "2026-W47")
+
+
+
+def test_the_bodys_own_posts_are_left_out(store: Store, tmp_path: Path) -> None:
+    own = build(store, [Spec(when=at("2026-W47", k), text=f"{t} Please DM us", author="council",
+                             handle="ExampleCouncil", topics=[])
+                        for k, t in enumerate(HEATING)])
+    build(store, noise("2026-W47", 80))
+    run = ensure_week(settings_for(tmp_path), store, "2026-W47", now=NOW)
+    assert (run.info.posts, run.info.unmatched) == (80, 80)  # residents only
+    assert run.themes == ()  # the 30 own posts about heating make no theme
+    read = store.themes.period_posts((run.info.period_start, run.info.period_end))
+    assert len(read) == 80 and not set(own) & {p.id for p in read}
