@@ -2,8 +2,10 @@
 above their own baseline (``nlp.bursts``, the emerging-issue test), used by
 at least 10 authors, that the topic lists do not cover yet: not a
 configured term, and not a term whose posts are mostly matched by a topic
-already (those rise under their topic, in emerging issues). Each comes
-with the posts that use it, three examples and a suggestion."""
+already (those rise under their topic, in emerging issues), nor one whose
+posts are mostly those of a term listed above it (the words of one story
+are listed once). Each comes with the posts that use it, three examples
+and a suggestion."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from storage.discovery_upkeep import FLOOR
 from storage.timefmt import iso
 
 COVERED = 0.5  # share of a term's posts matched by some topic at which the lists cover it
+SAME_POSTS = 0.8  # share of a term's posts that a term listed above it also uses: not listed
 EXAMPLE_POOL = 500  # posts of a term considered for its examples (a seeded sample)
 
 
@@ -74,6 +77,7 @@ def find_bursts(store: Store, period: Period, posts: Sequence[PeriodPost], *,
     labels = {slug: spec.label for slug, spec in topics.items()}
     out: list[BurstRecord] = []
     taken: set[str] = set()
+    listed: list[set[int]] = []  # the posts of each term listed so far
     for burst in bursting_terms([*counts, current], totals=[*totals, len(posts)],
                                 baseline_periods=settings.baseline_weeks):
         members = users.get(burst.term, [])
@@ -81,6 +85,9 @@ def find_bursts(store: Store, period: Period, posts: Sequence[PeriodPost], *,
             continue  # configured already, or carried by fewer than 10 authors
         if sum(bool(posts[i].topics) for i in members) >= COVERED * len(members):
             continue  # its posts are the topics' own: it rises there
+        if any(len(same & set(members)) >= SAME_POSTS * len(members) for same in listed):
+            continue  # the same posts as a term above ("letter" beside "council" in a scam)
+        listed.append(set(members))
         advice = term_suggestion(burst.term, labels, _nearest(embedder, prototypes, burst.term),
                                  settings.near_topic, taken)
         taken.add(str(advice["topic"]))

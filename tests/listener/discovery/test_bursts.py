@@ -11,6 +11,7 @@ from listener.discovery import ensure_week
 from nlp.terms import TOKENISER
 from storage import Store
 from tests.listener.discovery.helpers import NOW, bins, build, closures, posts, settings_for
+from tests.nlp.discovery_texts import SCAM
 
 BASELINE = [f"2026-W{n}" for n in range(39, 47)]
 
@@ -60,3 +61,14 @@ def test_week_term_counts_are_kept_and_reused(store: Store, tmp_path: Path) -> N
     assert posts_in_week == 32 and counts["library"] == 20 and counts["bin"] == 12
     assert store.term_counts.get("2026-W46", ("2026-11-09T00:00:00+00:00",
                                               "2026-11-16T00:00:00+00:00"), "terms.v0") is None
+
+
+def test_the_words_of_one_story_are_listed_once(store: Store, tmp_path: Path) -> None:
+    history(store)
+    build(store, posts("2026-W47", SCAM, "scammed") + library("2026-W47"))
+    run = ensure_week(settings_for(tmp_path), store, "2026-W47", now=NOW)
+    story = {"council", "letter", "scam", "bank", "detail", "bank detail", "refund"}
+    listed = [b.term for b in run.bursts if b.term in story]
+    assert len(listed) == 1, listed  # all in the same 30 posts: said once
+    (burst,) = [b for b in run.bursts if b.term in story]
+    assert burst.posts >= 27
