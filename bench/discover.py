@@ -409,7 +409,7 @@ def wired_once(n: int, cold: bool) -> dict[str, float]:
     s = settings().model_copy(deep=True)
     store = Store.open(wired_db(n))
     if cold:
-        store.db.execute("DELETE FROM term_weeks")
+        store.term_counts.clear()
     cpu0, start = time.process_time(), time.perf_counter()
     period = week_period(WIRED_WEEK, ZoneInfo(s.reports.timezone), s.discovery.baseline_weeks,
                          datetime.fromisoformat(WIRED_NOW))

@@ -50,6 +50,11 @@ class TermCounts:
             if drop_before is not None:
                 self.db.execute("DELETE FROM term_weeks WHERE period_end <= ?", [drop_before])
 
+    def clear(self) -> None:
+        """Drop every kept week (each is counted again when next needed)."""
+        with write_transaction(self.db):
+            self.db.execute("DELETE FROM term_weeks")
+
     def periods(self) -> list[str]:
         """The weeks counted, oldest first."""
         return [str(r[0]) for r in self.db.execute(

@@ -61,6 +61,8 @@ def test_week_term_counts_are_kept_and_reused(store: Store, tmp_path: Path) -> N
     assert posts_in_week == 32 and counts["library"] == 20 and counts["bin"] == 12
     assert store.term_counts.get("2026-W46", ("2026-11-09T00:00:00+00:00",
                                               "2026-11-16T00:00:00+00:00"), "terms.v0") is None
+    store.term_counts.clear()
+    assert store.term_counts.periods() == []
 
 
 def test_the_words_of_one_story_are_listed_once(store: Store, tmp_path: Path) -> None:
