@@ -156,6 +156,22 @@ class Themes:
             [(burst_id, pid, shown.get(pid)) for pid in dict.fromkeys(b.post_ids)])
         return burst_id
 
+    def recount_run(self, kind: str, period: str) -> StoredRun | None:
+        """Count the run's themes and terms again from their members (labels
+        given since it ran: a sentiment relabel changes the negative share)
+        and return it as stored; None when there is no such run."""
+        with write_transaction(self.db):
+            row = self.db.execute("SELECT id FROM discovery_runs WHERE kind = ? AND period = ?",
+                                  [kind, period]).fetchone()
+            if row is None:
+                return None
+            self.upkeep.recount(
+                [int(r[0]) for r in self.db.execute("SELECT id FROM themes WHERE run_id = ?",
+                                                     [row[0]])],
+                [int(r[0]) for r in self.db.execute("SELECT id FROM bursts WHERE run_id = ?",
+                                                     [row[0]])])
+        return self.run(kind, period)
+
     # -- reading runs back -----------------------------------------------------------
     def run(self, kind: str, period: str) -> StoredRun | None:
         """The stored run of one period, its themes largest first and its

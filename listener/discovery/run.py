@@ -95,7 +95,8 @@ def _earlier(store: Store, period: Period, model_id: str, weeks: int) -> list[Ea
 def ensure(settings: Settings, store: Store, period: Period, *,
            embedder: Embeddings | None = None) -> StoredRun:
     """The stored run of ``period`` when it is still true (same posts, same
-    unmatched count, same settings and model); otherwise a new run."""
+    unmatched count, same settings and model), its counts made again from
+    the current labels; otherwise a new run."""
     embedder = embedder or discovery_embedder(settings.discovery, settings.nlp)
     stored = store.themes.run(period.kind, period.label)
     if stored is not None:
@@ -104,7 +105,7 @@ def ensure(settings: Settings, store: Store, period: Period, *,
                 and info.settings_hash == settings_hash(settings)
                 and info.model_id == embedder.model_id
                 and (info.period_start, info.period_end) == period.bounds):
-            return stored
+            return store.themes.recount_run(period.kind, period.label) or stored
     return discover(settings, store, period, embedder=embedder)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from listener.discovery import ensure_week
 from nlp.static_embed import shared_static_embedder
-from storage import Store
+from storage import LabelRecord, Store
 from tests.listener.discovery.helpers import NOW, at, bins, build, noise, posts, settings_for
 from tests.nlp.discovery_texts import HEATING, SCAM, random_posts
 from tests.reports.builders import Spec
@@ -115,3 +115,16 @@ def test_the_bodys_own_posts_are_left_out(store: Store, tmp_path: Path) -> None:
     assert run.themes == ()  # the 30 own posts about heating make no theme
     read = store.themes.period_posts((run.info.period_start, run.info.period_end))
     assert len(read) == 80 and not set(own) & {p.id for p in read}
+
+
+def test_a_reused_run_counts_sentiment_given_since(store: Store, tmp_path: Path) -> None:
+    planted = build(store, posts("2026-W47", HEATING, "parent") + noise("2026-W47"))[:30]
+    settings = settings_for(tmp_path)
+    before = ensure_week(settings, store, "2026-W47", now=NOW).themes[0]
+    assert before.negative == 0
+    store.labels.save("sentiment", "sentiment.vader", "v8", "cfg", planted, [
+        LabelRecord(i, "sentiment", "negative", 0.9, "sentiment.vader", "v8") for i in planted])
+    after = ensure_week(settings, store, "2026-W47", now=NOW).themes[0]
+    assert after.id == before.id  # the same run, reused
+    assert (after.negative, after.classified) == (after.size, after.size)
+    assert store.themes.check() == []
