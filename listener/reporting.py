@@ -45,6 +45,7 @@ def report_context(settings: Settings) -> ReportContext:
         classifiers=classifier_notes(settings),
         official_handles=official,
         organisation=settings.reports.organisation,
+        place_labels={slug: p.label for slug, p in settings.nlp.places.items()},
         working_hours=engagement.working_hours,
         waiting_after_hours=engagement.unanswered_after_hours,
         waiting_days=engagement.unanswered_days,

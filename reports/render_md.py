@@ -79,6 +79,7 @@ def _env() -> Environment:
     )
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
+    env.globals["md_link"] = md_link
     env.globals["md_code"] = md_code
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env

@@ -134,9 +134,10 @@ def tables(fig: Figures) -> list[Table]:
                     for c in fig.classifiers)),
     ]
     from reports.accuracy_tables import accuracy_tables  # they build on Table, defined here
+    from reports.action_tables import actions_table
     from reports.discovery_tables import discovery_tables
 
-    return out + accuracy_tables(fig) + discovery_tables(fig)
+    return out + accuracy_tables(fig) + [actions_table(fig)] + discovery_tables(fig)
 
 
 def _engaged(fig: Figures) -> list[Table]:
