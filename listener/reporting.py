@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 import nlp
 from listener import __version__, deliveries
 from listener.config import Settings
+from listener.discovery import discovery_alerts, ensure_week
 from nlp.cards import load_card
-from reports import write_report
+from reports import latest_complete_week, write_report
 from reports.alerts import Alert, find_alerts
 from reports.context import ClassifierNote, ReportContext
+from reports.weeks import normal_week
 from storage import Store
 from storage.deliveries import SENT
 
@@ -48,12 +50,20 @@ def report_context(settings: Settings) -> ReportContext:
         working_hours=engagement.working_hours,
         waiting_after_hours=engagement.unanswered_after_hours,
         waiting_days=engagement.unanswered_days,
+        discovery_baseline_weeks=settings.discovery.baseline_weeks,
+        discovery_min_unmatched=settings.discovery.min_unmatched,
     )
 
 
 def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
                         formats: Sequence[str] | None = None, out_dir: Path | None = None,
                         now: datetime | None = None) -> list[Path]:
+    """Write the week's report (default: the latest complete week), running
+    discovery for it first unless its stored run is still true."""
+    if settings.discovery.enabled:
+        chosen = week or latest_complete_week(store, settings.reports.timezone, now)
+        if chosen is not None:
+            ensure_week(settings, store, normal_week(chosen), now=now)
     return write_report(
         store, week, settings=settings.reports,
         topic_labels={slug: t.label for slug, t in settings.topics.items()},
@@ -72,11 +82,14 @@ class AlertResult:
 def check_alerts(settings: Settings, store: Store, now: datetime | None = None, *,
                  env: Mapping[str, str] | None = None) -> list[AlertResult]:
     """The emerging-issue check for the last complete local day: each alert
-    recorded once per configured channel, then everything due sent."""
+    recorded once per configured channel, then everything due sent. With
+    ``reports.alerts.theme_posts`` or ``term_posts`` set, also new themes and
+    bursting terms of the seven days to yesterday (``listener.discovery``)."""
     zone = ZoneInfo(settings.reports.timezone)
     day = (now or datetime.now(UTC)).astimezone(zone).date() - timedelta(days=1)
     labels = {slug: t.label for slug, t in settings.topics.items()}
-    alerts = find_alerts(store, day, settings=settings.reports, topic_labels=labels)
+    alerts = [*find_alerts(store, day, settings=settings.reports, topic_labels=labels),
+              *discovery_alerts(settings, store, day, now or datetime.now(UTC))]
     before = {(a.topic, d.channel): d.state
               for a in alerts for d in deliveries.request_alert(store, settings, a)}
     deliveries.deliver_due(settings, store, kinds=[deliveries.ALERT], env=env, now=now)
