@@ -3,20 +3,24 @@ classifiers in use and their evaluated accuracy, official handles."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import nlp
-from listener import __version__
+from listener import __version__, deliveries
 from listener.config import Settings
+from listener.discovery import discovery_alerts, ensure_week
 from nlp.cards import load_card
-from reports import write_report
-from reports.alerts import Alert, check_and_send
+from reports import latest_complete_week, write_report
+from reports.alerts import Alert, find_alerts
 from reports.context import ClassifierNote, ReportContext
-from reports.deliver import build_message, send_email
+from reports.weeks import normal_week
 from storage import Store
+from storage.deliveries import SENT
 
 
 def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
@@ -46,12 +50,20 @@ def report_context(settings: Settings) -> ReportContext:
         working_hours=engagement.working_hours,
         waiting_after_hours=engagement.unanswered_after_hours,
         waiting_days=engagement.unanswered_days,
+        discovery_baseline_weeks=settings.discovery.baseline_weeks,
+        discovery_min_unmatched=settings.discovery.min_unmatched,
     )
 
 
 def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
                         formats: Sequence[str] | None = None, out_dir: Path | None = None,
                         now: datetime | None = None) -> list[Path]:
+    """Write the week's report (default: the latest complete week), running
+    discovery for it first unless its stored run is still true."""
+    if settings.discovery.enabled:
+        chosen = week or latest_complete_week(store, settings.reports.timezone, now)
+        if chosen is not None:
+            ensure_week(settings, store, normal_week(chosen), now=now)
     return write_report(
         store, week, settings=settings.reports,
         topic_labels={slug: t.label for slug, t in settings.topics.items()},
@@ -61,26 +73,37 @@ def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
     )
 
 
-MAILED_SUFFIXES = (".html", ".pdf", ".md")
+@dataclass(frozen=True)
+class AlertResult:
+    alert: Alert
+    states: dict[str, str]  # channel -> "sent", "already sent", "failed (retried): ..."
 
 
-def email_report(settings: Settings, paths: Sequence[Path]) -> int:
-    """E-mail a written report (HTML, PDF and Markdown attached; the Markdown
-    as the body) to ``reports.email.to``. Returns the number of recipients;
-    raises ``reports.deliver.DeliveryError`` when the relay refuses."""
-    md = next((p for p in paths if p.suffix == ".md"), None)
-    html = next((p for p in paths if p.suffix == ".html"), None)
-    stem = (md or html or paths[0]).name.split(".")[0]
-    body = md.read_text(encoding="utf-8") if md else (
-        f"The {settings.reports.title.lower()} is attached.")
-    msg = build_message(settings.reports.email,
-                        f"{settings.reports.title}: {stem.removeprefix('report-')}",
-                        body, [p for p in paths if p.suffix in MAILED_SUFFIXES])
-    send_email(settings.reports.email, msg)
-    return len(settings.reports.email.to)
-
-
-def check_alerts(settings: Settings, store: Store, now: datetime | None = None) -> list[Alert]:
-    """The daily emerging-issue check, delivered on the configured channels."""
+def check_alerts(settings: Settings, store: Store, now: datetime | None = None, *,
+                 env: Mapping[str, str] | None = None) -> list[AlertResult]:
+    """The emerging-issue check for the last complete local day: each alert
+    recorded once per configured channel, then everything due sent. With
+    ``reports.alerts.theme_posts`` or ``term_posts`` set, also new themes and
+    bursting terms of the seven days to yesterday (``listener.discovery``)."""
+    zone = ZoneInfo(settings.reports.timezone)
+    day = (now or datetime.now(UTC)).astimezone(zone).date() - timedelta(days=1)
     labels = {slug: t.label for slug, t in settings.topics.items()}
-    return check_and_send(store, settings=settings.reports, topic_labels=labels, now=now)
+    alerts = [*find_alerts(store, day, settings=settings.reports, topic_labels=labels),
+              *discovery_alerts(settings, store, day, now or datetime.now(UTC))]
+    before = {(a.topic, d.channel): d.state
+              for a in alerts for d in deliveries.request_alert(store, settings, a)}
+    deliveries.deliver_due(settings, store, kinds=[deliveries.ALERT], env=env, now=now)
+    results = []
+    for alert in alerts:
+        states = {}
+        for channel in deliveries.alert_channels(settings):
+            found = store.deliveries.get(deliveries.ALERT, f"{alert.topic}:{alert.day}", channel)
+            if before.get((alert.topic, channel)) == SENT:
+                states[channel] = "already sent"
+            elif found is not None and found.state == SENT:
+                states[channel] = "sent"
+            else:
+                states[channel] = "failed (retried later): " + str(
+                    found.last_error if found else "not recorded")
+        results.append(AlertResult(alert, states))
+    return results

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from reports.files import atomic_open
+
 APT_LINE = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 
 
@@ -28,5 +30,7 @@ def write_pdf(html: str, path: Path) -> Path:
     def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"the report fetches nothing: refused {url[:60]}")
 
-    HTML(string=html, url_fetcher=no_fetch).write_pdf(path)
+    document = HTML(string=html, url_fetcher=no_fetch).render()
+    with atomic_open(path) as handle:
+        document.write_pdf(handle)
     return path

@@ -6,6 +6,7 @@ function appended below. ``apply`` runs whatever is pending.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from sqlite_utils import Database
@@ -464,3 +465,159 @@ def m162_routing_deliveries(db: Database) -> None:
         CREATE INDEX idx_route_sends ON route_sends (team, at)
         """,
     )
+
+
+@migrations()
+def m170_discovery_themes(db: Database) -> None:
+    """Discovery (``storage.themes``): each run over a period's posts (a
+    report week, or for the daily alert check the seven days to a day), the
+    themes found among the posts no topic matched with their members, the
+    bursting terms with the posts that use them, and each week's term counts
+    (a cache for the bursts' baselines). Members reference their post, so
+    deleting a post deletes its memberships (``storage.deletion``), and the
+    theme or term is recounted, or deleted when left under the floor."""
+    _run(
+        db,
+        """
+        CREATE TABLE discovery_runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                -- week (a report week) or day (the 7 days to it)
+            period TEXT NOT NULL,              -- 2026-W47, or 2026-11-24 for kind day
+            period_start TEXT NOT NULL,        -- UTC, half-open [start, end)
+            period_end TEXT NOT NULL,
+            model_id TEXT NOT NULL,            -- the embedding model, with its version
+            model_version TEXT NOT NULL,
+            settings_hash TEXT NOT NULL,       -- topics and discovery settings in force
+            posts INTEGER NOT NULL,            -- every post of the period
+            unmatched INTEGER NOT NULL,        -- posts looked at that no topic matched
+            status TEXT NOT NULL,              -- ok, or too_few (unmatched posts to cluster)
+            ran_at TEXT NOT NULL,              -- UTC
+            seconds REAL NOT NULL,
+            UNIQUE (kind, period)
+        );
+        CREATE TABLE themes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: identities name ids
+            run_id INTEGER NOT NULL REFERENCES discovery_runs (id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,             -- 1 = largest when found
+            label TEXT NOT NULL,
+            terms TEXT NOT NULL,               -- JSON list of c-TF-IDF terms, best first
+            size INTEGER NOT NULL,             -- members; kept true when posts are deleted
+            authors INTEGER NOT NULL,          -- distinct authors among the members
+            negative INTEGER NOT NULL,         -- members labelled negative
+            classified INTEGER NOT NULL,       -- members with a sentiment label
+            cohesion REAL NOT NULL,            -- mean cosine of the members to the centroid
+            centroid BLOB NOT NULL,            -- float32 unit vector of the run's model
+            nearest_topic TEXT,                -- slug of the nearest configured topic
+            topic_similarity REAL,
+            topic_evidence TEXT,               -- the topic's word it is nearest to
+            suggestion TEXT NOT NULL,          -- JSON: kind (add/new), topic, text, yaml
+            previous_id INTEGER REFERENCES themes (id) ON DELETE SET NULL,
+            previous_similarity REAL,          -- cosine to the earlier theme it continues
+            identity INTEGER NOT NULL,         -- id the theme had when first seen (itself when new)
+            first_period TEXT NOT NULL,        -- period it was first seen
+            streak INTEGER NOT NULL            -- consecutive periods seen, this one included
+        );
+        CREATE INDEX idx_themes_run ON themes (run_id, rank);
+        CREATE TABLE theme_posts (
+            theme_id INTEGER NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            similarity REAL NOT NULL,          -- cosine to the theme's centroid
+            representative INTEGER,            -- 1, 2, 3: the posts shown, in order
+            PRIMARY KEY (theme_id, post_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_theme_posts_post ON theme_posts (post_id);
+        CREATE TABLE bursts (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES discovery_runs (id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,             -- 1 = most unusual
+            term TEXT NOT NULL,
+            posts INTEGER NOT NULL,            -- posts of the period using it; kept true
+            authors INTEGER NOT NULL,          -- distinct authors of those posts
+            baseline_mean REAL NOT NULL,       -- posts a period over the baseline periods
+            baseline_sd REAL NOT NULL,
+            threshold REAL NOT NULL,
+            baseline_periods INTEGER NOT NULL,
+            suggestion TEXT NOT NULL,          -- JSON: kind (add/new), topic, text, yaml
+            UNIQUE (run_id, term)
+        );
+        CREATE TABLE burst_posts (
+            burst_id INTEGER NOT NULL REFERENCES bursts (id) ON DELETE CASCADE,
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            example INTEGER,                   -- 1, 2, 3: the posts shown, in order
+            PRIMARY KEY (burst_id, post_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_burst_posts_post ON burst_posts (post_id);
+        CREATE TABLE term_weeks (
+            period TEXT PRIMARY KEY,           -- a report week, 2026-W47
+            period_start TEXT NOT NULL,        -- UTC, half-open
+            period_end TEXT NOT NULL,
+            tokeniser TEXT NOT NULL,           -- nlp.terms.TOKENISER when counted
+            posts INTEGER NOT NULL,            -- every post of the week
+            counted_at TEXT NOT NULL
+        );
+        CREATE TABLE term_week_counts (
+            period TEXT NOT NULL REFERENCES term_weeks (period) ON DELETE CASCADE,
+            term TEXT NOT NULL,
+            posts INTEGER NOT NULL,            -- posts using the term (terms of 2 or more posts)
+            PRIMARY KEY (period, term)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@migrations()
+def m101_hardening_report_rewrites(db: Database) -> None:
+    """Report weeks to write again after an erasure, recorded in the same
+    transaction as the erasure so that a crash before the files are written
+    leaves the work to the next ``forget``, ``purge`` or service start; and
+    an index of replies (few posts are replies) so that erasure can clear
+    the pointers of others' replies to an erased post."""
+    _run(
+        db,
+        """
+        CREATE TABLE report_rewrites (
+            week TEXT PRIMARY KEY,             -- ISO week whose files quote erased posts
+            formats TEXT NOT NULL,             -- comma-separated formats written for it
+            requested_at TEXT NOT NULL         -- UTC
+        );
+        CREATE INDEX idx_posts_in_reply_to ON posts (platform, in_reply_to)
+            WHERE in_reply_to IS NOT NULL
+        """,
+    )
+
+
+@migrations()
+def m102_hardening_deliveries(db: Database) -> None:
+    """One row per delivery (the weekly report by e-mail, an alert by e-mail
+    or webhook, later a team's digest): sent once, retried until sent. The
+    alerts already sent are carried over as sent."""
+    _run(
+        db,
+        """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                -- weekly_report, alert, team_digest, ...
+            key TEXT NOT NULL,                 -- 2026-W47, waste_recycling:2026-11-24, ...
+            channel TEXT NOT NULL,             -- email, webhook
+            state TEXT NOT NULL,               -- pending, sending, sent, failed
+            payload TEXT NOT NULL,             -- what to send, as JSON (never a secret)
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,                   -- redacted by the sender
+            created_at TEXT NOT NULL,          -- UTC, like every time below
+            updated_at TEXT NOT NULL,
+            claimed_at TEXT,                   -- when the last attempt started
+            sent_at TEXT,
+            UNIQUE (kind, key, channel)
+        );
+        CREATE INDEX idx_deliveries_due ON deliveries (state, created_at)
+        """,
+    )
+    for topic, day, sent_at, posts, channels in db.execute(
+            "SELECT topic, day, sent_at, posts, channels FROM alerts_sent").fetchall():
+        for channel in [c for c in str(channels).split(",") if c]:
+            db.execute(
+                "INSERT OR IGNORE INTO deliveries (kind, key, channel, state, payload, attempts,"
+                " created_at, updated_at, sent_at) VALUES ('alert', ?, ?, 'sent', ?, 1, ?, ?, ?)",
+                [f"{topic}:{day}", channel, json.dumps({"topic": topic, "day": day,
+                                                        "posts": posts}),
+                 sent_at, sent_at, sent_at])
