@@ -17,8 +17,6 @@ CONFIG = """storage:
   path: {db}
   data_dir: {data}
 sources: {{}}
-privacy:
-  min_group_size: 5
 topics:
   bins:
     label: Bins and rubbish
@@ -53,7 +51,8 @@ def build(tmp_path: Path) -> Path:
                     encoding="utf-8")
     settings = load_settings(path, check_credentials=False)
     texts = [g.format(s, i) for i, s in enumerate(STREETS) for g in GARBAGE]
-    texts += [PARK_NOISE.format(s) for s in [*STREETS, "the estate", "Green Lane"]]
+    texts += [PARK_NOISE.format(s) for s in [*STREETS, "the estate", "Green Lane", "Oak Avenue",
+                                                  "Station Road", "Ash Grove", "Mill Lane"]]
     texts += [PARK_GOOD.format(s) for s in STREETS[:2]]
     texts += ["Missed bin collection on Mill Road", "Lovely sunny day today"]
     start = datetime(2026, 11, 17, 9, tzinfo=UTC)
@@ -102,7 +101,7 @@ def test_health_flags_a_term_that_mostly_matches_noise(tmp_path: Path, cli: Cli)
     rows = {tuple(line.split()[:2]): line for line in done.stdout.splitlines()
             if line.startswith(("parks", "bins", "parking"))}
     park = rows[("parks", "park")]
-    assert "NOISY" in park and park.split()[2] == "8"
+    assert "NOISY" in park and park.split()[2] == "12"
     assert "NOISY" not in rows[("bins", "bin")]
     assert "NOISY" not in rows[("parks", "playground")]
     assert "1 noisy term(s)" in done.stdout
