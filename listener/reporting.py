@@ -47,6 +47,7 @@ def report_context(settings: Settings) -> ReportContext:
 def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
                         formats: Sequence[str] | None = None, out_dir: Path | None = None,
                         now: datetime | None = None) -> list[Path]:
+    store.rollups.use_zone(settings.reports.timezone)  # days counted in the report's zone
     return write_report(
         store, week, settings=settings.reports,
         topic_labels={slug: t.label for slug, t in settings.topics.items()},
@@ -78,4 +79,5 @@ def email_report(settings: Settings, paths: Sequence[Path]) -> int:
 def check_alerts(settings: Settings, store: Store, now: datetime | None = None) -> list[Alert]:
     """The daily emerging-issue check, delivered on the configured channels."""
     labels = {slug: t.label for slug, t in settings.topics.items()}
+    store.rollups.use_zone(settings.reports.timezone)
     return check_and_send(store, settings=settings.reports, topic_labels=labels, now=now)

@@ -30,6 +30,12 @@ READABLE: dict[str, frozenset[str]] = {
     "labels": frozenset({"", "post_id", "task", "label", "score"}),
     "post_matches": frozenset({"", "post_id", "source"}),
     "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
+    # the weekly chart's counts (storage.rollup_trends): no author in them
+    "rollup_state": frozenset({"", "key", "value"}),
+    "rollup_queue": frozenset({"", "post_id"}),
+    "rollup_posts": frozenset({"", "day", "voice", "platform", "sentiment", "topic_state",
+                               "posts"}),
+    "rollup_topics": frozenset({"", "day", "voice", "platform", "topic", "sentiment", "posts"}),
 }
 _FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",
                          "posts_fts_docsize"})
