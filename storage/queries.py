@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from storage.query_plan import Planner, PostFilter, label_terms, where_clause
 from storage.records import SENTIMENTS
-from storage.rollup_trends import weekly_from_rollups
+from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 
 __all__ = ["Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
            "SearchSyntaxError", "WeekCount"]
@@ -120,6 +120,12 @@ class Queries:
         ]
 
     def count_posts(self, f: PostFilter) -> int:
+        """Posts matching ``f``: from the rollups for one topic (or none),
+        sentiments and platforms between local midnights; from the indexes
+        otherwise."""
+        rolled = count_from_rollups(self.db, f) if self.read_rollups else None
+        if rolled is not None:
+            return rolled
         if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows
             sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
             return int(self._conn.execute(sql, [f.match]).fetchone()[0])

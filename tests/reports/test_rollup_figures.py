@@ -18,7 +18,7 @@ from reports.alerts import find_alerts
 from reports.figures import Figures
 from storage import Store
 from storage.query_plan import PostFilter
-from storage.rollup_trends import weekly_from_rollups
+from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 from storage.timefmt import iso, week_bounds
 from tests.rollup_corpus import OFFICIAL, TOPICS, corpus
 
@@ -91,6 +91,22 @@ def test_the_daily_alerts_read_the_same_from_rollups(
 
     rolled, raw = _both(built, alerts, caplog)
     assert rolled == raw and any(rolled)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("f", [
+    PostFilter(topics=("parks",)), PostFilter(platforms=("mastodon",)),
+    PostFilter(topics=("waste_recycling",), sentiments=("negative",), platforms=("x", "rss")),
+])
+def test_a_week_filter_counts_the_same_from_rollups(built: Store, f: PostFilter) -> None:
+    start, end = week_bounds(2026, 48, "Europe/London")
+    week = PostFilter(f.topics, f.sentiments, f.platforms, since=iso(start), until=iso(end))
+    assert count_from_rollups(built.db, week) is not None
+    rolled = built.queries.count_posts(week)
+    built.queries.read_rollups = False
+    try:
+        assert built.queries.count_posts(week) == rolled > 0
+    finally:
+        built.queries.read_rollups = True
 
 
 def test_what_the_rollups_cannot_answer_is_counted_from_the_posts(built: Store) -> None:
