@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
+from reports.accuracy import in_use
+from reports.accuracy_section import accuracy_section
+from reports.accuracy_tables import headline_lines
 from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
@@ -48,6 +51,10 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         fill_sections(fig, series, win, store.reports, store.config_versions.history(),
                       spans, days, settings, context, now, tz)
     fig.headline = headline(fig)
+    used = [(c.task, c.name, c.version, c.posts) for c in fig.classifiers]
+    fig.accuracy = accuracy_section(fig, used, {v: store.audits.judging(v) for v in in_use(used)},
+                                    spans[-1].utc, topic_labels, tz)
+    fig.accuracy.headline = headline_lines(fig)
     return fig
 
 

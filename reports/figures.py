@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reports.accuracy import AccuracyFigures
+
 
 @dataclass(frozen=True)
 class Period:
@@ -172,3 +174,4 @@ class Figures:
     sources: list[SourceCoverage] = field(default_factory=list)
     problems: list[RunProblem] = field(default_factory=list)
     classifiers: list[ClassifierUse] = field(default_factory=list)
+    accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from reports.accuracy import METHODS, NOT_MEASURED
 from reports.charts import bar_chart, line_chart
 from reports.figures import Figures
 from reports.tables import tables
@@ -64,4 +65,5 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
     return ENV.get_template("report.html.j2").render(
         fig=fig, t=by_name, charts=charts, window=window_text(fig),
         stale_hours=f"{stale_hours:g}", for_pdf=for_pdf,
+        accuracy_methods=METHODS, accuracy_not_measured=NOT_MEASURED,
     )

@@ -1,14 +1,34 @@
-"""Honest statistics: suppression, Wilson intervals, the emerging-issue test."""
+"""Honest statistics: suppression, Wilson intervals (``nlp.estimate.wilson``,
+the one implementation), the emerging-issue test."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from statistics import fmean, pstdev
+from nlp.estimate import wilson
+from nlp.unusual import (  # the emerging-issue test lives in nlp: bursting terms state it too
+    EMERGING_TEST,
+    EMERGING_Z,
+    MIN_BASELINE,
+    Unusual,
+    describe_test,
+    unusual,
+)
+
+__all__ = [
+    "EMERGING_TEST",
+    "EMERGING_Z",
+    "MIN_BASELINE",
+    "MIN_COUNT",
+    "Unusual",
+    "count_shown",
+    "describe_test",
+    "intervals_apart",
+    "share",
+    "share_shown",
+    "unusual",
+    "wilson",
+]
 
 MIN_COUNT = 10  # no percentage on a count under this, no aggregate over fewer authors
-Z95 = 1.959963984540054
 
 
 def count_shown(n: int, authors_ok: bool = True) -> bool:
@@ -26,60 +46,6 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if share_shown(part, whole) else None
 
 
-def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float] | None:
-    """The Wilson score interval for part/whole (None on an empty base)."""
-    if whole <= 0:
-        return None
-    p = part / whole
-    denom = 1 + z * z / whole
-    centre = (p + z * z / (2 * whole)) / denom
-    half = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def intervals_apart(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
     """True when two intervals do not overlap (a conservative difference test)."""
     return a is not None and b is not None and (a[0] > b[1] or b[0] > a[1])
-
-
-@dataclass(frozen=True)
-class Unusual:
-    """The emerging-issue test applied to one series."""
-
-    current: int
-    baseline_mean: float
-    baseline_sd: float
-    threshold: float
-    weeks: int  # baseline periods used
-    flagged: bool
-
-    @property
-    def ratio(self) -> float:
-        return self.current / self.baseline_mean if self.baseline_mean > 0 else math.inf
-
-
-EMERGING_Z = 3.0
-MIN_BASELINE = 4
-
-EMERGING_TEST = (
-    "An issue is flagged when its posts in the period exceed the mean of its own "
-    "trailing {n} {unit} by more than {z:g} times the larger of the standard deviation, "
-    "the square root of the mean (Poisson noise) and 1, with at least {m} posts. "
-    "Baseline periods before collection started are left out; at least {b} are needed."
-)
-
-
-def describe_test(n: int, unit: str) -> str:
-    return EMERGING_TEST.format(n=n, unit=unit, z=EMERGING_Z, m=MIN_COUNT, b=MIN_BASELINE)
-
-
-def unusual(current: int, baseline: Sequence[int], z: float = EMERGING_Z) -> Unusual:
-    """Test ``current`` against ``baseline`` (the trailing periods in which
-    collection was running)."""
-    if len(baseline) < MIN_BASELINE:
-        return Unusual(current, 0.0, 0.0, math.inf, len(baseline), False)
-    mean = fmean(baseline)
-    sd = pstdev(baseline)
-    threshold = mean + z * max(sd, math.sqrt(mean), 1.0)
-    return Unusual(current, mean, sd, threshold, len(baseline),
-                   current >= MIN_COUNT and current > threshold)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reports.accuracy import audit_of
 from reports.figures import EngagementRow, Figures, TopicRow
 from reports.stats import MIN_COUNT, count_shown, share
 from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_pct, pct_change
@@ -125,12 +126,15 @@ def tables(fig: Figures) -> list[Table]:
               tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
         Table("classifiers", "Classifiers",
               ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
-               "Evaluation"),
+               "Evaluation", "Staff audit"),
               tuple((c.task, c.name, c.version, fmt_count(c.posts, week_ok),
                      f"{c.accuracy:.2f}" if c.accuracy is not None else "not evaluated",
-                     c.evaluation) for c in fig.classifiers)),
+                     c.evaluation, audit_of(fig.accuracy, c.task, c.name, c.version))
+                    for c in fig.classifiers)),
     ]
-    return out
+    from reports.accuracy_tables import accuracy_tables  # it builds on Table, defined here
+
+    return out + accuracy_tables(fig)
 
 
 def _engagement(r: EngagementRow) -> tuple[str, ...]:

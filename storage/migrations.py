@@ -271,6 +271,61 @@ def m012_label_state_by_classifier(db: Database) -> None:
 
 
 @migrations()
+def m140_audit_tables(db: Database) -> None:
+    """Staff audits of the classifiers (``storage.audits``): each draw, the
+    classifier versions it judges, its items (a copy of each audited post's
+    predicted labels and stratum) and the labels staff gave. An item links
+    to its post by ``post_ref`` (not ``post_id``): when the post is deleted
+    the link is set to NULL by SQLite and the labels, which hold no text
+    and no author, stay, so an audit's figures do not change afterwards."""
+    _run(
+        db,
+        """
+        CREATE TABLE audits (
+            id INTEGER PRIMARY KEY,
+            drawn_at TEXT NOT NULL,            -- UTC
+            period_start TEXT NOT NULL,        -- UTC, half-open [start, end)
+            period_end TEXT NOT NULL,
+            period_label TEXT NOT NULL,        -- e.g. 2026-W47
+            seed INTEGER NOT NULL,
+            requested INTEGER NOT NULL,        -- posts asked for
+            sizes TEXT NOT NULL,               -- JSON {stratum: posts in the period when drawn}
+            predicted_counts TEXT NOT NULL     -- JSON {task: {stratum: {class: posts}}}
+        );
+        CREATE TABLE audit_versions (
+            audit_id INTEGER NOT NULL REFERENCES audits (id) ON DELETE CASCADE,
+            task TEXT NOT NULL,
+            classifier TEXT NOT NULL,
+            version TEXT NOT NULL,
+            PRIMARY KEY (audit_id, task)
+        );
+        CREATE INDEX idx_audit_versions ON audit_versions (task, classifier, version);
+        CREATE TABLE audit_items (
+            audit_id INTEGER NOT NULL REFERENCES audits (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,         -- 1.. in the order staff see them
+            post_ref INTEGER REFERENCES posts (id) ON DELETE SET NULL,
+            stratum TEXT NOT NULL,             -- e.g. roads_potholes|negative
+            predicted TEXT NOT NULL,           -- JSON {task: [labels]} when drawn
+            PRIMARY KEY (audit_id, position)
+        );
+        CREATE INDEX idx_audit_items_post ON audit_items (post_ref);
+        CREATE TABLE audit_labels (
+            audit_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            task TEXT NOT NULL,
+            labels TEXT NOT NULL,              -- JSON [labels]; [] is "none"
+            labeller TEXT NOT NULL,
+            labelled_at TEXT NOT NULL,         -- UTC
+            source TEXT NOT NULL,              -- "csv:<file name>" or "page"
+            PRIMARY KEY (audit_id, position, task),
+            FOREIGN KEY (audit_id, position) REFERENCES audit_items (audit_id, position)
+                ON DELETE CASCADE
+        )
+        """,
+    )
+
+
+@migrations()
 def m101_rollups_tables(db: Database) -> None:
     """Rollups: per local day (in the zone recorded in ``rollup_state``),
     counts by voice, platform, topic, sentiment, place, term, source and

@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from storage.alerts import AlertLog
+from storage.audit_draws import AuditDraws
+from storage.audits import Audits
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
 from storage.collect import Collection
@@ -67,6 +69,8 @@ class Store:
         self.erasure = Erasure(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
+        self.audits = Audits(db)
+        self.audit_draws = AuditDraws(db)
         self.rollups = Rollups(db)
         # False: reports read the posts themselves, as before rollups (tests
         # compare the two paths; storage.queries has the same switch)
