@@ -80,6 +80,30 @@ _LIST_PUT = ("INSERT INTO rollup_examples (kind, key, day, truncated, entries)"
 _LIST_DEL = "DELETE FROM rollup_examples WHERE kind = ? AND key = ? AND day = ?"
 
 
+class Settled:
+    """Rows of one bounded table to write back: upserts, deletions of the
+    emptied ones, and the days left without enough (day: third key part)."""
+
+    def __init__(self, put: str, delete: str) -> None:
+        self.put, self.delete = put, delete
+        self.puts: list[tuple[Any, ...]] = []
+        self.dels: list[tuple[Any, ...]] = []
+        self.broken: set[str] = set()
+
+    def add(self, key: tuple[str, ...], item: AuthorSample | ExampleList) -> None:
+        if item.empty:
+            self.dels.append(key)
+        else:
+            self.puts.append((*key, int(item.truncated), item.encode()))
+        if not item.valid:
+            self.broken.add(key[2])
+
+    def write(self, db: Database) -> set[str]:
+        db.conn.executemany(self.delete, self.dels)
+        db.conn.executemany(self.put, self.puts)
+        return self.broken
+
+
 class RollupWriter:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -97,45 +121,27 @@ class RollupWriter:
         """Add ``delta`` to the stored rows. Returns the days left with a
         sample or list that no longer says enough (to be rebuilt)."""
         self.add_counts((*DAY_TABLES, WEEK_AUTHORS), delta)
-        broken: set[str] = set()
-        conn = self.db.conn
         changed = {key: {a: n for a, n in authors.items() if n}
                    for key, authors in delta.samples.items()}
         changed = {key: c for key, c in changed.items() if c}
         stored = self._read(_SAMPLE_GET, _SAMPLE_DAY, list(changed))
-        puts: list[tuple[Any, ...]] = []
-        dels: list[tuple[Any, ...]] = []
+        samples = Settled(_SAMPLE_PUT, _SAMPLE_DEL)
         for key, changes in changed.items():
             sample = AuthorSample.decode(*stored[key]) if key in stored else AuthorSample()
             for author in sorted(changes, key=lambda a: (changes[a] > 0, a)):  # removals first
                 sample.change(author, changes[author])
-            if sample.empty:
-                dels.append(key)
-            else:
-                puts.append((*key, int(sample.truncated), sample.encode()))
-            if not sample.valid:
-                broken.add(key[2])
-        conn.executemany(_SAMPLE_DEL, dels)
-        conn.executemany(_SAMPLE_PUT, puts)
+            samples.add(key, sample)
         lists = delta.net_lists()
         kept = self._read(_LIST_GET, _LIST_DAY, list(lists))
-        puts, dels = [], []  # the lists' rows now
+        examples = Settled(_LIST_PUT, _LIST_DEL)
         for list_key, (drop, add) in lists.items():
-            examples = ExampleList.decode(*kept[list_key]) if list_key in kept \
-                else ExampleList()
+            found = ExampleList.decode(*kept[list_key]) if list_key in kept else ExampleList()
             for post_id in drop:
-                examples.remove(post_id)
+                found.remove(post_id)
             for entry in sorted(add):
-                examples.add(entry)
-            if examples.empty:
-                dels.append(list_key)
-            else:
-                puts.append((*list_key, int(examples.truncated), examples.encode()))
-            if not examples.valid:
-                broken.add(list_key[2])
-        conn.executemany(_LIST_DEL, dels)
-        conn.executemany(_LIST_PUT, puts)
-        return broken
+                found.add(entry)
+            examples.add(list_key, found)
+        return samples.write(self.db) | examples.write(self.db)
 
     def _read(self, one: str, whole_day: str, keys: Sequence[tuple[str, ...]]
               ) -> dict[tuple[str, ...], tuple[int, str]]:
