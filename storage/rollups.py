@@ -35,6 +35,7 @@ from storage.db import write_transaction
 from storage.rollup_check import Drift, check
 from storage.rollup_delta import Delta
 from storage.rollup_facts import LocalDays, PostFacts, author_hash, read_facts
+from storage.rollup_places import PlaceCounts, place_counts, place_has_authors
 from storage.rollup_write import WEEK_AUTHORS, RollupWriter
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,16 @@ class Rollups:
         """Differences between the rollups and a fresh count of the posts
         (``storage.rollup_check``); none when they are true."""
         return check(self.db, self.days(), since)
+
+    def places(self, first: date, last: date, *, voice: str | None = None
+               ) -> list[PlaceCounts]:
+        """Per place between two local days: posts, sentiments, topics."""
+        return place_counts(self.db, first.isoformat(), last.isoformat(), voice=voice)
+
+    def place_has_authors(self, place: str, first: date, last: date, n: int = 10, *,
+                          sentiment: str | None = None) -> bool | None:
+        return place_has_authors(self.db, place, first.isoformat(), last.isoformat(), n,
+                                 sentiment=sentiment)
 
     def queued(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM rollup_queue").fetchone()[0])

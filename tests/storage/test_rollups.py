@@ -6,6 +6,7 @@ storage makes (the listener's operations end to end:
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from storage import LabelRecord, Post, Store, StoredItem
@@ -157,3 +158,19 @@ def test_the_bulk_load_rolls_up_what_it_labels(store: Store) -> None:
 
 def test_checking_an_empty_store_finds_nothing(store: Store) -> None:
     assert store.rollups.check() == [] and store.rollups.check(date(2026, 1, 1)) == []
+
+
+def test_the_places_table_reads_posts_sentiment_top_topic_and_authors(store: Store) -> None:
+    drawn = corpus(store, n=800)
+    first, last = date(2026, 11, 16), date(2026, 11, 29)
+    rows = {r.place: r for r in store.rollups.places(first, last)}
+    lo, hi = (datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+    for place in ("hightown", "lowfield"):
+        named = [d for d in drawn if place in d.places and lo <= d.post.created_at < hi]
+        assert rows[place].posts == len(named) > 0
+        assert rows[place].sentiment.get("negative", 0) == sum(
+            1 for d in named if d.sentiment == "negative")
+        topics = Counter(slug for d in named if not d.topic_pending for slug, _ in d.topics)
+        assert rows[place].top_topic == min(topics, key=lambda t: (-topics[t], t))
+        authors = {d.post.author_key for d in named}
+        assert store.rollups.place_has_authors(place, first, last, 10) is (len(authors) >= 10)
