@@ -326,7 +326,7 @@ def m140_audit_tables(db: Database) -> None:
 
 
 @migrations()
-def m101_rollups_tables(db: Database) -> None:
+def m120_rollups_tables(db: Database) -> None:
     """Rollups: per local day (in the zone recorded in ``rollup_state``),
     counts by voice, platform, topic, sentiment, place, term, source and
     classifier; exact distinct authors per local week; bounded author
