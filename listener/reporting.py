@@ -35,12 +35,16 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
 
 def report_context(settings: Settings) -> ReportContext:
     official = frozenset(handle for _, handle in settings.privacy.official_set())
+    engagement = settings.engagement
     return ReportContext(
         config_hash=settings.config_hash,
         pipeline_version=f"civic-listener {__version__}",
         classifiers=classifier_notes(settings),
         official_handles=official,
         organisation=settings.reports.organisation,
+        working_hours=engagement.working_hours,
+        waiting_after_hours=engagement.unanswered_after_hours,
+        waiting_days=engagement.unanswered_days,
     )
 
 

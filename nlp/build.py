@@ -13,6 +13,8 @@ from nlp.types import Classifier
 def configured_names(settings: NlpSettings) -> list[str]:
     """Every classifier the settings ask for, topic and sentiment first."""
     names = [settings.topic_classifier, settings.sentiment_classifier]
+    if settings.request_classifier:
+        names.append(settings.request_classifier)
     names.extend(n for n in settings.extra_classifiers if n not in names)
     return names
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reports.workhours import WorkingHours
+
 
 @dataclass(frozen=True)
 class ClassifierNote:
@@ -23,3 +25,7 @@ class ReportContext:
     classifiers: tuple[ClassifierNote, ...] = ()
     official_handles: frozenset[str] = field(default_factory=frozenset)
     organisation: str = ""
+    # the "How we engaged" section (None: the section is left out)
+    working_hours: WorkingHours | None = None
+    waiting_after_hours: float = 8.0  # an open question older than this is waiting
+    waiting_days: int = 28  # how far back open questions are listed

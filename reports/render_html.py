@@ -52,6 +52,10 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
         "platforms": bar_chart(fig.platforms, "Posts by platform",
                                f"Bar chart of posts per platform in week {fig.week}; figures "
                                "in the table that follows."),
+        "engaged": bar_chart(fig.engaged.buckets, "First response times",
+                             f"Bar chart of this week's questions and complaints to us by how "
+                             f"soon we first answered, week {fig.week}; figures in the table "
+                             "that follows.") if fig.engaged else "",
         "trends": [
             (line_chart(fig.trend_weeks, [c if good else 0 for c, good in zip(
                 t.counts, t.ok, strict=True)], f"{t.label}: weekly posts",

@@ -124,6 +124,7 @@ def tables(fig: Figures) -> list[Table]:
         Table("run_problems", "Failed or interrupted runs",
               ("Source", "Started", "Status", "Error"),
               tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
+        *_engaged(fig),
         Table("classifiers", "Classifiers",
               ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
                "Evaluation", "Staff audit"),
@@ -135,6 +136,14 @@ def tables(fig: Figures) -> list[Table]:
     from reports.accuracy_tables import accuracy_tables  # it builds on Table, defined here
 
     return out + accuracy_tables(fig)
+
+
+def _engaged(fig: Figures) -> list[Table]:
+    if fig.engaged is None:
+        return []
+    from reports.engaged_tables import engaged_tables
+
+    return engaged_tables(fig.engaged)
 
 
 def _engagement(r: EngagementRow) -> tuple[str, ...]:

@@ -326,6 +326,50 @@ def m140_audit_tables(db: Database) -> None:
 
 
 @migrations()
+def m100_engagement_conversations(db: Database) -> None:
+    """The conversation each post belongs to (issue 18): its thread, the post
+    it replies to (once that post is stored: a reply can arrive before its
+    parent), and its voice: ``own`` (the body's allow-listed accounts),
+    ``to_us`` (a reply to the body's post, or a mention of the body),
+    ``about_us`` (everything else). Kept by ``storage.conversations`` in the
+    same transaction as the page; posts stored before are backfilled here."""
+    _run(
+        db,
+        """
+        CREATE TABLE conversations (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            thread_native TEXT,                -- the platform's own thread id, when it gives one
+            thread TEXT NOT NULL,              -- the thread's root native id (provisional until
+                                               -- the chain up to a root or thread id is stored)
+            parent_native TEXT,                -- native id of the post it replies to
+            parent_id INTEGER REFERENCES posts (id) ON DELETE SET NULL,  -- once stored
+            voice TEXT NOT NULL,               -- own, to_us, about_us
+            addressed INTEGER NOT NULL DEFAULT 0,  -- mentions the body / delivered as addressed
+            created_at TEXT NOT NULL           -- the post's, UTC (time windows by voice)
+        );
+        CREATE INDEX idx_conv_parent_native ON conversations (platform, parent_native);
+        CREATE INDEX idx_conv_parent ON conversations (parent_id);
+        CREATE INDEX idx_conv_thread ON conversations (platform, thread);
+        CREATE INDEX idx_conv_voice ON conversations (voice, created_at);
+
+        INSERT INTO conversations (post_id, platform, thread_native, thread, parent_native,
+                                   parent_id, voice, addressed, created_at)
+        SELECT p.id, p.platform, NULL, COALESCE(p.in_reply_to, p.native_id), p.in_reply_to,
+               (SELECT q.id FROM posts q WHERE q.platform = p.platform
+                  AND q.native_id = p.in_reply_to),
+               CASE WHEN p.author_handle IS NOT NULL THEN 'own' ELSE 'about_us' END,
+               0, p.created_at
+        FROM posts p;
+
+        UPDATE conversations SET voice = 'to_us'
+        WHERE voice = 'about_us' AND parent_id IN (SELECT post_id FROM conversations
+                                                   WHERE voice = 'own')
+        """,
+    )
+
+
+@migrations()
 def m120_rollups_tables(db: Database) -> None:
     """Rollups: per local day (in the zone recorded in ``rollup_state``),
     counts by voice, platform, topic, sentiment, place, term, source and
@@ -405,18 +449,20 @@ def m120_rollups_tables(db: Database) -> None:
         -- once per post and source that matched it
         CREATE TABLE rollup_sources (
             day TEXT NOT NULL,
+            voice TEXT NOT NULL,
             source TEXT NOT NULL,
             posts INTEGER NOT NULL,
-            PRIMARY KEY (day, source)
+            PRIMARY KEY (day, voice, source)
         ) WITHOUT ROWID;
         -- once per post and task a classifier looked at it for
         CREATE TABLE rollup_classifiers (
             day TEXT NOT NULL,
+            voice TEXT NOT NULL,
             task TEXT NOT NULL,
             classifier TEXT NOT NULL,
             version TEXT NOT NULL,
             posts INTEGER NOT NULL,
-            PRIMARY KEY (day, task, classifier, version)
+            PRIMARY KEY (day, voice, task, classifier, version)
         ) WITHOUT ROWID;
         -- exact distinct authors per local week (Monday's date): a 64-bit
         -- hash of the pseudonym (0: no author), never the pseudonym itself
@@ -440,7 +486,8 @@ def m120_rollups_tables(db: Database) -> None:
             PRIMARY KEY (dim, key, day, voice)
         ) WITHOUT ROWID;
         CREATE INDEX idx_rollup_author_samples_day ON rollup_author_samples (day);
-        -- per day and list: the first posts in the report's example order
+        -- per day and list: the first residents' posts (voice public) in the
+        -- report's example order
         CREATE TABLE rollup_examples (
             kind TEXT NOT NULL,                -- topic, term, engaged
             key TEXT NOT NULL,

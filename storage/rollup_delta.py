@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from storage.records import SENTIMENTS
-from storage.rollup_facts import LocalDays, PostFacts, terms_of
+from storage.rollup_facts import PUBLIC, LocalDays, PostFacts, terms_of
 from storage.rollup_sketch import Entry
 
 SEP = "\x1f"  # joins a composite group or list key (topic SEP term, ...)
@@ -39,8 +39,8 @@ class Delta:
     topics: Counter[tuple[str, str, str, str, str]] = field(default_factory=Counter)
     terms: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     places: Counter[tuple[str, str, str, str, str]] = field(default_factory=Counter)
-    sources: Counter[tuple[str, str]] = field(default_factory=Counter)
-    classifiers: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
+    sources: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    classifiers: Counter[tuple[str, str, str, str, str]] = field(default_factory=Counter)
     week_authors: Counter[tuple[str, int, str]] = field(default_factory=Counter)
     samples: defaultdict[GroupKey, Counter[int]] = field(
         default_factory=lambda: defaultdict(Counter))
@@ -90,15 +90,17 @@ class Delta:
                 if labelled:
                     groups.append(("place_sentiment", place + SEP + sentiment))
         for source in post.sources:
-            self.sources[(day, source)] += sign
+            self.sources[(day, voice, source)] += sign
         for task, classifier, version in post.looked:
-            self.classifiers[(day, task, classifier, version)] += sign
+            self.classifiers[(day, voice, task, classifier, version)] += sign
         self.week_authors[(self.days.week(day), post.author, voice)] += sign
         for dim, name in groups:
             self.samples[(dim, name, day, voice)][post.author] += sign
         engaged = engagement(post.engagement)
         if engaged > 0:
             lists.append((("engaged", "", day), (-engaged, post.spread, post.id)))
+        if voice != PUBLIC:
+            return  # example lists serve the residents' report only
         target = self.added if sign > 0 else self.removed
         for list_key, entry in lists:
             target[list_key][entry[2]] = entry

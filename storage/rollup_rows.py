@@ -1,7 +1,9 @@
 """A report window's rollup rows, read once: the counts of every local day
 from the first period's first day to the last period's last day, with the
 posts still on the rollup queue counted from their own rows and added in,
-so that what is read equals the posts."""
+so that what is read equals the posts. Residents' posts only (voice
+``public``): the report leaves the body's own posts out, as
+``storage.report_window`` does."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from storage.rollup_delta import Delta
-from storage.rollup_facts import LocalDays, read_facts
+from storage.rollup_facts import PUBLIC, LocalDays, read_facts
 
 Day = str
 
@@ -45,27 +47,28 @@ class WindowRows:
     @classmethod
     def read(cls, db: Database, days: LocalDays, first: Day, last: Day) -> WindowRows:
         out = cls(days, first, last)
-        span = [first, last]
+        span = [first, last, PUBLIC]
         for day, voice, platform, sentiment, state, *values in db.execute(
                 "SELECT day, voice, platform, sentiment, topic_state, posts, replies_n, replies,"
                 " reposts_n, reposts, likes_n, likes, quotes_n, quotes FROM rollup_posts"
-                " WHERE day >= ? AND day <= ?", span):
+                " WHERE day >= ? AND day <= ? AND voice = ?", span):
             out.posts[day][(voice, platform, sentiment, state)] = [int(v) for v in values]
         for day, topic, sentiment, n in db.execute(
                 "SELECT day, topic, sentiment, sum(posts) FROM rollup_topics"
-                " WHERE day >= ? AND day <= ? GROUP BY day, topic, sentiment", span):
+                " WHERE day >= ? AND day <= ? AND voice = ? GROUP BY day, topic, sentiment",
+                span):
             out.topics[day][(topic, sentiment)] += int(n)
         for day, topic, term, n in db.execute(
                 "SELECT day, topic, term, sum(posts) FROM rollup_terms"
-                " WHERE day >= ? AND day <= ? GROUP BY day, topic, term", span):
+                " WHERE day >= ? AND day <= ? AND voice = ? GROUP BY day, topic, term", span):
             out.terms[day][(topic, term)] += int(n)
         for day, source, n in db.execute(
-                "SELECT day, source, posts FROM rollup_sources WHERE day >= ? AND day <= ?",
-                span):
+                "SELECT day, source, posts FROM rollup_sources WHERE day >= ? AND day <= ?"
+                " AND voice = ?", span):
             out.sources[day][source] += int(n)
         for day, task, classifier, version, n in db.execute(
                 "SELECT day, task, classifier, version, posts FROM rollup_classifiers"
-                " WHERE day >= ? AND day <= ?", span):
+                " WHERE day >= ? AND day <= ? AND voice = ?", span):
             out.classifiers[day][(task, classifier, version)] += int(n)
         out.add_queued(db)
         return out
@@ -76,7 +79,7 @@ class WindowRows:
         facts = read_facts(db, "SELECT q.post_id FROM rollup_queue q JOIN posts p"
                            " ON p.id = q.post_id WHERE p.created_at >= ? AND p.created_at < ?",
                            [start, end])
-        delta = Delta(self.days).add_all(facts, 1)
+        delta = Delta(self.days).add_all((f for f in facts if f.voice == PUBLIC), 1)
         self.queued = delta
         for (day, voice, platform, sentiment, state), values in delta.posts.items():
             row = self.posts[day].setdefault((voice, platform, sentiment, state), [0] * 9)
@@ -86,9 +89,9 @@ class WindowRows:
             self.topics[day][(topic, sentiment)] += n
         for (day, _, topic, term), n in delta.terms.items():
             self.terms[day][(topic, term)] += n
-        for (day, source), n in delta.sources.items():
+        for (day, _, source), n in delta.sources.items():
             self.sources[day][source] += n
-        for (day, task, classifier, version), n in delta.classifiers.items():
+        for (day, _, task, classifier, version), n in delta.classifiers.items():
             self.classifiers[day][(task, classifier, version)] += n
 
     def queued_authors(self, dim: str, key: str, days: Sequence[Day]) -> set[int]:

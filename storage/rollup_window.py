@@ -22,7 +22,7 @@ from storage.records import SENTIMENTS
 from storage.report_queries import PostRow, post_rows
 from storage.report_window import ReportWindow, WeekSummary
 from storage.rollup_delta import SEP
-from storage.rollup_facts import NO_TOPIC, PENDING, TOPIC, UNCLASSIFIED
+from storage.rollup_facts import NO_TOPIC, PENDING, PUBLIC, TOPIC, UNCLASSIFIED
 from storage.rollup_rows import Day, WindowRows, day_range
 from storage.rollup_sketch import SAMPLE_SIZE, AuthorSample, ExampleList, at_least
 
@@ -82,11 +82,11 @@ class RollupWindow:
                 continue
             stored = int(self.db.execute(
                 "SELECT count(DISTINCT author) FROM rollup_week_authors WHERE week = ?"
-                " AND author != 0", [span[0]]).fetchone()[0])
+                " AND voice = ? AND author != 0", [span[0], PUBLIC]).fetchone()[0])
             extra = {a for a in self.rows.queued_authors("all", "", span) if a != 0}
             out[w] = stored + sum(1 for a in extra if self.db.execute(
-                "SELECT 1 FROM rollup_week_authors WHERE week = ? AND author = ? LIMIT 1",
-                [span[0], a]).fetchone() is None)
+                "SELECT 1 FROM rollup_week_authors WHERE week = ? AND author = ? AND voice = ?"
+                " LIMIT 1", [span[0], a, PUBLIC]).fetchone() is None)
         return out
 
     def summary(self, w: int, *, platforms: bool = False) -> WeekSummary:
@@ -175,7 +175,7 @@ class RollupWindow:
         dim, key = group
         samples = [AuthorSample.decode(t, m) for t, m in self.db.execute(
             "SELECT truncated, members FROM rollup_author_samples WHERE dim = ? AND key = ?"
-            " AND day >= ? AND day <= ?", [dim, key, days[0], days[-1]])]
+            " AND day >= ? AND day <= ? AND voice = ?", [dim, key, days[0], days[-1], PUBLIC])]
         found = at_least(samples, n, self.rows.queued_authors(dim, key, days))
         if found is None:
             return self.raw("an author check a short sample cannot settle").has_authors(

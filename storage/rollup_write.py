@@ -55,9 +55,9 @@ DAY_TABLES = (
     CountTable("rollup_terms", ("day", "voice", "topic", "term"), ("posts",), "terms"),
     CountTable("rollup_places", ("day", "voice", "place", "topic", "sentiment"), ("posts",),
                "places"),
-    CountTable("rollup_sources", ("day", "source"), ("posts",), "sources"),
-    CountTable("rollup_classifiers", ("day", "task", "classifier", "version"), ("posts",),
-               "classifiers"),
+    CountTable("rollup_sources", ("day", "voice", "source"), ("posts",), "sources"),
+    CountTable("rollup_classifiers", ("day", "voice", "task", "classifier", "version"),
+               ("posts",), "classifiers"),
 )
 WEEK_AUTHORS = CountTable("rollup_week_authors", ("week", "author", "voice"), ("posts",),
                           "week_authors")

@@ -30,6 +30,7 @@ from storage.config_versions import ConfigVersions
 from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
+from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
@@ -69,6 +70,7 @@ class Store:
         self.erasure = Erasure(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
+        self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
         self.rollups = Rollups(db)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from listener.config import Settings
+from listener.engagement.unanswered import unanswered
 from listener.query.service import QueryContext
 from listener.web import plugin
 from listener.web.settings import ROLES
@@ -97,6 +98,7 @@ def build(settings: Settings) -> Any:
         trend_weeks=web.trend_weeks,
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
+        waiting=lambda store: unanswered(store, settings),
         store_path=path,
     )
     return ds

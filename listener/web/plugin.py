@@ -36,6 +36,7 @@ class WebContext:
     trend_weeks: int
     min_group: int
     facet_limit: int
+    waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
     store_path: Path | None = None  # the database file, for the labelling page's writes
 
 
@@ -88,6 +89,7 @@ def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
+            (r"^/-/unanswered$", unanswered_page),
             *audit_routes.routes(_context)]
 
 
@@ -130,6 +132,16 @@ async def search_page(request: Any, datasette: Any) -> Response:
     }
     html = await datasette.render_template("listener_search.html", context, request=request)
     return Response.html(html, status=status)
+
+
+async def unanswered_page(request: Any, datasette: Any) -> Response:
+    """Open questions and complaints to the body, longest waiting first."""
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    rows = await _read(datasette, web.waiting) if web.waiting is not None else []
+    html = await datasette.render_template("listener_unanswered.html", {"rows": rows},
+                                           request=request)
+    return Response.html(html)
 
 
 def _pairs(args: Any) -> list[tuple[str, list[str]]]:
