@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 
@@ -128,12 +128,14 @@ class Rollups:
         (``rebuild_days``)."""
         days = self.days()
         doomed: Counter[str] = Counter()
+        ids: defaultdict[str, list[int]] = defaultdict(list)
         authors: Counter[tuple[str, int, str]] = Counter()
-        for created_at, key, own in self.db.execute(
-                "SELECT p.created_at, p.author_key, p.author_handle IS NOT NULL FROM posts p"
-                f" WHERE p.id IN ({_ROLLED_DOOMED})"):
+        for pid, created_at, key, own in self.db.execute(
+                "SELECT p.id, p.created_at, p.author_key, p.author_handle IS NOT NULL"
+                f" FROM posts p WHERE p.id IN ({_ROLLED_DOOMED})"):
             day = days.day(str(created_at))
             doomed[day] += 1
+            ids[day].append(int(pid))
             authors[(days.week(day), author_hash(key), "own" if own else "public")] -= 1
         if not doomed:
             return set()
@@ -143,11 +145,9 @@ class Rollups:
                       == self._rolled_posts(w, (date.fromisoformat(w) + timedelta(6)).isoformat())}
         partial = sorted(set(doomed) - whole)
         delta = Delta(days)
-        for day in partial:
-            start, end = days.bounds(day)
-            delta.add_all(read_facts(
-                self.db, f"{_ROLLED_DOOMED} AND d.id IN (SELECT id FROM posts"
-                " WHERE created_at >= ? AND created_at < ?)", [start, end]), -1)
+        if partial:  # one read of their posts (not a walk of each day's posts)
+            self._stage(pid for day in partial for pid in ids[day])
+            delta.add_all(read_facts(self.db, IDS), -1)
         delta.week_authors = Counter({k: n for k, n in authors.items()
                                       if k[0] not in gone_weeks})
         self.db.conn.executemany(f"DELETE FROM {WEEK_AUTHORS.name} WHERE week = ?",
