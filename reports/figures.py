@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from reports.engaged import EngagedFigures
 
 from reports.accuracy import AccuracyFigures
+from reports.action_figures import ActionFigures
+from reports.discovery_figures import DiscoveryFigures
 
 
 @dataclass(frozen=True)
@@ -180,3 +182,5 @@ class Figures:
     classifiers: list[ClassifierUse] = field(default_factory=list)
     engaged: EngagedFigures | None = None  # "How we engaged" (reports.engaged)
     accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits
+    actions: ActionFigures = field(default_factory=ActionFigures)  # what we did, and since
+    discovery: DiscoveryFigures = field(default_factory=DiscoveryFigures)  # new themes, terms

@@ -60,6 +60,13 @@ def md_post(post: PostView) -> MdSafe:
     return MdSafe(f"> {md_escape(post.text)}\n>\n> {md_escape(meta)} {link}".rstrip())
 
 
+def md_code(text: str) -> MdSafe:
+    """A fenced code block, its fence longer than any run of backticks in it."""
+    runs = re.findall(r"`+", text)
+    fence = "`" * max(3, *(len(r) + 1 for r in runs)) if runs else "```"
+    return MdSafe(f"{fence}yaml\n{text.rstrip()}\n{fence}")
+
+
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
@@ -72,6 +79,8 @@ def _env() -> Environment:
     )
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
+    env.globals["md_link"] = md_link
+    env.globals["md_code"] = md_code
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 

@@ -133,9 +133,11 @@ def tables(fig: Figures) -> list[Table]:
                      c.evaluation, audit_of(fig.accuracy, c.task, c.name, c.version))
                     for c in fig.classifiers)),
     ]
-    from reports.accuracy_tables import accuracy_tables  # it builds on Table, defined here
+    from reports.accuracy_tables import accuracy_tables  # they build on Table, defined here
+    from reports.action_tables import actions_table
+    from reports.discovery_tables import discovery_tables
 
-    return out + accuracy_tables(fig)
+    return out + accuracy_tables(fig) + [actions_table(fig)] + discovery_tables(fig)
 
 
 def _engaged(fig: Figures) -> list[Table]:

@@ -9,6 +9,9 @@ Used by retention (``storage.retention``), erasure (``storage.erasure``)
 and, through ``Store.compact``, the platform deletion sync. The posts'
 counts leave the rollups in the same transaction (``Rollups.remove_staged``);
 their place on the rollup queue goes with them (a foreign key cascade).
+Discovery's themes and bursting terms lose the deleted members and are
+counted again (or deleted under the floor) in the same transaction
+(``storage.discovery_upkeep``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import write_transaction
+from storage.discovery_upkeep import DiscoveryUpkeep
 from storage.rollups import Rollups
 
 Counts = dict[str, int]
@@ -35,6 +39,7 @@ class PostDeletion:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.rollups = Rollups(db)
+        self.discovery = DiscoveryUpkeep(db)
 
     def tables(self) -> list[str]:
         """Every table (other than posts) with a ``post_id`` column."""
@@ -66,6 +71,7 @@ class PostDeletion:
 
     def delete_staged(self) -> None:
         short = self.rollups.remove_staged()
+        themes, bursts = self.discovery.touched_by_staged()
         for table in self.tables():
             # table names come from sqlite_master, not from input
             self.db.execute(
@@ -73,6 +79,7 @@ class PostDeletion:
         self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         self.db.execute("DELETE FROM _doomed")
         self.rollups.rebuild_days(short)
+        self.discovery.recount(themes, bursts)
 
     def unstage(self) -> None:
         self.db.execute("DELETE FROM _doomed")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.actions import Actions
 from storage.alerts import AlertLog
 from storage.audit_draws import AuditDraws
 from storage.audits import Audits
@@ -34,12 +35,16 @@ from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
+from storage.lookups import Lookups
 from storage.queries import Queries
 from storage.report_queries import Bounds, ReportReader
 from storage.retention import Retention
 from storage.rollups import Rollups
+from storage.routing import Routing
 from storage.runs import Runs
 from storage.service_state import ServiceState
+from storage.term_counts import TermCounts
+from storage.themes import Themes
 from storage.usage import Usage
 from storage.windows import Window, open_window
 
@@ -77,6 +82,11 @@ class Store:
         # False: reports read the posts themselves, as before rollups (tests
         # compare the two paths; storage.queries has the same switch)
         self.read_rollups = True
+        self.actions = Actions(db)
+        self.lookups = Lookups(db)
+        self.routing = Routing(db)
+        self.themes = Themes(db)  # discovery: runs, themes, bursting terms, their members
+        self.term_counts = TermCounts(db)  # discovery: each week's term counts (a cache)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
