@@ -142,7 +142,7 @@ class Rollups:
         whole = {day for day, n in doomed.items() if n == self._rolled_posts(day, day)}
         weeks = {days.week(d) for d in doomed}
         gone_weeks = {w for w in weeks if sum(n for d, n in doomed.items() if days.week(d) == w)
-                      == self._rolled_posts(w, (date.fromisoformat(w) + timedelta(6)).isoformat())}
+                      == self._rolled_posts(w, _week_end(w))}
         partial = sorted(set(doomed) - whole)
         delta = Delta(days)
         if partial:  # one read of their posts (not a walk of each day's posts)
@@ -238,3 +238,10 @@ class Rollups:
 
     def queued(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM rollup_queue").fetchone()[0])
+
+
+def _week_end(week: str) -> str:
+    """The last day of the week starting on ``week`` (ISO date), kept inside
+    the calendar: a post dated 31 December 9999 has a week past its end."""
+    start = date.fromisoformat(week)
+    return (start + timedelta(6) if start <= date.max - timedelta(6) else date.max).isoformat()
