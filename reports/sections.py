@@ -25,12 +25,12 @@ from reports.posts import local_time, post_view
 from reports.stats import MIN_COUNT, describe_test
 from reports.weeks import Span
 from storage.report_queries import ReportReader
-from storage.report_window import ReportWindow
+from storage.windows import Window
 
 MOST_ENGAGED = 5
 
 
-def shown_check(win: ReportWindow, last: int) -> Callable[..., bool]:
+def shown_check(win: Window, last: int) -> Callable[..., bool]:
     """``ok(n, w=last, **cell)``: whether a count of ``n`` posts in period
     ``w`` may be shown. Under MIN_COUNT it is written "fewer than" anyway;
     from MIN_COUNT up, the cell's posts must come from enough authors."""
@@ -50,7 +50,7 @@ class Series:
     labels: dict[str, str]  # slug -> display name
 
 
-def fill_sections(fig: Figures, series: Series, win: ReportWindow, reader: ReportReader,
+def fill_sections(fig: Figures, series: Series, win: Window, reader: ReportReader,
                   versions: Sequence[tuple[str, str, str]], spans: list[Span],
                   days: list[Span], settings: ReportSettings, context: ReportContext,
                   now: datetime, tz: ZoneInfo) -> None:
