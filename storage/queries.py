@@ -13,7 +13,7 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -25,7 +25,7 @@ __all__ = ["Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
            "SearchSyntaxError", "WeekCount"]
 
 HARD_ROW_CAP = 100_000
-Facet = Literal["topic", "sentiment", "platform"]
+Facet = Literal["topic", "sentiment", "platform", "place"]
 
 
 class QueryTimeout(RuntimeError):
@@ -45,6 +45,7 @@ class PostHit:
     id: int
     created_at: str
     platform: str
+    native_id: str
     url: str | None
     title: str | None
     text: str
@@ -63,7 +64,7 @@ class WeekCount:
 
 
 _SELECT = (
-    "SELECT p.id, p.created_at, p.platform, p.url, p.title, p.text, p.author_handle,"
+    "SELECT p.id, p.created_at, p.platform, p.native_id, p.url, p.title, p.text, p.author_handle,"
     " (SELECT group_concat(label, ' ') FROM (SELECT label FROM labels"
     "   WHERE post_id = p.id AND task = 'topic' ORDER BY label)),"
     " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1)"
@@ -112,8 +113,8 @@ class Queries:
         rows = self._conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)),
                                        max(0, offset)])
         return [
-            PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
-                    tuple(r[7].split()) if r[7] else (), r[8])
+            PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                    tuple(r[8].split()) if r[8] else (), r[9])
             for r in rows.fetchall()
         ]
 
@@ -122,7 +123,8 @@ class Queries:
             sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
             return int(self._conn.execute(sql, [f.match]).fetchone()[0])
         terms = label_terms(f)
-        if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources):
+        if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources,
+                                               places=f.places):
             table, condition, values = terms[0]  # one label/source set: count it on its index
             sql = f"SELECT count(DISTINCT post_id) FROM {table} WHERE {condition}"
             return int(self._conn.execute(sql, values).fetchone()[0])
@@ -136,14 +138,20 @@ class Queries:
         if facet == "platform":
             sql = f"SELECT p.platform, count(*) FROM posts p{where} GROUP BY 1"
         elif f == PostFilter():  # everything: count the label index alone
-            params = ["topic" if facet == "topic" else "sentiment"]
+            params = [facet]
             sql = "SELECT label, count(*) FROM labels WHERE task = ? GROUP BY 1"
         else:
-            params = ["topic" if facet == "topic" else "sentiment", *params]
+            params = [facet, *params]
             sql = ("SELECT l.label, count(*) FROM posts p"
                    f" JOIN labels l ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
         rows = self._conn.execute(sql + " ORDER BY 2 DESC, 1", params).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
+
+    def first_post_at(self) -> str | None:
+        """When the earliest stored post was written (UTC ISO): weeks before
+        it are before collection began, not weeks without posts."""
+        row = self._conn.execute("SELECT min(created_at) FROM posts").fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     def weekly_counts(self, f: PostFilter,
                       weeks: Sequence[tuple[str, str, str]]) -> list[WeekCount]:
@@ -152,8 +160,7 @@ class Queries:
         of ``f``. One pass over the whole span, each post put in its week."""
         if not weeks:
             return []
-        span = PostFilter(f.topics, f.sentiments, f.platforms, f.sources, weeks[0][1],
-                          weeks[-1][2], f.match)
+        span = replace(f, since=weeks[0][1], until=weeks[-1][2])
         where, params = where_clause(span, self.planner.plan(span))
         bucket = "CASE " + " ".join("WHEN p.created_at < ? THEN ?" for _ in weeks) + " END"
         bucket_params: list[Any] = [v for i, (_, _, end) in enumerate(weeks) for v in (end, i)]

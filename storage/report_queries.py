@@ -18,6 +18,7 @@ Bounds = tuple[str, str]
 class PostRow:
     id: int
     platform: str
+    native_id: str
     created_at: str
     url: str | None
     text: str
@@ -42,6 +43,12 @@ class ReportReader:
         row = self.db.execute(
             "SELECT max(created_at) FROM posts WHERE created_at < ?", [end]
         ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def first_post_at(self) -> str | None:
+        """When the earliest stored post was written (UTC ISO): periods before
+        it are before collection began, not periods with no posts."""
+        row = self.db.execute("SELECT min(created_at) FROM posts").fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
     def runs_between(self, span: Bounds) -> list[tuple[Any, ...]]:

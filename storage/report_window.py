@@ -233,10 +233,11 @@ class ReportWindow:
 
     def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
                     sentiment: int | None = None, term: str | None = None,
-                    platform: str | None = None, day: int | None = None) -> bool:
+                    platform: str | None = None, day: int | None = None,
+                    place: str | None = None) -> bool:
         """Whether the posts of period ``w`` in one cell come from at least
         ``n`` distinct authors (stops reading once it has found them)."""
-        where, params = self._cell(w, topic, sentiment, term, platform, day)
+        where, params = self._cell(w, topic, sentiment, term, platform, day, place)
         if topic is None:  # read only the period's id range of rp
             where += " AND rp.id BETWEEN ? AND ?"
             params += list(self.ranges[w])
@@ -247,7 +248,8 @@ class ReportWindow:
 
     @staticmethod
     def _cell(w: int, topic: str | None, sentiment: int | None, term: str | None,
-              platform: str | None, day: int | None) -> tuple[str, list[Any]]:
+              platform: str | None, day: int | None,
+              place: str | None = None) -> tuple[str, list[Any]]:
         if topic is not None:
             where, params = ["rt.topic = ?", "rt.w = ?"], [topic, w]
         else:
@@ -267,7 +269,47 @@ class ReportWindow:
         if day is not None:
             where.append("rp.day = ?")
             params.append(day)
+        if place is not None:
+            where.append("EXISTS (SELECT 1 FROM labels x WHERE x.post_id = rp.id"
+                         " AND x.task = 'place' AND x.label = ?)")
+            params.append(place)
         return " AND ".join(where), params
+
+    def topic_overlap(self, w: int, topic: str, term: str | None = None) -> dict[str, int]:
+        """Posts of ``topic`` (with matched ``term``) in period ``w`` that
+        carry each other topic too: other topic -> posts."""
+        where, params = self._cell(w, topic, None, term, None, None)
+        return {str(t): int(n) for t, n in self._rows(
+            "SELECT l.label, count(*) FROM rt JOIN labels l ON l.post_id = rt.id"
+            f" AND l.task = 'topic' AND l.label <> rt.topic WHERE {where}"
+            " GROUP BY l.label", params)}
+
+    def topic_ids(self, w: int, topic: str, term: str | None = None) -> set[int]:
+        """The ids of ``topic``'s posts (with matched ``term``) in period ``w``:
+        flags are grouped into stories by the posts they share."""
+        where, params = self._cell(w, topic, None, term, None, None)
+        return {int(r[0]) for r in self._rows(f"SELECT rt.id FROM rt WHERE {where}", params)}
+
+    def places(self, w: int) -> list[tuple[str, int, int, int]]:
+        """(place, posts, negative posts, posts with a sentiment label) of
+        period ``w``, from the gazetteer's ``place`` labels."""
+        return [(str(p), int(n), int(neg or 0), int(cls or 0)) for p, n, neg, cls in self._rows(
+            "SELECT l.label, count(*), sum(rp.sent = 0), sum(rp.sent < 3) FROM rp"
+            " JOIN labels l ON l.post_id = rp.id AND l.task = 'place'"
+            " WHERE rp.id BETWEEN ? AND ? AND rp.w = ? GROUP BY l.label",
+            [*self.ranges[w], w])]
+
+    def place_topics(self, w: int) -> dict[str, dict[str, int]]:
+        """Per place in period ``w``: posts per topic."""
+        out: dict[str, dict[str, int]] = {}
+        for place, topic, n in self._rows(
+                "SELECT pl.label, tl.label, count(*) FROM rp"
+                " JOIN labels pl ON pl.post_id = rp.id AND pl.task = 'place'"
+                " JOIN labels tl ON tl.post_id = rp.id AND tl.task = 'topic'"
+                " WHERE rp.id BETWEEN ? AND ? AND rp.w = ? GROUP BY 1, 2",
+                [*self.ranges[w], w]):
+            out.setdefault(str(place), {})[str(topic)] = int(n)
+        return out
 
     def classifiers_used(self, w: int) -> list[tuple[str, str, str, int]]:
         """(task, classifier, version, posts of period ``w`` it looked at).
@@ -364,8 +406,8 @@ class ReportWindow:
             return []
         marks = ", ".join("?" for _ in ids)
         rows = {int(r[0]): PostRow(*r) for r in self._rows(
-            "SELECT id, platform, created_at, url, text, title, author_handle, replies,"
-            f" reposts, likes, quotes FROM posts WHERE id IN ({marks})", ids)}
+            "SELECT id, platform, native_id, created_at, url, text, title, author_handle,"
+            f" replies, reposts, likes, quotes FROM posts WHERE id IN ({marks})", ids)}
         return [rows[i] for i in ids if i in rows]
 
 

@@ -32,6 +32,8 @@ from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
 from storage.queries import Queries
+from storage.relabels import Relabels
+from storage.report_log import ReportLog
 from storage.report_queries import Bounds, ReportReader
 from storage.report_window import ReportWindow
 from storage.retention import Retention
@@ -62,6 +64,8 @@ class Store:
         self.alerts = AlertLog(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
+        self.relabels = Relabels(db)
+        self.report_log = ReportLog(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.deletion_checks = DeletionChecks(db)
