@@ -26,13 +26,13 @@ def test_published_worked_examples(counts: tuple[int, int, int, int], low: float
 
 
 def test_beyond_noise_where_non_overlapping_intervals_say_nothing() -> None:
-    """33% -> 39% on 1,000 posts a week: the two Wilson intervals overlap,
+    """30% -> 40% on 300 posts a week: the two Wilson intervals overlap,
     yet the difference is beyond noise."""
     from nlp.estimate import wilson
 
-    a, b = wilson(390, 1000), wilson(330, 1000)
+    a, b = wilson(120, 300), wilson(90, 300)
     assert a is not None and b is not None and a[0] < b[1]  # the intervals overlap
-    found = newcombe(390, 1000, 330, 1000)
+    found = newcombe(120, 300, 90, 300)
     assert found is not None and found.beyond_noise and found.low > 0
     same = newcombe(35, 100, 33, 100)
     assert same is not None and not same.beyond_noise
