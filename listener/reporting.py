@@ -11,6 +11,7 @@ from typing import Any
 import nlp
 from listener import __version__
 from listener.config import Settings
+from listener.platforms.registry import find, platforms
 from nlp.cards import load_card
 from reports import write_report
 from reports.alerts import Alert, check_and_send
@@ -33,6 +34,13 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
     return tuple(notes)
 
 
+def post_link(platform_id: str, native_id: str, url: str | None) -> str | None:
+    """The platform's link to a post that names no account (None where the
+    platform has none, or the platform is unknown)."""
+    entry = find(platform_id)
+    return entry.link(native_id, url) if entry is not None else None
+
+
 def report_context(settings: Settings) -> ReportContext:
     official = frozenset(handle for _, handle in settings.privacy.official_set())
     return ReportContext(
@@ -41,6 +49,9 @@ def report_context(settings: Settings) -> ReportContext:
         classifiers=classifier_notes(settings),
         official_handles=official,
         organisation=settings.reports.organisation,
+        link=post_link,
+        place_labels={slug: spec.label for slug, spec in settings.nlp.places.items()},
+        platform_names={p.id: p.name for p in platforms()},
     )
 
 

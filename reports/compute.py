@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
-from reports.headline import headline
+from reports.narrative import narrative
 from reports.sections import Series, fill_sections, shown_check
 from reports.stats import wilson
 from reports.weeks import Span, day_spans, previous_weeks, week_span
@@ -44,8 +44,9 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
     with store.report_window([s.utc for s in spans], [d.utc for d in days]) as win:
         fig, series = _core(win, week, spans, settings, topic_labels, context, now, tz)
         fill_sections(fig, series, win, store.reports, store.config_versions.history(),
-                      spans, days, settings, context, now, tz)
-    fig.headline = headline(fig)
+                      store.relabels.history(), spans, days, settings, context, now, tz)
+    fig.narrative = narrative(fig)
+    fig.headline = [s.text for s in fig.narrative]
     return fig
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+# (platform, native id, stored url) -> a link to the post that names no
+# account, or None where the platform has no such link
+LinkForm = Callable[[str, str, "str | None"], "str | None"]
+
+
+def no_links(platform: str, native_id: str, url: str | None) -> str | None:
+    """Without the listener's platform registry, no post is linked."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -23,3 +33,6 @@ class ReportContext:
     classifiers: tuple[ClassifierNote, ...] = ()
     official_handles: frozenset[str] = field(default_factory=frozenset)
     organisation: str = ""
+    link: LinkForm = no_links
+    place_labels: Mapping[str, str] = field(default_factory=dict)  # gazetteer slug -> name
+    platform_names: Mapping[str, str] = field(default_factory=dict)  # "x" -> "X"

@@ -6,11 +6,12 @@ import re
 from datetime import datetime, timedelta
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-from reports.charts import bar_chart, line_chart
+from reports.charts import bar_chart, line_chart, share_chart
 from reports.figures import Figures
 from reports.tables import tables
-from reports.text import FEWER, SUPPRESSED
+from reports.text import FEWER, SUPPRESSED, fmt_count
 
 _NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
 
@@ -25,9 +26,21 @@ def _env() -> Environment:
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
+    env.filters["count"] = fmt_count
+    env.filters["compact"] = compact
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
     env.tests["suppressed_text"] = lambda s: str(s) in (FEWER, SUPPRESSED)
     return env
+
+
+def compact(cell: str) -> Markup | str:
+    """A table cell as the page shows it: "fewer than 10" and the suppression
+    note as short abbreviations carrying their words (the CSV keeps them)."""
+    if cell == FEWER:
+        return Markup('<abbr title="fewer than 10">&lt;10</abbr>')
+    if cell == SUPPRESSED:
+        return Markup('<abbr title="suppressed: fewer than 10 authors">suppressed</abbr>')
+    return cell
 
 
 ENV = _env()
@@ -51,6 +64,14 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
         "platforms": bar_chart(fig.platforms, "Posts by platform",
                                f"Bar chart of posts per platform in week {fig.week}; figures "
                                "in the table that follows."),
+        "sentiment": share_chart(
+            [w.week for w in fig.sentiment_weeks],
+            [w.negative / w.classified if w.interval else None for w in fig.sentiment_weeks],
+            [w.interval for w in fig.sentiment_weeks], "Negative share by week",
+            "Line chart of the weekly share of negative posts"
+            + (f" from {fig.sentiment_weeks[0].week} to {fig.sentiment_weeks[-1].week}"
+               if fig.sentiment_weeks else "")
+            + ", with 95% intervals; figures in the table that follows."),
         "trends": [
             (line_chart(fig.trend_weeks, [c if good else 0 for c, good in zip(
                 t.counts, t.ok, strict=True)], f"{t.label}: weekly posts",

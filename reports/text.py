@@ -44,6 +44,14 @@ def fmt_pct(value: float | None) -> str:
     return FEWER if value is None else f"{value * 100:.0f}%"
 
 
+def fmt_share(part: int, whole: int, authors_ok: bool = True) -> str:
+    """A percentage cell: blank when its count (or base) is under 10, so a
+    zero or small count never carries a share; the count cell says why."""
+    if not authors_ok:
+        return SUPPRESSED
+    return f"{part / whole * 100:.0f}%" if count_shown(part) and whole >= MIN_COUNT else ""
+
+
 def fmt_interval(interval: tuple[float, float] | None) -> str:
     if interval is None:
         return ""

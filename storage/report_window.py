@@ -17,7 +17,7 @@ to pick at most one post per author.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,24 +360,33 @@ class ReportWindow:
             [*self.ranges[w], w])]
 
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
-                     order: str = "evidence", limit: int = 3) -> list[PostRow]:
+                     order: str = "evidence", limit: int = 3, also: str | None = None,
+                     exclude: Collection[int] = ()) -> list[PostRow]:
         """Up to ``limit`` posts of period ``w``, at most one per author (so an
         author's posts are never listed together), optionally of one topic
         and matched term; ordered by how many terms matched ("evidence") or
         by engagement ("engagement"), then in a fixed pseudo-random order
         that spreads picks over the week. Authors are de-duplicated among the
-        top 200 candidates. Remembered per arguments (a top topic is often
-        an emerging issue too)."""
-        key = (w, topic, term, order, limit)
+        top 200 candidates. ``also``: only posts that carry that topic too;
+        ``exclude``: ids already quoted elsewhere. Remembered per arguments."""
+        key = (w, topic, term, order, limit, also, tuple(sorted(exclude)))
         if key not in self._samples:
-            self._samples[key] = self._sample(w, topic, term, order, limit)
+            self._samples[key] = self._sample(w, topic, term, order, limit, also, key[-1])
         return self._samples[key]
 
     def _sample(self, w: int, topic: str | None, term: str | None, order: str,
-                limit: int) -> list[PostRow]:
+                limit: int, also: str | None, exclude: tuple[int, ...]) -> list[PostRow]:
         engagement = ("COALESCE(rp.replies, 0) + COALESCE(rp.reposts, 0)"
                       " + COALESCE(rp.likes, 0) + COALESCE(rp.quotes, 0)")
         where, params = self._cell(w, topic, None, term, None, None)
+        alias = "rt" if topic is not None else "rp"
+        if also is not None:
+            where += (f" AND EXISTS (SELECT 1 FROM labels x WHERE x.post_id = {alias}.id"
+                      " AND x.task = 'topic' AND x.label = ?)")
+            params.append(also)
+        if exclude:
+            where += f" AND {alias}.id NOT IN ({', '.join('?' for _ in exclude)})"
+            params += list(exclude)
         source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
         if order == "engagement":
             key = engagement
