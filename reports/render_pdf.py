@@ -36,7 +36,6 @@ def write_pdf(html: str, path: Path) -> Path:
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
-        from weasyprint.urls import default_url_fetcher
     except ImportError as exc:
         raise PdfUnavailable(
             "WeasyPrint is not installed: pip install 'civic-listener[pdf]'") from exc
@@ -45,12 +44,7 @@ def write_pdf(html: str, path: Path) -> Path:
             f"WeasyPrint cannot load its system libraries ({exc}); on Debian: {APT_LINE}"
         ) from exc
     font_url = EMOJI_FONT.resolve().as_uri()
-
-    def fetch_font_only(url: str, *args: object, **kwargs: object) -> object:
-        if url == font_url:  # the one file the report may load: its own font
-            return default_url_fetcher(url)
-        raise ValueError(f"the report fetches nothing: refused {url[:60]}")
-
+    fetch_font_only = _font_fetcher(font_url)
     fonts = _font_configuration(FontConfiguration)
     css = CSS(string=FONT_CSS % font_url, font_config=fonts, url_fetcher=fetch_font_only)
     HTML(string=html, url_fetcher=fetch_font_only).write_pdf(
@@ -71,3 +65,27 @@ def _font_configuration(factory: Any) -> Any:
                 del os.environ["FONTCONFIG_FILE"]
             else:
                 os.environ["FONTCONFIG_FILE"] = before
+
+
+def _font_fetcher(font_url: str) -> Any:
+    """A URL fetcher that loads the report's own font and refuses anything
+    else (WeasyPrint 68 and later: a ``URLFetcher``; earlier: a function)."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 68
+        from weasyprint.urls import default_url_fetcher
+
+        def fetch(url: str, *args: object, **kwargs: object) -> Any:
+            if url == font_url:
+                return default_url_fetcher(url)
+            raise ValueError(f"the report fetches nothing: refused {url[:60]}")
+
+        return fetch
+
+    class FontOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url == font_url:  # the one file the report may load: its own font
+                return super().fetch(url, headers)
+            raise ValueError(f"the report fetches nothing: refused {url[:60]}")
+
+    return FontOnly()

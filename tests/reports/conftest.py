@@ -20,7 +20,9 @@ LABELS = {"waste_recycling": "Bin collections", "roads_potholes": "Roads and pot
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday of 2026-W48
 CONTEXT = ReportContext(config_hash="cfg123", pipeline_version="0.1.0",
                         official_handles=frozenset({"@ExampleCouncil"}),
-                        organisation="Example Council")
+                        organisation="Example Council",
+                        # as if every platform's handle-free link were the stored one
+                        link=lambda platform, native_id, url: url)
 
 
 def week_posts(day: str, slug: str, n: int, sentiments: list[str], *, first_author: int = 0,

@@ -73,7 +73,7 @@ def test_structure(known: Store, tmp_path: Path) -> None:
     assert svgs
     for svg in svgs:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
-    assert all("<caption>" in t for t in re.findall(r"<table>.*?</table>", html, flags=re.S))
+    assert all("<caption>" in t for t in re.findall(r"<table\b[^>]*>.*?</table>", html, flags=re.S))
 
 
 def test_every_chart_is_followed_by_its_own_data_table(known: Store, tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_every_chart_is_followed_by_its_own_data_table(known: Store, tmp_path: P
         title = re.search(r"<title[^>]*>(.*?)</title>", figure.group(0), flags=re.S)
         assert title is not None
         after = html[figure.end():]
-        table = re.search(r"<table>.*?</table>", after, flags=re.S)
+        table = re.search(r"<table\b[^>]*>.*?</table>", after, flags=re.S)
         assert table is not None, title[1]
         assert not re.search(r"<h[1-6]", after[:table.start()]), f"{title[1]}: no table here"
         caption = re.search(r"<caption>(.*?)</caption>", table[0], flags=re.S)
