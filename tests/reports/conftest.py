@@ -38,6 +38,10 @@ def week_posts(day: str, slug: str, n: int, sentiments: list[str], *, first_auth
 
 @pytest.fixture
 def known(store: Store) -> Store:
+    return add_known(store)
+
+
+def add_known(store: Store) -> Store:
     """2026-W47 (Mon 16 Nov to Sun 22 Nov; London is on GMT):
     - Bin collections: 20 posts, 20 authors: 12 negative, 5 neutral, 3 positive
     - Roads: 5 posts (below 10)

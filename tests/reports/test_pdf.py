@@ -13,32 +13,40 @@ from reports import ReportSettings, compute_figures, write_report
 from reports.tables import tables
 from storage import Store
 from tests.reports.builders import Spec, add, at
-from tests.reports.conftest import CONTEXT, LABELS, NOW
+from tests.reports.conftest import CONTEXT, LABELS, NOW, add_known
 from tests.reports.test_render import weasyprint_or_skip
 
 A4 = (595.28, 841.89)  # points
 
 
-@pytest.fixture
-def pdf(known: Store, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def known_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    return add_known(Store.open(tmp_path_factory.mktemp("pdf") / "known.db"))
+
+
+@pytest.fixture(scope="module")
+def pdf(known_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the known week, with emoji in three posts, written once."""
     weasyprint_or_skip()
+    known = known_store
     add(known, [Spec(when=at("2026-11-18", 9, k), author=f"e{k}", text="Day 4 of the bin "
                      "strike 🤬 🗑️ 👍🏽", topics=[("waste_recycling", ("bin",))],
                      sentiment="negative") for k in range(3)])
     return write_report(known, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
-                        formats=["pdf"], out_dir=tmp_path, context=CONTEXT, now=NOW)[0]
+                        formats=["pdf"], out_dir=tmp_path_factory.mktemp("out"),
+                        context=CONTEXT, now=NOW)[0]
 
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def test_every_topics_and_trend_column_is_in_the_pdf(known: Store, pdf: Path) -> None:
+def test_every_topics_and_trend_column_is_in_the_pdf(known_store: Store, pdf: Path) -> None:
     import pypdf
 
     reader = pypdf.PdfReader(pdf)
     text = flat("".join(page.extract_text() for page in reader.pages))
-    fig = compute_figures(known, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
+    fig = compute_figures(known_store, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
                           context=CONTEXT, now=NOW)
     by_name = {t.name: t for t in tables(fig)}
     for name in ("topics", "trends"):
