@@ -50,6 +50,19 @@ class Labels:
             yield rows
             last_id = rows[-1][0]
 
+    def count_to_label(self, task: str, *, relabel: bool = False,
+                       since: str | None = None) -> int:
+        """How many posts ``posts_to_label`` would hand out (for progress bars)."""
+        params: list[Any] = [task]
+        sql = ("SELECT count(*) FROM posts p LEFT JOIN label_state s"
+               " ON s.post_id = p.id AND s.task = ? WHERE 1 = 1")
+        if since is not None:
+            sql += " AND p.created_at >= ?"
+            params.append(since)
+        if not relabel:
+            sql += " AND s.post_id IS NULL"
+        return int(self.db.execute(sql, params).fetchone()[0])
+
     def save(
         self,
         task: str,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from listener.cli.common import settings_from
+from listener.cli.common import open_recording, settings_from
 from listener.config import Settings
 from listener.query import export
 from listener.query.filters import FilterError, QueryFilters, parse_day, plain_errors
@@ -150,6 +150,8 @@ def register(app: typer.Typer) -> None:
         from listener.web.app import serve as run_server
 
         settings = settings_from(ctx, check_credentials=False)
+        if settings.database_path.exists():
+            open_recording(settings).close()  # the page's topic names come from this config
         run_server(settings, host or settings.web.host, port or settings.web.port)
 
     @app.command("web-hash-password")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from listener.cli.common import State, open_store, settings_from
+from listener.cli.common import State, open_recording, open_store, settings_from
+from listener.cli.progress import bars
 from listener.reporting import check_alerts, email_report, write_weekly_report
 from reports import NoDataError
 from reports.config import FORMATS
@@ -45,9 +46,11 @@ def register(app: typer.Typer) -> None:
         _use_config(ctx, config)
         formats = _formats(fmt)
         settings = settings_from(ctx, check_credentials=False)
-        store = open_store(settings)
+        store = open_recording(settings)
         try:
-            paths = write_weekly_report(settings, store, week, formats=formats, out_dir=out)
+            with bars() as shown:
+                shown.step(f"writing the report for {week or 'the latest complete week'}")
+                paths = write_weekly_report(settings, store, week, formats=formats, out_dir=out)
         except NoDataError as exc:
             typer.echo(f"no report written: {exc}", err=True)
             raise typer.Exit(1) from None
