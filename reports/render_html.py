@@ -11,7 +11,7 @@ from markupsafe import Markup
 from reports.charts import bar_chart, line_chart, share_chart
 from reports.figures import Figures
 from reports.tables import tables
-from reports.text import FEWER, SUPPRESSED, fmt_count
+from reports.text import FEWER, SUPPRESSED, fmt_count, words
 
 _NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
 
@@ -27,6 +27,7 @@ def _env() -> Environment:
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
     env.filters["count"] = fmt_count
+    env.filters["words"] = words
     env.filters["compact"] = compact
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
     env.tests["suppressed_text"] = lambda s: str(s) in (FEWER, SUPPRESSED)

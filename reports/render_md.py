@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from reports.figures import Figures, PostView
 from reports.render_html import window_text
 from reports.tables import Table, tables
-from reports.text import fmt_count
+from reports.text import fmt_count, words
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # only an ampersand that would start an entity
@@ -78,6 +78,7 @@ def _env() -> Environment:
     env.globals["md_post"] = md_post
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["count"] = fmt_count
+    env.filters["words"] = words
     env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
     return env
 

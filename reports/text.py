@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from reports.stats import MIN_COUNT, count_shown
 
@@ -75,3 +75,10 @@ def compare_words(subject: str, current: str, previous: str, rising: bool | None
         return f"{subject}: {current}{detail} ({when}: {previous})"
     verb = "rose" if rising else "fell"
     return f"{subject} {verb} from {previous} {when} to {current}{detail}"
+
+
+def words(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
