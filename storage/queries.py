@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from storage.query_plan import Planner, PostFilter, label_terms, where_clause
 from storage.records import SENTIMENTS
 
-__all__ = ["Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
+__all__ = ["Facet", "Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
            "SearchSyntaxError", "WeekCount"]
 
 HARD_ROW_CAP = 100_000

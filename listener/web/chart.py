@@ -28,6 +28,7 @@ class Bar:
     x: float
     width: float
     segments: list[Segment]
+    partial: str = ""  # "so far", "from 3 Nov": drawn paler, labelled
 
 
 @dataclass(frozen=True)
@@ -54,5 +55,5 @@ def chart(rows: list[TrendWeek], width: int = 720, height: int = 220) -> Chart:
             segments.append(Segment(sentiment, count, round(y, 1), round(h, 1),
                                     COLOURS[sentiment]))
         bars.append(Bar(row.week, row.total, round(i * slot + slot * 0.15, 1),
-                        round(slot * 0.7, 1), segments))
+                        round(slot * 0.7, 1), segments, row.partial))
     return Chart(width, height, plot, bars, peak)

@@ -49,6 +49,13 @@ def route_guard(app: ASGIApp, database: Callable[[], str | None]) -> ASGIApp:
         if scope["type"] != "http" or name is None:
             await app(scope, receive, send)
             return
+        if scope.get("path", "").rstrip("/") == f"/{name}":
+            # Datasette's database page lists tables the page may not open:
+            # send people to the search page instead
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", b"/"), *_HEADERS]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         if not allowed_paths(name).match(scope.get("path", "")):
             await send({"type": "http.response.start", "status": 404,
                         "headers": [(b"content-type", b"text/plain; charset=utf-8"),

@@ -41,6 +41,9 @@ def free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     config = write_config(folder, build_db(folder / "posts.db"))
+    text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
+    config.write_text(text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n"),
+                      encoding="utf-8")
     port = free_port()
     env = {**os.environ, "TEST_WEB_HASH": hash_password(PASSWORD)}
     proc = subprocess.Popen(
@@ -85,18 +88,40 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         assert page.locator("svg#trend").is_visible()
         assert page.locator("svg#trend g.bar").count() >= 1
         rows = page.locator("#posts tr.post")
-        assert rows.count() == 4
+        assert rows.count() == 2  # a page of two
+        assert "4 matching posts" in page.locator("#summary").inner_text()
         assert set(page.locator("#posts td.sentiment").all_inner_texts()) == {"negative"}
-        links = [rows.nth(i).locator("a").get_attribute("href") for i in range(rows.count())]
+        links = [rows.nth(i).locator("a").get_attribute("href") if rows.nth(i).locator(
+            "a").count() else "" for i in range(rows.count())]
         assert PSEUDONYM_MARK not in page.content()
 
         with page.expect_download() as caught:
             page.click("#export-csv")
+        assert caught.value.suggested_filename == "posts_negative_pothole.csv"
         saved = tmp_path / "export.csv"
         caught.value.save_as(saved)
+
+        # every link on the page leads somewhere (none to a refused table)
+        hrefs = {a for a in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+                 if a.startswith(server)}
+        for href in hrefs:
+            assert page.request.get(href).status < 400, href
+
+        # on a phone, the filters and the table fit the screen
+        page.set_viewport_size({"width": 390, "height": 900})
+        wide = page.evaluate("""() => [...document.querySelectorAll("body *")]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                         && !e.closest(".ls-posts, #trend-table"))
+            .map(e => e.tagName + "." + e.className).slice(0, 5)""")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
+        assert wide == []
+        page.screenshot(path=str(tmp_path / "page-phone.png"), full_page=True)
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))
-    assert [r["url"] for r in exported] == links
+    assert len(exported) == 4  # every matching post, not the page shown
+    assert [r["url"] for r in exported][:2] == links
+    assert all(r["url"] == "" or r["url"].startswith("https://x.com/i/status/")
+               or "reddit.com/comments/" in r["url"] for r in exported)
     assert {r["sentiment"] for r in exported} == {"negative"}
     assert all("pothole" in r["text"].lower() for r in exported)
