@@ -17,6 +17,7 @@ from reports import write_report
 from reports.alerts import Alert, check_and_send
 from reports.context import ClassifierNote, ReportContext
 from reports.deliver import build_message, send_email
+from reports.email_body import email_html, email_text
 from storage import Store
 
 
@@ -71,17 +72,21 @@ MAILED_SUFFIXES = (".html", ".pdf", ".md")
 
 
 def email_report(settings: Settings, paths: Sequence[Path]) -> int:
-    """E-mail a written report (HTML, PDF and Markdown attached; the Markdown
-    as the body) to ``reports.email.to``. Returns the number of recipients;
-    raises ``reports.deliver.DeliveryError`` when the relay refuses."""
+    """E-mail a written report to ``reports.email.to``: the Markdown report
+    as a clean plain-text body with an HTML alternative (the Markdown
+    rendered), the HTML, PDF and Markdown files attached. Returns the number
+    of recipients; raises ``reports.deliver.DeliveryError`` when the relay
+    refuses."""
     md = next((p for p in paths if p.suffix == ".md"), None)
     html = next((p for p in paths if p.suffix == ".html"), None)
     stem = (md or html or paths[0]).name.split(".")[0]
-    body = md.read_text(encoding="utf-8") if md else (
+    subject = f"{settings.reports.title}: {stem.removeprefix('report-')}"
+    markdown = md.read_text(encoding="utf-8") if md else None
+    body = email_text(markdown) if markdown else (
         f"The {settings.reports.title.lower()} is attached.")
-    msg = build_message(settings.reports.email,
-                        f"{settings.reports.title}: {stem.removeprefix('report-')}",
-                        body, [p for p in paths if p.suffix in MAILED_SUFFIXES])
+    msg = build_message(settings.reports.email, subject, body,
+                        [p for p in paths if p.suffix in MAILED_SUFFIXES],
+                        html=email_html(markdown, subject) if markdown else None)
     send_email(settings.reports.email, msg)
     return len(settings.reports.email.to)
 
