@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from reports.stats import Unusual, unusual
+from nlp.unusual import Unusual, flags
+
+__all__ = ["Flag", "emerging_flags", "flags"]  # flags: re-exported for reports.alerts
 
 
 @dataclass(frozen=True)
@@ -15,35 +17,6 @@ class Flag:
     term: str | None
     test: Unusual
     terms: tuple[str, ...] = ()
-
-
-def running(totals: Sequence[int]) -> list[bool]:
-    """Whether collection was running in each period: from the first period
-    with any post on (earlier empty periods are before collection started)."""
-    seen = False
-    out = []
-    for n in totals:
-        seen = seen or n > 0
-        out.append(seen)
-    return out
-
-
-def flags(series: Mapping[str, Sequence[int]], totals: Sequence[int],
-          baseline_periods: int) -> list[tuple[str, Unusual]]:
-    """Test the last value of each series against up to ``baseline_periods``
-    values before it, keeping only periods when collection was running.
-    Flagged series, the most unusual (highest ratio to baseline) first."""
-    live = running(totals)
-    last = len(totals) - 1
-    window = range(max(0, last - baseline_periods), last)
-    out = []
-    for key, counts in series.items():
-        baseline = [counts[i] for i in window if live[i]]
-        result = unusual(counts[last], baseline)
-        if result.flagged:
-            out.append((key, result))
-    out.sort(key=lambda kv: (-kv[1].ratio, -kv[1].current, kv[0]))
-    return out
 
 
 def emerging_flags(topics: Mapping[str, Sequence[int]], topic_totals: Sequence[int],
