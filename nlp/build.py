@@ -9,7 +9,6 @@ from nlp.config import NlpSettings, TopicSpec
 from nlp.registry import BuildContext, UnknownClassifierError, resolve, split_name
 from nlp.types import Classifier
 
-
 GAZETTEER = "places.gazetteer"
 
 

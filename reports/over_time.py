@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from nlp.estimate.accuracy import wilson
-from reports.emerging import running
+from nlp.unusual import running
 from reports.figures import ShareWeek
 from reports.stats import MIN_COUNT
 from reports.weeks import Span

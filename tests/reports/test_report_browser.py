@@ -34,9 +34,11 @@ OVERFLOW = """() => {
   const page = document.documentElement;
   if (page.scrollWidth > window.innerWidth) out.push(`page ${page.scrollWidth}px`);
   for (const el of document.querySelectorAll("body *")) {
-    if (el.closest("table.stack thead") && getComputedStyle(el.closest("thead")).position === "absolute") continue;
+    const head = el.closest("table.stack thead");
+    if (head && getComputedStyle(head).position === "absolute") continue;
     const box = el.getBoundingClientRect();
-    if (box.width && box.right > window.innerWidth + 1) out.push(`${el.tagName}.${el.className} right ${box.right}`);
+    const name = `${el.tagName}.${el.className}`;
+    if (box.width && box.right > window.innerWidth + 1) out.push(`${name} right ${box.right}`);
     const style = getComputedStyle(el);
     if (el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(style.overflowX))
       out.push(`${el.tagName}.${el.className} scrolls sideways`);
