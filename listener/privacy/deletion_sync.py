@@ -48,6 +48,7 @@ from listener.privacy.checkers import build_checkers
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from listener.redact import redact
 from storage import Store
+from storage.erasure import PostRef
 from storage.timefmt import iso, month_period
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class PlatformSync:
     overdue: int = 0
     error: str | None = None
     removed: dict[str, int] = field(default_factory=dict)
-    gone_urls: list[str] = field(default_factory=list, repr=False)
+    gone_posts: list[PostRef] = field(default_factory=list, repr=False)  # as reports cite them
 
 
 def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = None,
@@ -100,8 +101,8 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                  f"; {result.error}" if result.error else "")
     if any(r.gone for r in results.values()):
         store.compact()
-        urls = [u for r in results.values() for u in r.gone_urls]
-        rewritten = rewrite_weeks(settings, store, weeks_quoting(settings, urls))
+        refs = [u for r in results.values() for u in r.gone_posts]
+        rewritten = rewrite_weeks(settings, store, weeks_quoting(settings, refs))
         if rewritten:
             log.info("deletion sync: %d weekly reports quoting removed posts written again",
                      rewritten)
@@ -151,7 +152,7 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:
-            result.gone_urls += store.erasure.post_urls(gone)
+            result.gone_posts += store.erasure.post_refs(gone)
             removed = store.erasure.forget_posts(gone, block=False, compact_after=False)
             result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}
         store.deletion_checks.mark_checked(seen, stamp)

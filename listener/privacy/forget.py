@@ -87,12 +87,12 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
     key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)
     quarantined = [qid for qid, payload in store.erasure.quarantine_payloads(platform)
                    if names_handle(platform, payload, handle)]
-    urls = store.erasure.author_post_urls(platform, key)
+    urls = store.erasure.author_post_refs(platform, key)
     counts = store.erasure.forget_author(platform, key, quarantined)
     previous = os.environ.get(settings.privacy.previous_key_env or "", "")
     if previous:  # during a key rotation: posts stored under the old key, and its block entry
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
-        urls += store.erasure.author_post_urls(platform, old)
+        urls += store.erasure.author_post_refs(platform, old)
         more = store.erasure.forget_author(platform, old)
         compacted = min(counts["compacted"], more["compacted"])
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
@@ -141,7 +141,7 @@ def forget_url(settings: Settings, store: Store, url: str) -> ForgetReport:
     if len(found) > 1 and like is not None:
         raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
                           "the post was stored with")
-    urls = store.erasure.post_urls([pid for pid, _, _ in found])
+    urls = store.erasure.post_refs([pid for pid, _, _ in found])
     counts = store.erasure.forget_posts([pid for pid, _, _ in found])
     counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
                                                      weeks_quoting(settings, urls))
