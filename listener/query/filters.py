@@ -134,5 +134,6 @@ def unknown(typed: str, what: str, known: Mapping[str, str],
     meant += [names[n] for n in difflib.get_close_matches(word, list(names), n=3, cutoff=0.6)]
     choices = ", ".join(sorted(known)) or "(none configured)"
     hint = ", ".join(f"{slug} ({known[slug]})" for slug in dict.fromkeys(meant))
-    return (f"unknown {what} '{typed}'" + (f"; did you mean {hint}?" if hint else "")
-            + f" Known {what}s: {choices}")
+    if hint:
+        return f"unknown {what} '{typed}'; did you mean {hint}? Known {what}s: {choices}"
+    return f"unknown {what} '{typed}'; known {what}s: {choices}"
