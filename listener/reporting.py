@@ -11,7 +11,7 @@ from typing import Any
 import nlp
 from listener import __version__
 from listener.config import Settings
-from listener.platforms.registry import find, platforms
+from listener.platforms.registry import platforms, post_link
 from nlp.cards import load_card
 from reports import write_report
 from reports.alerts import Alert, check_and_send
@@ -33,13 +33,6 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
         notes.append(ClassifierNote(name, version, task,
                                     float(score) if score is not None else None, evaluation))
     return tuple(notes)
-
-
-def post_link(platform_id: str, native_id: str, url: str | None) -> str | None:
-    """The platform's link to a post that names no account (None where the
-    platform has none, or the platform is unknown)."""
-    entry = find(platform_id)
-    return entry.link(native_id, url) if entry is not None else None
 
 
 def report_context(settings: Settings) -> ReportContext:

@@ -115,20 +115,22 @@ def weeks_with_changes(versions: Sequence[tuple[str, str, str]],
     return [s.label for s in spans if any(s.start <= m < s.end for m in moments)]
 
 
-def digest(fig: Figures) -> dict[str, Any]:
-    """The figures a rewritten report is compared on."""
+def digest(fig: Figures, relabels: int = 0) -> dict[str, Any]:
+    """The figures a rewritten report is compared on, and how many relabels
+    had been recorded when it was written."""
     return {"posts": fig.this.posts, "negative": fig.sentiment.negative,
-            "topics": {r.slug: r.posts for r in fig.topics}}
+            "topics": {r.slug: r.posts for r in fig.topics}, "relabels": relabels}
 
 
 def regenerated(previous: WrittenReport | None, fig: Figures, labels: Mapping[str, str],
                 versions: Sequence[tuple[str, str, str]], relabels: Sequence[Relabel],
                 local: Local) -> list[str]:
     """Sentences for a report written again: which numbers changed since the
-    last report of the week, and the recorded reasons."""
+    last report of the week, and the recorded reasons (a config other than
+    the one it was written under; relabels recorded since)."""
     if previous is None:
         return []
-    now, before = digest(fig), previous.figures
+    now, before = digest(fig, len(relabels)), previous.figures
     moved = []
     if now["posts"] != before.get("posts"):
         moved.append(f"posts {before.get('posts', 0):,} → {now['posts']:,}")
@@ -142,10 +144,13 @@ def regenerated(previous: WrittenReport | None, fig: Figures, labels: Mapping[st
     when = local(previous.written_at)
     if not moved:
         return [f"This report replaces the one written on {when}; its figures are unchanged."]
-    why = [f"the configuration changed on {local(at)}" for _, at, _ in versions
-           if at > previous.written_at]
-    why += [f"{r.task} labels were relabelled on {local(r.at)}" for r in relabels
-            if r.at > previous.written_at]
+    why = []
+    if fig.config_hash and fig.config_hash != previous.config_hash:
+        when = next((local(at) for h, at, _ in versions if h == fig.config_hash), "")
+        why.append("the configuration changed" + (f" on {when}" if when else "")
+                   + f" ({previous.config_hash[:12] or 'not recorded'} → {fig.config_hash[:12]})")
+    why += [f"{r.task} labels were relabelled on {local(r.at)}"
+            for r in relabels[int(before.get("relabels", len(relabels))):]]
     if now["posts"] != before.get("posts"):
         why.append("posts were collected late or removed since (retention, deletion at "
                    "source, erasure)")

@@ -64,7 +64,8 @@ def write_report(store: Store, week: str | None, *, settings: ReportSettings,
                                   store.config_versions.history(), store.relabels.history(),
                                   local)
     paths = write_figures(fig, formats, out_dir, settings)
-    store.report_log.record(week, context.config_hash, digest(fig))
+    store.report_log.record(week, context.config_hash,
+                            digest(fig, len(store.relabels.history())))
     return paths
 
 

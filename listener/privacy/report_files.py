@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from listener.config import Settings
-from listener.reporting import post_link
+from listener.platforms.registry import post_link
 from storage import Store
 from storage.erasure import PostRef
 from storage.timefmt import format_week, week_of

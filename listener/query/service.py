@@ -39,7 +39,7 @@ class QueryContext:
     @classmethod
     def from_settings(cls, settings: Settings, *, time_limit_ms: int = 5_000,
                       max_rows: int = 1_000) -> QueryContext:
-        from listener.reporting import post_link
+        from listener.platforms.registry import post_link
 
         return cls(settings.reports.timezone,
                    {slug: spec.label for slug, spec in settings.topics.items()},

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from listener.reporting import post_link
+from listener.platforms.registry import post_link
 from reports import ReportContext, ReportSettings, write_report
 from storage import Store
 from tests.reports.builders import Spec, add, at
