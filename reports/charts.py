@@ -28,6 +28,17 @@ def _svg(width: int, height: int, title: str, desc: str, body: str) -> Markup:
     )
 
 
+def _end_labels(labels: Sequence[str], left: float, step: float, y: float) -> list[str]:
+    """The first and last labels under a weekly chart's x axis."""
+    out = []
+    for k in sorted({0, len(labels) - 1}):
+        if 0 <= k < len(labels):
+            anchor = "start" if k == 0 else "end"
+            out.append(f'<text x="{left + k * step:.1f}" y="{y}" font-size="11"'
+                       f' text-anchor="{anchor}" fill="{INK}">{escape(labels[k])}</text>')
+    return out
+
+
 def bar_chart(items: Sequence[tuple[str, int, bool]], title: str, desc: str) -> Markup:
     """Horizontal bars of (label, value, authors ok); a value under 10, or
     from fewer than 10 authors, is drawn as an outline with a word, never
@@ -94,11 +105,7 @@ def line_chart(labels: Sequence[str], values: Sequence[int], title: str, desc: s
         x, y = xy(k, v)
         fill = BAR if v >= MIN_COUNT else "#ffffff"
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{fill}" stroke="{BAR}"/>')
-    for k in (0, len(labels) - 1):
-        if 0 <= k < len(labels):
-            anchor = "start" if k == 0 else "end"
-            parts.append(f'<text x="{left + k * step:.1f}" y="{height - 10}" font-size="11"'
-                         f' text-anchor="{anchor}" fill="{INK}">{escape(labels[k])}</text>')
+    parts += _end_labels(labels, left, step, height - 10)
     return _svg(width, height, title, desc, "".join(parts))
 
 
@@ -140,9 +147,5 @@ def share_chart(labels: Sequence[str], shares: Sequence[float | None],
     if len(run) > 1:
         parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{BAR}"'
                      ' stroke-width="2"/>')
-    for k in (0, len(labels) - 1):
-        if 0 <= k < len(labels):
-            anchor = "start" if k == 0 else "end"
-            parts.append(f'<text x="{left + k * step:.1f}" y="{height - 10}" font-size="11"'
-                         f' text-anchor="{anchor}" fill="{INK}">{escape(labels[k])}</text>')
+    parts += _end_labels(labels, left, step, height - 10)
     return _svg(width, height, title, desc, "".join(parts))
