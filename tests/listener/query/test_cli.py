@@ -65,3 +65,10 @@ def test_trends_prints_weeks_and_counts(query_config: Path, cli: Cli) -> None:
     assert weeks == {"2026-W46": "0", "2026-W47": "5", "2026-W48": "1"}
     assert lines[-1].startswith("Roads and potholes: 2026-W48 against 2026-W47: 1 post against "
                                 "5; too few posts to compare")
+
+
+def test_query_by_place(query_config: Path, cli: Cli) -> None:
+    done = cli("-c", query_config, "query", "--place", "Mill Lane", "-f", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [post_key(r["platform"], r["text"]) for r in rows] == ["x/1"]

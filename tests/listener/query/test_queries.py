@@ -105,3 +105,11 @@ def test_share_has_wilson_interval_only_from_ten() -> None:
     assert (shown.low, shown.high) == pytest.approx(wilson(12, 40))
     assert shown.low < 0.3 < shown.high
     assert share_of(9, 40, 10).share is None and share_of(9, 9, 5).share == 1.0
+
+
+def test_place_filter(query_store: Store, ctx: QueryContext) -> None:
+    assert urls(run_query(query_store, ctx, QueryFilters(places=["Mill Lane"]))) == ["x/1"]
+    both = run_query(query_store, ctx, QueryFilters(places=["mill_lane", "high_street"]))
+    assert sorted(urls(both)) == ["reddit/2", "x/1"]
+    with pytest.raises(FilterError, match="unknown place 'Mill Lnae'; did you mean mill_lane"):
+        run_query(query_store, ctx, QueryFilters(places=["Mill Lnae"]))
