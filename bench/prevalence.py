@@ -54,6 +54,7 @@ from nlp.estimate import (  # noqa: E402
     ppi_shares,
     raw_shares,
 )
+from nlp.estimate.allocate import allocate  # noqa: E402
 from nlp.labelled import predict_one  # noqa: E402
 
 SETS = (("tweeteval_sentiment_dev", "label"), ("airline_dev", "airline_sentiment"))
@@ -90,26 +91,6 @@ class Score:
 def shares_of(labels: list[str]) -> dict[str, float]:
     return {c: labels.count(c) / len(labels) for c in CLASSES}
 
-
-def allocate(sizes: dict[str, int], n: int, floor: int | None = None) -> dict[str, int]:
-    """Posts to audit per stratum, ``n`` in all. ``floor=None``: equal numbers
-    (capped at a stratum's size, the rest to the strata with most posts
-    left); else ``floor`` each (or all of a smaller stratum) and the rest in
-    proportion to the posts left (more than ``n`` only when the floors alone are)."""
-    n = min(n, sum(sizes.values()))
-    if floor is None:
-        take = {h: min(size, n // len(sizes)) for h, size in sizes.items()}
-        want = {h: float(size) for h, size in sizes.items()}
-    else:
-        take = {h: min(size, floor) for h, size in sizes.items()}
-        left = {h: sizes[h] - take[h] for h in sizes}
-        budget, pool = n - sum(take.values()), sum(left.values()) or 1
-        want = {h: take[h] + budget * left[h] / pool for h in sizes}
-        take = {h: int(want[h]) if budget > 0 else take[h] for h in sizes}
-    while sum(take.values()) < n:
-        h = max((k for k in sizes if take[k] < sizes[k]), key=lambda k: want[k] - take[k])
-        take[h] += 1
-    return take
 
 def stratified_draw(strata: list[str], n: int, rng: np.random.Generator,
                     floor: int | None = None) -> list[int]:

@@ -25,6 +25,7 @@ from listener.config_errors import (
     suggestion,
     valid_keys,
 )
+from listener.engagement.settings import OWN_PREFIX, EngagementSettings
 from listener.platforms.config import SourceConfig, source_model
 from listener.privacy.governance import GovernanceSettings
 from listener.privacy.settings import PrivacySettings
@@ -49,6 +50,7 @@ class Settings(BaseModel):
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    engagement: EngagementSettings = Field(default_factory=EngagementSettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     web: WebSettings = Field(default_factory=WebSettings)
@@ -85,8 +87,12 @@ class Settings(BaseModel):
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
 
+    def all_sources(self) -> dict[str, Any]:
+        """The configured sources and the body's own channels (``own:<platform>``)."""
+        return {**self.sources, **self.engagement.sources()}
+
     def enabled_sources(self) -> dict[str, Any]:
-        return {name: cfg for name, cfg in self.sources.items() if cfg.enabled}
+        return {name: cfg for name, cfg in self.all_sources().items() if cfg.enabled}
 
 
 def default_config_path() -> Path:
@@ -140,6 +146,14 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
     return settings
 
 
+def _source_key(name: str) -> tuple[str, ...]:
+    """Where a source is written in config.yaml: ``sources.<name>``, or for an
+    own channel ``engagement.channels.<platform>``."""
+    if name.startswith(OWN_PREFIX):
+        return ("engagement", "channels", name.removeprefix(OWN_PREFIX))
+    return ("sources", name)
+
+
 def _dotted(loc: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
@@ -186,15 +200,26 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
                        check_credentials: bool) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     if check_credentials:
-        for name, cfg in settings.sources.items():
+        for name, cfg in settings.all_sources().items():
             if not cfg.enabled:
                 continue
+            where = _source_key(name)
             for role, var in cfg.credential_env().items():
                 if not os.environ.get(var):
                     problems.append(ConfigProblem(
-                        file, _line(root, ("sources", name)), f"sources.{name}",
+                        file, _line(root, where), ".".join(where),
                         f"enabled, but its {role} environment variable {var} is not set "
                         "(set it, or set enabled: false)"))
+    official = settings.privacy.official_set()
+    for platform, cfg in settings.engagement.configured().items():
+        handle = cfg.account.strip().lstrip("@").lower()
+        if (platform, handle) not in official:
+            problems.append(ConfigProblem(
+                file, _line(root, ("engagement", "channels", platform, "account")),
+                f"engagement.channels.{platform}.account",
+                f"'{cfg.account}' is not in privacy.official_accounts; add "
+                f"'{platform}:{cfg.account}' there (only the body's allow-listed accounts are "
+                "its own channels)"))
     for entry in settings.privacy.official_accounts:
         if ":" not in entry:
             problems.append(ConfigProblem(

@@ -8,6 +8,7 @@ classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -53,7 +54,7 @@ class CollectSummary:
 
 def register_secrets(settings: Settings) -> None:
     names = [settings.privacy.key_env]
-    for cfg in settings.sources.values():
+    for cfg in settings.all_sources().values():
         names += list(cfg.credential_env().values())
     register_secret_vars(names)
 
@@ -70,7 +71,12 @@ def normalise_page(page: Page, pseudonymiser: Pseudonymiser
     bad: list[Quarantined] = []
     for raw in page.items:
         try:
-            post = pseudonymiser.apply(normalise(raw.payload))
+            post = normalise(raw.payload)
+            if page.published_by is not None:  # the body's own feed: its entries are its own
+                post = dataclasses.replace(post, author_handle=page.published_by)
+            if page.addressed:  # the platform delivered it as a mention of, or reply to, us
+                post = dataclasses.replace(post, addressed=True)
+            post = pseudonymiser.apply(post)
         except ITEM_ERRORS as exc:
             message = str(exc) if isinstance(exc, NormaliseError) else (
                 f"{type(exc).__name__}: {exc}")
@@ -139,13 +145,14 @@ def collect(settings: Settings, store: Store, only: str | None = None,
     ``on_page(source, pages, posts read)`` after each stored page."""
     register_secrets(settings)
     pseudonymiser = make_pseudonymiser(settings)
-    if only is not None and only not in settings.sources:
-        raise KeyError(f"no source named {only!r}; configured: {', '.join(settings.sources)}")
+    configured = settings.all_sources()
+    if only is not None and only not in configured:
+        raise KeyError(f"no source named {only!r}; configured: {', '.join(configured)}")
     names = [only] if only is not None else list(settings.enabled_sources())
     summaries = []
     for name in names:
         try:
-            source = build_source(name, settings.sources[name])
+            source = build_source(name, configured[name])
         except Exception as exc:
             run_id = store.runs.start(name)
             error = redact(f"{type(exc).__name__}: {exc}")

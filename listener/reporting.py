@@ -37,6 +37,7 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
 
 def report_context(settings: Settings) -> ReportContext:
     official = frozenset(handle for _, handle in settings.privacy.official_set())
+    engagement = settings.engagement
     return ReportContext(
         config_hash=settings.config_hash,
         pipeline_version=f"civic-listener {__version__}",
@@ -46,6 +47,9 @@ def report_context(settings: Settings) -> ReportContext:
         link=post_link,
         place_labels={slug: spec.label for slug, spec in settings.nlp.places.items()},
         platform_names={p.id: p.name for p in platforms()},
+        working_hours=engagement.working_hours,
+        waiting_after_hours=engagement.unanswered_after_hours,
+        waiting_days=engagement.unanswered_days,
     )
 
 

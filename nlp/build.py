@@ -17,6 +17,8 @@ def configured_names(settings: NlpSettings) -> list[str]:
     gazetteer (on by default) is left out while ``nlp.places`` is empty: it
     would look for nothing."""
     names = [settings.topic_classifier, settings.sentiment_classifier]
+    if settings.request_classifier:
+        names.append(settings.request_classifier)
     names.extend(n for n in settings.extra_classifiers if n not in names
                  and (settings.places or split_name(n)[0] != GAZETTEER))
     return names

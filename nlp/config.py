@@ -55,6 +55,11 @@ class NlpSettings(BaseModel):
         description="Registered name, optionally versioned: topics.keywords, topics.keywords.v1",
     )
     sentiment_classifier: str = "sentiment.vader"
+    request_classifier: str | None = Field(
+        default="request.rules",
+        description="Questions and complaints addressed to the body (the engagement section):"
+        " request.rules, or a request.head trained through the labelling loop; null: off",
+    )
     extra_classifiers: list[str] = Field(
         default_factory=lambda: ["places.gazetteer"],
         description="More classifiers to run, e.g. places.gazetteer, lang.langid; the"

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
-from nlp import combined, keywords, language, places, transformer, vader, vader_rules
+from nlp import (
+    combined,
+    keywords,
+    language,
+    places,
+    questions,
+    transformer,
+    vader,
+    vader_rules,
+)
 
-__all__ = ["combined", "keywords", "language", "places", "transformer", "vader", "vader_rules"]
+__all__ = ["combined", "keywords", "language", "places", "questions", "transformer", "vader",
+           "vader_rules"]

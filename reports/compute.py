@@ -7,8 +7,12 @@ from datetime import UTC, datetime
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
+from reports.accuracy import in_use
+from reports.accuracy_section import accuracy_section
+from reports.accuracy_tables import headline_lines
 from reports.config import ReportSettings
 from reports.context import ReportContext
+from reports.engaged import engaged_figures
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
 from reports.narrative import narrative
 from reports.sections import Series, fill_sections, shown_check
@@ -45,8 +49,18 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         fig, series = _core(win, week, spans, settings, topic_labels, context, now, tz)
         fill_sections(fig, series, win, store.reports, store.config_versions.history(),
                       store.relabels.history(), spans, days, settings, context, now, tz)
+    if context.working_hours is not None:
+        fig.engaged = engaged_figures(
+            store.engagement, spans, hours=context.working_hours,
+            waiting_after=context.waiting_after_hours, waiting_days=context.waiting_days,
+            topic_labels=dict(topic_labels), official=context.official_handles,
+            link=context.link, now=now, tz=tz)
     fig.narrative = narrative(fig)
     fig.headline = [s.text for s in fig.narrative]
+    used = [(c.task, c.name, c.version, c.posts) for c in fig.classifiers]
+    fig.accuracy = accuracy_section(fig, used, {v: store.audits.judging(v) for v in in_use(used)},
+                                    spans[-1].utc, topic_labels, tz)
+    fig.accuracy.headline = headline_lines(fig)
     return fig
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from reports.workhours import WorkingHours
+
 # (platform, native id, stored url) -> a link to the post that names no
 # account, or None where the platform has no such link
 LinkForm = Callable[[str, str, "str | None"], "str | None"]
@@ -36,3 +38,7 @@ class ReportContext:
     link: LinkForm = no_links
     place_labels: Mapping[str, str] = field(default_factory=dict)  # gazetteer slug -> name
     platform_names: Mapping[str, str] = field(default_factory=dict)  # "x" -> "X"
+    # the "How we engaged" section (None: the section is left out)
+    working_hours: WorkingHours | None = None
+    waiting_after_hours: float = 8.0  # an open question older than this is waiting
+    waiting_days: int = 28  # how far back open questions are listed

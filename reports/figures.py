@@ -7,6 +7,12 @@ applied when the figures are turned into tables and sentences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reports.engaged import EngagedFigures
+
+from reports.accuracy import AccuracyFigures
 
 
 @dataclass(frozen=True)
@@ -238,3 +244,5 @@ class Figures:
     sources: list[SourceCoverage] = field(default_factory=list)
     problems: list[RunProblem] = field(default_factory=list)
     classifiers: list[ClassifierUse] = field(default_factory=list)
+    engaged: EngagedFigures | None = None  # "How we engaged" (reports.engaged)
+    accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from reports.accuracy import METHODS, NOT_MEASURED
 from reports.charts import bar_chart, line_chart, share_chart
 from reports.figures import Figures
 from reports.tables import tables
@@ -73,6 +74,10 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
             + (f" from {fig.sentiment_weeks[0].week} to {fig.sentiment_weeks[-1].week}"
                if fig.sentiment_weeks else "")
             + ", with 95% intervals; figures in the table that follows."),
+        "engaged": bar_chart(fig.engaged.buckets, "First response times",
+                             f"Bar chart of this week's questions and complaints to us by how "
+                             f"soon we first answered, week {fig.week}; figures in the table "
+                             "that follows.") if fig.engaged else "",
         "trends": [
             (line_chart(fig.trend_weeks, [c if good else 0 for c, good in zip(
                 t.counts, t.ok, strict=True)], f"{t.label}: weekly posts",
@@ -86,4 +91,5 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
     return ENV.get_template("report.html.j2").render(
         fig=fig, t=by_name, charts=charts, window=window_text(fig),
         stale_hours=f"{stale_hours:g}", for_pdf=for_pdf,
+        accuracy_methods=METHODS, accuracy_not_measured=NOT_MEASURED,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from reports.accuracy import METHODS, NOT_MEASURED
 from reports.figures import Figures, PostView
 from reports.render_html import window_text
 from reports.tables import Table, tables
@@ -89,4 +90,5 @@ ENV = _env()
 def render_md(fig: Figures) -> str:
     by_name = {t.name: t for t in tables(fig)}
     return ENV.get_template("report.md.j2").render(
-        fig=fig, t=by_name, window=window_text(fig), dash=MdSafe("-"))
+        fig=fig, t=by_name, window=window_text(fig), dash=MdSafe("-"),
+        accuracy_methods=METHODS, accuracy_not_measured=NOT_MEASURED)

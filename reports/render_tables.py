@@ -32,6 +32,8 @@ def write_json(fig: Figures, path: Path) -> Path:
         "config_hash": fig.config_hash,
         "pipeline_version": fig.pipeline_version,
         "headline": fig.headline,
+        "accuracy": fig.accuracy.statement,
+        "corrected": fig.accuracy.headline,
         "emerging_test": fig.emerging_test,
         "tables": {
             t.name: {"title": t.title, "columns": list(t.columns),

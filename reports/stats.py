@@ -1,9 +1,9 @@
-"""Honest statistics: suppression, Wilson intervals, the emerging-issue test."""
+"""Honest statistics: suppression, Wilson intervals (``nlp.estimate.wilson``,
+the one implementation), the emerging-issue test."""
 
 from __future__ import annotations
 
-import math
-
+from nlp.estimate import wilson
 from nlp.unusual import (  # the emerging-issue test lives in nlp: bursting terms state it too
     EMERGING_TEST,
     EMERGING_Z,
@@ -18,7 +18,6 @@ __all__ = [
     "EMERGING_Z",
     "MIN_BASELINE",
     "MIN_COUNT",
-    "Z95",
     "Unusual",
     "count_shown",
     "describe_test",
@@ -30,7 +29,6 @@ __all__ = [
 ]
 
 MIN_COUNT = 10  # no percentage on a count under this, no aggregate over fewer authors
-Z95 = 1.959963984540054
 
 
 def count_shown(n: int, authors_ok: bool = True) -> bool:
@@ -46,17 +44,6 @@ def share_shown(part: int, whole: int) -> bool:
 
 def share(part: int, whole: int) -> float | None:
     return part / whole if share_shown(part, whole) else None
-
-
-def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float] | None:
-    """The Wilson score interval for part/whole (None on an empty base)."""
-    if whole <= 0:
-        return None
-    p = part / whole
-    denom = 1 + z * z / whole
-    centre = (p + z * z / (2 * whole)) / denom
-    half = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def intervals_apart(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:

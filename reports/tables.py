@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reports.accuracy import audit_of
 from reports.figures import EngagementRow, Figures, SourceCoverage, TopicRow
 from reports.stats import MIN_COUNT, count_shown, share
 from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_share, pct_change
@@ -121,16 +122,19 @@ def tables(fig: Figures) -> list[Table]:
         Table("run_problems", "Failed or interrupted runs",
               ("Source", "Started", "Status", "Error"),
               tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
+        *_engaged(fig),
         Table("classifiers", "Classifiers",
               ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
-               "Evaluation"),
+               "Evaluation", "Staff audit"),
               tuple((c.task, c.name, c.version, fmt_count(c.posts, week_ok),
                      f"{c.accuracy:.2f}" if c.accuracy is not None else "not evaluated",
-                     c.evaluation) for c in fig.classifiers)),
+                     c.evaluation, audit_of(fig.accuracy, c.task, c.name, c.version))
+                    for c in fig.classifiers)),
     ]
-    from reports.section_tables import section_tables  # they build on Table, defined here
+    from reports.accuracy_tables import accuracy_tables  # they build on Table, defined here
+    from reports.section_tables import section_tables
 
-    return out + section_tables(fig)
+    return out + section_tables(fig) + accuracy_tables(fig)
 
 
 def runs_cell(c: SourceCoverage) -> str:
@@ -138,6 +142,14 @@ def runs_cell(c: SourceCoverage) -> str:
     parts = [f"{n} {word}" for n, word in ((c.runs_ok, "ok"), (c.runs_failed, "failed"),
                                             (c.runs_interrupted, "interrupted")) if n]
     return ", ".join(parts) or "none this week"
+
+
+def _engaged(fig: Figures) -> list[Table]:
+    if fig.engaged is None:
+        return []
+    from reports.engaged_tables import engaged_tables
+
+    return engaged_tables(fig.engaged)
 
 
 def _engagement(r: EngagementRow) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.blocklist import BlockList, post_hash
+from storage.conversations import Conversations, Linked
 from storage.db import write_transaction
 from storage.records import PageResult, Post, Quarantined, StoredItem
 from storage.timefmt import iso, utcnow
@@ -32,6 +33,11 @@ def post_row(post: Post) -> dict[str, Any]:
         raise StorageError(
             f"refusing a clear author handle on {post.platform}:{post.native_id}: "
             "only allow-listed official accounts keep their handle"
+        )
+    if post.mentions:
+        raise StorageError(
+            f"refusing the clear handles {post.platform}:{post.native_id} mentions: "
+            "the pseudonymiser reduces them to whether the body is addressed"
         )
     row: dict[str, Any] = {
         "platform": post.platform,
@@ -64,8 +70,10 @@ def with_hash(row: dict[str, Any]) -> dict[str, Any]:
 # engagement counts only grow (the highest seen wins, so copies of one post
 # from several instances or queries do not flip-flop); the first-seen link
 # and reply pointer stay (both can be instance-local); the content is the
-# latest seen (an edit). Merging is idempotent: storing the same data again
-# changes no row.
+# latest seen (an edit), except that an official author, once seen (the
+# body's own channel), stays: the same article read through another feed
+# with a byline does not take the body's authorship away. Merging is
+# idempotent: storing the same data again changes no row.
 _MERGE_READ = ("content_hash", *_POST_COLUMNS)
 _KEEP_FIRST = ("url", "in_reply_to")
 _SELECT_STORED = (  # column names are constants above, never input
@@ -82,7 +90,29 @@ def merge_rows(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, An
     for column in _HIGHEST:
         values = [v for v in (stored[column], incoming[column]) if v is not None]
         merged[column] = max(values) if values else None
+    if stored["author_handle"] is not None and incoming["author_handle"] is None:
+        merged["author_handle"], merged["author_key"] = (stored["author_handle"],
+                                                         stored["author_key"])
     return with_hash(merged)
+
+
+def _linked(kept: Sequence[StoredItem],
+            stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
+            fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
+            changed: dict[int, tuple[dict[str, Any], dict[str, Any]]]) -> list[Linked]:
+    """Every post of the page, as now stored, for the conversation model."""
+    out: dict[tuple[str, str], Linked] = {}
+    addressed: dict[tuple[str, str], bool] = {}
+    for item in kept:
+        key = (item.post.platform, item.post.native_id)
+        addressed[key] = addressed.get(key, False) or item.post.addressed
+        post_id, before = stored[key]
+        row = fresh[key][0] if key in fresh else changed[post_id][0] if post_id in changed \
+            else before
+        out[key] = Linked(post_id, key[0], key[1], str(row["created_at"]),
+                          row["author_handle"] is not None, addressed[key],
+                          item.post.thread_id, row["in_reply_to"])
+    return list(out.values())
 
 
 def _json(value: object) -> str:
@@ -121,6 +151,7 @@ class Collection:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.blocklist = BlockList(db)
+        self.conversations = Conversations(db)
 
     def cursor(self, source: str) -> dict[str, str]:
         """The cursor saved with the source's last stored page ({} at first)."""
@@ -217,6 +248,7 @@ class Collection:
                     (pid, source, request_json, _json(raw), now, collector_version)
                     for pid, (_, raw) in changed.items()])
                 result.updated = len(changed)
+            self.conversations.link(_linked(kept, stored, fresh, changed))
             conn.executemany(
                 "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
                 " VALUES (?, ?, ?, ?)",

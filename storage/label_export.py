@@ -40,6 +40,7 @@ LIMIT :n
 """  # noqa: S608
 _HAS_TOPIC = "EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task = 'topic'" \
              " AND l.label = :topic)"
+_VOICE = "EXISTS (SELECT 1 FROM conversations c WHERE c.post_id = p.id AND c.voice = :voice)"
 _NO_TOPIC = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task = 'topic')"
 
 
@@ -48,6 +49,8 @@ class LabelExport:
         self.db = db
 
     def _rows(self, where: str, params: dict[str, Any]) -> list[ExportRow]:
+        if params.get("voice"):  # e.g. to_us: the posts addressed to the body
+            where = f"({where}) AND {_VOICE}"
         cur = self.db.execute(_SELECT.format(where=where), params)
         return [ExportRow(int(r[0]), r[1], r[2], r[3], r[4] or "", r[5] or "")
                 for r in cur.fetchall()]
@@ -62,24 +65,27 @@ class LabelExport:
         return counts
 
     def sample(self, n: int, *, topic: str | None = None, stratify: bool = False,
-               seed: int = 0) -> list[ExportRow]:
-        """Up to ``n`` posts: all posts, one topic's posts, or spread over topics."""
+               seed: int = 0, voice: str | None = None) -> list[ExportRow]:
+        """Up to ``n`` posts: all posts, one topic's posts, or spread over
+        topics; with ``voice``, only posts of that voice (``to_us``: the
+        questions and complaints classifier's labelling loop)."""
         if n <= 0:
             return []
         if topic is not None:
             where = _NO_TOPIC if topic == UNCLASSIFIED else _HAS_TOPIC
-            return self._rows(where, {"topic": topic, "n": n, "seed": seed})
+            return self._rows(where, {"topic": topic, "n": n, "seed": seed, "voice": voice})
         if not stratify:
-            return self._rows("1", {"n": n, "seed": seed})
+            return self._rows("1", {"n": n, "seed": seed, "voice": voice})
         groups = [g for g, c in self.topic_counts().items() if c]
         picked: dict[int, ExportRow] = {}
         quota = max(1, n // max(len(groups), 1))
         for group in groups:
             where = _NO_TOPIC if group == UNCLASSIFIED else _HAS_TOPIC
-            for row in self._rows(where, {"topic": group, "n": quota, "seed": seed}):
+            for row in self._rows(where, {"topic": group, "n": quota, "seed": seed,
+                                          "voice": voice}):
                 picked.setdefault(row.post_id, row)
         if len(picked) < n:  # small topics left room: fill from everything
-            for row in self._rows("1", {"n": n * 2, "seed": seed}):
+            for row in self._rows("1", {"n": n * 2, "seed": seed, "voice": voice}):
                 if len(picked) >= n:
                     break
                 picked.setdefault(row.post_id, row)

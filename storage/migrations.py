@@ -271,6 +271,105 @@ def m012_label_state_by_classifier(db: Database) -> None:
 
 
 @migrations()
+def m140_audit_tables(db: Database) -> None:
+    """Staff audits of the classifiers (``storage.audits``): each draw, the
+    classifier versions it judges, its items (a copy of each audited post's
+    predicted labels and stratum) and the labels staff gave. An item links
+    to its post by ``post_ref`` (not ``post_id``): when the post is deleted
+    the link is set to NULL by SQLite and the labels, which hold no text
+    and no author, stay, so an audit's figures do not change afterwards."""
+    _run(
+        db,
+        """
+        CREATE TABLE audits (
+            id INTEGER PRIMARY KEY,
+            drawn_at TEXT NOT NULL,            -- UTC
+            period_start TEXT NOT NULL,        -- UTC, half-open [start, end)
+            period_end TEXT NOT NULL,
+            period_label TEXT NOT NULL,        -- e.g. 2026-W47
+            seed INTEGER NOT NULL,
+            requested INTEGER NOT NULL,        -- posts asked for
+            sizes TEXT NOT NULL,               -- JSON {stratum: posts in the period when drawn}
+            predicted_counts TEXT NOT NULL     -- JSON {task: {stratum: {class: posts}}}
+        );
+        CREATE TABLE audit_versions (
+            audit_id INTEGER NOT NULL REFERENCES audits (id) ON DELETE CASCADE,
+            task TEXT NOT NULL,
+            classifier TEXT NOT NULL,
+            version TEXT NOT NULL,
+            PRIMARY KEY (audit_id, task)
+        );
+        CREATE INDEX idx_audit_versions ON audit_versions (task, classifier, version);
+        CREATE TABLE audit_items (
+            audit_id INTEGER NOT NULL REFERENCES audits (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,         -- 1.. in the order staff see them
+            post_ref INTEGER REFERENCES posts (id) ON DELETE SET NULL,
+            stratum TEXT NOT NULL,             -- e.g. roads_potholes|negative
+            predicted TEXT NOT NULL,           -- JSON {task: [labels]} when drawn
+            PRIMARY KEY (audit_id, position)
+        );
+        CREATE INDEX idx_audit_items_post ON audit_items (post_ref);
+        CREATE TABLE audit_labels (
+            audit_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            task TEXT NOT NULL,
+            labels TEXT NOT NULL,              -- JSON [labels]; [] is "none"
+            labeller TEXT NOT NULL,
+            labelled_at TEXT NOT NULL,         -- UTC
+            source TEXT NOT NULL,              -- "csv:<file name>" or "page"
+            PRIMARY KEY (audit_id, position, task),
+            FOREIGN KEY (audit_id, position) REFERENCES audit_items (audit_id, position)
+                ON DELETE CASCADE
+        )
+        """,
+    )
+
+
+@migrations()
+def m100_engagement_conversations(db: Database) -> None:
+    """The conversation each post belongs to (issue 18): its thread, the post
+    it replies to (once that post is stored: a reply can arrive before its
+    parent), and its voice: ``own`` (the body's allow-listed accounts),
+    ``to_us`` (a reply to the body's post, or a mention of the body),
+    ``about_us`` (everything else). Kept by ``storage.conversations`` in the
+    same transaction as the page; posts stored before are backfilled here."""
+    _run(
+        db,
+        """
+        CREATE TABLE conversations (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            thread_native TEXT,                -- the platform's own thread id, when it gives one
+            thread TEXT NOT NULL,              -- the thread's root native id (provisional until
+                                               -- the chain up to a root or thread id is stored)
+            parent_native TEXT,                -- native id of the post it replies to
+            parent_id INTEGER REFERENCES posts (id) ON DELETE SET NULL,  -- once stored
+            voice TEXT NOT NULL,               -- own, to_us, about_us
+            addressed INTEGER NOT NULL DEFAULT 0,  -- mentions the body / delivered as addressed
+            created_at TEXT NOT NULL           -- the post's, UTC (time windows by voice)
+        );
+        CREATE INDEX idx_conv_parent_native ON conversations (platform, parent_native);
+        CREATE INDEX idx_conv_parent ON conversations (parent_id);
+        CREATE INDEX idx_conv_thread ON conversations (platform, thread);
+        CREATE INDEX idx_conv_voice ON conversations (voice, created_at);
+
+        INSERT INTO conversations (post_id, platform, thread_native, thread, parent_native,
+                                   parent_id, voice, addressed, created_at)
+        SELECT p.id, p.platform, NULL, COALESCE(p.in_reply_to, p.native_id), p.in_reply_to,
+               (SELECT q.id FROM posts q WHERE q.platform = p.platform
+                  AND q.native_id = p.in_reply_to),
+               CASE WHEN p.author_handle IS NOT NULL THEN 'own' ELSE 'about_us' END,
+               0, p.created_at
+        FROM posts p;
+
+        UPDATE conversations SET voice = 'to_us'
+        WHERE voice = 'about_us' AND parent_id IN (SELECT post_id FROM conversations
+                                                   WHERE voice = 'own')
+        """,
+    )
+
+
+@migrations()
 def m150_report_ux_relabels(db: Database) -> None:
     """One row per ``classify --relabel``: the report's "What changed" says
     when history was labelled again, under which config, and how far back."""

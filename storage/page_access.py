@@ -29,6 +29,10 @@ READABLE: dict[str, frozenset[str]] = {
                         "author_handle", "lang", "replies", "reposts", "likes", "quotes"}),
     "labels": frozenset({"", "post_id", "task", "label", "score"}),
     "post_matches": frozenset({"", "post_id", "source"}),
+    # "Waiting for an answer" (storage.engagement.unanswered): who replied to
+    # what and in which voice; never the thread or parent ids (a Mastodon uri
+    # names its account)
+    "conversations": frozenset({"", "post_id", "parent_id", "voice", "created_at"}),
     "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
 }
 _FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",

@@ -15,6 +15,9 @@ from typing import Any
 
 # The sentiment labels, in the order reports and queries show them.
 SENTIMENTS = ("negative", "neutral", "positive")
+# Who speaks in a post (``storage.conversations``): the body itself, a
+# resident addressing the body (a reply to its post, a mention), anyone else.
+VOICES = ("own", "to_us", "about_us")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,16 @@ class Post:
     place: str | None = None
     in_reply_to: str | None = None
     title: str | None = None
+    # The conversation (``storage.conversations``): the platform's thread id
+    # where it gives one (X conversation_id, a Bluesky thread root, a Reddit
+    # submission); the handles the post mentions, as normalisers read them
+    # (the pseudonymiser reduces them to ``addressed`` and clears them:
+    # storage refuses clear handles); and whether it is addressed to the
+    # body (it mentions an allow-listed official account, or the platform
+    # delivered it as a mention of or reply to one).
+    thread_id: str | None = None
+    mentions: tuple[str, ...] = ()
+    addressed: bool = False
 
 
 @dataclass(frozen=True)

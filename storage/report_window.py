@@ -12,6 +12,12 @@ platform, by source, and distinct authors), ``rt`` kept in topic order as it
 is filled, and author checks that stop at 10 distinct authors.
 Author pseudonyms never leave this module: they are only counted, or used
 to pick at most one post per author.
+
+These are residents' figures: the body's own posts (an allow-listed
+official account's, the only posts that keep a handle: voice ``own`` in
+``storage.conversations``) are left out of every period, so they never count
+in volumes, sentiment or topic shares, trends or emerging issues; the
+report's "How we engaged" section reports them (``storage.engagement``).
 """
 
 from __future__ import annotations
@@ -63,7 +69,8 @@ _SELECT = (
     "INSERT OR IGNORE INTO rp SELECT p.id, ?, {day}, p.platform,"
     " instr(?, ',' || p.platform || ','), p.author_key, p.replies,"
     f" p.reposts, p.likes, p.quotes, {_SENT}, {_TSTATE} FROM posts p"
-    " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment' WHERE "
+    " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
+    " WHERE +p.author_handle IS NULL AND "  # residents only: never the body's own posts
 )
 _BY_ID = "p.id BETWEEN ? AND ? AND +p.created_at >= ? AND +p.created_at < ?"
 _BY_TIME = "p.created_at >= ? AND p.created_at < ?"
@@ -109,8 +116,9 @@ class ReportWindow:
         last = len(periods) - 1
         for w, (start, end) in enumerate(periods):
             low, high, n = self.db.execute(
-                "SELECT min(id), max(id), count(*) FROM posts"
-                " WHERE created_at >= ? AND created_at < ?", [start, end]).fetchone()
+                "SELECT min(id), max(id), count(*) FILTER (WHERE author_handle IS NULL)"
+                " FROM posts WHERE created_at >= ? AND created_at < ?",
+                [start, end]).fetchone()
             self.counts[w] = int(n)
             if not n:
                 continue

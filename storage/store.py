@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from storage.alerts import AlertLog
+from storage.audit_draws import AuditDraws
+from storage.audits import Audits
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
 from storage.collect import Collection
@@ -28,6 +30,7 @@ from storage.config_versions import ConfigVersions
 from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
+from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
@@ -70,6 +73,9 @@ class Store:
         self.erasure = Erasure(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
+        self.engagement = EngagementReader(db)
+        self.audits = Audits(db)
+        self.audit_draws = AuditDraws(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

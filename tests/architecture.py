@@ -34,7 +34,8 @@ LAYERS: dict[str, int] = {
     "listener": 0, "config": 0, "config_errors": 0, "logs": 0,
     "section models": 0,
     # the stages
-    "privacy": 1, "query": 1, "pipeline": 1, "reporting": 1,
+    "privacy": 1, "query": 1, "pipeline": 1, "reporting": 1, "engagement": 1,
+    "audit": 1,
     # what runs them
     "service": 2, "web": 2, "cli": 2, "__main__": 2,
 }
@@ -44,6 +45,7 @@ LAYERS: dict[str, int] = {
 SECTION_MODELS = frozenset({
     "listener/privacy/settings.py", "listener/privacy/governance.py",
     "listener/service/settings.py", "listener/web/settings.py",
+    "listener/engagement/settings.py",
 })
 
 # SQL as it is written in this code base: upper-case keywords.

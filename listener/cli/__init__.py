@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from listener.cli import audit as _audit
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
@@ -61,6 +62,7 @@ _COMMAND_MODULES = [
     _report,
     _query,
     _nlp,
+    _audit,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

@@ -10,6 +10,7 @@ import typer
 
 from listener.cli.common import open_store, settings_from
 from listener.cli.progress import bars
+from storage.records import VOICES
 
 # The labelled-file options that train and eval share.
 _DATA = typer.Option(..., "--data", exists=True, dir_okay=False, help="Labelled CSV.")
@@ -31,12 +32,19 @@ def register(app: typer.Typer) -> None:
         stratify: bool = typer.Option(False, "--stratify",
                                       help="Spread the sample evenly over topics."),
         seed: int = typer.Option(0, "--seed", help="Sample seed (same seed, same sample)."),
+        voice: str | None = typer.Option(
+            None, "--voice", help="Only posts of this voice: to_us (addressed to the body: "
+            "label them question/complaint/none for `train --task request`), own, about_us."),
         out: Path = typer.Option(Path("labels.csv"), "--out", "-o", help="CSV to write."),
     ) -> None:
         """Write a CSV of posts for staff to label (fill in the 'label' column)."""
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
-        rows = store.label_export.sample(n, topic=topic, stratify=stratify, seed=seed)
+        if voice is not None and voice not in VOICES:
+            typer.echo(f"--voice is one of {', '.join(VOICES)}, not {voice!r}", err=True)
+            raise typer.Exit(2)
+        rows = store.label_export.sample(n, topic=topic, stratify=stratify, seed=seed,
+                                         voice=voice)
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)

@@ -66,9 +66,15 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(None, "--output", "-o", help="Write to this file."),
         limit: int = typer.Option(100, "--limit", "-n", min=1, max=100_000,
                                   help="At most this many posts (newest first)."),
+        unanswered: bool = typer.Option(
+            False, "--unanswered", help="Questions and complaints to us still waiting for an "
+            "answer after engagement.unanswered_after_hours working hours (table, csv, json)."),
     ) -> None:
         """Find posts by topic, sentiment, dates or week, platform, source and words."""
         settings = settings_from(ctx, check_credentials=False)
+        if unanswered:
+            _unanswered(settings, fmt, output)
+            return
         if fmt not in export.FORMATS:
             typer.echo(f"unknown format '{fmt}'; use one of: {', '.join(export.FORMATS)}",
                        err=True)
@@ -179,6 +185,25 @@ def register(app: typer.Typer) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True,
                                 err=True)
         typer.echo(hash_password(password))
+
+
+def _unanswered(settings: Settings, fmt: str, output: Path | None) -> None:
+    from listener.engagement.unanswered import render, unanswered
+
+    if fmt not in ("table", "csv", "json"):
+        typer.echo(f"--unanswered writes table, csv or json, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    with _open(settings) as store:
+        rows = unanswered(store, settings)
+    text = render(rows, fmt)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    elif text:
+        typer.echo(text)
+    hours = settings.engagement.unanswered_after_hours
+    typer.echo(f"{len(rows)} questions and complaints to us waiting for an answer after "
+               f"{hours:g} working hours" + (f", written to {output}" if output else ""),
+               err=True)
 
 
 def _need_web_extra() -> None:

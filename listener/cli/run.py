@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         posts, write the weekly report, purge by retention daily. Re-reads config.yaml
         when it changes. Stops cleanly on SIGTERM or SIGINT."""
         settings = settings_from(ctx)
-        gaps = governance_gaps(settings.governance, settings.sources)
+        gaps = governance_gaps(settings.governance, settings.all_sources())
         if gaps and not i_understand:
             typer.echo("listener run refuses to start: fill in the governance section first "
                        "(see config.yaml):", err=True)

@@ -26,7 +26,7 @@ def describe_sources(settings: Settings, store: Store) -> list[dict[str, Any]]:
     """One dict per configured source, in config order; safe to print."""
     register_secrets(settings)
     rows = []
-    for name, cfg in settings.sources.items():
+    for name, cfg in settings.all_sources().items():
         last = store.runs.last(name)
         rows.append({
             "name": name,

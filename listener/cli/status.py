@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
             problems.append("config: the latest edit of the config was rejected")
         jobs = state.jobs()
         started = (state.get("instance") or {}).get("started_at")
-        for name, cfg in settings.sources.items():
+        for name, cfg in settings.all_sources().items():
             on = "enabled" if cfg.enabled else "disabled"
             last = store.runs.last(name)
             if last is None:

@@ -51,3 +51,4 @@ def source_model(kind: Any) -> type[SourceConfigBase] | None:
     """The config model of ``type: kind`` (for "did you mean" on its keys)."""
     entry = find(str(kind)) if kind is not None else None
     return entry.config if entry is not None else None
+

@@ -58,6 +58,19 @@ def no_link(native_id: str, url: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class OwnChannel:
+    """The body's own account on a platform (``engagement.channels.<id>``):
+    its posts, the replies to them and its mentions, collected as a source
+    named ``own:<id>``."""
+
+    config: type[SourceConfigBase]
+    """An ``OwnChannelConfigBase`` whose ``type`` is ``Literal[id]``."""
+    source: SourceFactory
+    collects: str
+    """For the record of processing, formatted with the channel's config."""
+
+
+@dataclass(frozen=True)
 class Platform:
     id: str
     """The ``type:`` of its sources and the ``platform`` of its posts."""
@@ -83,3 +96,5 @@ class Platform:
     link: LinkForm = no_link
     hosted: str = ""
     """Where the platform is operated, for the transfers entry ("the USA")."""
+    own_channel: OwnChannel | None = None
+    """The body's own-channel fetch, where the platform has one."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from listener.platforms.entry import Normaliser, Platform, Splitter
 from listener.sources.base import Source
+from listener.sources.config import OwnChannelConfigBase
 
 BUILT_IN = ("sample", "x", "reddit", "mastodon", "bluesky", "rss", "file")
 
@@ -108,7 +109,13 @@ def build_source(name: str, config: Any) -> Source:
     """Instantiate the source for one config entry. Constructors read their
     credentials from the environment and raise ``CredentialError`` naming the
     variable when one is missing."""
-    source: Source = platform(config.type).source(name, config)
+    entry = platform(config.type)
+    if isinstance(config, OwnChannelConfigBase):
+        if entry.own_channel is None:
+            raise UnknownPlatform(f"platform {entry.id!r} has no own channel")
+        own: Source = entry.own_channel.source(name, config)
+        return own
+    source: Source = entry.source(name, config)
     return source
 
 

@@ -48,22 +48,23 @@ _env.filters.update(todo=_todo, cell=_cell)
 
 def _sources(settings: Settings) -> list[dict[str, str]]:
     rows = []
-    for name, cfg in settings.sources.items():
+    for name, cfg in settings.all_sources().items():
         values = {k: ", ".join(f"`{x}`" for x in v) if isinstance(v, list) else v
                   for k, v in cfg.model_dump().items()}
         entry = platform(cfg.type)
+        own = entry.own_channel if name in settings.engagement.sources() else None
         rows.append({
             "name": name, "type": cfg.type,
             "kind": "live" if entry.live else "offline",
             "state": "enabled" if cfg.enabled else "configured, disabled",
-            "described": entry.collects.format(**values),
+            "described": (own.collects if own is not None else entry.collects).format(**values),
         })
     return rows
 
 
 def _context(settings: Settings) -> dict[str, Any]:
     g, p = settings.governance, settings.privacy
-    non_offline = [cfg for cfg in settings.sources.values() if platform(cfg.type).live]
+    non_offline = [cfg for cfg in settings.all_sources().values() if platform(cfg.type).live]
     reached = [platform(t) for t in dict.fromkeys(cfg.type for cfg in non_offline)]
     return {
         "g": g, "p": p, "sync": p.deletion_sync, "TODO": TODO,

@@ -34,7 +34,8 @@ class GovernanceSettings(BaseModel):
 
 def governance_gaps(governance: GovernanceSettings, sources: dict[str, Any]) -> list[str]:
     """Plain-language reasons ``listener run`` must refuse to start; empty when
-    every governance field is filled or no live source is enabled."""
+    every governance field is filled or no live source is enabled. ``sources``:
+    the configured sources and own channels (``Settings.all_sources``)."""
     live = sorted(name for name, cfg in sources.items()
                   if cfg.enabled and is_live(cfg.type))
     if not live:

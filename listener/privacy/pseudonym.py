@@ -14,8 +14,10 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
 import stat
+from functools import cached_property
 from pathlib import Path
 
 from listener.privacy.settings import PrivacySettings
@@ -77,15 +79,45 @@ class Pseudonymiser:
     def is_official(self, platform: str, handle: str) -> bool:
         return (platform, handle.strip().lstrip("@").lower()) in self._official
 
+    @cached_property
+    def _mention_patterns(self) -> dict[str, re.Pattern[str]]:
+        """Per platform, the official accounts as a post's text mentions them:
+        ``@handle``; on Mastodon also ``@user`` alone (a status's text shows
+        the local part); on Reddit ``u/name``."""
+        forms: dict[str, set[str]] = {}
+        for platform, handle in self._official:
+            found = forms.setdefault(platform, set())
+            found.add("@" + re.escape(handle))
+            if platform == "mastodon" and "@" in handle:
+                found.add("@" + re.escape(handle.split("@", 1)[0]))
+            if platform == "reddit":
+                found.add("/?u/" + re.escape(handle))
+        return {platform: re.compile(r"(?<![\w@/.])(?:" + "|".join(sorted(f, key=len,
+                                     reverse=True)) + r")(?![\w@.-]*\w)", re.IGNORECASE)
+                for platform, f in forms.items()}
+
+    def addresses_body(self, post: Post) -> bool:
+        """Whether the post mentions one of the body's allow-listed accounts
+        on its platform (the normaliser's mention list, or its text)."""
+        if any(self.is_official(post.platform, m) for m in post.mentions):
+            return True
+        pattern = self._mention_patterns.get(post.platform)
+        return pattern is not None and pattern.search(post.text) is not None
+
     def apply(self, post: Post) -> Post:
         """The post with its author replaced by a pseudonym; the clear handle
-        is kept only for allow-listed official accounts."""
+        is kept only for allow-listed official accounts. The handles it
+        mentions are reduced to whether it addresses the body."""
+        addressed = post.addressed or self.addresses_body(post)
         if post.author_handle is None:
-            return dataclasses.replace(post, author_key=None, author_official=False)
+            return dataclasses.replace(post, author_key=None, author_official=False,
+                                       mentions=(), addressed=addressed)
         official = self.is_official(post.platform, post.author_handle)
         return dataclasses.replace(
             post,
             author_key=self.pseudonym(post.platform, post.author_handle),
             author_handle=post.author_handle if official else None,
             author_official=official,
+            mentions=(),
+            addressed=addressed and not official,
         )

@@ -2,7 +2,9 @@
 
 Cells that a spreadsheet would run as a formula (starting with = + - @ or a
 tab / carriage return) get a leading apostrophe in CSV, and are stored as
-plain text in XLSX, so a hostile post cannot execute in Excel.
+plain text in XLSX, so a hostile post cannot execute in Excel. A cell that
+starts with an apostrophe gets a second one (a spreadsheet hides the first),
+so ``unguard_cell`` reads every cell back exactly.
 """
 
 from __future__ import annotations
@@ -18,8 +20,16 @@ FORMATS = ("table", "csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+def safe_cell(value: str) -> str:
+    """``value`` with a leading apostrophe when a spreadsheet would run it
+    (or would hide its own leading apostrophe)."""
+    return "'" + value if value.startswith((*_FORMULA_START, "'")) else value
+
+
+def unguard_cell(value: str) -> str:
+    """A cell written by ``safe_cell``, read back as it was before the guard."""
+    guarded = value.startswith("'") and value[1:].startswith((*_FORMULA_START, "'"))
+    return value[1:] if guarded else value
 
 
 def to_csv(posts: Sequence[ShownPost]) -> str:
@@ -27,7 +37,7 @@ def to_csv(posts: Sequence[ShownPost]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for post in posts:
-        writer.writerow([_safe_cell(v) for v in post.as_dict().values()])
+        writer.writerow([safe_cell(v) for v in post.as_dict().values()])
     return out.getvalue()
 
 

@@ -31,15 +31,19 @@ def content_html(text: str, instance: str) -> str:
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
+def _number(instance: str) -> int:
+    return INSTANCES.index(instance) if instance in INSTANCES else len(INSTANCES)
+
+
 def status(i: int, posts: list[PlannedPost], instance: str) -> dict[str, Any]:
     post = posts[i]
     user, home = post.author.handle.split("@")
     home_no = INSTANCES.index(home) if home in INSTANCES else 0
     home_id = mastodon_id(i, post.created, home_no)
-    local_id = mastodon_id(i, post.created, INSTANCES.index(instance))
+    local_id = mastodon_id(i, post.created, _number(instance))
     parent = None
     if post.kind == "reply" and post.parent is not None:
-        parent = mastodon_id(post.parent, posts[post.parent].created, INSTANCES.index(instance))
+        parent = mastodon_id(post.parent, posts[post.parent].created, _number(instance))
     account = {
         "id": post.author.user_id, "username": user,
         "acct": user if home == instance else f"{user}@{home}",

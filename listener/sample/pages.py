@@ -16,10 +16,14 @@ from listener.platforms.registry import splitter
 from listener.sample import (
     bluesky_payload,
     mastodon_payload,
+    own_payload,
     reddit_payload,
     rss_payload,
     x_payload,
 )
+from listener.sample.authors import OFFICIAL
+from listener.sample.engagement import ADDRESSED_STREAMS
+from listener.sample.own_payload import own_items
 from listener.sample.plan import PlannedPost, plan
 from listener.sources.base import Page
 
@@ -53,6 +57,8 @@ class _Chunk:
 
 def query_for(stream: str) -> str:
     platform, _, rest = stream.partition(":")
+    if rest.startswith("own-"):
+        return f"{OFFICIAL[platform]} {rest.removeprefix('own-')}"
     if platform == "mastodon":
         return f"#AshbyMarsh@{rest}"
     if platform == "rss":
@@ -82,15 +88,21 @@ def _page(chunk: _Chunk, posts: list[PlannedPost], position: int, seed: int) -> 
     platform = chunk.stream.split(":", 1)[0]
     query = query_for(chunk.stream)
     token = None if chunk.last else f"{chunk.stream.replace(':', '-')}-{seed}-{chunk.number + 1}"
-    payload = _BUILDERS[platform](chunk.entries, posts, chunk.stream, token)
-    url = _ENDPOINTS[platform].format(query=query, instance=chunk.stream.partition(":")[2])
+    if chunk.stream in own_payload.ENDPOINTS:  # the body's own channels
+        items = own_items(chunk.entries, posts, chunk.stream, token)
+        url = own_payload.ENDPOINTS[chunk.stream]
+    else:
+        payload = _BUILDERS[platform](chunk.entries, posts, chunk.stream, token)
+        items = splitter(platform)(payload)
+        url = _ENDPOINTS[platform].format(query=query, instance=chunk.stream.partition(":")[2])
     return Page(
         platform=platform,
-        items=splitter(platform)(payload),
+        items=items,
         query=query,
         cursor={"position": str(position)},
         request={"method": "GET", "url": url, "query": query, "page": chunk.number,
                  "replayed_from": "embedded sample", "seed": seed},
+        addressed=chunk.stream in ADDRESSED_STREAMS,
     )
 
 

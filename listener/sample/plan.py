@@ -127,6 +127,12 @@ def plan(n_posts: int, seed: int, weeks: int, end: date) -> list[PlannedPost]:
                                  author, title=headline))
     posts.sort(key=lambda p: p.created)
     _link(posts, rng)
+    from listener.sample.engagement import plan_engagement
+
+    first = len(posts)
+    for planned, parent in plan_engagement(n_posts, seed, weeks, end, pools):
+        planned.parent = None if parent is None else first + parent
+        posts.append(planned)
     return posts
 
 

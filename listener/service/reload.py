@@ -76,7 +76,7 @@ class ConfigWatcher:
                 "the database cannot change while the service runs; restart it to move"))
         if not self._allow_gaps:
             problems += [ConfigProblem(file, None, "governance", gap)
-                         for gap in governance_gaps(settings.governance, settings.sources)]
+                         for gap in governance_gaps(settings.governance, settings.all_sources())]
         return problems
 
     def _reject(self, problems: list[ConfigProblem]) -> None:

@@ -28,6 +28,12 @@ class Page:
     query: str = ""
     cursor: dict[str, str] = field(default_factory=dict)
     request: dict[str, Any] = field(default_factory=dict)
+    # own-channel pages (``listener.platforms.<id>.own``): every item was
+    # delivered as addressed to the body (its mentions or notifications) ...
+    addressed: bool = False
+    # ... or every item was published by this allow-listed account of the
+    # body (its own news feed, whose entries carry a press office's byline)
+    published_by: str | None = None
 
 
 class Source(Protocol):

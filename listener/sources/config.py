@@ -34,3 +34,16 @@ class SourceConfigBase(BaseModel):
 
     def resolve_paths(self, resolve: Callable[[str], Path]) -> None:
         """Make the file paths it names relative to the config file."""
+
+
+class OwnChannelConfigBase(SourceConfigBase):
+    """What every own-channel config shares (``engagement.channels.<platform>``):
+    the body's account on that platform, which must be one of
+    ``privacy.official_accounts``, and how long its posts are re-read for
+    new replies. ``type`` is the platform id (the channel's key)."""
+
+    account: str = Field(min_length=1, description="The body's account (handle) there")
+    replies_window_days: int = Field(
+        default=14, ge=0, description="Own posts this recent are re-read for new replies")
+    interval_minutes: float = Field(default=60, gt=0,
+                                    description="How often the service collects it")

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from listener.config import Settings
+from listener.engagement.unanswered import unanswered
 from listener.query.service import QueryContext
 from listener.web import plugin
+from listener.web.settings import ROLES
 from storage import Store, page_access
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +41,7 @@ def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[s
         actors[name] = {"id": name, "role": user.role}
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
-        "allow": {"role": ["reader"]},
+        "allow": {"role": list(ROLES)},
         "databases": {
             database: {
                 "allow_sql": False,
@@ -96,6 +98,8 @@ def build(settings: Settings) -> Any:
         trend_weeks=web.trend_weeks,
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
+        waiting=lambda store: unanswered(store, settings),
+        store_path=path,
     )
     return ds
 

@@ -25,7 +25,7 @@ def allowed_paths(database: str) -> re.Pattern[str]:
     db = re.escape(database)
     return re.compile(
         r"^/(?:"
-        r"|-/login|-/logout|-/export\.csv|favicon\.ico"
+        r"|-/login|-/logout|-/export\.csv|favicon\.ico|-/unanswered|-/audit|-/audit/\d+"
         r"|-/static/[\w.\-/]+|-/static-plugins/[\w.\-/]+"
         rf"|{db}|{db}/q_[a-z_]+(?:\.csv|\.json)?"
         r")$"

@@ -11,6 +11,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from datasette.utils.asgi import Response
 from listener.query import export
 from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
+from listener.web import audit_routes, labelling
 from listener.web import chart as charts
 from listener.web import page as pages
 from listener.web.guard import ASGIApp, route_guard
@@ -34,6 +36,8 @@ class WebContext:
     trend_weeks: int
     min_group: int
     facet_limit: int
+    waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
+    store_path: Path | None = None  # the database file, for the labelling page's writes
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,8 +79,18 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 
 
 @hookimpl
+def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
+    """The labelling page in the menu, for labellers only."""
+    if datasette in CONTEXTS and actor and actor.get("role") == labelling.LABELLER:
+        return [{"href": datasette.urls.path("/-/audit"), "label": "Label audit posts"}]
+    return []
+
+
+@hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv)]
+    return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
+            (r"^/-/unanswered$", unanswered_page),
+            *audit_routes.routes(_context)]
 
 
 async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:
@@ -120,6 +134,16 @@ async def search_page(request: Any, datasette: Any) -> Response:
     }
     html = await datasette.render_template("listener_search.html", context, request=request)
     return Response.html(html, status=status)
+
+
+async def unanswered_page(request: Any, datasette: Any) -> Response:
+    """Open questions and complaints to the body, longest waiting first."""
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    web = _context(datasette)
+    rows = await _read(datasette, web.waiting) if web.waiting is not None else []
+    html = await datasette.render_template("listener_unanswered.html", {"rows": rows},
+                                           request=request)
+    return Response.html(html)
 
 
 def _pairs(args: Any) -> list[tuple[str, list[str]]]:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ROLES = ("reader",)
+ROLES = ("reader", "labeller")  # labeller: also labels audits on /-/audit
 
 
 class WebUser(BaseModel):
@@ -22,7 +22,9 @@ class WebUser(BaseModel):
     password_hash: str | None = Field(default=None, description="pbkdf2_sha256$... hash")
     password_hash_env: str | None = Field(
         default=None, description="Environment variable holding the hash instead")
-    role: Literal["reader"] = Field(default="reader", description="reader: read-only search")
+    role: Literal["reader", "labeller"] = Field(
+        default="reader",
+        description="reader: read-only search; labeller: search, and label audits (/-/audit)")
 
     @model_validator(mode="after")
     def _one_source(self) -> WebUser:

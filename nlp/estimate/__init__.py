@@ -11,7 +11,8 @@ sampling design) give, per class, a share with a 95% interval:
   period, bootstrap intervals (``nlp.estimate.confusion``);
 - ``correct_shares`` / ``choose``: the applicable corrections, the one with
   the narrower intervals chosen and named, raw beside it;
-- ``audit_accuracy``: precision and recall per class with Wilson intervals.
+- ``audit_accuracy``: precision and recall per class with Wilson intervals;
+- ``allocate``: posts to audit per stratum (proportional, at least 5 each).
 
 docs/nlp.md ("Measured accuracy and corrected shares") explains the methods
 in plain words.
@@ -20,6 +21,7 @@ in plain words.
 from __future__ import annotations
 
 from nlp.estimate.accuracy import ClassAccuracy, Rate, audit_accuracy, wilson
+from nlp.estimate.allocate import FLOOR, allocate
 from nlp.estimate.choose import Corrected, choose, correct_shares, raw_shares
 from nlp.estimate.confusion import confusion_shares
 from nlp.estimate.design import ALL, NONE, Audit, Period, label_set
@@ -27,7 +29,7 @@ from nlp.estimate.ppi import ppi_shares
 from nlp.estimate.results import ShareEstimate, Shares
 
 __all__ = [
-    "ALL", "NONE", "Audit", "ClassAccuracy", "Corrected", "Period", "Rate", "ShareEstimate",
-    "Shares", "audit_accuracy", "choose", "confusion_shares", "correct_shares",
-    "label_set", "ppi_shares", "raw_shares", "wilson",
+    "ALL", "FLOOR", "NONE", "Audit", "ClassAccuracy", "Corrected", "Period", "Rate",
+    "ShareEstimate", "Shares", "allocate", "audit_accuracy", "choose", "confusion_shares",
+    "correct_shares", "label_set", "ppi_shares", "raw_shares", "wilson",
 ]

@@ -28,7 +28,9 @@ def wilson(part: float, whole: float, level: float = 0.95) -> tuple[float, float
     denom = 1 + z * z / whole
     centre = (p + z * z / (2 * whole)) / denom
     half = z * math.sqrt(max(0.0, p * (1 - p)) / whole + z * z / (4 * whole * whole)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # at p = 0 (or 1) the bound is exactly 0 (or 1); rounding would leave 1e-17
+    low = 0.0 if part <= 0 else max(0.0, centre - half)
+    return low, 1.0 if part >= whole else min(1.0, centre + half)
 
 
 @dataclass(frozen=True)

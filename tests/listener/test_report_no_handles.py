@@ -12,10 +12,11 @@ import pytest
 
 from listener.platforms.registry import post_link
 from reports import ReportContext, ReportSettings, write_report
-from storage import Store
+from reports.workhours import WorkingHours
+from storage import LabelRecord, Post, Store, StoredItem
 from tests.reports.builders import Spec, add, at
 
-HANDLES = ("resident_jane", "resident_bob", "bsky_carol")
+HANDLES = ("resident_jane", "resident_bob", "bsky_carol", "asking_ann")
 
 
 def week(store: Store) -> None:
@@ -34,6 +35,22 @@ def week(store: Store) -> None:
     # a Reddit comment: its stored permalink names the subreddit and the slug
     add(store, [spec(60 + k, "reddit", f"https://www.reddit.com/user/resident_jane/comments/"
                      f"p{k}") for k in range(12)])
+
+
+def questions_to_us(store: Store) -> None:
+    """'How we engaged': the body's own post with replies, and residents'
+    questions to it that wait for an answer, stored under URLs naming them."""
+    run = store.runs.start("own:x")
+    own = Post("x", "500", "Bins run a day late this week", at("2026-11-16", 9),
+               url="https://x.com/ExampleCouncil/status/500", author_key="own",
+               author_handle="ExampleCouncil", author_official=True, likes=40)
+    asks = [Post("x", str(600 + k), f"@ExampleCouncil when is my bin coming? {k}",
+                 at("2026-11-17", 10, k), url=f"https://x.com/asking_ann/status/{600 + k}",
+                 author_key=f"ask{k}", in_reply_to="500", addressed=True) for k in range(12)]
+    ids = store.collect.save_page(source="own:x", run_id=run, items=[
+        StoredItem(p, {"id": p.native_id}) for p in [own, *asks]]).new_ids
+    store.labels.save("request", "request.rules", "v1", None, ids[1:], [
+        LabelRecord(i, "request", "question", 1.0, "request.rules", "v1") for i in ids[1:]])
 
 
 def pdf_bytes(path: Path) -> str:
@@ -59,9 +76,12 @@ def pdf_bytes(path: Path) -> str:
 def test_no_stored_handle_in_any_report_byte(store: Store, tmp_path: Path) -> None:
     pytest.importorskip("weasyprint")
     week(store)
+    questions_to_us(store)
     context = ReportContext(config_hash="c", link=post_link,
                             platform_names={"x": "X", "mastodon": "Mastodon",
-                                            "bluesky": "Bluesky"})
+                                            "bluesky": "Bluesky"},
+                            official_handles=frozenset({"ExampleCouncil"}),
+                            working_hours=WorkingHours())
     paths = write_report(store, "2026-W47", settings=ReportSettings(),
                          topic_labels={"waste_recycling": "Bins"},
                          formats=["html", "md", "csv", "json", "pdf"], out_dir=tmp_path,
@@ -74,6 +94,9 @@ def test_no_stored_handle_in_any_report_byte(store: Store, tmp_path: Path) -> No
     html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
     links = set(re.findall(r'href="([^"]+)"', html))
     assert any(link.startswith("https://x.com/i/status/10") for link in links), links
+    engaged = html[html.index('id="s-engaged"'):]
+    assert "https://x.com/i/status/611" in engaged  # the waiting list, linked without a handle
+    assert 'href="https://x.com/i/status/500"' in engaged  # our most-replied post
     unlinked = re.search(r"Posts from ([^.]*) are not linked", html)
     assert unlinked is not None and "Mastodon" in unlinked[1] and "X" not in unlinked[1]
     assert "https://x.com/i/status/" in pdf_bytes(next(p for p in paths if p.suffix == ".pdf"))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from listener.platforms.bluesky.config import BlueskySourceConfig
+from listener.platforms.bluesky.config import BlueskyOwnConfig, BlueskySourceConfig
 from listener.platforms.bluesky.normalise import normalise
 from listener.platforms.bluesky.split import split_posts
-from listener.platforms.entry import Lazy, Platform
+from listener.platforms.entry import Lazy, OwnChannel, Platform
 
 ALLOWED_FIELDS = ("uri", "indexedAt", "author.handle", "record.text", "record.createdAt",
-                  "record.langs", "record.reply.parent.uri", "replyCount", "repostCount",
-                  "likeCount", "quoteCount")
+                  "record.langs", "record.reply.parent.uri", "record.reply.root.uri",
+                  "replyCount", "repostCount", "likeCount", "quoteCount")
 
 
 def link(native_id: str, url: str | None) -> str | None:
@@ -28,4 +28,8 @@ PLATFORM = Platform(
     normalise=normalise, split=split_posts, allowed_fields=ALLOWED_FIELDS,
     checker=Lazy("listener.platforms.bluesky.checker:make_checker"), link=link,
     hosted="the USA",
+    own_channel=OwnChannel(
+        BlueskyOwnConfig, Lazy("listener.platforms.bluesky.own:BlueskyOwnSource"),
+        "the body's Bluesky account @{account}: its feed (`getAuthorFeed`), the replies to "
+        "its posts (`getPostThread`) and, logged in, its notifications (mentions, replies)"),
 )

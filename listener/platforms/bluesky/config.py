@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from listener.sources.config import SourceConfigBase
+from listener.sources.config import OwnChannelConfigBase, SourceConfigBase
 
 
 class BlueskySourceConfig(SourceConfigBase):
@@ -27,3 +27,31 @@ class BlueskySourceConfig(SourceConfigBase):
 
     def credential_env(self) -> dict[str, str]:
         return {"handle": self.handle_env, "app password": self.app_password_env}
+
+
+class BlueskyOwnConfig(OwnChannelConfigBase):
+    """``engagement.channels.bluesky``: the body's account
+    (``listener.platforms.bluesky.own``). With its login (handle and app
+    password) its notifications give its mentions; without, its feed and
+    threads are read from the public AppView."""
+
+    type: Literal["bluesky"] = "bluesky"
+    handle_env: str | None = Field(default=None, description="Env var: the account's handle")
+    app_password_env: str | None = Field(default=None, description="Env var: its app password")
+    service_url: str = Field(default="https://bsky.social", description="Where to log in")
+    appview: str = Field(default="https://public.api.bsky.app",
+                         description="Public AppView, for reads without a login")
+    page_size: int = Field(default=50, ge=1, le=100)
+    max_pages: int = Field(default=20, ge=1, description="Pages per list per run")
+    thread_depth: int = Field(default=6, ge=1, le=1000, description="Reply depth read per post")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> BlueskyOwnConfig:
+        if bool(self.handle_env) != bool(self.app_password_env):
+            raise ValueError("give both handle_env and app_password_env (a login), or neither")
+        return self
+
+    def credential_env(self) -> dict[str, str]:
+        if self.handle_env and self.app_password_env:
+            return {"handle": self.handle_env, "app password": self.app_password_env}
+        return {}

@@ -71,6 +71,7 @@ def normalise(item: dict[str, Any]) -> Post:
     langs = record.get("langs")
     reply = record.get("reply")
     parent = reply.get("parent") if isinstance(reply, dict) else None
+    root = reply.get("root") if isinstance(reply, dict) else None
     return Post(
         platform="bluesky",
         native_id=uri,
@@ -84,4 +85,5 @@ def normalise(item: dict[str, Any]) -> Post:
         likes=count(item, "likeCount"),
         quotes=count(item, "quoteCount"),
         in_reply_to=optional_text(parent, "uri") if isinstance(parent, dict) else None,
+        thread_id=optional_text(root, "uri") if isinstance(root, dict) else None,
     )

@@ -144,21 +144,27 @@ class BlueskySource:
                      self.name, query, self.config.max_pages, stamp(start))
 
     def _search(self, client: Client, params: Any) -> dict[str, Any]:
+        return self._invoke(client, NSID, params, f"searchPosts {params.q!r}")
+
+    def _invoke(self, client: Client, nsid: str, params: Any, describe: str) -> dict[str, Any]:
+        """One XRPC query, its JSON as sent, retried on 429, 5xx and transport
+        errors; a refused session and other errors become plain ones."""
         def call() -> dict[str, Any]:
-            response = client.invoke_query(NSID, params=params,
+            response = client.invoke_query(nsid, params=params,
                                            output_encoding="application/json")
             if not isinstance(response.content, dict):
-                raise SourceError(f"{NSID} did not return a JSON object")
+                raise SourceError(f"{nsid} did not return a JSON object")
             return response.content
 
         try:
-            result: dict[str, Any] = self._retry(call, f"searchPosts {params.q!r}")
+            result: dict[str, Any] = self._retry(call, describe)
         except UnauthorizedError as exc:
             status = exc.response.status_code if exc.response is not None else None
-            raise rejected(self.config.app_password_env, "app password session", self.name,
+            raise rejected(self.config.app_password_env or "the app password",
+                           "app password session", self.name,
                            status) from None
         except RequestErrorBase as exc:
-            raise SourceError(f"{NSID} for {params.q!r} failed: {_describe(exc)}") from exc
+            raise SourceError(f"{describe} failed: {_describe(exc)}") from exc
         return result
 
 

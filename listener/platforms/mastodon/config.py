@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from listener.sources.config import SourceConfigBase
+from listener.sources.config import OwnChannelConfigBase, SourceConfigBase
 
 
 class MastodonSourceConfig(SourceConfigBase):
@@ -47,3 +47,33 @@ class MastodonSourceConfig(SourceConfigBase):
 
     def credential_env(self) -> dict[str, str]:
         return {f"access token for {host}": var for host, var in self.access_tokens.items()}
+
+
+class MastodonOwnConfig(OwnChannelConfigBase):
+    """``engagement.channels.mastodon``: the body's account ``user@instance``
+    (``listener.platforms.mastodon.own``)."""
+
+    type: Literal["mastodon"] = "mastodon"
+    access_token_env: str | None = Field(
+        default=None, description="Env var of a token of the body's account on its own "
+        "instance: its mentions come from notifications (without one: replies only)")
+    page_size: int = Field(default=40, ge=1, le=40)
+    backfill_hours: int = Field(default=168, ge=0, description="How far back the first run starts")
+    lookback_minutes: int = Field(default=0, ge=0)
+    max_pages: int = Field(default=50, ge=1, description="Pages per list per run")
+
+    @field_validator("account")
+    @classmethod
+    def _full_acct(cls, value: str) -> str:
+        acct = value.strip().lstrip("@")
+        if acct.count("@") != 1 or not all(acct.split("@")):
+            raise ValueError(f"write the account as user@instance, e.g. "
+                             f"examplecouncil@mastodon.social (got {value!r})")
+        return acct
+
+    def credential_env(self) -> dict[str, str]:
+        return {"access token": self.access_token_env} if self.access_token_env else {}
+
+    @property
+    def host(self) -> str:
+        return self.account.split("@", 1)[1]

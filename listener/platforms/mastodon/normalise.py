@@ -3,7 +3,10 @@ ISO strings), from a public or hashtag timeline of any instance.
 
 The post is keyed on the status ``uri`` (its ActivityPub id), so the same
 status seen through two instances is one post. A reblog is normalised as the
-status it reblogs.
+status it reblogs. A status's ``in_reply_to_id`` is the id its parent has on
+the instance that served it, not the parent's ``uri``: the body's own-channel
+fetch adds ``in_reply_to_uri`` where it knows the parent (the same thread's
+statuses, or the body's own statuses), and the reply is linked by that.
 """
 
 from __future__ import annotations
@@ -35,6 +38,17 @@ def _acct(account: dict[str, Any]) -> str:
     return f"{acct}@{host}"
 
 
+def _mentions(status: dict[str, Any]) -> tuple[str, ...]:
+    out = []
+    for mention in status.get("mentions") or []:
+        if isinstance(mention, dict) and mention.get("acct"):
+            try:
+                out.append(_acct(mention))
+            except NormaliseError:
+                continue
+    return tuple(out)
+
+
 def normalise(item: dict[str, Any]) -> Post:
     if not isinstance(item, dict):
         raise NormaliseError(f"expected a status object, got {type(item).__name__}")
@@ -59,5 +73,7 @@ def normalise(item: dict[str, Any]) -> Post:
         reposts=count(status, "reblogs_count"),
         likes=count(status, "favourites_count"),
         quotes=count(status, "quotes_count"),
-        in_reply_to=optional_text(status, "in_reply_to_id"),
+        in_reply_to=optional_text(status, "in_reply_to_uri")
+        or optional_text(status, "in_reply_to_id"),
+        mentions=_mentions(status),
     )

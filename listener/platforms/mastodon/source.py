@@ -96,8 +96,15 @@ class MastodonSource:
         for host in self.config.instances:
             instance = _Instance(host, self._tokens.get(host), self.config.timeout_seconds)
             for tag in self.config.hashtags:
+                def fetch(min_id: str | datetime, tag: str = tag,
+                          instance: _Instance = instance) -> Any:
+                    return self._fetch(instance, lambda: instance.client.timeline_hashtag(
+                        tag, min_id=min_id, limit=self.config.page_size),
+                        "/timelines/tag/", f"#{tag}")
+
                 try:
-                    yield from self._walk(instance, tag, cursor.get(f"{host}#{tag}"))
+                    yield from self._walk(instance, f"{host}#{tag}", cursor, fetch, f"#{tag}",
+                                          f"/api/v1/timelines/tag/{tag}")
                 except CredentialError:
                     raise
                 except Exception as exc:  # one instance down must not hide the others
@@ -107,38 +114,49 @@ class MastodonSource:
         if failures:
             raise SourceError(f"source {self.name!r}: " + "; ".join(failures))
 
-    def _walk(self, instance: _Instance, tag: str, saved: str | None) -> Iterator[Page]:
+    def _walk(self, instance: _Instance, key: str, cursor: Mapping[str, str],
+              fetch: Callable[[str | datetime], list[Any]], query: str, endpoint: str,
+              *, statuses: Callable[[list[Any]], list[Any]] = lambda raw: raw,
+              addressed: bool = False) -> Iterator[Page]:
+        """Walk one newest-first list (a tag timeline, an account's statuses,
+        its notifications) forward from the saved ``min_id`` (cursor ``key``);
+        ``statuses`` turns a page of the list into the statuses it carries."""
+        saved = cursor.get(key) or None
         min_id: str | datetime = _looked_back(saved, self.config.lookback_minutes) if saved \
             else self.clock() - timedelta(hours=self.config.backfill_hours)
         for _ in range(self.config.max_pages):
-            raw = self._fetch(instance, tag, min_id)
+            raw = fetch(min_id)
             if not raw:
                 return
             ids = [str(s["id"]) for s in raw if isinstance(s, dict) and s.get("id") is not None]
             if not ids:
-                raise SourceError(f"{instance.host} #{tag}: a page of statuses without ids")
+                raise SourceError(f"{instance.host} {query}: a page without ids")
             newest = max([*ids, saved] if saved else ids, key=_id_key)  # never moves back
             yield Page(
                 platform=self.platform,
-                items=split_statuses(raw),
-                query=f"#{tag}",
-                cursor={f"{instance.host}#{tag}": newest},
-                request={"instance": instance.host, "endpoint": f"/api/v1/timelines/tag/{tag}",
+                items=split_statuses(statuses(raw)),
+                query=query,
+                cursor={key: newest},
+                request={"instance": instance.host, "endpoint": endpoint,
                          "min_id": _show(min_id), "limit": self.config.page_size},
+                addressed=addressed,
             )
             min_id = newest
-        log.info("source %s: %s #%s stopped at max_pages=%d; the next run continues",
-                 self.name, instance.host, tag, self.config.max_pages)
+        log.info("source %s: %s %s stopped at max_pages=%d; the next run continues",
+                 self.name, instance.host, query, self.config.max_pages)
 
-    def _fetch(self, instance: _Instance, tag: str, min_id: str | datetime) -> list[Any]:
-        def call() -> list[Any]:
+    def _fetch(self, instance: _Instance, request: Callable[[], Any], path: str,
+               what: str) -> Any:
+        """One call through Mastodon.py, returning the JSON exactly as the
+        server sent it (the response whose URL holds ``path``)."""
+        def call() -> Any:
             instance.last = None
-            instance.client.timeline_hashtag(tag, min_id=min_id, limit=self.config.page_size)
-            if instance.last is None or "/timelines/tag/" not in (instance.last.url or ""):
-                raise SourceError(f"{instance.host}: no timeline response was received")
+            request()
+            if instance.last is None or path not in (instance.last.url or ""):
+                raise SourceError(f"{instance.host}: no {what} response was received")
             body = instance.last.json()
-            if not isinstance(body, list):
-                raise SourceError(f"{instance.host}: the timeline is not a JSON list")
+            if not isinstance(body, list | dict):
+                raise SourceError(f"{instance.host}: {what} is not JSON")
             return body
 
         try:
@@ -146,20 +164,22 @@ class MastodonSource:
                 call, classify=lambda exc: self._classify(exc, instance),
                 policy=RetryPolicy(max_attempts=self.config.max_attempts,
                                    max_wait_seconds=self.config.max_wait_seconds),
-                sleep=self.sleep, describe=f"{self.name}: {instance.host} #{tag}",
+                sleep=self.sleep, describe=f"{self.name}: {instance.host} {what}",
             )
         except (MastodonUnauthorizedError, MastodonAPIError) as exc:
             status = _status(exc)
             if status in (401, 403):
-                var = self.config.access_tokens.get(instance.host)
-                if var:
-                    raise rejected(var, f"access token for {instance.host}", self.name,
-                                   status) from None
-                raise SourceError(
-                    f"source {self.name!r}: {instance.host} refused its hashtag timeline without"
-                    f" a token (HTTP {status}); add it to access_tokens with a token variable"
-                ) from None
+                raise self._refused(instance.host, status) from None
             raise
+
+    def _refused(self, host: str, status: int | None) -> Exception:
+        """The plain error for a 401 or 403 from ``host``."""
+        var = self.config.access_tokens.get(host)
+        if var:
+            return rejected(var, f"access token for {host}", self.name, status)
+        return SourceError(
+            f"source {self.name!r}: {host} refused its hashtag timeline without"
+            f" a token (HTTP {status}); add it to access_tokens with a token variable")
 
     def _classify(self, exc: BaseException, instance: _Instance) -> Retry | None:
         headers = instance.headers()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from listener.platforms.entry import Lazy, Platform
-from listener.platforms.reddit.config import RedditSourceConfig
+from listener.platforms.entry import Lazy, OwnChannel, Platform
+from listener.platforms.reddit.config import RedditOwnConfig, RedditSourceConfig
 from listener.platforms.reddit.normalise import normalise
 from listener.platforms.reddit.split import split_listing
 
@@ -35,4 +35,8 @@ PLATFORM = Platform(
     normalise=normalise, split=split_listing, allowed_fields=ALLOWED_FIELDS,
     checker=Lazy("listener.platforms.reddit.checker:make_checker"), link=link,
     hosted="the USA",
+    own_channel=OwnChannel(
+        RedditOwnConfig, Lazy("listener.platforms.reddit.own:RedditOwnSource"),
+        "the body's Reddit account u/{account}: its comments and posts, and the replies "
+        "to them"),
 )

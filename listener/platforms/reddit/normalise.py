@@ -55,4 +55,5 @@ def normalise(item: dict[str, Any]) -> Post:
         likes=count(data, "score", signed=True),
         replies=count(data, "num_comments"),
         in_reply_to=optional_text(data, "parent_id") if kind == "t1" else None,
+        thread_id=optional_text(data, "link_id") if kind == "t1" else name,
     )

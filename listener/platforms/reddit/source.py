@@ -137,7 +137,7 @@ class RedditSource:
                                f"pending:{key}": "", f"after:{key}": ""}
             else:
                 next_cursor = {f"pending:{key}": json.dumps(pending), f"after:{key}": after or ""}
-            if self.config.include_comments:
+            if getattr(self.config, "include_comments", False):
                 yield from self._comment_pages(key, fresh)
             request = {"endpoint": f"GET {OAUTH}{path}", **params}
             yield Page("reddit", fresh, query=key, cursor=next_cursor, request=request)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from listener.platforms.entry import Lazy, Platform
-from listener.platforms.rss.config import RssSourceConfig
+from listener.platforms.entry import Lazy, OwnChannel, Platform
+from listener.platforms.rss.config import RssOwnConfig, RssSourceConfig
 from listener.platforms.rss.normalise import normalise
 from listener.platforms.rss.split import split_feed
 
@@ -27,4 +27,7 @@ PLATFORM = Platform(
     source=Lazy("listener.platforms.rss.source:RssSource"),
     collects="RSS/Atom feeds: {feeds}",
     normalise=normalise, split=split_feed, allowed_fields=ALLOWED_FIELDS, link=link,
+    own_channel=OwnChannel(
+        RssOwnConfig, Lazy("listener.platforms.rss.own:RssOwnSource"),
+        "the body's own news feeds, published as {account}: {feeds}"),
 )

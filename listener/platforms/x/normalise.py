@@ -72,5 +72,6 @@ def normalise(item: dict[str, Any]) -> Post:
         quotes=count(metrics, "quote_count"),
         place=place,
         in_reply_to=_referenced(tweet, "replied_to"),
+        thread_id=optional_text(tweet, "conversation_id"),
     )
 

@@ -86,13 +86,19 @@ class XSource:
         return self.config.monthly_read_budget - self.usage.reads_used(self.name, month_period())
 
     def _search(self, query: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self._call(lambda: self.client.search_recent_tweets(query, **params),
+                          f"X search {query!r}")
+
+    def _call(self, request: Callable[[], Any], describe: str) -> dict[str, Any]:
+        """One X request through tweepy, retried on 429 and 5xx; a refused
+        token or a spent monthly cap become plain errors."""
         def call() -> dict[str, Any]:
-            body: dict[str, Any] = self.client.search_recent_tweets(query, **params)
+            body: dict[str, Any] = request()
             return body
 
         try:
             return call_with_retry(call, classify=classify_x, policy=self.policy,
-                                   sleep=self.sleep, describe=f"X search {query!r}")
+                                   sleep=self.sleep, describe=describe)
         except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
             raise rejected(self.config.bearer_token_env, "bearer token", self.name,
                            exc.response.status_code) from None
@@ -111,6 +117,18 @@ class XSource:
     def _query_pages(self, query: str, cursor: Mapping[str, str]
                      ) -> Generator[Page, None, bool]:
         """Pages of one query; returns False when the read budget is spent."""
+        return (yield from self._walk(
+            query, cursor, lambda params: self._search(query, params), "next_token",
+            {"endpoint": ENDPOINT, "query": query}))
+
+    def _walk(self, key: str, cursor: Mapping[str, str],
+              fetch: Callable[[dict[str, Any]], dict[str, Any]], token_param: str,
+              request: dict[str, Any], *, addressed: bool = False
+              ) -> Generator[Page, None, bool]:
+        """Pages of one newest-first stream of tweets (a search, a user's
+        timeline), from the newest down to the saved ``since_id`` (see the
+        module docstring); returns False when the read budget is spent."""
+        query = key
         since_id = cursor.get(f"since_id:{query}") or None
         pending = cursor.get(f"pending:{query}") or None
         token = cursor.get(f"next_token:{query}") or None
@@ -128,9 +146,9 @@ class XSource:
             if since_id:
                 params["since_id"] = since_id
             if token:
-                params["next_token"] = token
+                params[token_param] = token
             try:
-                body = self._search(query, params)
+                body = fetch(params)
             except tweepy.BadRequest:
                 if token:  # next tokens go stale (e.g. across a budget pause)
                     log.warning("source %s: X refused the saved next_token for %r; starting "
@@ -156,8 +174,8 @@ class XSource:
             else:
                 next_cursor = {f"since_id:{query}": pending or since_id or "",
                                f"pending:{query}": "", f"next_token:{query}": ""}
-            request = {"endpoint": ENDPOINT, "query": query,
-                       **{k: v for k, v in params.items() if isinstance(v, str | int)}}
-            yield Page("x", items, query=query, cursor=next_cursor, request=request)
+            sent = {**request, **{k: v for k, v in params.items() if isinstance(v, str | int)}}
+            yield Page("x", items, query=query, cursor=next_cursor, request=sent,
+                       addressed=addressed)
             if not token:
                 return True

@@ -8,33 +8,16 @@ CI a missing browser fails loudly (scripts/system-deps.sh installs it)."""
 from __future__ import annotations
 
 import csv
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from listener.web.auth import hash_password
+from tests.browser import ARGS, CHROMIUM, serving, skip_without_chromium
 from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, build_db, write_config
-from tests.paths import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("Debian chromium is not installed (apt-get install chromium)",
-                allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+skip_without_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -44,26 +27,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
     config.write_text(text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n"),
                       encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "TEST_WEB_HASH": hash_password(PASSWORD)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "listener", "-c", str(config), "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"listener serve exited: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("listener serve did not start within 120 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(config, {"TEST_WEB_HASH": hash_password(PASSWORD)}) as url:
+        yield url
 
 
 def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ from listener.platforms.registry import build_source
 from listener.platforms.sample.config import SampleSourceConfig
 from listener.platforms.sample.source import SampleSource
 from listener.privacy.pseudonym import Pseudonymiser
+from listener.sample import SAMPLE_END, SAMPLE_WEEKS
+from listener.sample.plan import plan
 from listener.sources.base import Page
 from storage import Store
 
@@ -68,7 +70,10 @@ def test_collect_stores_all_but_malformed_and_second_run_adds_nothing(
     assert first.status == "ok"
     keys, matches, quarantined = stored(store)
     assert quarantined == first.quarantined == 4
-    assert len(keys) == first.new == src.n_posts - quarantined
+    # the planned posts, and the body's own channels' (listener.sample.engagement)
+    planned = len(plan(src.n_posts, src.config.seed, SAMPLE_WEEKS, SAMPLE_END))
+    assert planned > src.n_posts
+    assert len(keys) == first.new == planned - quarantined
     assert matches > len(keys)  # posts returned by two streams: one post, two matches
     assert first.fetched == first.new + first.duplicates + first.quarantined
     official = store.db.execute(

@@ -1,0 +1,155 @@
+"""The conversation model: each post's thread, the post it replies to, and
+its voice (``own`` / ``to_us`` / ``about_us``), kept in ``conversations``
+inside the transaction that stores the page (``Collection.save_page``).
+
+Replies and parents arrive in any order. A reply stored before its parent
+keeps the parent's native id (``parent_native``) and a provisional thread
+(the parent's native id); when the parent is stored, every reply waiting for
+it is adopted: ``parent_id`` is set, a reply to the body's own post becomes
+``to_us``, and every post whose provisional thread was that parent moves to
+the parent's thread. A parent that never comes (deleted before it could be
+collected) leaves its replies with ``parent_id`` NULL; a stored parent that
+is later removed (forget, retention, deletion sync) sets it back to NULL
+(``ON DELETE SET NULL``) and leaves the reply's voice and thread as they were.
+
+- ``own``: the post's author is an allow-listed official account (storage
+  keeps a clear handle for those only);
+- ``to_us``: a direct reply to an ``own`` post, or ``addressed`` (it
+  mentions the body, or the platform delivered it as a mention or reply);
+- ``about_us``: everything else collected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+_CHUNK = 400  # keys per lookup, under SQLite's bound-parameter limit
+
+_UPSERT = (
+    "INSERT INTO conversations (post_id, platform, thread_native, thread, parent_native,"
+    " parent_id, voice, addressed, created_at) VALUES (:post_id, :platform, :thread_native,"
+    " :thread, :parent_native, :parent_id, :voice, :addressed, :created_at)"
+    " ON CONFLICT (post_id) DO UPDATE SET thread_native = COALESCE(excluded.thread_native,"
+    " conversations.thread_native), thread = CASE WHEN excluded.thread_native IS NULL AND"
+    " conversations.thread_native IS NOT NULL THEN conversations.thread ELSE excluded.thread"
+    " END, parent_native = excluded.parent_native,"
+    " parent_id = excluded.parent_id, voice = excluded.voice,"
+    " addressed = max(conversations.addressed, excluded.addressed),"
+    " created_at = excluded.created_at"
+)
+# a stored post adopts the replies that arrived before it
+_ADOPT = (
+    "UPDATE conversations SET parent_id = :post_id, voice = CASE WHEN :own AND voice ="
+    " 'about_us' THEN 'to_us' ELSE voice END WHERE platform = :platform"
+    " AND parent_native = :native_id AND parent_id IS NOT :post_id"
+)
+# ... and moves posts whose provisional thread was its native id into its thread
+_RETHREAD = (
+    "UPDATE conversations SET thread = :thread WHERE platform = :platform"
+    " AND thread = :native_id AND thread_native IS NULL AND post_id != :post_id"
+    " AND :thread != :native_id"
+)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """One stored post as the conversation model needs it."""
+
+    post_id: int
+    platform: str
+    native_id: str
+    created_at: str
+    own: bool
+    addressed: bool
+    thread_native: str | None
+    parent_native: str | None
+
+
+@dataclass
+class _Node:
+    post_id: int
+    thread: str
+    own: bool
+    voice: str
+
+
+class Conversations:
+    """Writes of the conversation model (reads: ``storage.engagement``)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _stored(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Node]:
+        by_platform: dict[str, list[str]] = {}
+        for platform, native in keys:
+            by_platform.setdefault(platform, []).append(native)
+        found: dict[tuple[str, str], _Node] = {}
+        for platform, natives in by_platform.items():
+            for start in range(0, len(natives), _CHUNK):
+                chunk = natives[start:start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                for native, pid, thread, voice in self.db.execute(
+                        "SELECT p.native_id, p.id, c.thread, c.voice FROM posts p"  # noqa: S608
+                        " JOIN conversations c ON c.post_id = p.id WHERE p.platform = ?"
+                        f" AND p.native_id IN ({marks})", [platform, *chunk]).fetchall():
+                    found[(platform, str(native))] = _Node(int(pid), str(thread),
+                                                           voice == "own", str(voice))
+        return found
+
+    def link(self, posts: Sequence[Linked]) -> None:
+        """Record (or refresh) the conversation rows of ``posts`` and adopt
+        the replies that were waiting for them. Runs inside the caller's
+        transaction; idempotent."""
+        if not posts:
+            return
+        page = {(p.platform, p.native_id): p for p in posts}
+        parents = {(p.platform, p.parent_native) for p in posts if p.parent_native}
+        known = self._stored(parents - set(page))
+        nodes: dict[tuple[str, str], _Node] = {}
+
+        def resolve(key: tuple[str, str], depth: int = 0) -> _Node | None:
+            if key in nodes:
+                return nodes[key]
+            post = page.get(key)
+            if post is None:
+                return known.get(key)
+            parent = None
+            if post.parent_native and depth < 200:  # a cycle in forged data ends here
+                parent = resolve((post.platform, post.parent_native), depth + 1)
+            thread = (post.thread_native or (parent.thread if parent else None)
+                      or post.parent_native or post.native_id)
+            voice = "own" if post.own else "to_us" if post.addressed or (
+                parent is not None and parent.own) else "about_us"
+            nodes[key] = _Node(post.post_id, thread, post.own, voice)
+            return nodes[key]
+
+        rows: list[dict[str, Any]] = []
+        for key, post in page.items():
+            node = resolve(key)
+            assert node is not None
+            parent = (resolve((post.platform, post.parent_native))
+                      if post.parent_native else None)
+            rows.append({"post_id": post.post_id, "platform": post.platform,
+                         "thread_native": post.thread_native, "thread": node.thread,
+                         "parent_native": post.parent_native,
+                         "parent_id": parent.post_id if parent else None,
+                         "voice": node.voice, "addressed": int(post.addressed),
+                         "created_at": post.created_at})
+        conn = self.db.conn
+        conn.executemany(_UPSERT, rows)
+        adopt = [{"post_id": r["post_id"], "platform": r["platform"],
+                  "native_id": key[1], "own": int(nodes[key].own), "thread": r["thread"]}
+                 for key, r in zip(page, rows, strict=True)]
+        conn.executemany(_ADOPT, [{k: a[k] for k in ("post_id", "platform", "native_id", "own")}
+                                  for a in adopt])
+        conn.executemany(_RETHREAD, [{k: a[k] for k in ("post_id", "platform", "native_id",
+                                                        "thread")} for a in adopt])
+        # an addressed flag once set stays (a mention seen again through a
+        # search that does not say so); the voice follows it
+        conn.executemany("UPDATE conversations SET voice = 'to_us' WHERE post_id = ?"
+                         " AND voice = 'about_us' AND addressed = 1",
+                         [(r["post_id"],) for r in rows])
