@@ -14,6 +14,7 @@ INK = "#1b1b1b"
 BAR = "#1d4f91"
 GRID = "#767676"  # 4.5:1 on white
 MARK = "#8a4b00"
+LABEL_BESIDE = 12  # characters that fit in the margin beside a bar at 13 px
 _ids = count(1)
 
 
@@ -42,29 +43,37 @@ def _end_labels(labels: Sequence[str], left: float, step: float, y: float) -> li
 def bar_chart(items: Sequence[tuple[str, int, bool]], title: str, desc: str) -> Markup:
     """Horizontal bars of (label, value, authors ok); a value under 10, or
     from fewer than 10 authors, is drawn as an outline with a word, never
-    at its length."""
-    width, row, left, right = 380, 26, 100, 92  # drawn near life size on a phone
+    at its length. Labels too long for the margin beside the bars ("4 hours
+    to 1 working day") go on their own line above each bar, so none is cut
+    off and the chart keeps its size (legible on a phone)."""
+    above = max((len(label) for label, _, _ in items), default=0) > LABEL_BESIDE
+    width, right = 380, 92  # drawn near life size on a phone
+    row, left, bar_y, text_y = (44, 4, 22, 35) if above else (26, 100, 4, 17)
     height = row * len(items) + 8
     top = max((v for _, v, good in items if good), default=0) or 1
     scale = (width - left - right) / top
     parts = []
     for k, (label, value, good) in enumerate(items):
         y = 4 + k * row
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}"'
-                     f' font-size="13">{escape(label)}</text>')
+        if above:
+            parts.append(f'<text x="{left}" y="{y + 14}" fill="{INK}"'
+                         f' font-size="13">{escape(label)}</text>')
+        else:
+            parts.append(f'<text x="{left - 8}" y="{y + text_y}" text-anchor="end" fill="{INK}"'
+                         f' font-size="13">{escape(label)}</text>')
         if value < MIN_COUNT or not good:
-            parts.append(f'<rect x="{left}" y="{y + 4}" width="{max(MIN_COUNT * scale, 4):.1f}"'
-                         f' height="{row - 8}" fill="none" stroke="{GRID}"'
+            parts.append(f'<rect x="{left}" y="{y + bar_y}" width="{max(MIN_COUNT * scale, 4):.1f}"'
+                         f' height="18" fill="none" stroke="{GRID}"'
                          ' stroke-dasharray="3 2"/>')
             shown = "fewer than 10" if value < MIN_COUNT else "suppressed"
             if value == 0:
                 shown = "none"
             end = left + max(MIN_COUNT * scale, 4)
         else:
-            parts.append(f'<rect x="{left}" y="{y + 4}" width="{value * scale:.1f}"'
-                         f' height="{row - 8}" fill="{BAR}"/>')
+            parts.append(f'<rect x="{left}" y="{y + bar_y}" width="{value * scale:.1f}"'
+                         f' height="18" fill="{BAR}"/>')
             shown, end = f"{value:,}", left + value * scale
-        parts.append(f'<text x="{end + 6:.1f}" y="{y + 17}" fill="{INK}" font-size="13">'
+        parts.append(f'<text x="{end + 6:.1f}" y="{y + text_y}" fill="{INK}" font-size="13">'
                      f'{escape(shown)}</text>')
     return _svg(width, height, title, desc, "".join(parts))
 

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from reports.accuracy import METHODS, NOT_MEASURED
 from reports.charts import bar_chart, line_chart, share_chart
@@ -14,6 +14,7 @@ from reports.figures import Figures
 from reports.tables import tables
 from reports.text import FEWER, SUPPRESSED, fmt_count, words
 
+_LINK = re.compile(r"^https://\S+$")
 _NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
 
 
@@ -30,6 +31,7 @@ def _env() -> Environment:
     env.filters["count"] = fmt_count
     env.filters["words"] = words
     env.filters["compact"] = compact
+    env.filters["code"] = code
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
     env.tests["suppressed_text"] = lambda s: str(s) in (FEWER, SUPPRESSED)
     return env
@@ -42,7 +44,17 @@ def compact(cell: str) -> Markup | str:
         return Markup('<abbr title="fewer than 10">&lt;10</abbr>')
     if cell == SUPPRESSED:
         return Markup('<abbr title="suppressed: fewer than 10 authors">suppressed</abbr>')
+    if _LINK.match(cell):  # a link that names no account: clickable, not 60 characters
+        return Markup('<a href="{0}" rel="noopener noreferrer nofollow">open the post</a>'
+                      ).format(cell)
     return cell
+
+
+def code(text: str) -> Markup:
+    """Plain text whose `backticked` commands are shown as code."""
+    parts = str(text).split("`")
+    return Markup("").join(Markup("<code>{0}</code>").format(p) if k % 2 else escape(p)
+                           for k, p in enumerate(parts)) if len(parts) % 2 else escape(text)
 
 
 ENV = _env()
