@@ -4,6 +4,7 @@ of two proportions (``nlp.estimate.difference``) excludes zero."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from listener.query.filters import QueryFilters
@@ -38,14 +39,15 @@ class Comparison:
 
 
 def compare(store: Store, ctx: QueryContext, filters: QueryFilters, weeks: list[Week], *,
-            min_group: int = 10) -> list[Comparison]:
+            min_group: int = 10, parts: Mapping[str, str] | None = None) -> list[Comparison]:
     """For each topic filtered on (or all matching posts when none), the last
-    complete week against the one before it."""
+    complete week against the one before it: a week not over yet, or cut
+    short by a date range (``parts``, as ``trend`` takes them), is not one."""
     slugs = filters.topic_slugs(ctx.topic_names, ctx.topic_words) or (None,)
     out = []
     for slug in slugs:
         one = replace_topics(filters, slug)
-        rows = [r for r in trend(store, ctx, one, weeks, min_group=min_group)
+        rows = [r for r in trend(store, ctx, one, weeks, min_group=min_group, parts=parts)
                 if not r.partial]
         if len(rows) < 2:
             continue

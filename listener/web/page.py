@@ -100,7 +100,8 @@ def compute(store: Store, ctx: QueryContext, filters: QueryFilters, page: int,
                                 offset=offset)
         weeks, parts = chart_weeks(filters, ctx, trend_weeks)
         data.trend = trend(store, ctx, filters, weeks, min_group=min_group, parts=parts)
-        data.comparisons = compare(store, ctx, filters, weeks, min_group=min_group)
+        data.comparisons = compare(store, ctx, filters, weeks, min_group=min_group,
+                                   parts=parts)
         if data.result.total > facet_limit:
             return data  # counts per filter value would cost more than they help
         post_filter = ctx.post_filter(filters)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from listener.web.auth import hash_password
+from storage import LabelRecord, Post, Store, StoredItem
 from tests.browser import ARGS, CHROMIUM, serving, skip_without_chromium
 from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, build_db, write_config
 
@@ -27,6 +29,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
     config.write_text(text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n"),
                       encoding="utf-8")
+    with Store.open(folder / "posts.db") as store:  # a question to us, waiting for an answer
+        run = store.runs.start("own:x")
+        ids = store.collect.save_page(source="own:x", run_id=run, items=[StoredItem(Post(
+            "x", "900", "@ExampleCouncil when will the library on Mill Lane reopen? The whole "
+            "street has been asking since the summer", datetime.now(UTC) - timedelta(days=6),
+            url="https://x.com/library_lover/status/900", author_key="PSEUDOKEYQ",
+            addressed=True), {"id": "900"})]).new_ids
+        store.labels.save("request", "request.rules", "v1", None, ids, [
+            LabelRecord(ids[0], "request", "question", 1.0, "request.rules", "v1")])
     with serving(config, {"TEST_WEB_HASH": hash_password(PASSWORD)}) as url:
         yield url
 
@@ -80,7 +91,14 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
             .map(e => e.tagName + "." + e.className).slice(0, 5)""")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
         assert wide == []
+        chart_text = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            "svg#trend text")].map(t => t.getBoundingClientRect().height))""")
+        assert chart_text >= 12, chart_text  # px as drawn on the phone (a column chart: 5)
         page.screenshot(path=str(tmp_path / "page-phone.png"), full_page=True)
+        page.goto(server + "/-/unanswered")  # the waiting list fits the phone too
+        assert page.locator("tr.post").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert page.locator("tr.post a").get_attribute("href") == "https://x.com/i/status/900"
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))

@@ -39,6 +39,15 @@ def test_chart_totals_equal_the_rows_for_a_date_range(query_store: Store, ctx: Q
         assert cut  # the weeks cut short say so
 
 
+def test_a_range_compares_its_last_whole_weeks(query_store: Store, ctx: QueryContext) -> None:
+    # to Tuesday 24 Nov: 2026-W48 holds two of its days, so the comparison is
+    # W47 (whole) against W46, not a two-day week against a whole one
+    data = compute(query_store, ctx, QueryFilters(since=date(2026, 11, 1),
+                                                  until=date(2026, 11, 24)), 0, 50, 12, 10)
+    assert [(w.week, w.partial) for w in data.trend][-1] == ("2026-W48", "to 24 Nov")
+    assert [(c.this.week, c.last.week) for c in data.comparisons] == [("2026-W47", "2026-W46")]
+
+
 def test_weeks_before_collection_are_left_out_and_this_week_is_so_far(
         query_store: Store, ctx: QueryContext) -> None:
     # the first stored post is in 2026-W27 (Monday 29 June, London): earlier weeks
