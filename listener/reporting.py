@@ -28,10 +28,12 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
     for name, version, task in nlp.describe_configured(settings.nlp, settings.data_dir):
         card: dict[str, Any] = load_card(settings.data_dir, name, version) or {}
         metrics = card.get("metrics", {})
+        measure = "macro-F1" if "macro_f1" in metrics else "accuracy"
         score = metrics.get("macro_f1", metrics.get("accuracy"))
         evaluation = str(card.get("evaluation", card.get("data", ""))) if card else ""
         notes.append(ClassifierNote(name, version, task,
-                                    float(score) if score is not None else None, evaluation))
+                                    float(score) if score is not None else None, evaluation,
+                                    measure))
     return tuple(notes)
 
 

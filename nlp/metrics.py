@@ -17,6 +17,7 @@ def evaluate(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     for g, p in zip(gold, pred, strict=True):
         matrix[index[g]][index[p]] += 1
     per_class: dict[str, dict[str, float | int]] = {}
+    f1s: list[float] = []
     for c, i in index.items():
         tp = matrix[i][i]
         predicted = sum(row[i] for row in matrix)
@@ -24,10 +25,12 @@ def evaluate(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
         precision = tp / predicted if predicted else 0.0
         recall = tp / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1s.append(f1)
         per_class[c] = {"precision": round(precision, 4), "recall": round(recall, 4),
                         "f1": round(f1, 4), "support": support}
-    gold_classes = [c for c in classes if per_class[c]["support"]]
-    macro = sum(float(per_class[c]["f1"]) for c in gold_classes) / max(len(gold_classes), 1)
+    # over the gold classes and the ones only predicted (F1 0), as scikit-learn's
+    # f1_score(average="macro") does: leaving those out would flatter the model
+    macro = sum(f1s) / max(len(f1s), 1)
     correct = sum(matrix[i][i] for i in range(len(classes)))
     return {
         "n": len(gold),

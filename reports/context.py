@@ -24,8 +24,9 @@ class ClassifierNote:
     name: str  # registered name, e.g. "sentiment.vader"
     version: str  # e.g. "v1"
     task: str = ""  # "topic", "sentiment", ...
-    accuracy: float | None = None  # evaluated accuracy (or macro-F1), 0..1, when known
-    evaluation: str = ""  # what it was measured on, e.g. "macro-F1 on 400 civic posts"
+    accuracy: float | None = None  # the evaluated score, 0..1, when known ...
+    evaluation: str = ""  # what it was measured on, e.g. "400 civic posts"
+    measure: str = "accuracy"  # ... and what that score is: "macro-F1" or "accuracy"
 
 
 @dataclass(frozen=True)

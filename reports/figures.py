@@ -195,8 +195,15 @@ class ClassifierUse:
     name: str
     version: str
     posts: int
-    accuracy: float | None
+    accuracy: float | None  # the evaluated score, named by ``measure``
     evaluation: str
+    measure: str = "accuracy"  # "macro-F1" or "accuracy"
+
+    @property
+    def score(self) -> str:
+        """'macro-F1 0.71'; 'not evaluated'."""
+        return (f"{self.measure} {self.accuracy:.2f}" if self.accuracy is not None
+                else "not evaluated")
 
 
 @dataclass

@@ -118,4 +118,4 @@ def fill_sections(fig: Figures, series: Series, win: ReportWindow, reader: Repor
         note = notes.get((name, version)) or by_name.get(name)
         fig.classifiers.append(ClassifierUse(
             task, name, version, posts, note.accuracy if note else None,
-            note.evaluation if note else ""))
+            note.evaluation if note else "", note.measure if note else "accuracy"))

@@ -124,10 +124,10 @@ def tables(fig: Figures) -> list[Table]:
               tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
         *_engaged(fig),
         Table("classifiers", "Classifiers",
-              ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
+              ("Task", "Classifier", "Version", "Posts labelled", "Evaluated (score)",
                "Evaluation", "Staff audit"),
               tuple((c.task, c.name, c.version, fmt_count(c.posts, week_ok),
-                     f"{c.accuracy:.2f}" if c.accuracy is not None else "not evaluated",
+                     c.score,
                      c.evaluation, audit_of(fig.accuracy, c.task, c.name, c.version))
                     for c in fig.classifiers)),
     ]

@@ -126,3 +126,22 @@ def test_topic_with_few_authors_is_suppressed(store: Store, tmp_path: Path) -> N
     assert trend["2026-W47"] == trend["2026-W46"] == "suppressed: fewer than 10 authors"
     html = out[".html"].read_text(encoding="utf-8")
     assert ">15<" not in html and ">12<" not in html
+
+
+def test_a_classifier_score_is_named_for_what_it_is(known: Store, tmp_path: Path) -> None:
+    """A model card's macro-F1 is printed as macro-F1, never as 'accuracy'."""
+    import dataclasses
+
+    from reports.context import ClassifierNote
+
+    notes = (ClassifierNote("sentiment.vader", "v1", "sentiment", 0.71, "400 civic posts",
+                            "macro-F1"),)
+    paths = write_report(known, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
+                         formats=["html", "md", "csv"], out_dir=tmp_path,
+                         context=dataclasses.replace(CONTEXT, classifiers=notes), now=NOW)
+    for path in paths:
+        if path.suffix == ".csv" and "classifiers" not in path.name:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "macro-F1 0.71" in text, path.name
+        assert "accuracy 0.71" not in text and "evaluated accuracy" not in text.lower(), path.name
