@@ -43,6 +43,15 @@ def md_link(url: str | None, label: str) -> MdSafe:
     return MdSafe(f"[{md_escape(label)}](<{url}>)")
 
 
+def md_code(text: str) -> MdSafe:
+    """Plain text whose `backticked` commands become code spans (the rest
+    escaped as usual), as the HTML report shows them."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all of it plain text
+        return MdSafe(md_escape(text))
+    return MdSafe("".join(f"`{p}`" if k % 2 else md_escape(p) for k, p in enumerate(parts)))
+
+
 def md_table(table: Table, cols: Sequence[int] | None = None) -> MdSafe:
     idx = list(cols) if cols is not None else list(range(len(table.columns)))
     lines = ["| " + " | ".join(md_escape(table.columns[i]) for i in idx) + " |",
@@ -77,6 +86,7 @@ def _env() -> Environment:
     )
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
+    env.filters["md_code"] = md_code
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["count"] = fmt_count
     env.filters["words"] = words
