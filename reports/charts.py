@@ -61,13 +61,13 @@ def bar_chart(items: Sequence[tuple[str, int, bool]], title: str, desc: str) -> 
         else:
             parts.append(f'<text x="{left - 8}" y="{y + text_y}" text-anchor="end" fill="{INK}"'
                          f' font-size="13">{escape(label)}</text>')
-        if value < MIN_COUNT or not good:
+        if value == 0:  # nothing to draw: an outline would read as "some"
+            shown, end = "none", float(left)
+        elif value < MIN_COUNT or not good:
             parts.append(f'<rect x="{left}" y="{y + bar_y}" width="{max(MIN_COUNT * scale, 4):.1f}"'
                          f' height="18" fill="none" stroke="{GRID}"'
                          ' stroke-dasharray="3 2"/>')
             shown = "fewer than 10" if value < MIN_COUNT else "suppressed"
-            if value == 0:
-                shown = "none"
             end = left + max(MIN_COUNT * scale, 4)
         else:
             parts.append(f'<rect x="{left}" y="{y + bar_y}" width="{value * scale:.1f}"'

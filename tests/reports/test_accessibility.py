@@ -94,3 +94,17 @@ def test_every_chart_is_followed_by_its_own_data_table(known: Store, tmp_path: P
         rows = re.findall(r'<th scope="row">(.*?)</th>', table[0])
         assert caption is not None and (caption[1] == title[1]
                                         or title[1].split(":")[0] in rows), title[1]
+
+
+def test_bar_chart_draws_counts_as_the_suppression_rules_say() -> None:
+    """A bar at its length from 10 up; an outline with words under 10 or from
+    too few authors; nothing drawn for none (an outline would read as some)."""
+    import re
+
+    from reports.charts import bar_chart
+
+    svg = str(bar_chart([("a", 0, True), ("b", 4, True), ("c", 12, False), ("d", 20, True)],
+                        "t", "d"))
+    assert len(re.findall(r'<rect [^>]*stroke-dasharray', svg)) == 2  # b and c, not a
+    assert len(re.findall(r'<rect [^>]*fill="#1d4f91"', svg)) == 1  # d
+    assert ">none<" in svg and ">fewer than 10<" in svg and ">suppressed<" in svg
