@@ -29,6 +29,7 @@ from listener.engagement.settings import OWN_PREFIX, EngagementSettings
 from listener.platforms.config import SourceConfig, source_model
 from listener.privacy.governance import GovernanceSettings
 from listener.privacy.settings import PrivacySettings
+from listener.routing.settings import RoutingSettings, routing_problems
 from listener.service.settings import ServiceSettings
 from listener.web.settings import WebSettings
 from nlp.config import NlpSettings, TopicSpec
@@ -54,6 +55,7 @@ class Settings(BaseModel):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
 
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")
@@ -226,6 +228,12 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
                 file, _line(root, ("privacy", "official_accounts")), "privacy.official_accounts",
                 f"'{entry}' must be written platform:handle, e.g. x:ExampleCouncil"))
     problems += _topic_problems(settings, file, root)
+    problems += [
+        ConfigProblem(file, _line(root, where), _dotted(where), message)
+        for where, message in routing_problems(
+            settings.routing, settings.topics, settings.nlp.places, lambda loc: _line(root, loc),
+            email_ready=bool(settings.reports.email.sender),
+            env=os.environ if check_credentials else None)]
     return problems
 
 

@@ -132,10 +132,12 @@ def valid_keys(root_model: type[BaseModel], loc: tuple[str | int, ...]) -> list[
     return names
 
 
-def suggestion(unknown: str, candidates: list[str]) -> str:
+def suggestion(unknown: str, candidates: list[str], what: str = "valid keys here") -> str:
+    """"; did you mean 'x'?" for a near miss, else the candidates (``what``: how
+    to name them), else nothing."""
     close = difflib.get_close_matches(unknown, candidates, n=1, cutoff=0.6)
     if close:
         return f"; did you mean '{close[0]}'?"
     if candidates:
-        return f"; valid keys here: {', '.join(candidates)}"
+        return f"; {what}: {', '.join(candidates)}"
     return ""

@@ -15,6 +15,7 @@ BAR = "#1d4f91"
 GRID = "#767676"  # 4.5:1 on white
 MARK = "#8a4b00"
 LABEL_BESIDE = 12  # characters that fit in the margin beside a bar at 13 px
+ACTION = "#1e6b34"  # 6.5:1 on white
 _ids = count(1)
 
 
@@ -79,9 +80,10 @@ def bar_chart(items: Sequence[tuple[str, int, bool]], title: str, desc: str) -> 
 
 
 def line_chart(labels: Sequence[str], values: Sequence[int], title: str, desc: str,
-               markers: Sequence[str] = ()) -> Markup:
-    """A weekly trend; dashed vertical lines mark weeks with a config change.
-    Values under 10 are drawn as hollow points on the baseline."""
+               markers: Sequence[str] = (), actions: Sequence[str] = ()) -> Markup:
+    """A weekly trend; dashed vertical lines mark weeks with a config change,
+    solid ones weeks with an action in the action log. Values under 10 are
+    drawn as hollow points on the baseline."""
     width, height, left, bottom, top_pad = 320, 150, 44, 30, 12
     plot_w, plot_h = width - left - 12, height - bottom - top_pad
     peak = max(max(values, default=0), MIN_COUNT)
@@ -100,14 +102,21 @@ def line_chart(labels: Sequence[str], values: Sequence[int], title: str, desc: s
         f' fill="{INK}">0</text>',
     ]
     for k, label in enumerate(labels):
+        x = left + k * step
         if label in markers:
-            x = left + k * step
             # the label runs away from the nearer edge, so it is never cut off
             anchor, dx = ("end", -3) if x > left + plot_w / 2 else ("start", 3)
             parts.append(f'<line x1="{x:.1f}" y1="{top_pad}" x2="{x:.1f}"'
                          f' y2="{top_pad + plot_h}" stroke="{MARK}" stroke-dasharray="4 3"/>'
                          f'<text x="{x + dx:.1f}" y="{top_pad + 9}" font-size="10"'
                          f' text-anchor="{anchor}" fill="{MARK}">config changed</text>')
+        if label in actions:
+            # below the config label, also running away from the nearer edge
+            anchor, dx = ("end", -3) if x > left + plot_w / 2 else ("start", 3)
+            parts.append(f'<line x1="{x:.1f}" y1="{top_pad}" x2="{x:.1f}"'
+                         f' y2="{top_pad + plot_h}" stroke="{ACTION}" stroke-width="2"/>'
+                         f'<text x="{x + dx:.1f}" y="{top_pad + 20}" font-size="10"'
+                         f' text-anchor="{anchor}" fill="{ACTION}">action</text>')
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(k, v) for k, v in enumerate(values)))
     parts.append(f'<polyline points="{points}" fill="none" stroke="{BAR}" stroke-width="2"/>')
     for k, v in enumerate(values):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from reports.accuracy import in_use
 from reports.accuracy_section import accuracy_section
 from reports.accuracy_tables import headline_lines
+from reports.actions_section import actions_section
 from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.engaged import engaged_figures
@@ -61,6 +62,7 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
     fig.accuracy = accuracy_section(fig, used, {v: store.audits.judging(v) for v in in_use(used)},
                                     spans[-1].utc, topic_labels, tz)
     fig.accuracy.headline = headline_lines(fig)
+    fig.actions = actions_section(store, spans[-1], topic_labels, context.place_labels, tz)
     return fig
 
 

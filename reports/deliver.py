@@ -12,6 +12,7 @@ import ssl
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -71,12 +72,18 @@ def post_webhook(url_env: str, text: str, env: Mapping[str, str] | None = None,
                  timeout: float = 10.0) -> None:
     """POST ``{"text": ...}``, the shape both Slack and Teams incoming
     webhooks accept."""
+    post_json(url_env, {"text": text}, env, timeout)
+
+
+def post_json(url_env: str, payload: Mapping[str, Any], env: Mapping[str, str] | None = None,
+              timeout: float = 10.0) -> None:
+    """POST ``payload`` as JSON to the webhook whose URL is in ``url_env``."""
     env = os.environ if env is None else env
     url = env.get(url_env, "")
     if not url:
         raise DeliveryError(f"the webhook URL variable {url_env} is not set")
     try:
-        response = httpx.post(url, json={"text": text}, timeout=timeout)
+        response = httpx.post(url, json=dict(payload), timeout=timeout)
     except httpx.HTTPError as exc:
         raise DeliveryError(f"webhook failed: {type(exc).__name__}") from None
     if response.status_code >= 400:

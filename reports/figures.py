@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from reports.engaged import EngagedFigures
 
 from reports.accuracy import AccuracyFigures
+from reports.action_figures import ActionFigures
 
 
 @dataclass(frozen=True)
@@ -253,3 +254,4 @@ class Figures:
     classifiers: list[ClassifierUse] = field(default_factory=list)
     engaged: EngagedFigures | None = None  # "How we engaged" (reports.engaged)
     accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits
+    actions: ActionFigures = field(default_factory=ActionFigures)  # what we did, and since

@@ -71,6 +71,7 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
     WeasyPrint does not understand."""
     by_name = {t.name: t for t in tables(fig)}
     marks = fig.change_weeks
+    acted = fig.actions.weeks_by_topic
     charts = {
         "days": bar_chart(fig.days, "Posts by day",
                           f"Bar chart of posts per day in week {fig.week}; figures in the "
@@ -96,7 +97,9 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
                         f"Line chart of weekly posts on {t.label} from {fig.trend_weeks[0]} "
                         f"to {fig.trend_weeks[-1]}" + (
                             f"; configuration changed in {', '.join(marks)}" if marks else "")
-                        + "; figures in the trend table.", marks), t)
+                        + (f"; an action was recorded in {', '.join(acted[t.slug])}"
+                           if acted.get(t.slug) else "")
+                        + "; figures in the trend table.", marks, acted.get(t.slug, ())), t)
             for t in fig.trends
         ],
     }

@@ -87,6 +87,7 @@ def _env() -> Environment:
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
     env.filters["md_code"] = md_code
+    env.globals["md_link"] = md_link
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["count"] = fmt_count
     env.filters["words"] = words

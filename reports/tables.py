@@ -132,9 +132,10 @@ def tables(fig: Figures) -> list[Table]:
                     for c in fig.classifiers)),
     ]
     from reports.accuracy_tables import accuracy_tables  # they build on Table, defined here
+    from reports.action_tables import actions_table
     from reports.section_tables import section_tables
 
-    return out + section_tables(fig) + accuracy_tables(fig)
+    return out + section_tables(fig) + accuracy_tables(fig) + [actions_table(fig)]
 
 
 def runs_cell(c: SourceCoverage) -> str:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from storage.blocklist import BlockList
 from storage.db import write_transaction
 from storage.deletion import Counts, PostDeletion, merge_counts
+from storage.lookups import Lookups
 
 # X payloads that reference one of the author's tweets (``:p``/``:k``): the
 # raw payload of a retweet, quote or reply holds the referenced tweet's text
@@ -45,6 +46,7 @@ class Erasure:
         self.db = db
         self.deletion = PostDeletion(db)
         self.blocklist = BlockList(db)
+        self.lookups = Lookups(db)
 
     def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:
         """The posts ``forget_author`` would remove, as reports may cite them."""
@@ -89,6 +91,7 @@ class Erasure:
                 int(self.db.execute("DELETE FROM quarantine WHERE id = ?", [qid]).rowcount)
                 for qid in quarantine_ids)
             counts["blocked_authors"] = self.blocklist.block_author(author_key)
+            counts["lookups_unlinked"] = self.lookups.unlink_author(author_key)
         counts["compacted"] = int(self.deletion.compact())
         return counts
 

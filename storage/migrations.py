@@ -370,6 +370,103 @@ def m100_engagement_conversations(db: Database) -> None:
 
 
 @migrations()
+def m160_routing_actions(db: Database) -> None:
+    """The action log ("you said, we did", ``storage.actions``): what the body
+    did about a topic, and every change to it (who, when, the fields before
+    and after). An action is never deleted: a correction that withdraws it
+    keeps it, marked withdrawn, with its trail."""
+    _run(
+        db,
+        """
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            topic TEXT NOT NULL,               -- topic slug
+            place TEXT,                        -- nlp.places slug, or NULL: everywhere
+            day TEXT NOT NULL,                 -- local date it took effect, YYYY-MM-DD
+            text TEXT NOT NULL,                -- what was done, in the body's words
+            link TEXT,                         -- a public page about it
+            withdrawn INTEGER NOT NULL DEFAULT 0,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,          -- UTC
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_actions_day ON actions (day);
+        CREATE TABLE action_edits (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER NOT NULL REFERENCES actions (id),
+            edited_by TEXT NOT NULL,
+            edited_at TEXT NOT NULL,           -- UTC
+            before TEXT,                       -- JSON of the fields before; NULL: added
+            after TEXT NOT NULL,               -- JSON of the fields after
+            reason TEXT
+        );
+        CREATE INDEX idx_action_edits ON action_edits (action_id, id)
+        """,
+    )
+
+
+@migrations()
+def m161_routing_lookups(db: Database) -> None:
+    """Who looked at what (``storage.lookups``): each lookup of a single post
+    or author (``forget``, ``query --url``, the page's look-up by link), with
+    the user and the time. ``target`` never holds a handle or a URL: a post
+    is named by the hash the block list uses, an author by a pseudonym
+    prefix; ``subject`` is the author's pseudonym, so that repeated viewing
+    of one person shows however it was reached."""
+    _run(
+        db,
+        """
+        CREATE TABLE lookups (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,                  -- UTC
+            user TEXT NOT NULL,                -- web login, or cli:<account>
+            channel TEXT NOT NULL,             -- cli, page
+            action TEXT NOT NULL,              -- forget-author, forget-url, query-url, page-url
+            target TEXT NOT NULL,              -- e.g. "post x:3f2a9c1d07b4", "author x:1a2b3c4d"
+            subject TEXT,                      -- the author pseudonym concerned, when known
+            found INTEGER NOT NULL             -- posts that matched
+        );
+        CREATE INDEX idx_lookups_at ON lookups (at);
+        CREATE INDEX idx_lookups_subject ON lookups (subject) WHERE subject IS NOT NULL
+        """,
+    )
+
+
+@migrations()
+def m162_routing_deliveries(db: Database) -> None:
+    """Team digests (``storage.routing``): one row per team, channel and post
+    once the post is routed to the team. ``sent_at`` NULL: waiting (a failed
+    send leaves it waiting, so the next run retries it); the primary key is
+    what stops a team getting the same post twice on a channel. Each send
+    attempt is logged in ``route_sends``."""
+    _run(
+        db,
+        """
+        CREATE TABLE route_deliveries (
+            team TEXT NOT NULL,
+            channel TEXT NOT NULL,             -- email, webhook
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            queued_at TEXT NOT NULL,           -- UTC
+            sent_at TEXT,                      -- UTC; NULL: not yet delivered
+            attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (team, channel, post_id)
+        );
+        CREATE INDEX idx_route_waiting ON route_deliveries (team, channel, sent_at);
+        CREATE TABLE route_sends (
+            id INTEGER PRIMARY KEY,
+            team TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            at TEXT NOT NULL,                  -- UTC
+            posts INTEGER NOT NULL,
+            ok INTEGER NOT NULL,
+            error TEXT                         -- why it failed, never a secret
+        );
+        CREATE INDEX idx_route_sends ON route_sends (team, at)
+        """,
+    )
+
+
+@migrations()
 def m150_report_ux_relabels(db: Database) -> None:
     """One row per ``classify --relabel``: the report's "What changed" says
     when history was labelled again, under which config, and how far back."""

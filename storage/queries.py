@@ -74,6 +74,11 @@ _SELECT = (
 _PER_SENTIMENT = ", ".join(f"sum(s = '{name}')" for name in SENTIMENTS)
 
 
+def _hit(r: Sequence[Any]) -> PostHit:
+    return PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                   tuple(r[8].split()) if r[8] else (), r[9])
+
+
 class Queries:
     """The policy-staff reads over one connection (with ``time_limit``)."""
 
@@ -112,11 +117,16 @@ class Queries:
                f" LIMIT ? OFFSET ?){order}")
         rows = self._conn.execute(sql, [*params, max(0, min(limit, HARD_ROW_CAP)),
                                        max(0, offset)])
-        return [
-            PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-                    tuple(r[8].split()) if r[8] else (), r[9])
-            for r in rows.fetchall()
-        ]
+        return [_hit(r) for r in rows.fetchall()]
+
+    def posts_by_id(self, post_ids: Sequence[int]) -> list[PostHit]:
+        """The posts with these ids (a look-up by link), newest first."""
+        ids = list(post_ids)[:HARD_ROW_CAP]
+        if not ids:
+            return []
+        sql = (f"{_SELECT} WHERE p.id IN ({', '.join('?' * len(ids))})"
+               " ORDER BY p.created_at DESC, p.id DESC")
+        return [_hit(r) for r in self._conn.execute(sql, ids).fetchall()]
 
     def count_posts(self, f: PostFilter) -> int:
         if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows

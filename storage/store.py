@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.actions import Actions
 from storage.alerts import AlertLog
 from storage.audit_draws import AuditDraws
 from storage.audits import Audits
@@ -34,12 +35,14 @@ from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
+from storage.lookups import Lookups
 from storage.queries import Queries
 from storage.relabels import Relabels
 from storage.report_log import ReportLog
 from storage.report_queries import Bounds, ReportReader
 from storage.report_window import ReportWindow
 from storage.retention import Retention
+from storage.routing import Routing
 from storage.runs import Runs
 from storage.service_state import ServiceState
 from storage.usage import Usage
@@ -76,6 +79,9 @@ class Store:
         self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
+        self.actions = Actions(db)
+        self.lookups = Lookups(db)
+        self.routing = Routing(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

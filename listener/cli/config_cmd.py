@@ -28,3 +28,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {slug:<22} {len(topic.terms):>3} terms {len(topic.phrases):>3} phrases"
                        f" {len(topic.hashtags):>3} hashtags {len(topic.exclusions):>3} exclusions"
                        f"  {topic.label}")
+        typer.echo(f"routing: {len(settings.routing.teams)} team(s)")
+        for team in settings.routing.teams:
+            when = f"daily at {team.at}" if team.schedule == "daily" else "immediate"
+            typer.echo(f"  {team.name:<14} {'enabled' if team.enabled else 'disabled':<9} "
+                       f"{when:<15} topics {', '.join(team.topics)}; "
+                       f"by {', '.join(team.channels()) or 'nothing'}")

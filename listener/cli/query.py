@@ -11,9 +11,11 @@ import typer
 
 from listener.cli.common import open_recording, settings_from
 from listener.config import Settings
+from listener.privacy.lookups import cli_viewer
 from listener.query import export
 from listener.query.compare import compare
 from listener.query.filters import FilterError, QueryFilters, parse_day, plain_errors
+from listener.query.lookup import post_at_url
 from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, run_query
 from listener.query.trends import trend
@@ -69,12 +71,18 @@ def register(app: typer.Typer) -> None:
         unanswered: bool = typer.Option(
             False, "--unanswered", help="Questions and complaints to us still waiting for an "
             "answer after engagement.unanswered_after_hours working hours (table, csv, json)."),
+        url: str = typer.Option(None, "--url", help="Look up one post by its link, alone "
+                                "(logged with your account and the time: listener audit-log)."),
     ) -> None:
         """Find posts by topic, sentiment, dates or week, platform, source and words."""
         settings = settings_from(ctx, check_credentials=False)
         if unanswered:
             _unanswered(settings, fmt, output)
             return
+        if url is not None and (topic or sentiment or platform or source or since or until
+                                or week or search):
+            typer.echo("--url looks up one post: give it without other filters", err=True)
+            raise typer.Exit(2)
         if fmt not in export.FORMATS:
             typer.echo(f"unknown format '{fmt}'; use one of: {', '.join(export.FORMATS)}",
                        err=True)
@@ -93,8 +101,13 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         qctx = QueryContext.from_settings(settings, time_limit_ms=30_000, max_rows=limit)
         try:
-            with _open(settings) as store:
-                result = run_query(store, qctx, filters)
+            if url is not None:
+                _open(settings).close()  # a clear message when there is no database yet
+                with Store.open(settings.database_path) as store:  # writes the lookup log
+                    result = post_at_url(store, qctx, url, cli_viewer(), "query-url")
+            else:
+                with _open(settings) as store:
+                    result = run_query(store, qctx, filters)
         except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
             raise _fail(exc) from None
         if fmt == "xlsx":

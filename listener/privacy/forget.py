@@ -23,6 +23,13 @@ from urllib.parse import urlsplit
 
 from listener.config import Settings
 from listener.platforms.registry import post_platforms
+from listener.privacy.lookups import (
+    Viewer,
+    cli_viewer,
+    log_author_lookup,
+    log_post_lookup,
+    posts_at_url,
+)
 from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.privacy.report_files import rewrite_weeks, weeks_quoting
 from storage import Store
@@ -77,7 +84,10 @@ def names_handle(platform: str, payload: str, handle: str) -> bool:
     return False
 
 
-def forget_author(settings: Settings, store: Store, platform: str, handle: str) -> ForgetReport:
+def forget_author(settings: Settings, store: Store, platform: str, handle: str, *,
+                  viewer: Viewer | None = None) -> ForgetReport:
+    """Erase and block an author; the lookup is logged first (as ``viewer``,
+    by default the account running the command), by pseudonym."""
     if platform not in post_platforms():
         raise ForgetError(f"unknown platform {platform!r}; known: {', '.join(post_platforms())}")
     if platform == "reddit":  # u/name and /u/name are how Reddit users write it
@@ -85,6 +95,7 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
     if not _normal(handle):
         raise ForgetError("the handle is empty")
     key = Pseudonymiser(load_key(settings.privacy, settings.base_dir)).pseudonym(platform, handle)
+    log_author_lookup(store, viewer or cli_viewer(), "forget-author", platform, key)
     quarantined = [qid for qid, payload in store.erasure.quarantine_payloads(platform)
                    if names_handle(platform, payload, handle)]
     urls = store.erasure.author_post_refs(platform, key)
@@ -104,50 +115,25 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str) 
     return ForgetReport(what, counts)
 
 
-def ids_from_url(url: str) -> tuple[str | None, list[str], str | None]:
-    """(platform, native id candidates, native id LIKE pattern) parsed from a
-    post's public URL, for posts stored under another URL form."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("old.")
-    segs = [s for s in parts.path.split("/") if s]
-    if host in ("x.com", "twitter.com", "mobile.twitter.com") and "status" in segs:
-        i = segs.index("status")
-        if i + 1 < len(segs):
-            return "x", [segs[i + 1]], None
-    if host == "reddit.com" and "comments" in segs:
-        i = segs.index("comments")
-        rest = segs[i + 1:]
-        if len(rest) >= 3:
-            return "reddit", [f"t1_{rest[2]}"], None
-        if rest:
-            return "reddit", [f"t3_{rest[0]}"], None
-    if host == "bsky.app" and len(segs) == 4 and segs[0] == "profile" and segs[2] == "post":
-        return "bluesky", [], f"at://%/app.bsky.feed.post/{segs[3]}"
-    if len(segs) == 2 and segs[0].startswith("@") and segs[1].isdigit():
-        user = segs[0][1:]
-        return "mastodon", [f"{parts.scheme}://{parts.netloc}/users/{user}/statuses/{segs[1]}"], \
-            None
-    return None, [], None
-
-
-def forget_url(settings: Settings, store: Store, url: str) -> ForgetReport:
+def forget_url(settings: Settings, store: Store, url: str, *,
+               viewer: Viewer | None = None) -> ForgetReport:
+    """Erase and block the post at ``url``; the lookup is logged first (as
+    ``viewer``, by default the account running the command)."""
     if not url.strip():
         raise ForgetError("the URL is empty")
-    platform, native_ids, like = ids_from_url(url)
-    found = store.erasure.find_posts(url=url.strip(), platform=platform, native_ids=native_ids,
-                           native_id_like=like)
-    if not found:
-        found = store.erasure.find_posts(platform="rss", native_ids=[url.strip()])
-    if len(found) > 1 and like is not None:
+    match = posts_at_url(store, url)
+    log_post_lookup(store, viewer or cli_viewer(), "forget-url", match)
+    found = match.posts
+    if match.ambiguous:
         raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
                           "the post was stored with")
-    urls = store.erasure.post_refs([pid for pid, _, _ in found])
-    counts = store.erasure.forget_posts([pid for pid, _, _ in found])
+    urls = store.erasure.post_refs(match.ids)
+    counts = store.erasure.forget_posts(match.ids)
     counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
                                                      weeks_quoting(settings, urls))
-    if not found and platform is not None and native_ids:
-        counts["blocked_posts"] = sum(store.blocklist.block_post(platform, nid)
-                                      for nid in native_ids)
+    if not found and match.platform is not None and match.native_ids:
+        counts["blocked_posts"] = sum(store.blocklist.block_post(match.platform, nid)
+                                      for nid in match.native_ids)
     what = f"post by URL ({len(found)} matched)"
     log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
     return ForgetReport(what, counts)

@@ -63,6 +63,14 @@ class Jobs:
     def alerts(self) -> None:
         self._run("alerts", lambda: tasks.daily_alerts(self.settings, self.pool.get()))
 
+    def digest(self, team: str) -> None:
+        self._run(f"digest:{team}", lambda: self._digests([team]))
+
+    def _digests(self, teams: list[str]) -> None:
+        errors = tasks.team_digests(self.settings, self.pool.get(), teams)
+        if errors:
+            raise JobFailed("; ".join(errors))
+
     def _collect(self, name: str) -> None:
         settings = self.settings
         if name not in settings.enabled_sources():
@@ -71,6 +79,12 @@ class Jobs:
         summaries = pipeline.collect(settings, store, only=name, stop=self.stop)
         if not self.stop.is_set():
             self.classify(settings)
+            urgent = [t.name for t in settings.routing.teams
+                      if t.enabled and t.schedule == "immediate"]
+            if urgent:  # their digest failing must not fail the collection
+                errors = tasks.team_digests(settings, store, urgent)
+                if errors:
+                    log.warning("immediate digests: %s", "; ".join(errors))
         errors = [s.error or "failed" for s in summaries if s.status == "failed"]
         if errors:
             raise JobFailed("; ".join(errors))

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -39,6 +40,7 @@ class Targets(Protocol):
     def report(self) -> None: ...
     def housekeeping(self) -> None: ...
     def alerts(self) -> None: ...
+    def digest(self, team: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,13 @@ def job_specs(settings: Settings, targets: Targets, *, now: datetime,
             "alerts", OncePerLocalDay(targets.alerts, zone),
             CronTrigger(hour=hour, minute=minute, timezone=zone),
             grace=HOUSEKEEPING_GRACE, key=f"daily {service.alerts_time} {zone}")
+    for team in settings.routing.teams:  # immediate teams: after each collection (jobs.py)
+        if team.enabled and team.schedule == "daily":
+            hour, minute = hour_minute(team.at)
+            specs[f"digest:{team.name}"] = JobSpec(
+                f"digest:{team.name}", OncePerLocalDay(partial(targets.digest, team.name), zone),
+                CronTrigger(hour=hour, minute=minute, timezone=zone),
+                grace=HOUSEKEEPING_GRACE, key=f"daily {team.at} {zone}", catch_up=True)
     for job_id, (func, seconds) in (extra or {}).items():
         specs[job_id] = JobSpec(
             job_id, func, IntervalTrigger(seconds=seconds, timezone=UTC),

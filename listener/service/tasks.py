@@ -8,6 +8,7 @@ from listener.config import Settings
 from listener.privacy.deletion_sync import sync_deletions
 from listener.privacy.retention import purge
 from listener.reporting import check_alerts, email_report, write_weekly_report
+from listener.routing.digest import send_digests
 from reports import NoDataError
 from storage import Store
 
@@ -42,6 +43,18 @@ def daily_alerts(settings: Settings, store: Store) -> None:
         state = ("already sent today" if alert.already_sent else
                  "sent by " + ", ".join(alert.channels) if alert.channels else "NOT delivered")
         log.info("alert: %s [%s]", alert.text, state)
+
+
+def team_digests(settings: Settings, store: Store, teams: list[str]) -> list[str]:
+    """Send these teams their digests; what failed, in words (its posts
+    wait for the next run)."""
+    errors = []
+    for r in send_digests(settings, store, teams=teams):
+        if r.error:
+            errors.append(f"digest for {r.team} by {r.channel}: {r.error}")
+        elif r.sent:
+            log.info("digest for %s by %s: %d posts", r.team, r.channel, r.posts)
+    return errors
 
 
 def housekeeping(settings: Settings, store: Store) -> None:

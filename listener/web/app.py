@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from listener.actions import Vocabulary
 from listener.config import Settings
 from listener.engagement.unanswered import unanswered
 from listener.query.service import QueryContext
@@ -100,6 +101,7 @@ def build(settings: Settings) -> Any:
         facet_limit=web.facet_limit,
         waiting=lambda store: unanswered(store, settings),
         store_path=path,
+        actions=Vocabulary.from_settings(settings),
     )
     return ds
 

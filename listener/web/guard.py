@@ -26,6 +26,7 @@ def allowed_paths(database: str) -> re.Pattern[str]:
     return re.compile(
         r"^/(?:"
         r"|-/login|-/logout|-/export\.csv|favicon\.ico|-/unanswered|-/audit|-/audit/\d+"
+        r"|-/actions|-/actions/\d+|-/post"
         r"|-/static/[\w.\-/]+|-/static-plugins/[\w.\-/]+"
         rf"|{db}|{db}/q_[a-z_]+(?:\.csv|\.json)?"
         r")$"

@@ -18,10 +18,11 @@ from urllib.parse import urlencode
 from datasette import hookimpl as _hookimpl
 from datasette.utils.asgi import Response
 
+from listener.actions import Vocabulary
 from listener.query import export
 from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
-from listener.web import audit_routes, labelling
+from listener.web import actions_routes, audit_routes, labelling, lookup_routes
 from listener.web import chart as charts
 from listener.web import page as pages
 from listener.web.guard import ASGIApp, route_guard
@@ -38,6 +39,7 @@ class WebContext:
     facet_limit: int
     waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
     store_path: Path | None = None  # the database file, for the labelling page's writes
+    actions: Vocabulary | None = None  # what the action log may name
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,17 +82,23 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 
 @hookimpl
 def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
-    """The labelling page in the menu, for labellers only."""
-    if datasette in CONTEXTS and actor and actor.get("role") == labelling.LABELLER:
-        return [{"href": datasette.urls.path("/-/audit"), "label": "Label audit posts"}]
-    return []
+    """The labelling page in the menu for labellers; the action log and the
+    look-up by link for everyone logged in."""
+    if datasette not in CONTEXTS or not actor:
+        return []
+    links = [{"href": datasette.urls.path("/-/actions"), "label": "What we did (action log)"},
+             {"href": datasette.urls.path("/-/post"), "label": "Look up one post by its link"}]
+    if actor.get("role") == labelling.LABELLER:
+        links.insert(0, {"href": datasette.urls.path("/-/audit"), "label": "Label audit posts"})
+    return links
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
             (r"^/-/unanswered$", unanswered_page),
-            *audit_routes.routes(_context)]
+            *audit_routes.routes(_context), *actions_routes.routes(_context),
+            *lookup_routes.routes(_context)]
 
 
 async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:

@@ -13,7 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ROLES = ("reader", "labeller")  # labeller: also labels audits on /-/audit
+# labeller: also labels audits on /-/audit; editor: also records and corrects actions
+# on /-/actions. Every role reads the action log and may look up one post by its link.
+ROLES = ("reader", "labeller", "editor")
 
 
 class WebUser(BaseModel):
@@ -22,9 +24,10 @@ class WebUser(BaseModel):
     password_hash: str | None = Field(default=None, description="pbkdf2_sha256$... hash")
     password_hash_env: str | None = Field(
         default=None, description="Environment variable holding the hash instead")
-    role: Literal["reader", "labeller"] = Field(
+    role: Literal["reader", "labeller", "editor"] = Field(
         default="reader",
-        description="reader: read-only search; labeller: search, and label audits (/-/audit)")
+        description="reader: read-only search; labeller: search, and label audits (/-/audit);"
+                    " editor: search, and record actions (/-/actions)")
 
     @model_validator(mode="after")
     def _one_source(self) -> WebUser:

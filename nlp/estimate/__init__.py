@@ -12,7 +12,8 @@ sampling design) give, per class, a share with a 95% interval:
 - ``correct_shares`` / ``choose``: the applicable corrections, the one with
   the narrower intervals chosen and named, raw beside it;
 - ``audit_accuracy``: precision and recall per class with Wilson intervals;
-- ``allocate``: posts to audit per stratum (proportional, at least 5 each).
+- ``allocate``: posts to audit per stratum (proportional, at least 5 each);
+- ``weekly_rate``: posts a week over a period, exact Poisson interval.
 
 docs/nlp.md ("Measured accuracy and corrected shares") explains the methods
 in plain words.
@@ -26,10 +27,12 @@ from nlp.estimate.choose import Corrected, choose, correct_shares, raw_shares
 from nlp.estimate.confusion import confusion_shares
 from nlp.estimate.design import ALL, NONE, Audit, Period, label_set
 from nlp.estimate.ppi import ppi_shares
+from nlp.estimate.rates import poisson_interval, weekly_rate
 from nlp.estimate.results import ShareEstimate, Shares
 
 __all__ = [
     "ALL", "FLOOR", "NONE", "Audit", "ClassAccuracy", "Corrected", "Period", "Rate",
     "ShareEstimate", "Shares", "allocate", "audit_accuracy", "choose", "confusion_shares",
-    "correct_shares", "label_set", "ppi_shares", "raw_shares", "wilson",
+    "correct_shares", "label_set", "poisson_interval", "ppi_shares", "raw_shares",
+    "weekly_rate", "wilson",
 ]

@@ -83,6 +83,9 @@ class Recorder:
     def alerts(self) -> None:
         self._record("alerts")
 
+    def digest(self, team: str) -> None:
+        self._record(f"digest:{team}")
+
     def count(self, job: str) -> int:
         return sum(1 for j, _ in self.runs if j == job)
 

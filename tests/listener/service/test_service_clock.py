@@ -161,3 +161,27 @@ def test_daily_alert_check_is_scheduled_only_with_a_channel_and_runs_once_a_day(
     assert [t.date().isoformat() for t in times] == [
         "2026-10-24", "2026-10-25", "2026-10-26", "2026-10-27"]
     assert all(t.hour == 8 and t.minute < 15 for t in times)
+
+
+ROUTING = """sources: {}
+topics:
+  waste_recycling: {label: Bins, terms: [bin]}
+  roads_potholes: {label: Roads, terms: [pothole]}
+routing:
+  teams:
+    - {name: waste, topics: [waste_recycling], webhook_url_env: W, at: "07:30"}
+    - {name: highways, topics: [roads_potholes], webhook_url_env: H, schedule: immediate}
+    - {name: parks, topics: [waste_recycling], webhook_url_env: P, enabled: false}
+"""
+
+
+def test_a_daily_team_digest_runs_at_its_local_time_once_a_day(stepped):
+    # immediate teams go after each collection (jobs.py), disabled ones never
+    specs = job_specs(settings_from_yaml(ROUTING), Recorder(), now=datetime.now(UTC))
+    assert [job for job in specs if job.startswith("digest:")] == ["digest:waste"]
+    start = datetime(2026, 10, 23, 12, tzinfo=UTC)  # across the autumn clock change
+    recorder = _run_window(stepped, ROUTING, start, start + timedelta(days=3),
+                           timedelta(minutes=15))
+    times = [t.astimezone(LONDON) for t in recorder.times("digest:waste")]
+    assert [t.date().isoformat() for t in times] == ["2026-10-24", "2026-10-25", "2026-10-26"]
+    assert all((t.hour, t.minute // 15) == (7, 2) for t in times)

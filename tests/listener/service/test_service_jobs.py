@@ -90,3 +90,26 @@ def test_housekeeping_purges_by_retention(jobs):
     assert store.count_posts() == 0
     state = store.service.jobs()["housekeeping"]
     assert state.last_status == "ok", state.last_error
+
+
+def test_an_immediate_team_gets_its_digest_after_each_collection(tmp_path, monkeypatch,
+                                                                 httpserver):
+    monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", "test-key-0123456789abcdef")
+    httpserver.expect_request("/bins", method="POST").respond_with_data("1")
+    monkeypatch.setenv("BINS_HOOK", httpserver.url_for("/bins"))
+    (tmp_path / "config.yaml").write_text(CONFIG + """routing:
+  max_age_days: 90
+  teams:
+    - {name: bins, topics: [bins], webhook_url_env: BINS_HOOK, schedule: immediate}
+""")
+    settings = load_settings(tmp_path / "config.yaml")
+    pool = StorePool(settings.database_path)
+    try:
+        jobs = Jobs(settings, pool, threading.Event())
+        jobs.collect("sample")
+        jobs.collect("sample")  # nothing new: nothing sent again
+        sent, waiting = pool.get().routing.counts("bins", "webhook")
+    finally:
+        pool.close_all()
+    assert len(httpserver.log) == 1 and sent > 0 and waiting == 0
+    assert f"bins: {sent} posts from residents" in httpserver.log[0][0].get_data(as_text=True)

@@ -1,0 +1,2 @@
+"""Routing: what residents raise goes to the service team that owns it (digests, case
+exports)."""
