@@ -33,6 +33,7 @@ from listener.routing.settings import RoutingSettings, routing_problems
 from listener.service.settings import ServiceSettings
 from listener.web.settings import WebSettings
 from nlp.config import NlpSettings, TopicSpec
+from nlp.discovery_config import DiscoverySettings
 from reports.config import ReportSettings
 from storage.config import StorageSettings
 
@@ -49,6 +50,7 @@ class Settings(BaseModel):
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     topics: dict[str, TopicSpec] = Field(default_factory=dict)
     nlp: NlpSettings = Field(default_factory=NlpSettings)
+    discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     engagement: EngagementSettings = Field(default_factory=EngagementSettings)

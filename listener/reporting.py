@@ -4,20 +4,23 @@ classifiers in use and their evaluated accuracy, official handles."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import nlp
 from listener import __version__
 from listener.config import Settings
+from listener.discovery import discovery_alerts, ensure_week
 from listener.platforms.registry import platforms, post_link
 from nlp.cards import load_card
-from reports import write_report
+from reports import latest_complete_week, write_report
 from reports.alerts import Alert, check_and_send
 from reports.context import ClassifierNote, ReportContext
 from reports.deliver import build_message, send_email
 from reports.email_body import email_html, email_text
+from reports.weeks import normal_week
 from storage import Store
 
 
@@ -52,12 +55,20 @@ def report_context(settings: Settings) -> ReportContext:
         working_hours=engagement.working_hours,
         waiting_after_hours=engagement.unanswered_after_hours,
         waiting_days=engagement.unanswered_days,
+        discovery_baseline_weeks=settings.discovery.baseline_weeks,
+        discovery_min_unmatched=settings.discovery.min_unmatched,
     )
 
 
 def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
                         formats: Sequence[str] | None = None, out_dir: Path | None = None,
                         now: datetime | None = None) -> list[Path]:
+    """Write the week's report (default: the latest complete week), running
+    discovery for it first unless its stored run is still true."""
+    if settings.discovery.enabled:
+        chosen = week or latest_complete_week(store, settings.reports.timezone, now)
+        if chosen is not None:
+            ensure_week(settings, store, normal_week(chosen), now=now)
     return write_report(
         store, week, settings=settings.reports,
         topic_labels={slug: t.label for slug, t in settings.topics.items()},
@@ -91,6 +102,11 @@ def email_report(settings: Settings, paths: Sequence[Path]) -> int:
 
 
 def check_alerts(settings: Settings, store: Store, now: datetime | None = None) -> list[Alert]:
-    """The daily emerging-issue check, delivered on the configured channels."""
+    """The daily emerging-issue check, delivered on the configured channels;
+    with ``reports.alerts.theme_posts`` or ``term_posts`` set, also new
+    themes and bursting terms of the seven days to yesterday."""
+    now = now or datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(settings.reports.timezone)).date() - timedelta(days=1)
     labels = {slug: t.label for slug, t in settings.topics.items()}
-    return check_and_send(store, settings=settings.reports, topic_labels=labels, now=now)
+    return check_and_send(store, settings=settings.reports, topic_labels=labels, now=now,
+                          extra=discovery_alerts(settings, store, day, now))

@@ -25,6 +25,10 @@ from functools import lru_cache
 
 from nlp import textprep
 
+# Names this tokenisation where its counts are kept (``storage.term_counts``):
+# change it whenever a change here would count a post's terms differently.
+TOKENISER = "terms.v1"
+
 # Twitter debris and apostrophe-less contractions, on top of spaCy's stop words.
 EXTRA_STOP_WORDS = frozenset({
     "amp", "rt", "via", "http", "https", "www", "com", "pls", "plz", "pl", "u", "ur", "im",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nlp import ctfidf, terms
+from nlp import ctfidf, terms, textprep
 from nlp.clustering import ClusterParams, centroid, cluster, unit_rows
 from nlp.prototypes import TopicPrototypes
 
@@ -89,13 +89,14 @@ def _ranked_terms(texts: Sequence[str], labels: np.ndarray, groups: list[np.ndar
 def representatives(texts: Sequence[str], members: np.ndarray, sims: np.ndarray,
                     authors: Sequence[Hashable] | None, k: int = 3) -> tuple[int, ...]:
     """Up to ``k`` members nearest the centroid: at most one per author (when
-    keys are given) and no two with the same words (repeated posts)."""
+    keys are given) and no two with the same words once links and handles
+    are set aside (repeated posts, the same reply to different people)."""
     picked: list[int] = []
     seen_authors: set[Hashable] = set()
     seen_texts: set[str] = set()
     for j in np.argsort(-sims, kind="stable"):
         i = int(members[j])
-        words = " ".join(texts[i].lower().split())
+        words = " ".join(textprep.clean(texts[i]).text.lower().split())
         if words in seen_texts or (authors is not None and authors[i] in seen_authors):
             continue
         picked.append(i)

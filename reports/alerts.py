@@ -5,7 +5,7 @@ topic per day by e-mail and/or a Teams or Slack webhook."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -59,9 +59,11 @@ def find_alerts(store: Store, day: date, *, settings: ReportSettings,
 def check_and_send(store: Store, *, settings: ReportSettings, topic_labels: Mapping[str, str],
                    now: datetime | None = None,
                    env: Mapping[str, str] | None = None,
-                   send_mail: Callable[..., None] = send_email) -> list[Alert]:
+                   send_mail: Callable[..., None] = send_email,
+                   extra: Sequence[Alert] = ()) -> list[Alert]:
     """Run the check for the last complete local day and deliver each new
-    alert on the configured channels. An alert is claimed before sending and
+    alert (and the ``extra`` alerts: discovery's new themes and bursting
+    terms, made by the listener) on the configured channels. An alert is claimed before sending and
     released if no channel delivered it, so it goes out at most once per
     topic per day and a failed delivery is retried by the next check."""
     tz = ZoneInfo(settings.timezone)
@@ -70,7 +72,8 @@ def check_and_send(store: Store, *, settings: ReportSettings, topic_labels: Mapp
     sent_log = store.alerts
     cfg = settings.alerts
     results = []
-    for alert in find_alerts(store, day, settings=settings, topic_labels=topic_labels):
+    found = find_alerts(store, day, settings=settings, topic_labels=topic_labels)
+    for alert in [*found, *extra]:
         if not (cfg.email or cfg.webhook_url_env):
             results.append(alert)  # no channel configured: report only
             continue

@@ -13,6 +13,7 @@ from reports.accuracy_tables import headline_lines
 from reports.actions_section import actions_section
 from reports.config import ReportSettings
 from reports.context import ReportContext
+from reports.discovery import discovery_figures
 from reports.engaged import engaged_figures
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
 from reports.narrative import narrative
@@ -20,6 +21,7 @@ from reports.sections import Series, fill_sections, shown_check
 from reports.stats import wilson
 from reports.weeks import Span, day_spans, previous_weeks, week_span
 from storage import SENTIMENTS, Store
+from storage.discovery_records import WEEK
 from storage.report_window import PENDING, UNCLASSIFIED, ReportWindow
 
 TOP_TERMS = 5
@@ -63,6 +65,12 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
                                     spans[-1].utc, topic_labels, tz)
     fig.accuracy.headline = headline_lines(fig)
     fig.actions = actions_section(store, spans[-1], topic_labels, context.place_labels, tz)
+    fig.discovery = discovery_figures(
+        store, store.themes.run(WEEK, week), period=week, tz=tz,
+        official=context.official_handles, topic_labels=topic_labels,
+        themes_shown=settings.themes_shown, terms_shown=settings.terms_shown,
+        baseline_weeks=context.discovery_baseline_weeks,
+        min_unmatched=context.discovery_min_unmatched, link=context.link)
     return fig
 
 

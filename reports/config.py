@@ -33,6 +33,12 @@ class AlertSettings(BaseModel):
         default="", description="Env var holding a Teams or Slack incoming-webhook URL"
     )
     baseline_days: int = Field(default=56, ge=7, description="Trailing days compared against")
+    theme_posts: int | None = Field(
+        default=None, ge=10, description="Alert on a theme not seen before with at least this"
+        " many posts in the 7 days to yesterday (unset: no theme alerts)")
+    term_posts: int | None = Field(
+        default=None, ge=10, description="Alert on a bursting term used by at least this many"
+        " posts in the 7 days to yesterday (unset: no term alerts)")
 
 
 class ReportSettings(BaseModel):
@@ -48,6 +54,8 @@ class ReportSettings(BaseModel):
     baseline_weeks: int = Field(default=8, ge=4, description="Emerging-issue baseline")
     emerging_max: int = Field(default=8, ge=1)
     posts_per_topic: int = Field(default=3, ge=1, le=10)
+    themes_shown: int = Field(default=6, ge=1, description="Most new themes in the report")
+    terms_shown: int = Field(default=8, ge=1, description="Most bursting terms in the report")
     stale_after_hours: float = Field(default=36.0, gt=0)
     email: EmailSettings = Field(default_factory=EmailSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)

@@ -43,3 +43,5 @@ class ReportContext:
     working_hours: WorkingHours | None = None
     waiting_after_hours: float = 8.0  # an open question older than this is waiting
     waiting_days: int = 28  # how far back open questions are listed
+    discovery_baseline_weeks: int = 8  # discovery.baseline_weeks: the bursting-term test
+    discovery_min_unmatched: int | None = None  # discovery.min_unmatched

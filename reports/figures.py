@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from reports.accuracy import AccuracyFigures
 from reports.action_figures import ActionFigures
+from reports.discovery_figures import DiscoveryFigures
 
 
 @dataclass(frozen=True)
@@ -255,3 +256,4 @@ class Figures:
     engaged: EngagedFigures | None = None  # "How we engaged" (reports.engaged)
     accuracy: AccuracyFigures = field(default_factory=AccuracyFigures)  # staff audits
     actions: ActionFigures = field(default_factory=ActionFigures)  # what we did, and since
+    discovery: DiscoveryFigures = field(default_factory=DiscoveryFigures)  # new themes, terms

@@ -43,7 +43,7 @@ def md_link(url: str | None, label: str) -> MdSafe:
     return MdSafe(f"[{md_escape(label)}](<{url}>)")
 
 
-def md_code(text: str) -> MdSafe:
+def md_commands(text: str) -> MdSafe:
     """Plain text whose `backticked` commands become code spans (the rest
     escaped as usual), as the HTML report shows them."""
     parts = str(text).split("`")
@@ -74,6 +74,13 @@ def md_post(post: PostView) -> MdSafe:
     return MdSafe(f"> {body}\n>\n> {md_escape(meta)} {link}".rstrip())
 
 
+def md_code(text: str) -> MdSafe:
+    """A fenced code block, its fence longer than any run of backticks in it."""
+    runs = re.findall(r"`+", text)
+    fence = "`" * max(3, *(len(r) + 1 for r in runs)) if runs else "```"
+    return MdSafe(f"{fence}yaml\n{text.rstrip()}\n{fence}")
+
+
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
@@ -86,8 +93,9 @@ def _env() -> Environment:
     )
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
-    env.filters["md_code"] = md_code
+    env.filters["md_commands"] = md_commands
     env.globals["md_link"] = md_link
+    env.globals["md_code"] = md_code
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["count"] = fmt_count
     env.filters["words"] = words

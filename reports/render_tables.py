@@ -35,6 +35,7 @@ def write_json(fig: Figures, path: Path) -> Path:
         "accuracy": fig.accuracy.statement,
         "corrected": fig.accuracy.headline,
         "emerging_test": fig.emerging_test,
+        "discovery": fig.discovery.explanation or fig.discovery.status,
         "tables": {
             t.name: {"title": t.title, "columns": list(t.columns),
                      "rows": [list(r) for r in t.rows]}

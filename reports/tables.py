@@ -133,9 +133,11 @@ def tables(fig: Figures) -> list[Table]:
     ]
     from reports.accuracy_tables import accuracy_tables  # they build on Table, defined here
     from reports.action_tables import actions_table
+    from reports.discovery_tables import discovery_tables
     from reports.section_tables import section_tables
 
-    return out + section_tables(fig) + accuracy_tables(fig) + [actions_table(fig)]
+    return (out + section_tables(fig) + accuracy_tables(fig) + [actions_table(fig)]
+            + discovery_tables(fig))
 
 
 def runs_cell(c: SourceCoverage) -> str:

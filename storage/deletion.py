@@ -6,7 +6,10 @@ segments. The connection runs with ``secure_delete`` on, so freed pages
 are zeroed.
 
 Used by retention (``storage.retention``), erasure (``storage.erasure``)
-and, through ``Store.compact``, the platform deletion sync.
+and, through ``Store.compact``, the platform deletion sync. Discovery's
+themes and bursting terms lose the deleted members and are counted again
+(or deleted under the floor) in the same transaction
+(``storage.discovery_upkeep``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import write_transaction
+from storage.discovery_upkeep import DiscoveryUpkeep
 
 Counts = dict[str, int]
 
@@ -31,6 +35,7 @@ class PostDeletion:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.discovery = DiscoveryUpkeep(db)
 
     def tables(self) -> list[str]:
         """Every table (other than posts) with a ``post_id`` column."""
@@ -61,12 +66,14 @@ class PostDeletion:
         return counts
 
     def delete_staged(self) -> None:
+        themes, bursts = self.discovery.touched_by_staged()
         for table in self.tables():
             # table names come from sqlite_master, not from input
             self.db.execute(
                 f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')  # noqa: S608
         self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         self.db.execute("DELETE FROM _doomed")
+        self.discovery.recount(themes, bursts)
 
     def unstage(self) -> None:
         self.db.execute("DELETE FROM _doomed")

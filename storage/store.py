@@ -45,6 +45,8 @@ from storage.retention import Retention
 from storage.routing import Routing
 from storage.runs import Runs
 from storage.service_state import ServiceState
+from storage.term_counts import TermCounts
+from storage.themes import Themes
 from storage.usage import Usage
 
 # The distinct platforms, one index seek each (idx_posts_platform_created).
@@ -82,6 +84,8 @@ class Store:
         self.actions = Actions(db)
         self.lookups = Lookups(db)
         self.routing = Routing(db)
+        self.themes = Themes(db)  # discovery: runs, themes, bursting terms, their members
+        self.term_counts = TermCounts(db)  # discovery: each week's term counts (a cache)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

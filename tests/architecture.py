@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
     "section models": 0,
     # the stages
     "privacy": 1, "query": 1, "pipeline": 1, "reporting": 1, "engagement": 1,
-    "audit": 1, "routing": 1, "actions": 1,
+    "audit": 1, "routing": 1, "actions": 1, "discovery": 1,
     # what runs them
     "service": 2, "web": 2, "cli": 2, "__main__": 2,
 }

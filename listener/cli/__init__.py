@@ -14,6 +14,7 @@ from listener.cli import audit as _audit
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
 from listener.cli import demo as _demo
+from listener.cli import discover as _discover
 from listener.cli import importer as _importer
 from listener.cli import lookups as _lookups
 from listener.cli import nlp as _nlp
@@ -69,6 +70,7 @@ _COMMAND_MODULES = [
     _actions,
     _lookups,
     _routing,
+    _discover,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

@@ -91,6 +91,15 @@ def test_repeated_posts_are_not_shown_twice_as_representatives() -> None:
     assert len(set(shown)) == len(shown) == 3
 
 
+def test_the_same_words_to_different_people_are_shown_once() -> None:
+    reply = "Sorry about the heating at Oakfield Primary, we will look into it {} https://x.co/{}"
+    texts = [reply.format(f"@parent{k}", k) for k in range(15)] + HEATING[1:20] \
+        + random_posts(100)
+    theme = find_themes(texts, embed(texts))[0]
+    shown = [texts[i] for i in theme.representatives]
+    assert sum(t.startswith("Sorry about") for t in shown) <= 1, shown
+
+
 def test_same_input_same_output_and_input_order_only_renumbers() -> None:
     texts = week(HEATING, SCAM[:20], noise=300)
     vectors = embed(texts)
