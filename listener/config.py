@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from listener.config_checks import nlp_problems, path_problems
 from listener.config_errors import (
     ConfigError,
     ConfigProblem,
@@ -118,12 +119,17 @@ def load_settings(path: str | Path | None = None, *, check_credentials: bool = T
 def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> Settings:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([ConfigProblem(file, line, "", f"not valid YAML: {problem}")]) from None
+    if data is None or data == {}:
+        raise ConfigError([ConfigProblem(
+            file, None, "", "the file is empty: it holds no section (storage, sources, "
+            "topics, ...); is this the right file? The repository's config.yaml is a "
+            "complete example")])
     if not isinstance(data, dict):
         problem = ConfigProblem(file, 1, "", "the top level must be a mapping of sections")
         raise ConfigError([problem])
@@ -185,8 +191,10 @@ def _problem(file: str, root: yaml.Node | None, data: dict[str, Any],
         return ConfigProblem(file, _line(root, loc[:-1]), _dotted(loc),
                              "required key is missing")
     got = err.get("input")
-    shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-    return ConfigProblem(file, _line(root, loc), _dotted(loc), f"{err['msg']}{shown}")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) \
+        and repr(got) not in message and f"got {got}" not in message else ""
+    return ConfigProblem(file, _line(root, loc), _dotted(loc), f"{message}{shown}")
 
 
 def _valid_keys(data: dict[str, Any], parent: tuple[str | int, ...]) -> list[str]:
@@ -230,6 +238,9 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
                 file, _line(root, ("privacy", "official_accounts")), "privacy.official_accounts",
                 f"'{entry}' must be written platform:handle, e.g. x:ExampleCouncil"))
     problems += _topic_problems(settings, file, root)
+    base = Path(file).resolve().parent
+    for loc, message in [*path_problems(settings, base), *nlp_problems(settings, base)]:
+        problems.append(ConfigProblem(file, _line(root, loc), _dotted(loc), message))
     problems += [
         ConfigProblem(file, _line(root, where), _dotted(where), message)
         for where, message in routing_problems(

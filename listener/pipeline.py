@@ -23,6 +23,7 @@ import nlp
 from listener import __version__
 from listener.config import Settings
 from listener.normalise import NormaliseError
+from listener.normalise.storable import check_storable, scrub
 from listener.platforms.registry import build_source, normaliser
 from listener.privacy.minimise import minimise
 from listener.privacy.pseudonym import Pseudonymiser, load_key
@@ -34,7 +35,8 @@ from storage.timefmt import iso
 log = logging.getLogger(__name__)
 
 # Errors a malformed payload can raise inside a normaliser: quarantine, go on.
-ITEM_ERRORS = (NormaliseError, KeyError, TypeError, ValueError, AttributeError, IndexError)
+ITEM_ERRORS = (NormaliseError, KeyError, TypeError, ValueError, AttributeError, IndexError,
+               ArithmeticError)
 
 
 @dataclass
@@ -64,26 +66,35 @@ def make_pseudonymiser(settings: Settings) -> Pseudonymiser:
     return Pseudonymiser(key, settings.privacy.official_set())
 
 
-def normalise_page(page: Page, pseudonymiser: Pseudonymiser
+def normalise_page(page: Page, pseudonymiser: Pseudonymiser, now: datetime | None = None
                    ) -> tuple[list[StoredItem], list[Quarantined]]:
+    """Each item normalised, checked storable (``listener.normalise.storable``:
+    valid text, counts that fit, no date beyond the future tolerance) and
+    pseudonymised; an item that fails is quarantined with the reason (and
+    where it came from, e.g. its line in an imported file)."""
     normalise = normaliser(page.platform)
+    now = now or datetime.now(UTC)
     items: list[StoredItem] = []
     bad: list[Quarantined] = []
     for raw in page.items:
+        kept: Any = raw.payload
         try:
+            kept = minimise(page.platform, raw.payload)
             post = normalise(raw.payload)
             if page.published_by is not None:  # the body's own feed: its entries are its own
                 post = dataclasses.replace(post, author_handle=page.published_by)
             if page.addressed:  # the platform delivered it as a mention of, or reply to, us
                 post = dataclasses.replace(post, addressed=True)
+            check_storable(post, kept, now)
             post = pseudonymiser.apply(post)
         except ITEM_ERRORS as exc:
             message = str(exc) if isinstance(exc, NormaliseError) else (
                 f"{type(exc).__name__}: {exc}")
-            bad.append(Quarantined(page.platform, redact(message),
-                                   minimise(page.platform, raw.payload)))
+            if raw.where and not message.startswith(raw.where):
+                message = f"{raw.where}: {message}"
+            bad.append(Quarantined(page.platform, redact(scrub(message)), scrub(kept)))
             continue
-        items.append(StoredItem(post, minimise(page.platform, raw.payload)))
+        items.append(StoredItem(post, kept))
     return items, bad
 
 

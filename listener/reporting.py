@@ -3,25 +3,25 @@ classifiers in use and their evaluated accuracy, official handles."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import nlp
-from listener import __version__
+from listener import __version__, deliveries
 from listener.config import Settings
 from listener.discovery import discovery_alerts, ensure_week
 from listener.platforms.registry import platforms, post_link
 from nlp.cards import load_card
 from reports import latest_complete_week, write_report
-from reports.alerts import Alert, check_and_send
+from reports.alerts import Alert, find_alerts
 from reports.context import ClassifierNote, ReportContext
-from reports.deliver import build_message, send_email
-from reports.email_body import email_html, email_text
 from reports.weeks import normal_week
 from storage import Store
+from storage.deliveries import SENT
 
 
 def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
@@ -78,35 +78,37 @@ def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
     )
 
 
-MAILED_SUFFIXES = (".html", ".pdf", ".md")
+@dataclass(frozen=True)
+class AlertResult:
+    alert: Alert
+    states: dict[str, str]  # channel -> "sent", "already sent", "failed (retried): ..."
 
 
-def email_report(settings: Settings, paths: Sequence[Path]) -> int:
-    """E-mail a written report to ``reports.email.to``: the Markdown report
-    as a clean plain-text body with an HTML alternative (the Markdown
-    rendered), the HTML, PDF and Markdown files attached. Returns the number
-    of recipients; raises ``reports.deliver.DeliveryError`` when the relay
-    refuses."""
-    md = next((p for p in paths if p.suffix == ".md"), None)
-    html = next((p for p in paths if p.suffix == ".html"), None)
-    stem = (md or html or paths[0]).name.split(".")[0]
-    subject = f"{settings.reports.title}: {stem.removeprefix('report-')}"
-    markdown = md.read_text(encoding="utf-8") if md else None
-    body = email_text(markdown) if markdown else (
-        f"The {settings.reports.title.lower()} is attached.")
-    msg = build_message(settings.reports.email, subject, body,
-                        [p for p in paths if p.suffix in MAILED_SUFFIXES],
-                        html=email_html(markdown, subject) if markdown else None)
-    send_email(settings.reports.email, msg)
-    return len(settings.reports.email.to)
-
-
-def check_alerts(settings: Settings, store: Store, now: datetime | None = None) -> list[Alert]:
-    """The daily emerging-issue check, delivered on the configured channels;
-    with ``reports.alerts.theme_posts`` or ``term_posts`` set, also new
-    themes and bursting terms of the seven days to yesterday."""
-    now = now or datetime.now(UTC)
-    day = now.astimezone(ZoneInfo(settings.reports.timezone)).date() - timedelta(days=1)
+def check_alerts(settings: Settings, store: Store, now: datetime | None = None, *,
+                 env: Mapping[str, str] | None = None) -> list[AlertResult]:
+    """The emerging-issue check for the last complete local day: each alert
+    recorded once per configured channel, then everything due sent. With
+    ``reports.alerts.theme_posts`` or ``term_posts`` set, also new themes and
+    bursting terms of the seven days to yesterday (``listener.discovery``)."""
+    zone = ZoneInfo(settings.reports.timezone)
+    day = (now or datetime.now(UTC)).astimezone(zone).date() - timedelta(days=1)
     labels = {slug: t.label for slug, t in settings.topics.items()}
-    return check_and_send(store, settings=settings.reports, topic_labels=labels, now=now,
-                          extra=discovery_alerts(settings, store, day, now))
+    alerts = [*find_alerts(store, day, settings=settings.reports, topic_labels=labels),
+              *discovery_alerts(settings, store, day, now or datetime.now(UTC))]
+    before = {(a.topic, d.channel): d.state
+              for a in alerts for d in deliveries.request_alert(store, settings, a)}
+    deliveries.deliver_due(settings, store, kinds=[deliveries.ALERT], env=env, now=now)
+    results = []
+    for alert in alerts:
+        states = {}
+        for channel in deliveries.alert_channels(settings):
+            found = store.deliveries.get(deliveries.ALERT, f"{alert.topic}:{alert.day}", channel)
+            if before.get((alert.topic, channel)) == SENT:
+                states[channel] = "already sent"
+            elif found is not None and found.state == SENT:
+                states[channel] = "sent"
+            else:
+                states[channel] = "failed (retried later): " + str(
+                    found.last_error if found else "not recorded")
+        results.append(AlertResult(alert, states))
+    return results

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
 from nlp.config import NlpSettings, TopicSpec
-from nlp.registry import BuildContext, UnknownClassifierError, resolve, split_name
+from nlp.registry import BuildContext, UnknownClassifierError, known_names, resolve, split_name
 from nlp.types import Classifier
 
 GAZETTEER = "places.gazetteer"
@@ -50,21 +51,42 @@ def build_one(spec: str, ctx: BuildContext) -> Classifier:
     return registration.factory(ctx)
 
 
+def describe_one(spec: str, data_dir: Path) -> tuple[str, str, str]:
+    """(name, version, task) of one configured classifier, from the registry
+    or a trained classifier's model card, without building it. Raises
+    ``UnknownClassifierError`` in plain words (with the closest known name)."""
+    try:
+        registration = resolve(spec)
+    except UnknownClassifierError as exc:
+        from nlp import cards
+
+        name, version = split_name(spec)
+        saved = cards.versions(Path(data_dir), name)
+        if not saved:
+            if any(n == name for n in known_names()):
+                raise  # registered, but not in this version
+            raise UnknownClassifierError(
+                f"unknown classifier {name!r}" + _closest(name, data_dir)) from exc
+        card = cards.load_card(Path(data_dir), name, version)
+        if card is None:
+            raise UnknownClassifierError(
+                f"trained classifier {name!r} has no version {version}; saved: "
+                f"{', '.join(saved)}") from exc
+        return str(card["name"]), str(card["version"]), str(card["task"])
+    return registration.name, registration.version, registration.task
+
+
+def _closest(name: str, data_dir: Path) -> str:
+    folder = Path(data_dir) / "classifiers"
+    trained = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    candidates = [*known_names(), *trained]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; known: {', '.join(candidates)}"
+
+
 def describe_configured(settings: NlpSettings, data_dir: Path) -> list[tuple[str, str, str]]:
     """(name, version, task) of each configured classifier, read from the
     registry or a model card, without building any (no model is loaded)."""
-    out = []
-    for spec in configured_names(settings):
-        try:
-            registration = resolve(spec)
-        except UnknownClassifierError:
-            from nlp import cards
-
-            name, version = split_name(spec)
-            card = cards.load_card(Path(data_dir), name, version)
-            if card is None:
-                raise
-            out.append((str(card["name"]), str(card["version"]), str(card["task"])))
-            continue
-        out.append((registration.name, registration.version, registration.task))
-    return out
+    return [describe_one(spec, data_dir) for spec in configured_names(settings)]

@@ -7,6 +7,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from nlp.formula_guard import unguard
 from nlp.types import Classifier
 
 NONE = "none"
@@ -18,7 +19,9 @@ class LabelledDataError(ValueError):
 
 def read_labelled(path: Path, text_col: str = "text", label_col: str = "label",
                   ) -> tuple[list[str], list[str]]:
-    """Texts and labels of the rows whose label is filled in."""
+    """Texts and labels of the rows whose label is filled in; the formula guard
+    a CSV writer of the project put on a cell (``nlp.formula_guard``) is taken
+    off again."""
     with Path(path).open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in (text_col, label_col) if c not in (reader.fieldnames or [])]
@@ -28,8 +31,8 @@ def read_labelled(path: Path, text_col: str = "text", label_col: str = "label",
                 f"{', '.join(reader.fieldnames or [])}")
         texts, labels = [], []
         for row in reader:
-            label = (row.get(label_col) or "").strip()
-            text = row.get(text_col) or ""
+            label = unguard(row.get(label_col) or "").strip()
+            text = unguard(row.get(text_col) or "")
             if label and text.strip():
                 texts.append(text)
                 labels.append(label)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from nlp import textprep
-from nlp.config import TopicSpec
+from nlp.config import NlpSettings, TopicSpec
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HASHTAG_BODY_RE = re.compile(r"^\w+$")
@@ -81,4 +82,34 @@ def validate_topics(topics: Mapping[str, TopicSpec]) -> list[str]:
     problems: list[str] = []
     for slug, spec in topics.items():
         problems.extend(validate_topic(slug, spec))
+    return problems
+
+
+Location = tuple[str | int, ...]
+
+
+def classifier_problems(settings: NlpSettings, data_dir: Path) -> list[tuple[Location, str]]:
+    """Each configured classifier name that is neither registered nor trained
+    into ``data_dir`` (with the closest known name), or whose task is not the
+    one its key asks for; as (location in the nlp section, message)."""
+    from nlp.build import describe_one
+    from nlp.registry import UnknownClassifierError
+
+    wanted: list[tuple[Location, str, str | None]] = [
+        (("topic_classifier",), settings.topic_classifier, "topic"),
+        (("sentiment_classifier",), settings.sentiment_classifier, "sentiment"),
+        *((("extra_classifiers", i), name, None)
+          for i, name in enumerate(settings.extra_classifiers)),
+    ]
+    if settings.learned_topic:
+        wanted.append((("learned_topic",), settings.learned_topic, "topic"))
+    problems: list[tuple[Location, str]] = []
+    for where, spec, task in wanted:
+        try:
+            _, _, found = describe_one(spec, data_dir)
+        except UnknownClassifierError as exc:
+            problems.append((where, str(exc)))
+            continue
+        if task is not None and found != task:
+            problems.append((where, f"{spec!r} labels {found}, not {task}"))
     return problems

@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMATS = ("html", "pdf", "md", "csv", "json")
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def known_zone(value: str) -> str:
+    """``value`` when it is an IANA time zone tzdata knows; else a ValueError
+    naming the closest one (``Europe/Londn`` -> did you mean ``Europe/London``)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(value, _zones(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ", e.g. 'Europe/London'"
+        raise ValueError(f"unknown time zone {value!r}{hint}") from None
+    return value
 
 
 class EmailSettings(BaseModel):
@@ -30,8 +52,12 @@ class AlertSettings(BaseModel):
 
     email: bool = Field(default=False, description="Send alerts to reports.email.to")
     webhook_url_env: str = Field(
-        default="", description="Env var holding a Teams or Slack incoming-webhook URL"
+        default="", description="Env var holding a Teams (Workflows) or Slack webhook URL"
     )
+    webhook_format: Literal["auto", "teams", "slack"] = Field(
+        default="auto",
+        description="teams: an Adaptive Card (Teams Workflows webhooks take nothing else); "
+        "slack: {text}; auto: slack for hooks.slack.com, else teams")
     baseline_days: int = Field(default=56, ge=7, description="Trailing days compared against")
     theme_posts: int | None = Field(
         default=None, ge=10, description="Alert on a theme not seen before with at least this"
@@ -59,6 +85,11 @@ class ReportSettings(BaseModel):
     stale_after_hours: float = Field(default=36.0, gt=0)
     email: EmailSettings = Field(default_factory=EmailSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return known_zone(value)
 
     @field_validator("formats")
     @classmethod

@@ -17,6 +17,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from reports.files import atomic_open
+
 APT_LINE = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 PDF_VARIANT = "pdf/ua-1"  # tagged: structure tree, language, title
 EMOJI_FONT = Path(__file__).parent / "fonts" / "NotoEmoji-Regular.ttf"
@@ -47,8 +49,10 @@ def write_pdf(html: str, path: Path) -> Path:
     fetch_font_only = _font_fetcher(font_url)
     fonts = _font_configuration(FontConfiguration)
     css = CSS(string=FONT_CSS % font_url, font_config=fonts, url_fetcher=fetch_font_only)
-    HTML(string=html, url_fetcher=fetch_font_only).write_pdf(
-        path, stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+    document = HTML(string=html, url_fetcher=fetch_font_only).render(
+        stylesheets=[css], font_config=fonts)
+    with atomic_open(path) as handle:
+        document.write_pdf(handle, pdf_variant=PDF_VARIANT)
     return path
 
 

@@ -1,12 +1,14 @@
-"""CSV and JSON of every table, for open-data publication (suppression applied)."""
+"""CSV and JSON of every table, for open-data publication (suppression applied;
+formula-safe cells, written atomically)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+from reports.csvfile import write_csv as write_table
 from reports.figures import Figures
+from reports.files import atomic_write
 from reports.render_html import window_text
 from reports.tables import tables
 
@@ -14,12 +16,8 @@ from reports.tables import tables
 def write_csv(fig: Figures, out_dir: Path) -> list[Path]:
     paths = []
     for table in tables(fig):
-        path = out_dir / f"report-{fig.week}-{table.name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(table.columns)
-            writer.writerows(table.rows)
-        paths.append(path)
+        paths.append(write_table(out_dir / f"report-{fig.week}-{table.name}.csv",
+                                 table.columns, table.rows))
     return paths
 
 
@@ -42,5 +40,4 @@ def write_json(fig: Figures, path: Path) -> Path:
             for t in tables(fig)
         },
     }
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    return atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2))

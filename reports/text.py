@@ -10,9 +10,14 @@ from reports.stats import MIN_COUNT, count_shown
 FEWER = "fewer than 10"
 SUPPRESSED = "suppressed: fewer than 10 authors"
 
-# @user, @user@instance (Mastodon), @name.bsky.social (Bluesky); not e-mail addresses
-_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
-                     r"(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+# Every platform's way of naming a person in a post:
+# - @name (X), @user@instance (Mastodon), @name.bsky.social or any domain handle
+#   (Bluesky); not e-mail addresses (an @ right after a word character);
+# - u/name and /u/name (Reddit), also inside reddit.com/u/name; not r/subreddit.
+_MENTION = re.compile(
+    r"(?<![\w@.])@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+    r"(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
+    r"|(?<![\w])(?P<u>[uU]/)(?P<reddit>[A-Za-z0-9_-]+)")
 
 
 def normalise_handle(handle: str) -> str:
@@ -20,14 +25,20 @@ def normalise_handle(handle: str) -> str:
 
 
 def mask_handles(text: str, official: Collection[str]) -> str:
-    """Replace every @handle with ``@[user]`` unless it is an allow-listed
-    official account."""
+    """The one mention-masking function (reports, the query page and CLI,
+    exports, the label export): every platform's mention of a person
+    (``@name``, ``@user@instance``, ``@name.bsky.social``, ``u/name``,
+    ``/u/name``) becomes ``@[user]`` (``u/[user]`` on Reddit) unless it
+    names an allow-listed official account."""
     allowed = {normalise_handle(h) for h in official}
 
     def repl(match: re.Match[str]) -> str:
-        return match[0] if match[1].lower() in allowed else "@[user]"
+        name = match["at"] if match["at"] is not None else match["reddit"]
+        if name.lower() in allowed:
+            return match[0]
+        return "@[user]" if match["at"] is not None else f"{match['u']}[user]"
 
-    return _HANDLE.sub(repl, text)
+    return _MENTION.sub(repl, text)
 
 
 def fmt_count(n: int, authors_ok: bool = True) -> str:

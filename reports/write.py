@@ -14,6 +14,7 @@ from reports.compute import compute_figures
 from reports.config import FORMATS, ReportSettings
 from reports.context import ReportContext
 from reports.figures import Figures
+from reports.files import atomic_write
 from reports.posts import local_time
 from reports.render_html import render_html
 from reports.render_md import render_md
@@ -44,7 +45,8 @@ def write_report(store: Store, week: str | None, *, settings: ReportSettings,
                  topic_labels: Mapping[str, str], formats: Sequence[str], out_dir: Path,
                  context: ReportContext, now: datetime | None = None) -> list[Path]:
     """Compute the week's figures once and write each format into ``out_dir``
-    as ``report-<week>.<ext>`` (CSV: one file per table). A PDF that cannot
+    as ``report-<week>.<ext>`` (CSV: one file per table), each atomically
+    (``reports.files``: a kill leaves the previous file whole). A PDF that cannot
     be made (WeasyPrint missing) is logged and skipped; the other formats
     are still written. A week reported before is compared with its last
     report (which numbers changed, and the recorded reasons), and this
@@ -77,9 +79,9 @@ def write_figures(fig: Figures, formats: Sequence[str], out_dir: Path,
     html = render_html(fig, stale_hours=settings.stale_after_hours)
     for fmt in dict.fromkeys(formats):
         if fmt == "html":
-            written.append(_write(stem.with_suffix(".html"), html))
+            written.append(atomic_write(stem.with_suffix(".html"), html))
         elif fmt == "md":
-            written.append(_write(stem.with_suffix(".md"), render_md(fig)))
+            written.append(atomic_write(stem.with_suffix(".md"), render_md(fig)))
         elif fmt == "csv":
             written += write_csv(fig, out_dir)
         elif fmt == "json":
@@ -93,7 +95,3 @@ def write_figures(fig: Figures, formats: Sequence[str], out_dir: Path,
                 log.warning("PDF not written: %s", exc)
     return written
 
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path

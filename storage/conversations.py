@@ -10,7 +10,10 @@ it is adopted: ``parent_id`` is set, a reply to the body's own post becomes
 the parent's thread. A parent that never comes (deleted before it could be
 collected) leaves its replies with ``parent_id`` NULL; a stored parent that
 is later removed (forget, retention, deletion sync) sets it back to NULL
-(``ON DELETE SET NULL``) and leaves the reply's voice and thread as they were.
+(``ON DELETE SET NULL``) and leaves the reply's voice as it was; erasure
+also clears the replies' ``parent_native`` and renames a thread named by
+the erased post's id to an opaque key (``storage.erasure``: a Mastodon or
+Bluesky id names its author).
 
 - ``own``: the post's author is an allow-listed official account (storage
   keeps a clear handle for those only);

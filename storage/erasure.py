@@ -1,10 +1,18 @@
 """Erasure and objection: removing an author's or a post's rows, and
 putting them on the block lists (``storage.blocklist``) that keep them
-from being collected again."""
+from being collected again.
+
+In the same transaction as the rows go: others' replies to an erased post
+lose their pointer to it (``in_reply_to``), and the report weeks that quote
+the erased posts are recorded for writing again (``storage.report_rewrites``),
+so that a crash after the commit cannot leave a quote in a report file with
+nothing left to find it by.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +22,10 @@ from storage.blocklist import BlockList
 from storage.db import write_transaction
 from storage.deletion import Counts, PostDeletion, merge_counts
 from storage.lookups import Lookups
+from storage.report_rewrites import ReportRewrites
+
+Rewrites = Mapping[str, Collection[str]]  # report week -> formats to write again
+_CHUNK = 400  # ids per statement, under SQLite's bound-parameter limit
 
 # X payloads that reference one of the author's tweets (``:p``/``:k``): the
 # raw payload of a retweet, quote or reply holds the referenced tweet's text
@@ -46,6 +58,7 @@ class Erasure:
         self.db = db
         self.deletion = PostDeletion(db)
         self.blocklist = BlockList(db)
+        self.rewrites = ReportRewrites(db)
         self.lookups = Lookups(db)
 
     def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:
@@ -70,12 +83,14 @@ class Erasure:
             yield int(row[0]), str(row[1])
 
     def forget_author(self, platform: str, author_key: str,
-                      quarantine_ids: Sequence[int] = ()) -> Counts:
+                      quarantine_ids: Sequence[int] = (), *,
+                      rewrites: Rewrites | None = None) -> Counts:
         """Remove every post of the pseudonymous author on ``platform`` and
         (X) the retweets of them, every row and index entry of those posts,
         the raw payloads of others' quotes of and replies to them (which
-        hold their text), and the given quarantined items; block the
-        pseudonym from future collection. One transaction."""
+        hold their text), others' replies' pointers to them, and the given
+        quarantined items; block the pseudonym from future collection;
+        record ``rewrites``. One transaction."""
         with write_transaction(self.db):
             who = {"p": platform, "k": author_key}
             own = self.author_post_count(platform, author_key)
@@ -83,7 +98,9 @@ class Erasure:
             counts = self.deletion.count_staged()
             counts["retweets_of_them"] = counts["posts"] - own
             quoting = [int(r[0]) for r in self.db.execute(_QUOTING, who)]
+            counts["replies_unlinked"] = self._unlink_replies()
             self.deletion.delete_staged()
+            self.rewrites.add(rewrites or {})
             counts["raw_payloads_quoting_them"] = sum(
                 self.db.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
                 for pid in quoting)
@@ -94,6 +111,49 @@ class Erasure:
             counts["lookups_unlinked"] = self.lookups.unlink_author(author_key)
         counts["compacted"] = int(self.deletion.compact())
         return counts
+
+    def _unlink_replies(self) -> int:
+        """Clear ``in_reply_to`` on others' posts that reply to a staged post
+        (an X, Reddit or Bluesky reply names its parent's id; a Mastodon
+        reply the parent's id on its own instance: the last part of the
+        parent's URI or link). Returns the replies changed."""
+        names: dict[str, set[str]] = {}
+        for platform, native_id, url in self.db.execute(
+                "SELECT platform, native_id, url FROM posts WHERE id IN (SELECT id FROM _doomed)"):
+            found = names.setdefault(str(platform), {str(native_id)})
+            found.add(str(native_id))
+            if platform == "mastodon":
+                found.update(part.rstrip("/").rsplit("/", 1)[-1]
+                             for part in (str(native_id), str(url or "")) if "/" in part)
+        changed = 0
+        for platform, ids in names.items():
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), _CHUNK):
+                chunk = ordered[start:start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))  # placeholders only; values are bound
+                changed += int(self.db.execute(
+                    "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"  # noqa: S608
+                    f" IN ({marks}) AND id NOT IN (SELECT id FROM _doomed)",
+                    [platform, *chunk]).rowcount)
+                self._unlink_conversations(platform, chunk, marks)
+        return changed
+
+    def _unlink_conversations(self, platform: str, natives: list[str], marks: str) -> None:
+        """The same for the conversation model (``storage.conversations``):
+        others' rows lose ``parent_native`` when it names an erased post, and
+        a thread named by an erased post's id (a Mastodon URI holds its
+        author's handle) is renamed to an opaque key, so the thread's other
+        posts still group together."""
+        others = "platform = ? AND post_id NOT IN (SELECT id FROM _doomed)"
+        self.db.execute(
+            f"UPDATE conversations SET parent_native = NULL WHERE {others}"  # noqa: S608
+            f" AND parent_native IN ({marks})", [platform, *natives])
+        for native in natives:
+            for column in ("thread", "thread_native"):
+                self.db.execute(
+                    f"UPDATE conversations SET {column} = ? WHERE {others}"  # noqa: S608
+                    f" AND {column} = ?", [erased_thread(native), platform, native])
+
 
     def find_posts(self, *, url: str | None = None, platform: str | None = None,
                    native_ids: Sequence[str] = (), native_id_like: str | None = None
@@ -121,11 +181,13 @@ class Erasure:
         return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def forget_posts(self, post_ids: Sequence[int], *, block: bool = True,
-                     compact_after: bool = True) -> Counts:
-        """Remove these posts with every row and index entry of theirs and,
-        with ``block``, keep them from being collected again."""
+                     compact_after: bool = True, rewrites: Rewrites | None = None) -> Counts:
+        """Remove these posts with every row and index entry of theirs and
+        others' replies' pointers to them; with ``block``, keep them from
+        being collected again; record ``rewrites``. One transaction."""
         counts: Counts = {}
         with write_transaction(self.db):
+            self.rewrites.add(rewrites or {})
             for pid in post_ids:
                 row = self.db.execute("SELECT platform, native_id FROM posts WHERE id = ?",
                                       [pid]).fetchone()
@@ -133,6 +195,8 @@ class Erasure:
                     continue
                 self.deletion.stage("id = ?", [pid])
                 counts = merge_counts(counts, self.deletion.count_staged())
+                counts["replies_unlinked"] = counts.get("replies_unlinked", 0) + \
+                    self._unlink_replies()
                 self.deletion.delete_staged()
                 if block:
                     counts["blocked_posts"] = counts.get("blocked_posts", 0) + \
@@ -141,3 +205,8 @@ class Erasure:
             counts["compacted"] = int(self.deletion.compact())
         return counts
 
+
+def erased_thread(native_id: str) -> str:
+    """The key that replaces a thread named by an erased post's id: the same
+    for every post of the thread, and not the id."""
+    return "erased:" + hashlib.sha256(native_id.encode("utf-8")).hexdigest()[:20]

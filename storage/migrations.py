@@ -6,6 +6,7 @@ function appended below. ``apply`` runs whatever is pending.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from sqlite_utils import Database
@@ -562,6 +563,64 @@ def m170_discovery_themes(db: Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migrations()
+def m101_hardening_report_rewrites(db: Database) -> None:
+    """Report weeks to write again after an erasure, recorded in the same
+    transaction as the erasure so that a crash before the files are written
+    leaves the work to the next ``forget``, ``purge`` or service start; and
+    an index of replies (few posts are replies) so that erasure can clear
+    the pointers of others' replies to an erased post."""
+    _run(
+        db,
+        """
+        CREATE TABLE report_rewrites (
+            week TEXT PRIMARY KEY,             -- ISO week whose files quote erased posts
+            formats TEXT NOT NULL,             -- comma-separated formats written for it
+            requested_at TEXT NOT NULL         -- UTC
+        );
+        CREATE INDEX idx_posts_in_reply_to ON posts (platform, in_reply_to)
+            WHERE in_reply_to IS NOT NULL
+        """,
+    )
+
+
+@migrations()
+def m102_hardening_deliveries(db: Database) -> None:
+    """One row per delivery (the weekly report by e-mail, an alert by e-mail
+    or webhook, later a team's digest): sent once, retried until sent. The
+    alerts already sent are carried over as sent."""
+    _run(
+        db,
+        """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                -- weekly_report, alert, team_digest, ...
+            key TEXT NOT NULL,                 -- 2026-W47, waste_recycling:2026-11-24, ...
+            channel TEXT NOT NULL,             -- email, webhook
+            state TEXT NOT NULL,               -- pending, sending, sent, failed
+            payload TEXT NOT NULL,             -- what to send, as JSON (never a secret)
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,                   -- redacted by the sender
+            created_at TEXT NOT NULL,          -- UTC, like every time below
+            updated_at TEXT NOT NULL,
+            claimed_at TEXT,                   -- when the last attempt started
+            sent_at TEXT,
+            UNIQUE (kind, key, channel)
+        );
+        CREATE INDEX idx_deliveries_due ON deliveries (state, created_at)
+        """,
+    )
+    for topic, day, sent_at, posts, channels in db.execute(
+            "SELECT topic, day, sent_at, posts, channels FROM alerts_sent").fetchall():
+        for channel in [c for c in str(channels).split(",") if c]:
+            db.execute(
+                "INSERT OR IGNORE INTO deliveries (kind, key, channel, state, payload, attempts,"
+                " created_at, updated_at, sent_at) VALUES ('alert', ?, ?, 'sent', ?, 1, ?, ?, ?)",
+                [f"{topic}:{day}", channel, json.dumps({"topic": topic, "day": day,
+                                                        "posts": posts}),
+                 sent_at, sent_at, sent_at])
 
 
 @migrations()

@@ -11,7 +11,8 @@ decided here, next to the schema it names:
   ``READABLE`` (raw payloads, the quarantine, blocked authors, stored
   config text, author pseudonyms, and any table or column added later are
   refused by default), and any statement that writes;
-- ``CANNED`` are the only SQL statements Datasette runs on its own pages;
+- ``canned(floor)`` are the only SQL statements Datasette runs on its own
+  pages (``CANNED``: with the default floor of 10);
 - the page's searches go through ``Store.for_page(conn).queries``.
 """
 
@@ -46,24 +47,35 @@ _READONLY_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index
                                "busy_timeout", "function_list", "compile_options"})
 
 # Canned queries for the web server's database page (named parameters, bound
-# by Datasette; dates are YYYY-MM-DD, compared with the stored UTC text).
-CANNED: dict[str, tuple[str, str]] = {
-    "q_topic_counts": (
-        "Posts per topic and sentiment between two dates",
-        "SELECT l.label AS topic, count(*) AS posts, "  # noqa: S608 (constant names)
-        + ", ".join(f"sum(s.label = '{name}') AS {name}" for name in SENTIMENTS)
-        + " FROM labels l JOIN posts p ON p.id = l.post_id"
-        " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
-        " WHERE l.task = 'topic' AND p.created_at >= :since AND p.created_at < :until"
-        " GROUP BY l.label ORDER BY posts DESC",
-    ),
-    "q_platform_counts": (
-        "Posts per platform between two dates",
-        "SELECT p.platform, count(*) AS posts FROM posts p"
-        " WHERE p.created_at >= :since AND p.created_at < :until"
-        " GROUP BY p.platform ORDER BY posts DESC",
-    ),
-}
+# by Datasette; dates are YYYY-MM-DD, compared with the stored UTC text). They
+# serve counts without the posts behind them, so every count under the
+# privacy floor is left out: a group (topic, platform) with fewer posts is not
+# listed, and a sentiment count under it is empty. The floor is written into
+# the SQL (a whole number from the config), never a parameter a URL can set.
+def canned(floor: int = 10) -> dict[str, tuple[str, str]]:
+    """The canned queries with ``floor`` (``privacy.min_group_size``) applied."""
+    n = int(floor)
+    return {
+        "q_topic_counts": (
+            f"Posts per topic and sentiment between two dates (groups of {n} or more)",
+            "SELECT l.label AS topic, count(*) AS posts, "  # noqa: S608 (constants only)
+            + ", ".join(f"CASE WHEN sum(s.label = '{name}') >= {n}"
+                        f" THEN sum(s.label = '{name}') END AS {name}" for name in SENTIMENTS)
+            + " FROM labels l JOIN posts p ON p.id = l.post_id"
+            " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
+            " WHERE l.task = 'topic' AND p.created_at >= :since AND p.created_at < :until"
+            f" GROUP BY l.label HAVING count(*) >= {n} ORDER BY posts DESC",
+        ),
+        "q_platform_counts": (
+            f"Posts per platform between two dates (groups of {n} or more)",
+            "SELECT p.platform, count(*) AS posts FROM posts p"  # noqa: S608 (constants only)
+            " WHERE p.created_at >= :since AND p.created_at < :until"
+            f" GROUP BY p.platform HAVING count(*) >= {n} ORDER BY posts DESC",
+        ),
+    }
+
+
+CANNED = canned()
 
 
 def authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None,

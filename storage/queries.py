@@ -102,7 +102,8 @@ class Queries:
                 raise QueryTimeout(
                     f"the query took longer than {ms} ms and was stopped") from None
             if message.startswith(("fts5:", "no such column", "unterminated string",
-                                   "unknown special query")) or "syntax error" in message:
+                                   "unknown special query", "expected integer",
+                                   "malformed MATCH")) or "syntax error" in message:
                 raise SearchSyntaxError(message) from None
             raise
         finally:

@@ -1,5 +1,6 @@
 """Retention: deleting what is past its period (the periods themselves are
-the privacy settings in ``listener``)."""
+the privacy settings in ``listener``), and moving posts dated in the future
+out of the posts (they would never reach their period)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlite_utils import Database
 
 from storage.db import write_transaction
 from storage.deletion import Counts, PostDeletion
+from storage.timefmt import utcnow
 
 
 class Retention:
@@ -39,3 +41,27 @@ class Retention:
         if counts["posts"] or raw_extra or counts["quarantine"]:
             self.deletion.compact()
         return counts
+
+    def quarantine_future(self, *, after: str, dry_run: bool = False) -> int:
+        """Move posts dated after ``after`` (a broken clock or a typo, stored
+        before posts were checked on their way in) to the quarantine with
+        their raw payload and the reason, removing them with every row of
+        theirs. Returns how many (with ``dry_run``: would be)."""
+        with write_transaction(self.db):
+            found = self.deletion.stage("created_at > ?", [after])
+            if dry_run or not found:
+                self.deletion.unstage()
+                return found
+            self.db.execute(
+                "INSERT INTO quarantine (source, platform, run_id, error, payload, received_at)"
+                " SELECT COALESCE(r.source, (SELECT min(m.source) FROM post_matches m"
+                "   WHERE m.post_id = p.id), 'unknown'), p.platform, NULL,"
+                " 'created_at ' || p.created_at || ' is in the future: moved out of the posts"
+                " by retention (more than the tolerance after ' || ? || ')',"
+                " COALESCE(r.payload, json_object('id', p.native_id, 'text', p.text,"
+                "   'created_at', p.created_at, 'url', p.url)), ?"
+                " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
+                " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
+            self.deletion.delete_staged()
+        self.deletion.compact()
+        return found

@@ -21,7 +21,6 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from storage.actions import Actions
-from storage.alerts import AlertLog
 from storage.audit_draws import AuditDraws
 from storage.audits import Audits
 from storage.blocklist import BlockList
@@ -31,6 +30,7 @@ from storage.config_versions import ConfigVersions
 from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
+from storage.deliveries import Deliveries
 from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
@@ -40,6 +40,7 @@ from storage.queries import Queries
 from storage.relabels import Relabels
 from storage.report_log import ReportLog
 from storage.report_queries import Bounds, ReportReader
+from storage.report_rewrites import ReportRewrites
 from storage.report_window import ReportWindow
 from storage.retention import Retention
 from storage.routing import Routing
@@ -69,13 +70,14 @@ class Store:
         self.config_versions = ConfigVersions(db)
         self.usage = Usage(db)
         self.service = ServiceState(db)
-        self.alerts = AlertLog(db)
+        self.deliveries = Deliveries(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
         self.relabels = Relabels(db)
         self.report_log = ReportLog(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
+        self.report_rewrites = ReportRewrites(db)
         self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
         self.engagement = EngagementReader(db)

@@ -20,6 +20,12 @@ from zoneinfo import ZoneInfo
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
+# The dates and weeks a person may ask about. Wide enough for any post, and
+# far enough from the ends of Python's calendar (years 1 and 9999) that a
+# week's end, a day after, or a trend of 104 weeks before stays inside it.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+
 Zone = str | tzinfo  # an IANA name ("Europe/London") or a tzinfo
 
 
@@ -51,10 +57,23 @@ def parse_week(text: str) -> tuple[int, int]:
         raise ValueError(f"{text!r} is not an ISO week; write it like 2026-W47")
     year, week = int(found.group(1)), int(found.group(2))
     try:
-        date.fromisocalendar(year, week, 1)
+        monday = date.fromisocalendar(year, week, 1)
     except ValueError:
         raise ValueError(f"{text!r}: {year} has no week {week}") from None
+    if not FIRST_DAY <= monday <= LAST_DAY:
+        raise ValueError(f"{text!r} is outside the weeks this service handles "
+                         f"({format_week(*FIRST_DAY.isocalendar()[:2])} to "
+                         f"{format_week(*LAST_DAY.isocalendar()[:2])})")
     return year, week
+
+
+def check_day(day: date) -> date:
+    """``day`` when it is inside the dates this service handles; else a
+    ValueError in plain words (9999-12-31 would overflow the day after)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is outside the dates this service handles "
+                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
+    return day
 
 
 def format_week(year: int, week: int) -> str:

@@ -31,11 +31,11 @@ LAYERS: dict[str, int] = {
     # leaves
     "normalise": 0, "sources": 0, "sample": 0, "redact": 0, "platforms": 0,
     # what every layer reads: the version, the config it is handed, logging
-    "listener": 0, "config": 0, "config_errors": 0, "logs": 0,
+    "listener": 0, "config": 0, "config_errors": 0, "config_checks": 0, "logs": 0,
     "section models": 0,
     # the stages
-    "privacy": 1, "query": 1, "pipeline": 1, "reporting": 1, "engagement": 1,
-    "audit": 1, "routing": 1, "actions": 1, "discovery": 1,
+    "privacy": 1, "query": 1, "pipeline": 1, "reporting": 1, "deliveries": 1,
+    "engagement": 1, "audit": 1, "routing": 1, "actions": 1, "discovery": 1,
     # what runs them
     "service": 2, "web": 2, "cli": 2, "__main__": 2,
 }

@@ -7,8 +7,10 @@ names separated by ``;``, or ``none``), optionally ``labeller`` and
 ``notes``. No author column, and no predicted label: staff judge each post
 without seeing what the classifier said.
 
-Cells a spreadsheet would run as a formula are written with a leading
-apostrophe (``listener.query.export.safe_cell``) and read back without it.
+The file is written by the project's one CSV writer (``reports.csvfile``:
+atomically, with a byte-order mark for spreadsheets): cells a spreadsheet
+would run as a formula get a leading apostrophe (``nlp.formula_guard``) and
+are read back without it.
 Reading checks every row before anything is stored: each problem is given
 with the file, line and column, and one bad row stores nothing.
 """
@@ -17,13 +19,14 @@ from __future__ import annotations
 
 import csv
 import difflib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from listener.query.export import safe_cell, unguard_cell
 from nlp.estimate import NONE
+from nlp.formula_guard import unguard
+from reports.csvfile import Cell
+from reports.csvfile import write_csv as write_rows
 from storage import SENTIMENTS
 from storage.audit_records import ItemToLabel, Labels
 
@@ -51,20 +54,11 @@ class GoldRow:
 
 
 def write_csv(path: Path, items: Iterable[ItemToLabel]) -> int:
-    """Write the rows (to a temporary name, then renamed); returns how many."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    count = 0
-    with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for item in items:
-            writer.writerow([safe_cell(str(v)) for v in (
-                item.audit_id, item.position, item.platform, item.created_at, item.text,
-                "", "", "", "")])
-            count += 1
-    os.replace(tmp, path)
-    return count
+    """Write the rows (atomically); returns how many."""
+    rows: list[list[Cell]] = [[item.audit_id, item.position, item.platform, item.created_at,
+                               item.text, "", "", "", ""] for item in items]
+    write_rows(path, COLUMNS, rows, bom=True)
+    return len(rows)
 
 
 def _hint(value: str, choices: list[str]) -> str:
@@ -107,7 +101,7 @@ def read_csv(path: Path, topics: Mapping[str, str]) -> tuple[list[GoldRow], int]
     line = reader.line_num + 1  # where the next row starts (a text cell may span lines)
     for raw in reader:
         start, line = line, reader.line_num + 1
-        cell = {k: unguard_cell((v or "").strip()) for k, v in raw.items() if k}
+        cell = {k: unguard((v or "").strip()) for k, v in raw.items() if k}
         where = f"{path}, line {start}"
         gold: dict[str, Labels] = {}
         sentiment = cell.get("sentiment", "").lower()

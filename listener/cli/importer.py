@@ -11,6 +11,7 @@ from listener import pipeline
 from listener.cli.common import collecting, open_recording, settings_from
 from listener.cli.progress import bars, page_counter
 from listener.platforms.file.config import FileSourceConfig
+from listener.platforms.file.encoding import known_encoding
 from listener.platforms.file.source import FileSource
 
 FORMATS = ("auto", "csv", "jsonl", "twarc")
@@ -41,10 +42,20 @@ def register(app: typer.Typer) -> None:
                  "name lends its column map and format. Default: import."),
         maps: list[str] = typer.Option([], "--map", "-m", metavar="FIELD=COLUMN",
                                        help="Column map, repeatable: --map text=body."),
+        encoding: str | None = typer.Option(
+            None, "--encoding", "-e",
+            help="The file's text encoding: auto (default: byte-order mark, UTF-16, UTF-8, "
+                 "else Windows-1252, else Latin-1), or e.g. utf-8, cp1252, latin-1, utf-16."),
     ) -> None:
         """Import posts from a CSV or JSONL export; prints what was stored."""
         if fmt not in FORMATS:
             raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+        if encoding is not None:
+            try:
+                known_encoding(encoding)
+            except ValueError as exc:
+                typer.echo(f"--encoding: {exc}", err=True)
+                raise typer.Exit(2) from None
         settings = settings_from(ctx, check_credentials=False)
         name = source or "import"
         base = settings.sources.get(name)
@@ -56,7 +67,7 @@ def register(app: typer.Typer) -> None:
         fields = base.model_dump() if base else {"type": "file"}
         config = FileSourceConfig.model_validate({
             **fields, "enabled": True, "path": str(file.resolve()), "format": declared,
-            "columns": columns})
+            "columns": columns, **({"encoding": encoding} if encoding else {})})
         pipeline.register_secrets(settings)
         store = open_recording(settings)
         with collecting(settings, "import"), bars() as shown:

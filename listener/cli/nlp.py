@@ -3,7 +3,6 @@ labelling loop that measures how good the labels are."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import typer
@@ -37,7 +36,11 @@ def register(app: typer.Typer) -> None:
             "label them question/complaint/none for `train --task request`), own, about_us."),
         out: Path = typer.Option(Path("labels.csv"), "--out", "-o", help="CSV to write."),
     ) -> None:
-        """Write a CSV of posts for staff to label (fill in the 'label' column)."""
+        """Write a CSV of posts for staff to label (fill in the 'label' column).
+        Mentions are masked as in the report; cells are formula-safe."""
+        from listener.query.masking import mask_handles, official_handles
+        from reports.csvfile import write_csv
+
         settings = settings_from(ctx, check_credentials=False)
         store = open_store(settings)
         if voice is not None and voice not in VOICES:
@@ -45,14 +48,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         rows = store.label_export.sample(n, topic=topic, stratify=stratify, seed=seed,
                                          voice=voice)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["post_id", "platform", "created_at", "text", "predicted_topics",
-                             "predicted_sentiment", "label", "notes"])
-            for r in rows:
-                writer.writerow([r.post_id, r.platform, r.created_at, r.text, r.topics,
-                                 r.sentiment, "", ""])
+        official = official_handles(settings.privacy.official_accounts)
+        write_csv(out, ["post_id", "platform", "created_at", "text", "predicted_topics",
+                        "predicted_sentiment", "label", "notes"],
+                  [[r.post_id, r.platform, r.created_at, mask_handles(r.text, official),
+                    r.topics, r.sentiment, "", ""] for r in rows])
         typer.echo(f"wrote {len(rows)} posts to {out}: fill in the 'label' column, then"
                    f" `listener train --data {out} --task ...`")
 

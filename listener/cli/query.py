@@ -20,6 +20,7 @@ from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, run_query
 from listener.query.trends import trend
 from listener.query.weeks import weeks_ending
+from reports.files import atomic_write
 from storage import SENTIMENTS, Store
 from storage.queries import QueryTimeout, SearchSyntaxError
 from storage.timefmt import format_week, last_complete_week, parse_week
@@ -111,14 +112,14 @@ def register(app: typer.Typer) -> None:
         except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
             raise _fail(exc) from None
         if fmt == "xlsx":
-            output.write_bytes(export.to_xlsx(result.posts))
+            atomic_write(output, export.to_xlsx(result.posts))
         else:
             text = {"csv": export.to_csv, "table": export.to_table}[fmt](result.posts) \
                 if fmt != "json" else export.to_json(result.posts, result.total)
             if output is None:
                 typer.echo(text, nl=not text.endswith("\n"))
             else:
-                output.write_text(text, encoding="utf-8")
+                atomic_write(output, text)
         if output is not None or fmt == "table":
             typer.echo(f"{len(result.posts)} of {result.total} matching posts"
                        + (f" written to {output}" if output else ""), err=output is None)
@@ -210,7 +211,7 @@ def _unanswered(settings: Settings, fmt: str, output: Path | None) -> None:
         rows = unanswered(store, settings)
     text = render(rows, fmt)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        atomic_write(output, text)
     elif text:
         typer.echo(text)
     hours = settings.engagement.unanswered_after_hours

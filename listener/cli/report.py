@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 
+from listener import deliveries
 from listener.cli.common import State, open_recording, open_store, settings_from
 from listener.cli.progress import bars
-from listener.reporting import check_alerts, email_report, write_weekly_report
-from reports import NoDataError
+from listener.reporting import check_alerts, write_weekly_report
+from reports import NoDataError, latest_complete_week
 from reports.config import FORMATS
-from reports.deliver import DeliveryError
+from reports.weeks import normal_week
+from storage.deliveries import SENT
 
 
 def _formats(value: str | None) -> list[str] | None:
@@ -48,8 +51,12 @@ def register(app: typer.Typer) -> None:
         settings = settings_from(ctx, check_credentials=False)
         store = open_recording(settings)
         try:
+            week = normal_week(week) if week is not None else latest_complete_week(
+                store, ZoneInfo(settings.reports.timezone))
+            if week is None:
+                raise NoDataError("no complete week with posts to report on")
             with bars() as shown:
-                shown.step(f"writing the report for {week or 'the latest complete week'}")
+                shown.step(f"writing the report for {week}")
                 paths = write_weekly_report(settings, store, week, formats=formats, out_dir=out)
         except NoDataError as exc:
             typer.echo(f"no report written: {exc}", err=True)
@@ -63,12 +70,16 @@ def register(app: typer.Typer) -> None:
         if "pdf" in wanted and not any(p.suffix == ".pdf" for p in paths):
             typer.echo("PDF not written: WeasyPrint is unavailable (see the log above)", err=True)
         if email:
-            try:
-                sent = email_report(settings, paths)
-            except DeliveryError as exc:
-                typer.echo(f"e-mail not sent: {exc}", err=True)
-                raise typer.Exit(1) from None
-            typer.echo(f"e-mailed to {sent} recipient(s)")
+            before = store.deliveries.get(deliveries.REPORT, week, "email")
+            if before is not None and before.state == SENT:
+                typer.echo(f"already e-mailed at {before.sent_at}; not sent again")
+                return
+            sent = deliveries.deliver_report(settings, store, week, paths)
+            if sent.state != SENT:
+                typer.echo(f"e-mail not sent: {sent.last_error} (recorded; retried by the "
+                           "service, or: listener deliveries --retry)", err=True)
+                raise typer.Exit(1)
+            typer.echo(f"e-mailed to {len(settings.reports.email.to)} recipient(s)")
 
     alerts = typer.Typer(help="Daily emerging-issue alerts.", no_args_is_help=True)
 
@@ -84,15 +95,29 @@ def register(app: typer.Typer) -> None:
         found = check_alerts(settings, store)
         if not found:
             typer.echo("no emerging issue")
-        for alert in found:
-            if alert.already_sent:
-                state = "already sent today"
-            elif alert.channels:
-                state = "sent by " + ", ".join(alert.channels)
-            elif settings.reports.alerts.email or settings.reports.alerts.webhook_url_env:
-                state = "NOT delivered (see the log); will retry on the next check"
-            else:
-                state = "no alert channel configured"
-            typer.echo(f"{alert.text} [{state}]")
+        for result in found:
+            state = "; ".join(f"{channel}: {how}" for channel, how in result.states.items()) \
+                or "no alert channel configured"
+            typer.echo(f"{result.alert.text} [{state}]")
+
+    @app.command("deliveries")
+    def deliveries_cmd(
+        ctx: typer.Context,
+        retry: bool = typer.Option(False, "--retry",
+                                   help="Send every delivery that is pending or failed now."),
+    ) -> None:
+        """The latest deliveries (report e-mails, alerts) and their state."""
+        settings = settings_from(ctx, check_credentials=False)
+        store = open_store(settings)
+        if retry:
+            for outcome in deliveries.deliver_due(settings, store):
+                d = outcome.delivery
+                typer.echo(f"{d.kind} {d.key} by {d.channel}: "
+                           + ("sent" if outcome.sent else f"failed ({outcome.error})"))
+        for d in store.deliveries.recent():
+            typer.echo(f"{d.kind:<14} {d.key:<32} {d.channel:<8} {d.state:<8} "
+                       f"attempts {d.attempts}" + (f"; last error: {d.last_error}"
+                                                   if d.state == "failed" else ""))
+        raise typer.Exit(1 if store.deliveries.failing() else 0)
 
     app.add_typer(alerts, name="alerts")

@@ -13,6 +13,7 @@ from listener.config import Settings
 from listener.routing.cases import FORMATS, CaseError, cases, parse_since, render
 from listener.routing.digest import digest_text, send_digests
 from listener.routing.settings import TeamSettings
+from reports.files import atomic_write
 
 TEAM = typer.Option(None, "--team", help="Only this team (its name in routing.teams).")
 
@@ -106,7 +107,7 @@ def register(app: typer.Typer) -> None:
         if output is None:
             typer.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            atomic_write(output, text)
             typer.echo(f"{len(posts)} cases written to {output}", err=True)
 
 

@@ -1,7 +1,9 @@
 """``listener status``: the service, the config in force, and per source its
 last run, health (ok / no new posts / failing / stale) and next run.
-``--check`` exits 1 when any enabled source is stale or failing, the last
-report or housekeeping failed, or the latest config edit was rejected: for
+``--check`` exits 1 when any enabled source is stale or failing, the
+classification after its last collection failed, the last report,
+housekeeping or alert check failed, a delivery (report e-mail, alert) has
+failed and waits for its retry, or the latest config edit was rejected: for
 monitoring."""
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ def register(app: typer.Typer) -> None:
     def status(
         ctx: typer.Context,
         check: bool = typer.Option(False, "--check",
-                                   help="Exit 1 when an enabled source is stale or failing, the "
-                                        "report or housekeeping failed, or a config edit was "
+                                   help="Exit 1 when an enabled source is stale or failing, "
+                                        "classifying its posts failed, the report, "
+                                        "housekeeping or alerts failed, or a config edit was "
                                         "rejected (for monitoring)."),
     ) -> None:
         """Show the service, and per configured source: last run, its counts, health,
@@ -117,7 +120,13 @@ def register(app: typer.Typer) -> None:
             for note in health.notes:
                 typer.echo(f"    note: {note}")
             problems += [f"{name}: {p}" for p in health.problems]
-        for job_id in ("report", "housekeeping"):
+            job = jobs.get(f"collect:{name}")
+            if job is not None and job.last_status == "failed" and health.state != "failing":
+                # the collection itself ended ok: what failed after it is classification
+                typer.echo(f"    last job: failed after collecting ({job.last_error})")
+                problems.append(f"{name}: classifying after the last collection failed "
+                                f"({job.last_error})")
+        for job_id in ("report", "housekeeping", "alerts"):
             job = jobs.get(job_id)
             if job is None:
                 continue
@@ -131,6 +140,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{job_id}: {told}; next run {job.next_run_at or 'not scheduled'}")
             if job.last_status == "failed":
                 problems.append(f"{job_id}: the last run failed ({job.last_error})")
+        for delivery in store.deliveries.failing():
+            told = (f"{delivery.kind} {delivery.key} by {delivery.channel}: not delivered after "
+                    f"{delivery.attempts} attempt(s) ({delivery.last_error}); retried")
+            typer.echo(f"delivery {told}")
+            problems.append(f"delivery {told}")
         if check:
             for problem in problems:
                 typer.echo(f"CHECK: {problem}")

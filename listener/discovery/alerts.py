@@ -1,7 +1,7 @@
 """The daily alert check's discovery part: over the seven days to
 yesterday, a theme not seen before (in the weeks or days before) and a
 bursting term, each above its configured size. They are sent like the
-emerging-issue alerts (``reports.alerts.check_and_send``), keyed
+emerging-issue alerts (``listener.deliveries``: recorded, retried until sent), keyed
 ``theme:<identity>`` and ``term:<term>``, so each goes out at most once a
 day; a theme keeps its identity from one day's run to the next."""
 

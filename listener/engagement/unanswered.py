@@ -4,20 +4,19 @@ report shows the same list: ``reports.engaged.waiting_list``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from listener.config import Settings
 from listener.platforms.registry import post_link
+from listener.query.export import terminal_text
 from listener.query.masking import official_handles
+from reports.csvfile import csv_text
 from reports.engaged import Waiting, waiting_list
 from storage import Store
 
 COLUMNS = ("asked", "platform", "kind", "topics", "waiting_hours", "text", "url")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def unanswered(store: Store, settings: Settings, *, now: datetime | None = None,
@@ -39,20 +38,15 @@ def as_dict(row: Waiting) -> dict[str, str]:
 
 
 def render(rows: list[Waiting], fmt: str) -> str:
-    """``table``, ``csv`` (formula-safe cells) or ``json``."""
+    """``table`` (control characters escaped, as ``query``'s table),
+    ``csv`` (the project's one formula-safe writer) or ``json``."""
     dicts = [as_dict(r) for r in rows]
     if fmt == "json":
         return json.dumps({"rows": dicts}, ensure_ascii=False, indent=2)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for d in dicts:
-            writer.writerow(["'" + v if v.startswith(_FORMULA_START) else v
-                             for v in d.values()])
-        return out.getvalue()
+        return csv_text(COLUMNS, [list(d.values()) for d in dicts])
     lines = []
-    for d in dicts:
+    for d in ({k: terminal_text(v) for k, v in d.items()} for d in dicts):
         lines.append(f"{d['asked']}  {d['platform']}  {d['kind']}  waiting "
                      f"{d['waiting_hours']} working hours  [{d['topics'] or 'no topic'}]")
         lines.append(f"    {d['text'][:200]}")

@@ -45,10 +45,9 @@ from listener.config import Settings
 from listener.platforms.deletion import Checker, Due
 from listener.platforms.registry import find
 from listener.privacy.checkers import build_checkers
-from listener.privacy.report_files import rewrite_weeks, weeks_quoting
+from listener.privacy.report_files import finish_rewrites, weeks_quoting
 from listener.redact import redact
 from storage import Store
-from storage.erasure import PostRef
 from storage.timefmt import iso, month_period
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,6 @@ class PlatformSync:
     overdue: int = 0
     error: str | None = None
     removed: dict[str, int] = field(default_factory=dict)
-    gone_posts: list[PostRef] = field(default_factory=list, repr=False)  # as reports cite them
 
 
 def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = None,
@@ -85,7 +83,8 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
         if checker is None:
             result.error = "no checker (credentials of a configured source not set)"
         else:
-            _run_platform(store, checker, result, policy.max_posts_per_run, stamp, synthetic,
+            _run_platform(settings, store, checker, result, policy.max_posts_per_run, stamp,
+                          synthetic,
                           collected_after=iso(moment - timedelta(days=settings.privacy
                                                                  .retention_days)),
                           checked_before=iso(moment - timedelta(days=policy.recheck_days)))
@@ -101,8 +100,7 @@ def sync_deletions(settings: Settings, store: Store, *, now: datetime | None = N
                  f"; {result.error}" if result.error else "")
     if any(r.gone for r in results.values()):
         store.compact()
-        refs = [u for r in results.values() for u in r.gone_posts]
-        rewritten = rewrite_weeks(settings, store, weeks_quoting(settings, refs))
+        rewritten = finish_rewrites(settings, store)
         if rewritten:
             log.info("deletion sync: %d weekly reports quoting removed posts written again",
                      rewritten)
@@ -119,7 +117,8 @@ def _synthetic(kind: str) -> bool:
     return entry is not None and entry.synthetic
 
 
-def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: int, stamp: str,
+def _run_platform(settings: Settings, store: Store, checker: Checker, result: PlatformSync,
+                  limit: int, stamp: str,
                   synthetic: list[str], *, collected_after: str, checked_before: str) -> None:
     period = month_period(datetime.fromisoformat(stamp))
     if checker.billing is not None:
@@ -152,7 +151,8 @@ def _run_platform(store: Store, checker: Checker, result: PlatformSync, limit: i
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:
-            result.gone_posts += store.erasure.post_refs(gone)
-            removed = store.erasure.forget_posts(gone, block=False, compact_after=False)
+            weeks = weeks_quoting(settings, store.erasure.post_refs(gone))
+            removed = store.erasure.forget_posts(gone, block=False, compact_after=False,
+                                                 rewrites=weeks)
             result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}
         store.deletion_checks.mark_checked(seen, stamp)

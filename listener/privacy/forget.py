@@ -31,7 +31,7 @@ from listener.privacy.lookups import (
     posts_at_url,
 )
 from listener.privacy.pseudonym import Pseudonymiser, load_key
-from listener.privacy.report_files import rewrite_weeks, weeks_quoting
+from listener.privacy.report_files import finish_rewrites, weeks_quoting
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -98,18 +98,18 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str, 
     log_author_lookup(store, viewer or cli_viewer(), "forget-author", platform, key)
     quarantined = [qid for qid, payload in store.erasure.quarantine_payloads(platform)
                    if names_handle(platform, payload, handle)]
-    urls = store.erasure.author_post_refs(platform, key)
-    counts = store.erasure.forget_author(platform, key, quarantined)
+    weeks = weeks_quoting(settings, store.erasure.author_post_refs(platform, key))
+    counts = store.erasure.forget_author(platform, key, quarantined, rewrites=weeks)
     previous = os.environ.get(settings.privacy.previous_key_env or "", "")
     if previous:  # during a key rotation: posts stored under the old key, and its block entry
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
-        urls += store.erasure.author_post_refs(platform, old)
-        more = store.erasure.forget_author(platform, old)
+        more = store.erasure.forget_author(platform, old, rewrites=weeks_quoting(
+            settings, store.erasure.author_post_refs(platform, old)))
         compacted = min(counts["compacted"], more["compacted"])
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
         counts["compacted"] = compacted
-    counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
-                                                     weeks_quoting(settings, urls))
+    # the weeks were recorded with the erasure: written now, or by the next run after a crash
+    counts["report_weeks_rewritten"] = finish_rewrites(settings, store)
     what = f"author {platform}:{key[:8]}…"
     log.info("forget %s: %s", what, ", ".join(f"{t}={n}" for t, n in counts.items()))
     return ForgetReport(what, counts)
@@ -127,10 +127,9 @@ def forget_url(settings: Settings, store: Store, url: str, *,
     if match.ambiguous:
         raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
                           "the post was stored with")
-    urls = store.erasure.post_refs(match.ids)
-    counts = store.erasure.forget_posts(match.ids)
-    counts["report_weeks_rewritten"] = rewrite_weeks(settings, store,
-                                                     weeks_quoting(settings, urls))
+    weeks = weeks_quoting(settings, store.erasure.post_refs(match.ids))
+    counts = store.erasure.forget_posts(match.ids, rewrites=weeks)
+    counts["report_weeks_rewritten"] = finish_rewrites(settings, store)
     if not found and match.platform is not None and match.native_ids:
         counts["blocked_posts"] = sum(store.blocklist.block_post(match.platform, nid)
                                       for nid in match.native_ids)

@@ -6,7 +6,14 @@
   written in, whose report quotes only that week's posts, or any week whose
   HTML, Markdown, CSV or JSON links to it by its stored URL or its
   handle-free link; a PDF goes with its week) is written again from what is
-  left, so the quote disappears; a week with nothing left loses its files.
+  left, so the quote disappears; a week with nothing left to report loses
+  its files. The weeks are found before the erasure and recorded in its
+  transaction (``store.report_rewrites``); ``finish_rewrites`` writes every
+  recorded week and clears it once its files are written, so a crash in
+  between is finished by the next ``forget``, ``purge`` (and daily
+  housekeeping) or service start.
+- A temporary file left by a write that was killed (``reports.files``) is
+  treated as a file of its week: erasure removes it, retention deletes it.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 
 from listener.config import Settings
 from listener.platforms.registry import post_link
+from reports.files import stale_temporary
 from storage import Store
 from storage.erasure import PostRef
 from storage.timefmt import format_week, week_of
@@ -30,13 +38,14 @@ _NAME = re.compile(r"^report-(\d{4}-W\d{2})(?:-[\w-]+)?\.(html|md|csv|json|pdf)$
 
 
 def _files(settings: Settings) -> list[tuple[Path, str, str]]:
-    """(path, week, format) of every report file in the output folder."""
+    """(path, week, format) of every report file in the output folder, and of
+    every temporary file a killed write left for one."""
     folder = settings.resolve(settings.reports.out_dir)
     if not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.iterdir()):
-        match = _NAME.match(path.name)
+        match = _NAME.match(stale_temporary(path.name) or path.name)
         if match and path.is_file():
             found.append((path, match[1], match[2]))
     return found
@@ -47,7 +56,7 @@ def purge_report_files(settings: Settings, before: datetime, *, dry_run: bool = 
     old = [p for p, _, _ in _files(settings) if p.stat().st_mtime < before.timestamp()]
     if not dry_run:
         for path in old:
-            path.unlink()
+            path.unlink(missing_ok=True)
     return len(old)
 
 
@@ -78,18 +87,28 @@ def _quotes(text: str, needles: set[str]) -> bool:
 
 
 def rewrite_weeks(settings: Settings, store: Store, weeks: dict[str, set[str]]) -> int:
-    """Delete the files of each week and write its report again from what is
-    stored now. Returns the number of weeks rewritten or removed."""
+    """Write each week's report again from what is stored now (atomically,
+    over the old files), remove the week's other files (and any temporary
+    ones), and clear the week from ``store.report_rewrites``. Returns the
+    number of weeks rewritten or removed."""
     from listener.reporting import write_weekly_report
     from reports import NoDataError
 
     for week, formats in weeks.items():
-        for path, file_week, _ in _files(settings):
-            if file_week == week:
-                path.unlink()
         try:
-            write_weekly_report(settings, store, week, formats=sorted(formats))
+            kept = set(write_weekly_report(settings, store, week, formats=sorted(formats)))
         except NoDataError:
+            kept = set()
             log.info("report %s had nothing left after the erasure; its files were removed",
                      week)
+        for path, file_week, _ in _files(settings):
+            if file_week == week and path not in kept:
+                path.unlink(missing_ok=True)
+        store.report_rewrites.done(week)
     return len(weeks)
+
+
+def finish_rewrites(settings: Settings, store: Store) -> int:
+    """Write again every report week an erasure recorded and nothing has
+    written yet (after a crash, or just now). Returns the weeks done."""
+    return rewrite_weeks(settings, store, store.report_rewrites.pending())

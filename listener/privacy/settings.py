@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from listener.platforms.registry import platforms
+from reports.stats import MIN_COUNT
 
 
 class DeletionSyncSettings(BaseModel):
@@ -59,11 +60,21 @@ class PrivacySettings(BaseModel):
     retention_days: int = Field(default=400, ge=1)
     raw_retention_days: int = Field(default=30, ge=1)
     min_group_size: int = Field(
-        default=10, ge=1,
+        default=MIN_COUNT,
         description="Smallest count that `listener query`, `trends` and the web page show as "
-                    "a number or share; the weekly report's own floor of 10 does not follow "
-                    "a larger value (the compliance drafts state the smaller of the two)")
+                    "a number or share; at least the weekly report's floor of 10 (a larger "
+                    "value applies to those three; the report keeps its 10)")
     deletion_sync: DeletionSyncSettings = Field(default_factory=DeletionSyncSettings)
+
+    @field_validator("min_group_size")
+    @classmethod
+    def _at_least_the_report_floor(cls, value: int) -> int:
+        if value < MIN_COUNT:
+            raise ValueError(
+                f"must be at least {MIN_COUNT}, the weekly report's floor: a smaller group "
+                "would be shown by the query page and CLI as a figure the report suppresses "
+                f"(got {value})")
+        return value
 
     def official_set(self) -> frozenset[tuple[str, str]]:
         pairs = set()

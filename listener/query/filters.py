@@ -13,7 +13,7 @@ from listener.query.search import match_expression
 from listener.query.weeks import week
 from storage import SENTIMENTS
 from storage.queries import PostFilter
-from storage.timefmt import iso, local_midnight, parse_week
+from storage.timefmt import check_day, iso, local_midnight, parse_week
 
 SENTIMENT_ERROR = f"sentiment must be {', '.join(SENTIMENTS[:-1])} or {SENTIMENTS[-1]}"
 
@@ -27,9 +27,13 @@ def parse_day(text: str | None) -> date | None:
     if text is None or not text.strip():
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise FilterError(f"'{text[:40]}' is not a date; write it like 2026-11-23") from None
+    try:
+        return check_day(day)
+    except ValueError as exc:
+        raise FilterError(str(exc)) from None
 
 
 def plain_errors(errors: list[Any]) -> str:

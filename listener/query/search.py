@@ -74,5 +74,8 @@ def explain_syntax_error(detail: str) -> str:
     if detail.startswith("no such column"):
         hint = "a word followed by a colon is read as a field name; put the word in " \
                "double quotes, or leave out the colon"
+    elif detail.startswith("expected integer"):
+        hint = "NEAR takes words or phrases separated by spaces, then a comma and a whole " \
+               "number of words apart, like NEAR(pothole lane, 5)"
     return f"The advanced search could not be understood: {hint}. " \
            f"Or switch advanced mode off to search for the words as typed."

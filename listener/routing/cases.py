@@ -18,8 +18,6 @@ No export holds an author handle or pseudonym: only the fields of
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -30,6 +28,7 @@ from listener.config import Settings
 from listener.routing.digest import digest_posts, rule_of
 from listener.routing.posts import CasePost
 from listener.routing.settings import TeamSettings
+from reports.csvfile import csv_text
 from storage import Store
 from storage.timefmt import iso, local_midnight
 
@@ -90,15 +89,10 @@ def render(settings: Settings, team: TeamSettings, posts: Sequence[CasePost], fm
         return json.dumps(open311(settings, team, posts), ensure_ascii=False, indent=2) + "\n"
     if fmt == "json":
         return json.dumps([_row(p) for p in posts], ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for p in posts:
-            row = _row(p)
-            writer.writerow({k: "; ".join(v) if isinstance(v, list) else (v or "")
-                             for k, v in row.items()})
-        return buf.getvalue()
+    if fmt == "csv":  # the project's one formula-safe CSV writer
+        return csv_text(CSV_COLUMNS, [
+            ["; ".join(v) if isinstance(v, list) else (v or "")
+             for v in (_row(p)[k] for k in CSV_COLUMNS)] for p in posts])
     raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
 
 

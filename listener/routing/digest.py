@@ -24,7 +24,7 @@ from listener.config import Settings
 from listener.query.masking import official_handles
 from listener.routing.posts import CasePost, case_post
 from listener.routing.settings import TeamSettings
-from reports.deliver import DeliveryError, build_message, post_json, send_email
+from reports.deliver import DeliveryError, build_message, post_json, send_email, webhook_kind
 from storage import Store
 from storage.routing import Rule
 from storage.timefmt import iso
@@ -85,9 +85,8 @@ def digest_text(team: TeamSettings, posts: Sequence[CasePost]) -> str:
 
 
 def webhook_format(team: TeamSettings, url: str) -> str:
-    if team.webhook_format != "auto":
-        return team.webhook_format
-    return "slack" if "hooks.slack.com" in url else "teams"
+    """As configured, or (``auto``) by the URL's host, as for alerts."""
+    return webhook_kind(url, team.webhook_format)
 
 
 def webhook_payload(team: TeamSettings, posts: Sequence[CasePost], fmt: str) -> dict[str, Any]:

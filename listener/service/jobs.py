@@ -63,6 +63,9 @@ class Jobs:
     def alerts(self) -> None:
         self._run("alerts", lambda: tasks.daily_alerts(self.settings, self.pool.get()))
 
+    def deliveries(self) -> None:
+        self._run("deliveries", lambda: tasks.deliver_due(self.settings, self.pool.get()))
+
     def digest(self, team: str) -> None:
         self._run(f"digest:{team}", lambda: self._digests([team]))
 

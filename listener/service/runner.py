@@ -23,6 +23,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEve
 from listener import __version__
 from listener.config import Settings
 from listener.pipeline import register_secrets
+from listener.privacy.report_files import finish_rewrites
 from listener.redact import redact
 from listener.service.clock import previous_fire
 from listener.service.connections import StorePool
@@ -77,6 +78,7 @@ class Service:
                                "started_at": utcnow(), "version": __version__})
         record_config(state, settings)
         state.delete("config_error")
+        self.finish_interrupted_work()
         assert settings.path is not None
         self.watcher = ConfigWatcher(settings.path, settings, state=self.state,
                                      on_change=self._use, allow_governance_gaps=self.allow_gaps)
@@ -88,6 +90,19 @@ class Service:
                  __version__, os.getpid(), settings.database_path, settings.config_hash,
                  len(settings.enabled_sources()),
                  f"; {interrupted} interrupted run(s) closed" if interrupted else "")
+
+    def finish_interrupted_work(self) -> None:
+        """Finish what a killed process left half done: report weeks an
+        erasure recorded for writing again (``report_files.finish_rewrites``).
+        A failure is logged; the daily housekeeping tries again."""
+        try:
+            done = finish_rewrites(self.settings, self.pool.get())
+        except Exception as exc:
+            log.error("report rewrites left by an interrupted erasure not finished: %s",
+                      redact(f"{type(exc).__name__}: {exc}"))
+            return
+        if done:
+            log.info("wrote again %d report week(s) an interrupted erasure left", done)
 
     def _reschedule(self, settings: Settings) -> None:
         state = self.state()

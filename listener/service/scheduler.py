@@ -1,7 +1,8 @@
 """The schedule, rebuilt from config: one job per enabled source at its
-interval, the weekly report, daily housekeeping, and the service's own
-config check and heartbeat. No job store is shared or persisted: at start
-and on every reload the jobs are derived from the settings alone.
+interval, the weekly report, daily housekeeping and alerts, the retry of
+deliveries not yet sent, and the service's own config check and heartbeat.
+No job store is shared or persisted: at start and on every reload the jobs
+are derived from the settings alone.
 
 Every job is ``coalesce=True`` (runs missed during an outage collapse into
 one) and ``max_instances=1`` (a slow run never overlaps itself). A
@@ -40,6 +41,7 @@ class Targets(Protocol):
     def report(self) -> None: ...
     def housekeeping(self) -> None: ...
     def alerts(self) -> None: ...
+    def deliveries(self) -> None: ...
     def digest(self, team: str) -> None: ...
 
 
@@ -105,6 +107,10 @@ def job_specs(settings: Settings, targets: Targets, *, now: datetime,
             "alerts", OncePerLocalDay(targets.alerts, zone),
             CronTrigger(hour=hour, minute=minute, timezone=zone),
             grace=HOUSEKEEPING_GRACE, key=f"daily {service.alerts_time} {zone}")
+    retry = service.delivery_retry_minutes * 60
+    specs["deliveries"] = JobSpec(
+        "deliveries", targets.deliveries, IntervalTrigger(seconds=retry, timezone=UTC),
+        grace=max(1, math.ceil(retry)), key=f"every {retry}s")
     for team in settings.routing.teams:  # immediate teams: after each collection (jobs.py)
         if team.enabled and team.schedule == "daily":
             hour, minute = hour_minute(team.at)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from reports.config import known_zone
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -30,6 +32,9 @@ class ServiceSettings(BaseModel):
         description="Local time (HH:MM) of the daily emerging-issue alert check (runs only "
         "when reports.alerts has a channel)",
     )
+    delivery_retry_minutes: float = Field(
+        default=15.0, gt=0, le=24 * 60,
+        description="How often a delivery that failed (report e-mail, alert) is tried again")
     reload_check_seconds: float = Field(
         default=5.0, gt=0, description="How often config.yaml is checked for edits"
     )
@@ -53,12 +58,7 @@ class ServiceSettings(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r}, e.g. Europe/London") from None
-        return value
+        return known_zone(value) if value is not None else None
 
     def zone(self, fallback: str) -> ZoneInfo:
         return ZoneInfo(self.timezone or fallback)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
+from listener import deliveries
 from listener.config import Settings
 from listener.privacy.deletion_sync import sync_deletions
 from listener.privacy.retention import purge
-from listener.reporting import check_alerts, email_report, write_weekly_report
+from listener.reporting import check_alerts, write_weekly_report
 from listener.routing.digest import send_digests
-from reports import NoDataError
+from reports import NoDataError, latest_complete_week
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -20,29 +22,41 @@ class HousekeepingIncomplete(RuntimeError):
 
 
 def weekly_report(settings: Settings, store: Store) -> None:
-    """Write the latest complete week's report in the configured formats."""
+    """Write the latest complete week's report in the configured formats, and
+    e-mail it (a delivery recorded first: a failure is retried by the
+    ``deliveries`` job, not lost until next week)."""
+    week = latest_complete_week(store, ZoneInfo(settings.reports.timezone))
+    if week is None:
+        log.warning("weekly report: nothing to report (no complete week with posts)")
+        return
     try:
-        paths = write_weekly_report(settings, store, None)
+        paths = write_weekly_report(settings, store, week)
     except NoDataError as exc:
         log.warning("weekly report: nothing to report (%s)", exc)
         return
     for path in paths:
         log.info("weekly report written: %s", path)
     if settings.reports.email.to:
-        sent = email_report(settings, paths)
-        log.info("weekly report e-mailed to %d recipient(s)", sent)
+        sent = deliveries.deliver_report(settings, store, week, paths)
+        log.info("weekly report %s e-mail: %s", week, sent.state)
 
 
 def daily_alerts(settings: Settings, store: Store) -> None:
     """The emerging-issue check for yesterday; each topic alerted at most once
-    a day. Runs only when an alert channel is configured."""
-    alerts = settings.reports.alerts
-    if not (alerts.email or alerts.webhook_url_env):
+    a day on each channel. Runs only when an alert channel is configured."""
+    if not deliveries.alert_channels(settings):
         return
-    for alert in check_alerts(settings, store):
-        state = ("already sent today" if alert.already_sent else
-                 "sent by " + ", ".join(alert.channels) if alert.channels else "NOT delivered")
-        log.info("alert: %s [%s]", alert.text, state)
+    for result in check_alerts(settings, store):
+        states = "; ".join(f"{c}: {s}" for c, s in result.states.items())
+        log.info("alert: %s [%s]", result.alert.text, states)
+
+
+def deliver_due(settings: Settings, store: Store) -> None:
+    """Send whatever delivery is pending or failed (the ``deliveries`` job)."""
+    for outcome in deliveries.deliver_due(settings, store):
+        d = outcome.delivery
+        log.info("delivery %s %s by %s: %s", d.kind, d.key, d.channel,
+                 "sent" if outcome.sent else f"failed again ({outcome.error})")
 
 
 def team_digests(settings: Settings, store: Store, teams: list[str]) -> list[str]:

@@ -16,9 +16,12 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class RawItem:
-    """One item of a fetched page, as the platform sent it."""
+    """One item of a fetched page, as the platform sent it; ``where`` says
+    where it came from when that helps a person find it (``line 12`` of an
+    imported file), and is named in its quarantine error."""
 
     payload: dict[str, Any]
+    where: str = ""
 
 
 @dataclass

@@ -20,7 +20,11 @@ from listener.config import Settings
 from listener.engagement.unanswered import unanswered
 from listener.query.service import QueryContext
 from listener.web import plugin
+from listener.web.auth import Passwords
+from listener.web.login import LoginContext
+from listener.web.sessions import Sessions
 from listener.web.settings import ROLES
+from listener.web.throttle import LoginThrottle
 from storage import Store, page_access
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,15 +35,9 @@ class WebConfigError(RuntimeError):
 
 
 def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[str, Any]:
-    """Datasette's metadata: every table in ``tables`` denied and hidden."""
-    web = settings.web
-    accounts: dict[str, Any] = {}
-    actors: dict[str, Any] = {}
-    for name, user in web.users.items():
-        accounts[f"{name}_password_hash"] = (
-            user.password_hash if user.password_hash is not None
-            else {"$env": user.password_hash_env})
-        actors[name] = {"id": name, "role": user.role}
+    """Datasette's metadata: every table in ``tables`` denied and hidden. The
+    users' hashes are not in it: log-ins are checked by ``listener.web.login``
+    from the settings."""
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
         "allow": {"role": list(ROLES)},
@@ -48,11 +46,23 @@ def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[s
                 "allow_sql": False,
                 "tables": {t: {"allow": False, "hidden": True} for t in tables},
                 "queries": {name: {"sql": sql, "title": title}
-                            for name, (title, sql) in page_access.CANNED.items()},
+                            for name, (title, sql) in page_access.canned(
+                                settings.privacy.min_group_size).items()},
             }
         },
-        "plugins": {"datasette-auth-passwords": {**accounts, "actors": actors}},
     }
+
+
+def login_context(settings: Settings) -> LoginContext:
+    web = settings.web
+    hashes = {name: user.resolved_hash() or "" for name, user in web.users.items()}
+    actors = {name: {"id": name, "role": user.role} for name, user in web.users.items()}
+    return LoginContext(
+        passwords=Passwords(hashes, actors),
+        sessions=Sessions(web.session_hours * 3600, web.session_idle_minutes * 60),
+        throttle=LoginThrottle(web.login_free_attempts, web.login_backoff_max_minutes * 60),
+        secure_cookies=web.secure_cookies,
+    )
 
 
 def build(settings: Settings) -> Any:
@@ -99,6 +109,7 @@ def build(settings: Settings) -> Any:
         trend_weeks=web.trend_weeks,
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
+        login=login_context(settings),
         waiting=lambda store: unanswered(store, settings),
         store_path=path,
         actions=Vocabulary.from_settings(settings),

@@ -1,5 +1,7 @@
-"""The Datasette plugin: the search page at ``/``, its CSV export, the
-SQLite authorizer on every connection, login-or-refuse, and the route guard.
+"""The Datasette plugin: the search page at ``/``, its CSV export, log-in
+and logout (``login``: sessions, backoff, CSRF), the SQLite authorizer on
+every connection, login-or-refuse, no table shown on any page, and the route
+guard.
 
 Registered by ``listener.web.app.build`` for the Datasette it builds; the
 settings each instance needs are kept in ``CONTEXTS`` keyed by instance.
@@ -24,6 +26,7 @@ from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
 from listener.web import actions_routes, audit_routes, labelling, lookup_routes
 from listener.web import chart as charts
+from listener.web import login as logins
 from listener.web import page as pages
 from listener.web.guard import ASGIApp, route_guard
 from storage import SENTIMENTS, Store, page_access
@@ -37,6 +40,7 @@ class WebContext:
     trend_weeks: int
     min_group: int
     facet_limit: int
+    login: logins.LoginContext | None = None
     waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
     store_path: Path | None = None  # the database file, for the labelling page's writes
     actions: Vocabulary | None = None  # what the action log may name
@@ -48,6 +52,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 def hookimpl(fn: F) -> F:
     """datasette's ``hookimpl``, typed."""
     return cast(F, _hookimpl(fn))
+
+
+def hookimpl_first(fn: F) -> F:
+    """datasette's ``hookimpl(tryfirst=True)``, typed: called before other plugins'."""
+    return cast(F, _hookimpl(tryfirst=True)(fn))
 
 
 CONTEXTS: weakref.WeakKeyDictionary[Any, WebContext] = weakref.WeakKeyDictionary()
@@ -94,11 +103,50 @@ def menu_links(datasette: Any, actor: Any) -> list[dict[str, str]]:
 
 
 @hookimpl
+def actor_from_request(datasette: Any, request: Any) -> Any:
+    """The actor of a live server-side session (the route guard drops any
+    ``ds_actor`` cookie, so this is the only way to be logged in)."""
+    login = _login(datasette)
+    return logins.actor_for(login, request) if login is not None else None
+
+
+@hookimpl
+def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -> Any:
+    """No table of the served database is shown on any page (the database
+    page listed tables added after the deny-list was written); the page and
+    the canned queries need none."""
+    if datasette in CONTEXTS and action == "view-table":
+        return False
+    return None
+
+
+@hookimpl_first
 def register_routes() -> list[tuple[str, Any]]:
+    # before datasette-auth-passwords' /-/login and Datasette's /-/logout
     return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
+            (r"^/-/login$", login_page), (r"^/-/logout$", logout_page),
             (r"^/-/unanswered$", unanswered_page),
             *audit_routes.routes(_context), *actions_routes.routes(_context),
             *lookup_routes.routes(_context)]
+
+
+def _login(datasette: Any) -> logins.LoginContext | None:
+    web = CONTEXTS.get(datasette)
+    return web.login if web is not None else None
+
+
+async def login_page(request: Any, datasette: Any) -> Response:
+    login = _login(datasette)
+    if login is None:
+        return Response.text("Not found", status=404)
+    return await logins.login_view(login, request, datasette)
+
+
+async def logout_page(request: Any, datasette: Any) -> Response:
+    login = _login(datasette)
+    if login is None:
+        return Response.text("Not found", status=404)
+    return await logins.logout_view(login, request, datasette)
 
 
 async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:

@@ -52,8 +52,24 @@ class WebSettings(BaseModel):
     users: dict[str, WebUser] = Field(default_factory=dict)
     secret_env: str = Field(
         default="CIVIC_LISTENER_WEB_SECRET",
-        description="Environment variable with the cookie-signing secret "
-                    "(a random one per start when unset: logins then end on restart)")
+        description="Environment variable with the secret that signs the login form's "
+                    "CSRF token (a random one per start when unset)")
+    session_hours: float = Field(
+        default=8.0, gt=0, le=24 * 7,
+        description="A login ends this long after it started, however active")
+    session_idle_minutes: float = Field(
+        default=30.0, gt=0, le=24 * 60,
+        description="A login ends after this long without a request")
+    secure_cookies: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="Mark the login cookie Secure: auto when the request came over HTTPS "
+                    "(behind a TLS proxy that sends X-Forwarded-Proto)")
+    login_free_attempts: int = Field(
+        default=5, ge=1, le=100,
+        description="Failed log-ins per user name and per address before backing off")
+    login_backoff_max_minutes: float = Field(
+        default=15.0, gt=0, le=24 * 60,
+        description="Longest wait after repeated failures (30 s, doubling per failure)")
     time_limit_ms: int = Field(default=2_000, ge=50, le=60_000)
     max_rows: int = Field(default=500, ge=1, le=10_000, description="Rows shown and exported")
     page_size: int = Field(default=50, ge=1, le=1_000)

@@ -1,4 +1,5 @@
-"""E-mail to a local SMTP server (aiosmtpd), webhook alerts (pytest-httpserver)."""
+"""E-mail to a local SMTP server (aiosmtpd), and the alert check. Delivery
+with retries, records and webhooks: tests/listener/test_deliveries.py."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 from reports import ReportSettings, write_report
-from reports.alerts import check_and_send, find_alerts
-from reports.config import AlertSettings, EmailSettings
+from reports.alerts import find_alerts
+from reports.config import EmailSettings
 from reports.deliver import DeliveryError, build_message, send_email
 from storage import Store
 from tests.reports.builders import Spec, add, at
@@ -69,36 +69,6 @@ def test_alert_found_with_its_baseline(store: Store) -> None:
                          topic_labels=LABELS)
     assert [(a.topic, a.posts, a.baseline_mean) for a in alerts] == [("waste_recycling", 30, 2.0)]
     assert "baseline mean of 2.0 a day over the previous 56 days" in alerts[0].text
-
-
-def test_alert_sent_once_per_topic_per_day(store: Store, smtp, httpserver: HTTPServer) -> None:
-    inbox, cfg = smtp
-    spike(store)
-    httpserver.expect_request("/hook", method="POST").respond_with_data("1")
-    settings = ReportSettings(email=cfg, alerts=AlertSettings(email=True,
-                                                              webhook_url_env="TEAMS_HOOK"))
-    env = {"TEAMS_HOOK": httpserver.url_for("/hook")}
-    now = datetime(2026, 11, 25, 8, tzinfo=UTC)
-    first = check_and_send(store, settings=settings, topic_labels=LABELS, now=now, env=env)
-    second = check_and_send(store, settings=settings, topic_labels=LABELS, now=now, env=env)
-    assert [a.channels for a in first] == [("email", "webhook")]
-    assert [a.already_sent for a in second] == [True]
-    assert len(inbox.messages) == 1 and len(httpserver.log) == 1
-    body = httpserver.log[0][0].get_json()
-    assert body["text"].startswith("Emerging issue: Bin collections: 30 posts")
-
-
-def test_failed_alert_is_retried(store: Store, httpserver: HTTPServer) -> None:
-    spike(store)
-    httpserver.expect_ordered_request("/hook").respond_with_data("down", status=503)
-    httpserver.expect_ordered_request("/hook").respond_with_data("1")
-    settings = ReportSettings(alerts=AlertSettings(webhook_url_env="HOOK"))
-    env = {"HOOK": httpserver.url_for("/hook")}
-    now = datetime(2026, 11, 25, 8, tzinfo=UTC)
-    assert [a.channels for a in check_and_send(store, settings=settings, topic_labels=LABELS,
-                                               now=now, env=env)] == [()]
-    assert [a.channels for a in check_and_send(store, settings=settings, topic_labels=LABELS,
-                                               now=now, env=env)] == [("webhook",)]
 
 
 def test_scheduled_weekly_report_is_emailed_by_the_service_task(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from storage import Post, StorageError, Store, StoredItem
+from storage.erasure import erased_thread
 
 T = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -88,7 +89,9 @@ def test_a_removed_parent_leaves_the_reply_and_its_voice(store: Store) -> None:
     store.erasure.forget_posts([int(parent)], block=False, compact_after=False)
     got = rows(store)
     assert set(got) == {"2"}
-    assert (got["2"]["parent"], got["2"]["voice"], got["2"]["thread"]) == (None, "to_us", "1")
+    # the voice stays; the thread, named by the erased post's id, gets an opaque key
+    assert (got["2"]["parent"], got["2"]["voice"], got["2"]["thread"]) == (
+        None, "to_us", erased_thread("1"))
 
 
 def test_storage_refuses_clear_mentions(store: Store) -> None:

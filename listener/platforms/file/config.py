@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from listener.platforms.file.encoding import AUTO, known_encoding
 from listener.sources.config import SourceConfigBase
 
 
@@ -22,8 +23,15 @@ class FileSourceConfig(SourceConfigBase):
         description="Our field -> column name in the file (a dotted path in JSONL)",
     )
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    encoding: str = "utf-8-sig"
+    encoding: str = Field(
+        default=AUTO, description="auto (byte-order mark, UTF-16, UTF-8, else Windows-1252, "
+        "else Latin-1), or a name such as utf-8, cp1252, latin-1, utf-16")
     page_size: int = Field(default=500, ge=1)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return known_encoding(value)
 
     def resolve_paths(self, resolve: Callable[[str], Path]) -> None:
         self.path = str(resolve(self.path))

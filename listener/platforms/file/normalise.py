@@ -10,6 +10,7 @@ the row merges with that platform's post of the same id.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from listener.normalise import NormaliseError
@@ -22,12 +23,25 @@ def _int(row: dict[str, Any], field: str) -> int | None:
     if value is None or value == "":
         return None
     try:
-        number = int(float(value))
+        number = float(value)
     except (TypeError, ValueError) as exc:
         raise NormaliseError(f"field {field!r} is not a number: {value!r}") from exc
+    if not math.isfinite(number):
+        raise NormaliseError(f"field {field!r} is not a finite number: {value!r}")
     if number < 0:
         raise NormaliseError(f"field {field!r} is negative: {value!r}")
-    return number
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else int(number)
+
+
+def _text(row: dict[str, Any], field: str) -> str | None:
+    """An optional text field: absent, empty, text or a whole number (ids);
+    anything else (a list, an object, a float, true/false) is a malformed row."""
+    value = row.get(field)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return optional_text(row, field)
+    raise NormaliseError(f"field {field!r} is not text: {value!r}"[:200])
 
 
 def _platform(row: dict[str, Any]) -> str:
@@ -63,12 +77,12 @@ def _normalise(item: dict[str, Any]) -> Post:
         native_id=text(item, "id").strip(),
         text=text(item, "text"),
         created_at=parse_time(created, "created_at"),
-        url=optional_text(item, "url"),
-        author_handle=optional_text(item, "author"),
-        lang=optional_text(item, "lang"),
-        title=optional_text(item, "title"),
-        place=optional_text(item, "place"),
-        in_reply_to=optional_text(item, "in_reply_to"),
+        url=_text(item, "url"),
+        author_handle=_text(item, "author"),
+        lang=_text(item, "lang"),
+        title=_text(item, "title"),
+        place=_text(item, "place"),
+        in_reply_to=_text(item, "in_reply_to"),
         likes=_int(item, "likes"),
         replies=_int(item, "replies"),
         reposts=_int(item, "reposts"),

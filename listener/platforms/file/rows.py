@@ -2,9 +2,11 @@
 column map, X API v2 pages (twarc JSONL lines), or bad lines.
 
 Every entry carries its line number. A bad line (invalid JSON, a CSV row
-with more fields than the header, a twarc line that is not a page) becomes
-a row holding ``_error``, which the file normaliser quarantines with the
-line number: nothing is skipped silently.
+with more fields than the header, a twarc line that is not a page, bytes
+the file's encoding cannot read) becomes a row holding ``_error``, which
+the file normaliser quarantines with the line number: nothing is skipped
+silently. The file is read in ``encoding`` (``listener.platforms.file.
+encoding`` resolves ``auto``) with ``surrogateescape``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from listener.platforms.file.encoding import unreadable
 from listener.sources.errors import SourceError
 
 MAX_RAW_CHARS = 4000
@@ -67,7 +70,7 @@ def _bad(line: int, error: str, raw: str) -> Entry:
 
 def read_csv(path: Path, columns: Mapping[str, str], delimiter: str,
              encoding: str) -> Iterator[Entry]:
-    with path.open(newline="", encoding=encoding) as handle:
+    with path.open(newline="", encoding=encoding, errors="surrogateescape") as handle:
         reader = csv.DictReader(handle, delimiter=delimiter)
         header = reader.fieldnames or []
         missing = [f"{theirs} (for {ours})" for ours, theirs in columns.items()
@@ -83,15 +86,23 @@ def read_csv(path: Path, columns: Mapping[str, str], delimiter: str,
             if extra:
                 row["_error"] = f"line {start} has more fields than the header"
                 row["_extra"] = extra
+            problem = unreadable("".join(v for v in record.values() if isinstance(v, str)),
+                                 encoding)
+            if problem:
+                row["_error"] = f"line {start}: {problem}"
             yield Entry(start, "row", row)
             start = reader.line_num + 1
 
 
 def read_jsonl(path: Path, columns: Mapping[str, str], encoding: str,
                twarc_only: bool) -> Iterator[Entry]:
-    with path.open(encoding=encoding) as handle:
+    with path.open(encoding=encoding, errors="surrogateescape") as handle:
         for number, text in enumerate(handle, start=1):
             if not text.strip():
+                continue
+            problem = unreadable(text, encoding)
+            if problem:
+                yield _bad(number, problem, text)
                 continue
             try:
                 obj = json.loads(text)

@@ -8,7 +8,8 @@ import csv
 from pathlib import Path
 
 from listener.audit.csvfile import COLUMNS, read_csv, write_csv
-from listener.query.export import safe_cell, unguard_cell
+from nlp.formula_guard import guard as safe_cell
+from nlp.formula_guard import unguard as unguard_cell
 from storage import Store
 from storage.audit_records import ItemToLabel
 from tests.cli import Cli

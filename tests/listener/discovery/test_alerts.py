@@ -44,11 +44,13 @@ def test_new_theme_and_bursting_term_alerted_once_a_day(store: Store, tmp_path: 
         specs += bins(f"2026-W{n}")
     build(store, specs)
     settings = settings_for(tmp_path, reports=ALERTS)
-    first = {a.topic: a for a in check_alerts(settings, store, NOW)}
+    results = {r.alert.topic: r for r in check_alerts(settings, store, NOW)}
+    first = {key: r.alert for key, r in results.items()}
     themes = [a for key, a in first.items() if key.startswith("theme:")]
     assert {a.label.split(": ", 1)[1].split(", ")[0] for a in themes} == {"heating",
                                                                            "road closure"}
-    assert all(a.channels == ("webhook",) and a.day == "2026-11-24" for a in first.values())
+    assert all(r.states == {"webhook": "sent"} and r.alert.day == "2026-11-24"
+               for r in results.values())
     term = first["term:road closure"]
     assert term.posts == 30 and term.baseline_mean == 0.0
     assert "Bursting term \"road closure\": 30 posts in the 7 days to Tue 24 Nov 2026" in term.text
@@ -58,12 +60,13 @@ def test_new_theme_and_bursting_term_alerted_once_a_day(store: Store, tmp_path: 
     sent = len(hook.log)
     assert {"term:road closure", "term:heating"} <= set(first) and sent == len(first)
     again = check_alerts(settings, store, NOW + timedelta(hours=2))
-    assert {a.topic for a in again} == set(first) and all(a.already_sent for a in again)
+    assert {r.alert.topic for r in again} == set(first)
+    assert all(r.states == {"webhook": "already sent"} for r in again)
     assert len(hook.log) == sent  # nothing sent twice on one day
     tomorrow = check_alerts(settings, store, NOW + timedelta(days=1))
     # the themes continue yesterday's (not new); the terms are still unusual: once today
-    assert {a.topic for a in tomorrow} == {k for k in first if k.startswith("term:")}
-    assert all(a.channels == ("webhook",) for a in tomorrow)
+    assert {r.alert.topic for r in tomorrow} == {k for k in first if k.startswith("term:")}
+    assert all(r.states == {"webhook": "sent"} for r in tomorrow)
 
 
 def test_no_discovery_alerts_unless_configured(store: Store, tmp_path: Path,

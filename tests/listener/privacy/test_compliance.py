@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from listener.config import load_settings, parse_settings
+import pytest
+
+from listener.config import ConfigError, load_settings, parse_settings
 from listener.privacy.compliance import privacy_notice_section, record_of_processing, write_drafts
 from listener.privacy.minimise import allowed_fields
 from tests.paths import ROOT
@@ -70,4 +72,5 @@ def test_drafts_state_the_smallest_group_any_output_shows() -> None:
         return record_of_processing(settings) + privacy_notice_section(settings)
 
     assert "fewer than 10 people" in drafts(20) and "fewer than 20" not in drafts(20)
-    assert "No figure on fewer than 5 |" in drafts(5) and "fewer than 5 people" in drafts(5)
+    with pytest.raises(ConfigError, match="min_group_size: must be at least 10"):
+        drafts(5)  # below the report's floor: refused (issue 16)

@@ -30,7 +30,16 @@ class Client:
         self.ds = ds
         self.loop = asyncio.new_event_loop()
         self.loop.run_until_complete(ds.invoke_startup())
-        self.cookies = {"ds_actor": ds.sign({"a": {"id": "policy", "role": "reader"}}, "actor")}
+        self.cookies = {"listener_session": self.log_in()}
+
+    def log_in(self) -> str:
+        """A real log-in through the form: the session token."""
+        form = self.get("/-/login", anonymous=True)
+        token = re.search(r'name="csrftoken" value="([^"]+)"', form.text)
+        assert token is not None
+        done = self.post("/-/login", {"username": "policy", "password": PASSWORD,
+                                      "csrftoken": token[1]}, dict(form.cookies))
+        return str(done.cookies["listener_session"])
 
     def get(self, path: str, *, anonymous: bool = False) -> Any:
         return self.loop.run_until_complete(
@@ -77,12 +86,13 @@ def test_login_with_the_hashed_password(client: Client) -> None:
     cookies = dict(form.cookies)
     wrong = client.post("/-/login", {"username": "policy", "password": "guess",
                                      "csrftoken": token[1]}, cookies)
-    assert "ds_actor" not in wrong.cookies and "Invalid username or password" in wrong.text
+    assert "listener_session" not in wrong.cookies
+    assert "Invalid username or password" in wrong.text
     right = client.post("/-/login", {"username": "policy", "password": PASSWORD,
                                      "csrftoken": token[1]}, cookies)
-    assert right.status_code == 302 and "ds_actor" in right.cookies
-    page = client.loop.run_until_complete(
-        client.ds.client.get("/?q=pothole", cookies={"ds_actor": right.cookies["ds_actor"]}))
+    assert right.status_code == 302 and "listener_session" in right.cookies
+    page = client.loop.run_until_complete(client.ds.client.get(
+        "/?q=pothole", cookies={"listener_session": right.cookies["listener_session"]}))
     assert page.status_code == 200 and "matching posts" in page.text
 
 

@@ -83,6 +83,9 @@ class Recorder:
     def alerts(self) -> None:
         self._record("alerts")
 
+    def deliveries(self) -> None:
+        self._record("deliveries")
+
     def digest(self, team: str) -> None:
         self._record(f"digest:{team}")
 

@@ -1,25 +1,100 @@
-"""The audit tests' config and database (one labelled week, 2026-W47), and
-web users for it: ``policy`` (reader) and ``alice`` (labeller)."""
+"""The web page as a browser sees it: a real Datasette app behind httpx's
+ASGI transport, with a cookie jar, a client address and a scheme of its own
+(``site``, ``browsers``); and the audit tests' config and database (one
+labelled week, 2026-W47) with web users for it: ``policy`` (reader) and
+``alice`` (labeller) (``config``, ``db``, ``with_users``)."""
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
+import pytest
+
+from listener.config import load_settings
+from listener.web.app import build
 from listener.web.auth import hash_password
 from tests.listener.audit.conftest import config, db
+from tests.listener.query.builders import PASSWORD, build_db, write_config
 
-__all__ = ["config", "db", "with_users"]
+__all__ = ["PASSWORDS", "Browser", "config", "db", "with_users"]
 
-PASSWORDS = {"policy": "reader pass", "alice": "labeller pass"}
+PASSWORDS = {"policy": "reader pass", "alice": "labeller pass", "edna": "editor pass"}
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_db(tmp_path_factory.mktemp("webdb") / "posts.db")
+
+
+@pytest.fixture(scope="session")
+def web_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def site(web_db: Path, web_hash: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A fresh Datasette (fresh sessions and login counters) per test."""
+    monkeypatch.setenv("TEST_WEB_HASH", web_hash)
+    config = write_config(web_db.parent, web_db)
+    return build(load_settings(config, check_credentials=False))
+
+
+class Browser:
+    def __init__(self, ds: Any, loop: asyncio.AbstractEventLoop,
+                 address: str = "127.0.0.1", base: str = "http://localhost") -> None:
+        self.loop = loop
+        self.client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=ds.app(), client=(address, 50000)),
+            base_url=base, follow_redirects=False)
+
+    def get(self, path: str) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(path))
+
+    def post(self, path: str, data: dict[str, str]) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.post(path, data=data))
+
+    def token(self, path: str = "/-/login") -> str:
+        found = re.search(r'name="csrftoken" value="([^"]+)"', self.get(path).text)
+        assert found is not None, f"no CSRF token on {path}"
+        return found[1]
+
+    def login(self, user: str, password: str) -> httpx.Response:
+        return self.post("/-/login", {"username": user, "password": password,
+                                      "csrftoken": self.token()})
+
+
+@pytest.fixture
+def browsers(site: Any) -> Iterator[Any]:
+    """``browsers(address="...", base="...")`` -> a new Browser on the site."""
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(site.invoke_startup())
+    made: list[Browser] = []
+
+    def make(**kwargs: str) -> Browser:
+        made.append(Browser(site, loop, **kwargs))
+        return made[-1]
+
+    yield make
+    for browser in made:
+        loop.run_until_complete(browser.client.aclose())
+    loop.close()
 
 
 def with_users(config: Path) -> dict[str, str]:
-    """Add the labeller ``alice`` to the config's web users; returns the
-    environment holding both users' password hashes."""
+    """Add the labeller ``alice`` and the editor ``edna`` to the config's web
+    users (a log-in is a real one through the form: issue 16); returns the
+    environment holding every user's password hash."""
     text = config.read_text(encoding="utf-8")
     assert "  users:\n" in text
     config.write_text(text.replace(
         "  users:\n", "  users:\n    alice:\n      password_hash_env: TEST_LABELLER_HASH\n"
-        "      role: labeller\n", 1), encoding="utf-8")
+        "      role: labeller\n    edna:\n      password_hash_env: TEST_EDITOR_HASH\n"
+        "      role: editor\n", 1), encoding="utf-8")
     return {"CIVIC_LISTENER_WEB_POLICY_HASH": hash_password(PASSWORDS["policy"]),
-            "TEST_LABELLER_HASH": hash_password(PASSWORDS["alice"])}
+            "TEST_LABELLER_HASH": hash_password(PASSWORDS["alice"]),
+            "TEST_EDITOR_HASH": hash_password(PASSWORDS["edna"])}

@@ -1,0 +1,47 @@
+"""What the server answers besides the page (issue 16: "/-/static-plugins/
+<anything> answers anonymously with a 500", "The database page lists
+alerts_sent, blocked_posts, service_jobs and service_state")."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.listener.query.builders import PASSWORD
+
+
+def test_the_database_page_lists_no_table(browsers: Any, web_db: Path) -> None:
+    browser = browsers()
+    assert browser.login("policy", PASSWORD).status_code == 302
+    with sqlite3.connect(web_db) as conn:  # a table a later migration adds, the server running
+        conn.execute("CREATE TABLE IF NOT EXISTS added_later (secret TEXT)")
+    page = browser.get(f"/{web_db.stem}")
+    assert page.status_code == 200 and "q_topic_counts" in page.text
+    with sqlite3.connect(web_db) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert {"alerts_sent", "blocked_posts", "service_jobs", "service_state"} <= set(tables)
+    assert [t for t in tables if f'/{web_db.stem}/{t}"' in page.text] == []
+    for name in ("alerts_sent", "blocked_posts", "service_jobs", "service_state",
+                 "raw_payloads", "quarantine", "added_later"):
+        assert name not in page.text
+
+
+@pytest.mark.parametrize("path", ["/-/static-plugins/anything", "/-/static-plugins/x/y.js",
+                                  "/-/static-plugins/datasette_auth_passwords/a.css"])
+def test_plugin_static_paths_are_404_with_one_log_line(browsers: Any, path: str,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    anonymous, member = browsers(), browsers()
+    member.login("policy", PASSWORD)
+    for browser in (anonymous, member):
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            answer = browser.get(path)
+        assert answer.status_code == 404, path
+        lines = [r for r in caplog.records if r.levelno >= logging.INFO
+                 and not r.name.startswith("httpx")]  # the test client's own line
+        assert len(lines) == 1 and lines[0].exc_info is None
+        assert "Traceback" not in caplog.text and len(caplog.text) < 400

@@ -1,0 +1,22 @@
+"""``listener report --week`` at the ends of the calendar (issue 16: "Dates
+like 9999-12-31, 9999-W52 and 0001-W01 give an OverflowError ... in
+report"): a plain message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli import Cli
+from tests.reports.test_cli import setup
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "9999-W01", "0001-W01", "0001-W02"])
+def test_a_week_at_the_ends_of_the_calendar_is_refused_in_words(tmp_path: Path, cli: Cli,
+                                                               week: str) -> None:
+    config = setup(tmp_path)
+    done = cli("report", "-c", config, "--week", week, "--format", "md", "--out", tmp_path)
+    assert done.returncode == 2, done.output
+    assert "outside the weeks this service handles" in done.stderr
+    assert not list(tmp_path.glob("report-*"))
