@@ -3,7 +3,8 @@
 collect: source pages -> the platform's normaliser (from the registry) ->
 pseudonymiser -> ``store.collect.save_page`` (one transaction per page,
 cursor included).
-classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save``.
+classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save``
+(labels and the rollups the reports read, in one transaction per batch).
 """
 
 from __future__ import annotations
@@ -195,7 +196,10 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
     """Label posts no classifier has seen (all posts, or those since a date,
     with ``relabel``). Returns posts labelled per task; ``on_batch(task,
     done, total)`` after each batch. A relabel is recorded (``store.relabels``),
-    so reports say that history was labelled again, when and under which config."""
+    so reports say that history was labelled again, when and under which config.
+    The rollups are written with the labels, in ``reports.timezone`` (a
+    changed zone rebuilds them first)."""
+    store.rollups.use_zone(settings.reports.timezone)
     active = classifiers if classifiers is not None else nlp.build_classifiers(
         settings.nlp, settings.topics, settings.data_dir)
     counts: dict[str, int] = {}

@@ -65,6 +65,7 @@ def write_weekly_report(settings: Settings, store: Store, week: str | None, *,
                         now: datetime | None = None) -> list[Path]:
     """Write the week's report (default: the latest complete week), running
     discovery for it first unless its stored run is still true."""
+    store.rollups.use_zone(settings.reports.timezone)  # days counted in the report's zone
     if settings.discovery.enabled:
         chosen = week or latest_complete_week(store, settings.reports.timezone, now)
         if chosen is not None:
@@ -93,6 +94,7 @@ def check_alerts(settings: Settings, store: Store, now: datetime | None = None, 
     zone = ZoneInfo(settings.reports.timezone)
     day = (now or datetime.now(UTC)).astimezone(zone).date() - timedelta(days=1)
     labels = {slug: t.label for slug, t in settings.topics.items()}
+    store.rollups.use_zone(settings.reports.timezone)
     alerts = [*find_alerts(store, day, settings=settings.reports, topic_labels=labels),
               *discovery_alerts(settings, store, day, now or datetime.now(UTC))]
     before = {(a.topic, d.channel): d.state

@@ -23,13 +23,13 @@ from reports.weeks import Span
 from storage import SENTIMENTS, Store
 from storage.actions import Action
 from storage.report_queries import Bounds
-from storage.report_window import ReportWindow
 from storage.timefmt import format_week, iso, local_midnight, week_of
+from storage.windows import Window
 
 NEGATIVE = SENTIMENTS.index("negative")
 
 
-def _period(win: ReportWindow, w: int, slug: str, first: date, after: date) -> PeriodFigures:
+def _period(win: Window, w: int, slug: str, first: date, after: date) -> PeriodFigures:
     counts = win.topic_counts().get(slug, [0, 0])
     codes = win.topic_sentiment(w).get(slug, {})
     posts = counts[w]

@@ -36,7 +36,7 @@ def find_alerts(store: Store, day: date, *, settings: ReportSettings,
     tz = ZoneInfo(settings.timezone)
     n = settings.alerts.baseline_days
     spans = [day_span(day - timedelta(days=k), tz) for k in range(n, -1, -1)]
-    with store.report_window([s.utc for s in spans]) as win:
+    with store.report_window([s.utc for s in spans], zone=settings.timezone) as win:
         totals = win.totals()
         counts = win.topic_counts()
         flagged = [(slug, result) for slug, result in flags(counts, totals, n)

@@ -22,7 +22,8 @@ from reports.stats import wilson
 from reports.weeks import Span, day_spans, previous_weeks, week_span
 from storage import SENTIMENTS, Store
 from storage.discovery_records import WEEK
-from storage.report_window import PENDING, UNCLASSIFIED, ReportWindow
+from storage.report_window import PENDING, UNCLASSIFIED
+from storage.windows import Window
 
 TOP_TERMS = 5
 
@@ -48,7 +49,8 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
     history = max(settings.trend_weeks, settings.baseline_weeks + 1, 5)
     spans = [*previous_weeks(week, history - 1, tz), week_span(week, tz)]
     days = day_spans(week, tz)
-    with store.report_window([s.utc for s in spans], [d.utc for d in days]) as win:
+    with store.report_window([s.utc for s in spans], [d.utc for d in days],
+                             settings.timezone) as win:
         fig, series = _core(win, week, spans, settings, topic_labels, context, now, tz)
         fill_sections(fig, series, win, store.reports, store.config_versions.history(),
                       store.relabels.history(), spans, days, settings, context, now, tz)
@@ -74,7 +76,7 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
     return fig
 
 
-def _core(win: ReportWindow, week: str, spans: list[Span], settings: ReportSettings,
+def _core(win: Window, week: str, spans: list[Span], settings: ReportSettings,
           topic_labels: Mapping[str, str], context: ReportContext, now: datetime,
           tz: ZoneInfo) -> tuple[Figures, Series]:
     last = len(spans) - 1

@@ -11,7 +11,7 @@ from nlp.unusual import running
 from reports.figures import ShareWeek
 from reports.stats import MIN_COUNT
 from reports.weeks import Span
-from storage.report_window import ReportWindow
+from storage.windows import Window
 
 
 def first_live(totals: Sequence[int], wanted: int) -> int:
@@ -22,7 +22,7 @@ def first_live(totals: Sequence[int], wanted: int) -> int:
     return next((w for w in range(start, len(totals)) if live[w]), len(totals) - 1)
 
 
-def sentiment_weeks(win: ReportWindow, spans: Sequence[Span], first: int,
+def sentiment_weeks(win: Window, spans: Sequence[Span], first: int,
                     ok: Callable[..., bool]) -> list[ShareWeek]:
     """Negative share of the posts with a sentiment label, per week from
     ``first`` to the report week, with its Wilson interval where shown."""

@@ -7,12 +7,12 @@ from collections.abc import Callable, Mapping
 
 from reports.figures import PlaceRow
 from reports.stats import MIN_COUNT
-from storage.report_window import ReportWindow
+from storage.windows import Window
 
 MAX_PLACES = 15
 
 
-def place_rows(win: ReportWindow, w: int, ok: Callable[..., bool],
+def place_rows(win: Window, w: int, ok: Callable[..., bool],
                place_labels: Mapping[str, str],
                topic_labels: Mapping[str, str]) -> tuple[list[PlaceRow], int]:
     """The places with 10 or more posts in period ``w``, most posts first

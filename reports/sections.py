@@ -23,12 +23,12 @@ from reports.story_section import emerging_stories
 from reports.weeks import Span
 from storage.relabels import Relabel
 from storage.report_queries import ReportReader
-from storage.report_window import ReportWindow
+from storage.windows import Window
 
 MOST_ENGAGED = 5
 
 
-def shown_check(win: ReportWindow, last: int) -> Callable[..., bool]:
+def shown_check(win: Window, last: int) -> Callable[..., bool]:
     """``ok(n, w=last, **cell)``: whether a count of ``n`` posts in period
     ``w`` may be shown. Under MIN_COUNT it is written "fewer than" anyway;
     from MIN_COUNT up, the cell's posts must come from enough authors."""
@@ -51,7 +51,7 @@ class Series:
 class Quoter:
     """Posts quoted in the report, each at most once across its sections."""
 
-    def __init__(self, win: ReportWindow, w: int, tz: ZoneInfo,
+    def __init__(self, win: Window, w: int, tz: ZoneInfo,
                  context: ReportContext) -> None:
         self.win, self.w, self.tz, self.context = win, w, tz, context
         self.seen: set[int] = set()
@@ -69,7 +69,7 @@ class Quoter:
         return posts
 
 
-def fill_sections(fig: Figures, series: Series, win: ReportWindow, reader: ReportReader,
+def fill_sections(fig: Figures, series: Series, win: Window, reader: ReportReader,
                   versions: Sequence[tuple[str, str, str]], relabels: Sequence[Relabel],
                   spans: list[Span], days: list[Span], settings: ReportSettings,
                   context: ReportContext, now: datetime, tz: ZoneInfo) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from reports.emerging import Flag
 from reports.figures import ConfigChange, Emerging, PostView, Story, StoryFlag
-from storage.report_window import ReportWindow
+from storage.windows import Window
 
 GROUP_SHARE = 0.5  # share of posts in common that makes two flags one story
 
@@ -64,7 +64,7 @@ def config_note(slug: str, changes: Sequence[ConfigChange]) -> str:
     return ""
 
 
-def tell(stories: list[list[Found]], win: ReportWindow, last: int,
+def tell(stories: list[list[Found]], win: Window, last: int,
          labels: Mapping[str, str], changes: Sequence[ConfigChange],
          emerging: Mapping[tuple[str, str | None], Callable[[tuple[PostView, ...]], Emerging]],
          quote: Callable[..., list[PostView]], per_flag: int) -> list[Story]:

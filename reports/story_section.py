@@ -13,7 +13,7 @@ from reports.emerging import emerging_flags
 from reports.figures import ConfigChange, Emerging, PostView, Story
 from reports.stats import describe_test
 from reports.stories import Found, group, tell
-from storage.report_window import ReportWindow
+from storage.windows import Window
 
 if TYPE_CHECKING:
     from reports.sections import Quoter, Series
@@ -27,7 +27,7 @@ def _emerging(flag: Found, label: str, posts: tuple[PostView, ...]) -> Emerging:
                     posts=posts, terms=f.terms)
 
 
-def emerging_stories(series: Series, win: ReportWindow, settings: ReportSettings,
+def emerging_stories(series: Series, win: Window, settings: ReportSettings,
                      ok: Callable[..., bool], changes: Sequence[ConfigChange],
                      quote: Quoter) -> tuple[str, list[Emerging], list[Story]]:
     """(the test in words, every flag shown, the stories they make)."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
+from typing import Any
 
 from sqlite_utils import Database
 
 from storage.collect import post_row
 from storage.db import write_transaction
 from storage.records import LabelRecord, Post
+from storage.rollups import Rollups
 from storage.timefmt import utcnow
 
 _POST_SQL = (
@@ -29,6 +31,7 @@ _POST_SQL = (
 class BulkLoad:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.rollups = Rollups(db)
 
     def load(self, items: Iterable[tuple[Post, Sequence[LabelRecord]]], *,
              looked_at: Mapping[str, tuple[str, str]], source: str = "bench",
@@ -36,7 +39,8 @@ class BulkLoad:
         """Insert posts and their labels (``LabelRecord.post_id`` is ignored:
         each label goes to its post), marking every post as looked at by the
         (classifier, version) of each task in ``looked_at``. Returns the
-        number of posts inserted."""
+        number of posts inserted. Each chunk is rolled up as classification
+        would roll it (a post without labels or tasks stays queued)."""
         conn = self.db.conn
         row = conn.execute("SELECT COALESCE(max(id), 0) FROM posts").fetchone()
         next_id = int(row[0]) + 1
@@ -57,20 +61,28 @@ class BulkLoad:
                                    config_hash, now))
                 for task, (classifier, version) in looked_at.items():
                     states.append((pid, task, classifier, version, config_hash, now))
+            labelled = [p["id"] for p, (_, post_labels) in zip(posts, batch, strict=True)
+                        if post_labels or looked_at]
             with write_transaction(self.db):
                 conn.executemany(_POST_SQL, posts)
                 conn.executemany(
                     "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", matches)
-                conn.executemany(
-                    "INSERT INTO labels (post_id, task, label, score, classifier, version,"
-                    " model_id, evidence, config_hash, labelled_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
-                conn.executemany(
-                    "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
-                    " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
+                self._labels(labels, states, labelled)
             total += len(batch)
         return total
+
+    def _labels(self, labels: Sequence[tuple[Any, ...]], states: Sequence[tuple[Any, ...]],
+                labelled: list[int]) -> None:
+        conn = self.db.conn
+        with self.rollups.changing(labelled):
+            conn.executemany(
+                "INSERT INTO labels (post_id, task, label, score, classifier, version,"
+                " model_id, evidence, config_hash, labelled_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
+            conn.executemany(
+                "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
+                " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
 
     def analyse(self) -> None:
         """Refresh the query planner's statistics (after a bulk load)."""

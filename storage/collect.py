@@ -15,6 +15,7 @@ from storage.blocklist import BlockList, post_hash
 from storage.conversations import Conversations, Linked
 from storage.db import write_transaction
 from storage.records import PageResult, Post, Quarantined, StoredItem
+from storage.rollups import Rollups
 from storage.timefmt import iso, utcnow
 
 _POST_COLUMNS = (
@@ -151,6 +152,7 @@ class Collection:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.blocklist = BlockList(db)
+        self.rollups = Rollups(db)
         self.conversations = Conversations(db)
 
     def cursor(self, source: str) -> dict[str, str]:
@@ -180,6 +182,53 @@ class Collection:
                     found[(platform, columns["native_id"])] = (int(row[0]), columns)
         return found
 
+    def _recounted(self, source: str, changed: Mapping[int, Any],
+                   stored: Mapping[tuple[str, str], tuple[int, Any]],
+                   matched: Sequence[tuple[str, str]]) -> list[int]:
+        """Stored posts whose rollup contribution this page may change: those
+        whose content changed, and those this source matches for the first time."""
+        seen = [stored[key][0] for key in dict.fromkeys(matched) if key in stored]
+        if not seen:
+            return list(changed)
+        known: set[int] = set()
+        for begin in range(0, len(seen), _LOOKUP_CHUNK):
+            chunk = seen[begin:begin + _LOOKUP_CHUNK]
+            known.update(int(r[0]) for r in self.db.execute(
+                "SELECT DISTINCT post_id FROM post_matches WHERE source = ? AND post_id IN"  # noqa: S608
+                f" ({', '.join('?' * len(chunk))})", [source, *chunk]))
+        return sorted(set(changed) | {pid for pid in seen if pid not in known})
+
+    def _write(self, result: PageResult, source: str, query: str, now: str,
+               request_json: str, collector_version: str,
+               fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
+               changed: dict[int, tuple[dict[str, Any], dict[str, Any]]],
+               stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
+               matched: list[tuple[str, str]]) -> None:
+        """The page's posts, raw payloads and matches."""
+        conn = self.db.conn
+        if fresh:
+            conn.executemany(_INSERT_POST, [{**row, "now": now} for row, _ in fresh.values()])
+            ids = self._stored_rows(list(fresh))
+            new_ids = [ids[key][0] for key in fresh]
+            conn.executemany(_INSERT_RAW, [
+                (pid, source, request_json, _json(raw), now, collector_version)
+                for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)
+            ])
+            stored.update(ids)
+            result.new, result.new_ids = len(new_ids), new_ids
+        if changed:
+            conn.executemany(_UPDATE_POST, [
+                {**row, "now": now, "id": pid} for pid, (row, _) in changed.items()])
+            conn.executemany(_UPSERT_RAW, [
+                (pid, source, request_json, _json(raw), now, collector_version)
+                for pid, (_, raw) in changed.items()])
+            result.updated = len(changed)
+        conn.executemany(
+            "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
+        )
+
     def save_page(
         self,
         *,
@@ -198,7 +247,9 @@ class Collection:
         the cursor that follows this page, and the run's counters.
 
         A post already stored is updated only where its content changed; its
-        labels (another stage's rows) are never touched."""
+        labels (another stage's rows) are never touched. New posts join the
+        rollups when they are labelled; a stored post that changes or gains a
+        source is counted again in this transaction."""
         result = PageResult(
             fetched=len(items) + len(quarantined) if fetched is None else fetched
         )
@@ -231,29 +282,11 @@ class Collection:
                     fresh[key] = (merge_rows(fresh[key][0], row), fresh[key][1])
                 else:
                     fresh[key] = (row, item.raw)
-            if fresh:
-                conn.executemany(_INSERT_POST, [{**row, "now": now} for row, _ in fresh.values()])
-                ids = self._stored_rows(list(fresh))
-                new_ids = [ids[key][0] for key in fresh]
-                conn.executemany(_INSERT_RAW, [
-                    (pid, source, request_json, _json(raw), now, collector_version)
-                    for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)
-                ])
-                stored.update(ids)
-                result.new, result.new_ids = len(new_ids), new_ids
-            if changed:
-                conn.executemany(_UPDATE_POST, [
-                    {**row, "now": now, "id": pid} for pid, (row, _) in changed.items()])
-                conn.executemany(_UPSERT_RAW, [
-                    (pid, source, request_json, _json(raw), now, collector_version)
-                    for pid, (_, raw) in changed.items()])
-                result.updated = len(changed)
-            self.conversations.link(_linked(kept, stored, fresh, changed))
-            conn.executemany(
-                "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
-                " VALUES (?, ?, ?, ?)",
-                [(stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
-            )
+            recount = self._recounted(source, changed, stored, matched)
+            with self.rollups.changing(recount, rolled_only=True):
+                self._write(result, source, query, now, request_json, collector_version,
+                            fresh, changed, stored, matched)
+                self.conversations.link(_linked(kept, stored, fresh, changed))
             for bad in quarantined:
                 payload = bad.payload if isinstance(bad.payload, str) else _json(bad.payload)
                 conn.execute(

@@ -6,9 +6,11 @@ segments. The connection runs with ``secure_delete`` on, so freed pages
 are zeroed.
 
 Used by retention (``storage.retention``), erasure (``storage.erasure``)
-and, through ``Store.compact``, the platform deletion sync. Discovery's
-themes and bursting terms lose the deleted members and are counted again
-(or deleted under the floor) in the same transaction
+and, through ``Store.compact``, the platform deletion sync. The posts'
+counts leave the rollups in the same transaction (``Rollups.remove_staged``);
+their place on the rollup queue goes with them (a foreign key cascade).
+Discovery's themes and bursting terms lose the deleted members and are
+counted again (or deleted under the floor) in the same transaction
 (``storage.discovery_upkeep``).
 """
 
@@ -21,6 +23,7 @@ from sqlite_utils import Database
 
 from storage.db import write_transaction
 from storage.discovery_upkeep import DiscoveryUpkeep
+from storage.rollups import Rollups
 
 Counts = dict[str, int]
 
@@ -35,6 +38,7 @@ class PostDeletion:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.rollups = Rollups(db)
         self.discovery = DiscoveryUpkeep(db)
 
     def tables(self) -> list[str]:
@@ -42,7 +46,7 @@ class PostDeletion:
         names = [r[0] for r in self.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             " AND name NOT LIKE 'posts_fts%' AND name != 'posts' ORDER BY name")]
-        return [n for n in names if any(
+        return [n for n in names if n != "rollup_queue" and any(
             col[1] == "post_id" for col in self.db.execute(f'PRAGMA table_info("{n}")'))]
 
     def stage(self, where: str, params: Sequence[Any] | dict[str, Any]) -> int:
@@ -66,6 +70,7 @@ class PostDeletion:
         return counts
 
     def delete_staged(self) -> None:
+        short = self.rollups.remove_staged()
         themes, bursts = self.discovery.touched_by_staged()
         for table in self.tables():
             # table names come from sqlite_master, not from input
@@ -73,6 +78,7 @@ class PostDeletion:
                 f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')  # noqa: S608
         self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         self.db.execute("DELETE FROM _doomed")
+        self.rollups.rebuild_days(short)
         self.discovery.recount(themes, bursts)
 
     def unstage(self) -> None:

@@ -11,12 +11,14 @@ from sqlite_utils import Database
 
 from storage.db import write_transaction
 from storage.records import LabelRecord
+from storage.rollups import Rollups
 from storage.timefmt import utcnow
 
 
 class Labels:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.rollups = Rollups(db)
 
     def posts_to_label(
         self,
@@ -65,9 +67,9 @@ class Labels:
         labels: Sequence[LabelRecord],
     ) -> None:
         """Replace the ``task`` labels of ``post_ids`` with ``labels`` and mark
-        those posts as looked at, in one transaction."""
+        those posts as looked at, in one transaction with the rollups' change."""
         now = utcnow()
-        with write_transaction(self.db):
+        with write_transaction(self.db), self.rollups.changing(post_ids):
             conn = self.db.conn
             conn.executemany(
                 "DELETE FROM labels WHERE post_id = ? AND task = ?",

@@ -624,6 +624,138 @@ def m102_hardening_deliveries(db: Database) -> None:
 
 
 @migrations()
+def m120_rollups_tables(db: Database) -> None:
+    """Rollups: per local day (in the zone recorded in ``rollup_state``),
+    counts by voice, platform, topic, sentiment, place, term, source and
+    classifier; exact distinct authors per local week; bounded author
+    samples and example candidates per day (see ``storage.rollups``).
+
+    ``rollup_queue`` holds the posts not yet counted in them: every new post
+    enters it (trigger) and leaves when it is first labelled. The posts
+    already stored when this migration runs are queued too, so the rollups
+    are true (counted from the queue) until ``listener rollups rebuild``."""
+    _run(
+        db,
+        """
+        CREATE TABLE rollup_state (
+            key TEXT PRIMARY KEY,              -- timezone: the zone of every day below
+            value TEXT NOT NULL
+        );
+        -- reports.timezone's default; a configured zone replaces it (and
+        -- rebuilds the rollups) the first time the listener opens the file
+        INSERT INTO rollup_state (key, value) VALUES ('timezone', 'Europe/London');
+        CREATE TABLE rollup_queue (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE
+        );
+        CREATE TRIGGER posts_rollup_queue AFTER INSERT ON posts BEGIN
+            INSERT INTO rollup_queue (post_id) VALUES (new.id);
+        END;
+        INSERT INTO rollup_queue (post_id) SELECT id FROM posts;
+
+        -- every post once
+        CREATE TABLE rollup_posts (
+            day TEXT NOT NULL,                 -- local date, YYYY-MM-DD
+            voice TEXT NOT NULL,               -- own (allow-listed official account), public
+            platform TEXT NOT NULL,
+            sentiment TEXT NOT NULL,           -- negative, neutral, positive, unclassified, pending
+            topic_state TEXT NOT NULL,         -- topic, none (looked at, no topic), pending
+            posts INTEGER NOT NULL,
+            replies_n INTEGER NOT NULL,        -- posts whose platform gives the count
+            replies INTEGER NOT NULL,
+            reposts_n INTEGER NOT NULL,
+            reposts INTEGER NOT NULL,
+            likes_n INTEGER NOT NULL,
+            likes INTEGER NOT NULL,
+            quotes_n INTEGER NOT NULL,
+            quotes INTEGER NOT NULL,
+            PRIMARY KEY (day, voice, platform, sentiment, topic_state)
+        ) WITHOUT ROWID;
+        -- once per post and topic
+        CREATE TABLE rollup_topics (
+            day TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            sentiment TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            PRIMARY KEY (day, voice, platform, topic, sentiment)
+        ) WITHOUT ROWID;
+        -- once per post, topic and matched term (lower case)
+        CREATE TABLE rollup_terms (
+            day TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            term TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            PRIMARY KEY (day, voice, topic, term)
+        ) WITHOUT ROWID;
+        -- once per post and place ('' when none) for topic '' (all its
+        -- posts), and once more per topic of the post
+        CREATE TABLE rollup_places (
+            day TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            place TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            sentiment TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            PRIMARY KEY (day, voice, place, topic, sentiment)
+        ) WITHOUT ROWID;
+        -- once per post and source that matched it
+        CREATE TABLE rollup_sources (
+            day TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            source TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            PRIMARY KEY (day, voice, source)
+        ) WITHOUT ROWID;
+        -- once per post and task a classifier looked at it for
+        CREATE TABLE rollup_classifiers (
+            day TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            task TEXT NOT NULL,
+            classifier TEXT NOT NULL,
+            version TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            PRIMARY KEY (day, voice, task, classifier, version)
+        ) WITHOUT ROWID;
+        -- exact distinct authors per local week (Monday's date): a 64-bit
+        -- hash of the pseudonym (0: no author), never the pseudonym itself
+        CREATE TABLE rollup_week_authors (
+            week TEXT NOT NULL,
+            author INTEGER NOT NULL,
+            voice TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            PRIMARY KEY (week, author, voice)
+        ) WITHOUT ROWID;
+        -- per day and group (dim, key): the authors with the smallest
+        -- hashes (at most 16, with their posts in the group); truncated
+        -- when the group has more authors than are listed
+        CREATE TABLE rollup_author_samples (
+            dim TEXT NOT NULL,                 -- all, platform, sentiment, topic, term, place, ...
+            key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            truncated INTEGER NOT NULL,
+            members TEXT NOT NULL,             -- JSON [[author hash, posts], ...]
+            PRIMARY KEY (dim, key, day, voice)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_rollup_author_samples_day ON rollup_author_samples (day);
+        -- per day and list: the first residents' posts (voice public) in the
+        -- report's example order
+        CREATE TABLE rollup_examples (
+            kind TEXT NOT NULL,                -- topic, term, engaged
+            key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            truncated INTEGER NOT NULL,
+            entries TEXT NOT NULL,             -- JSON [[-order key, spread, post id], ...]
+            PRIMARY KEY (kind, key, day)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_rollup_examples_day ON rollup_examples (day)
+        """,
+    )
+
+
+@migrations()
 def m150_report_ux_relabels(db: Database) -> None:
     """One row per ``classify --relabel``: the report's "What changed" says
     when history was labelled again, under which config, and how far back."""

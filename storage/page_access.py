@@ -35,6 +35,12 @@ READABLE: dict[str, frozenset[str]] = {
     # names its account)
     "conversations": frozenset({"", "post_id", "parent_id", "voice", "created_at"}),
     "sqlite_master": frozenset({"", "ROWID", "type", "name", "tbl_name", "rootpage", "sql"}),
+    # the weekly chart's counts (storage.rollup_trends): no author in them
+    "rollup_state": frozenset({"", "key", "value"}),
+    "rollup_queue": frozenset({"", "post_id"}),
+    "rollup_posts": frozenset({"", "day", "voice", "platform", "sentiment", "topic_state",
+                               "posts"}),
+    "rollup_topics": frozenset({"", "day", "voice", "platform", "topic", "sentiment", "posts"}),
 }
 _FTS_TABLES = frozenset({"posts_fts", "posts_fts_data", "posts_fts_idx", "posts_fts_config",
                          "posts_fts_docsize"})

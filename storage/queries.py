@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from storage.query_plan import Planner, PostFilter, label_terms, where_clause
 from storage.records import SENTIMENTS
+from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 
 __all__ = ["Facet", "Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
            "SearchSyntaxError", "WeekCount"]
@@ -86,6 +87,7 @@ class Queries:
         self.db = db
         self._conn = db.conn
         self.planner = Planner(db)
+        self.read_rollups = True  # False: weekly counts from the posts (tests compare)
 
     @contextlib.contextmanager
     def time_limit(self, ms: int) -> Iterator[None]:
@@ -130,6 +132,12 @@ class Queries:
         return [_hit(r) for r in self._conn.execute(sql, ids).fetchall()]
 
     def count_posts(self, f: PostFilter) -> int:
+        """Posts matching ``f``: from the rollups for one topic (or none),
+        sentiments and platforms between local midnights; from the indexes
+        otherwise."""
+        rolled = count_from_rollups(self.db, f) if self.read_rollups else None
+        if rolled is not None:
+            return rolled
         if f.match is not None and f == PostFilter(match=f.match):  # words only: the index knows
             sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
             return int(self._conn.execute(sql, [f.match]).fetchone()[0])
@@ -168,9 +176,14 @@ class Queries:
                       weeks: Sequence[tuple[str, str, str]]) -> list[WeekCount]:
         """Counts per week and sentiment. ``weeks`` holds consecutive (label,
         start, end) in UTC ISO text, oldest first; they replace the date bounds
-        of ``f``. One pass over the whole span, each post put in its week."""
+        of ``f``. From the rollups when they can answer (one topic or none,
+        no source or words, whole local weeks); otherwise one pass over the
+        whole span, each post put in its week."""
         if not weeks:
             return []
+        rolled = weekly_from_rollups(self.db, f, weeks) if self.read_rollups else None
+        if rolled is not None:
+            return [WeekCount(*row) for row in rolled]
         span = replace(f, since=weeks[0][1], until=weeks[-1][2])
         where, params = where_clause(span, self.planner.plan(span))
         bucket = "CASE " + " ".join("WHEN p.created_at < ? THEN ?" for _ in weeks) + " END"

@@ -30,6 +30,17 @@ class PostRow:
     quotes: int | None
 
 
+def post_rows(db: Database, ids: Sequence[int]) -> list[PostRow]:
+    """The rows of these posts as a report shows them, in the order given."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = {int(r[0]): PostRow(*r) for r in db.execute(
+        "SELECT id, platform, native_id, created_at, url, text, title, author_handle,"  # noqa: S608
+        f" replies, reposts, likes, quotes FROM posts WHERE id IN ({marks})", list(ids))}
+    return [rows[i] for i in ids if i in rows]
+
+
 class ReportReader:
     """Read-only queries over runs and the posts table as a whole."""
 

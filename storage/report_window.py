@@ -22,7 +22,6 @@ report's "How we engaged" section reports them (``storage.engagement``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.records import SENTIMENTS
-from storage.report_queries import Bounds, PostRow
+from storage.report_queries import Bounds, PostRow, post_rows
+from storage.rollup_facts import terms_of
 
 UNCLASSIFIED, PENDING = 3, 4  # sentiment codes after the three labels
 # topic state: 0 not looked at, 1 looked at without a topic, 2 has a topic
@@ -229,12 +229,12 @@ class ReportWindow:
         """Posts per (topic, matched term) per period, periods ``first``
         onwards; each distinct evidence list is parsed once."""
         out: dict[tuple[str, str], list[int]] = {}
-        parsed: dict[str, set[str]] = {}
+        parsed: dict[str, frozenset[str]] = {}
         for topic, w, evidence, _, n in self.topic_cells():
             if w < first:
                 continue
             if evidence not in parsed:
-                parsed[evidence] = _terms(evidence)
+                parsed[evidence] = terms_of(evidence)
             for term in parsed[evidence]:
                 out.setdefault((topic, term), [0] * (self.periods - first))[w - first] += n
         return out
@@ -419,21 +419,5 @@ class ReportWindow:
             f" ORDER BY k DESC, h, id) AS rn FROM ({candidates}))"
             " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
             [*params, _CANDIDATES, limit])]
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        rows = {int(r[0]): PostRow(*r) for r in self._rows(
-            "SELECT id, platform, native_id, created_at, url, text, title, author_handle,"
-            f" replies, reposts, likes, quotes FROM posts WHERE id IN ({marks})", ids)}
-        return [rows[i] for i in ids if i in rows]
-
-
-def _terms(evidence: str) -> set[str]:
-    """The matched terms in a label's evidence (a JSON list); none when it
-    is not one."""
-    try:
-        terms = json.loads(evidence)
-    except ValueError:
-        return set()
-    return {str(t).lower() for t in terms} if isinstance(terms, list) else set()
+        return post_rows(self.db, ids)
 

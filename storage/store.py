@@ -41,14 +41,15 @@ from storage.relabels import Relabels
 from storage.report_log import ReportLog
 from storage.report_queries import Bounds, ReportReader
 from storage.report_rewrites import ReportRewrites
-from storage.report_window import ReportWindow
 from storage.retention import Retention
+from storage.rollups import Rollups
 from storage.routing import Routing
 from storage.runs import Runs
 from storage.service_state import ServiceState
 from storage.term_counts import TermCounts
 from storage.themes import Themes
 from storage.usage import Usage
+from storage.windows import Window, open_window
 
 # The distinct platforms, one index seek each (idx_posts_platform_created).
 _PLATFORMS = (
@@ -83,6 +84,10 @@ class Store:
         self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
+        self.rollups = Rollups(db)
+        # False: reports read the posts themselves, as before rollups (tests
+        # compare the two paths; storage.queries has the same switch)
+        self.read_rollups = True
         self.actions = Actions(db)
         self.lookups = Lookups(db)
         self.routing = Routing(db)
@@ -132,8 +137,10 @@ class Store:
         False when a reader kept the checkpoint from completing."""
         return PostDeletion(self.db).compact()
 
-    def report_window(self, periods: Sequence[Bounds],
-                      days: Sequence[Bounds] = ()) -> ReportWindow:
-        """The report's periods read once into temporary tables (use it as a
-        context manager: the tables are dropped on leaving)."""
-        return ReportWindow(self.db, periods, days, self.platforms())
+    def report_window(self, periods: Sequence[Bounds], days: Sequence[Bounds] = (),
+                      zone: str | None = None) -> Window:
+        """The report's periods (UTC bounds) and the local days of the last:
+        read from the rollups when they were built in ``zone`` and can serve
+        the periods, otherwise from the posts (use it as a context manager)."""
+        return open_window(self.db, periods, days, zone if self.read_rollups else None,
+                           self.platforms)

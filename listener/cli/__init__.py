@@ -21,6 +21,7 @@ from listener.cli import nlp as _nlp
 from listener.cli import privacy as _privacy
 from listener.cli import query as _query
 from listener.cli import report as _report
+from listener.cli import rollups as _rollups
 from listener.cli import routing as _routing
 from listener.cli import run as _run
 from listener.cli import sources as _sources
@@ -64,6 +65,7 @@ _COMMAND_MODULES = [
     _run,
     _privacy,
     _report,
+    _rollups,
     _query,
     _nlp,
     _audit,

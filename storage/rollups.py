@@ -1,0 +1,247 @@
+# ruff: noqa: S608 - SQL here is joined from constant fragments; every value is a ? parameter
+"""Keeping the rollups true: every write that changes what a post counts
+for goes through here, in the writer's own transaction.
+
+- A new post enters ``rollup_queue`` (a trigger) and is counted nowhere
+  else until it is first labelled: ``changing(ids)`` around a label save
+  takes the posts' old contributions away and adds their new ones, and
+  takes them off the queue. Readers count queued posts from their rows, so
+  rollups plus queue always equal the posts.
+- A stored post that changes (``save_page``: content, engagement, a new
+  source) goes through ``changing(ids, rolled_only=True)``.
+- Deletion (retention, erasure, the platform deletion sync) goes through
+  ``remove_staged``: days whose rolled posts all go are dropped whole, the
+  rest is subtracted post by post.
+- A day whose author sample or example list no longer says enough after a
+  removal (``storage.rollup_sketch``) is rebuilt from its posts in the
+  same transaction.
+
+``rebuild`` rewrites a span from the posts (or everything, e.g. after a
+time zone change) and ``storage.rollup_check`` compares them with a fresh
+count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from storage.db import write_transaction
+from storage.rollup_check import Drift, check
+from storage.rollup_delta import Delta
+from storage.rollup_facts import LocalDays, PostFacts, author_hash, read_facts
+from storage.rollup_places import PlaceCounts, place_counts, place_has_authors
+from storage.rollup_write import WEEK_AUTHORS, RollupWriter
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ZONE = "Europe/London"  # reports.timezone's default, recorded by the migration
+IDS = "SELECT id FROM temp._rollup_ids"
+_ROLLED_DOOMED = ("SELECT d.id FROM temp._doomed d"
+                  " WHERE d.id NOT IN (SELECT post_id FROM rollup_queue)")
+_ALL_TABLES = ("rollup_posts", "rollup_topics", "rollup_terms", "rollup_places",
+               "rollup_sources", "rollup_classifiers", "rollup_week_authors",
+               "rollup_author_samples", "rollup_examples")
+
+
+class Rollups:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.writer = RollupWriter(db)
+        self._days: LocalDays | None = None
+
+    # -- the time zone -------------------------------------------------------
+    def zone(self) -> str:
+        row = self.db.execute(
+            "SELECT value FROM rollup_state WHERE key = 'timezone'").fetchone()
+        return str(row[0]) if row else DEFAULT_ZONE
+
+    def days(self) -> LocalDays:
+        zone = self.zone()
+        if self._days is None or self._days.name != zone:
+            self._days = LocalDays(zone)
+        return self._days
+
+    def use_zone(self, zone: str) -> bool:
+        """Count days in ``zone`` from now on; when it is not the zone the
+        rollups were built in, rebuild them all. True when it rebuilt."""
+        LocalDays(zone)  # an unknown zone fails here, before anything changes
+        if zone == self.zone():
+            return False
+        log.warning("rollups: time zone changed from %s to %s; rebuilding them",
+                    self.zone(), zone)
+        with write_transaction(self.db):
+            self.db.execute("INSERT INTO rollup_state (key, value) VALUES ('timezone', ?)"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value", [zone])
+        self.rebuild()
+        return True
+
+    # -- incremental changes (the caller holds the write transaction) ----------
+    def _stage(self, post_ids: Iterable[int]) -> list[int]:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _rollup_ids (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM temp._rollup_ids")
+        ids = sorted(set(post_ids))
+        self.db.conn.executemany("INSERT INTO temp._rollup_ids (id) VALUES (?)",
+                                 [(i,) for i in ids])
+        return ids
+
+    def _rolled(self) -> list[PostFacts]:
+        return read_facts(self.db, f"{IDS} WHERE id NOT IN (SELECT post_id FROM rollup_queue)")
+
+    @contextlib.contextmanager
+    def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False) -> Iterator[None]:
+        """Around a change to these posts or their labels: their old
+        contributions come out and their new ones go in (posts on the queue
+        join the rollups, unless ``rolled_only``)."""
+        if not post_ids:
+            yield
+            return
+        self._stage(post_ids)
+        before = self._rolled()
+        if rolled_only and not before:
+            yield
+            return
+        yield
+        rolled = [p.id for p in before]
+        self._stage(rolled if rolled_only else post_ids)
+        after = read_facts(self.db, IDS)
+        if not rolled_only:
+            self.db.execute("DELETE FROM rollup_queue WHERE post_id IN (SELECT id FROM"
+                            " temp._rollup_ids)")
+        days = self.days()
+        self._apply(Delta(days).add_all(before, -1).add_all(after, 1))
+
+    def _apply(self, delta: Delta) -> None:
+        broken = self.writer.apply(delta)
+        if broken:
+            log.info("rollups: rebuilding %d day(s) whose samples ran short", len(broken))
+            self.rebuild_days(broken)
+
+    def remove_staged(self) -> set[str]:
+        """Take the posts staged in ``temp._doomed`` (about to be deleted)
+        out of the rollups. Returns the days to rebuild once they are gone
+        (``rebuild_days``)."""
+        days = self.days()
+        doomed: Counter[str] = Counter()
+        ids: defaultdict[str, list[int]] = defaultdict(list)
+        authors: Counter[tuple[str, int, str]] = Counter()
+        for pid, created_at, key, own in self.db.execute(
+                "SELECT p.id, p.created_at, p.author_key, p.author_handle IS NOT NULL"
+                f" FROM posts p WHERE p.id IN ({_ROLLED_DOOMED})"):
+            day = days.day(str(created_at))
+            doomed[day] += 1
+            ids[day].append(int(pid))
+            authors[(days.week(day), author_hash(key), "own" if own else "public")] -= 1
+        if not doomed:
+            return set()
+        whole = {day for day, n in doomed.items() if n == self._rolled_posts(day, day)}
+        weeks = {days.week(d) for d in doomed}
+        gone_weeks = {w for w in weeks if sum(n for d, n in doomed.items() if days.week(d) == w)
+                      == self._rolled_posts(w, _week_end(w))}
+        partial = sorted(set(doomed) - whole)
+        delta = Delta(days)
+        if partial:  # one read of their posts (not a walk of each day's posts)
+            self._stage(pid for day in partial for pid in ids[day])
+            delta.add_all(read_facts(self.db, IDS), -1)
+        delta.week_authors = Counter({k: n for k, n in authors.items()
+                                      if k[0] not in gone_weeks})
+        self.db.conn.executemany(f"DELETE FROM {WEEK_AUTHORS.name} WHERE week = ?",
+                                 [(w,) for w in sorted(gone_weeks)])
+        self.writer.drop_days(whole)
+        return self.writer.apply(delta)
+
+    def _rolled_posts(self, first: str, last: str) -> int:
+        row = self.db.execute("SELECT COALESCE(sum(posts), 0) FROM rollup_posts"
+                              " WHERE day >= ? AND day <= ?", [first, last]).fetchone()
+        return int(row[0])
+
+    # -- rebuilding ------------------------------------------------------------
+    def rebuild_days(self, chosen: Iterable[str]) -> None:
+        """Write these days afresh from their rolled posts (caller's
+        transaction); week authors, exact by construction, stay."""
+        days = self.days()
+        for day in sorted(set(chosen)):
+            start, end = days.bounds(day)
+            delta = Delta(days).add_all(read_facts(
+                self.db, "SELECT id FROM posts WHERE created_at >= ? AND created_at < ?"
+                " AND id NOT IN (SELECT post_id FROM rollup_queue)", [start, end]), 1)
+            self.writer.replace_days(delta, [day])
+
+    def rebuild(self, since: date | None = None) -> int:
+        """Rebuild the rollups of every post created since ``since`` (local
+        date; its whole week is rebuilt) or of every post, one week per
+        transaction. Until a week's turn its posts are queued, so readers
+        stay right throughout. Returns the posts rolled up."""
+        days = self.days()
+        first = days.week(since.isoformat()) if since else None
+        start = days.bounds(first)[0] if first else ""
+        with write_transaction(self.db):
+            if first is None:
+                for name in _ALL_TABLES:
+                    self.db.execute(f"DELETE FROM {name}")
+            else:
+                self.writer.drop_days(self._stored_days(first))
+                self.db.execute("DELETE FROM rollup_week_authors WHERE week >= ?", [first])
+            self.db.execute("INSERT INTO rollup_queue (post_id) SELECT id FROM posts"
+                            " WHERE created_at >= ? ON CONFLICT (post_id) DO NOTHING", [start])
+        row = self.db.execute("SELECT min(created_at), max(created_at) FROM posts"
+                              " WHERE created_at >= ?", [start]).fetchone()
+        if row[0] is None:
+            return 0
+        week = date.fromisoformat(days.week(days.day(str(row[0]))))
+        last = date.fromisoformat(days.day(str(row[1])))
+        total = 0
+        while week <= last:
+            with write_transaction(self.db):
+                total += self._rebuild_week(days, week)
+            week += timedelta(weeks=1)
+        return total
+
+    def _rebuild_week(self, days: LocalDays, monday: date) -> int:
+        total = 0
+        for k in range(7):
+            day = (monday + timedelta(k)).isoformat()
+            start, end = days.bounds(day)
+            self._stage(int(r[0]) for r in self.db.execute(
+                "SELECT id FROM posts WHERE created_at >= ? AND created_at < ?", [start, end]))
+            delta = Delta(days).add_all(read_facts(self.db, IDS), 1)
+            self.writer.replace_days(delta, [day])
+            self.writer.add_counts([WEEK_AUTHORS], delta)
+            self.db.execute("DELETE FROM rollup_queue WHERE post_id IN"
+                            " (SELECT id FROM temp._rollup_ids)")
+            total += sum(v[0] for v in delta.posts.values())
+        return total
+
+    def _stored_days(self, first: str) -> list[str]:
+        return [str(r[0]) for r in self.db.execute(
+            "SELECT DISTINCT day FROM rollup_posts WHERE day >= ?", [first])]
+
+    def check(self, since: date | None = None) -> list[Drift]:
+        """Differences between the rollups and a fresh count of the posts
+        (``storage.rollup_check``); none when they are true."""
+        return check(self.db, self.days(), since)
+
+    def places(self, first: date, last: date, *, voice: str | None = None
+               ) -> list[PlaceCounts]:
+        """Per place between two local days: posts, sentiments, topics."""
+        return place_counts(self.db, first.isoformat(), last.isoformat(), voice=voice)
+
+    def place_has_authors(self, place: str, first: date, last: date, n: int = 10, *,
+                          sentiment: str | None = None) -> bool | None:
+        return place_has_authors(self.db, place, first.isoformat(), last.isoformat(), n,
+                                 sentiment=sentiment)
+
+    def queued(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM rollup_queue").fetchone()[0])
+
+
+def _week_end(week: str) -> str:
+    """The last day of the week starting on ``week`` (ISO date), kept inside
+    the calendar: a post dated 31 December 9999 has a week past its end."""
+    start = date.fromisoformat(week)
+    return (start + timedelta(6) if start <= date.max - timedelta(6) else date.max).isoformat()

@@ -1,0 +1,141 @@
+"""The report, the daily alerts and the weekly trend counts give the same
+figures from the rollups as from the posts themselves (the path before
+rollups, kept as ``ReportWindow`` and the SQL of ``weekly_counts``), on a
+built database whose author samples and example lists run over their
+bounds, with posts still waiting to be labelled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from reports import ReportContext, ReportSettings, compute_figures
+from reports.alerts import find_alerts
+from reports.figures import Figures
+from storage import Store
+from storage.query_plan import PostFilter
+from storage.rollup_trends import count_from_rollups, weekly_from_rollups
+from storage.timefmt import iso, week_bounds
+from tests.rollup_corpus import OFFICIAL, TOPICS, corpus
+
+LABELS = {slug: slug.replace("_", " ").capitalize() for slug in TOPICS}
+CONTEXT = ReportContext(official_handles=frozenset({f"@{OFFICIAL}"}), organisation="Test")
+NOW = datetime(2026, 12, 2, 9, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store.open(Path(tmp_path_factory.mktemp("rollups")) / "built.db") as store:
+        corpus(store)
+        assert store.rollups.queued() > 0  # some posts are read from their rows
+        yield store
+
+
+def _both(store: Store, compute: object, caplog: pytest.LogCaptureFixture) -> tuple[
+        object, object]:
+    """(from the rollups, from the posts), checking the first read no post
+    beyond the examples."""
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="storage"):
+        rolled = compute()  # type: ignore[operator]
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("from the rollups" in m for m in messages), messages
+    assert not any("from the posts" in m for m in messages), messages
+    store.read_rollups = store.queries.read_rollups = False
+    try:
+        raw = compute()  # type: ignore[operator]
+    finally:
+        store.read_rollups = store.queries.read_rollups = True
+    return rolled, raw
+
+
+@pytest.mark.parametrize("week", ["2026-W48", "2026-W47", "2026-W45", "2026-W36"])
+def test_the_report_reads_the_same_figures_from_rollups_as_from_the_posts(
+        built: Store, week: str, caplog: pytest.LogCaptureFixture) -> None:
+    def figures() -> Figures:
+        return compute_figures(built, week, settings=ReportSettings(), topic_labels=LABELS,
+                               context=CONTEXT, now=NOW)
+
+    rolled, raw = _both(built, figures, caplog)
+    assert isinstance(rolled, Figures) and rolled.this.posts > 0
+    assert rolled == raw
+    assert rolled.representative and all(posts for _, _, posts in rolled.representative)
+
+
+def test_a_week_in_another_time_zone_reads_the_same(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with Store.open(tmp_path / "ny.db") as store:
+        corpus(store, n=900, seed=7)
+        store.rollups.use_zone("America/New_York")
+
+        def figures() -> Figures:
+            return compute_figures(store, "2026-W47",
+                                   settings=ReportSettings(timezone="America/New_York"),
+                                   topic_labels=LABELS, context=CONTEXT, now=NOW)
+
+        rolled, raw = _both(store, figures, caplog)
+        assert rolled == raw
+
+
+def test_the_daily_alerts_read_the_same_from_rollups(
+        built: Store, caplog: pytest.LogCaptureFixture) -> None:
+    settings = ReportSettings()
+
+    def alerts() -> object:
+        return [find_alerts(built, day, settings=settings, topic_labels=LABELS)
+                for day in (date(2026, 11, 23), date(2026, 11, 25), date(2026, 11, 28))]
+
+    rolled, raw = _both(built, alerts, caplog)
+    assert rolled == raw and any(rolled)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("f", [
+    PostFilter(topics=("parks",)), PostFilter(platforms=("mastodon",)),
+    PostFilter(topics=("waste_recycling",), sentiments=("negative",), platforms=("x", "rss")),
+])
+def test_a_week_filter_counts_the_same_from_rollups(built: Store, f: PostFilter) -> None:
+    start, end = week_bounds(2026, 48, "Europe/London")
+    week = PostFilter(f.topics, f.sentiments, f.platforms, since=iso(start), until=iso(end))
+    assert count_from_rollups(built.db, week) is not None
+    rolled = built.queries.count_posts(week)
+    built.queries.read_rollups = False
+    try:
+        assert built.queries.count_posts(week) == rolled > 0
+    finally:
+        built.queries.read_rollups = True
+
+
+def test_what_the_rollups_cannot_answer_is_counted_from_the_posts(built: Store) -> None:
+    start, end = week_bounds(2026, 47, "Europe/London")
+    week = [("2026-W47", iso(start), iso(end))]
+    for f in (PostFilter(topics=("parks", "waste_recycling")), PostFilter(sources=("rss-news",)),
+              PostFilter(match="park")):
+        assert weekly_from_rollups(built.db, f, week) is None
+        assert built.queries.weekly_counts(f, week)[0].total > 0
+    shifted = [("2026-W47", iso(start.replace(hour=1)), iso(end))]
+    assert weekly_from_rollups(built.db, PostFilter(), shifted) is None
+
+
+@pytest.mark.parametrize("f", [
+    PostFilter(), PostFilter(topics=("parks",)),
+    PostFilter(topics=("waste_recycling",), sentiments=("negative", "positive")),
+    PostFilter(platforms=("x", "rss")),
+    PostFilter(topics=("roads_potholes",), platforms=("reddit",), sentiments=("neutral",)),
+])
+def test_trend_counts_are_the_same_from_rollups(built: Store, f: PostFilter) -> None:
+    weeks = []
+    for number in range(37, 50):
+        start, end = week_bounds(2026, number, "Europe/London")
+        weeks.append((f"2026-W{number}", iso(start), iso(end)))
+    assert weekly_from_rollups(built.db, f, weeks) is not None  # the rollups answer it
+    rolled = built.queries.weekly_counts(f, weeks)
+    built.queries.read_rollups = False
+    try:
+        raw = built.queries.weekly_counts(f, weeks)
+    finally:
+        built.queries.read_rollups = True
+    assert rolled == raw and sum(w.total for w in rolled) > 0

@@ -1,0 +1,176 @@
+"""The rollups stay equal to a fresh count of the posts after every write
+storage makes (the listener's operations end to end:
+``tests/listener/test_rollup_operations.py``), ``check`` finds drift, and
+``rebuild`` repairs it."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from storage import LabelRecord, Post, Store, StoredItem
+from storage.rollup_facts import author_hash
+from storage.rollup_sketch import SAMPLE_FLOOR, SAMPLE_SIZE
+from tests.rollup_corpus import START, TOPICS, corpus
+
+
+def _labelled_page(store: Store, posts: list[Post], topic: str | None = "parks",
+                   source: str = "x-search") -> list[int]:
+    run = store.runs.start(source)
+    ids = store.collect.save_page(source=source, run_id=run, query="q",
+                                  items=[StoredItem(p, {"id": p.native_id}) for p in posts]).new_ids
+    store.runs.finish(run, "ok")
+    if topic is not None:
+        store.labels.save("topic", "topics.keywords", "v1", "cfg", ids, [
+            LabelRecord(i, "topic", topic, 1.0, "topics.keywords", "v1", None, ("park",))
+            for i in ids])
+    return ids
+
+
+def _post(n: int, author: str, when: datetime, likes: int | None = None) -> Post:
+    return Post(platform="x", native_id=f"t{n}", text=f"the park {n}", created_at=when,
+                author_key=f"key-{author}", likes=likes)
+
+
+def test_a_new_post_waits_on_the_queue_until_it_is_labelled(store: Store) -> None:
+    when = datetime(2026, 11, 18, 12, tzinfo=UTC)
+    (pid,) = _labelled_page(store, [_post(1, "a", when)], topic=None)
+    assert store.rollups.queued() == 1
+    assert store.db.execute("SELECT count(*) FROM rollup_posts").fetchone()[0] == 0
+    assert store.rollups.check() == []  # queued posts are not counted in the tables
+    store.labels.save("topic", "topics.keywords", "v1", "cfg", [pid], [])
+    assert store.rollups.queued() == 0
+    row = store.db.execute("SELECT day, voice, platform, sentiment, topic_state, posts"
+                           " FROM rollup_posts").fetchall()
+    assert row == [("2026-11-18", "public", "x", "pending", "none", 1)]
+    assert store.rollups.check() == []
+
+
+def test_rollups_equal_a_fresh_count_after_every_storage_write(store: Store) -> None:
+    corpus(store, n=1200)
+    assert store.rollups.queued() == 40  # stored, never labelled
+    assert store.rollups.check() == []
+    rng = random.Random(3)
+    ids = [int(r[0]) for r in store.db.execute("SELECT id FROM posts ORDER BY id")]
+
+    chosen = rng.sample(ids, 300)  # a relabel with another topic version
+    store.labels.save("topic", "topics.keywords", "v2", "cfg2", chosen, [
+        LabelRecord(pid, "topic", rng.choice(sorted(TOPICS)), 1.0, "topics.keywords", "v2",
+                    None, ("bin", "Park")) for pid in chosen if rng.random() < 0.7])
+    assert store.rollups.check() == []
+
+    rows = store.db.execute(  # seen again: more likes, a new source, an edited time
+        "SELECT platform, native_id, text, created_at, author_key, likes FROM posts"
+        " ORDER BY id LIMIT 120").fetchall()
+    run = store.runs.start("x-extra")
+    store.collect.save_page(source="x-extra", run_id=run, query="z", items=[StoredItem(Post(
+        platform=p, native_id=n, text=t, created_at=datetime.fromisoformat(c)
+        + timedelta(days=k % 3), author_key=a, likes=(likes or 0) + 40), {"id": n})
+        for k, (p, n, t, c, a, likes) in enumerate(rows)])
+    assert store.rollups.check() == []
+
+    store.erasure.forget_author("x", "key-heavy1")
+    assert store.rollups.check() == []
+    store.erasure.forget_posts(rng.sample(ids[:1000], 40), block=False)
+    assert store.rollups.check() == []
+    cut = (START + timedelta(weeks=3, days=2, hours=13)).isoformat()  # mid-week, mid-day
+    counts = store.retention.purge_expired(posts_before=cut, raw_before=cut)
+    assert counts["posts"] > 150
+    assert store.rollups.check() == []
+
+
+def test_a_day_whose_author_sample_runs_short_is_rebuilt_with_the_deletion(
+        store: Store) -> None:
+    """A topic's posts on one day by more authors than a sample lists; then
+    the authors it lists are erased one by one: each erasure leaves the day
+    true, including when the sample would list too few to say."""
+    when = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    authors = [f"a{k}" for k in range(SAMPLE_SIZE + 6)]
+    _labelled_page(store, [_post(k, a, when + timedelta(minutes=k))
+                           for k, a in enumerate(authors)])
+    members, truncated = store.db.execute(
+        "SELECT members, truncated FROM rollup_author_samples WHERE dim = 'topic'").fetchone()
+    assert truncated == 1 and members.count("],[") == SAMPLE_SIZE - 1
+    listed = sorted(authors, key=lambda a: author_hash(f"key-{a}"))[:SAMPLE_SIZE]
+    erased = SAMPLE_SIZE - SAMPLE_FLOOR + 3
+    for author in listed[:erased]:
+        store.erasure.forget_author("x", f"key-{author}")
+        assert store.rollups.check() == []
+    members, truncated = store.db.execute(
+        "SELECT members, truncated FROM rollup_author_samples WHERE dim = 'topic'").fetchone()
+    left = len(authors) - erased
+    assert left <= SAMPLE_SIZE and truncated == 0 and members.count("],[") == left - 1
+
+
+def test_the_check_finds_drift_and_rebuild_repairs_it(store: Store) -> None:
+    corpus(store, n=600)
+    assert store.rollups.check() == []
+    with store.db.conn:
+        store.db.execute("UPDATE rollup_topics SET posts = posts + 1 WHERE day ="
+                         " (SELECT min(day) FROM rollup_topics)")
+        store.db.execute("DELETE FROM rollup_author_samples WHERE dim = 'term'")
+        store.db.execute("UPDATE rollup_examples SET entries = '[]', truncated = 0"
+                         " WHERE kind = 'engaged'")
+        store.db.execute("DELETE FROM rollup_week_authors WHERE week = (SELECT max(week)"
+                         " FROM rollup_week_authors)")
+    found = {d.table for d in store.rollups.check()}
+    assert found == {"rollup_topics", "rollup_author_samples", "rollup_examples",
+                     "rollup_week_authors"}
+    assert store.rollups.rebuild() == 600 + 40
+    assert store.rollups.check() == [] and store.rollups.queued() == 0
+
+
+def test_rebuild_since_a_day_rewrites_its_week_onwards(store: Store) -> None:
+    corpus(store, n=600)
+    with store.db.conn:
+        store.db.execute("UPDATE rollup_posts SET posts = posts + 5")
+    since = (START + timedelta(weeks=10, days=3)).date()
+    store.rollups.rebuild(since)
+    drift = store.rollups.check()
+    monday = since - timedelta(days=since.weekday())
+    assert drift and all(d.key[0] < monday.isoformat() for d in drift)
+    assert store.rollups.check(since) == []
+
+
+def test_a_time_zone_change_rebuilds_the_days_in_the_new_zone(store: Store) -> None:
+    late = datetime(2026, 11, 18, 23, 30, tzinfo=UTC)  # 18th in London, 19th in Auckland
+    _labelled_page(store, [_post(1, "a", late)])
+    assert store.rollups.zone() == "Europe/London"
+    assert store.rollups.use_zone("Pacific/Auckland") is True
+    assert store.rollups.use_zone("Pacific/Auckland") is False
+    days = [r[0] for r in store.db.execute("SELECT day FROM rollup_posts")]
+    assert days == ["2026-11-19"] and store.rollups.check() == []
+
+
+def test_the_bulk_load_rolls_up_what_it_labels(store: Store) -> None:
+    when = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    posts = [(_post(k, f"b{k % 7}", when), [LabelRecord(0, "sentiment", "negative", 0.5,
+                                                       "sentiment.vader", "v1")])
+             for k in range(30)]
+    store.bulk.load(posts, looked_at={"sentiment": ("sentiment.vader", "v1")})
+    store.bulk.load([(_post(99, "c", when), [])], looked_at={})
+    assert store.rollups.queued() == 1
+    assert store.rollups.check() == []
+    assert store.db.execute("SELECT sum(posts) FROM rollup_posts WHERE sentiment = 'negative'"
+                            ).fetchone()[0] == 30
+
+
+def test_checking_an_empty_store_finds_nothing(store: Store) -> None:
+    assert store.rollups.check() == [] and store.rollups.check(date(2026, 1, 1)) == []
+
+
+def test_the_places_table_reads_posts_sentiment_top_topic_and_authors(store: Store) -> None:
+    drawn = corpus(store, n=800)
+    first, last = date(2026, 11, 16), date(2026, 11, 29)
+    rows = {r.place: r for r in store.rollups.places(first, last)}
+    lo, hi = (datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+    for place in ("hightown", "lowfield"):
+        named = [d for d in drawn if place in d.places and lo <= d.post.created_at < hi]
+        assert rows[place].posts == len(named) > 0
+        assert rows[place].sentiment.get("negative", 0) == sum(
+            1 for d in named if d.sentiment == "negative")
+        topics = Counter(slug for d in named if not d.topic_pending for slug, _ in d.topics)
+        assert rows[place].top_topic == min(topics, key=lambda t: (-topics[t], t))
+        authors = {d.post.author_key for d in named}
+        assert store.rollups.place_has_authors(place, first, last, 10) is (len(authors) >= 10)
