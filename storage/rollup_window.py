@@ -62,13 +62,19 @@ class RollupWindow:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def raw(self, why: str) -> ReportWindow:
-        """The window over the posts, for what the rollups cannot answer."""
-        log.info("report window: %s read from the posts", why)
+    def raw(self, why: str, *, expected: bool = False) -> ReportWindow:
+        """The window over the posts, for what the rollups cannot answer
+        (``expected``: what they do not hold, logged at debug level only)."""
+        log.log(logging.DEBUG if expected else logging.INFO,
+                "report window: %s read from the posts", why)
         self.fallbacks += 1
         if self._fallback is None:
             self._fallback = self._make_fallback()
         return self._fallback
+
+    def held(self, what: str) -> ReportWindow:
+        """The window over the posts, for a read the rollups do not hold."""
+        return self.raw(what, expected=True)
 
     # -- counts ----------------------------------------------------------------
     def totals(self) -> list[int]:
@@ -173,7 +179,7 @@ class RollupWindow:
         cell: dict[str, Any] = {"topic": topic, "sentiment": sentiment, "term": term,
                                 "platform": platform, "day": day}
         if place is not None:
-            return self.raw("an author check on a place").has_authors(w, n, place=place,
+            return self.held("an author check on a place").has_authors(w, n, place=place,
                                                                         **cell)
         group = _group(topic, sentiment, term, platform, day)
         if group is None or n > SAMPLE_SIZE:
@@ -191,16 +197,16 @@ class RollupWindow:
 
     # -- what the rollups do not hold: read from the posts of the same periods -----
     def places(self, w: int) -> list[tuple[str, int, int, int]]:
-        return self.raw("the places table").places(w)
+        return self.held("the places table").places(w)
 
     def place_topics(self, w: int) -> dict[str, dict[str, int]]:
-        return self.raw("the places' topics").place_topics(w)
+        return self.held("the places' topics").place_topics(w)
 
     def topic_overlap(self, w: int, topic: str, term: str | None = None) -> dict[str, int]:
-        return self.raw("a flag's overlap with other topics").topic_overlap(w, topic, term)
+        return self.held("a flag's overlap with other topics").topic_overlap(w, topic, term)
 
     def topic_ids(self, w: int, topic: str, term: str | None = None) -> set[int]:
-        return self.raw("the posts of a flag").topic_ids(w, topic, term)
+        return self.held("the posts of a flag").topic_ids(w, topic, term)
 
     # -- examples ------------------------------------------------------------------
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
@@ -216,7 +222,8 @@ class RollupWindow:
                 w, topic, term, order, limit, frozenset(exclude))
             self._samples[key] = found if found is not None else self.raw(
                 "examples the example lists cannot settle" if also is None
-                else "examples that carry a second topic").sample_posts(
+                else "examples that carry a second topic", expected=also is not None
+            ).sample_posts(
                 w, topic=topic, term=term, order=order, limit=limit, also=also,
                 exclude=exclude)
         return self._samples[key]
