@@ -35,6 +35,7 @@ from listener.redact import redact
 from listener.sources.backoff import Retry, RetryPolicy, call_with_retry
 from reports.alerts import Alert
 from reports.deliver import DeliveryError, build_message, post_webhook, send_email
+from reports.email_body import email_html, email_text
 from storage import Store
 from storage.deliveries import Delivery
 from storage.timefmt import iso
@@ -66,15 +67,18 @@ class Outcome:
 
 
 def report_message(settings: Settings, paths: Sequence[Path]) -> EmailMessage:
-    """The weekly report's e-mail: HTML, PDF and Markdown attached, the
-    Markdown (or a line) as the body."""
+    """The weekly report's e-mail: the Markdown report as a clean plain-text
+    body with an HTML alternative (the Markdown rendered,
+    ``reports.email_body``), the HTML, PDF and Markdown files attached."""
     md = next((p for p in paths if p.suffix == ".md"), None)
     stem = (md or paths[0]).name.split(".")[0]
-    body = md.read_text(encoding="utf-8") if md else (
+    subject = f"{settings.reports.title}: {stem.removeprefix('report-')}"
+    markdown = md.read_text(encoding="utf-8") if md else None
+    body = email_text(markdown) if markdown else (
         f"The {settings.reports.title.lower()} is attached.")
-    return build_message(settings.reports.email,
-                         f"{settings.reports.title}: {stem.removeprefix('report-')}",
-                         body, [p for p in paths if p.suffix in MAILED_SUFFIXES])
+    return build_message(settings.reports.email, subject, body,
+                         [p for p in paths if p.suffix in MAILED_SUFFIXES],
+                         html=email_html(markdown, subject) if markdown else None)
 
 
 def _send_report(settings: Settings, delivery: Delivery, env: Env) -> None:

@@ -21,9 +21,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+OURS = ("listener", "nlp", "storage", "reports")
+
+
+class OursOrWarnings(logging.Filter):
+    """Our own loggers at the configured level; every other library's
+    (fontTools' subsetting lists, WeasyPrint's steps, HTTP clients, the
+    scheduler) only at WARNING and above."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".")[0] in OURS
+
+
 def setup_logging(fmt: str = "text", verbose: bool = False) -> None:
+    """Log to stderr; with ``verbose``, at DEBUG and third-party libraries too."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
+    if not verbose:
+        handler.addFilter(OursOrWarnings())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -14,8 +14,10 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import nlp
@@ -29,6 +31,7 @@ from listener.privacy.pseudonym import Pseudonymiser, load_key
 from listener.redact import redact, register_secret_vars
 from listener.sources.base import Page, Source
 from storage import LabelRecord, Quarantined, Store, StoredItem
+from storage.timefmt import iso
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,7 @@ def collect_source(
     pseudonymiser: Pseudonymiser,
     *,
     stop: threading.Event | None = None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> CollectSummary:
     """Collect one source until it has nothing new (or ``stop`` is set, which
     is honoured between pages). Every page is committed with its cursor, so a
@@ -128,6 +132,8 @@ def collect_source(
             summary.quarantined += result.quarantined
             summary.blocked += result.blocked
             summary.new_ids += result.new_ids
+            if on_page is not None:
+                on_page(summary.pages, summary.fetched)
             if stop is not None and stop.is_set():
                 log.info("source %s: stop requested; stopped after page %d", name, summary.pages)
                 break
@@ -145,8 +151,10 @@ def collect_source(
 
 
 def collect(settings: Settings, store: Store, only: str | None = None,
-            stop: threading.Event | None = None) -> list[CollectSummary]:
-    """Collect every enabled source (or just ``only``), one after another."""
+            stop: threading.Event | None = None,
+            on_page: Callable[[str, int, int], None] | None = None) -> list[CollectSummary]:
+    """Collect every enabled source (or just ``only``), one after another;
+    ``on_page(source, pages, posts read)`` after each stored page."""
     register_secrets(settings)
     pseudonymiser = make_pseudonymiser(settings)
     configured = settings.all_sources()
@@ -163,8 +171,18 @@ def collect(settings: Settings, store: Store, only: str | None = None,
             store.runs.finish(run_id, "failed", error)
             summaries.append(CollectSummary(name, run_id, "failed", error=error))
             continue
-        summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop))
+        tick = partial(on_page, name) if on_page is not None else None
+        summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop,
+                                        on_page=tick))
     return summaries
+
+
+def since_utc(since: str | None) -> str | None:
+    """``--since`` (a date, or a UTC ISO time) as stored UTC text."""
+    if since is None:
+        return None
+    moment = datetime.fromisoformat(since)
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def topics_hash(settings: Settings) -> str:
@@ -173,11 +191,14 @@ def topics_hash(settings: Settings) -> str:
 
 
 def classify(settings: Settings, store: Store, *, relabel: bool = False,
-             since: str | None = None, classifiers: list[Any] | None = None) -> dict[str, int]:
+             since: str | None = None, classifiers: list[Any] | None = None,
+             on_batch: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Label posts no classifier has seen (all posts, or those since a date,
-    with ``relabel``). Returns posts labelled per task. The rollups are
-    written with the labels, in ``reports.timezone`` (a changed zone
-    rebuilds them first)."""
+    with ``relabel``). Returns posts labelled per task; ``on_batch(task,
+    done, total)`` after each batch. A relabel is recorded (``store.relabels``),
+    so reports say that history was labelled again, when and under which config.
+    The rollups are written with the labels, in ``reports.timezone`` (a
+    changed zone rebuilds them first)."""
     store.rollups.use_zone(settings.reports.timezone)
     active = classifiers if classifiers is not None else nlp.build_classifiers(
         settings.nlp, settings.topics, settings.data_dir)
@@ -185,6 +206,8 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
     for clf in active:
         config_hash = topics_hash(settings) if clf.task == "topic" else None
         done = 0
+        total = store.labels.count_to_label(clf.task, relabel=relabel, since=since) \
+            if on_batch is not None else 0
         for batch in store.labels.posts_to_label(clf.task, batch_size=settings.nlp.batch_size,
                                                  relabel=relabel, since=since):
             ids = [pid for pid, _ in batch]
@@ -197,6 +220,11 @@ def classify(settings: Settings, store: Store, *, relabel: bool = False,
             ]
             store.labels.save(clf.task, clf.name, clf.version, config_hash, ids, labels)
             done += len(ids)
+            if on_batch is not None:
+                on_batch(clf.task, done, total)
+        if relabel:
+            store.relabels.record(clf.task, since=since_utc(since),
+                                  config_hash=settings.config_hash, posts=done)
         counts[clf.task] = counts.get(clf.task, 0) + done
         log.info("classified %d posts for %s with %s %s", done, clf.task, clf.name, clf.version)
     return counts

@@ -14,6 +14,7 @@ import nlp
 from listener import __version__, deliveries
 from listener.config import Settings
 from listener.discovery import discovery_alerts, ensure_week
+from listener.platforms.registry import platforms, post_link
 from nlp.cards import load_card
 from reports import latest_complete_week, write_report
 from reports.alerts import Alert, find_alerts
@@ -30,10 +31,12 @@ def classifier_notes(settings: Settings) -> tuple[ClassifierNote, ...]:
     for name, version, task in nlp.describe_configured(settings.nlp, settings.data_dir):
         card: dict[str, Any] = load_card(settings.data_dir, name, version) or {}
         metrics = card.get("metrics", {})
+        measure = "macro-F1" if "macro_f1" in metrics else "accuracy"
         score = metrics.get("macro_f1", metrics.get("accuracy"))
         evaluation = str(card.get("evaluation", card.get("data", ""))) if card else ""
         notes.append(ClassifierNote(name, version, task,
-                                    float(score) if score is not None else None, evaluation))
+                                    float(score) if score is not None else None, evaluation,
+                                    measure))
     return tuple(notes)
 
 
@@ -46,7 +49,9 @@ def report_context(settings: Settings) -> ReportContext:
         classifiers=classifier_notes(settings),
         official_handles=official,
         organisation=settings.reports.organisation,
-        place_labels={slug: p.label for slug, p in settings.nlp.places.items()},
+        link=post_link,
+        place_labels={slug: spec.label for slug, spec in settings.nlp.places.items()},
+        platform_names={p.id: p.name for p in platforms()},
         working_hours=engagement.working_hours,
         waiting_after_hours=engagement.unanswered_after_hours,
         waiting_days=engagement.unanswered_days,

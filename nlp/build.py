@@ -10,13 +10,18 @@ from nlp.config import NlpSettings, TopicSpec
 from nlp.registry import BuildContext, UnknownClassifierError, known_names, resolve, split_name
 from nlp.types import Classifier
 
+GAZETTEER = "places.gazetteer"
+
 
 def configured_names(settings: NlpSettings) -> list[str]:
-    """Every classifier the settings ask for, topic and sentiment first."""
+    """Every classifier the settings ask for, topic and sentiment first. The
+    gazetteer (on by default) is left out while ``nlp.places`` is empty: it
+    would look for nothing."""
     names = [settings.topic_classifier, settings.sentiment_classifier]
     if settings.request_classifier:
         names.append(settings.request_classifier)
-    names.extend(n for n in settings.extra_classifiers if n not in names)
+    names.extend(n for n in settings.extra_classifiers if n not in names
+                 and (settings.places or split_name(n)[0] != GAZETTEER))
     return names
 
 

@@ -95,7 +95,9 @@ class NlpSettings(BaseModel):
         " request.rules, or a request.head trained through the labelling loop; null: off",
     )
     extra_classifiers: list[str] = Field(
-        default_factory=list, description="More classifiers to run, e.g. places.gazetteer, lang.id"
+        default_factory=lambda: ["places.gazetteer"],
+        description="More classifiers to run, e.g. places.gazetteer, lang.langid; the"
+        " gazetteer runs only when nlp.places lists places",
     )
     batch_size: int = Field(default=512, ge=1)
     learned_topic: str | None = Field(

@@ -32,6 +32,7 @@ class KeywordTopics(Registered):
 
     model_id: str | None = textprep.MODEL_ID
     keep_gerunds = False  # v1: the lookup table's lemma for -ing words too
+    hashtags = "v1"  # how a hashtag is split into words (nlp.textprep.clean)
 
     def __init__(self, topics: Mapping[str, TopicSpec], batch_size: int = 256) -> None:
         from spacy.matcher import PhraseMatcher
@@ -47,7 +48,7 @@ class KeywordTopics(Registered):
                     if word.strip().startswith("#"):
                         self._add_hashtag(slug, kind, word)
                         continue
-                    pattern = list(textprep.docs([textprep.clean(word).text],
+                    pattern = list(textprep.docs([textprep.clean(word, self.hashtags).text],
                                                    keep_gerunds=self.keep_gerunds))
                     if len(pattern[0]):
                         self._matcher.add(_SEP.join((slug, kind, word)), pattern)
@@ -64,7 +65,7 @@ class KeywordTopics(Registered):
     def matches(self, texts: Sequence[str]) -> list[Matches]:
         """Per text: the included terms matched per topic (in order of first
         match) and the topics an exclusion vetoed."""
-        prepared = [textprep.clean(t) for t in texts]
+        prepared = [textprep.clean(t, self.hashtags) for t in texts]
         out: list[Matches] = []
         strings = textprep.blank_english().vocab.strings
         for prep, doc in zip(
@@ -105,3 +106,12 @@ class KeywordTopicsV2(KeywordTopics):
     housing is not house, planning is not plan, lighting is not light)."""
 
     keep_gerunds = True
+
+
+@classifier("topics.keywords", "v3", task="topic")
+class KeywordTopicsV3(KeywordTopicsV2):
+    """v3: hashtags split at the end of an acronym and keep road numbers whole
+    (``#NHSWaitingTimes`` -> NHS Waiting Times, so "waiting times" matches;
+    ``#A14Roadworks`` -> A14 Roadworks)."""
+
+    hashtags = "v2"

@@ -16,6 +16,7 @@ from nlp.types import Label
 @classifier("places.gazetteer", "v1", task="place")
 class GazetteerPlaces(Registered):
     model_id: str | None = "spacy-blank-en+entity-ruler(lower)"
+    hashtags = "v1"  # how a hashtag is split into words (nlp.textprep.clean)
 
     def __init__(self, places: Mapping[str, PlaceSpec]) -> None:
         import spacy
@@ -27,13 +28,14 @@ class GazetteerPlaces(Registered):
         for slug, spec in self.places.items():
             for name in {spec.label, *spec.aliases}:
                 if name.strip():
-                    patterns.append({"label": spec.kind, "pattern": textprep.clean(name).text,
+                    patterns.append({"label": spec.kind,
+                                     "pattern": textprep.clean(name, self.hashtags).text,
                                      "id": slug})
         ruler.add_patterns(patterns)
 
     def classify(self, texts: Sequence[str]) -> list[list[Label]]:
         out: list[list[Label]] = []
-        cleaned = (textprep.clean(t).text for t in texts)
+        cleaned = (textprep.clean(t, self.hashtags).text for t in texts)
         for doc in self._nlp.pipe(cleaned, batch_size=256):
             found: dict[str, list[str]] = {}
             for ent in doc.ents:
@@ -47,3 +49,11 @@ class GazetteerPlaces(Registered):
     @classmethod
     def from_context(cls, ctx: BuildContext) -> GazetteerPlaces:
         return cls(ctx.settings.places)
+
+
+@classifier("places.gazetteer", "v2", task="place")
+class GazetteerPlacesV2(GazetteerPlaces):
+    """v2: hashtags split at the end of an acronym and keep road numbers
+    whole (``#A14Roadworks`` names the A14)."""
+
+    hashtags = "v2"

@@ -26,6 +26,15 @@ URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION_RE = re.compile(r"(?<![\w@])(?:@[\w.]+(?:@[\w.-]+\w)?|/?u/[\w-]+)")
 HASHTAG_RE = re.compile(r"(?<![\w&])#(\w+)")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+# v2 hashtag words: a lower-case letter before a capital (NHSWaiting|Times);
+# the end of an acronym before a capitalised word (NHS|Waiting); letters before
+# digits, except one capital letter that starts a word (road numbers: A14, M25);
+# digits before a capital (A14|Roadworks), but not before lower case (2nd, 10am)
+HASHTAG_WORDS_RE = re.compile(
+    r"(?<=[a-z])(?=[A-Z])"
+    r"|(?<=[A-Z]{2})(?=[A-Z][a-z])"
+    r"|(?<=[A-Za-z])(?<!(?<![A-Za-z])[A-Z])(?<!(?<=[a-z])[A-Z])(?=\d)"
+    r"|(?<=\d)(?=[A-Z])")
 HYPHEN_RE = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")
 MODEL_ID = "spacy-blank-en+lookup-lemmas"
 
@@ -36,8 +45,19 @@ class Prepared:
     hashtags: frozenset[str]  # lower-case hashtag bodies, without '#'
 
 
-def clean(text: str) -> Prepared:
-    """Decode entities; drop URLs and mentions; unwrap hashtags."""
+def hashtag_words(body: str) -> str:
+    """A hashtag's body as its words: ``NHSWaitingTimes`` -> ``NHS Waiting
+    Times``, ``A14Roadworks`` -> ``A14 Roadworks``, ``PotholeHell`` ->
+    ``Pothole Hell``, ``Covid19`` -> ``Covid 19``."""
+    return HASHTAG_WORDS_RE.sub(" ", body)
+
+
+def clean(text: str, hashtags: str = "v1") -> Prepared:
+    """Decode entities; drop URLs and mentions; unwrap hashtags into their
+    words (``hashtags="v2"``: ``hashtag_words``; "v1", the rule of released
+    classifier versions, splits at every case change and letter-digit edge:
+    ``NHSWaiting Times``, ``A 14 Roadworks``)."""
+    split = hashtag_words if hashtags == "v2" else (lambda body: CAMEL_RE.sub(" ", body))
     text = html.unescape(html.unescape(text)) if "&" in text else text
     tags: set[str] = set()
     if "http" in text or "www." in text:
@@ -48,7 +68,7 @@ def clean(text: str) -> Prepared:
 
         def unwrap(m: re.Match[str]) -> str:
             tags.add(m[1].lower())
-            return " " + CAMEL_RE.sub(" ", m[1]) + " "
+            return " " + split(m[1]) + " "
 
         text = HASHTAG_RE.sub(unwrap, text)
     if "-" in text or "\u2010" in text or "\u2011" in text:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,22 @@ from nlp.types import Classifier
 def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "text",
                    label_col: str = "label", name: str | None = None,
                    features: str = "minilm+vader", threads: int | None = None,
-                   folds: int = 5, model_path: str | None = None) -> dict[str, Any]:
-    """Train a head on a labelled CSV and save it as a new version; returns its card."""
+                   folds: int = 5, model_path: str | None = None,
+                   step: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Train a head on a labelled CSV and save it as a new version; returns its
+    card. ``step(words)`` is told each stage as it starts (a progress display)."""
     from nlp import training
     from nlp.features import Featurizer
 
+    say = step or (lambda words: None)
+    say(f"reading {Path(data).name}")
     texts, labels = read_labelled(data, text_col, label_col)
+    say("loading the embedding model")
     featurizer = Featurizer(features, threads=threads,
                             model_path=Path(model_path) if model_path else None)
+    say(f"embedding {len(texts):,} posts")
     matrix = featurizer(texts)
+    say(f"training and cross-validating ({folds} folds)")
     text = None
     if featurizer.text_head:
         head, text, figures, c = training.train_with_text_head(matrix, texts, labels,

@@ -16,7 +16,7 @@ from reports.context import ReportContext
 from reports.discovery import discovery_figures
 from reports.engaged import engaged_figures
 from reports.figures import Figures, Period, SentimentSplit, TopicRow
-from reports.headline import headline
+from reports.narrative import narrative
 from reports.sections import Series, fill_sections, shown_check
 from reports.stats import wilson
 from reports.weeks import Span, day_spans, previous_weeks, week_span
@@ -53,13 +53,15 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
                              settings.timezone) as win:
         fig, series = _core(win, week, spans, settings, topic_labels, context, now, tz)
         fill_sections(fig, series, win, store.reports, store.config_versions.history(),
-                      spans, days, settings, context, now, tz)
+                      store.relabels.history(), spans, days, settings, context, now, tz)
     if context.working_hours is not None:
         fig.engaged = engaged_figures(
             store.engagement, spans, hours=context.working_hours,
             waiting_after=context.waiting_after_hours, waiting_days=context.waiting_days,
-            topic_labels=dict(topic_labels), official=context.official_handles, now=now, tz=tz)
-    fig.headline = headline(fig)
+            topic_labels=dict(topic_labels), official=context.official_handles,
+            link=context.link, now=now, tz=tz)
+    fig.narrative = narrative(fig)
+    fig.headline = [s.text for s in fig.narrative]
     used = [(c.task, c.name, c.version, c.posts) for c in fig.classifiers]
     fig.accuracy = accuracy_section(fig, used, {v: store.audits.judging(v) for v in in_use(used)},
                                     spans[-1].utc, topic_labels, tz)
@@ -70,7 +72,7 @@ def compute_figures(store: Store, week: str, *, settings: ReportSettings,
         official=context.official_handles, topic_labels=topic_labels,
         themes_shown=settings.themes_shown, terms_shown=settings.terms_shown,
         baseline_weeks=context.discovery_baseline_weeks,
-        min_unmatched=context.discovery_min_unmatched)
+        min_unmatched=context.discovery_min_unmatched, link=context.link)
     return fig
 
 

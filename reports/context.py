@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from reports.workhours import WorkingHours
+
+# (platform, native id, stored url) -> a link to the post that names no
+# account, or None where the platform has no such link
+LinkForm = Callable[[str, str, "str | None"], "str | None"]
+
+
+def no_links(platform: str, native_id: str, url: str | None) -> str | None:
+    """Without the listener's platform registry, no post is linked."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -15,8 +24,9 @@ class ClassifierNote:
     name: str  # registered name, e.g. "sentiment.vader"
     version: str  # e.g. "v1"
     task: str = ""  # "topic", "sentiment", ...
-    accuracy: float | None = None  # evaluated accuracy (or macro-F1), 0..1, when known
-    evaluation: str = ""  # what it was measured on, e.g. "macro-F1 on 400 civic posts"
+    accuracy: float | None = None  # the evaluated score, 0..1, when known ...
+    evaluation: str = ""  # what it was measured on, e.g. "400 civic posts"
+    measure: str = "accuracy"  # ... and what that score is: "macro-F1" or "accuracy"
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,9 @@ class ReportContext:
     classifiers: tuple[ClassifierNote, ...] = ()
     official_handles: frozenset[str] = field(default_factory=frozenset)
     organisation: str = ""
-    place_labels: Mapping[str, str] = field(default_factory=dict)  # place slug -> name
+    link: LinkForm = no_links
+    place_labels: Mapping[str, str] = field(default_factory=dict)  # gazetteer slug -> name
+    platform_names: Mapping[str, str] = field(default_factory=dict)  # "x" -> "X"
     # the "How we engaged" section (None: the section is left out)
     working_hours: WorkingHours | None = None
     waiting_after_hours: float = 8.0  # an open question older than this is waiting

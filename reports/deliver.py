@@ -47,7 +47,9 @@ class DeliveryError(RuntimeError):
 
 
 def build_message(email: EmailSettings, subject: str, body: str,
-                  attachments: Sequence[Path] = ()) -> EmailMessage:
+                  attachments: Sequence[Path] = (), html: str | None = None) -> EmailMessage:
+    """The message: ``body`` as plain text, ``html`` (when given) as its HTML
+    alternative, then the attachments. Sending is ``send_email``."""
     if not email.sender or not email.to:
         raise DeliveryError("reports.email.sender and reports.email.to must be set to e-mail")
     msg = EmailMessage()
@@ -55,6 +57,8 @@ def build_message(email: EmailSettings, subject: str, body: str,
     msg["To"] = ", ".join(email.to)
     msg["Subject"] = subject
     msg.set_content(body)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
     for path in attachments:
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if path.suffix == ".md":

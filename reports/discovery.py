@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from zoneinfo import ZoneInfo
 
 from nlp.bursts import describe
+from reports.context import LinkForm
 from reports.discovery_figures import BurstView, DiscoveryFigures, ThemeView
 from reports.posts import post_view
 from reports.stats import MIN_COUNT, count_shown, share
@@ -54,7 +55,8 @@ def running_text(theme: StoredTheme, run: StoredRun) -> str:
 
 def discovery_figures(store: Store, run: StoredRun | None, *, period: str, tz: ZoneInfo,
                       official: Collection[str], topic_labels: Mapping[str, str],
-                      themes_shown: int, terms_shown: int, baseline_weeks: int = 8,
+                      themes_shown: int, terms_shown: int, link: LinkForm,
+                      baseline_weeks: int = 8,
                       min_unmatched: int | None = None) -> DiscoveryFigures:
     out = DiscoveryFigures(period=period, test=describe(baseline_weeks), methods=METHODS)
     if run is None:
@@ -83,7 +85,8 @@ def discovery_figures(store: Store, run: StoredRun | None, *, period: str, tz: Z
             topic_similarity=t.topic_similarity, topic_evidence=t.topic_evidence,
             running=running_text(t, run), suggestion=str(t.suggestion["text"]),
             suggestion_kind=str(t.suggestion["kind"]), yaml=str(t.suggestion["yaml"]),
-            examples=tuple(post_view(p, tz, official) for p in store.themes.theme_posts(t.id))))
+            examples=tuple(post_view(p, tz, official, link)
+                           for p in store.themes.theme_posts(t.id))))
     out.more_themes = max(0, len(themes) - themes_shown)
     bursts = [b for b in run.bursts if count_shown(b.posts, b.authors >= MIN_COUNT)]
     for b in bursts[:terms_shown]:
@@ -92,7 +95,8 @@ def discovery_figures(store: Store, run: StoredRun | None, *, period: str, tz: Z
             baseline_sd=b.baseline_sd, threshold=b.threshold,
             baseline_periods=b.baseline_periods, suggestion=str(b.suggestion["text"]),
             suggestion_kind=str(b.suggestion["kind"]), yaml=str(b.suggestion["yaml"]),
-            examples=tuple(post_view(p, tz, official) for p in store.themes.burst_posts(b.id))))
+            examples=tuple(post_view(p, tz, official, link)
+                           for p in store.themes.burst_posts(b.id))))
     out.more_bursts = max(0, len(bursts) - terms_shown)
     return out
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from statistics import fmean, median, quantiles
 from zoneinfo import ZoneInfo
 
+from reports.context import LinkForm
 from reports.figures import PostView
 from reports.posts import post_view
 from reports.stats import MIN_COUNT
@@ -204,22 +205,23 @@ def _bucket(took: float | None, day: float) -> str:
 
 
 def _row(r: Request) -> PostRow:  # a question as a post to show
-    return PostRow(r.post_id, r.platform, r.created_at, r.url, r.text, r.title, None,
-                   None, None, None, None)
+    return PostRow(r.post_id, r.platform, r.native_id, r.created_at, r.url, r.text, r.title,
+                   None, None, None, None, None)
 
 
 def waiting_list(reader: EngagementReader, *, hours: WorkingHours, after: float, days: int,
                  topic_labels: dict[str, str], official: Collection[str], now: datetime,
-                 tz: ZoneInfo) -> list[Waiting]:
+                 tz: ZoneInfo, link: LinkForm) -> list[Waiting]:
     """Open questions and complaints to the body of the last ``days``, not
     answered after ``after`` working hours, longest waiting first: text with
-    handles masked, the post's link, its topics. The report, ``listener query
+    handles masked, the post's link that names no account (``link``, as every
+    post in the report), its topics. The report, ``listener query
     --unanswered`` and the web page all show this list."""
     waiting = []
     for r in reader.unanswered(iso(now - timedelta(days=days)), iso(now)):
         waited = hours.between(datetime.fromisoformat(r.created_at), now)
         if waited >= after:
-            view = post_view(_row(r), tz, official)
+            view = post_view(_row(r), tz, official, link)
             waiting.append(Waiting(r.platform, view.created, round(waited, 1), r.kinds,
                                    tuple(topic_labels.get(t, t) for t in r.topics), view.text,
                                    view.url))
@@ -229,7 +231,8 @@ def waiting_list(reader: EngagementReader, *, hours: WorkingHours, after: float,
 
 def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: WorkingHours,
                     waiting_after: float, waiting_days: int, topic_labels: dict[str, str],
-                    official: Collection[str], now: datetime, tz: ZoneInfo) -> EngagedFigures:
+                    official: Collection[str], now: datetime, tz: ZoneInfo,
+                    link: LinkForm) -> EngagedFigures:
     """The section for the last of ``spans`` (the report week), with the week
     before and the 4 weeks before that."""
     weeks = list(spans[-6:])
@@ -252,13 +255,14 @@ def engaged_figures(reader: EngagementReader, spans: Sequence[Span], *, hours: W
                for b, ids in counts.items()]
     start, end = weeks[-1].utc
     own = sorted(reader.own_posts(start, end), key=lambda p: (-p.stored_replies, p.created_at))
-    top = [OwnPostReplies(post_view(PostRow(p.post_id, p.platform, p.created_at, p.url, p.text,
-                                            p.title, p.author_handle, p.replies, p.reposts,
-                                            p.likes, p.quotes), tz, official),
+    top = [OwnPostReplies(post_view(PostRow(p.post_id, p.platform, p.native_id, p.created_at,
+                                            p.url, p.text, p.title, p.author_handle, p.replies,
+                                            p.reposts, p.likes, p.quotes), tz, official, link),
                           p.stored_replies, p.replies_sentiment, p.replies_authors)
            for p in own[:TOP_OWN_POSTS] if p.stored_replies > 0]
     waiting = waiting_list(reader, hours=hours, after=waiting_after, days=waiting_days,
-                           topic_labels=topic_labels, official=official, now=now, tz=tz)
+                           topic_labels=topic_labels, official=official, now=now, tz=tz,
+                           link=link)
     return EngagedFigures(describe(hours), hours.day_hours, per_week[-1],
                           per_week[-2] if len(per_week) > 1 else WeekMeasures(),
                           _average(per_week[:-2][-4:]), topics, buckets, top, waiting,

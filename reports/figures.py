@@ -59,8 +59,10 @@ class TopicRow:
 
 @dataclass(frozen=True)
 class PostView:
-    """One post as shown: text already masked, no author pseudonym."""
+    """One post as shown: text already masked, no author pseudonym; ``url``
+    is the platform's link that names no account (None where it has none)."""
 
+    id: int
     platform: str
     created: str  # local date and time
     url: str | None
@@ -112,6 +114,62 @@ class ConfigChange:
     added: tuple[tuple[str, str], ...]  # (topic slug, term)
     removed: tuple[tuple[str, str], ...]
     first: bool = False  # the first config ever recorded: nothing to diff
+    topics_added: tuple[str, ...] = ()  # slugs
+    topics_removed: tuple[str, ...] = ()
+    after_week: bool = False  # recorded after the week ended; applies through a relabel
+    words: tuple[str, ...] = ()  # the change in sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the narrative headline and the figures it prints:
+    (where in the figures, the value as printed)."""
+
+    text: str
+    facts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class StoryFlag:
+    """One emerging flag inside a story."""
+
+    flag: Emerging
+    overlaps: tuple[tuple[str, int], ...]  # (other topic's label, shared posts), largest first
+    spillover: bool  # not unusual without the posts it shares with the story's lead
+    config_note: str  # "" or why its topic's counts are not comparable this week
+
+
+@dataclass(frozen=True)
+class Story:
+    """Emerging flags whose posts are largely the same posts, told once."""
+
+    lead: StoryFlag
+    others: tuple[StoryFlag, ...]
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    slug: str
+    label: str
+    posts: int
+    authors_ok: bool
+    negative: int
+    classified: int  # posts with a sentiment label
+    negative_ok: bool
+    top_topic: str  # its label, "" when none can be shown
+    top_topic_posts: int
+    top_topic_ok: bool
+
+
+@dataclass(frozen=True)
+class ShareWeek:
+    """One week of the sentiment-over-time chart."""
+
+    week: str
+    classified: int  # posts with a sentiment label
+    negative: int
+    ok: bool  # from at least 10 authors
+    interval: tuple[float, float] | None
 
 
 @dataclass(frozen=True)
@@ -139,8 +197,15 @@ class ClassifierUse:
     name: str
     version: str
     posts: int
-    accuracy: float | None
+    accuracy: float | None  # the evaluated score, named by ``measure``
     evaluation: str
+    measure: str = "accuracy"  # "macro-F1" or "accuracy"
+
+    @property
+    def score(self) -> str:
+        """'macro-F1 0.71'; 'not evaluated'."""
+        return (f"{self.measure} {self.accuracy:.2f}" if self.accuracy is not None
+                else "not evaluated")
 
 
 @dataclass
@@ -165,7 +230,8 @@ class Figures:
     topic_unclassified: int
     topic_pending: int
     topic_previous_split: dict[str, SentimentSplit] = field(default_factory=dict)
-    headline: list[str] = field(default_factory=list)
+    headline: list[str] = field(default_factory=list)  # the narrative's sentences
+    narrative: list[Sentence] = field(default_factory=list)
     days: list[tuple[str, int, bool]] = field(default_factory=list)  # (day, posts, authors ok)
     platforms: list[tuple[str, int, bool]] = field(default_factory=list)
     trend_weeks: list[str] = field(default_factory=list)
@@ -176,7 +242,14 @@ class Figures:
     engagement: list[EngagementRow] = field(default_factory=list)
     most_engaged: list[PostView] = field(default_factory=list)
     representative: list[tuple[str, str, list[PostView]]] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    places: list[PlaceRow] = field(default_factory=list)
+    places_small: int = 0  # places with posts, each fewer than 10
+    sentiment_weeks: list[ShareWeek] = field(default_factory=list)
     changes: list[ConfigChange] = field(default_factory=list)
+    relabels: list[str] = field(default_factory=list)  # sentences
+    regenerated: list[str] = field(default_factory=list)  # sentences: what changed since
+    unlinked_platforms: list[str] = field(default_factory=list)  # no handle-free link
     sources: list[SourceCoverage] = field(default_factory=list)
     problems: list[RunProblem] = field(default_factory=list)
     classifiers: list[ClassifierUse] = field(default_factory=list)

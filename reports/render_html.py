@@ -6,13 +6,15 @@ import re
 from datetime import datetime, timedelta
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from reports.accuracy import METHODS, NOT_MEASURED
-from reports.charts import bar_chart, line_chart
+from reports.charts import bar_chart, line_chart, share_chart
 from reports.figures import Figures
 from reports.tables import tables
-from reports.text import FEWER, SUPPRESSED
+from reports.text import FEWER, SUPPRESSED, fmt_count, words
 
+_LINK = re.compile(r"^https://\S+$")
 _NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
 
 
@@ -26,9 +28,33 @@ def _env() -> Environment:
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
+    env.filters["count"] = fmt_count
+    env.filters["words"] = words
+    env.filters["compact"] = compact
+    env.filters["code"] = code
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))
     env.tests["suppressed_text"] = lambda s: str(s) in (FEWER, SUPPRESSED)
     return env
+
+
+def compact(cell: str) -> Markup | str:
+    """A table cell as the page shows it: "fewer than 10" and the suppression
+    note as short abbreviations carrying their words (the CSV keeps them)."""
+    if cell == FEWER:
+        return Markup('<abbr title="fewer than 10">&lt;10</abbr>')
+    if cell == SUPPRESSED:
+        return Markup('<abbr title="suppressed: fewer than 10 authors">suppressed</abbr>')
+    if _LINK.match(cell):  # a link that names no account: clickable, not 60 characters
+        return Markup('<a href="{0}" rel="noopener noreferrer nofollow">open the post</a>'
+                      ).format(cell)
+    return cell
+
+
+def code(text: str) -> Markup:
+    """Plain text whose `backticked` commands are shown as code."""
+    parts = str(text).split("`")
+    return Markup("").join(Markup("<code>{0}</code>").format(p) if k % 2 else escape(p)
+                           for k, p in enumerate(parts)) if len(parts) % 2 else escape(text)
 
 
 ENV = _env()
@@ -53,6 +79,14 @@ def render_html(fig: Figures, *, stale_hours: float = 36.0, for_pdf: bool = Fals
         "platforms": bar_chart(fig.platforms, "Posts by platform",
                                f"Bar chart of posts per platform in week {fig.week}; figures "
                                "in the table that follows."),
+        "sentiment": share_chart(
+            [w.week for w in fig.sentiment_weeks],
+            [w.negative / w.classified if w.interval else None for w in fig.sentiment_weeks],
+            [w.interval for w in fig.sentiment_weeks], "Negative share by week",
+            "Line chart of the weekly share of negative posts"
+            + (f" from {fig.sentiment_weeks[0].week} to {fig.sentiment_weeks[-1].week}"
+               if fig.sentiment_weeks else "")
+            + ", with 95% intervals; figures in the table that follows."),
         "engaged": bar_chart(fig.engaged.buckets, "First response times",
                              f"Bar chart of this week's questions and complaints to us by how "
                              f"soon we first answered, week {fig.week}; figures in the table "

@@ -14,6 +14,7 @@ from reports.accuracy import METHODS, NOT_MEASURED
 from reports.figures import Figures, PostView
 from reports.render_html import window_text
 from reports.tables import Table, tables
+from reports.text import fmt_count, words
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # only an ampersand that would start an entity
@@ -32,7 +33,7 @@ def md_escape(value: Any) -> str:
     text = "" if value is None else str(value)
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     text = _LEADING.sub(r"\\\1", _SPECIAL.sub(r"\\\1", text))
-    return text.replace("\r", "").replace("\n", "<br>")
+    return " ".join(text.replace("\r", "").split("\n"))  # a table cell holds one line
 
 
 def md_link(url: str | None, label: str) -> MdSafe:
@@ -40,6 +41,15 @@ def md_link(url: str | None, label: str) -> MdSafe:
             c in url for c in " <>()\n"):
         return MdSafe("")
     return MdSafe(f"[{md_escape(label)}](<{url}>)")
+
+
+def md_commands(text: str) -> MdSafe:
+    """Plain text whose `backticked` commands become code spans (the rest
+    escaped as usual), as the HTML report shows them."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all of it plain text
+        return MdSafe(md_escape(text))
+    return MdSafe("".join(f"`{p}`" if k % 2 else md_escape(p) for k, p in enumerate(parts)))
 
 
 def md_table(table: Table, cols: Sequence[int] | None = None) -> MdSafe:
@@ -53,11 +63,15 @@ def md_table(table: Table, cols: Sequence[int] | None = None) -> MdSafe:
 
 
 def md_post(post: PostView) -> MdSafe:
+    """A quote: each line of the post its own line of the block quote, with
+    a hard break (a trailing backslash) between them."""
     meta = f"{post.platform}, {post.created}"
     if post.official_handle:
         meta += f", @{post.official_handle.lstrip('@')} (official account)"
     link = md_link(post.url, "original post")
-    return MdSafe(f"> {md_escape(post.text)}\n>\n> {md_escape(meta)} {link}".rstrip())
+    lines = [md_escape(line) for line in post.text.replace("\r", "").split("\n")]
+    body = "\\\n> ".join(line for line in lines if line.strip()) or md_escape(post.text)
+    return MdSafe(f"> {body}\n>\n> {md_escape(meta)} {link}".rstrip())
 
 
 def md_code(text: str) -> MdSafe:
@@ -79,9 +93,13 @@ def _env() -> Environment:
     )
     env.globals["md_table"] = md_table
     env.globals["md_post"] = md_post
+    env.filters["md_commands"] = md_commands
     env.globals["md_link"] = md_link
     env.globals["md_code"] = md_code
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["count"] = fmt_count
+    env.filters["words"] = words
+    env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
     return env
 
 

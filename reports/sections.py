@@ -1,5 +1,6 @@
 """The report's sections after the headline and topics: volume, trends,
-emerging issues, engagement, posts, what changed, coverage, classifiers."""
+sentiment over time, stories, places, engagement, posts, what changed,
+coverage, classifiers."""
 
 from __future__ import annotations
 
@@ -9,21 +10,18 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from reports.changes import changes_in, weeks_with_changes
+from reports.changes import changes_in, relabel_words, weeks_with_changes
 from reports.config import ReportSettings
 from reports.context import ReportContext
 from reports.coverage import coverage
-from reports.emerging import emerging_flags
-from reports.figures import (
-    ClassifierUse,
-    Emerging,
-    EngagementRow,
-    Figures,
-    Trend,
-)
+from reports.figures import ClassifierUse, EngagementRow, Figures, PostView, Trend
+from reports.over_time import first_live, sentiment_weeks
+from reports.places import place_rows
 from reports.posts import local_time, post_view
-from reports.stats import MIN_COUNT, describe_test
+from reports.stats import MIN_COUNT
+from reports.story_section import emerging_stories
 from reports.weeks import Span
+from storage.relabels import Relabel
 from storage.report_queries import ReportReader
 from storage.windows import Window
 
@@ -50,14 +48,33 @@ class Series:
     labels: dict[str, str]  # slug -> display name
 
 
+class Quoter:
+    """Posts quoted in the report, each at most once across its sections."""
+
+    def __init__(self, win: Window, w: int, tz: ZoneInfo,
+                 context: ReportContext) -> None:
+        self.win, self.w, self.tz, self.context = win, w, tz, context
+        self.seen: set[int] = set()
+        self.shown: list[PostView] = []
+
+    def __call__(self, *, topic: str | None = None, term: str | None = None,
+                 also: str | None = None, order: str = "evidence",
+                 limit: int = 3) -> list[PostView]:
+        rows = self.win.sample_posts(self.w, topic=topic, term=term, also=also, order=order,
+                                     limit=limit, exclude=frozenset(self.seen))
+        posts = [post_view(r, self.tz, self.context.official_handles, self.context.link)
+                 for r in rows]
+        self.seen.update(p.id for p in posts)
+        self.shown += posts
+        return posts
+
+
 def fill_sections(fig: Figures, series: Series, win: Window, reader: ReportReader,
-                  versions: Sequence[tuple[str, str, str]], spans: list[Span],
-                  days: list[Span], settings: ReportSettings, context: ReportContext,
-                  now: datetime, tz: ZoneInfo) -> None:
+                  versions: Sequence[tuple[str, str, str]], relabels: Sequence[Relabel],
+                  spans: list[Span], days: list[Span], settings: ReportSettings,
+                  context: ReportContext, now: datetime, tz: ZoneInfo) -> None:
     last = len(spans) - 1
     local = partial(local_time, tz=tz)
-    official = context.official_handles
-
     ok = shown_check(win, last)
     summary = win.summary(last, platforms=True)
     fig.days = [(d.label, summary.days.get(k, 0), ok(summary.days.get(k, 0), day=k))
@@ -71,40 +88,28 @@ def fill_sections(fig: Figures, series: Series, win: Window, reader: ReportReade
     ]
 
     top = [r for r in fig.topics if r.posts > 0][: settings.top_topics]
-    n = settings.trend_weeks
-    trend_spans = spans[-n:]
-    fig.trend_weeks = [s.label for s in trend_spans]
+    first = first_live(series.totals, settings.trend_weeks)  # not drawn before collection began
+    fig.trend_weeks = [s.label for s in spans[first:]]
     for row in top:
-        counts = series.topics.get(row.slug, [0] * len(spans))[-n:]
+        counts = series.topics.get(row.slug, [0] * len(spans))[first:]
         fig.trends.append(Trend(row.slug, row.label, tuple(counts), tuple(
-            ok(c, len(spans) - n + k, topic=row.slug) for k, c in enumerate(counts))))
-    fig.change_weeks = weeks_with_changes(versions, trend_spans)
-    fig.changes = changes_in(versions, spans[-1], local)
+            ok(c, first + k, topic=row.slug) for k, c in enumerate(counts))))
+    fig.sentiment_weeks = sentiment_weeks(win, spans, first, ok)
+    fig.change_weeks = weeks_with_changes(versions, spans[first:])
+    fig.changes = changes_in(versions, spans[-1], local, relabels)
+    fig.relabels = relabel_words(relabels, spans[-1], local)
 
-    fig.emerging_test = describe_test(settings.baseline_weeks, "weeks")
-    n_terms = len(next(iter(series.terms.values()), [0] * (settings.baseline_weeks + 1)))
-    for flag in emerging_flags(series.topics, series.totals, series.terms,
-                               series.totals[-n_terms:], settings.baseline_weeks,
-                               settings.emerging_max, known=lambda s: s in series.labels):
-        if not ok(flag.test.current, topic=flag.slug, term=flag.term):
-            continue  # an issue carried by fewer than 10 authors is not reported
-        sample = win.sample_posts(last, topic=flag.slug, term=flag.term,
-                                  limit=settings.posts_per_topic)
-        fig.emerging.append(Emerging(
-            kind="term" if flag.term else "topic", slug=flag.slug,
-            label=series.labels[flag.slug], term=flag.term, current=flag.test.current,
-            baseline_mean=flag.test.baseline_mean, baseline_sd=flag.test.baseline_sd,
-            threshold=flag.test.threshold,
-            posts=tuple(post_view(p, tz, official) for p in sample), terms=flag.terms,
-        ))
-
-    fig.most_engaged = [post_view(p, tz, official) for p in win.sample_posts(
-        last, order="engagement", limit=MOST_ENGAGED)]
-    fig.representative = [
-        (r.slug, r.label, [post_view(p, tz, official) for p in win.sample_posts(
-            last, topic=r.slug, limit=settings.posts_per_topic)])
-        for r in top
-    ]
+    quote = Quoter(win, last, tz, context)
+    fig.emerging_test, fig.emerging, fig.stories = emerging_stories(
+        series, win, settings, ok, fig.changes, quote)
+    fig.places, fig.places_small = place_rows(win, last, ok, context.place_labels,
+                                              series.labels)
+    fig.representative = [(r.slug, r.label, quote(topic=r.slug, limit=settings.posts_per_topic))
+                          for r in top]
+    fig.most_engaged = quote(order="engagement", limit=MOST_ENGAGED)
+    names = context.platform_names
+    fig.unlinked_platforms = sorted({names.get(p.platform, p.platform) for p in quote.shown
+                                     if p.url is None})
     fig.sources, fig.problems = coverage(reader, dict(win.source_posts(last)), spans[-1], now,
                                          settings.stale_after_hours, local)
     notes = {(c.name, c.version): c for c in context.classifiers}
@@ -113,4 +118,4 @@ def fill_sections(fig: Figures, series: Series, win: Window, reader: ReportReade
         note = notes.get((name, version)) or by_name.get(name)
         fig.classifiers.append(ClassifierUse(
             task, name, version, posts, note.accuracy if note else None,
-            note.evaluation if note else ""))
+            note.evaluation if note else "", note.measure if note else "accuracy"))

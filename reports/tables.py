@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.accuracy import audit_of
-from reports.figures import EngagementRow, Figures, TopicRow
+from reports.figures import EngagementRow, Figures, SourceCoverage, TopicRow
 from reports.stats import MIN_COUNT, count_shown, share
-from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_pct, pct_change
+from reports.text import FEWER, SUPPRESSED, fmt_count, fmt_interval, fmt_share, pct_change
 from storage import SENTIMENTS
 
 NOT_GIVEN = "not given by platform"
@@ -29,16 +29,27 @@ def fmt_average(value: float, authors_ok: bool = True) -> str:
 
 
 def change_cell(now: int, now_ok: bool, before: int, before_ok: bool) -> str:
-    """The change on last week, in words where a count is under 10."""
+    """The change on last week: a percentage when both weeks are shown,
+    otherwise in words (never blank, so every row reads the same way)."""
     if not (now_ok and before_ok):
-        return ""
+        return "suppressed"
     if now >= MIN_COUNT and before >= MIN_COUNT:
         return pct_change(now, before)
     if now >= MIN_COUNT:
-        return "up from fewer than 10"
+        return "new this week" if before == 0 else "up from fewer than 10"
     if before >= MIN_COUNT:
-        return "down to fewer than 10"
-    return "fewer than 10 both weeks"
+        return "down to none" if now == 0 else "down to fewer than 10"
+    return "none either week" if now == before == 0 else "fewer than 10 both weeks"
+
+
+def terms_cell(terms: tuple[tuple[str, int, bool], ...]) -> str:
+    """The top matched terms with their counts; terms under 10 posts (or from
+    fewer than 10 authors) are counted, not listed one by one."""
+    shown = [f"{t} ({n:,})" for t, n, good in terms if count_shown(n, good)]
+    rest = len(terms) - len(shown)
+    if rest:
+        shown.append(f"{rest} more under 10 posts" if shown else f"{rest} under 10 posts")
+    return ", ".join(shown)
 
 
 def topic_cells(row: TopicRow, total: int) -> tuple[str, ...]:
@@ -51,16 +62,15 @@ def topic_cells(row: TopicRow, total: int) -> tuple[str, ...]:
     neg_ok = row.sentiment_ok[0]
     neg = share(s.negative, s.classified) if neg_ok else None
     return (
-        row.label, fmt_count(row.posts), fmt_pct(share(row.posts, total)),
+        row.label, fmt_count(row.posts), fmt_share(row.posts, total),
         *(fmt_count(s.get(name), good)
           for name, good in zip(SENTIMENTS, row.sentiment_ok, strict=True)),
         fmt_count(s.unclassified + s.pending),
-        fmt_pct(neg) if neg_ok else SUPPRESSED,
+        fmt_share(s.negative, s.classified, neg_ok),
         fmt_interval(row.negative_interval) if neg is not None else "",
         last_week, change,
         fmt_average(row.average4),
-        ", ".join(f"{t} ({fmt_count(n) if good else 'suppressed'})"
-                  for t, n, good in row.top_terms),
+        terms_cell(row.top_terms),
     )
 
 
@@ -75,10 +85,9 @@ def tables(fig: Figures) -> list[Table]:
              fmt_average(fig.average4[0], fig.average4[1] >= MIN_COUNT)),
             ("Unique authors (pseudonymous count)", fmt_count(fig.this.authors),
              fmt_count(fig.previous.authors), fmt_average(fig.average4[1])),
-            *((f"{name.capitalize()} share",
-               fmt_pct(share(s.get(name), s.classified)) if good else SUPPRESSED,
-               fmt_pct(share(p.get(name), p.classified)),
-               fmt_pct(share(fig.sentiment_4wk.get(name), fig.sentiment_4wk.classified)))
+            *((f"{name.capitalize()} share", fmt_share(s.get(name), s.classified, good),
+               fmt_share(p.get(name), p.classified),
+               fmt_share(fig.sentiment_4wk.get(name), fig.sentiment_4wk.classified))
               for name, good in zip(SENTIMENTS, fig.sentiment_ok, strict=True)),
             ("Posts with no sentiment label (unclassified or not yet classified)",
              fmt_count(s.unclassified + s.pending), fmt_count(p.unclassified + p.pending), ""),
@@ -89,55 +98,53 @@ def tables(fig: Figures) -> list[Table]:
             "Last week", "Change on last week", "4-week average", "Top matched terms"),
             (*(topic_cells(r, total) for r in fig.topics),
              ("Unclassified (no topic matched)", fmt_count(fig.topic_unclassified),
-              fmt_pct(share(fig.topic_unclassified, total)), *[""] * 10),
+              fmt_share(fig.topic_unclassified, total), *[""] * 10),
              ("Not yet classified", fmt_count(fig.topic_pending),
-              fmt_pct(share(fig.topic_pending, total)), *[""] * 10))),
+              fmt_share(fig.topic_pending, total), *[""] * 10))),
         Table("days", "Posts by day", ("Day", "Posts"),
               tuple((d, fmt_count(n, good)) for d, n, good in fig.days)),
         Table("platforms", "Posts by platform", ("Platform", "Posts", "Share of posts"),
-              tuple((pl, fmt_count(n, good), fmt_pct(share(n, total)) if count_shown(n, good)
+              tuple((pl, fmt_count(n, good), fmt_share(n, total) if count_shown(n, good)
                      else "") for pl, n, good in fig.platforms)),
         Table("trends", "Weekly posts per top topic", ("Topic", *fig.trend_weeks),
               tuple((t.label, *(fmt_count(c, good) for c, good in zip(t.counts, t.ok,
                                                                        strict=True)))
                     for t in fig.trends)),
-        Table("emerging", "Emerging issues",
-              ("Topic", "Term", "Posts this week", "Baseline mean", "Baseline SD", "Threshold"),
-              tuple((e.label, e.term or "(whole topic)", fmt_count(e.current),
-                     f"{e.baseline_mean:.1f}", f"{e.baseline_sd:.1f}", f"{e.threshold:.1f}")
-                    for e in fig.emerging)),
         Table("engagement", "Engagement by platform",
               ("Platform", "Posts", "Replies", "Reposts", "Likes", "Quotes"),
               tuple(_engagement(r) for r in fig.engagement)),
-        Table("config_changes", "Configuration changes this week",
-              ("Config", "Took effect", "Added terms", "Removed terms"),
-              tuple((c.config_hash[:12], c.loaded_at,
-                     "first recorded configuration" if c.first else
-                     "; ".join(f"{t}: {w}" for t, w in c.added),
-                     "; ".join(f"{t}: {w}" for t, w in c.removed)) for c in fig.changes)),
         Table("coverage", "Sources collected",
-              ("Source", "Posts this week", "Runs ok", "Runs failed", "Runs interrupted",
-               "Last successful run", "Stale"),
-              tuple((c.source, fmt_count(c.posts, week_ok), str(c.runs_ok), str(c.runs_failed),
-                     str(c.runs_interrupted), c.last_ok or "never", "yes" if c.stale else "no")
+              ("Source", "Posts this week", "Runs started this week", "Last successful run",
+               "Stale"),
+              tuple((c.source, fmt_count(c.posts, week_ok), runs_cell(c),
+                     c.last_ok or "never", "yes" if c.stale else "no")
                     for c in fig.sources)),
         Table("run_problems", "Failed or interrupted runs",
               ("Source", "Started", "Status", "Error"),
               tuple((r.source, r.started, r.status, r.error) for r in fig.problems)),
         *_engaged(fig),
         Table("classifiers", "Classifiers",
-              ("Task", "Classifier", "Version", "Posts labelled", "Evaluated accuracy",
+              ("Task", "Classifier", "Version", "Posts labelled", "Evaluated (score)",
                "Evaluation", "Staff audit"),
               tuple((c.task, c.name, c.version, fmt_count(c.posts, week_ok),
-                     f"{c.accuracy:.2f}" if c.accuracy is not None else "not evaluated",
+                     c.score,
                      c.evaluation, audit_of(fig.accuracy, c.task, c.name, c.version))
                     for c in fig.classifiers)),
     ]
     from reports.accuracy_tables import accuracy_tables  # they build on Table, defined here
     from reports.action_tables import actions_table
     from reports.discovery_tables import discovery_tables
+    from reports.section_tables import section_tables
 
-    return out + accuracy_tables(fig) + [actions_table(fig)] + discovery_tables(fig)
+    return (out + section_tables(fig) + accuracy_tables(fig) + [actions_table(fig)]
+            + discovery_tables(fig))
+
+
+def runs_cell(c: SourceCoverage) -> str:
+    """'2 ok, 1 failed'; 'none this week' (a source's last run may be later)."""
+    parts = [f"{n} {word}" for n, word in ((c.runs_ok, "ok"), (c.runs_failed, "failed"),
+                                            (c.runs_interrupted, "interrupted")) if n]
+    return ", ".join(parts) or "none this week"
 
 
 def _engaged(fig: Figures) -> list[Table]:

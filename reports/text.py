@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from reports.stats import MIN_COUNT, count_shown
 
@@ -55,6 +55,14 @@ def fmt_pct(value: float | None) -> str:
     return FEWER if value is None else f"{value * 100:.0f}%"
 
 
+def fmt_share(part: int, whole: int, authors_ok: bool = True) -> str:
+    """A percentage cell: blank when its count (or base) is under 10, so a
+    zero or small count never carries a share; the count cell says why."""
+    if not authors_ok:
+        return SUPPRESSED
+    return f"{part / whole * 100:.0f}%" if count_shown(part) and whole >= MIN_COUNT else ""
+
+
 def fmt_interval(interval: tuple[float, float] | None) -> str:
     if interval is None:
         return ""
@@ -78,3 +86,10 @@ def compare_words(subject: str, current: str, previous: str, rising: bool | None
         return f"{subject}: {current}{detail} ({when}: {previous})"
     verb = "rose" if rising else "fell"
     return f"{subject} {verb} from {previous} {when} to {current}{detail}"
+
+
+def words(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from reports.changes import digest, regenerated
 from reports.compute import compute_figures
 from reports.config import FORMATS, ReportSettings
 from reports.context import ReportContext
 from reports.figures import Figures
 from reports.files import atomic_write
+from reports.posts import local_time
 from reports.render_html import render_html
 from reports.render_md import render_md
 from reports.render_pdf import PdfUnavailable, write_pdf
@@ -45,7 +48,9 @@ def write_report(store: Store, week: str | None, *, settings: ReportSettings,
     as ``report-<week>.<ext>`` (CSV: one file per table), each atomically
     (``reports.files``: a kill leaves the previous file whole). A PDF that cannot
     be made (WeasyPrint missing) is logged and skipped; the other formats
-    are still written. Returns the paths written."""
+    are still written. A week reported before is compared with its last
+    report (which numbers changed, and the recorded reasons), and this
+    report's figures are recorded for the next. Returns the paths written."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report format(s) {unknown}; known: {list(FORMATS)}")
@@ -56,7 +61,14 @@ def write_report(store: Store, week: str | None, *, settings: ReportSettings,
     week = normal_week(week)
     fig = compute_figures(store, week, settings=settings, topic_labels=topic_labels,
                           context=context, now=now)
-    return write_figures(fig, formats, out_dir, settings)
+    local = partial(local_time, tz=ZoneInfo(settings.timezone))
+    fig.regenerated = regenerated(store.report_log.last(week), fig, topic_labels,
+                                  store.config_versions.history(), store.relabels.history(),
+                                  local)
+    paths = write_figures(fig, formats, out_dir, settings)
+    store.report_log.record(week, context.config_hash,
+                            digest(fig, len(store.relabels.history())))
+    return paths
 
 
 def write_figures(fig: Figures, formats: Sequence[str], out_dir: Path,

@@ -29,6 +29,7 @@ class Shown:
 
     post_id: int
     platform: str
+    native_id: str  # the platform's id: the report links by it, not by the stored URL
     created_at: str
     url: str | None
     text: str
@@ -62,7 +63,7 @@ class ReplySentiment:
 
 # only module constants are formatted into the SQL; every value is a parameter
 _REQUESTS = f"""
-SELECT c.post_id, p.platform, p.created_at, p.url, p.text, p.title,
+SELECT c.post_id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title,
   (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
      AND l.task = '{REQUEST_TASK}' AND l.label IN {KINDS}),
   (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
@@ -76,7 +77,7 @@ WHERE c.voice = 'to_us' AND c.created_at >= ? AND c.created_at < ?
 ORDER BY c.created_at, c.post_id
 """  # noqa: S608
 _OWN = """
-SELECT p.id, p.platform, p.created_at, p.url, p.text, p.title, p.author_handle,
+SELECT p.id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title, p.author_handle,
   p.replies, p.reposts, p.likes, p.quotes
 FROM conversations c JOIN posts p ON p.id = c.post_id
 WHERE c.voice = 'own' AND c.created_at >= ? AND c.created_at < ?
@@ -109,8 +110,8 @@ class EngagementReader:
     def requests(self, start: str, end: str) -> list[Request]:
         """Questions and complaints to the body made in ``[start, end)``, with
         when the body first answered each (or None). No pseudonym is read."""
-        return [Request(int(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), r[5],
-                        _split(r[6]), _split(r[7]), r[8])
+        return [Request(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]), r[6],
+                        _split(r[7]), _split(r[8]), r[9])
                 for r in self._rows(_REQUESTS, [start, end])]
 
     def unanswered(self, start: str, end: str) -> list[Request]:
@@ -146,8 +147,8 @@ class EngagementReader:
             counts: dict[str, int] = {}
             for label, _ in mine:
                 counts[label] = counts.get(label, 0) + 1
-            out.append(OwnPost(int(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), r[5], r[6],
-                               r[7], r[8], r[9], r[10], len(mine), counts,
+            out.append(OwnPost(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]),
+                               r[6], r[7], r[8], r[9], r[10], r[11], len(mine), counts,
                                self.authors([i for _, i in mine]) if mine else 0))
         return out
 

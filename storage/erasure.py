@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -41,6 +42,17 @@ _AUTHOR_AND_COPIES = (
 _QUOTING = _REFERENCING.format(types="'quoted', 'replied_to'")
 
 
+@dataclass(frozen=True)
+class PostRef:
+    """What a written report may cite a post by: its stored URL, the link its
+    platform gives without a handle (from platform and native id), its week."""
+
+    platform: str
+    native_id: str
+    url: str | None
+    created_at: str  # UTC ISO
+
+
 class Erasure:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -49,15 +61,15 @@ class Erasure:
         self.rewrites = ReportRewrites(db)
         self.lookups = Lookups(db)
 
-    def author_post_urls(self, platform: str, author_key: str) -> list[str]:
-        """URLs of the posts ``forget_author`` would remove."""
-        return [str(r[0]) for r in self.db.execute(
-            f"SELECT url FROM posts WHERE {_AUTHOR_AND_COPIES} AND url IS NOT NULL",  # noqa: S608
-            {"p": platform, "k": author_key})]
+    def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:
+        """The posts ``forget_author`` would remove, as reports may cite them."""
+        return [PostRef(*r) for r in self.db.execute(
+            "SELECT platform, native_id, url, created_at FROM posts"  # noqa: S608
+            f" WHERE {_AUTHOR_AND_COPIES}", {"p": platform, "k": author_key})]
 
-    def post_urls(self, post_ids: Sequence[int]) -> list[str]:
-        return [str(r[0]) for pid in post_ids for r in self.db.execute(
-            "SELECT url FROM posts WHERE id = ? AND url IS NOT NULL", [pid])]
+    def post_refs(self, post_ids: Sequence[int]) -> list[PostRef]:
+        return [PostRef(*r) for pid in post_ids for r in self.db.execute(
+            "SELECT platform, native_id, url, created_at FROM posts WHERE id = ?", [pid])]
 
     def author_post_count(self, platform: str, author_key: str) -> int:
         return int(self.db.execute(

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL here is joined from constant fragments; every value is a ? parameter
 """Writes and reads made by classification."""
 
 from __future__ import annotations
@@ -35,22 +36,26 @@ class Labels:
         at once and to history only on an explicit relabel."""
         last_id = 0
         while True:
-            params: list[Any] = [task, last_id]
+            where, params = _to_label(task, relabel, since)
             sql = ("SELECT p.id, COALESCE(p.title || '\n', '') || p.text FROM posts p"
                    " LEFT JOIN label_state s ON s.post_id = p.id AND s.task = ?"
-                   " WHERE p.id > ?")
-            if since is not None:
-                sql += " AND p.created_at >= ?"
-                params.append(since)
-            if not relabel:
-                sql += " AND s.post_id IS NULL"
-            sql += " ORDER BY p.id LIMIT ?"
-            params.append(batch_size)
-            rows = [(int(r[0]), str(r[1])) for r in self.db.execute(sql, params).fetchall()]
+                   f" WHERE p.id > ?{where} ORDER BY p.id LIMIT ?")
+            params[1:1] = [last_id]
+            rows = [(int(r[0]), str(r[1])) for r in self.db.execute(
+                sql, [*params, batch_size]).fetchall()]
             if not rows:
                 return
             yield rows
             last_id = rows[-1][0]
+
+    def count_to_label(self, task: str, *, relabel: bool = False,
+                       since: str | None = None) -> int:
+        """How many posts ``posts_to_label`` would hand out (for progress bars)."""
+        where, params = _to_label(task, relabel, since)
+        return int(self.db.execute(
+            "SELECT count(*) FROM posts p LEFT JOIN label_state s ON s.post_id = p.id"
+            f" AND s.task = ? WHERE 1 = 1{where}",
+            params).fetchone()[0])
 
     def save(
         self,
@@ -100,3 +105,14 @@ class Labels:
                         tuple(json.loads(r[7])) if r[7] else ())
             for r in rows
         ]
+
+
+def _to_label(task: str, relabel: bool, since: str | None) -> tuple[str, list[Any]]:
+    """The conditions (after the join on ``task``) of the posts to label."""
+    where, params = "", [task]
+    if since is not None:
+        where += " AND p.created_at >= ?"
+        params.append(since)
+    if not relabel:
+        where += " AND s.post_id IS NULL"
+    return where, params

@@ -753,3 +753,42 @@ def m120_rollups_tables(db: Database) -> None:
         CREATE INDEX idx_rollup_examples_day ON rollup_examples (day)
         """,
     )
+
+
+@migrations()
+def m150_report_ux_relabels(db: Database) -> None:
+    """One row per ``classify --relabel``: the report's "What changed" says
+    when history was labelled again, under which config, and how far back."""
+    _run(
+        db,
+        """
+        CREATE TABLE relabels (
+            id INTEGER PRIMARY KEY,
+            task TEXT NOT NULL,
+            at TEXT NOT NULL,                  -- UTC, when the relabel ran
+            since TEXT,                        -- UTC: only posts created since; NULL: all
+            config_hash TEXT NOT NULL DEFAULT '',
+            posts INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX idx_relabels_at ON relabels (at)
+        """,
+    )
+
+
+@migrations()
+def m151_report_ux_reports_written(db: Database) -> None:
+    """One row per weekly report written: its headline figures, so that a
+    report written again for the same week says which numbers changed and why."""
+    _run(
+        db,
+        """
+        CREATE TABLE reports_written (
+            id INTEGER PRIMARY KEY,
+            week TEXT NOT NULL,                -- ISO week, e.g. 2026-W47
+            written_at TEXT NOT NULL,          -- UTC
+            config_hash TEXT NOT NULL DEFAULT '',
+            figures TEXT NOT NULL              -- JSON: {"posts": n, "topics": {slug: n}, ...}
+        );
+        CREATE INDEX idx_reports_written_week ON reports_written (week, written_at)
+        """,
+    )

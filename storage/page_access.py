@@ -26,7 +26,7 @@ from storage.records import SENTIMENTS
 # table or column stays unreadable until it is added here on purpose. ""
 # stands for reading a table without a column (count(*)).
 READABLE: dict[str, frozenset[str]] = {
-    "posts": frozenset({"", "id", "platform", "url", "text", "title", "created_at",
+    "posts": frozenset({"", "id", "platform", "native_id", "url", "text", "title", "created_at",
                         "author_handle", "lang", "replies", "reposts", "likes", "quotes"}),
     "labels": frozenset({"", "post_id", "task", "label", "score"}),
     "post_matches": frozenset({"", "post_id", "source"}),

@@ -13,7 +13,7 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -22,11 +22,11 @@ from storage.query_plan import Planner, PostFilter, label_terms, where_clause
 from storage.records import SENTIMENTS
 from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 
-__all__ = ["Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
+__all__ = ["Facet", "Planner", "PostFilter", "PostHit", "Queries", "QueryTimeout",
            "SearchSyntaxError", "WeekCount"]
 
 HARD_ROW_CAP = 100_000
-Facet = Literal["topic", "sentiment", "platform"]
+Facet = Literal["topic", "sentiment", "platform", "place"]
 
 
 class QueryTimeout(RuntimeError):
@@ -46,6 +46,7 @@ class PostHit:
     id: int
     created_at: str
     platform: str
+    native_id: str
     url: str | None
     title: str | None
     text: str
@@ -64,7 +65,7 @@ class WeekCount:
 
 
 _SELECT = (
-    "SELECT p.id, p.created_at, p.platform, p.url, p.title, p.text, p.author_handle,"
+    "SELECT p.id, p.created_at, p.platform, p.native_id, p.url, p.title, p.text, p.author_handle,"
     " (SELECT group_concat(label, ' ') FROM (SELECT label FROM labels"
     "   WHERE post_id = p.id AND task = 'topic' ORDER BY label)),"
     " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1)"
@@ -75,8 +76,8 @@ _PER_SENTIMENT = ", ".join(f"sum(s = '{name}')" for name in SENTIMENTS)
 
 
 def _hit(r: Sequence[Any]) -> PostHit:
-    return PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
-                   tuple(r[7].split()) if r[7] else (), r[8])
+    return PostHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                   tuple(r[8].split()) if r[8] else (), r[9])
 
 
 class Queries:
@@ -141,7 +142,8 @@ class Queries:
             sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
             return int(self._conn.execute(sql, [f.match]).fetchone()[0])
         terms = label_terms(f)
-        if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources):
+        if len(terms) == 1 and f == PostFilter(f.topics, f.sentiments, (), f.sources,
+                                               places=f.places):
             table, condition, values = terms[0]  # one label/source set: count it on its index
             sql = f"SELECT count(DISTINCT post_id) FROM {table} WHERE {condition}"
             return int(self._conn.execute(sql, values).fetchone()[0])
@@ -155,14 +157,20 @@ class Queries:
         if facet == "platform":
             sql = f"SELECT p.platform, count(*) FROM posts p{where} GROUP BY 1"
         elif f == PostFilter():  # everything: count the label index alone
-            params = ["topic" if facet == "topic" else "sentiment"]
+            params = [facet]
             sql = "SELECT label, count(*) FROM labels WHERE task = ? GROUP BY 1"
         else:
-            params = ["topic" if facet == "topic" else "sentiment", *params]
+            params = [facet, *params]
             sql = ("SELECT l.label, count(*) FROM posts p"
                    f" JOIN labels l ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
         rows = self._conn.execute(sql + " ORDER BY 2 DESC, 1", params).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
+
+    def first_post_at(self) -> str | None:
+        """When the earliest stored post was written (UTC ISO): weeks before
+        it are before collection began, not weeks without posts."""
+        row = self._conn.execute("SELECT min(created_at) FROM posts").fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     def weekly_counts(self, f: PostFilter,
                       weeks: Sequence[tuple[str, str, str]]) -> list[WeekCount]:
@@ -176,8 +184,7 @@ class Queries:
         rolled = weekly_from_rollups(self.db, f, weeks) if self.read_rollups else None
         if rolled is not None:
             return [WeekCount(*row) for row in rolled]
-        span = PostFilter(f.topics, f.sentiments, f.platforms, f.sources, weeks[0][1],
-                          weeks[-1][2], f.match)
+        span = replace(f, since=weeks[0][1], until=weeks[-1][2])
         where, params = where_clause(span, self.planner.plan(span))
         bucket = "CASE " + " ".join("WHEN p.created_at < ? THEN ?" for _ in weeks) + " END"
         bucket_params: list[Any] = [v for i, (_, _, end) in enumerate(weeks) for v in (end, i)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,6 +25,7 @@ class PostFilter:
     since: str | None = None  # UTC ISO text, inclusive
     until: str | None = None  # UTC ISO text, exclusive
     match: str | None = None  # an FTS5 expression, bound as a parameter
+    places: tuple[str, ...] = ()  # gazetteer place slugs (``place`` labels)
 
 
 def marks(values: Sequence[str]) -> str:
@@ -43,6 +44,9 @@ def label_terms(f: PostFilter) -> list[Term]:
     if f.sentiments:
         terms.append(("labels", f"task = 'sentiment' AND label IN ({marks(f.sentiments)})",
                       list(f.sentiments)))
+    if f.places:
+        terms.append(("labels", f"task = 'place' AND label IN ({marks(f.places)})",
+                      list(f.places)))
     if f.sources:
         terms.append(("post_matches", f"source IN ({marks(f.sources)})", list(f.sources)))
     return terms
@@ -125,8 +129,7 @@ def _plan(conn: sqlite3.Connection, f: PostFilter) -> Plan:
                             [f.match], _DENSE_FTS)
         if found < _DENSE_FTS:
             return Plan(drive=-1)  # a selective search leads; labels are probed
-        rest = _plan(conn, PostFilter(f.topics, f.sentiments, f.platforms, f.sources,
-                                      f.since, f.until))
+        rest = _plan(conn, replace(f, match=None))
         return Plan(rest.drive, rest.build, fts_build=True)
     terms = label_terms(f)
     has_range = f.since is not None or f.until is not None

@@ -18,6 +18,7 @@ Bounds = tuple[str, str]
 class PostRow:
     id: int
     platform: str
+    native_id: str
     created_at: str
     url: str | None
     text: str
@@ -35,8 +36,8 @@ def post_rows(db: Database, ids: Sequence[int]) -> list[PostRow]:
         return []
     marks = ", ".join("?" for _ in ids)
     rows = {int(r[0]): PostRow(*r) for r in db.execute(
-        "SELECT id, platform, created_at, url, text, title, author_handle, replies,"  # noqa: S608
-        f" reposts, likes, quotes FROM posts WHERE id IN ({marks})", list(ids))}
+        "SELECT id, platform, native_id, created_at, url, text, title, author_handle,"  # noqa: S608
+        f" replies, reposts, likes, quotes FROM posts WHERE id IN ({marks})", list(ids))}
     return [rows[i] for i in ids if i in rows]
 
 
@@ -53,6 +54,12 @@ class ReportReader:
         row = self.db.execute(
             "SELECT max(created_at) FROM posts WHERE created_at < ?", [end]
         ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def first_post_at(self) -> str | None:
+        """When the earliest stored post was written (UTC ISO): periods before
+        it are before collection began, not periods with no posts."""
+        row = self.db.execute("SELECT min(created_at) FROM posts").fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
     def runs_between(self, span: Bounds) -> list[tuple[Any, ...]]:

@@ -22,7 +22,7 @@ report's "How we engaged" section reports them (``storage.engagement``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,10 +241,11 @@ class ReportWindow:
 
     def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
                     sentiment: int | None = None, term: str | None = None,
-                    platform: str | None = None, day: int | None = None) -> bool:
+                    platform: str | None = None, day: int | None = None,
+                    place: str | None = None) -> bool:
         """Whether the posts of period ``w`` in one cell come from at least
         ``n`` distinct authors (stops reading once it has found them)."""
-        where, params = self._cell(w, topic, sentiment, term, platform, day)
+        where, params = self._cell(w, topic, sentiment, term, platform, day, place)
         if topic is None:  # read only the period's id range of rp
             where += " AND rp.id BETWEEN ? AND ?"
             params += list(self.ranges[w])
@@ -255,7 +256,8 @@ class ReportWindow:
 
     @staticmethod
     def _cell(w: int, topic: str | None, sentiment: int | None, term: str | None,
-              platform: str | None, day: int | None) -> tuple[str, list[Any]]:
+              platform: str | None, day: int | None,
+              place: str | None = None) -> tuple[str, list[Any]]:
         if topic is not None:
             where, params = ["rt.topic = ?", "rt.w = ?"], [topic, w]
         else:
@@ -275,7 +277,47 @@ class ReportWindow:
         if day is not None:
             where.append("rp.day = ?")
             params.append(day)
+        if place is not None:
+            where.append("EXISTS (SELECT 1 FROM labels x WHERE x.post_id = rp.id"
+                         " AND x.task = 'place' AND x.label = ?)")
+            params.append(place)
         return " AND ".join(where), params
+
+    def topic_overlap(self, w: int, topic: str, term: str | None = None) -> dict[str, int]:
+        """Posts of ``topic`` (with matched ``term``) in period ``w`` that
+        carry each other topic too: other topic -> posts."""
+        where, params = self._cell(w, topic, None, term, None, None)
+        return {str(t): int(n) for t, n in self._rows(
+            "SELECT l.label, count(*) FROM rt JOIN labels l ON l.post_id = rt.id"
+            f" AND l.task = 'topic' AND l.label <> rt.topic WHERE {where}"
+            " GROUP BY l.label", params)}
+
+    def topic_ids(self, w: int, topic: str, term: str | None = None) -> set[int]:
+        """The ids of ``topic``'s posts (with matched ``term``) in period ``w``:
+        flags are grouped into stories by the posts they share."""
+        where, params = self._cell(w, topic, None, term, None, None)
+        return {int(r[0]) for r in self._rows(f"SELECT rt.id FROM rt WHERE {where}", params)}
+
+    def places(self, w: int) -> list[tuple[str, int, int, int]]:
+        """(place, posts, negative posts, posts with a sentiment label) of
+        period ``w``, from the gazetteer's ``place`` labels."""
+        return [(str(p), int(n), int(neg or 0), int(cls or 0)) for p, n, neg, cls in self._rows(
+            "SELECT l.label, count(*), sum(rp.sent = 0), sum(rp.sent < 3) FROM rp"
+            " JOIN labels l ON l.post_id = rp.id AND l.task = 'place'"
+            " WHERE rp.id BETWEEN ? AND ? AND rp.w = ? GROUP BY l.label",
+            [*self.ranges[w], w])]
+
+    def place_topics(self, w: int) -> dict[str, dict[str, int]]:
+        """Per place in period ``w``: posts per topic."""
+        out: dict[str, dict[str, int]] = {}
+        for place, topic, n in self._rows(
+                "SELECT pl.label, tl.label, count(*) FROM rp"
+                " JOIN labels pl ON pl.post_id = rp.id AND pl.task = 'place'"
+                " JOIN labels tl ON tl.post_id = rp.id AND tl.task = 'topic'"
+                " WHERE rp.id BETWEEN ? AND ? AND rp.w = ? GROUP BY 1, 2",
+                [*self.ranges[w], w]):
+            out.setdefault(str(place), {})[str(topic)] = int(n)
+        return out
 
     def classifiers_used(self, w: int) -> list[tuple[str, str, str, int]]:
         """(task, classifier, version, posts of period ``w`` it looked at).
@@ -326,24 +368,33 @@ class ReportWindow:
             [*self.ranges[w], w])]
 
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
-                     order: str = "evidence", limit: int = 3) -> list[PostRow]:
+                     order: str = "evidence", limit: int = 3, also: str | None = None,
+                     exclude: Collection[int] = ()) -> list[PostRow]:
         """Up to ``limit`` posts of period ``w``, at most one per author (so an
         author's posts are never listed together), optionally of one topic
         and matched term; ordered by how many terms matched ("evidence") or
         by engagement ("engagement"), then in a fixed pseudo-random order
         that spreads picks over the week. Authors are de-duplicated among the
-        top 200 candidates. Remembered per arguments (a top topic is often
-        an emerging issue too)."""
-        key = (w, topic, term, order, limit)
+        top 200 candidates. ``also``: only posts that carry that topic too;
+        ``exclude``: ids already quoted elsewhere. Remembered per arguments."""
+        key = (w, topic, term, order, limit, also, tuple(sorted(exclude)))
         if key not in self._samples:
-            self._samples[key] = self._sample(w, topic, term, order, limit)
+            self._samples[key] = self._sample(w, topic, term, order, limit, also, key[-1])
         return self._samples[key]
 
     def _sample(self, w: int, topic: str | None, term: str | None, order: str,
-                limit: int) -> list[PostRow]:
+                limit: int, also: str | None, exclude: tuple[int, ...]) -> list[PostRow]:
         engagement = ("COALESCE(rp.replies, 0) + COALESCE(rp.reposts, 0)"
                       " + COALESCE(rp.likes, 0) + COALESCE(rp.quotes, 0)")
         where, params = self._cell(w, topic, None, term, None, None)
+        alias = "rt" if topic is not None else "rp"
+        if also is not None:
+            where += (f" AND EXISTS (SELECT 1 FROM labels x WHERE x.post_id = {alias}.id"
+                      " AND x.task = 'topic' AND x.label = ?)")
+            params.append(also)
+        if exclude:
+            where += f" AND {alias}.id NOT IN ({', '.join('?' for _ in exclude)})"
+            params += list(exclude)
         source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
         if order == "engagement":
             key = engagement

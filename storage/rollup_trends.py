@@ -1,8 +1,8 @@
 """Counts for ``listener trends``, the query page's chart and its match
 count, from the rollups: one topic (or none), any sentiments and platforms,
 over whole local days in the rollups' time zone. Anything else (several
-topics, a source, words to match, bounds that are not local midnights)
-returns None and is counted from the posts.
+topics, a source, a place, words to match, bounds that are not local
+midnights) returns None and is counted from the posts.
 
 Reads only what the query page may read (``storage.page_access``): the
 count tables, the queue and, for queued posts, their platform, time and
@@ -30,7 +30,7 @@ Counts = list[int]  # posts, negative, neutral, positive
 
 
 def _answerable(f: PostFilter) -> bool:
-    return len(f.topics) <= 1 and not f.sources and f.match is None
+    return len(f.topics) <= 1 and not f.sources and not f.places and f.match is None
 
 
 def day_counts(db: Database, days: LocalDays, f: PostFilter, first: str, last: str

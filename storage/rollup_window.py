@@ -3,17 +3,20 @@ same reads as ``storage.report_window.ReportWindow``, which copies the
 periods' posts into temporary tables, at a cost that does not grow with the
 week. Periods are whole local days in the rollups' time zone.
 
-Raw posts are read only for examples (quotes), and for the rare question
-the rollups cannot answer exactly: a cell no author sample covers, or an
-example list too short to be sure of its order. Those go to a
-``ReportWindow`` over the same periods, made on first need (``fallbacks``
-counts them), so every answer is the one the posts give.
+Raw posts are read only for examples (quotes), for the rare question
+the rollups cannot answer exactly (a cell no author sample covers, or an
+example list too short to be sure of its order), and for the reads the
+rollups do not hold: the places table and its author checks, the posts a
+story's flags share and their overlap with other topics, and examples that
+must also carry a second topic. Those go to a ``ReportWindow`` over the
+same periods, made on first need (``fallbacks`` counts them), so every
+answer is the one the posts give and each read has one home.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -59,13 +62,19 @@ class RollupWindow:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def raw(self, why: str) -> ReportWindow:
-        """The window over the posts, for what the rollups cannot answer."""
-        log.info("report window: %s read from the posts", why)
+    def raw(self, why: str, *, expected: bool = False) -> ReportWindow:
+        """The window over the posts, for what the rollups cannot answer
+        (``expected``: what they do not hold, logged at debug level only)."""
+        log.log(logging.DEBUG if expected else logging.INFO,
+                "report window: %s read from the posts", why)
         self.fallbacks += 1
         if self._fallback is None:
             self._fallback = self._make_fallback()
         return self._fallback
+
+    def held(self, what: str) -> ReportWindow:
+        """The window over the posts, for a read the rollups do not hold."""
+        return self.raw(what, expected=True)
 
     # -- counts ----------------------------------------------------------------
     def totals(self) -> list[int]:
@@ -165,9 +174,13 @@ class RollupWindow:
     # -- "at least n authors" ------------------------------------------------------
     def has_authors(self, w: int, n: int = 10, *, topic: str | None = None,
                     sentiment: int | None = None, term: str | None = None,
-                    platform: str | None = None, day: int | None = None) -> bool:
+                    platform: str | None = None, day: int | None = None,
+                    place: str | None = None) -> bool:
         cell: dict[str, Any] = {"topic": topic, "sentiment": sentiment, "term": term,
                                 "platform": platform, "day": day}
+        if place is not None:
+            return self.held("an author check on a place").has_authors(w, n, place=place,
+                                                                        **cell)
         group = _group(topic, sentiment, term, platform, day)
         if group is None or n > SAMPLE_SIZE:
             return self.raw("an author check no sample covers").has_authors(w, n, **cell)
@@ -182,21 +195,41 @@ class RollupWindow:
                 w, n, **cell)
         return found
 
+    # -- what the rollups do not hold: read from the posts of the same periods -----
+    def places(self, w: int) -> list[tuple[str, int, int, int]]:
+        return self.held("the places table").places(w)
+
+    def place_topics(self, w: int) -> dict[str, dict[str, int]]:
+        return self.held("the places' topics").place_topics(w)
+
+    def topic_overlap(self, w: int, topic: str, term: str | None = None) -> dict[str, int]:
+        return self.held("a flag's overlap with other topics").topic_overlap(w, topic, term)
+
+    def topic_ids(self, w: int, topic: str, term: str | None = None) -> set[int]:
+        return self.held("the posts of a flag").topic_ids(w, topic, term)
+
     # -- examples ------------------------------------------------------------------
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
-                     order: str = "evidence", limit: int = 3) -> list[PostRow]:
+                     order: str = "evidence", limit: int = 3, also: str | None = None,
+                     exclude: Collection[int] = ()) -> list[PostRow]:
         """As ``ReportWindow.sample_posts``: up to ``limit`` posts of period
-        ``w``, one per author, from the first 200 in the example order."""
-        key = (w, topic, term, order, limit)
+        ``w``, one per author, from the first 200 in the example order that
+        are not in ``exclude``; those that must carry topic ``also`` too come
+        from the posts."""
+        key = (w, topic, term, order, limit, also, tuple(sorted(exclude)))
         if key not in self._samples:
-            found = self._sample(w, topic, term, order, limit)
+            found = None if also is not None else self._sample(
+                w, topic, term, order, limit, frozenset(exclude))
             self._samples[key] = found if found is not None else self.raw(
-                "examples the example lists cannot settle").sample_posts(
-                w, topic=topic, term=term, order=order, limit=limit)
+                "examples the example lists cannot settle" if also is None
+                else "examples that carry a second topic", expected=also is not None
+            ).sample_posts(
+                w, topic=topic, term=term, order=order, limit=limit, also=also,
+                exclude=exclude)
         return self._samples[key]
 
     def _sample(self, w: int, topic: str | None, term: str | None, order: str,
-                limit: int) -> list[PostRow] | None:
+                limit: int, exclude: frozenset[int]) -> list[PostRow] | None:
         if order == "engagement" and topic is None:
             kind, key = "engaged", ""
         elif order != "engagement" and topic is not None:
@@ -213,7 +246,7 @@ class RollupWindow:
         if None in ends:
             return None
         bound = min(e for e in ends if e is not None) if ends else None
-        safe = [e for e in entries if bound is None or e <= bound]
+        safe = [e for e in entries if (bound is None or e <= bound) and e[2] not in exclude]
         picks = self._one_per_author([e[2] for e in safe[:_CANDIDATES]], limit)
         if len(picks) < limit and ends and len(safe) < _CANDIDATES:
             return None  # the lists end before the order is sure

@@ -37,6 +37,8 @@ from storage.label_export import LabelExport
 from storage.labels import Labels
 from storage.lookups import Lookups
 from storage.queries import Queries
+from storage.relabels import Relabels
+from storage.report_log import ReportLog
 from storage.report_queries import Bounds, ReportReader
 from storage.report_rewrites import ReportRewrites
 from storage.retention import Retention
@@ -73,6 +75,8 @@ class Store:
         self.deliveries = Deliveries(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
+        self.relabels = Relabels(db)
+        self.report_log = ReportLog(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.report_rewrites = ReportRewrites(db)

@@ -58,8 +58,8 @@ _THEME = ("id, rank, label, terms, size, authors, negative, classified, cohesion
           " previous_similarity, identity, first_period, streak")
 _BURST = ("id, rank, term, posts, authors, baseline_mean, baseline_sd, threshold,"
           " baseline_periods, suggestion")
-_POST = ("p.id, p.platform, p.created_at, p.url, p.text, p.title, p.author_handle, p.replies,"
-         " p.reposts, p.likes, p.quotes")
+_POST = ("p.id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title, p.author_handle,"
+         " p.replies, p.reposts, p.likes, p.quotes")
 
 
 class Themes:

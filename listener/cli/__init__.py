@@ -47,7 +47,9 @@ def _options(
         help="Path to config.yaml (or set CIVIC_LISTENER_CONFIG).",
     ),
     log_format: str = typer.Option("text", "--log-format", help="Log format: text or json."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log at DEBUG level."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Log at DEBUG level, third-party libraries included "
+                                      "(otherwise they log only warnings)."),
 ) -> None:
     """Global options, given before the command: listener -c my.yaml collect"""
     setup_logging(log_format, verbose)

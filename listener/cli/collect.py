@@ -7,7 +7,8 @@ from datetime import date
 import typer
 
 from listener import pipeline
-from listener.cli.common import collecting, open_store, settings_from
+from listener.cli.common import collecting, open_recording, settings_from
+from listener.cli.progress import bars, page_counter
 
 
 def register(app: typer.Typer) -> None:
@@ -19,12 +20,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Collect new posts from every enabled source (or one), then stop."""
         settings = settings_from(ctx)
-        store = open_store(settings)
-        store.config_versions.record(settings.config_hash, settings.config_text,
-                                     str(settings.path))
+        store = open_recording(settings)
         try:
-            with collecting(settings, "collect"):
-                summaries = pipeline.collect(settings, store, only=source)
+            with collecting(settings, "collect"), bars() as shown:
+                summaries = pipeline.collect(
+                    settings, store, only=source,
+                    on_page=lambda name, pages, posts: page_counter(shown, name)(pages, posts))
         except KeyError as exc:
             typer.echo(str(exc.args[0]), err=True)
             raise typer.Exit(2) from None
@@ -53,7 +54,12 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 typer.echo(f"--since must be a date like 2026-11-01, not {since!r}", err=True)
                 raise typer.Exit(2) from None
-        store = open_store(settings)
-        counts = pipeline.classify(settings, store, relabel=relabel, since=since)
+        store = open_recording(settings)
+        verb = "relabelling" if relabel else "classifying"
+        with bars() as shown:
+            counts = pipeline.classify(
+                settings, store, relabel=relabel, since=since,
+                on_batch=lambda task, done, total: shown.update(
+                    task, f"{verb} ({task})", done, total))
         for task, n in counts.items():
             typer.echo(f"{task}: {n} posts labelled")

@@ -35,6 +35,17 @@ def open_store(settings: Settings) -> Store:
     return Store.open(settings.database_path)
 
 
+def open_recording(settings: Settings) -> Store:
+    """The store, with the config this command runs under recorded as a
+    config version (once per distinct text): every command whose output
+    depends on the config (collect, import, classify, report, serve, demo)
+    opens the store this way, so "What changed" in a report knows it."""
+    store = open_store(settings)
+    store.config_versions.record(settings.config_hash, settings.config_text,
+                                 str(settings.path))
+    return store
+
+
 @contextlib.contextmanager
 def collecting(settings: Settings, command: str) -> Iterator[None]:
     """Hold the database's writer lock while collecting by hand; refuse

@@ -95,7 +95,7 @@ def _figures(settings: Settings, store: Store, week: str | None,
         store, run, period=run.info.period, tz=tz, official=context.official_handles,
         topic_labels={slug: t.label for slug, t in settings.topics.items()},
         themes_shown=EVERY, terms_shown=EVERY, baseline_weeks=cfg.baseline_weeks,
-        min_unmatched=cfg.min_unmatched)
+        min_unmatched=cfg.min_unmatched, link=context.link)
 
 
 def table_text(d: DiscoveryFigures) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from listener import pipeline
-from listener.cli.common import collecting, open_store, settings_from
+from listener.cli.common import collecting, open_recording, settings_from
+from listener.cli.progress import bars, page_counter
 from listener.platforms.file.config import FileSourceConfig
 from listener.platforms.file.encoding import known_encoding
 from listener.platforms.file.source import FileSource
@@ -68,12 +69,11 @@ def register(app: typer.Typer) -> None:
             **fields, "enabled": True, "path": str(file.resolve()), "format": declared,
             "columns": columns, **({"encoding": encoding} if encoding else {})})
         pipeline.register_secrets(settings)
-        store = open_store(settings)
-        store.config_versions.record(settings.config_hash, settings.config_text,
-                                     str(settings.path))
-        with collecting(settings, "import"):
+        store = open_recording(settings)
+        with collecting(settings, "import"), bars() as shown:
             summary = pipeline.collect_source(store, name, FileSource(name, config),
-                                              pipeline.make_pseudonymiser(settings))
+                                              pipeline.make_pseudonymiser(settings),
+                                              on_page=page_counter(shown, file.name))
         typer.echo(f"{file.name} -> source {name}: {summary.status}; {summary.pages} pages, "
                    f"{summary.fetched} read, {summary.new} new, {summary.duplicates} already "
                    f"stored, {summary.quarantined} quarantined"

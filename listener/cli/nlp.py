@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from listener.cli.common import open_store, settings_from
+from listener.cli.progress import bars
 from storage.records import VOICES
 
 # The labelled-file options that train and eval share.
@@ -72,10 +73,12 @@ def register(app: typer.Typer) -> None:
         from nlp.workflows import train_from_csv
 
         settings = settings_from(ctx, check_credentials=False)
-        card = train_from_csv(data, task, settings.data_dir, text_col=text_col,
-                              label_col=label_col, name=name, features=features,
-                              threads=settings.nlp.torch_threads,
-                              model_path=settings.nlp.embedding_model_path)
+        with bars() as shown:
+            card = train_from_csv(data, task, settings.data_dir, text_col=text_col,
+                                  label_col=label_col, name=name, features=features,
+                                  threads=settings.nlp.torch_threads,
+                                  model_path=settings.nlp.embedding_model_path,
+                                  step=shown.step)
         m = card["metrics"]
         typer.echo(f"saved {card['name']} {card['version']} ({card['n_train']} posts,"
                    f" classes {', '.join(card['classes'])})")

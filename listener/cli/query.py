@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import click
 import typer
 
-from listener.cli.common import settings_from
+from listener.cli.common import open_recording, settings_from
 from listener.config import Settings
 from listener.privacy.lookups import cli_viewer
 from listener.query import export
+from listener.query.compare import compare
 from listener.query.filters import FilterError, QueryFilters, parse_day, plain_errors
 from listener.query.lookup import post_at_url
 from listener.query.search import SearchError, explain_syntax_error
@@ -28,6 +30,8 @@ SENTIMENT = typer.Option([], "--sentiment", "-s",
                          help=f"{', '.join(SENTIMENTS[:-1])} or {SENTIMENTS[-1]}; repeat.")
 PLATFORM = typer.Option([], "--platform", "-p", help="x, reddit, mastodon, bluesky, rss, file.")
 SOURCE = typer.Option([], "--source", help="Configured source name; repeat for several.")
+PLACE = typer.Option([], "--place", help="Place from the gazetteer (nlp.places), by slug or "
+                     "name; repeat for several.")
 SEARCH = typer.Option(None, "--search", "-q", help="Words to find in the post text (all must "
                       "appear; typed as-is, nothing is an operator).")
 ADVANCED = typer.Option(False, "--advanced", help="Read --search as an FTS5 expression: "
@@ -56,7 +60,7 @@ def register(app: typer.Typer) -> None:
     def query(
         ctx: typer.Context,
         topic: list[str] = TOPIC, sentiment: list[str] = SENTIMENT,
-        platform: list[str] = PLATFORM, source: list[str] = SOURCE,
+        platform: list[str] = PLATFORM, source: list[str] = SOURCE, place: list[str] = PLACE,
         since: str = typer.Option(None, help="First day, YYYY-MM-DD (reporting time zone)."),
         until: str = typer.Option(None, help="Last day, YYYY-MM-DD, inclusive."),
         week: str = typer.Option(None, "--week", "-w", help="ISO week, e.g. 2026-W47."),
@@ -90,7 +94,7 @@ def register(app: typer.Typer) -> None:
         try:
             filters = QueryFilters(
                 topics=topic, sentiments=sentiment,
-                platforms=platform, sources=source,
+                platforms=platform, sources=source, places=place,
                 since=parse_day(since), until=parse_day(until), week=week, text=search,
                 advanced=advanced)
         except ValueError as exc:
@@ -127,37 +131,46 @@ def register(app: typer.Typer) -> None:
         weeks: int = typer.Option(12, "--weeks", min=1, max=104, help="How many weeks."),
         to_week: str = typer.Option(None, "--to-week", help="Last week shown (default: the "
                                     "last complete week), e.g. 2026-W47."),
-        platform: list[str] = PLATFORM, search: str = SEARCH, advanced: bool = ADVANCED,
+        platform: list[str] = PLATFORM, place: list[str] = PLACE, search: str = SEARCH,
+        advanced: bool = ADVANCED,
     ) -> None:
-        """Weekly post counts and sentiment shares (95% Wilson interval) for a topic."""
+        """Weekly post counts and sentiment shares (95% Wilson interval) for a topic, and
+        the last week against the one before: is the negative share's change beyond noise?"""
         settings = settings_from(ctx, check_credentials=False)
         zone = settings.reports.timezone
         try:
             year, week = parse_week(to_week) if to_week else \
                 last_complete_week(datetime.now(UTC), zone)
-            filters = QueryFilters(topics=topics, platforms=platform, text=search,
-                                   advanced=advanced)
+            filters = QueryFilters(topics=topics, platforms=platform, places=place,
+                                   text=search, advanced=advanced)
             qctx = QueryContext.from_settings(settings, time_limit_ms=30_000)
+            shown = weeks_ending(year, week, weeks, zone)
             with _open(settings) as store:
-                rows = trend(store, qctx, filters, weeks_ending(year, week, weeks, zone),
+                rows = trend(store, qctx, filters, shown,
                              min_group=settings.privacy.min_group_size)
+                comparisons = compare(store, qctx, filters, shown,
+                                      min_group=settings.privacy.min_group_size)
         except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
             raise _fail(exc) from None
         except ValueError as exc:
             typer.echo(_plain(exc), err=True)
             raise typer.Exit(2) from None
         names = ", ".join(qctx.topic_names.get(s, s) for s in filters.topic_slugs(
-            qctx.topic_names))
-        typer.echo(f"{names}: {weeks} weeks to {format_week(year, week)} ({zone}); sentiment "
+            qctx.topic_names, qctx.topic_words))
+        typer.echo(f"{names}: {len(rows)} weeks to {format_week(year, week)} ({zone}); sentiment "
                    f"share with its 95% Wilson interval; no % under "
                    f"{settings.privacy.min_group_size}")
+        if len(rows) < weeks:
+            typer.echo(f"({weeks - len(rows)} earlier weeks left out: collection had not begun)")
         head = ("week", "posts", *SENTIMENTS)
-        table = [head] + [(r.week, str(r.total), *(r.shares[s].text() for s in head[2:]))
-                          for r in rows]
+        table = [head] + [(r.week + (f" ({r.partial})" if r.partial else ""), str(r.total),
+                           *(r.shares[s].text() for s in head[2:])) for r in rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(head))]
         for r in table:
             typer.echo("  ".join(v.rjust(w) if i else v.ljust(w)
                                  for i, (v, w) in enumerate(zip(r, widths, strict=True))))
+        for comparison in comparisons:
+            typer.echo(comparison.text())
 
     @app.command()
     def serve(
@@ -170,17 +183,21 @@ def register(app: typer.Typer) -> None:
         from listener.web.app import serve as run_server
 
         settings = settings_from(ctx, check_credentials=False)
+        if settings.database_path.exists():
+            open_recording(settings).close()  # the page's topic names come from this config
         run_server(settings, host or settings.web.host, port or settings.web.port)
 
     @app.command("web-hash-password")
-    def web_hash_password(
-        password: str = typer.Option(..., prompt=True, hide_input=True,
-                                     confirmation_prompt=True),
-    ) -> None:
-        """Print the PBKDF2 hash of a password for web.users.NAME.password_hash(_env)."""
+    def web_hash_password() -> None:
+        """Print the PBKDF2 hash of a password for web.users.NAME.password_hash(_env).
+
+        The prompts go to stderr and only the hash to stdout, so
+        HASH=$(listener web-hash-password) holds the hash alone."""
         _need_web_extra()
         from listener.web.auth import hash_password
 
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True,
+                                err=True)
         typer.echo(hash_password(password))
 
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from listener import deliveries
-from listener.cli.common import State, open_store, settings_from
+from listener.cli.common import State, open_recording, open_store, settings_from
+from listener.cli.progress import bars
 from listener.reporting import check_alerts, write_weekly_report
 from reports import NoDataError, latest_complete_week
 from reports.config import FORMATS
@@ -48,13 +49,15 @@ def register(app: typer.Typer) -> None:
         _use_config(ctx, config)
         formats = _formats(fmt)
         settings = settings_from(ctx, check_credentials=False)
-        store = open_store(settings)
+        store = open_recording(settings)
         try:
             week = normal_week(week) if week is not None else latest_complete_week(
                 store, ZoneInfo(settings.reports.timezone))
             if week is None:
                 raise NoDataError("no complete week with posts to report on")
-            paths = write_weekly_report(settings, store, week, formats=formats, out_dir=out)
+            with bars() as shown:
+                shown.step(f"writing the report for {week}")
+                paths = write_weekly_report(settings, store, week, formats=formats, out_dir=out)
         except NoDataError as exc:
             typer.echo(f"no report written: {exc}", err=True)
             raise typer.Exit(1) from None

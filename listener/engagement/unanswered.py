@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from listener.config import Settings
+from listener.platforms.registry import post_link
 from listener.query.export import terminal_text
 from listener.query.masking import official_handles
 from reports.csvfile import csv_text
@@ -27,7 +28,7 @@ def unanswered(store: Store, settings: Settings, *, now: datetime | None = None,
         days=engagement.unanswered_days,
         topic_labels={slug: t.label for slug, t in settings.topics.items()},
         official=official_handles(settings.privacy.official_accounts),
-        now=now or datetime.now(UTC), tz=ZoneInfo(settings.reports.timezone))
+        now=now or datetime.now(UTC), tz=ZoneInfo(settings.reports.timezone), link=post_link)
 
 
 def as_dict(row: Waiting) -> dict[str, str]:

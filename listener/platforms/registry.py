@@ -73,6 +73,14 @@ def find(platform_id: str) -> Platform | None:
     return _ENTRIES.get(platform_id)
 
 
+def post_link(platform_id: str, native_id: str, url: str | None) -> str | None:
+    """The platform's link to a post that names no account (None where the
+    platform has none, or the platform is unknown): what reports and the
+    query page link to, never the stored URL."""
+    entry = _ENTRIES.get(platform_id)
+    return entry.link(native_id, url) if entry is not None else None
+
+
 def is_live(platform_id: str) -> bool:
     """Whether a source of this type reads a platform over the network (an
     unknown type counts as live: the governance check errs on its side)."""

@@ -151,7 +151,7 @@ def _run_platform(settings: Settings, store: Store, checker: Checker, result: Pl
         result.uncheckable += sum(statuses.get(d.native_id) == "uncheckable" for d in batch)
         result.unknown += len(batch) - len(gone) - len(seen)
         if gone:
-            weeks = weeks_quoting(settings, store.erasure.post_urls(gone))
+            weeks = weeks_quoting(settings, store.erasure.post_refs(gone))
             removed = store.erasure.forget_posts(gone, block=False, compact_after=False,
                                                  rewrites=weeks)
             result.removed = {k: result.removed.get(k, 0) + v for k, v in removed.items()}

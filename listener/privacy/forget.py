@@ -98,13 +98,13 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str, 
     log_author_lookup(store, viewer or cli_viewer(), "forget-author", platform, key)
     quarantined = [qid for qid, payload in store.erasure.quarantine_payloads(platform)
                    if names_handle(platform, payload, handle)]
-    weeks = weeks_quoting(settings, store.erasure.author_post_urls(platform, key))
+    weeks = weeks_quoting(settings, store.erasure.author_post_refs(platform, key))
     counts = store.erasure.forget_author(platform, key, quarantined, rewrites=weeks)
     previous = os.environ.get(settings.privacy.previous_key_env or "", "")
     if previous:  # during a key rotation: posts stored under the old key, and its block entry
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
         more = store.erasure.forget_author(platform, old, rewrites=weeks_quoting(
-            settings, store.erasure.author_post_urls(platform, old)))
+            settings, store.erasure.author_post_refs(platform, old)))
         compacted = min(counts["compacted"], more["compacted"])
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
         counts["compacted"] = compacted
@@ -127,7 +127,7 @@ def forget_url(settings: Settings, store: Store, url: str, *,
     if match.ambiguous:
         raise ForgetError(f"{len(found)} stored posts match this URL; give the exact URL "
                           "the post was stored with")
-    weeks = weeks_quoting(settings, store.erasure.post_urls(match.ids))
+    weeks = weeks_quoting(settings, store.erasure.post_refs(match.ids))
     counts = store.erasure.forget_posts(match.ids, rewrites=weeks)
     counts["report_weeks_rewritten"] = finish_rewrites(settings, store)
     if not found and match.platform is not None and match.native_ids:

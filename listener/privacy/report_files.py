@@ -2,14 +2,16 @@
 
 - Retention: report files (``report-<week>…`` in ``reports.out_dir``) last
   written more than ``privacy.retention_days`` ago are deleted with the posts.
-- Erasure: a report that links to an erased post (its URL appears in the
-  HTML, Markdown, CSV or JSON of that week; a PDF goes with its week) is
-  written again from what is left, so the quote disappears; a week with
-  nothing left to report loses its files. The weeks are found before the
-  erasure and recorded in its transaction (``store.report_rewrites``);
-  ``finish_rewrites`` writes every recorded week and clears it once its
-  files are written, so a crash in between is finished by the next
-  ``forget``, ``purge`` (and daily housekeeping) or service start.
+- Erasure: a report that may quote an erased post (the week the post was
+  written in, whose report quotes only that week's posts, or any week whose
+  HTML, Markdown, CSV or JSON links to it by its stored URL or its
+  handle-free link; a PDF goes with its week) is written again from what is
+  left, so the quote disappears; a week with nothing left to report loses
+  its files. The weeks are found before the erasure and recorded in its
+  transaction (``store.report_rewrites``); ``finish_rewrites`` writes every
+  recorded week and clears it once its files are written, so a crash in
+  between is finished by the next ``forget``, ``purge`` (and daily
+  housekeeping) or service start.
 - A temporary file left by a write that was killed (``reports.files``) is
   treated as a file of its week: erasure removes it, retention deletes it.
 """
@@ -24,8 +26,11 @@ from datetime import datetime
 from pathlib import Path
 
 from listener.config import Settings
+from listener.platforms.registry import post_link
 from reports.files import stale_temporary
 from storage import Store
+from storage.erasure import PostRef
+from storage.timefmt import format_week, week_of
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +60,21 @@ def purge_report_files(settings: Settings, before: datetime, *, dry_run: bool = 
     return len(old)
 
 
-def weeks_quoting(settings: Settings, urls: Iterable[str]) -> dict[str, set[str]]:
-    """Week -> formats written, for each week whose report links to one of ``urls``."""
-    needles = {form for url in urls if url for form in (url, html.escape(url))}
-    if not needles:
+def weeks_quoting(settings: Settings, refs: Iterable[PostRef]) -> dict[str, set[str]]:
+    """Week -> formats written, for each week whose report may quote one of
+    the posts ``refs``: the posts' own weeks, and weeks linking to them."""
+    refs = list(refs)
+    if not refs:
         return {}
+    links = [ref.url for ref in refs] + [post_link(ref.platform, ref.native_id, ref.url)
+                                         for ref in refs]
+    needles = {form for url in links if url for form in (url, html.escape(url))}
+    zone = settings.reports.timezone
+    own = {format_week(*week_of(datetime.fromisoformat(ref.created_at), zone)) for ref in refs}
     files = _files(settings)
-    hit = {week for path, week, fmt in files if fmt != "pdf"
-           and _quotes(path.read_text(encoding="utf-8", errors="replace"), needles)}
+    hit = {week for path, week, fmt in files if week in own or (
+        fmt != "pdf" and needles
+        and _quotes(path.read_text(encoding="utf-8", errors="replace"), needles))}
     formats: dict[str, set[str]] = {}
     for _, week, fmt in files:
         if week in hit:

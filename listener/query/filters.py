@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -54,6 +55,7 @@ class QueryFilters(BaseModel):
     sentiments: list[str] = Field(default_factory=list)
     platforms: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)  # gazetteer slugs or names
     since: date | None = None  # first day, inclusive, in the reporting time zone
     until: date | None = None  # last day, inclusive
     week: str | None = None  # ISO week, e.g. 2026-W47
@@ -67,18 +69,16 @@ class QueryFilters(BaseModel):
             raise ValueError(SENTIMENT_ERROR)
         return values
 
-    def topic_slugs(self, known: Mapping[str, str]) -> tuple[str, ...]:
-        """Topics given by slug or by display name (any case) as slugs."""
-        by_name = {name.lower(): slug for slug, name in known.items()}
-        by_name.update({slug.lower(): slug for slug in known})
-        out = []
-        for given in self.topics:
-            slug = by_name.get(given.strip().lower())
-            if slug is None:
-                choices = ", ".join(sorted(known)) or "(none configured)"
-                raise FilterError(f"unknown topic '{given}'; known topics: {choices}")
-            out.append(slug)
-        return tuple(dict.fromkeys(out))
+    def topic_slugs(self, known: Mapping[str, str],
+                    words: Mapping[str, Collection[str]] | None = None) -> tuple[str, ...]:
+        """Topics given by slug or by display name (any case) as slugs; an
+        unknown one is refused with the topics it may have meant (by spelling,
+        or because it is one of a topic's terms: ``bins`` -> waste_recycling)."""
+        return _slugs(self.topics, known, words or {}, "topic")
+
+    def place_slugs(self, known: Mapping[str, str]) -> tuple[str, ...]:
+        """Places (gazetteer slugs or names) as slugs."""
+        return _slugs(self.places, known, {}, "place")
 
     def bounds(self, zone: str) -> tuple[str | None, str | None]:
         if self.week and (self.since or self.until):
@@ -95,10 +95,13 @@ class QueryFilters(BaseModel):
         until = iso(local_midnight(self.until + timedelta(days=1), zone)) if self.until else None
         return since, until
 
-    def to_post_filter(self, known_topics: Mapping[str, str], zone: str) -> PostFilter:
+    def to_post_filter(self, known_topics: Mapping[str, str], zone: str,
+                       words: Mapping[str, Collection[str]] | None = None,
+                       known_places: Mapping[str, str] | None = None) -> PostFilter:
         since, until = self.bounds(zone)
         return PostFilter(
-            topics=self.topic_slugs(known_topics),
+            topics=self.topic_slugs(known_topics, words),
+            places=self.place_slugs(known_places or {}),
             sentiments=tuple(dict.fromkeys(self.sentiments)),
             platforms=tuple(dict.fromkeys(p.strip().lower() for p in self.platforms)),
             sources=tuple(dict.fromkeys(self.sources)),
@@ -107,3 +110,34 @@ class QueryFilters(BaseModel):
             match=match_expression(self.text, advanced=self.advanced),
         )
 
+
+
+def _slugs(given: list[str], known: Mapping[str, str], words: Mapping[str, Collection[str]],
+           what: str) -> tuple[str, ...]:
+    by_name = {name.lower(): slug for slug, name in known.items()}
+    by_name.update({slug.lower(): slug for slug in known})
+    out = []
+    for typed in given:
+        slug = by_name.get(typed.strip().lower())
+        if slug is None:
+            raise FilterError(unknown(typed, what, known, words))
+        out.append(slug)
+    return tuple(dict.fromkeys(out))
+
+
+def unknown(typed: str, what: str, known: Mapping[str, str],
+            words: Mapping[str, Collection[str]]) -> str:
+    """'unknown topic 'bins'; did you mean waste_recycling (Bins, waste and
+    recycling)? known topics: ...'"""
+    word = typed.strip().lower().lstrip("#")
+    stems = {word, word.removesuffix("s"), word.removesuffix("es")}
+    meant = [slug for slug, terms in words.items()
+             if any(t.lower().lstrip("#") in stems or t.lower().lstrip("#").removesuffix("s")
+                    in stems for t in terms)]
+    names = {name.lower(): slug for slug, name in known.items()} | {s.lower(): s for s in known}
+    meant += [names[n] for n in difflib.get_close_matches(word, list(names), n=3, cutoff=0.6)]
+    choices = ", ".join(sorted(known)) or "(none configured)"
+    hint = ", ".join(f"{slug} ({known[slug]})" for slug in dict.fromkeys(meant))
+    if hint:
+        return f"unknown {what} '{typed}'; did you mean {hint}? Known {what}s: {choices}"
+    return f"unknown {what} '{typed}'; known {what}s: {choices}"

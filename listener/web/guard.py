@@ -78,6 +78,13 @@ def route_guard(app: ASGIApp, database: Callable[[], str | None]) -> ASGIApp:
             await app(scope, receive, send)
             return
         path = scope.get("path", "")
+        if path.rstrip("/") == f"/{name}":
+            # Datasette's database page lists tables the page may not open:
+            # send people to the search page instead
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", b"/"), *_HEADERS]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         if not allowed_paths(name).match(path):
             log.info("404 %s %s: not a page of this site", scope.get("method", ""),
                      ascii(path[:200]))

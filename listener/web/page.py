@@ -8,22 +8,26 @@ Both run on a ``Store`` over a connection Datasette opened
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from listener.query.compare import Comparison, compare
 from listener.query.filters import FilterError, QueryFilters, parse_day, plain_errors
 from listener.query.search import SearchError, explain_syntax_error
 from listener.query.service import QueryContext, QueryResult, run_query
 from listener.query.trends import TrendWeek, trend
-from listener.query.weeks import Week, weeks_between, weeks_ending
+from listener.query.weeks import Week, clipped, weeks_between, weeks_ending
 from storage import Store
-from storage.queries import QueryTimeout, SearchSyntaxError
+from storage.queries import Facet, QueryTimeout, SearchSyntaxError
 from storage.timefmt import parse_week, week_of
 
-ARGS = ("q", "advanced", "topic", "sentiment", "platform", "since", "until", "week", "page")
+ARGS = ("q", "advanced", "topic", "sentiment", "platform", "place", "since", "until", "week",
+        "page")
+FACETS: tuple[Facet, ...] = ("topic", "sentiment", "platform", "place")
 
 
 class BadRequest(ValueError):
@@ -36,6 +40,7 @@ class PageData:
     page: int
     result: QueryResult | None = None
     trend: list[TrendWeek] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     error: str | None = None
 
@@ -56,6 +61,7 @@ def filters_from(args: Any) -> tuple[QueryFilters, int]:
             topics=[v for v in args.getlist("topic") if v],
             sentiments=[v for v in args.getlist("sentiment") if v],
             platforms=[v for v in args.getlist("platform") if v],
+            places=[v for v in args.getlist("place") if v],
             since=parse_day(one("since")), until=parse_day(one("until")), week=one("week"))
     except ValidationError as exc:
         raise BadRequest(plain_errors(list(exc.errors()))) from None
@@ -64,15 +70,20 @@ def filters_from(args: Any) -> tuple[QueryFilters, int]:
     return filters, page
 
 
-def chart_weeks(filters: QueryFilters, ctx: QueryContext, count: int) -> list[Week]:
+def chart_weeks(filters: QueryFilters, ctx: QueryContext,
+                count: int) -> tuple[list[Week], dict[str, str]]:
+    """The chart's weeks, and the part of each week cut short by a date range:
+    with a range, its first and last weeks hold only its days, so the bars
+    add up to the matching posts."""
     now = datetime.now(UTC)
     if filters.week:
-        return weeks_ending(*parse_week(filters.week), count, ctx.zone)
+        return weeks_ending(*parse_week(filters.week), count, ctx.zone), {}
     if filters.since or filters.until:
         last = filters.until or now.date()
         first = filters.since or last
-        return weeks_between(first, last, ctx.zone, cap=104)
-    return weeks_ending(*week_of(now, ctx.zone), count, ctx.zone)
+        return clipped(weeks_between(first, last, ctx.zone, cap=104), filters.since,
+                       filters.until, ctx.zone)
+    return weeks_ending(*week_of(now, ctx.zone), count, ctx.zone), {}
 
 
 def compute(store: Store, ctx: QueryContext, filters: QueryFilters, page: int,
@@ -87,15 +98,17 @@ def compute(store: Store, ctx: QueryContext, filters: QueryFilters, page: int,
                              "narrow the search")
         data.result = run_query(store, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
                                 offset=offset)
-        data.trend = trend(store, ctx, filters, chart_weeks(filters, ctx, trend_weeks),
-                           min_group=min_group)
+        weeks, parts = chart_weeks(filters, ctx, trend_weeks)
+        data.trend = trend(store, ctx, filters, weeks, min_group=min_group, parts=parts)
+        data.comparisons = compare(store, ctx, filters, weeks, min_group=min_group,
+                                   parts=parts)
         if data.result.total > facet_limit:
             return data  # counts per filter value would cost more than they help
-        post_filter = filters.to_post_filter(ctx.topic_names, ctx.zone)
+        post_filter = ctx.post_filter(filters)
         with store.queries.time_limit(ctx.time_limit_ms):
-            facets = {facet: dict(store.queries.facet_counts(post_filter, facet))
-                      for facet in ("topic", "sentiment", "platform")}
-        data.facets = facets  # all three or none
+            facets: dict[str, dict[str, int]] = {
+                facet: dict(store.queries.facet_counts(post_filter, facet)) for facet in FACETS}
+        data.facets = facets  # all of them or none
     except Exception as exc:
         data.error = describe_error(exc)
         if data.error is None:
@@ -112,10 +125,21 @@ def describe_error(exc: Exception) -> str | None:
     return None
 
 
-def export_rows(store: Store, ctx: QueryContext, filters: QueryFilters, page: int,
-                page_size: int) -> QueryResult:
-    offset = page * page_size
-    if offset >= ctx.max_rows:
-        raise BadRequest(f"only the first {ctx.max_rows} matching posts can be exported")
-    return run_query(store, ctx, filters, limit=min(page_size, ctx.max_rows - offset),
-                     offset=offset)
+def export_rows(store: Store, ctx: QueryContext, filters: QueryFilters) -> QueryResult:
+    """Every matching post, newest first, up to ``ctx.max_rows`` (web.max_rows):
+    the page says how many that is of how many match."""
+    return run_query(store, ctx, filters, limit=ctx.max_rows)
+
+
+def export_name(filters: QueryFilters) -> str:
+    """A file name that says what the export holds:
+    ``posts_waste_recycling_negative_2026-11-01_to_2026-11-30.csv``."""
+    parts = [*filters.topics, *filters.places, *filters.sentiments, *filters.platforms]
+    if filters.week:
+        parts.append(filters.week)
+    if filters.since or filters.until:
+        parts.append(f"{filters.since or 'start'}_to_{filters.until or 'now'}")
+    if filters.text:
+        parts.append(filters.text)
+    name = "_".join(["posts", *parts])
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:120].strip("-_") + ".csv"

@@ -179,6 +179,8 @@ async def search_page(request: Any, datasette: Any) -> Response:
         "columns": COLUMNS,
         "chart": charts.chart(data.trend) if data.trend else None,
         "page_size": web.page_size,
+        "max_rows": web.query.max_rows,
+        "places": web.query.place_names,
         "export_url": datasette.urls.path("/-/export.csv") + "?" + query_string,
         "page_url": lambda n: "?" + urlencode(
             [(k, v) for k, vs in _pairs(request.args) for v in vs
@@ -208,13 +210,14 @@ async def export_csv(request: Any, datasette: Any) -> Response:
     await datasette.ensure_permissions(request.actor, ["view-instance"])
     web = _context(datasette)
     try:
-        filters, page = pages.filters_from(request.args)
+        filters, _ = pages.filters_from(request.args)
         result = await _read(datasette, lambda store: pages.export_rows(
-            store, web.query, filters, page, web.page_size))
+            store, web.query, filters))
     except Exception as exc:  # bad input of any kind: a plain answer, never a 500
         message = pages.describe_error(exc)
         if message is None:
             raise
         return Response.text(message + "\n", status=400)
+    name = pages.export_name(filters)
     return Response(export.to_csv(result.posts), content_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="posts.csv"'})
+                    headers={"content-disposition": f'attachment; filename="{name}"'})

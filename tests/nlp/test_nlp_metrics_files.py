@@ -49,6 +49,19 @@ def test_eval_maps_gold_labels_and_drops_the_rest(tmp_path: Path) -> None:
         parse_mapping(["bins"])
 
 
+def test_macro_f1_counts_classes_only_predicted_as_scikit_learn_does() -> None:
+    # "spam" is never gold, only predicted: its F1 is 0 and it counts in the mean
+    gold = ["neg", "neg", "pos", "pos", "neu", "neu"]
+    pred = ["neg", "spam", "pos", "pos", "neu", "neg"]
+    f = evaluate(gold, pred)
+    assert f["labels"] == ["neg", "neu", "pos", "spam"]
+    assert f["per_class"]["spam"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    assert f["macro_f1"] == round((0.5 + 2 / 3 + 1.0 + 0.0) / 4, 4)
+    sklearn = pytest.importorskip("sklearn.metrics")
+    assert f["macro_f1"] == round(float(sklearn.f1_score(
+        gold, pred, average="macro", zero_division=0)), 4)
+
+
 def test_model_files_are_refused_on_a_checksum_mismatch(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
     verify(tmp_path, {"config.json": sha256(tmp_path / "config.json")})

@@ -23,6 +23,7 @@ class Spec:
     reposts: int | None = None
     likes: int | None = None
     handle: str | None = None  # an official account's handle
+    native_id: str | None = None  # the platform's id (default: a made-up one)
 
 
 _counter = iter(range(1, 10**9))
@@ -37,7 +38,7 @@ def add(store: Store, specs: Sequence[Spec], source: str = "x-search",
     for spec in specs:
         n = next(_counter)
         items.append(StoredItem(Post(
-            platform=spec.platform, native_id=f"n{n}", text=spec.text,
+            platform=spec.platform, native_id=spec.native_id or f"n{n}", text=spec.text,
             created_at=spec.when.astimezone(UTC), url=spec.url,
             author_key=f"key-{spec.author}", author_handle=spec.handle,
             author_official=spec.handle is not None, replies=spec.replies,

@@ -20,7 +20,9 @@ LABELS = {"waste_recycling": "Bin collections", "roads_potholes": "Roads and pot
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday of 2026-W48
 CONTEXT = ReportContext(config_hash="cfg123", pipeline_version="0.1.0",
                         official_handles=frozenset({"@ExampleCouncil"}),
-                        organisation="Example Council")
+                        organisation="Example Council",
+                        # as if every platform's handle-free link were the stored one
+                        link=lambda platform, native_id, url: url)
 
 
 def week_posts(day: str, slug: str, n: int, sentiments: list[str], *, first_author: int = 0,
@@ -36,6 +38,10 @@ def week_posts(day: str, slug: str, n: int, sentiments: list[str], *, first_auth
 
 @pytest.fixture
 def known(store: Store) -> Store:
+    return add_known(store)
+
+
+def add_known(store: Store) -> Store:
     """2026-W47 (Mon 16 Nov to Sun 22 Nov; London is on GMT):
     - Bin collections: 20 posts, 20 authors: 12 negative, 5 neutral, 3 positive
     - Roads: 5 posts (below 10)

@@ -73,7 +73,7 @@ def test_structure(known: Store, tmp_path: Path) -> None:
     assert svgs
     for svg in svgs:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
-    assert all("<caption>" in t for t in re.findall(r"<table>.*?</table>", html, flags=re.S))
+    assert all("<caption>" in t for t in re.findall(r"<table\b[^>]*>.*?</table>", html, flags=re.S))
 
 
 def test_every_chart_is_followed_by_its_own_data_table(known: Store, tmp_path: Path) -> None:
@@ -87,10 +87,24 @@ def test_every_chart_is_followed_by_its_own_data_table(known: Store, tmp_path: P
         title = re.search(r"<title[^>]*>(.*?)</title>", figure.group(0), flags=re.S)
         assert title is not None
         after = html[figure.end():]
-        table = re.search(r"<table>.*?</table>", after, flags=re.S)
+        table = re.search(r"<table\b[^>]*>.*?</table>", after, flags=re.S)
         assert table is not None, title[1]
         assert not re.search(r"<h[1-6]", after[:table.start()]), f"{title[1]}: no table here"
         caption = re.search(r"<caption>(.*?)</caption>", table[0], flags=re.S)
         rows = re.findall(r'<th scope="row">(.*?)</th>', table[0])
         assert caption is not None and (caption[1] == title[1]
                                         or title[1].split(":")[0] in rows), title[1]
+
+
+def test_bar_chart_draws_counts_as_the_suppression_rules_say() -> None:
+    """A bar at its length from 10 up; an outline with words under 10 or from
+    too few authors; nothing drawn for none (an outline would read as some)."""
+    import re
+
+    from reports.charts import bar_chart
+
+    svg = str(bar_chart([("a", 0, True), ("b", 4, True), ("c", 12, False), ("d", 20, True)],
+                        "t", "d"))
+    assert len(re.findall(r'<rect [^>]*stroke-dasharray', svg)) == 2  # b and c, not a
+    assert len(re.findall(r'<rect [^>]*fill="#1d4f91"', svg)) == 1  # d
+    assert ">none<" in svg and ">fewer than 10<" in svg and ">suppressed<" in svg

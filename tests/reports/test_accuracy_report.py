@@ -59,8 +59,9 @@ def test_no_audit_says_accuracy_is_not_measured_and_shows_no_corrected_figure(
     html, md = report(known, settings, tmp_path)
     near = headline_section(html)
     assert "Accuracy not measured" in near
-    assert "listener audit draw --week 2026-W47" in near
+    assert "<code>listener audit draw --week 2026-W47</code>" in near  # what to run, as code
     assert "Accuracy not measured" in md.split("## Topics")[0]
+    assert "`listener audit draw --week 2026-W47`" in md and "\\`" not in md
     for text in (html, md):
         assert "Corrected" not in text and "corrected for measured error" not in text.lower()
         assert "Not measured: sentiment.vader v1 (sentiment)" in text

@@ -73,3 +73,13 @@ def test_report_command_emails_the_report(tmp_path: Path, smtp, cli: Cli) -> Non
     assert rcpts == cfg.to and msg["Subject"] == "Weekly engagement report: 2026-W47"
     names = {p.get_filename() for p in msg.walk() if p.get_filename()}
     assert names == {"report-2026-W47.html", "report-2026-W47.md"}
+    # the body: a plain-text part without Markdown escapes or <br>, and an HTML part
+    body = {p.get_content_type(): p.get_payload(decode=True).decode("utf-8")
+            for p in msg.walk() if not p.get_filename() and not p.is_multipart()}
+    assert set(body) == {"text/plain", "text/html"}
+    plain, html = body["text/plain"].replace("\r\n", "\n"), body["text/html"]
+    assert "This week in brief\n------------------" in plain
+    assert "\\" not in plain and "<br>" not in plain and "| --- |" not in plain
+    assert "Bins, waste and recycling | 14 |" in plain  # a table row, unescaped
+    assert "<h2>This week in brief</h2>" in html and "<table>" in html
+    assert "<script" not in html

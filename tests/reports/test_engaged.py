@@ -45,7 +45,7 @@ def put(store: Store, posts: Sequence[P]) -> list[str]:
     run = store.runs.start("x-own")
     items, natives = [], []
     for p in posts:
-        native = p.native or f"n{next(_ids)}"
+        native = p.native or f"e{next(_ids)}"  # apart from tests.reports.builders
         natives.append(native)
         items.append(StoredItem(Post(
             "x", native, p.text, p.when, url=f"https://x.com/i/status/{native}",

@@ -102,7 +102,8 @@ def test_suppression_in_every_table_output(known: Store, tmp_path: Path) -> None
     assert rows["Unclassified (no topic matched)"]["Posts"] == "fewer than 10"
     html = out[".html"].read_text(encoding="utf-8")
     roads_row = re.search(r"Roads and potholes</th>(.*?)</tr>", html)
-    assert roads_row and "fewer than 10" in roads_row[1] and "%" not in roads_row[1]
+    cells = re.sub(r"<[^>]*>", " ", roads_row[1]) if roads_row else ""
+    assert "<10" in cells.replace("&lt;", "<") and "%" not in cells
     json_text = out[".json"].read_text(encoding="utf-8")
     assert '"fewer than 10"' in json_text
 
@@ -119,9 +120,28 @@ def test_topic_with_few_authors_is_suppressed(store: Store, tmp_path: Path) -> N
     assert parks["Posts"] == "suppressed: fewer than 10 authors"
     assert parks["Last week"] == "suppressed: fewer than 10 authors"
     assert parks["Negative"] == "" and parks["Negative share"] == ""
-    assert parks["Change on last week"] == ""
+    assert parks["Change on last week"] == "suppressed"
     with out["-trends.csv"].open(encoding="utf-8") as fh:
         trend = next(r for r in csv.DictReader(fh) if r["Topic"] == "Parks")
     assert trend["2026-W47"] == trend["2026-W46"] == "suppressed: fewer than 10 authors"
     html = out[".html"].read_text(encoding="utf-8")
     assert ">15<" not in html and ">12<" not in html
+
+
+def test_a_classifier_score_is_named_for_what_it_is(known: Store, tmp_path: Path) -> None:
+    """A model card's macro-F1 is printed as macro-F1, never as 'accuracy'."""
+    import dataclasses
+
+    from reports.context import ClassifierNote
+
+    notes = (ClassifierNote("sentiment.vader", "v1", "sentiment", 0.71, "400 civic posts",
+                            "macro-F1"),)
+    paths = write_report(known, "2026-W47", settings=ReportSettings(), topic_labels=LABELS,
+                         formats=["html", "md", "csv"], out_dir=tmp_path,
+                         context=dataclasses.replace(CONTEXT, classifiers=notes), now=NOW)
+    for path in paths:
+        if path.suffix == ".csv" and "classifiers" not in path.name:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "macro-F1 0.71" in text, path.name
+        assert "accuracy 0.71" not in text and "evaluated accuracy" not in text.lower(), path.name

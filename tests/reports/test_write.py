@@ -17,16 +17,14 @@ def test_html_names_topics_with_counts(known: Store, settings, tmp_path: Path) -
     assert paths == [tmp_path / "report-2026-W47.html"]
     html = paths[0].read_text(encoding="utf-8")
     assert "Bin collections" in html and "Roads and potholes" in html and "Parks" in html
-    assert "<td class=\"num\">20</td>" in html
+    assert '<td data-label="Posts" class="num">20</td>' in html
     assert "60%" in html  # bins negative share 12/20
-    (headline,) = re.findall(r'<ul class="headline">(.*?)</ul>', html, flags=re.S)
-    lines = re.findall(r"<li>(.*?)</li>", headline)
-    assert [line.split(" ")[0] for line in lines] == [
-        "Posts", "Unique", "Negative", "Neutral", "Positive"]
-    # last week had 2 negative posts of 10: under 10, so no share to rise from
-    negative = lines[2]
-    assert "rose" not in negative and "(last week: fewer than 10 posts)" in negative
-    assert negative.startswith("Negative share: 61% (95% interval 42–76%)")  # 17 of 28 labelled
+    (brief,) = re.findall(r'<div class="narrative">(.*?)</div>', html, flags=re.S)
+    sentences = re.findall(r"<p>(.*?)</p>", brief)
+    assert sentences[0] == ("The week was dominated by Bin collections: posts rose from 10 to 20, "
+                            "and 60% were negative.")
+    # last week had 2 negative posts of 10: under 10, so no share to compare
+    assert sentences[1] == "Posts overall rose from 10 to 30."
 
 
 def test_every_format(known: Store, settings, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def build_store(path: Path) -> None:
         run = store.runs.start("own:x")
         posts = [
             Post("x", "1", "@ExampleCouncil when will the pothole on Mill Lane be fixed? "
-                 "@bob_smith reported it", ASKED, url="https://x.com/i/status/1",
+                 "@bob_smith reported it", ASKED, url="https://x.com/mill_lane_mum/status/1",
                  author_key="PSEUDOKEY1", addressed=True),
             Post("x", "2", "@ExampleCouncil bins missed again", ASKED, author_key="PSEUDOKEY2",
                  url="https://x.com/i/status/2", addressed=True),
@@ -69,7 +69,9 @@ def test_query_unanswered_lists_open_questions_only(cli: Cli, config: Path) -> N
         "question", "Roads and potholes", "https://x.com/i/status/1")
     assert float(row["waiting_hours"]) >= 24
     assert "PSEUDOKEY" not in ran.output and "bob_smith" not in ran.output
+    assert "mill_lane_mum" not in ran.output  # linked as x.com/i/status, not the stored URL
     table = cli("-c", config, "query", "--unanswered")
+    assert "https://x.com/i/status/1" in table.stdout and "mill_lane_mum" not in table.stdout
     assert "1 questions and complaints to us waiting" in table.stderr
     assert "Roads and potholes" in table.stdout
 
@@ -85,6 +87,8 @@ def test_the_page_lists_them_after_login(config: Path, monkeypatch: pytest.Monke
         assert "Mill Lane be fixed" in page.text and "@[user] reported it" in page.text
         assert "bins missed again" not in page.text
         assert "PSEUDOKEY" not in page.text and "bob_smith" not in page.text
+        assert 'href="https://x.com/i/status/1"' in page.text  # the link names no account
+        assert "mill_lane_mum" not in page.text
         assert "/-/unanswered" in web.get("/").text
     finally:
         web.loop.close()

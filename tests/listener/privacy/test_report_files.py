@@ -71,3 +71,24 @@ def test_purge_deletes_report_files_past_retention(settings: Settings, store: St
     assert done.counts["report_files"] == 1
     assert not old.exists() and (out / f"report-{WEEK}.html").exists()
     assert (out / "notes.txt").exists()
+
+
+def test_forget_rewrites_another_week_that_links_to_the_post_without_its_handle(
+        settings: Settings, store: Store) -> None:
+    """A report can quote a post of an earlier week (the waiting list reaches
+    back 28 days): erasure finds it by the handle-free link it carries."""
+    texts = _week_with_reports(settings, store)
+    quoted = [n for n in range(14) if any(f"/status/{7000 + n}" in t for t in texts)]
+    assert quoted, "the report quotes no example post: nothing to test"
+    out = settings.resolve(settings.reports.out_dir)
+    later = out / "report-2026-W49.md"
+    later.write_text(f"waiting: https://x.com/i/status/{7000 + quoted[0]}\n", encoding="utf-8")
+    untouched = out / "report-2026-W50.md"
+    untouched.write_text("waiting: https://x.com/i/status/1\n", encoding="utf-8")
+
+    report = forget_author(settings, store, "x", f"resident{quoted[0]}")
+
+    assert report.counts["report_weeks_rewritten"] == 2  # W47 and W49
+    assert not later.exists() or f"/status/{7000 + quoted[0]}" not in later.read_text(
+        encoding="utf-8")
+    assert untouched.exists()

@@ -28,7 +28,8 @@ NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 def _reports_quoting_the_victim(settings: Settings, store: Store) -> tuple[str, str]:
     """Posts in 2026-W47 and a report of the week in three formats. Returns
-    the handle and URL of a post the report quotes: the victim's."""
+    the handle of a post the report quotes (the victim's) and the link the
+    report gives it (one that names no account)."""
     handles = {n: VICTIM if n == 0 else f"resident{n}" for n in range(14)}
     posts = [make_post(str(7000 + n), f"Bins not collected on Quorndale Road again, day {n} #bins",
                        handle=handles[n], created=datetime(2026, 11, 18, 8, n, tzinfo=UTC))
@@ -39,7 +40,7 @@ def _reports_quoting_the_victim(settings: Settings, store: Store) -> tuple[str, 
     texts = [p.read_text(encoding="utf-8") for p in paths]
     quoted = [n for n in range(14) if any(f"/status/{7000 + n}" in t for t in texts)]
     assert quoted, "the report quotes no example post: nothing to test"
-    return handles[quoted[0]], f"https://x.com/{handles[quoted[0]]}/status/{7000 + quoted[0]}"
+    return handles[quoted[0]], f"https://x.com/i/status/{7000 + quoted[0]}"
 
 
 def _quoting(settings: Settings, needle: str) -> list[str]:
@@ -94,7 +95,8 @@ def test_purge_and_the_service_start_finish_a_pending_rewrite(settings: Settings
                                                              store: Store) -> None:
     _, url = _reports_quoting_the_victim(settings, store)
     # what a killed erasure leaves behind: the rows gone, the week recorded
-    ids = [r[0] for r in store.db.execute("SELECT id FROM posts WHERE url = ?", [url])]
+    ids = [r[0] for r in store.db.execute("SELECT id FROM posts WHERE native_id = ?",
+                                          [url.rsplit("/", 1)[1]])]
     store.erasure.forget_posts(ids, rewrites={WEEK: {"html", "md", "json"}})
     assert _quoting(settings, url)
 

@@ -40,6 +40,10 @@ POSTS = [
      datetime(2026, 6, 28, 23, 30), ["roads_potholes"], "neutral", None),
 ]
 TOPICS_YAML = """
+nlp:
+  places:
+    mill_lane: {label: Mill Lane, kind: street}
+    high_street: {label: High Street, kind: street}
 topics:
   roads_potholes:
     label: Roads and potholes
@@ -74,6 +78,9 @@ def build_db(path: Path) -> Path:
             for label in (topics if task == "topic" else [sentiment])
         ]
         store.labels.save(task, f"{task}.fixture", "1", None, list(ids.values()), labels)
+    places = [LabelRecord(ids["1"], "place", "mill_lane", 1.0, "places.fixture", "1"),
+              LabelRecord(ids["2"], "place", "high_street", 1.0, "places.fixture", "1")]
+    store.labels.save("place", "places.fixture", "1", None, list(ids.values()), places)
     store.runs.finish(run, "ok")
     store.close()
     return path
@@ -90,3 +97,11 @@ def write_config(folder: Path, db: Path) -> Path:
         encoding="utf-8",
     )
     return config
+
+
+def post_key(platform: str, text: str) -> str:
+    """``platform/id`` of a row as shown (its text masked, its link handle-free)."""
+    for posted, native, written, *_ in POSTS:
+        if posted == platform and written[:12] in (text[:12], text[1:13]):  # CSV: '=...
+            return f"{platform}/{native}"
+    raise KeyError(f"no fixture post {platform}: {text[:40]}")

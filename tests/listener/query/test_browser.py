@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from listener.web.auth import hash_password
+from storage import LabelRecord, Post, Store, StoredItem
 from tests.browser import ARGS, CHROMIUM, serving, skip_without_chromium
 from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, build_db, write_config
 
@@ -24,6 +26,18 @@ skip_without_chromium()
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     config = write_config(folder, build_db(folder / "posts.db"))
+    text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
+    config.write_text(text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n"),
+                      encoding="utf-8")
+    with Store.open(folder / "posts.db") as store:  # a question to us, waiting for an answer
+        run = store.runs.start("own:x")
+        ids = store.collect.save_page(source="own:x", run_id=run, items=[StoredItem(Post(
+            "x", "900", "@ExampleCouncil when will the library on Mill Lane reopen? The whole "
+            "street has been asking since the summer", datetime.now(UTC) - timedelta(days=6),
+            url="https://x.com/library_lover/status/900", author_key="PSEUDOKEYQ",
+            addressed=True), {"id": "900"})]).new_ids
+        store.labels.save("request", "request.rules", "v1", None, ids, [
+            LabelRecord(ids[0], "request", "question", 1.0, "request.rules", "v1")])
     with serving(config, {"TEST_WEB_HASH": hash_password(PASSWORD)}) as url:
         yield url
 
@@ -50,18 +64,47 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         assert page.locator("svg#trend").is_visible()
         assert page.locator("svg#trend g.bar").count() >= 1
         rows = page.locator("#posts tr.post")
-        assert rows.count() == 4
+        assert rows.count() == 2  # a page of two
+        assert "4 matching posts" in page.locator("#summary").inner_text()
         assert set(page.locator("#posts td.sentiment").all_inner_texts()) == {"negative"}
-        links = [rows.nth(i).locator("a").get_attribute("href") for i in range(rows.count())]
+        links = [rows.nth(i).locator("a").get_attribute("href") if rows.nth(i).locator(
+            "a").count() else "" for i in range(rows.count())]
         assert PSEUDONYM_MARK not in page.content()
 
         with page.expect_download() as caught:
             page.click("#export-csv")
+        assert caught.value.suggested_filename == "posts_negative_pothole.csv"
         saved = tmp_path / "export.csv"
         caught.value.save_as(saved)
+
+        # every link on the page leads somewhere (none to a refused table)
+        hrefs = {a for a in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+                 if a.startswith(server)}
+        for href in hrefs:
+            assert page.request.get(href).status < 400, href
+
+        # on a phone, the filters and the table fit the screen
+        page.set_viewport_size({"width": 390, "height": 900})
+        wide = page.evaluate("""() => [...document.querySelectorAll("body *")]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                         && !e.closest(".ls-posts, #trend-table"))
+            .map(e => e.tagName + "." + e.className).slice(0, 5)""")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
+        assert wide == []
+        chart_text = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            "svg#trend text")].map(t => t.getBoundingClientRect().height))""")
+        assert chart_text >= 12, chart_text  # px as drawn on the phone (a column chart: 5)
+        page.screenshot(path=str(tmp_path / "page-phone.png"), full_page=True)
+        page.goto(server + "/-/unanswered")  # the waiting list fits the phone too
+        assert page.locator("tr.post").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert page.locator("tr.post a").get_attribute("href") == "https://x.com/i/status/900"
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))
-    assert [r["url"] for r in exported] == links
+    assert len(exported) == 4  # every matching post, not the page shown
+    assert [r["url"] for r in exported][:2] == links
+    assert all(r["url"] == "" or r["url"].startswith("https://x.com/i/status/")
+               or "reddit.com/comments/" in r["url"] for r in exported)
     assert {r["sentiment"] for r in exported} == {"negative"}
     assert all("pothole" in r["text"].lower() for r in exported)

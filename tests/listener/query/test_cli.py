@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.cli import Cli
+from tests.listener.query.builders import post_key
 
 
 def test_as_a_real_process(query_config: Path, cli: Cli) -> None:
@@ -25,7 +26,9 @@ def test_query_csv_filters(query_config: Path, cli: Cli) -> None:
                     "--week", "2026-W47", "-f", "csv")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert [r["url"].rsplit("/", 1)[-1] for r in rows] == ["8", "7", "1"]
+    assert [post_key(r["platform"], r["text"]) for r in rows] == ["reddit/8", "x/7", "x/1"]
+    assert [r["url"] for r in rows] == ["", "https://x.com/i/status/7",
+                                        "https://x.com/i/status/1"]  # no handle in a link
     assert {r["sentiment"] for r in rows} == {"negative"}
 
 
@@ -58,5 +61,14 @@ def test_trends_prints_weeks_and_counts(query_config: Path, cli: Cli) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Roads and potholes: 3 weeks to 2026-W48")
-    weeks = {line.split()[0]: line.split()[1] for line in lines[2:]}
+    weeks = {line.split()[0]: line.split()[1] for line in lines if line.startswith("2026-W")}
     assert weeks == {"2026-W46": "0", "2026-W47": "5", "2026-W48": "1"}
+    assert lines[-1].startswith("Roads and potholes: 2026-W48 against 2026-W47: 1 post against "
+                                "5; too few posts to compare")
+
+
+def test_query_by_place(query_config: Path, cli: Cli) -> None:
+    done = cli("-c", query_config, "query", "--place", "Mill Lane", "-f", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [post_key(r["platform"], r["text"]) for r in rows] == ["x/1"]

@@ -14,6 +14,7 @@ from listener.query.trends import share_of, trend
 from listener.query.weeks import weeks_ending
 from reports.stats import wilson
 from storage import Store
+from tests.listener.query.builders import post_key
 
 
 @pytest.fixture()
@@ -22,8 +23,8 @@ def ctx(query_config: Path) -> QueryContext:
 
 
 def urls(result: object) -> list[str]:
-    return [p.url.rsplit("/", 2)[-2] + "/" + p.url.rsplit("/", 1)[-1]
-            for p in result.posts]  # type: ignore[attr-defined]
+    """``platform/id`` of each row (links name no account, and some platforms have none)."""
+    return [post_key(p.platform, p.text) for p in result.posts]  # type: ignore[attr-defined]
 
 
 def test_topic_and_sentiment_filters(query_store: Store, ctx: QueryContext) -> None:
@@ -60,7 +61,8 @@ def test_date_range_is_inclusive_of_the_last_day(query_store: Store,
 
 
 def test_bad_filters_are_plain_errors(query_store: Store, ctx: QueryContext) -> None:
-    with pytest.raises(FilterError, match="unknown topic 'potholes'; known topics"):
+    with pytest.raises(FilterError, match="unknown topic 'potholes'; did you mean "
+                                          r"roads_potholes \(Roads and potholes\)\?"):
         run_query(query_store, ctx, QueryFilters(topics=["potholes"]))
     with pytest.raises(FilterError, match="either a week or a date range"):
         run_query(query_store, ctx, QueryFilters(week="2026-W47", since=date(2026, 1, 1)))
@@ -72,7 +74,8 @@ def test_bad_filters_are_plain_errors(query_store: Store, ctx: QueryContext) -> 
 
 def test_handles_masked_and_official_author_shown(query_store: Store,
                                                    ctx: QueryContext) -> None:
-    rows = {p.url.rsplit("/", 1)[-1]: p for p in run_query(query_store, ctx, QueryFilters()).posts}
+    rows = {post_key(p.platform, p.text).split("/")[1]: p
+            for p in run_query(query_store, ctx, QueryFilters()).posts}
     assert "@bob_smith" not in rows["1"].text and "@[user]" in rows["1"].text
     assert rows["1"].author == ""
     assert rows["4"].author == "ExampleCouncil" and "@ExampleCouncil" in rows["4"].text
@@ -102,3 +105,11 @@ def test_share_has_wilson_interval_only_from_ten() -> None:
     assert (shown.low, shown.high) == pytest.approx(wilson(12, 40))
     assert shown.low < 0.3 < shown.high
     assert share_of(9, 40, 10).share is None and share_of(9, 9, 5).share == 1.0
+
+
+def test_place_filter(query_store: Store, ctx: QueryContext) -> None:
+    assert urls(run_query(query_store, ctx, QueryFilters(places=["Mill Lane"]))) == ["x/1"]
+    both = run_query(query_store, ctx, QueryFilters(places=["mill_lane", "high_street"]))
+    assert sorted(urls(both)) == ["reddit/2", "x/1"]
+    with pytest.raises(FilterError, match="unknown place 'Mill Lnae'; did you mean mill_lane"):
+        run_query(query_store, ctx, QueryFilters(places=["Mill Lnae"]))
