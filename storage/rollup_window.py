@@ -9,7 +9,8 @@ example list too short to be sure of its order), and for the reads the
 rollups do not hold: the places table and its author checks, the posts a
 story's flags share and their overlap with other topics, and examples that
 must also carry a second topic. Those go to a ``ReportWindow`` over the
-same periods, made on first need (``fallbacks`` counts them), so every
+same periods (from the earliest one asked about to the last), made on first
+need (``fallbacks`` counts them), so every
 answer is the one the posts give and each read has one home.
 """
 
@@ -41,14 +42,15 @@ class RollupWindow:
     the last period."""
 
     def __init__(self, db: Database, rows: WindowRows, periods: Sequence[tuple[Day, Day]],
-                 days: Sequence[Day], fallback: Callable[[], ReportWindow]) -> None:
+                 days: Sequence[Day], fallback: Callable[[int], ReportWindow]) -> None:
         self.db = db
         self.rows = rows
         self.spans = [day_range(a, b) for a, b in periods]
         self.periods = len(periods)
         self.days = list(days)
-        self._make_fallback = fallback
+        self._make_fallback = fallback  # the posts of periods first .. last
         self._fallback: ReportWindow | None = None
+        self._fallback_first = self.periods  # the first period it covers
         self.fallbacks = 0
         self._samples: dict[tuple[Any, ...], list[PostRow]] = {}
 
@@ -62,19 +64,24 @@ class RollupWindow:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def raw(self, why: str, *, expected: bool = False) -> ReportWindow:
-        """The window over the posts, for what the rollups cannot answer
-        (``expected``: what they do not hold, logged at debug level only)."""
+    def raw(self, why: str, w: int, *, expected: bool = False) -> tuple[ReportWindow, int]:
+        """The window over the posts, for what the rollups cannot answer about
+        period ``w`` (``expected``: what they do not hold, logged at debug
+        level only), and the index of ``w`` in it. It covers the periods from
+        the earliest asked for to the last, so a read of the report's own
+        period copies one period's posts, not all of them."""
         log.log(logging.DEBUG if expected else logging.INFO,
                 "report window: %s read from the posts", why)
         self.fallbacks += 1
-        if self._fallback is None:
-            self._fallback = self._make_fallback()
-        return self._fallback
+        if self._fallback is None or w < self._fallback_first:
+            if self._fallback is not None:
+                self._fallback.close()
+            self._fallback, self._fallback_first = self._make_fallback(w), w
+        return self._fallback, w - self._fallback_first
 
-    def held(self, what: str) -> ReportWindow:
+    def held(self, what: str, w: int) -> tuple[ReportWindow, int]:
         """The window over the posts, for a read the rollups do not hold."""
-        return self.raw(what, expected=True)
+        return self.raw(what, w, expected=True)
 
     # -- counts ----------------------------------------------------------------
     def totals(self) -> list[int]:
@@ -87,7 +94,8 @@ class RollupWindow:
         for w in range(first, self.periods):
             span = self.spans[w]
             if len(span) != 7 or self.rows.days.week(span[0]) != span[0]:
-                out[w] = self.raw("authors of a period that is not a week").authors(w)[w]
+                win, i = self.raw("authors of a period that is not a week", w)
+                out[w] = win.authors(i)[i]
                 continue
             stored = int(self.db.execute(
                 "SELECT count(DISTINCT author) FROM rollup_week_authors WHERE week = ?"
@@ -179,11 +187,12 @@ class RollupWindow:
         cell: dict[str, Any] = {"topic": topic, "sentiment": sentiment, "term": term,
                                 "platform": platform, "day": day}
         if place is not None:
-            return self.held("an author check on a place").has_authors(w, n, place=place,
-                                                                        **cell)
+            win, i = self.held("an author check on a place", w)
+            return win.has_authors(i, n, place=place, **cell)
         group = _group(topic, sentiment, term, platform, day)
         if group is None or n > SAMPLE_SIZE:
-            return self.raw("an author check no sample covers").has_authors(w, n, **cell)
+            win, i = self.raw("an author check no sample covers", w)
+            return win.has_authors(i, n, **cell)
         days = [self.days[day]] if day is not None else self.spans[w]
         dim, key = group
         samples = [AuthorSample.decode(t, m) for t, m in self.db.execute(
@@ -191,22 +200,26 @@ class RollupWindow:
             " AND day >= ? AND day <= ? AND voice = ?", [dim, key, days[0], days[-1], PUBLIC])]
         found = at_least(samples, n, self.rows.queued_authors(dim, key, days))
         if found is None:
-            return self.raw("an author check a short sample cannot settle").has_authors(
-                w, n, **cell)
+            win, i = self.raw("an author check a short sample cannot settle", w)
+            return win.has_authors(i, n, **cell)
         return found
 
     # -- what the rollups do not hold: read from the posts of the same periods -----
     def places(self, w: int) -> list[tuple[str, int, int, int]]:
-        return self.held("the places table").places(w)
+        win, i = self.held("the places table", w)
+        return win.places(i)
 
     def place_topics(self, w: int) -> dict[str, dict[str, int]]:
-        return self.held("the places' topics").place_topics(w)
+        win, i = self.held("the places' topics", w)
+        return win.place_topics(i)
 
     def topic_overlap(self, w: int, topic: str, term: str | None = None) -> dict[str, int]:
-        return self.held("a flag's overlap with other topics").topic_overlap(w, topic, term)
+        win, i = self.held("a flag's overlap with other topics", w)
+        return win.topic_overlap(i, topic, term)
 
     def topic_ids(self, w: int, topic: str, term: str | None = None) -> set[int]:
-        return self.held("the posts of a flag").topic_ids(w, topic, term)
+        win, i = self.held("the posts of a flag", w)
+        return win.topic_ids(i, topic, term)
 
     # -- examples ------------------------------------------------------------------
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
@@ -220,12 +233,13 @@ class RollupWindow:
         if key not in self._samples:
             found = None if also is not None else self._sample(
                 w, topic, term, order, limit, frozenset(exclude))
-            self._samples[key] = found if found is not None else self.raw(
-                "examples the example lists cannot settle" if also is None
-                else "examples that carry a second topic", expected=also is not None
-            ).sample_posts(
-                w, topic=topic, term=term, order=order, limit=limit, also=also,
-                exclude=exclude)
+            if found is None:
+                win, i = self.raw("examples the example lists cannot settle" if also is None
+                                  else "examples that carry a second topic", w,
+                                  expected=also is not None)
+                found = win.sample_posts(i, topic=topic, term=term, order=order, limit=limit,
+                                         also=also, exclude=exclude)
+            self._samples[key] = found
         return self._samples[key]
 
     def _sample(self, w: int, topic: str | None, term: str | None, order: str,

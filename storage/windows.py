@@ -56,4 +56,7 @@ def open_window(db: Database, periods: Sequence[Bounds], days: Sequence[Bounds],
     rows = WindowRows.read(db, local, spans[0][0], spans[-1][1])
     log.debug("report window from the rollups: %d periods, %d queued posts", len(spans),
               queued)
-    return RollupWindow(db, rows, spans, [str(d) for d in day_list], raw)
+    def posts_from(first: int) -> ReportWindow:  # indices shift by ``first``; days stay the last's
+        return ReportWindow(db, periods[first:], days, platforms())
+
+    return RollupWindow(db, rows, spans, [str(d) for d in day_list], posts_from)

@@ -10,16 +10,20 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from reports import ReportContext, ReportSettings, compute_figures
 from reports.alerts import find_alerts
 from reports.figures import Figures
+from reports.weeks import day_spans, previous_weeks, week_span
 from storage import Store
 from storage.query_plan import PostFilter
 from storage.rollup_trends import count_from_rollups, weekly_from_rollups
+from storage.rollup_window import RollupWindow
 from storage.timefmt import iso, week_bounds
+from storage.windows import Window
 from tests.rollup_corpus import OFFICIAL, TOPICS, corpus
 
 LABELS = {slug: slug.replace("_", " ").capitalize() for slug in TOPICS}
@@ -153,3 +157,36 @@ def test_trend_counts_are_the_same_from_rollups(built: Store, f: PostFilter) -> 
     finally:
         built.queries.read_rollups = True
     assert rolled == raw and sum(w.total for w in rolled) > 0
+
+
+def test_reads_the_rollups_hand_to_the_posts_answer_for_every_period(
+        built: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """The posts window a rollup window hands its places and flag reads to
+    covers only the periods from the earliest asked about: asked about the
+    last week first, then an earlier one, it widens and still answers each
+    period as a window over all the periods does."""
+    tz = ZoneInfo(ReportSettings().timezone)
+    week = "2026-W47"
+    spans = [*previous_weeks(week, 3, tz), week_span(week, tz)]
+    bounds, days = [s.utc for s in spans], [d.utc for d in day_spans(week, tz)]
+
+    def reads(win: Window, w: int) -> tuple[object, ...]:
+        return (win.places(w), win.place_topics(w), win.topic_ids(w, "waste_recycling"),
+                win.topic_overlap(w, "waste_recycling"))
+
+    order = [3, 1, 2, 0]  # the report's own week first, as the report asks
+    with caplog.at_level(logging.DEBUG, logger="storage"), built.report_window(
+            bounds, days, ReportSettings().timezone) as rolled:
+        assert isinstance(rolled, RollupWindow)
+        got = {w: reads(rolled, w) for w in order}
+    assert any("report window: the places table read from the posts" in r.getMessage()
+               for r in caplog.records)
+    built.read_rollups = False
+    try:
+        with built.report_window(bounds, days, ReportSettings().timezone) as raw:
+            assert not isinstance(raw, RollupWindow)
+            want = {w: reads(raw, w) for w in order}
+    finally:
+        built.read_rollups = True
+    assert got == want
+    assert all(got[w][0] for w in order) and any(got[w][2] for w in order)
