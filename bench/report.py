@@ -7,11 +7,20 @@ year. Times computing the figures and rendering the HTML, several runs, and
 prints the median and the peak RSS.
 
     .venv/bin/python bench/report.py [--db week-1m | --path FILE] [--runs 3]
+        [--statements] [--fallback]
+
+``--fallback``: one more run that says which window the report read (the
+rollups or the posts), which reads a rollup window handed to the window over
+the posts (its log lines), and the wall and CPU time spent building that
+posts window and in each of its reads (timed from outside, around
+``ReportWindow``'s methods).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import logging
 import os
 import resource
 import statistics
@@ -19,6 +28,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -27,6 +37,7 @@ from bench.sqltime import instrument
 from reports import ReportContext, ReportSettings, compute_figures
 from reports.render_html import render_html
 from storage import Store
+from storage.report_window import ReportWindow
 
 WEEK = "2026-W47"  # the last week of every corpus shape
 
@@ -38,6 +49,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--statements", action="store_true",
                         help="one more run timing every statement, with its query plan")
+    parser.add_argument("--fallback", action="store_true",
+                        help="one more run saying what was read from the posts, and its cost")
     args = parser.parse_args()
     path = args.path or corpus.cached(args.shape)
     Store.open(path).close()  # a cached database is brought to the current schema
@@ -75,6 +88,65 @@ def main() -> None:
                         now=datetime(2026, 11, 25, tzinfo=UTC))
         print(f"instrumented run: figures {time.perf_counter() - t0:.2f} s")
         timed.print_top(15)
+    if args.fallback:
+        fallback_run(path, settings, labels)
+
+
+def fallback_run(path: Path, settings: ReportSettings, labels: dict[str, str]) -> None:
+    """A report run with ``ReportWindow``'s constructor and public reads timed
+    (wall, CPU) and the window's log lines printed."""
+    spent: dict[str, list[float]] = {}
+    outer = [0.0, 0.0]  # wall, CPU of the outermost calls only (a read may call another)
+    depth = [0]
+
+    def timed(name: str, fn: Any) -> Any:
+        @functools.wraps(fn)
+        def run(*a: Any, **k: Any) -> Any:
+            t0, c0 = time.perf_counter(), time.process_time()
+            depth[0] += 1
+            try:
+                return fn(*a, **k)
+            finally:
+                depth[0] -= 1
+                w, c = time.perf_counter() - t0, time.process_time() - c0
+                acc = spent.setdefault(name, [0, 0.0, 0.0])
+                acc[0] += 1
+                acc[1] += w
+                acc[2] += c
+                if depth[0] == 0:
+                    outer[0] += w
+                    outer[1] += c
+        return run
+
+    names = [n for n, v in vars(ReportWindow).items() if callable(v)
+             and (n == "__init__" or not n.startswith("_"))]
+    saved = {n: vars(ReportWindow)[n] for n in names}
+    for n in names:
+        setattr(ReportWindow, n, timed(n, saved[n]))
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("  log %(name)s: %(message)s"))
+    for name in ("storage.windows", "storage.rollup_window"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+    try:
+        store = Store.open(path, readonly=True)
+        t0, c0 = time.perf_counter(), time.process_time()
+        compute_figures(store, WEEK, settings=settings, topic_labels=labels,
+                        context=ReportContext(organisation="Bench Council"),
+                        now=datetime(2026, 11, 25, tzinfo=UTC))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        for n, v in saved.items():
+            setattr(ReportWindow, n, v)
+    print(f"fallback run: figures {wall:.2f} s (CPU {cpu:.2f} s)")
+    if not spent:
+        print("  no window over the posts was built")
+    for name, (calls, w, c) in sorted(spent.items(), key=lambda kv: -kv[1][1]):
+        print(f"  ReportWindow.{name}: {int(calls)} calls, {w:.3f} s (CPU {c:.3f} s)")
+    if spent:
+        print(f"  in the window over the posts: {outer[0]:.2f} s of {wall:.2f} s"
+              f" (CPU {outer[1]:.2f} s of {cpu:.2f} s)")
 
 
 if __name__ == "__main__":
