@@ -5,16 +5,19 @@ days since) are compared as weekly rates."""
 
 from __future__ import annotations
 
-from scipy.stats import chi2
-
 
 def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
-    """The exact (Garwood) interval for the mean of a Poisson count."""
+    """The exact (Garwood) interval for the mean of a Poisson count:
+    chi2.ppf(q, 2k) / 2, written as the inverse regularised gamma function
+    gammaincinv(k, q), which spares every command scipy.stats' import
+    (about 1 s of CPU)."""
+    from scipy.special import gammaincinv
+
     if count < 0:
         raise ValueError("a count cannot be negative")
     tail = (1 - level) / 2
-    low = 0.0 if count == 0 else float(chi2.ppf(tail, 2 * count)) / 2
-    return low, float(chi2.ppf(1 - tail, 2 * count + 2)) / 2
+    low = 0.0 if count == 0 else float(gammaincinv(count, tail))
+    return low, float(gammaincinv(count + 1, 1 - tail))
 
 
 def weekly_rate(count: int, days: float, level: float = 0.95
