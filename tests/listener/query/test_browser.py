@@ -99,6 +99,9 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         assert page.locator("tr.post").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.locator("tr.post a").get_attribute("href") == "https://x.com/i/status/900"
+        page.goto(server + "/-/post?url=https://x.com/i/status/900")  # and the look-up by link
+        assert page.locator("tr.post").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))
