@@ -6,8 +6,10 @@ bsky.app/profile/<handle>/post/..., <instance>/@<user>/1). The link that
 goes out is a form without it where the platform has one (X:
 x.com/i/status/<id>; Bluesky, in digests only: the profile's DID instead of
 its handle; an export names no account in any form, so no Bluesky link);
-Reddit and news (RSS) links name no author and go as stored; a Mastodon
-link names its author in every form, so none goes out (the case says so).
+Reddit: the permalink by the post's id (a stored /r/u_<name>/ or /user/
+URL names its author); news (RSS) links as stored; a Mastodon link names
+its author in every form, so none goes out (the case says so). The forms
+are the platform registry's (``post_link``), as in reports.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from listener.platforms.registry import post_link
 from reports.text import mask_handles
 from storage.routing import RoutedPost
 
@@ -25,24 +27,13 @@ NO_LINK = "link withheld: on this platform every link to a post names its author
 
 
 def public_link(post: RoutedPost, *, account_ids: bool = True) -> str | None:
-    """A link to the post without its author's handle, or None.
-    ``account_ids`` false (exports): no link that names the author's account
-    in any form either (a Bluesky DID)."""
-    url = post.url or ""
-    if not url.startswith(("https://", "http://")):
+    """The platform registry's link to the post that names no author
+    (``post_link``), or None. ``account_ids`` false (exports): no link that
+    names the author's account in any form either (a Bluesky DID)."""
+    if post.platform == "bluesky" and not account_ids:
         return None
-    if post.platform == "x":
-        return f"https://x.com/i/status/{post.native_id}" if post.native_id.isdigit() else None
-    if post.platform == "bluesky" and account_ids:
-        # at://did:plc:xyz/app.bsky.feed.post/<rkey>
-        did, _, rest = post.native_id.removeprefix("at://").partition("/")
-        rkey = rest.rpartition("/")[2]
-        return f"https://bsky.app/profile/{did}/post/{rkey}" if did.startswith("did:") \
-            and rkey else None
-    if post.platform in ("reddit", "rss"):
-        host = (urlsplit(url).hostname or "").lower()
-        return url if "/user/" not in url and "/u/" not in url and host else None
-    return None
+    link = post_link(post.platform, post.native_id, post.url)
+    return link if link and link.startswith(("https://", "http://")) else None
 
 
 @dataclass(frozen=True)

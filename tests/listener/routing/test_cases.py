@@ -91,9 +91,11 @@ def test_links_that_name_no_author() -> None:
     assert public_link(_post("mastodon", "https://mastodon.social/users/a/statuses/9",
                              "https://mastodon.social/@a/9")) is None
     reddit = "https://www.reddit.com/r/town/comments/abc/bins/"
-    assert public_link(_post("reddit", "t3_abc", reddit)) == reddit
-    assert public_link(_post("reddit", "t3_abc", f"https://www.reddit.com/user/{HANDLE}/x")) \
-        is None
+    assert public_link(_post("reddit", "t3_abc", reddit)) == "https://www.reddit.com/comments/abc/"
+    for named in (f"https://www.reddit.com/user/{HANDLE}/comments/abc/x/",
+                  f"https://www.reddit.com/r/u_{HANDLE}/comments/abc/my_post/"):
+        link = public_link(_post("reddit", "t3_abc", named))
+        assert link == "https://www.reddit.com/comments/abc/" and HANDLE not in link
 
 
 def test_a_post_both_question_and_complaint_says_both(settings: Settings, store: Store) -> None:
