@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from storage.blocklist import BlockList, post_hash
 from storage.conversations import Conversations, Linked
-from storage.db import write_transaction
+from storage.db import in_chunks, write_transaction
 from storage.records import PageResult, Post, Quarantined, StoredItem
 from storage.rollups import Rollups
 from storage.timefmt import iso, utcnow
@@ -143,7 +143,6 @@ _UPSERT_RAW = _INSERT_RAW + (
     " request = excluded.request, payload = excluded.payload,"
     " retrieved_at = excluded.retrieved_at, collector_version = excluded.collector_version"
 )
-_LOOKUP_CHUNK = 400  # keys per lookup, under SQLite's bound-parameter limit
 
 
 class Collection:
@@ -172,9 +171,7 @@ class Collection:
         for platform, native_id in dict.fromkeys(keys):
             by_platform.setdefault(platform, []).append(native_id)
         for platform, ids in by_platform.items():
-            for start in range(0, len(ids), _LOOKUP_CHUNK):
-                chunk = ids[start:start + _LOOKUP_CHUNK]
-                marks = ", ".join("?" * len(chunk))
+            for marks, chunk in in_chunks(ids):
                 rows = self.db.execute(f"{_SELECT_STORED} AND native_id IN ({marks})",
                                        [platform, *chunk]).fetchall()
                 for row in rows:
@@ -191,11 +188,10 @@ class Collection:
         if not seen:
             return list(changed)
         known: set[int] = set()
-        for begin in range(0, len(seen), _LOOKUP_CHUNK):
-            chunk = seen[begin:begin + _LOOKUP_CHUNK]
+        for marks, chunk in in_chunks(seen):
             known.update(int(r[0]) for r in self.db.execute(
                 "SELECT DISTINCT post_id FROM post_matches WHERE source = ? AND post_id IN"  # noqa: S608
-                f" ({', '.join('?' * len(chunk))})", [source, *chunk]))
+                f" ({marks})", [source, *chunk]))
         return sorted(set(changed) | {pid for pid in seen if pid not in known})
 
     def _write(self, result: PageResult, source: str, query: str, now: str,

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-_CHUNK = 400  # keys per lookup, under SQLite's bound-parameter limit
+from storage.db import in_chunks
 
 _UPSERT = (
     "INSERT INTO conversations (post_id, platform, thread_native, thread, parent_native,"
@@ -92,9 +92,7 @@ class Conversations:
             by_platform.setdefault(platform, []).append(native)
         found: dict[tuple[str, str], _Node] = {}
         for platform, natives in by_platform.items():
-            for start in range(0, len(natives), _CHUNK):
-                chunk = natives[start:start + _CHUNK]
-                marks = ", ".join("?" * len(chunk))
+            for marks, chunk in in_chunks(natives):
                 for native, pid, thread, voice in self.db.execute(
                         "SELECT p.native_id, p.id, c.thread, c.voice FROM posts p"  # noqa: S608
                         " JOIN conversations c ON c.post_id = p.id WHERE p.platform = ?"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from storage import migrations
+
+T = TypeVar("T")
+IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -57,3 +61,10 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+def in_chunks(values: Sequence[T]) -> list[tuple[str, list[T]]]:
+    """``values`` cut into pieces for ``IN (...)`` lists: (the placeholders,
+    the piece) each; the values are bound, never written into the SQL."""
+    return [(", ".join("?" * len(values[i:i + IN_CHUNK])), list(values[i:i + IN_CHUNK]))
+            for i in range(0, len(values), IN_CHUNK)]

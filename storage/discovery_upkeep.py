@@ -16,11 +16,10 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from storage.db import write_transaction
+from storage.db import in_chunks, write_transaction
 
 FLOOR = 10  # the report's floor: 10 posts from 10 distinct authors (reports.stats.MIN_COUNT)
 
-_CHUNK = 400  # ids per statement, under SQLite's bound-parameter limit
 
 
 
@@ -45,11 +44,6 @@ def _burst_counts(b: str) -> str:
 _THEMES, _BURSTS = _theme_counts("themes"), _burst_counts("bursts")
 
 
-def _chunks(ids: Sequence[int]) -> list[tuple[str, list[int]]]:
-    return [(", ".join("?" * len(ids[i:i + _CHUNK])), list(ids[i:i + _CHUNK]))
-            for i in range(0, len(ids), _CHUNK)]
-
-
 class DiscoveryUpkeep:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -59,14 +53,14 @@ class DiscoveryUpkeep:
         those under the floor. The caller holds the transaction. Returns
         how many of each were deleted."""
         dropped = {"themes": 0, "bursts": 0}
-        for marks, chunk in _chunks(sorted(set(theme_ids))):
+        for marks, chunk in in_chunks(sorted(set(theme_ids))):
             self.db.execute(  # marks are placeholders only; the ids are bound
                 f"UPDATE themes SET (size, authors, negative, classified) = ({_THEMES})"
                 f" WHERE id IN ({marks})", chunk)
             dropped["themes"] += self.db.execute(
                 f"DELETE FROM themes WHERE id IN ({marks}) AND (size < ? OR authors < ?)",
                 [*chunk, FLOOR, FLOOR]).rowcount
-        for marks, chunk in _chunks(sorted(set(burst_ids))):
+        for marks, chunk in in_chunks(sorted(set(burst_ids))):
             self.db.execute(
                 f"UPDATE bursts SET (posts, authors) = ({_BURSTS}) WHERE id IN ({marks})", chunk)
             dropped["bursts"] += self.db.execute(

@@ -19,13 +19,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.blocklist import BlockList
-from storage.db import write_transaction
+from storage.db import in_chunks, write_transaction
 from storage.deletion import Counts, PostDeletion, merge_counts
 from storage.lookups import Lookups
 from storage.report_rewrites import ReportRewrites
 
 Rewrites = Mapping[str, Collection[str]]  # report week -> formats to write again
-_CHUNK = 400  # ids per statement, under SQLite's bound-parameter limit
 
 # X payloads that reference one of the author's tweets (``:p``/``:k``): the
 # raw payload of a retweet, quote or reply holds the referenced tweet's text
@@ -128,9 +127,7 @@ class Erasure:
         changed = 0
         for platform, ids in names.items():
             ordered = sorted(ids)
-            for start in range(0, len(ordered), _CHUNK):
-                chunk = ordered[start:start + _CHUNK]
-                marks = ", ".join("?" * len(chunk))  # placeholders only; values are bound
+            for marks, chunk in in_chunks(ordered):
                 changed += int(self.db.execute(
                     "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"  # noqa: S608
                     f" IN ({marks}) AND id NOT IN (SELECT id FROM _doomed)",

@@ -116,6 +116,3 @@ class Delta:
             if drop or add:
                 out[key] = (drop, add)
         return out
-
-    def touched_days(self) -> set[str]:
-        return {key[0] for key in self.posts}
