@@ -107,7 +107,7 @@ def routes(context: Context) -> list[tuple[str, Any]]:
             error, status = str(exc), 400
 
         def read() -> Any:
-            with Store.open(path) as store:
+            with Store.open(path, readonly=True) as store:
                 return store.actions.listed(withdrawn=True)
 
         return await render(request, datasette, status, actions=await asyncio.to_thread(read),
@@ -130,7 +130,7 @@ def routes(context: Context) -> list[tuple[str, Any]]:
             error, status = str(exc), 400
 
         def read() -> Any:
-            with Store.open(path) as store:
+            with Store.open(path, readonly=True) as store:
                 return store.actions.get(action_id), store.actions.history(action_id)
 
         action, trail = await asyncio.to_thread(read)

@@ -46,7 +46,7 @@ def routes(context: Context) -> list[tuple[str, Any]]:
             return await _render(datasette, request, exc.status, error=str(exc))
 
         def read() -> Any:
-            with Store.open(path) as store:
+            with Store.open(path, readonly=True) as store:
                 return store.audits.summaries()
 
         return await _render(datasette, request, audits=await asyncio.to_thread(read))
