@@ -37,11 +37,6 @@ def topic_specs(config_text: str) -> dict[str, tuple[str, set[str]]]:
     return out
 
 
-def topic_terms(config_text: str) -> set[tuple[str, str]]:
-    """(topic slug, term) pairs of a config text's ``topics`` section."""
-    return {(slug, t) for slug, (_, terms) in topic_specs(config_text).items() for t in terms}
-
-
 def _diff(before_text: str | None, text: str, hash_: str, when: str,
           after_week: bool) -> ConfigChange:
     now = topic_specs(text)

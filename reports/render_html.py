@@ -12,7 +12,7 @@ from reports.accuracy import METHODS, NOT_MEASURED
 from reports.charts import bar_chart, line_chart, share_chart
 from reports.figures import Figures
 from reports.tables import tables
-from reports.text import FEWER, SUPPRESSED, fmt_count, words
+from reports.text import FEWER, SUPPRESSED, TEMPLATE_FILTERS
 
 _LINK = re.compile(r"^https://\S+$")
 _NUMERIC = re.compile(r"^[+\-−]?[\d,.]+%?$|^\d[\d,]* on |^\d+–\d+%$")
@@ -26,10 +26,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["thousands"] = lambda n: f"{n:,}"
-    env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
-    env.filters["count"] = fmt_count
-    env.filters["words"] = words
+    env.filters.update(TEMPLATE_FILTERS)
     env.filters["compact"] = compact
     env.filters["code"] = code
     env.tests["numeric_text"] = lambda s: bool(_NUMERIC.match(str(s)))

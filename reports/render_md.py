@@ -14,7 +14,7 @@ from reports.accuracy import METHODS, NOT_MEASURED
 from reports.figures import Figures, PostView
 from reports.render_html import window_text
 from reports.tables import Table, tables
-from reports.text import fmt_count, words
+from reports.text import TEMPLATE_FILTERS
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # only an ampersand that would start an entity
@@ -96,10 +96,7 @@ def _env() -> Environment:
     env.filters["md_commands"] = md_commands
     env.globals["md_link"] = md_link
     env.globals["md_code"] = md_code
-    env.filters["thousands"] = lambda n: f"{n:,}"
-    env.filters["count"] = fmt_count
-    env.filters["words"] = words
-    env.filters["plural"] = lambda n, one, many: f"{n:,} {one if n == 1 else many}"
+    env.filters.update(TEMPLATE_FILTERS)
     return env
 
 

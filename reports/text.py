@@ -76,20 +76,18 @@ def pct_change(current: float, previous: float) -> str:
     return f"{change:+.0f}%"
 
 
-def compare_words(subject: str, current: str, previous: str, rising: bool | None,
-                  when: str = "last week", detail: str = "") -> str:
-    """'Negative share on Bin collections rose from 31% last week to 52%'
-    style; ``detail`` (an interval, a change) follows the current value."""
-    if current == previous:
-        return f"{subject}: {current}{detail}, the same as {when}"
-    if rising is None:
-        return f"{subject}: {current}{detail} ({when}: {previous})"
-    verb = "rose" if rising else "fell"
-    return f"{subject} {verb} from {previous} {when} to {current}{detail}"
-
-
 def words(items: Sequence[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """'1 post', '1,204 posts'."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
+# the text filters every report template has, in HTML and in Markdown
+TEMPLATE_FILTERS = {"thousands": lambda n: f"{n:,}", "plural": plural, "count": fmt_count,
+                    "words": words}
