@@ -31,3 +31,17 @@ def test_rows_are_unit_length_in_input_order_and_empty_text_is_zero() -> None:
 
 def test_links_handles_and_hash_signs_are_not_embedded() -> None:
     assert embedding_text("@council #bins &amp; https://x.co/a") .split() == ["bins", "&"]
+
+
+def test_the_fast_pooling_gives_wordllamas_own_vectors() -> None:
+    """``encode`` re-implements ``WordLlama.embed`` for speed under the same
+    model id, and stored theme centroids are compared across runs by that id:
+    the vectors must stay WordLlama's, whatever the batch or the text."""
+    emb = shared_static_embedder()
+    texts = ["Bins not collected on Elm Row 🤬 #binstrike", "pothole", "x " * 1200,
+             "@council the street light at https://t.co/x is out &amp; dark",
+             "garbage dumped near the school again, third week running"]
+    theirs = np.asarray(emb._model.embed([embedding_text(t) for t in texts], norm=False),
+                        dtype=np.float32)
+    theirs /= np.linalg.norm(theirs, axis=1, keepdims=True)
+    assert np.allclose(emb.encode(texts), theirs, atol=1e-5)
