@@ -56,7 +56,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.eval_nlp import half as row_half  # noqa: E402
 from nlp.clustering import ClusterParams  # noqa: E402
+from nlp.discovery_config import DiscoverySettings  # noqa: E402
 from nlp.prototypes import TopicPrototypes  # noqa: E402
 from nlp.static_embed import shared_static_embedder  # noqa: E402
 from nlp.themes import Theme, find_themes  # noqa: E402
@@ -225,7 +227,7 @@ def identity(args: argparse.Namespace) -> None:
     home = {i: k for k, t in enumerate(reference) for i in t.members}
     halves: list[list[int]] = [[], []]
     for j, i in enumerate(idx):
-        halves[hash_half(rows[i]["group_key"] or rows[i]["text"])].append(j)
+        halves[row_half(rows[i])].append(j)
     found = []
     for half in halves:
         themes = find_themes([week[j] for j in half], vectors[half], params=params)
@@ -306,12 +308,6 @@ def nearness(args: argparse.Namespace) -> None:
         print(f"| {threshold} | {len(judged)} | {a['add right']} | {a['add wrong']} "
               f"| {a['new right']} | {a['new wrong']} | {told} | {b['add right']} "
               f"| {b['add wrong']} | {b['new right']} | {b['new wrong']} |")
-
-
-def hash_half(key: str) -> int:
-    import hashlib
-
-    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
 
 
 def synthetic_week(n: int, seed: int = 0) -> list[str]:
@@ -452,7 +448,7 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="wired-once: count baselines again")
     parser.add_argument("--hide", nargs="+", default=[*COVERED, *UNCOVERED])
     parser.add_argument("--classifier", default=None, help="topic classifier deciding 'unmatched'")
-    defaults = ClusterParams()
+    defaults = DiscoverySettings()  # what the product ships
     parser.add_argument("--link", type=float, default=defaults.link_similarity)
     parser.add_argument("--min-size", type=int, default=defaults.min_size)
     parser.add_argument("--sample-size", type=int, default=defaults.sample_size)
