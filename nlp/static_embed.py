@@ -49,6 +49,11 @@ class Embeddings(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def static_model_id() -> str:
+    """The model id of the core static embeddings, known without loading them."""
+    return f"wordllama=={dist_version('wordllama')}:{WORDLLAMA_CONFIG}-{WORDLLAMA_DIM}"
+
+
 def embedding_text(text: str) -> str:
     """What an embedding model sees: entities decoded, links and handles as
     placeholders, hashtags as words."""
@@ -85,8 +90,7 @@ class StaticEmbedder:
         self._tokenizer.no_truncation()
         self.dim = WORDLLAMA_DIM
         self.batch_size = batch_size
-        self.model_id = (f"wordllama=={dist_version('wordllama')}:{WORDLLAMA_CONFIG}"
-                         f"-{WORDLLAMA_DIM}")
+        self.model_id = static_model_id()
 
     def _token_ids(self, texts: list[str]) -> list[list[int]]:
         encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)

@@ -9,7 +9,7 @@ from pathlib import Path
 from nlp.config import NlpSettings
 from nlp.discovery_config import DiscoverySettings
 from nlp.modelfiles import ModelFileError
-from nlp.static_embed import Embeddings, shared_static_embedder
+from nlp.static_embed import Embeddings, shared_static_embedder, static_model_id
 
 _VERSION = re.compile(r"==([^:]+)|@(\w+)$")
 
@@ -28,6 +28,12 @@ def discovery_embedder(discovery: DiscoverySettings, nlp: NlpSettings) -> Embedd
         if discovery.embeddings == "minilm":
             raise
         return shared_static_embedder()
+
+
+def known_model_id(discovery: DiscoverySettings) -> str | None:
+    """The model id ``discovery_embedder`` will give, where it is known
+    without loading a model (the static embeddings); else None."""
+    return static_model_id() if discovery.embeddings == "static" else None
 
 
 def model_version(model_id: str) -> str:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from listener.config import Settings
 from listener.discovery.bursts import find_bursts
-from listener.discovery.embedding import discovery_embedder, model_version
+from listener.discovery.embedding import discovery_embedder, known_model_id, model_version
 from listener.discovery.periods import SPAN, Period, week_period
 from listener.discovery.themes import theme_records
 from nlp import terms
@@ -97,13 +97,16 @@ def ensure(settings: Settings, store: Store, period: Period, *,
     """The stored run of ``period`` when it is still true (same posts, same
     unmatched count, same settings and model), its counts made again from
     the current labels; otherwise a new run."""
-    embedder = embedder or discovery_embedder(settings.discovery, settings.nlp)
     stored = store.themes.run(period.kind, period.label)
     if stored is not None:
         info = stored.info
+        model_id = embedder.model_id if embedder else known_model_id(settings.discovery)
+        if model_id is None:  # only loading the model tells (MiniLM)
+            embedder = discovery_embedder(settings.discovery, settings.nlp)
+            model_id = embedder.model_id
         if ((info.posts, info.unmatched) == store.themes.counts(period.bounds)
                 and info.settings_hash == settings_hash(settings)
-                and info.model_id == embedder.model_id
+                and info.model_id == model_id
                 and (info.period_start, info.period_end) == period.bounds):
             return store.themes.recount_run(period.kind, period.label) or stored
     return discover(settings, store, period, embedder=embedder)
