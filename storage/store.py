@@ -86,9 +86,6 @@ class Store:
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
         self.rollups = Rollups(db)
-        # False: reports read the posts themselves, as before rollups (tests
-        # compare the two paths; storage.queries has the same switch)
-        self.read_rollups = True
         self.actions = Actions(db)
         self.lookups = Lookups(db)
         self.routing = Routing(db)
@@ -138,6 +135,17 @@ class Store:
         """Merge the full-text index and checkpoint the WAL (after deletions);
         False when a reader kept the checkpoint from completing."""
         return PostDeletion(self.db).compact()
+
+    @property
+    def read_rollups(self) -> bool:
+        """False: reports and weekly counts read the posts themselves, as
+        before rollups (tests compare the two paths). One switch, kept by
+        ``queries``."""
+        return self.queries.read_rollups
+
+    @read_rollups.setter
+    def read_rollups(self, value: bool) -> None:
+        self.queries.read_rollups = value
 
     def report_window(self, periods: Sequence[Bounds], days: Sequence[Bounds] = (),
                       zone: str | None = None) -> Window:

@@ -56,11 +56,11 @@ def _both(store: Store, compute: object, caplog: pytest.LogCaptureFixture) -> tu
     fallbacks = [m for m in messages if m.startswith("report window: ")
                  and not any(f"report window: {d} read" in m for d in DELEGATED)]
     assert not fallbacks, fallbacks
-    store.read_rollups = store.queries.read_rollups = False
+    store.read_rollups = False
     try:
         raw = compute()  # type: ignore[operator]
     finally:
-        store.read_rollups = store.queries.read_rollups = True
+        store.read_rollups = True
     return rolled, raw
 
 
