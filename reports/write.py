@@ -62,12 +62,11 @@ def write_report(store: Store, week: str | None, *, settings: ReportSettings,
     fig = compute_figures(store, week, settings=settings, topic_labels=topic_labels,
                           context=context, now=now)
     local = partial(local_time, tz=ZoneInfo(settings.timezone))
+    relabels = store.relabels.history()
     fig.regenerated = regenerated(store.report_log.last(week), fig, topic_labels,
-                                  store.config_versions.history(), store.relabels.history(),
-                                  local)
+                                  store.config_versions.history(), relabels, local)
     paths = write_figures(fig, formats, out_dir, settings)
-    store.report_log.record(week, context.config_hash,
-                            digest(fig, len(store.relabels.history())))
+    store.report_log.record(week, context.config_hash, digest(fig, len(relabels)))
     return paths
 
 
