@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 from datasette.utils.asgi import Response
 
 from listener.actions import ActionError, Vocabulary, changes_from, fields_from
-from listener.web.labelling import Refused
+from listener.web.labelling import Refused, require_role
 from storage import Store
 
 if TYPE_CHECKING:
@@ -31,12 +31,9 @@ Context = Callable[[Any], "WebContext"]
 
 def check_editor(actor: Mapping[str, Any] | None) -> str:
     """The editor's name; anyone else is refused."""
-    if actor is None:
-        raise Refused(401, "log in first")
-    if actor.get("role") != EDITOR:
-        raise Refused(403, "your account may read the action log but not change it: ask an "
-                      "administrator for the editor role (web.users.NAME.role: editor)")
-    return str(actor.get("id") or "unknown")
+    return require_role(actor, EDITOR, "your account may read the action log but not change "
+                        "it: ask an administrator for the editor role (web.users.NAME.role:"
+                        " editor)")
 
 
 def _form(body: bytes) -> dict[str, str]:

@@ -64,14 +64,21 @@ class Answer:
     remaining: int
 
 
-def check_labeller(actor: Mapping[str, Any] | None) -> str:
-    """The labeller's name; readers (and anyone else) are refused."""
+def require_role(actor: Mapping[str, Any] | None, role: str, refusal: str) -> str:
+    """The logged-in user's name when their role is ``role``; anyone not
+    logged in gets 401, anyone else 403 with ``refusal``."""
     if actor is None:
         raise Refused(401, "log in first")
-    if actor.get("role") != LABELLER:
-        raise Refused(403, "your account may search posts but not label them: ask an "
-                      "administrator for the labeller role (web.users.NAME.role: labeller)")
+    if actor.get("role") != role:
+        raise Refused(403, refusal)
     return str(actor.get("id") or "unknown")
+
+
+def check_labeller(actor: Mapping[str, Any] | None) -> str:
+    """The labeller's name; readers (and anyone else) are refused."""
+    return require_role(actor, LABELLER, "your account may search posts but not label them: "
+                        "ask an administrator for the labeller role (web.users.NAME.role:"
+                        " labeller)")
 
 
 def options(topic_names: Mapping[str, str]) -> tuple[tuple[Option, ...], tuple[Option, ...]]:
