@@ -6,6 +6,7 @@ bounds, with posts still waiting to be labelled."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -18,7 +19,7 @@ from reports import ReportContext, ReportSettings, compute_figures
 from reports.alerts import find_alerts
 from reports.figures import Figures
 from reports.weeks import day_spans, previous_weeks, week_span
-from storage import Store
+from storage import Store, period_posts
 from storage.query_plan import PostFilter
 from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 from storage.rollup_window import RollupWindow
@@ -158,13 +159,22 @@ def test_trend_counts_are_the_same_from_rollups(built: Store, f: PostFilter) -> 
     assert rolled == raw and sum(w.total for w in rolled) > 0
 
 
+@pytest.mark.parametrize("path", ["outsiders listed", "each post looked up"])
 def test_reads_the_rollups_do_not_hold_answer_as_the_posts_do_for_every_period(
-        built: Store, caplog: pytest.LogCaptureFixture) -> None:
+        built: Store, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+        path: str) -> None:
     """The places table and its author checks, a flag's posts (with or
     without a matched term, in any case), its overlap with other topics and
     examples that carry a second topic are read from the labels, for each
     period asked about, without a window over the posts, and answer as a
-    window over the posts of all the periods does."""
+    window over the posts of all the periods does: on the labels index with
+    the ids in the period's range that are not its residents' posts listed,
+    or with each label's post looked up (a range too sparse, or too many
+    such ids)."""
+    if path == "outsiders listed":  # the corpus's ids are not in time order: any range
+        monkeypatch.setattr(period_posts, "DENSE", 10**9)
+    else:
+        monkeypatch.setattr(period_posts, "OUTSIDE_MAX", -1)
     tz = ZoneInfo(ReportSettings().timezone)
     week = "2026-W47"
     spans = [*previous_weeks(week, 3, tz), week_span(week, tz)]
@@ -192,6 +202,9 @@ def test_reads_the_rollups_do_not_hold_answer_as_the_posts_do_for_every_period(
         assert isinstance(rolled, RollupWindow)
         got = {w: reads(rolled, w) for w in order}
         assert rolled.fallbacks == 0
+        listed = [rolled.posts(w).outside() for w in order]
+        assert all(x is not None and len(json.loads(x)) > 0 for x in listed) \
+            if path == "outsiders listed" else listed == [None] * len(order)
     assert not any("read from the posts" in r.getMessage() for r in caplog.records)
     built.read_rollups = False
     try:
