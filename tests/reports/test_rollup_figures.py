@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -180,7 +181,7 @@ def test_reads_the_rollups_do_not_hold_answer_as_the_posts_do_for_every_period(
     spans = [*previous_weeks(week, 3, tz), week_span(week, tz)]
     bounds, days = [s.utc for s in spans], [d.utc for d in day_spans(week, tz)]
 
-    def reads(win: Window, w: int) -> tuple[object, ...]:
+    def reads(win: Window, w: int) -> tuple[Any, ...]:
         flags = [(topic, term) for topic in ("waste_recycling", "parks")
                  for term in (None, "recycling", "BIN", "trees", "absent")]
         return (win.places(w), win.place_topics(w),
