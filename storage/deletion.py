@@ -21,15 +21,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.db import write_transaction
+from storage.db import in_chunks, write_transaction
 from storage.discovery_upkeep import DiscoveryUpkeep
 from storage.rollups import Rollups
 
 Counts = dict[str, int]
-
-
-def merge_counts(a: Counts, b: Counts) -> Counts:
-    return {k: a.get(k, 0) + b.get(k, 0) for k in sorted(set(a) | set(b))}
 
 
 class PostDeletion:
@@ -57,6 +53,17 @@ class PostDeletion:
         self.db.execute(
             f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE {where}",  # noqa: S608
             params)
+        return int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])
+
+    def stage_ids(self, post_ids: Sequence[int]) -> int:
+        """Put these post ids (those still stored) in ``_doomed``, bound in
+        chunks (``in_chunks``): one set of statements for a whole batch."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM _doomed")
+        for marks, chunk in in_chunks(sorted({int(i) for i in post_ids})):
+            self.db.execute(  # marks are placeholders only; the ids are bound
+                f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE id IN ({marks})",  # noqa: S608
+                chunk)
         return int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])
 
     def count_staged(self) -> Counts:
