@@ -98,7 +98,7 @@ class Erasure:
             counts["retweets_of_them"] = counts["posts"] - own
             quoting = [int(r[0]) for r in self.db.execute(_QUOTING, who)]
             counts["replies_unlinked"] = self._unlink_replies()
-            self.deletion.delete_staged()
+            gone = self.deletion.delete_staged()
             self.rewrites.add(rewrites or {})
             counts["raw_payloads_quoting_them"] = sum(
                 self.db.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
@@ -108,7 +108,7 @@ class Erasure:
                 for qid in quarantine_ids)
             counts["blocked_authors"] = self.blocklist.block_author(author_key)
             counts["lookups_unlinked"] = self.lookups.unlink_author(author_key)
-        counts["compacted"] = int(self.deletion.compact())
+        counts["compacted"] = int(self.deletion.compact(merge=not gone))
         return counts
 
     def _unlink_replies(self) -> int:
@@ -207,9 +207,9 @@ class Erasure:
                     [(str(r[0]), str(r[1])) for r in self.db.execute(
                         "SELECT platform, native_id FROM posts"
                         " WHERE id IN (SELECT id FROM _doomed)")])
-            self.deletion.delete_staged()
+            gone = self.deletion.delete_staged()
         if compact_after:
-            counts["compacted"] = int(self.deletion.compact())
+            counts["compacted"] = int(self.deletion.compact(merge=not gone))
         return counts
 
 

@@ -10,7 +10,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from storage import Post, Store, StoredItem
+from storage.driver import FTS_SECURE_DELETE
 from tests.rollup_corpus import corpus
 
 WHEN = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -68,6 +71,26 @@ def test_a_forgotten_posts_words_leave_the_index_segments(store: Store) -> None:
     assert _hits(store, "bins") == 240 and _hits(store, "gate") == 240  # the rest still found
 
 
+@pytest.mark.skipif(not FTS_SECURE_DELETE, reason="this SQLite has no FTS5 secure-delete")
+def test_with_secure_delete_the_words_go_with_the_post_and_the_index_is_not_merged(
+        store: Store) -> None:
+    """The platform deletion sync's path: no compaction after the batch,
+    yet nothing of the post is left in the index; and no whole-index merge
+    ran (its cost grows with the index)."""
+    pid = _pages(store, secret_at=WHEN + timedelta(days=2))
+    assert TAIL in _index_bytes(store)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    store.erasure.forget_posts([pid], compact_after=False)
+    store.db.conn.set_trace_callback(None)
+
+    assert TAIL not in _index_bytes(store)
+    assert not [s for s in statements if "optimize" in s]
+    assert store.db.execute(  # secure-delete is on only while erasing
+        "SELECT v FROM posts_fts_config WHERE k = 'secure-delete'").fetchone() == (0,)
+    assert _hits(store, "bins") == 240 and _hits(store, "gate") == 240
+
+
 def test_a_purged_posts_words_leave_the_index_segments(store: Store) -> None:
     pid = _pages(store, secret_at=WHEN - timedelta(days=30))
     assert TAIL in _index_bytes(store)
@@ -101,7 +124,7 @@ def test_a_batch_is_removed_at_once_and_as_if_one_by_one(tmp_path: Path) -> None
         for s in (batch, single):
             corpus(s, n=700)
         ids = [int(r[0]) for r in batch.db.execute("SELECT id FROM posts ORDER BY id")]
-        gone = random.Random(5).sample(ids, 60) + [10**9]  # and one no longer stored
+        gone = [*random.Random(5).sample(ids, 60), 10**9]  # and one no longer stored
         statements: list[str] = []
         batch.db.conn.set_trace_callback(statements.append)
         counts = batch.erasure.forget_posts(gone, compact_after=False)
