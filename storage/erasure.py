@@ -125,14 +125,16 @@ class Erasure:
             if platform == "mastodon":
                 found.update(part.rstrip("/").rsplit("/", 1)[-1]
                              for part in (str(native_id), str(url or "")) if "/" in part)
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _erased_names (name TEXT PRIMARY KEY)")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _erased_names"
+                        " (name TEXT PRIMARY KEY, renamed TEXT NOT NULL)")
         changed = 0
         for platform, ids in sorted(names.items()):
             self.db.execute("DELETE FROM temp._erased_names")
             for marks, chunk in in_chunks(sorted(ids)):
                 self.db.execute(  # marks are placeholders only; the names are bound
-                    f"INSERT INTO temp._erased_names (name) VALUES {marks.replace('?', '(?)')}",  # noqa: S608
-                    chunk)
+                    "INSERT INTO temp._erased_names (name, renamed) VALUES"  # noqa: S608
+                    f" {marks.replace('?', '(?, ?)')}",
+                    [v for name in chunk for v in (name, erased_thread(name))])
             changed += int(self.db.execute(
                 "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"
                 " IN (SELECT name FROM temp._erased_names) AND id NOT IN (SELECT id FROM _doomed)",
@@ -153,15 +155,10 @@ class Erasure:
             "UPDATE conversations SET parent_native = NULL WHERE "  # noqa: S608
             + others.format(column="parent_native"), [platform])
         for column in ("thread", "thread_native"):
-            where = others.format(column=column)
-            named = [str(r[0]) for r in self.db.execute(
-                f"SELECT DISTINCT {column} FROM conversations WHERE {where}",  # noqa: S608
-                [platform])]
-            for native in named:  # one scan found them; each rename uses its value
-                self.db.execute(
-                    f"UPDATE conversations SET {column} = ? WHERE platform = ?"  # noqa: S608
-                    f" AND {column} = ? AND post_id NOT IN (SELECT id FROM _doomed)",
-                    [erased_thread(native), platform, native])
+            self.db.execute(
+                f"UPDATE conversations SET {column} = (SELECT e.renamed FROM"  # noqa: S608
+                f" temp._erased_names e WHERE e.name = conversations.{column}) WHERE "
+                + others.format(column=column), [platform])
 
     def find_posts(self, *, url: str | None = None, platform: str | None = None,
                    native_ids: Sequence[str] = (), native_id_like: str | None = None
