@@ -160,8 +160,8 @@ class PeriodPosts:
                 return None
             sql += f" AND {_SENT} = ?"
             params.append(SENTIMENTS[sentiment])
-        row = self._rows(f"SELECT count(*) FROM (SELECT DISTINCT p.author_key{sql} LIMIT ?)",
-                         [*params, n])
+        row = self._rows(  # the distinct authors, up to n (no author is read out)
+            f"SELECT count(*) FROM (SELECT DISTINCT p.author_key{sql} LIMIT ?)", [*params, n])
         return int(row[0][0]) >= n
 
     def sample_also(self, topic: str, term: str | None, also: str, limit: int,
@@ -170,7 +170,7 @@ class PeriodPosts:
         up to ``limit`` of ``topic``'s posts that carry topic ``also`` too and
         are not in ``exclude``, one per author among the first 200, most
         matched terms first, then in the fixed shuffle."""
-        sql, params = self._cell("topic", topic, author=True)
+        sql, params = self._cell("topic", topic)  # the author of the candidates only
         if term is not None:
             sql += _TERM
             params.append(term.lower())
@@ -182,10 +182,11 @@ class PeriodPosts:
             params += list(exclude)
         evidence = "COALESCE(t.evidence, '[]')"
         candidates = (f"SELECT t.post_id AS id, length({evidence}) - length(replace({evidence},"
-                      f" ',', '')) AS k, {_SPREAD} AS h, COALESCE(p.author_key, 'post:'"
-                      f" || t.post_id) AS a{sql} ORDER BY k DESC, h LIMIT ?")
+                      f" ',', '')) AS k, {_SPREAD} AS h{sql} ORDER BY k DESC, h LIMIT ?")
         ids = [int(r[0]) for r in self._rows(
-            "SELECT id FROM (SELECT id, k, h, ROW_NUMBER() OVER (PARTITION BY a"
-            f" ORDER BY k DESC, h, id) AS rn FROM ({candidates}))"
-            " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?", [*params, _CANDIDATES, limit])]
+            "SELECT id FROM (SELECT c.id AS id, c.k AS k, c.h AS h, ROW_NUMBER() OVER ("
+            "PARTITION BY COALESCE(p.author_key, 'post:' || p.id)"
+            f" ORDER BY c.k DESC, c.h, c.id) AS rn FROM ({candidates}) c"
+            " JOIN posts p ON p.id = c.id) WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
+            [*params, _CANDIDATES, limit])]
         return post_rows(self.db, ids)
