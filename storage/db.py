@@ -14,6 +14,7 @@ from storage import migrations
 
 T = TypeVar("T")
 IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit
+VALUES_ROWS = 500  # rows per multi-row INSERT (``insert_values``)
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -61,6 +62,27 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+def insert_values(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]],
+                  tail: str = "") -> None:
+    """``{head} VALUES (...), (...), ... {tail}`` for every row, in as few
+    statements as the bound-parameter limit allows (at most ``VALUES_ROWS``
+    rows each). Not ``executemany``: that runs the statement once per row,
+    and an FTS5 table written by a trigger (``posts_fts``) writes its pending
+    terms out as a new segment at every statement of a transaction (the
+    statement savepoint), so a page of posts made a segment per post for
+    FTS5 to merge again. ``tail`` is e.g. an ``ON CONFLICT`` clause."""
+    if not rows:
+        return
+    width = len(rows[0])
+    limit = min(conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER), 32_766)
+    per = max(1, min(VALUES_ROWS, limit // width))
+    one = "(" + ", ".join("?" * width) + ")"
+    for i in range(0, len(rows), per):
+        chunk = rows[i:i + per]
+        conn.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
+                     [value for row in chunk for value in row])
 
 
 def in_chunks(values: Sequence[T]) -> list[tuple[str, list[T]]]:
