@@ -139,10 +139,13 @@ class Rollups:
             yield
             return
         staged = self._stage(post_ids)
+        queued = [int(r[0]) for r in self.db.execute(
+            "SELECT id FROM temp._rollup_ids WHERE id IN (SELECT post_id FROM rollup_queue)"
+            " ORDER BY id")]
         counted = task in COUNTED_TASKS
-        before = self._rolled() if counted else []
-        looked = [] if counted else self._looked(task)
-        rolled = {p.id for p in before} | {row[0] for row in looked}
+        some_rolled = len(queued) < len(staged)
+        before = self._rolled() if counted and some_rolled else []
+        looked = self._looked(task) if not counted and some_rolled else []
         yield
         delta = Delta(self.days())
         if before:
@@ -155,9 +158,8 @@ class Rollups:
             if was is not None:
                 delta.classifiers[(day, voice, task, *was)] -= 1
             delta.classifiers[(day, voice, task, classifier, version)] += 1
-        queued = [pid for pid in staged if pid not in rolled]
         if queued:
-            if len(queued) < len(staged):
+            if some_rolled:
                 self._stage(queued)
             delta.add_all(read_facts(self.db, IDS), 1)
             self.db.execute("DELETE FROM rollup_queue WHERE post_id IN (SELECT id FROM"
