@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -102,8 +103,8 @@ def merge_rows(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, An
 
 def _linked(kept: Sequence[StoredItem],
             stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
-            fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
-            changed: dict[int, tuple[dict[str, Any], dict[str, Any]]]) -> list[Linked]:
+            fresh: dict[tuple[str, str], tuple[dict[str, Any], str]],
+            changed: dict[int, tuple[dict[str, Any], str]]) -> list[Linked]:
     """Every post of the page, as now stored, for the conversation model."""
     out: dict[tuple[str, str], Linked] = {}
     addressed: dict[tuple[str, str], bool] = {}
@@ -123,12 +124,17 @@ def _json(value: object) -> str:
     return _JSON.encode(value)
 
 
+def _raw_json(item: StoredItem) -> str:
+    return item.raw_json if item.raw_json is not None else _JSON.encode(item.raw)
+
+
 # A new post's id is chosen here, max(id) + 1 onwards as SQLite itself would
 # (``posts.id`` is a rowid without AUTOINCREMENT), read inside the page's
 # BEGIN IMMEDIATE transaction: no other writer can take one meanwhile, and
 # the rows need no second read to learn their ids.
 _NEW_POST = ("id", *_POST_COLUMNS, "content_hash", "collected_at", "updated_at")
 _INSERT_POSTS = f"INSERT INTO posts ({', '.join(_NEW_POST)})"
+_NEW_VALUES = operator.itemgetter(*_POST_COLUMNS, "content_hash")
 # A stored post that changed: its text and title only when they changed, so
 # that the FTS5 trigger (``posts_au``, UPDATE OF text, title) re-indexes
 # edits and nothing else.
@@ -200,8 +206,8 @@ class Collection:
 
     def _write(self, result: PageResult, source: str, query: str, now: str,
                request_json: str, collector_version: str,
-               fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
-               changed: dict[int, tuple[dict[str, Any], dict[str, Any]]],
+               fresh: dict[tuple[str, str], tuple[dict[str, Any], str]],
+               changed: dict[int, tuple[dict[str, Any], str]],
                stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
                matched: list[tuple[str, str]]) -> None:
         """The page's posts, raw payloads and matches: one multi-row statement
@@ -211,10 +217,10 @@ class Collection:
             first = int(conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM posts").fetchone()[0])
             new_ids = list(range(first, first + len(fresh)))
             insert_values(conn, _INSERT_POSTS, [
-                (pid, *(row[c] for c in _POST_COLUMNS), row["content_hash"], now, now)
+                (pid, *_NEW_VALUES(row), now, now)
                 for pid, (row, _) in zip(new_ids, fresh.values(), strict=True)])
             insert_values(conn, _INSERT_RAW, [
-                (pid, source, request_json, _json(raw), now, collector_version)
+                (pid, source, request_json, raw, now, collector_version)
                 for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)])
             for pid, (key, (row, _)) in zip(new_ids, fresh.items(), strict=True):
                 stored[key] = (pid, row)
@@ -228,7 +234,7 @@ class Collection:
                 for pid, (row, _) in changed.items()
                 if (row["text"], row["title"]) != (before[pid]["text"], before[pid]["title"])])
             insert_values(conn, _INSERT_RAW, [
-                (pid, source, request_json, _json(raw), now, collector_version)
+                (pid, source, request_json, raw, now, collector_version)
                 for pid, (_, raw) in changed.items()], _UPSERT_RAW)
             result.updated = len(changed)
         insert_values(conn, _INSERT_MATCHES, [
@@ -269,8 +275,8 @@ class Collection:
                     and post_hash(item.post.platform, item.post.native_id) not in blocked_posts]
             result.blocked = len(items) - len(kept)
             stored = self._stored_rows([(i.post.platform, i.post.native_id) for i in kept])
-            fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
-            changed: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+            fresh: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}  # row, raw JSON
+            changed: dict[int, tuple[dict[str, Any], str]] = {}
             matched: list[tuple[str, str]] = []
             for item in kept:
                 key = (item.post.platform, item.post.native_id)
@@ -281,12 +287,12 @@ class Collection:
                     post_id, before = stored[key]
                     merged = merge_rows(changed.get(post_id, (before,))[0], row)
                     if merged["content_hash"] != before["content_hash"]:
-                        changed[post_id] = (merged, item.raw)
+                        changed[post_id] = (merged, _raw_json(item))
                 elif key in fresh:  # twice in this page
                     result.duplicates += 1
                     fresh[key] = (merge_rows(fresh[key][0], row), fresh[key][1])
                 else:
-                    fresh[key] = (row, item.raw)
+                    fresh[key] = (row, _raw_json(item))
             recount = self._recounted(source, changed, stored, matched)
             with self.rollups.changing(recount, rolled_only=True):
                 self._write(result, source, query, now, request_json, collector_version,

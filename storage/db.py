@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -82,7 +83,7 @@ def insert_values(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[o
     for i in range(0, len(rows), per):
         chunk = rows[i:i + per]
         conn.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
-                     [value for row in chunk for value in row])
+                     list(itertools.chain.from_iterable(chunk)))
 
 
 def in_chunks(values: Sequence[T]) -> list[tuple[str, list[T]]]:
