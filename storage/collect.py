@@ -272,7 +272,8 @@ class Collection:
             blocked_posts = self.blocklist.post_hashes()
             kept = [item for item in items
                     if (item.post.author_key is None or item.post.author_key not in blocked)
-                    and post_hash(item.post.platform, item.post.native_id) not in blocked_posts]
+                    and not (blocked_posts and post_hash(item.post.platform, item.post.native_id)
+                             in blocked_posts)]
             result.blocked = len(items) - len(kept)
             stored = self._stored_rows([(i.post.platform, i.post.native_id) for i in kept])
             fresh: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}  # row, raw JSON
