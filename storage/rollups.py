@@ -152,8 +152,8 @@ class Rollups:
             given: defaultdict[int, list[tuple[str, str | None]]] = defaultdict(list)
             for pid, label, evidence in labels:
                 given[pid].append((label, evidence))
-            delta.add_all(before, -1).add_all(
-                (with_labels(p, task, classifier, version, given[p.id]) for p in before), 1)
+            for post in before:
+                delta.change(post, with_labels(post, task, classifier, version, given[post.id]))
         for _, day, voice, was in looked:
             if was is not None:
                 delta.classifiers[(day, voice, task, *was)] -= 1
