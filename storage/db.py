@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -12,6 +11,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from storage import migrations
+from storage.driver import SQLITE_VERSION, sqlite3
 
 T = TypeVar("T")
 IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit
@@ -77,7 +77,9 @@ def insert_values(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[o
     if not rows:
         return
     width = len(rows[0])
-    limit = min(conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER), 32_766)
+    getlimit = getattr(conn, "getlimit", None)  # pysqlite3 has none: SQLite's default then
+    limit = min(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None
+                else 32_766 if SQLITE_VERSION >= (3, 32, 0) else 999, 32_766)
     per = max(1, min(VALUES_ROWS, limit // width))
     one = "(" + ", ".join("?" * width) + ")"
     for i in range(0, len(rows), per):
