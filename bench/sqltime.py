@@ -17,12 +17,13 @@ baseline of ``store_throughput.py``):
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from storage.driver import sqlite3
 
 if TYPE_CHECKING:
     from storage import Store

@@ -10,6 +10,7 @@ imports the other.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlite_utils import Database
 
@@ -40,8 +41,14 @@ class BlockList:
 
     def block_post(self, platform: str, native_id: str) -> int:
         """Block a post (stored or not) from collection; 1 if it was not blocked yet."""
+        return self.block_posts([(platform, native_id)])
+
+    def block_posts(self, posts: Sequence[tuple[str, str]]) -> int:
+        """Block these (platform, native id) posts; how many were not blocked yet."""
+        stamp, added = utcnow(), 0
         with write_transaction(self.db):
-            cur = self.db.execute(
-                "INSERT OR IGNORE INTO blocked_posts (post_hash, added_at) VALUES (?, ?)",
-                [post_hash(platform, native_id), utcnow()])
-        return int(cur.rowcount)
+            for platform, native_id in posts:
+                added += int(self.db.execute(
+                    "INSERT OR IGNORE INTO blocked_posts (post_hash, added_at) VALUES (?, ?)",
+                    [post_hash(platform, native_id), stamp]).rowcount)
+        return added

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -11,6 +10,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from storage import migrations
+from storage.driver import sqlite3
 
 T = TypeVar("T")
 IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit

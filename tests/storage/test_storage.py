@@ -4,13 +4,13 @@ commits a page together with its cursor."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from datetime import UTC, datetime
 
 import pytest
 
 from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem
+from storage.driver import sqlite3
 
 
 def post(native_id: str, text: str = "the bins were not collected", **kw: object) -> Post:
