@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from storage import LabelRecord, Post, Store, StoredItem
-from storage.rollup_facts import PostFacts, author_hash, read_facts, with_labels
+from storage.rollup_facts import QUEUED_BETWEEN, PostFacts, author_hash, read_facts, with_labels
 from storage.rollup_sketch import SAMPLE_FLOOR, SAMPLE_SIZE
 from tests.rollup_corpus import PLACES, START, TOPICS, WEEKS, corpus, draw
 
@@ -284,8 +284,6 @@ def test_queued_posts_are_found_from_the_queue_not_by_walking_the_span(store: St
     In a large database analysed while every post was labelled (the queue
     empty), the plan must still start from the queue: a walk of the posts'
     time index costs a 12-week span of 1M posts a tenth of a second per chart."""
-    from storage.rollup_facts import QUEUED_BETWEEN
-
     when = datetime(2026, 11, 18, 12, tzinfo=UTC)
     _labelled_page(store, [_post(n, "a", when + timedelta(minutes=n)) for n in range(30)])
     assert store.rollups.queued() == 0
