@@ -136,7 +136,8 @@ def test_texts_without_a_needle_skip_the_expression() -> None:
 
 def test_needles_of_small_expressions() -> None:
     assert needles(re.compile(r"\bnever again\b", re.I)) == frozenset({"never again"})
-    assert needles(re.compile(r"(?:second|third) time|on hold", re.I)) == frozenset({" time", "on hold"})
+    assert needles(re.compile(r"(?:second|third) time|on hold", re.I)) == frozenset(
+        {" time", "on hold"})
     assert needles(re.compile(r"\d+ days?|x*")) is None  # a branch that needs nothing
     assert needles(re.compile(r"Oh (?:great|joy)", re.I)) == frozenset({"oh "})
     assert lowered("ABC") == "abc" and lowered("\u0130stanbul") is None
