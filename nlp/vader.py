@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from importlib.metadata import version as dist_version
 from typing import Any
@@ -46,17 +45,15 @@ def fast_analyzer() -> Any:
     from vaderSentiment import vaderSentiment as vs
 
     class FastAnalyzer(vs.SentimentIntensityAnalyzer):  # type: ignore[misc]
-        _emoji_chars: re.Pattern[str] | None = None
+        _emoji_chars: frozenset[str] = frozenset()
         _emoji_count = -1
 
         def polarity_scores(self, text: str) -> dict[str, float]:
             if len(self.emojis) != self._emoji_count:
-                singles = sorted(k for k in self.emojis if len(k) == 1)
-                self._emoji_chars = re.compile(
-                    "[" + "".join(re.escape(k) for k in singles) + "]" if singles else "(?!)")
+                # the walk tests one character at a time: only one-character keys count
+                self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
                 self._emoji_count = len(self.emojis)
-            assert self._emoji_chars is not None
-            if not isinstance(text, str) or self._emoji_chars.search(text):
+            if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
                 return dict(super().polarity_scores(text))
             text = text.strip()
             # vaderSentiment 3.3.2's polarity_scores after its emoji pass
