@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 
@@ -22,7 +20,7 @@ def post_hash(platform: str, native_id: str) -> str:
 
 
 class BlockList:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def authors(self) -> set[str]:
@@ -33,15 +31,16 @@ class BlockList:
 
     def block_author(self, author_key: str) -> int:
         """Block a pseudonym from collection; 1 if it was not blocked yet."""
-        with write_transaction(self.db):
-            cur = self.db.execute("INSERT OR IGNORE INTO blocked_authors (author_key, added_at)"
-                                  " VALUES (?, ?)", [author_key, utcnow()])
+        with self.db.transaction():
+            cur = self.db.execute("INSERT INTO blocked_authors (author_key, added_at)"
+                                  " VALUES (?, ?) ON CONFLICT DO NOTHING", [author_key, utcnow()])
         return int(cur.rowcount)
 
     def block_post(self, platform: str, native_id: str) -> int:
         """Block a post (stored or not) from collection; 1 if it was not blocked yet."""
-        with write_transaction(self.db):
+        with self.db.transaction():
             cur = self.db.execute(
-                "INSERT OR IGNORE INTO blocked_posts (post_hash, added_at) VALUES (?, ?)",
+                "INSERT INTO blocked_posts (post_hash, added_at) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
                 [post_hash(platform, native_id), utcnow()])
         return int(cur.rowcount)

@@ -4,18 +4,17 @@ fetched page (the runs themselves: ``storage.runs``)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.blocklist import BlockList, post_hash
 from storage.conversations import Conversations, Linked
-from storage.db import in_chunks, write_transaction
+from storage.db import in_chunks
 from storage.records import PageResult, Post, Quarantined, StoredItem
-from storage.rollups import Rollups
 from storage.timefmt import iso, utcnow
 
 _POST_COLUMNS = (
@@ -145,13 +144,21 @@ _UPSERT_RAW = _INSERT_RAW + (
 )
 
 
-class Collection:
-    """What collection writes and reads back: pages and their cursors."""
+class RollupChanges(Protocol):
+    """The part of the rollups a page's write goes through (``storage.rollups``)."""
 
-    def __init__(self, db: Database) -> None:
+    def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False
+                 ) -> contextlib.AbstractContextManager[None]: ...
+
+
+class Collection:
+    """What collection writes and reads back: pages and their cursors.
+    Runs on both backends (``storage.backend``)."""
+
+    def __init__(self, db: Sql, rollups: RollupChanges) -> None:
         self.db = db
         self.blocklist = BlockList(db)
-        self.rollups = Rollups(db)
+        self.rollups = rollups
         self.conversations = Conversations(db)
 
     def cursor(self, source: str) -> dict[str, str]:
@@ -201,7 +208,7 @@ class Collection:
                stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
                matched: list[tuple[str, str]]) -> None:
         """The page's posts, raw payloads and matches."""
-        conn = self.db.conn
+        conn = self.db
         if fresh:
             conn.executemany(_INSERT_POST, [{**row, "now": now} for row, _ in fresh.values()])
             ids = self._stored_rows(list(fresh))
@@ -220,8 +227,8 @@ class Collection:
                 for pid, (_, raw) in changed.items()])
             result.updated = len(changed)
         conn.executemany(
-            "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
         )
 
@@ -251,8 +258,8 @@ class Collection:
         )
         now = utcnow()
         request_json = _json(dict(request or {}))
-        with write_transaction(self.db):
-            conn = self.db.conn
+        with self.db.transaction():
+            conn = self.db
             blocked = self.blocklist.authors()
             blocked_posts = self.blocklist.post_hashes()
             kept = [item for item in items

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class StorageSettings(BaseModel):
@@ -12,3 +17,30 @@ class StorageSettings(BaseModel):
     data_dir: str = Field(
         default="data", description="Trained classifiers, model cards, key file live here"
     )
+    backend: Literal["sqlite", "postgresql"] = Field(
+        default="sqlite",
+        description="sqlite (the default: one file, `path`) or postgresql (a server; "
+        "docs/postgresql.md)",
+    )
+    dsn_env: str | None = Field(
+        default=None,
+        description="postgresql: the NAME of the environment variable holding the DSN "
+        "(the DSN itself never goes in config.yaml)",
+    )
+
+    @field_validator("dsn_env")
+    @classmethod
+    def _a_variable_name(cls, value: str | None) -> str | None:
+        # The message never repeats the value: a DSN pasted here holds a password.
+        if value is not None and not _ENV_NAME.fullmatch(value):
+            raise ValueError(
+                "must be the name of an environment variable (letters, digits, _), e.g. "
+                "CIVIC_LISTENER_DSN; put the DSN itself in that variable, never in the config")
+        return value
+
+    @model_validator(mode="after")
+    def _dsn_for_postgresql(self) -> StorageSettings:
+        if self.backend == "postgresql" and not self.dsn_env:
+            raise ValueError("backend postgresql needs dsn_env: the name of the environment "
+                             "variable that holds the DSN")
+        return self

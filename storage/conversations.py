@@ -28,8 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.db import in_chunks
 
 _UPSERT = (
@@ -41,14 +40,15 @@ _UPSERT = (
     " conversations.thread_native IS NOT NULL THEN conversations.thread ELSE excluded.thread"
     " END, parent_native = excluded.parent_native,"
     " parent_id = excluded.parent_id, voice = excluded.voice,"
-    " addressed = max(conversations.addressed, excluded.addressed),"
+    " addressed = CASE WHEN excluded.addressed > conversations.addressed"
+    " THEN excluded.addressed ELSE conversations.addressed END,"
     " created_at = excluded.created_at"
 )
 # a stored post adopts the replies that arrived before it
 _ADOPT = (
-    "UPDATE conversations SET parent_id = :post_id, voice = CASE WHEN :own AND voice ="
+    "UPDATE conversations SET parent_id = :post_id, voice = CASE WHEN :own = 1 AND voice ="
     " 'about_us' THEN 'to_us' ELSE voice END WHERE platform = :platform"
-    " AND parent_native = :native_id AND parent_id IS NOT :post_id"
+    " AND parent_native = :native_id AND parent_id IS DISTINCT FROM :post_id"
 )
 # ... and moves posts whose provisional thread was its native id into its thread
 _RETHREAD = (
@@ -83,7 +83,7 @@ class _Node:
 class Conversations:
     """Writes of the conversation model (reads: ``storage.engagement``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def _stored(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Node]:
@@ -140,7 +140,7 @@ class Conversations:
                          "parent_id": parent.post_id if parent else None,
                          "voice": node.voice, "addressed": int(post.addressed),
                          "created_at": post.created_at})
-        conn = self.db.conn
+        conn = self.db
         conn.executemany(_UPSERT, rows)
         adopt = [{"post_id": r["post_id"], "platform": r["platform"],
                   "native_id": key[1], "own": int(nodes[key].own), "thread": r["thread"]}

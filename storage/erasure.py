@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.blocklist import BlockList
 from storage.db import in_chunks, write_transaction
 from storage.deletion import Counts, PostDeletion, merge_counts
@@ -56,7 +57,7 @@ class Erasure:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.deletion = PostDeletion(db)
-        self.blocklist = BlockList(db)
+        self.blocklist = BlockList(SqliteSql(db))
         self.rewrites = ReportRewrites(db)
         self.lookups = Lookups(db)
 
