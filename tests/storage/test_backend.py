@@ -191,6 +191,7 @@ SECRET = "s3cret-Pw-never-shown"
     f"postgresql://civic:{SECRET}@/nothing?host=/nonexistent/socket-dir",
     f"postgresql://civic:{SECRET}@/nothing?host=/nonexistent&bogus_option=1",
     f"host=/nonexistent password='{SECRET}' bogus_option=1",
+    f"postgresql://civic:{SECRET}@[::1/nothing",  # libpq repeats this one whole
 ])
 def test_a_failed_connection_never_shows_the_dsn(dsn: str,
                                                  caplog: pytest.LogCaptureFixture) -> None:
