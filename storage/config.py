@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -17,15 +17,16 @@ class StorageSettings(BaseModel):
     data_dir: str = Field(
         default="data", description="Trained classifiers, model cards, key file live here"
     )
-    backend: Literal["sqlite", "postgresql"] = Field(
-        default="sqlite",
-        description="sqlite (the default: one file, `path`) or postgresql (a server; "
-        "docs/postgresql.md)",
-    )
+    # before backend: backend's check reads it
     dsn_env: str | None = Field(
         default=None,
         description="postgresql: the NAME of the environment variable holding the DSN "
         "(the DSN itself never goes in config.yaml)",
+    )
+    backend: Literal["sqlite", "postgresql"] = Field(
+        default="sqlite",
+        description="sqlite (the default: one file, `path`) or postgresql (a server; "
+        "docs/postgresql.md)",
     )
 
     @field_validator("dsn_env")
@@ -38,9 +39,11 @@ class StorageSettings(BaseModel):
                 "CIVIC_LISTENER_DSN; put the DSN itself in that variable, never in the config")
         return value
 
-    @model_validator(mode="after")
-    def _dsn_for_postgresql(self) -> StorageSettings:
-        if self.backend == "postgresql" and not self.dsn_env:
-            raise ValueError("backend postgresql needs dsn_env: the name of the environment "
+    @field_validator("backend")
+    @classmethod
+    def _dsn_for_postgresql(cls, value: str, info: ValidationInfo) -> str:
+        # (dsn_env absent from info.data: it failed its own check, said already)
+        if value == "postgresql" and "dsn_env" in info.data and not info.data["dsn_env"]:
+            raise ValueError("'postgresql' needs dsn_env: the name of the environment "
                              "variable that holds the DSN")
-        return self
+        return value
