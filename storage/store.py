@@ -73,7 +73,7 @@ _PLATFORMS = (
 
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
-PORTED_ATTRIBUTES = ("collect", "runs", "blocklist")
+PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage")
 
 
 class NotOnPostgres:
@@ -128,8 +128,8 @@ class Store:
         self.blocklist = BlockList(self.sql)
         self.labels = Labels(db)
         self.label_export = LabelExport(db)
-        self.config_versions = ConfigVersions(db)
-        self.usage = Usage(db)
+        self.config_versions = ConfigVersions(self.sql)
+        self.usage = Usage(self.sql)
         self.service = ServiceState(db)
         self.deliveries = Deliveries(db)
         self.queries = Queries(db)
@@ -175,6 +175,8 @@ class Store:
         store.collect = Collection(sql, QueueOnlyRollups(sql))
         store.runs = Runs(sql)
         store.blocklist = BlockList(sql)
+        store.config_versions = ConfigVersions(sql)
+        store.usage = Usage(sql)
         return store
 
     @classmethod
@@ -260,7 +262,7 @@ class Store:
 
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
-    "rollups", "labels", "label_export", "config_versions", "usage", "service", "deliveries",
+    "rollups", "labels", "label_export", "service", "deliveries",
     "queries", "reports", "relabels", "report_log", "retention", "erasure",
     "report_rewrites", "deletion_checks", "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from storage import Post, StorageError, Store, StoredItem
-from storage import pg_migrations
+from storage import Post, StorageError, Store, StoredItem, pg_migrations
 from storage.backend import BackendError, PgSql, dsn_from_env, pg_placeholders, scrub
 from storage.migrations import migrations
 from tests.pg import with_dbname
@@ -89,7 +88,7 @@ def test_migrations_apply_once_and_record_their_names(pg_databases: object) -> N
         def reopen() -> None:
             try:
                 Store.open_postgresql(dsn).close()
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=reopen) for _ in range(3)]
@@ -142,7 +141,7 @@ def test_two_collectors_storing_the_same_posts_at_once_keep_each_once(pg_dsn: st
                 items = [StoredItem(_post(f"{n}-{k}"), {}) for k in range(5)]
                 store.collect.save_page(source=source, run_id=run, items=items,
                                         cursor={"page": str(n)})
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=collect, args=(s, f"src{i}"))

@@ -1,8 +1,8 @@
 """Storage keeps each post once, never wipes another stage's labels, and
 commits a page together with its cursor: on both backends (``any_store``:
 SQLite and PostgreSQL), except where a test names SQLite's own machinery
-(WAL, FTS5, its write lock) or a module not yet ported (labels, config
-versions: ``store`` alone)."""
+(WAL, FTS5, its write lock) or a module not yet ported (labels: ``store``
+alone)."""
 
 from __future__ import annotations
 
@@ -220,10 +220,23 @@ def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> No
         "topics.keywords", "v1", "config:abc", ("bin", "collected"))
 
 
-def test_config_versions_are_recorded_once(store: Store) -> None:
+def test_config_versions_are_recorded_once(any_store: Store) -> None:
+    store = any_store
     assert store.config_versions.record("h1", "topics: {}", "config.yaml")
     assert not store.config_versions.record("h1", "topics: {}", "config.yaml")
-    assert [v[0] for v in store.config_versions.history()] == ["h1"]
+    assert store.config_versions.record("h2", "topics: {a: 1}", "config.yaml")
+    assert [v[0] for v in store.config_versions.history()] == ["h1", "h2"]
+
+
+def test_usage_counters_add_up_per_source_and_month(any_store: Store) -> None:
+    usage = any_store.usage
+    assert usage.add_reads("x", 10, "2026-11") == 10
+    assert usage.add_reads("x", 5, "2026-11") == 15
+    usage.add_reads("x", 1, "2026-12")
+    usage.add_reads("y", 2, "2026-11")
+    assert usage.reads_used("x", "2026-11") == 15
+    assert [(r.source, r.period, r.reads) for r in usage.records()] == [
+        ("x", "2026-12", 1), ("x", "2026-11", 15), ("y", "2026-11", 2)]
 
 
 def test_second_writer_waits_for_the_lock_instead_of_failing(tmp_path: object) -> None:
