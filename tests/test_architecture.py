@@ -198,6 +198,9 @@ def test_no_sql_finds_a_planted_statement(tmp_path: Path, text: str) -> None:
     "import sqlite3\ndef f(c: sqlite3.Connection) -> None: ...\n",
     "from sqlite_utils import Database\n",
     "def f(x):\n    x.set_authorizer(None)\n",
+    "def f(store):\n    return store.sql.execute('x')\n",
+    "import psycopg\n",
+    "from psycopg_pool import ConnectionPool\n",
 ])
 def test_the_handle_rule_finds_a_planted_use(tmp_path: Path, text: str) -> None:
     root = plant(tmp_path, {**CLEAN, "reports/bad.py": text})
