@@ -30,6 +30,12 @@ TOPIC, NO_TOPIC = "topic", "none"  # topic states, with PENDING (not looked at)
 OWN, PUBLIC = "own", "public"  # voices: the body's allow-listed accounts, everyone else
 NO_AUTHOR = 0  # the hash standing for a post without an author pseudonym
 _CACHE_LIMIT = 200_000
+# The queued posts written between two UTC times. CROSS JOIN keeps the queue
+# (normally a few posts awaiting labels) as the outer loop: left to choose,
+# the planner walks the posts' time index over the whole span and probes the
+# queue for each (0.12 s for 12 weeks of a 1M-post database, with the queue empty).
+QUEUED_BETWEEN = ("SELECT q.post_id FROM rollup_queue q CROSS JOIN posts p ON p.id = q.post_id"
+                  " WHERE p.created_at >= ? AND p.created_at < ?")
 
 
 def author_hash(author_key: str | None) -> int:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from storage.rollup_delta import Delta
-from storage.rollup_facts import PUBLIC, LocalDays, read_facts
+from storage.rollup_facts import PUBLIC, QUEUED_BETWEEN, LocalDays, read_facts
 
 Day = str
 
@@ -76,9 +76,7 @@ class WindowRows:
     def add_queued(self, db: Database) -> None:
         """Count the queued posts of the window from their rows."""
         start, end = self.days.bounds(self.first, self.last)
-        facts = read_facts(db, "SELECT q.post_id FROM rollup_queue q JOIN posts p"
-                           " ON p.id = q.post_id WHERE p.created_at >= ? AND p.created_at < ?",
-                           [start, end])
+        facts = read_facts(db, QUEUED_BETWEEN, [start, end])
         delta = Delta(self.days).add_all((f for f in facts if f.voice == PUBLIC), 1)
         self.queued = delta
         for (day, voice, platform, sentiment, state), values in delta.posts.items():

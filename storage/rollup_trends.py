@@ -18,12 +18,10 @@ from sqlite_utils import Database
 
 from storage.query_plan import PostFilter, marks
 from storage.records import SENTIMENTS
-from storage.rollup_facts import LocalDays, read_facts
+from storage.rollup_facts import QUEUED_BETWEEN, LocalDays, read_facts
 from storage.rollups import Rollups
 
 QUEUE_LIMIT = 20_000  # queued posts in the span counted from their rows at most
-_QUEUED = ("SELECT q.post_id FROM rollup_queue q JOIN posts p ON p.id = q.post_id"
-           " WHERE p.created_at >= ? AND p.created_at < ?")
 
 Week = tuple[str, str, str]  # label, UTC start, UTC end
 Counts = list[int]  # posts, negative, neutral, positive
@@ -39,7 +37,7 @@ def day_counts(db: Database, days: LocalDays, f: PostFilter, first: str, last: s
     own time bounds aside) and their sentiments; None when too many posts
     there are still queued."""
     start, end = days.bounds(first, last)
-    if int(db.execute(f"SELECT count(*) FROM ({_QUEUED} LIMIT ?)",  # noqa: S608
+    if int(db.execute(f"SELECT count(*) FROM ({QUEUED_BETWEEN} LIMIT ?)",  # noqa: S608
                       [start, end, QUEUE_LIMIT + 1]).fetchone()[0]) > QUEUE_LIMIT:
         return None
     table, where, params = ("rollup_topics", " AND topic = ?", list(f.topics)) if f.topics \
@@ -55,7 +53,7 @@ def day_counts(db: Database, days: LocalDays, f: PostFilter, first: str, last: s
             f"SELECT day, sentiment, sum(posts) FROM {table} WHERE day >= ? AND day <= ?"  # noqa: S608
             f"{where} GROUP BY day, sentiment", [first, last, *params]):
         _count(out, str(day), str(sentiment), int(n))
-    for post in read_facts(db, _QUEUED, [start, end], full=False):
+    for post in read_facts(db, QUEUED_BETWEEN, [start, end], full=False):
         if (not f.topics or f.topics[0] in post.topics) and \
                 (not f.platforms or post.platform in f.platforms) and \
                 (not f.sentiments or post.sentiment in f.sentiments):
