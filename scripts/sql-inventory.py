@@ -37,7 +37,8 @@ PATTERNS: dict[str, str] = {
     "sum(bool)": r"\bsum\(\s*[^()]*?(?:[=<>]|\bIS\b|\bIN\b)[^()]*\)",
 }
 # Python-side calls that are sqlite-utils' or sqlite3's own API
-API = r"\.(?:insert_all|upsert_all|upsert|lookup|atomic|create_function|set_authorizer)\(|\.lastrowid\b"
+API = (r"\.(?:insert_all|upsert_all|upsert|lookup|atomic|create_function|set_authorizer)\("
+       r"|\.lastrowid\b")
 
 
 def strings(tree: ast.AST) -> str:
