@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -55,8 +54,7 @@ def store_all(store: Store, pages: Normalised) -> tuple[int, float]:
     return seen, time.perf_counter() - t0
 
 
-def one_run(open_store: Callable[[], Store], pages: Normalised) -> tuple[float, float, int]:
-    store = open_store()
+def one_run(store: Store, pages: Normalised) -> tuple[float, float, int]:
     try:
         n, first = store_all(store, pages)
         again, second = store_all(store, pages)
@@ -82,12 +80,12 @@ def main() -> None:
     results: dict[str, list[tuple[float, float, int]]] = {"sqlite": [], "postgresql": []}
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
-            results["sqlite"].append(one_run(lambda: Store.open(f"{tmp}/b.db"), pages))
+            results["sqlite"].append(one_run(Store.open(f"{tmp}/b.db"), pages))
         name = f"bench_{uuid.uuid4().hex[:10]}"
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
         try:
             dsn = make_conninfo(server, dbname=name)
-            results["postgresql"].append(one_run(lambda: Store.open_postgresql(dsn), pages))
+            results["postgresql"].append(one_run(Store.open_postgresql(dsn), pages))
         finally:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)'.encode())
     admin.close()
