@@ -30,8 +30,8 @@ bindir() {
 }
 
 as_owner() {  # run as the cluster's owner: ourselves, or a non-root user when root
-  if [ "$(id -u)" -eq 0 ]; then
-    runuser -u "${PG_TEST_USER:-postgres}" -- "$@"
+  if [ "$(id -u)" -eq 0 ]; then  # from /: the caller's folder may be closed to that user
+    (cd / && runuser -u "${PG_TEST_USER:-postgres}" -- "$@")
   else
     "$@"
   fi
