@@ -19,7 +19,7 @@ def test_without_a_server_a_developer_is_told_how_to_start_one(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(pg.ENV, raising=False)
     monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="scripts/pg-test-server.sh"):
+    with pytest.raises(pytest.skip.Exception, match=r"scripts/pg-test-server\.sh"):
         pg.server_dsn()
 
 
