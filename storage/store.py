@@ -162,10 +162,14 @@ class Store:
         """Connect to PostgreSQL (a pool; the DSN is never logged nor shown
         in an error), apply pending migrations unless ``readonly``."""
         sql = PgSql.open(dsn, env_name=env_name)
-        if readonly:
-            sql.execute("SET default_transaction_read_only = on")
-        else:
-            pg_migrations.apply(sql)
+        try:
+            if readonly:
+                sql.execute("SET default_transaction_read_only = on")
+            else:
+                pg_migrations.apply(sql)
+        except BaseException:
+            sql.close()
+            raise
         store = cls.__new__(cls)
         store._db = None
         store.sql = sql
