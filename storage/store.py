@@ -73,7 +73,7 @@ _PLATFORMS = (
 
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
-PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage")
+PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service")
 
 
 class NotOnPostgres:
@@ -130,7 +130,7 @@ class Store:
         self.label_export = LabelExport(db)
         self.config_versions = ConfigVersions(self.sql)
         self.usage = Usage(self.sql)
-        self.service = ServiceState(db)
+        self.service = ServiceState(self.sql)
         self.deliveries = Deliveries(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
@@ -181,6 +181,7 @@ class Store:
         store.blocklist = BlockList(sql)
         store.config_versions = ConfigVersions(sql)
         store.usage = Usage(sql)
+        store.service = ServiceState(sql)
         return store
 
     @classmethod
@@ -266,7 +267,7 @@ class Store:
 
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
-    "rollups", "labels", "label_export", "service", "deliveries",
+    "rollups", "labels", "label_export", "deliveries",
     "queries", "reports", "relabels", "report_log", "retention", "erasure",
     "report_rewrites", "deletion_checks", "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
