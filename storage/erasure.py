@@ -58,7 +58,7 @@ class Erasure:
         self.db = db
         self.deletion = PostDeletion(db)
         self.blocklist = BlockList(SqliteSql(db))
-        self.rewrites = ReportRewrites(db)
+        self.rewrites = ReportRewrites(SqliteSql(db))
         self.lookups = Lookups(db)
 
     def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:

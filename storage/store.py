@@ -35,7 +35,7 @@ from storage.audits import Audits
 from storage.backend import PgSql, Sql, SqliteSql, dsn_from_env
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
-from storage.collect import Collection, StorageError
+from storage.collect import Collection, RollupChanges, StorageError
 from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
 from storage.db import connect, in_chunks
@@ -73,7 +73,8 @@ _PLATFORMS = (
 
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
-PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service")
+PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
+                     "relabels", "report_log", "report_rewrites", "deletion_checks")
 
 
 class NotOnPostgres:
@@ -123,23 +124,14 @@ class Store:
         self.sql: Sql = SqliteSql(db)
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
         self.rollups = Rollups(db)
-        self.collect = Collection(self.sql, self.rollups)
-        self.runs = Runs(self.sql)
-        self.blocklist = BlockList(self.sql)
+        self._build_ported(self.sql, self.rollups)
         self.labels = Labels(db)
         self.label_export = LabelExport(db)
-        self.config_versions = ConfigVersions(self.sql)
-        self.usage = Usage(self.sql)
-        self.service = ServiceState(self.sql)
         self.deliveries = Deliveries(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
-        self.relabels = Relabels(db)
-        self.report_log = ReportLog(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
-        self.report_rewrites = ReportRewrites(db)
-        self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
         self.engagement = EngagementReader(db)
         self.audits = Audits(db)
@@ -176,13 +168,21 @@ class Store:
         store.path = None
         for name in _SQLITE_ONLY:
             setattr(store, name, NotOnPostgres(name))
-        store.collect = Collection(sql, QueueOnlyRollups(sql))
-        store.runs = Runs(sql)
-        store.blocklist = BlockList(sql)
-        store.config_versions = ConfigVersions(sql)
-        store.usage = Usage(sql)
-        store.service = ServiceState(sql)
+        store._build_ported(sql, QueueOnlyRollups(sql))
         return store
+
+    def _build_ported(self, sql: Sql, rollups: RollupChanges) -> None:
+        """The attributes that run on either backend (PORTED_ATTRIBUTES)."""
+        self.collect = Collection(sql, rollups)
+        self.runs = Runs(sql)
+        self.blocklist = BlockList(sql)
+        self.config_versions = ConfigVersions(sql)
+        self.usage = Usage(sql)
+        self.service = ServiceState(sql)
+        self.relabels = Relabels(sql)
+        self.report_log = ReportLog(sql)
+        self.report_rewrites = ReportRewrites(sql)
+        self.deletion_checks = DeletionChecks(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -268,7 +268,7 @@ class Store:
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "rollups", "labels", "label_export", "deliveries",
-    "queries", "reports", "relabels", "report_log", "retention", "erasure",
-    "report_rewrites", "deletion_checks", "bulk", "engagement", "audits", "audit_draws",
+    "queries", "reports", "retention", "erasure",
+    "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )
