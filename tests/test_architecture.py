@@ -42,6 +42,9 @@ RAW_DATABASE_EXCEPTIONS = {
     "bench/kill_resume_rss.py",  # as above
     "bench/sqltime.py",  # as above
     "bench/store_throughput.py",  # as above
+    # the benchmark's own server administration: a fresh database per run
+    # (CREATE/DROP DATABASE), outside the code under test
+    "bench/pg_collect.py",
 }
 
 
