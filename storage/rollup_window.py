@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import in_chunks
 from storage.records import SENTIMENTS
 from storage.report_queries import PostRow, post_rows
 from storage.report_window import ReportWindow, WeekSummary
@@ -100,10 +101,13 @@ class RollupWindow:
             stored = int(self.db.execute(
                 "SELECT count(DISTINCT author) FROM rollup_week_authors WHERE week = ?"
                 " AND voice = ? AND author != 0", [span[0], PUBLIC]).fetchone()[0])
-            extra = {a for a in self.rows.queued_authors("all", "", span) if a != 0}
-            out[w] = stored + sum(1 for a in extra if self.db.execute(
-                "SELECT 1 FROM rollup_week_authors WHERE week = ? AND author = ? AND voice = ?"
-                " LIMIT 1", [span[0], a, PUBLIC]).fetchone() is None)
+            extra = sorted({a for a in self.rows.queued_authors("all", "", span) if a != 0})
+            counted = 0  # the queued authors the week's rollup already holds
+            for marks_, chunk in in_chunks(extra):
+                counted += int(self.db.execute(
+                    "SELECT count(*) FROM rollup_week_authors WHERE week = ? AND voice = ?"  # noqa: S608 - placeholders only
+                    f" AND author IN ({marks_})", [span[0], PUBLIC, *chunk]).fetchone()[0])
+            out[w] = stored + len(extra) - counted
         return out
 
     def summary(self, w: int, *, platforms: bool = False) -> WeekSummary:

@@ -177,23 +177,28 @@ class Routing:
             " (SELECT group_concat(label, ', ') FROM (SELECT label FROM labels"
             "  WHERE post_id = p.id AND task = 'request' ORDER BY label))"
             f" FROM posts p WHERE {where} ORDER BY p.created_at, p.id", params).fetchall()
+        topics: dict[int, list[str]] = {}
+        terms: dict[int, list[str]] = {}
+        places: dict[int, list[str]] = {}
+        for pid, task, label, evidence in self.db.execute(  # the rows' topics and places at once
+                "SELECT post_id, task, label, evidence FROM labels"  # noqa: S608 - placeholders only
+                f" WHERE post_id IN (SELECT p.id FROM posts p WHERE {where})"
+                " AND task IN ('topic', 'place') ORDER BY post_id, task, label", params):
+            if task == "place":
+                places.setdefault(int(pid), []).append(str(label))
+            elif label in rule.topics:
+                topics.setdefault(int(pid), []).append(str(label))
+                seen = terms.setdefault(int(pid), [])
+                seen += [t for t in _terms(evidence) if t not in seen]
         out = []
         for r in rows:
             pid = int(r[0])
-            topics, terms = [], []
-            for label, evidence in self.db.execute(
-                    "SELECT label, evidence FROM labels WHERE post_id = ? AND task = 'topic'"
-                    " ORDER BY label", [pid]):
-                if label in rule.topics:
-                    topics.append(str(label))
-                    terms += [t for t in _terms(evidence) if t not in terms]
-            places = [str(p[0]) for p in self.db.execute(
-                "SELECT label FROM labels WHERE post_id = ? AND task = 'place' ORDER BY label",
-                [pid])]
-            if r[7] and r[7] not in places:
-                places.append(str(r[7]))
+            where_from = places.get(pid, [])
+            if r[7] and r[7] not in where_from:
+                where_from.append(str(r[7]))
             out.append(RoutedPost(pid, str(r[1]), str(r[2]), str(r[3]), r[4], r[5], str(r[6]),
-                                  tuple(topics), tuple(terms), tuple(places), r[8], r[9]))
+                                  tuple(topics.get(pid, ())), tuple(terms.get(pid, ())),
+                                  tuple(where_from), r[8], r[9]))
         return out
 
 
