@@ -173,6 +173,19 @@ def test_an_unported_attribute_says_so_on_postgresql(pg_dsn: str) -> None:
             _ = pg.db
 
 
+def test_every_attribute_of_a_store_is_on_postgresql_ported_or_saying_not(
+        store: Store, pg_dsn: str) -> None:
+    """An attribute added to Store on SQLite alone would be an AttributeError
+    on PostgreSQL: it must be ported or stand as NotOnPostgres."""
+    from storage.store import PORTED_ATTRIBUTES, NotOnPostgres
+
+    names = {n for n in vars(store) if not n.startswith("_")}
+    with Store.open_postgresql(pg_dsn) as pg:
+        assert names <= set(vars(pg))
+        ported = {n for n in names if not isinstance(getattr(pg, n), NotOnPostgres)}
+        assert ported == {*PORTED_ATTRIBUTES, "sql", "path"}
+
+
 def test_a_readonly_postgresql_store_refuses_writes(pg_dsn: str) -> None:
     with Store.open_postgresql(pg_dsn, readonly=True) as pg:
         assert pg.count_posts() == 0
