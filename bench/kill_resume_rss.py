@@ -17,7 +17,6 @@ import contextlib
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from storage.driver import sqlite3
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES, PER_PAGE, DELAY = 10, 10, 0.2

@@ -57,10 +57,10 @@ service:
 def reader(db: Path, stop_file: Path, out: Path) -> None:
     """Query the database read-only in a loop, as reports and the query UI
     do; count every error, "database is locked" apart."""
-    import sqlite3
     from datetime import UTC, datetime, timedelta
 
     from storage import Store
+    from storage.driver import sqlite3
     from storage.timefmt import iso
 
     while not db.exists():

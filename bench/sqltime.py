@@ -17,12 +17,13 @@ baseline of ``store_throughput.py``):
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from storage.driver import sqlite3
 
 if TYPE_CHECKING:
     from storage import Store
@@ -137,8 +138,12 @@ def online_backup(source: Path, dest: Path) -> None:
 
 
 def object_sizes(path: Path, top: int = 16) -> list[tuple[str, int]]:
-    """(table or index, bytes) of the largest objects in the file."""
-    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    """(table or index, bytes) of the largest objects in the file. Through
+    the standard library's SQLite: the ``pysqlite3-binary`` build has no
+    ``dbstat`` table, and page sizes read the same with either."""
+    import sqlite3 as stdlib_sqlite3
+
+    conn = stdlib_sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
     try:
         rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"
                             " ORDER BY 2 DESC LIMIT ?", [top]).fetchall()

@@ -3,16 +3,16 @@ cross-validation over the WHOLE set (issue 13), not by one half-to-half split.
 
     python bench/topic_head_cv.py [--data-dir ../shared/data/eval] [--folds 5]
 
-All 11 categories of civic_bengaluru_dev.csv. Folds: StratifiedGroupKFold
-on ``group_key`` (near-duplicates never straddle a fold, unlike the
-StratifiedKFold ``listener train`` uses inside, which lets them leak and
-makes the C it picks look better than it is). Each C of
-``nlp.training.C_GRID`` is scored by that grouped 5-fold CV over the whole
-set (the head fitted with ``nlp.heads.fit_head``, as ``listener train``
-fits it); the best C is then scored with the text head averaged as
+All 11 categories of civic_bengaluru_dev.csv. Folds:
+``nlp.training.grouped_folds`` (StratifiedGroupKFold) on the file's
+``group_key``, so near-duplicates never straddle a fold; ``listener train``
+uses the same folds, grouped by ``nlp.training.near_duplicate_key``. Each C
+of ``nlp.training.C_GRID`` is scored by that grouped 5-fold CV over the
+whole set (the head fitted with ``nlp.heads.fit_head``, as ``listener
+train`` fits it); the best C is then scored with the text head averaged as
 ``train_with_text_head`` does ("minilm+tfidf"). The figure for the chosen C
-is the best of three, so slightly optimistic. MiniLM embeddings are cached
-in bench/out/.
+is the best of the grid, so slightly optimistic. ``--balanced`` also scores
+class_weight='balanced' at the best C. MiniLM embeddings are cached in bench/out/.
 Never used by tests.
 """
 
@@ -34,15 +34,7 @@ from nlp import text_head  # noqa: E402
 from nlp.embeddings import shared_embedder  # noqa: E402
 from nlp.heads import fit_head  # noqa: E402
 from nlp.metrics import evaluate  # noqa: E402
-from nlp.training import C_GRID  # noqa: E402
-
-
-def grouped_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int = 0
-                  ) -> list[tuple[np.ndarray, np.ndarray]]:
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    return list(StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(
-        np.zeros(len(y)), y, groups))
+from nlp.training import C_GRID, grouped_folds  # noqa: E402
 
 
 def main() -> None:
@@ -51,6 +43,8 @@ def main() -> None:
         (p / "shared/data/eval" for p in (ROOT.parent, ROOT.parent.parent)
          if (p / "shared/data/eval").is_dir()), ROOT.parent / "shared/data/eval"))
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--balanced", action="store_true",
+                        help="also score class_weight='balanced' at the best C")
     args = parser.parse_args()
     path = args.data_dir / "civic_bengaluru_dev.csv"
     with path.open(newline="", encoding="utf-8") as fh:
@@ -70,12 +64,12 @@ def main() -> None:
     classes = sorted(set(y.tolist()))
     print(f"{len(texts)} posts, {len(classes)} categories; {args.folds}-fold CV"
           " grouped by group_key")
-    folds = grouped_folds(y, groups, args.folds)
+    folds = grouped_folds(list(y), list(groups), args.folds)
 
-    def cv(c: float, with_text: bool) -> list[float]:
+    def cv(c: float, with_text: bool, balanced: bool = False) -> list[float]:
         scores = []
         for train, test in folds:
-            head = fit_head(features[train], list(y[train]), c=c)
+            head = fit_head(features[train], list(y[train]), c=c, balanced=balanced)
             if with_text:
                 other = text_head.fit_text_head([texts[i] for i in train], list(y[train]))
                 probs = text_head.average(head.scores(features[test]),
@@ -93,6 +87,10 @@ def main() -> None:
               f" +- {statistics.stdev(per_c[c]):.3f} (folds"
               f" {', '.join(f'{v:.3f}' for v in per_c[c])})", flush=True)
     best = max(per_c, key=lambda c: statistics.fmean(per_c[c]))
+    if args.balanced:
+        b = cv(best, with_text=False, balanced=True)
+        print(f"minilm head, C={best}, class_weight balanced: macro-F1"
+              f" {statistics.fmean(b):.3f} +- {statistics.stdev(b):.3f}", flush=True)
     mixed = cv(best, with_text=True)
     print(f"chosen C={best}; with the text head averaged (minilm+tfidf): macro-F1"
           f" {statistics.fmean(mixed):.3f} +- {statistics.stdev(mixed):.3f} (folds"

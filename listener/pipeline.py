@@ -9,7 +9,6 @@ classify: unlabelled posts in batches -> nlp classifiers -> ``store.labels.save`
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -83,10 +82,10 @@ def normalise_page(page: Page, pseudonymiser: Pseudonymiser, now: datetime | Non
             kept = minimise(page.platform, raw.payload)
             post = normalise(raw.payload)
             if page.published_by is not None:  # the body's own feed: its entries are its own
-                post = dataclasses.replace(post, author_handle=page.published_by)
+                post = post.but(author_handle=page.published_by)
             if page.addressed:  # the platform delivered it as a mention of, or reply to, us
-                post = dataclasses.replace(post, addressed=True)
-            check_storable(post, kept, now)
+                post = post.but(addressed=True)
+            kept_json = check_storable(post, kept, now)
             post = pseudonymiser.apply(post)
         except ITEM_ERRORS as exc:
             message = str(exc) if isinstance(exc, NormaliseError) else (
@@ -95,7 +94,7 @@ def normalise_page(page: Page, pseudonymiser: Pseudonymiser, now: datetime | Non
                 message = f"{raw.where}: {message}"
             bad.append(Quarantined(page.platform, redact(scrub(message)), scrub(kept)))
             continue
-        items.append(StoredItem(post, kept))
+        items.append(StoredItem(post, kept, kept_json))
     return items, bad
 
 

@@ -93,9 +93,9 @@ class SemanticTopics(Registered):
     def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per post: each topic's score (posts x topics), the index of each
         topic's nearest prototype, and the best negative prototype's score."""
-        return self._scores(self.embedder.encode(texts))
+        return self.vector_scores(self.embedder.encode(texts))
 
-    def _scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def vector_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sims = vectors @ self._vectors
         n, k = len(vectors), len(self.slugs)
         best = np.full((n, k), -1.0, dtype=np.float32)
@@ -114,8 +114,14 @@ class SemanticTopics(Registered):
         (whose exclusions veto topics)."""
         if not texts:
             return []
-        vectors = self.embedder.encode(texts)
-        best, nearest, negative = self._scores(vectors)
+        return self.assign_vectors(self.embedder.encode(texts), matches)
+
+    def assign_vectors(self, vectors: np.ndarray, matches: Sequence[Matches]
+                       ) -> list[list[Label]]:
+        """``assign`` for posts already embedded (one row per post)."""
+        if not len(vectors):
+            return []
+        best, nearest, negative = self.vector_scores(vectors)
         for i, m in enumerate(matches):
             for slug in m.vetoed:
                 best[i, self.slugs.index(slug)] = -1.0

@@ -91,6 +91,7 @@ def blank_english() -> Language:
 
 
 _lemma_cache: dict[str, str] = {}
+_lemma_ids: dict[bool, dict[int, int]] = {False: {}, True: {}}  # by keep_gerunds
 
 
 def lemma(lower: str, keep_gerunds: bool = False) -> str:
@@ -128,10 +129,26 @@ def _lookup_lemma(lower: str) -> str:
 def docs(texts: Iterable[str], batch_size: int = 256, keep_gerunds: bool = False
          ) -> Iterator[Doc]:
     """Tokenised docs of already-cleaned texts, with lemmas set from the lookup."""
-    tokenizer: Any = blank_english().tokenizer
+    import numpy as np
+    from spacy.attrs import LEMMA, LOWER
+
+    nlp = blank_english()
+    tokenizer: Any = nlp.tokenizer
+    strings = nlp.vocab.strings
+    by_lower = _lemma_ids[keep_gerunds]  # lower-case string id -> lemma string id
     for doc in tokenizer.pipe(texts, batch_size=batch_size):
-        for tok in doc:
-            tok.lemma_ = lemma(tok.lower_, keep_gerunds)
+        # lemmas set through arrays of string ids: no Token object per token
+        lowers = doc.to_array([LOWER])
+        ids = np.empty((len(lowers), 1), dtype=np.uint64)
+        for i, lower in enumerate(lowers.tolist()):
+            found = by_lower.get(lower)
+            if found is None:
+                found = strings.add(lemma(strings[lower], keep_gerunds))
+                if len(by_lower) < 500_000:
+                    by_lower[lower] = found
+            ids[i, 0] = found
+        if len(ids):
+            doc.from_array([LEMMA], ids)
         yield doc
 
 

@@ -42,7 +42,9 @@ def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "te
         head, text, figures, c = training.train_with_text_head(matrix, texts, labels,
                                                                folds=folds)
     else:
-        head, figures, c = training.train(matrix, labels, folds=folds)
+        head, figures, c = training.train(
+            matrix, labels, folds=folds,
+            groups=[training.near_duplicate_key(t) for t in texts])
     _, card = training.save(
         data_dir, name or training.default_name(task), task, head, feature_spec=features,
         embed_model_id=featurizer.embedder.model_id, n_train=len(texts),

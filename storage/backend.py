@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import os
 import re
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlite_utils import Database
 
-from storage.db import write_transaction
+from storage.db import VALUES_ROWS, insert_values, write_transaction
 
 if TYPE_CHECKING:
     import psycopg
@@ -46,6 +47,9 @@ Params = Sequence[Any] | Mapping[str, Any] | None
 # they do on SQLite's write lock, so that save_page's read-merge-write stays
 # correct with several collectors (finer, per-source locks: a later slice).
 WRITE_LOCK = 0x63_69_76_69_63  # "civic"
+# PostgreSQL binds at most 65,535 parameters in one statement (its wire protocol counts them
+# in 16 bits).
+PG_MAX_PARAMS = 65_535
 
 
 class Rows(Protocol):
@@ -93,6 +97,20 @@ class Sql:
         row = self.execute(f"{sql} RETURNING id", params).fetchone()
         return int(row[0])
 
+    def insert_values(self, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
+        """``{head} VALUES (...), (...), ... {tail}`` for every row, in as few
+        statements as the bound-parameter limit allows (``storage.db.insert_values``
+        says why not ``executemany``); ``tail`` is e.g. an ``ON CONFLICT`` clause."""
+        if not rows:
+            return
+        width = len(rows[0])
+        per = max(1, min(VALUES_ROWS, PG_MAX_PARAMS // width))
+        one = "(" + ", ".join("?" * width) + ")"
+        for i in range(0, len(rows), per):
+            chunk = rows[i:i + per]
+            self.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
+                         list(itertools.chain.from_iterable(chunk)))
+
     def temp(self, name: str) -> str:
         """The qualified name of this connection's temporary table ``name``."""
         return f"{'temp' if self.dialect == 'sqlite' else 'pg_temp'}.{name}"
@@ -115,6 +133,9 @@ class SqliteSql(Sql):
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any] | Mapping[str, Any]]) -> None:
         self.database.conn.executemany(sql, rows)
+
+    def insert_values(self, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
+        insert_values(self.database.conn, head, rows, tail)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -10,6 +10,7 @@ imports the other.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from storage.backend import Sql
 from storage.timefmt import utcnow
@@ -38,9 +39,15 @@ class BlockList:
 
     def block_post(self, platform: str, native_id: str) -> int:
         """Block a post (stored or not) from collection; 1 if it was not blocked yet."""
+        return self.block_posts([(platform, native_id)])
+
+    def block_posts(self, posts: Sequence[tuple[str, str]]) -> int:
+        """Block these (platform, native id) posts; how many were not blocked yet."""
+        stamp, added = utcnow(), 0
         with self.db.transaction():
-            cur = self.db.execute(
-                "INSERT INTO blocked_posts (post_hash, added_at) VALUES (?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [post_hash(platform, native_id), utcnow()])
-        return int(cur.rowcount)
+            for platform, native_id in posts:
+                added += int(self.db.execute(
+                    "INSERT INTO blocked_posts (post_hash, added_at) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    [post_hash(platform, native_id), stamp]).rowcount)
+        return added

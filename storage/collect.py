@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -22,6 +23,9 @@ _POST_COLUMNS = (
     "author_handle", "lang", "replies", "reposts", "likes", "quotes", "place",
     "in_reply_to",
 )
+# Built once: json.dumps with options builds an encoder per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False)
 
 
 class StorageError(RuntimeError):
@@ -61,7 +65,7 @@ def post_row(post: Post) -> dict[str, Any]:
 
 def with_hash(row: dict[str, Any]) -> dict[str, Any]:
     row["content_hash"] = hashlib.sha256(
-        json.dumps([row[c] for c in _POST_COLUMNS], ensure_ascii=False).encode()
+        _HASH_JSON.encode([row[c] for c in _POST_COLUMNS]).encode()
     ).hexdigest()[:32]
     return row
 
@@ -98,8 +102,8 @@ def merge_rows(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, An
 
 def _linked(kept: Sequence[StoredItem],
             stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
-            fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
-            changed: dict[int, tuple[dict[str, Any], dict[str, Any]]]) -> list[Linked]:
+            fresh: dict[tuple[str, str], tuple[dict[str, Any], str]],
+            changed: dict[int, tuple[dict[str, Any], str]]) -> list[Linked]:
     """Every post of the page, as now stored, for the conversation model."""
     out: dict[tuple[str, str], Linked] = {}
     addressed: dict[tuple[str, str], bool] = {}
@@ -116,32 +120,38 @@ def _linked(kept: Sequence[StoredItem],
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _JSON.encode(value)
 
 
-_INSERT_POST = (
-    "INSERT INTO posts (platform, native_id, url, text, title, created_at, collected_at,"
-    " updated_at, author_key, author_handle, lang, replies, reposts, likes, quotes, place,"
-    " in_reply_to, content_hash) VALUES (:platform, :native_id, :url, :text, :title,"
-    " :created_at, :now, :now, :author_key, :author_handle, :lang, :replies, :reposts, :likes,"
-    " :quotes, :place, :in_reply_to, :content_hash)"
+def _raw_json(item: StoredItem) -> str:
+    return item.raw_json if item.raw_json is not None else _JSON.encode(item.raw)
+
+
+# A new post's id is chosen here, max(id) + 1 onwards as SQLite itself would
+# (``posts.id`` is a rowid without AUTOINCREMENT), read inside the page's
+# BEGIN IMMEDIATE transaction: no other writer can take one meanwhile, and
+# the rows need no second read to learn their ids.
+_NEW_POST = ("id", *_POST_COLUMNS, "content_hash", "collected_at", "updated_at")
+_INSERT_POSTS = f"INSERT INTO posts ({', '.join(_NEW_POST)})"
+_NEW_VALUES = operator.itemgetter(*_POST_COLUMNS, "content_hash")
+# A stored post that changed: its text and title only when they changed, so
+# that the FTS5 trigger (``posts_au``, UPDATE OF text, title) re-indexes
+# edits and nothing else.
+_SET_COLUMNS = ("url", "created_at", "author_key", "author_handle", "lang", "replies",
+                "reposts", "likes", "quotes", "place", "in_reply_to", "content_hash")
+_UPDATE_POST = (  # column names are the constants above, never input
+    "UPDATE posts SET " + ", ".join(f"{c} = :{c}" for c in _SET_COLUMNS)  # noqa: S608
+    + ", updated_at = :now WHERE id = :id"
 )
-_UPDATE_POST = (
-    "UPDATE posts SET url = :url, text = :text, title = :title, created_at = :created_at,"
-    " author_key = :author_key, author_handle = :author_handle, lang = :lang,"
-    " replies = :replies, reposts = :reposts, likes = :likes, quotes = :quotes,"
-    " place = :place, in_reply_to = :in_reply_to, content_hash = :content_hash,"
-    " updated_at = :now WHERE id = :id"
-)
-_INSERT_RAW = (
-    "INSERT INTO raw_payloads (post_id, source, request, payload, retrieved_at,"
-    " collector_version) VALUES (?, ?, ?, ?, ?, ?)"
-)
-_UPSERT_RAW = _INSERT_RAW + (
+_UPDATE_TEXT = "UPDATE posts SET text = :text, title = :title WHERE id = :id"
+_INSERT_RAW = ("INSERT INTO raw_payloads (post_id, source, request, payload, retrieved_at,"
+               " collector_version)")
+_UPSERT_RAW = (
     " ON CONFLICT (post_id) DO UPDATE SET source = excluded.source,"
     " request = excluded.request, payload = excluded.payload,"
     " retrieved_at = excluded.retrieved_at, collector_version = excluded.collector_version"
 )
+_INSERT_MATCHES = "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
 
 
 class RollupChanges(Protocol):
@@ -203,34 +213,40 @@ class Collection:
 
     def _write(self, result: PageResult, source: str, query: str, now: str,
                request_json: str, collector_version: str,
-               fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
-               changed: dict[int, tuple[dict[str, Any], dict[str, Any]]],
+               fresh: dict[tuple[str, str], tuple[dict[str, Any], str]],
+               changed: dict[int, tuple[dict[str, Any], str]],
                stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
                matched: list[tuple[str, str]]) -> None:
-        """The page's posts, raw payloads and matches."""
+        """The page's posts, raw payloads and matches: one multi-row statement
+        each (``Sql.insert_values``) for the new posts."""
         conn = self.db
         if fresh:
-            conn.executemany(_INSERT_POST, [{**row, "now": now} for row, _ in fresh.values()])
-            ids = self._stored_rows(list(fresh))
-            new_ids = [ids[key][0] for key in fresh]
-            conn.executemany(_INSERT_RAW, [
-                (pid, source, request_json, _json(raw), now, collector_version)
-                for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)
-            ])
-            stored.update(ids)
+            first = int(conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM posts").fetchone()[0])
+            new_ids = list(range(first, first + len(fresh)))
+            conn.insert_values(_INSERT_POSTS, [
+                (pid, *_NEW_VALUES(row), now, now)
+                for pid, (row, _) in zip(new_ids, fresh.values(), strict=True)])
+            conn.insert_values(_INSERT_RAW, [
+                (pid, source, request_json, raw, now, collector_version)
+                for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)])
+            for pid, (key, (row, _)) in zip(new_ids, fresh.items(), strict=True):
+                stored[key] = (pid, row)
             result.new, result.new_ids = len(new_ids), new_ids
         if changed:
+            before = {pid: row for pid, row in stored.values()}
             conn.executemany(_UPDATE_POST, [
                 {**row, "now": now, "id": pid} for pid, (row, _) in changed.items()])
-            conn.executemany(_UPSERT_RAW, [
-                (pid, source, request_json, _json(raw), now, collector_version)
-                for pid, (_, raw) in changed.items()])
+            conn.executemany(_UPDATE_TEXT, [
+                {"text": row["text"], "title": row["title"], "id": pid}
+                for pid, (row, _) in changed.items()
+                if (row["text"], row["title"]) != (before[pid]["text"], before[pid]["title"])])
+            conn.insert_values(_INSERT_RAW, [
+                (pid, source, request_json, raw, now, collector_version)
+                for pid, (_, raw) in changed.items()], _UPSERT_RAW)
             result.updated = len(changed)
-        conn.executemany(
-            "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
-        )
+        conn.insert_values(_INSERT_MATCHES, [
+            (stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
+            " ON CONFLICT DO NOTHING")
 
     def save_page(
         self,
@@ -264,11 +280,12 @@ class Collection:
             blocked_posts = self.blocklist.post_hashes()
             kept = [item for item in items
                     if (item.post.author_key is None or item.post.author_key not in blocked)
-                    and post_hash(item.post.platform, item.post.native_id) not in blocked_posts]
+                    and not (blocked_posts and post_hash(item.post.platform, item.post.native_id)
+                             in blocked_posts)]
             result.blocked = len(items) - len(kept)
             stored = self._stored_rows([(i.post.platform, i.post.native_id) for i in kept])
-            fresh: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
-            changed: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+            fresh: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}  # row, raw JSON
+            changed: dict[int, tuple[dict[str, Any], str]] = {}
             matched: list[tuple[str, str]] = []
             for item in kept:
                 key = (item.post.platform, item.post.native_id)
@@ -279,12 +296,12 @@ class Collection:
                     post_id, before = stored[key]
                     merged = merge_rows(changed.get(post_id, (before,))[0], row)
                     if merged["content_hash"] != before["content_hash"]:
-                        changed[post_id] = (merged, item.raw)
+                        changed[post_id] = (merged, _raw_json(item))
                 elif key in fresh:  # twice in this page
                     result.duplicates += 1
                     fresh[key] = (merge_rows(fresh[key][0], row), fresh[key][1])
                 else:
-                    fresh[key] = (row, item.raw)
+                    fresh[key] = (row, _raw_json(item))
             recount = self._recounted(source, changed, stored, matched)
             with self.rollups.changing(recount, rolled_only=True):
                 self._write(result, source, query, now, request_json, collector_version,

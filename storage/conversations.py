@@ -31,16 +31,19 @@ from typing import Any
 from storage.backend import Sql
 from storage.db import in_chunks
 
-_UPSERT = (
-    "INSERT INTO conversations (post_id, platform, thread_native, thread, parent_native,"
-    " parent_id, voice, addressed, created_at) VALUES (:post_id, :platform, :thread_native,"
-    " :thread, :parent_native, :parent_id, :voice, :addressed, :created_at)"
+_COLUMNS = ("post_id", "platform", "thread_native", "thread", "parent_native", "parent_id",
+            "voice", "addressed", "created_at")
+_INSERT = f"INSERT INTO conversations ({', '.join(_COLUMNS)})"
+# An addressed flag once set stays (a mention seen again through a search
+# that does not say so), and the voice follows it.
+_ON_CONFLICT = (
     " ON CONFLICT (post_id) DO UPDATE SET thread_native = COALESCE(excluded.thread_native,"
     " conversations.thread_native), thread = CASE WHEN excluded.thread_native IS NULL AND"
     " conversations.thread_native IS NOT NULL THEN conversations.thread ELSE excluded.thread"
     " END, parent_native = excluded.parent_native,"
-    " parent_id = excluded.parent_id, voice = excluded.voice,"
-    " addressed = CASE WHEN excluded.addressed > conversations.addressed"
+    " parent_id = excluded.parent_id, voice = CASE WHEN excluded.voice = 'about_us' AND"
+    " (conversations.addressed = 1 OR excluded.addressed = 1) THEN 'to_us' ELSE excluded.voice"
+    " END, addressed = CASE WHEN excluded.addressed > conversations.addressed"
     " THEN excluded.addressed ELSE conversations.addressed END,"
     " created_at = excluded.created_at"
 )
@@ -55,6 +58,16 @@ _RETHREAD = (
     "UPDATE conversations SET thread = :thread WHERE platform = :platform"
     " AND thread = :native_id AND thread_native IS NULL AND post_id != :post_id"
     " AND :thread != :native_id"
+)
+# Which of a page's posts have rows for _ADOPT / _RETHREAD to change: one
+# read per platform instead of an UPDATE per post (most have none).
+_WAITING = (
+    "SELECT parent_native, parent_id FROM conversations WHERE platform = ?"
+    " AND parent_native IN ({marks})"
+)
+_PROVISIONAL = (
+    "SELECT thread, post_id FROM conversations WHERE platform = ? AND thread IN ({marks})"
+    " AND thread_native IS NULL"
 )
 
 
@@ -128,29 +141,41 @@ class Conversations:
             nodes[key] = _Node(post.post_id, thread, post.own, voice)
             return nodes[key]
 
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         for key, post in page.items():
             node = resolve(key)
             assert node is not None
             parent = (resolve((post.platform, post.parent_native))
                       if post.parent_native else None)
-            rows.append({"post_id": post.post_id, "platform": post.platform,
-                         "thread_native": post.thread_native, "thread": node.thread,
-                         "parent_native": post.parent_native,
-                         "parent_id": parent.post_id if parent else None,
-                         "voice": node.voice, "addressed": int(post.addressed),
-                         "created_at": post.created_at})
+            rows.append((post.post_id, post.platform, post.thread_native, node.thread,
+                         post.parent_native, parent.post_id if parent else None, node.voice,
+                         int(post.addressed), post.created_at))
         conn = self.db
-        conn.executemany(_UPSERT, rows)
-        adopt = [{"post_id": r["post_id"], "platform": r["platform"],
-                  "native_id": key[1], "own": int(nodes[key].own), "thread": r["thread"]}
-                 for key, r in zip(page, rows, strict=True)]
+        conn.insert_values(_INSERT, rows, _ON_CONFLICT)
+        adopt = [{"post_id": row[0], "platform": row[1], "native_id": key[1],
+                  "own": int(nodes[key].own), "thread": row[3]}
+                 for key, row in zip(page, rows, strict=True)]
+        waiting = self._having(_WAITING, adopt)
         conn.executemany(_ADOPT, [{k: a[k] for k in ("post_id", "platform", "native_id", "own")}
-                                  for a in adopt])
+                                  for a in adopt if (a["platform"], a["native_id"]) in waiting])
+        rethread = [a for a in adopt if a["thread"] != a["native_id"]]
+        provisional = self._having(_PROVISIONAL, rethread)
         conn.executemany(_RETHREAD, [{k: a[k] for k in ("post_id", "platform", "native_id",
-                                                        "thread")} for a in adopt])
-        # an addressed flag once set stays (a mention seen again through a
-        # search that does not say so); the voice follows it
-        conn.executemany("UPDATE conversations SET voice = 'to_us' WHERE post_id = ?"
-                         " AND voice = 'about_us' AND addressed = 1",
-                         [(r["post_id"],) for r in rows])
+                                                        "thread")}
+                                     for a in rethread
+                                     if (a["platform"], a["native_id"]) in provisional])
+
+    def _having(self, select: str, posts: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+        """(platform, native id) of the ``posts`` that ``select`` finds a row
+        for (by native id) other than their own id."""
+        by_platform: dict[str, dict[str, int]] = {}
+        for post in posts:
+            by_platform.setdefault(post["platform"], {})[post["native_id"]] = post["post_id"]
+        found: set[tuple[str, str]] = set()
+        for platform, ids in by_platform.items():
+            for marks, chunk in in_chunks(list(ids)):
+                for native, other in self.db.execute(select.format(marks=marks),
+                                                     [platform, *chunk]):
+                    if other != ids[native]:
+                        found.add((platform, str(native)))
+        return found

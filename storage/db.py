@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
+import itertools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -11,9 +11,11 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from storage import migrations
+from storage.driver import SQLITE_VERSION, sqlite3
 
 T = TypeVar("T")
 IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit
+VALUES_ROWS = 500  # rows per multi-row INSERT (``insert_values``)
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -61,6 +63,29 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+def insert_values(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]],
+                  tail: str = "") -> None:
+    """``{head} VALUES (...), (...), ... {tail}`` for every row, in as few
+    statements as the bound-parameter limit allows (at most ``VALUES_ROWS``
+    rows each). Not ``executemany``: that runs the statement once per row,
+    and an FTS5 table written by a trigger (``posts_fts``) writes its pending
+    terms out as a new segment at every statement of a transaction (the
+    statement savepoint), so a page of posts made a segment per post for
+    FTS5 to merge again. ``tail`` is e.g. an ``ON CONFLICT`` clause."""
+    if not rows:
+        return
+    width = len(rows[0])
+    getlimit = getattr(conn, "getlimit", None)  # pysqlite3 has none: SQLite's default then
+    limit = min(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None
+                else 32_766 if SQLITE_VERSION >= (3, 32, 0) else 999, 32_766)
+    per = max(1, min(VALUES_ROWS, limit // width))
+    one = "(" + ", ".join("?" * width) + ")"
+    for i in range(0, len(rows), per):
+        chunk = rows[i:i + per]
+        conn.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
+                     list(itertools.chain.from_iterable(chunk)))
 
 
 def in_chunks(values: Sequence[T]) -> list[tuple[str, list[T]]]:

@@ -1,9 +1,9 @@
 """Deleting posts with every row that refers to them: each table with a
 ``post_id`` column (the known children, and any cache a later module
-adds), the full-text index (by the ``posts_ad`` trigger), and then the
-index is merged (FTS5 ``optimize``) so that the deleted tokens leave its
-segments. The connection runs with ``secure_delete`` on, so freed pages
-are zeroed.
+adds), the full-text index (by the ``posts_ad`` trigger; its tokens leave
+the index's segments at once with FTS5 ``secure-delete``, else by a merge
+of the index afterwards: ``storage.fts``). The connection runs with
+``secure_delete`` on, so freed pages are zeroed.
 
 Used by retention (``storage.retention``), erasure (``storage.erasure``)
 and, through ``Store.compact``, the platform deletion sync. The posts'
@@ -16,20 +16,19 @@ counted again (or deleted under the floor) in the same transaction
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from storage.db import write_transaction
+from storage import fts
+from storage.db import in_chunks
 from storage.discovery_upkeep import DiscoveryUpkeep
+from storage.driver import FTS_SECURE_DELETE
 from storage.rollups import Rollups
 
 Counts = dict[str, int]
-
-
-def merge_counts(a: Counts, b: Counts) -> Counts:
-    return {k: a.get(k, 0) + b.get(k, 0) for k in sorted(set(a) | set(b))}
 
 
 class PostDeletion:
@@ -59,6 +58,17 @@ class PostDeletion:
             params)
         return int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])
 
+    def stage_ids(self, post_ids: Sequence[int]) -> int:
+        """Put these post ids (those still stored) in ``_doomed``, bound in
+        chunks (``in_chunks``): one set of statements for a whole batch."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM _doomed")
+        for marks, chunk in in_chunks(sorted({int(i) for i in post_ids})):
+            self.db.execute(  # marks are placeholders only; the ids are bound
+                f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE id IN ({marks})",  # noqa: S608
+                chunk)
+        return int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])
+
     def count_staged(self) -> Counts:
         counts: Counts = {
             "posts": int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])}
@@ -69,26 +79,35 @@ class PostDeletion:
         counts["posts_fts"] = counts["posts"]
         return counts
 
-    def delete_staged(self) -> None:
+    def delete_staged(self, *, at_once: bool = True) -> bool:
+        """Delete the staged posts with every row keyed to them. With
+        ``at_once`` (and a SQLite that can), their tokens leave the
+        full-text index's segments in the same statements (``storage.fts``);
+        returns whether they did: if not, ``compact(merge=True)`` after."""
         short = self.rollups.remove_staged()
         themes, bursts = self.discovery.touched_by_staged()
         for table in self.tables():
             # table names come from sqlite_master, not from input
             self.db.execute(
                 f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')  # noqa: S608
-        self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
+        with contextlib.ExitStack() as stack:
+            gone = at_once and stack.enter_context(fts.deleting_at_once(self.db))
+            self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         self.db.execute("DELETE FROM _doomed")
         self.rollups.rebuild_days(short)
         self.discovery.recount(themes, bursts)
+        return gone
 
     def unstage(self) -> None:
         self.db.execute("DELETE FROM _doomed")
 
-    def compact(self) -> bool:
-        """Merge the full-text index so deleted tokens leave its segments,
-        then checkpoint the WAL into the file. False when a reader kept the
-        checkpoint from completing (the rest is written at the next one)."""
-        with write_transaction(self.db):
-            self.db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('optimize')")
+    def compact(self, *, merge: bool | None = None) -> bool:
+        """After deletes: merge the full-text index (``merge``; by default
+        only when this SQLite cannot delete tokens at once), so deleted
+        tokens leave its segments, then checkpoint the WAL into the file.
+        False when a reader kept the checkpoint from completing (the rest
+        is written at the next one)."""
+        if merge or (merge is None and not FTS_SECURE_DELETE):
+            fts.merge(self.db)
         row = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return row is None or int(row[0]) == 0

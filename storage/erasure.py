@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from storage.backend import SqliteSql
 from storage.blocklist import BlockList
 from storage.db import in_chunks, write_transaction
-from storage.deletion import Counts, PostDeletion, merge_counts
+from storage.deletion import Counts, PostDeletion
 from storage.lookups import Lookups
 from storage.report_rewrites import ReportRewrites
 
@@ -99,7 +99,7 @@ class Erasure:
             counts["retweets_of_them"] = counts["posts"] - own
             quoting = [int(r[0]) for r in self.db.execute(_QUOTING, who)]
             counts["replies_unlinked"] = self._unlink_replies()
-            self.deletion.delete_staged()
+            gone = self.deletion.delete_staged()
             self.rewrites.add(rewrites or {})
             counts["raw_payloads_quoting_them"] = sum(
                 self.db.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
@@ -109,14 +109,15 @@ class Erasure:
                 for qid in quarantine_ids)
             counts["blocked_authors"] = self.blocklist.block_author(author_key)
             counts["lookups_unlinked"] = self.lookups.unlink_author(author_key)
-        counts["compacted"] = int(self.deletion.compact())
+        counts["compacted"] = int(self.deletion.compact(merge=not gone))
         return counts
 
     def _unlink_replies(self) -> int:
         """Clear ``in_reply_to`` on others' posts that reply to a staged post
         (an X, Reddit or Bluesky reply names its parent's id; a Mastodon
         reply the parent's id on its own instance: the last part of the
-        parent's URI or link). Returns the replies changed."""
+        parent's URI or link). Returns the replies changed. Set-based: the
+        names go in a temp table, one statement per platform and column."""
         names: dict[str, set[str]] = {}
         for platform, native_id, url in self.db.execute(
                 "SELECT platform, native_id, url FROM posts WHERE id IN (SELECT id FROM _doomed)"):
@@ -125,33 +126,40 @@ class Erasure:
             if platform == "mastodon":
                 found.update(part.rstrip("/").rsplit("/", 1)[-1]
                              for part in (str(native_id), str(url or "")) if "/" in part)
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _erased_names"
+                        " (name TEXT PRIMARY KEY, renamed TEXT NOT NULL)")
         changed = 0
-        for platform, ids in names.items():
-            ordered = sorted(ids)
-            for marks, chunk in in_chunks(ordered):
-                changed += int(self.db.execute(
-                    "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"  # noqa: S608
-                    f" IN ({marks}) AND id NOT IN (SELECT id FROM _doomed)",
-                    [platform, *chunk]).rowcount)
-                self._unlink_conversations(platform, chunk, marks)
+        for platform, ids in sorted(names.items()):
+            self.db.execute("DELETE FROM temp._erased_names")
+            for marks, chunk in in_chunks(sorted(ids)):
+                self.db.execute(  # marks are placeholders only; the names are bound
+                    "INSERT INTO temp._erased_names (name, renamed) VALUES"  # noqa: S608
+                    f" {marks.replace('?', '(?, ?)')}",
+                    [v for name in chunk for v in (name, erased_thread(name))])
+            changed += int(self.db.execute(
+                "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"
+                " IN (SELECT name FROM temp._erased_names) AND id NOT IN (SELECT id FROM _doomed)",
+                [platform]).rowcount)
+            self._unlink_conversations(platform)
+        self.db.execute("DELETE FROM temp._erased_names")
         return changed
 
-    def _unlink_conversations(self, platform: str, natives: list[str], marks: str) -> None:
+    def _unlink_conversations(self, platform: str) -> None:
         """The same for the conversation model (``storage.conversations``):
-        others' rows lose ``parent_native`` when it names an erased post, and
-        a thread named by an erased post's id (a Mastodon URI holds its
-        author's handle) is renamed to an opaque key, so the thread's other
-        posts still group together."""
-        others = "platform = ? AND post_id NOT IN (SELECT id FROM _doomed)"
+        others' rows lose ``parent_native`` when it names an erased post
+        (``temp._erased_names``), and a thread named by an erased post's id
+        (a Mastodon URI holds its author's handle) is renamed to an opaque
+        key, so the thread's other posts still group together."""
+        others = ("platform = ? AND post_id NOT IN (SELECT id FROM _doomed) AND {column}"
+                  " IN (SELECT name FROM temp._erased_names)")
         self.db.execute(
-            f"UPDATE conversations SET parent_native = NULL WHERE {others}"  # noqa: S608
-            f" AND parent_native IN ({marks})", [platform, *natives])
-        for native in natives:
-            for column in ("thread", "thread_native"):
-                self.db.execute(
-                    f"UPDATE conversations SET {column} = ? WHERE {others}"  # noqa: S608
-                    f" AND {column} = ?", [erased_thread(native), platform, native])
-
+            "UPDATE conversations SET parent_native = NULL WHERE "  # noqa: S608
+            + others.format(column="parent_native"), [platform])
+        for column in ("thread", "thread_native"):
+            self.db.execute(
+                f"UPDATE conversations SET {column} = (SELECT e.renamed FROM"  # noqa: S608
+                f" temp._erased_names e WHERE e.name = conversations.{column}) WHERE "
+                + others.format(column=column), [platform])
 
     def find_posts(self, *, url: str | None = None, platform: str | None = None,
                    native_ids: Sequence[str] = (), native_id_like: str | None = None
@@ -182,25 +190,24 @@ class Erasure:
                      compact_after: bool = True, rewrites: Rewrites | None = None) -> Counts:
         """Remove these posts with every row and index entry of theirs and
         others' replies' pointers to them; with ``block``, keep them from
-        being collected again; record ``rewrites``. One transaction."""
-        counts: Counts = {}
+        being collected again; record ``rewrites``. One transaction, and one
+        set of statements for the whole batch (staged in ``_doomed``): the
+        rollups and discovery are updated once, for the days and themes the
+        batch touches."""
         with write_transaction(self.db):
             self.rewrites.add(rewrites or {})
-            for pid in post_ids:
-                row = self.db.execute("SELECT platform, native_id FROM posts WHERE id = ?",
-                                      [pid]).fetchone()
-                if row is None:
-                    continue
-                self.deletion.stage("id = ?", [pid])
-                counts = merge_counts(counts, self.deletion.count_staged())
-                counts["replies_unlinked"] = counts.get("replies_unlinked", 0) + \
-                    self._unlink_replies()
-                self.deletion.delete_staged()
-                if block:
-                    counts["blocked_posts"] = counts.get("blocked_posts", 0) + \
-                        self.blocklist.block_post(str(row[0]), str(row[1]))
-        if counts.get("posts") and compact_after:
-            counts["compacted"] = int(self.deletion.compact())
+            if not self.deletion.stage_ids(post_ids):
+                return {}
+            counts = self.deletion.count_staged()
+            counts["replies_unlinked"] = self._unlink_replies()
+            if block:
+                counts["blocked_posts"] = self.blocklist.block_posts(
+                    [(str(r[0]), str(r[1])) for r in self.db.execute(
+                        "SELECT platform, native_id FROM posts"
+                        " WHERE id IN (SELECT id FROM _doomed)")])
+            gone = self.deletion.delete_staged()
+        if compact_after:
+            counts["compacted"] = int(self.deletion.compact(merge=not gone))
         return counts
 
 

@@ -69,7 +69,16 @@ class Labels:
         """Replace the ``task`` labels of ``post_ids`` with ``labels`` and mark
         those posts as looked at, in one transaction with the rollups' change."""
         now = utcnow()
-        with write_transaction(self.db), self.rollups.changing(post_ids):
+        rows = [(lab.post_id, lab.task, lab.label, lab.score, lab.classifier, lab.version,
+                 lab.model_id, json.dumps(list(lab.evidence), ensure_ascii=False)
+                 if lab.evidence else None, config_hash, now) for lab in labels]
+        ids = set(post_ids)
+        if all(lab.task == task and lab.post_id in ids for lab in labels):
+            rollups = self.rollups.labelling(post_ids, task, classifier, version,
+                                             [(row[0], row[2], row[7]) for row in rows])
+        else:  # labels beyond the task's posts: read the posts before and after
+            rollups = self.rollups.changing(post_ids)
+        with write_transaction(self.db), rollups:
             conn = self.db.conn
             conn.executemany(
                 "DELETE FROM labels WHERE post_id = ? AND task = ?",
@@ -78,14 +87,7 @@ class Labels:
             conn.executemany(
                 "INSERT OR REPLACE INTO labels (post_id, task, label, score, classifier,"
                 " version, model_id, evidence, config_hash, labelled_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (lab.post_id, lab.task, lab.label, lab.score, lab.classifier, lab.version,
-                     lab.model_id, json.dumps(list(lab.evidence), ensure_ascii=False)
-                     if lab.evidence else None, config_hash, now)
-                    for lab in labels
-                ],
-            )
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             conn.executemany(
                 "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
                 " labelled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, task) DO UPDATE"

@@ -7,10 +7,11 @@ function appended below. ``apply`` runs whatever is pending.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from storage.driver import sqlite3
 
 migrations = Migrations("civic_listener")
 

@@ -18,8 +18,7 @@ decided here, next to the schema it names:
 
 from __future__ import annotations
 
-import sqlite3
-
+from storage.driver import sqlite3
 from storage.records import SENTIMENTS
 
 # What the page and the canned queries may read: an allow-list, so that a new

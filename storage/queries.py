@@ -10,7 +10,6 @@ never a raw payload or a quarantined item. ``time_limit`` bounds every statement
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from storage.driver import sqlite3
 from storage.query_plan import Planner, PostFilter, label_terms, where_clause
 from storage.records import SENTIMENTS
 from storage.rollup_trends import count_from_rollups, weekly_from_rollups

@@ -8,12 +8,13 @@ A plan changes speed, never results.
 from __future__ import annotations
 
 import functools
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
+
+from storage.driver import sqlite3
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,17 @@ class Post:
     mentions: tuple[str, ...] = ()
     addressed: bool = False
 
+    def but(self, **changes: Any) -> Post:
+        """A copy with ``changes``: ``dataclasses.replace`` without its work
+        per field (a Post has no ``__post_init__`` to run again), as the
+        pipeline makes one per collected post."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"Post has no field {sorted(unknown)[0]!r}")
+        new = object.__new__(Post)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
 
 @dataclass(frozen=True)
 class Quarantined:
@@ -65,6 +76,9 @@ class StoredItem:
 
     post: Post
     raw: dict[str, Any]
+    # ``raw`` as storage writes it (compact JSON), when the pipeline already
+    # encoded it to check it (``listener.normalise.storable``); else storage does
+    raw_json: str | None = None
 
 
 @dataclass

@@ -35,11 +35,13 @@ class Retention:
             if dry_run:
                 self.deletion.unstage()
                 return counts
-            self.deletion.delete_staged()
+            # a month of posts: plain deletes and one merge of the index cost
+            # less than deleting each post's tokens at once (storage.fts)
+            self.deletion.delete_staged(at_once=False)
             self.db.execute("DELETE FROM raw_payloads WHERE retrieved_at < ?", [raw_before])
             self.db.execute("DELETE FROM quarantine WHERE received_at < ?", [raw_before])
         if counts["posts"] or raw_extra or counts["quarantine"]:
-            self.deletion.compact()
+            self.deletion.compact(merge=bool(counts["posts"]))
         return counts
 
     def quarantine_future(self, *, after: str, dry_run: bool = False) -> int:
@@ -62,6 +64,6 @@ class Retention:
                 "   'created_at', p.created_at, 'url', p.url)), ?"
                 " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
                 " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
-            self.deletion.delete_staged()
-        self.deletion.compact()
+            gone = self.deletion.delete_staged()
+        self.deletion.compact(merge=not gone)
         return found

@@ -54,6 +54,21 @@ class Delta:
             self.add(post, sign)
         return self
 
+    def change(self, before: PostFacts, after: PostFacts) -> None:
+        """One post's ``after`` facts in place of its ``before`` ones. When
+        only the classifiers that looked at it differ (a task whose labels
+        changed nothing else the rollups count), only their rows change."""
+        if (before.sentiment, before.topic_state, before.topics, sorted(before.places)) != (
+                after.sentiment, after.topic_state, after.topics, sorted(after.places)):
+            self.add(before, -1)
+            self.add(after, 1)
+            return
+        day = self.days.day(before.created_at)
+        for task, classifier, version in before.looked:
+            self.classifiers[(day, before.voice, task, classifier, version)] -= 1
+        for task, classifier, version in after.looked:
+            self.classifiers[(day, after.voice, task, classifier, version)] += 1
+
     def add(self, post: PostFacts, sign: int) -> None:
         day = self.days.day(post.created_at)
         voice, sentiment = post.voice, post.sentiment

@@ -11,6 +11,7 @@ queued posts of a report's window.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -25,6 +26,7 @@ from sqlite_utils import Database
 from storage.records import SENTIMENTS
 from storage.timefmt import iso, local_midnight
 
+COUNTED_TASKS = ("topic", "sentiment", "place")  # tasks whose labels the rollups count
 UNCLASSIFIED, PENDING = "unclassified", "pending"  # sentiment beyond the three labels
 TOPIC, NO_TOPIC = "topic", "none"  # topic states, with PENDING (not looked at)
 OWN, PUBLIC = "own", "public"  # voices: the body's allow-listed accounts, everyone else
@@ -165,11 +167,42 @@ def read_facts(db: Database, ids: str, params: Sequence[Any] = (), *,
             if int(pid) in facts:
                 facts[int(pid)].sources.append(str(source))
     for post in facts.values():
-        label = first_sentiment.get(post.id)
-        if label in SENTIMENTS:
-            post.sentiment = str(label)
-        elif (post.id, "sentiment") in looked:
-            post.sentiment = UNCLASSIFIED
-        post.topic_state = TOPIC if post.topics else (
-            NO_TOPIC if (post.id, "topic") in looked else PENDING)
+        _settle(post, first_sentiment.get(post.id), (post.id, "sentiment") in looked,
+                (post.id, "topic") in looked)
     return list(facts.values())
+
+
+def _settle(post: PostFacts, first_sentiment: str | None, sentiment_looked: bool,
+            topic_looked: bool) -> None:
+    """The sentiment and topic state that follow from the labels and the
+    classifiers that looked (``first_sentiment``: the lowest sentiment label)."""
+    if first_sentiment in SENTIMENTS:
+        post.sentiment = str(first_sentiment)
+    else:
+        post.sentiment = UNCLASSIFIED if sentiment_looked else PENDING
+    post.topic_state = TOPIC if post.topics else (NO_TOPIC if topic_looked else PENDING)
+
+
+def with_labels(post: PostFacts, task: str, classifier: str, version: str,
+                labels: Sequence[tuple[str, str | None]]) -> PostFacts:
+    """The facts ``read_facts`` reads of ``post`` once its ``task`` labels
+    are replaced by ``labels`` ((label, evidence as stored), in the order
+    written: a label given twice keeps its last evidence) and ``task`` is
+    marked looked at by ``classifier`` ``version``; ``post`` is left as it
+    was. What a label save changes, without reading the post again."""
+    looked = [entry for entry in post.looked if entry[0] != task]
+    looked.append((task, classifier, version))
+    new = dataclasses.replace(post, topics=dict(post.topics), places=list(post.places),
+                              looked=looked)
+    if task == "topic":
+        new.topics = {label: evidence if evidence is not None else "[]"
+                      for label, evidence in labels}
+    elif task == "place":
+        new.places = sorted({label for label, _ in labels})
+    tasks = {entry[0] for entry in looked}
+    if task == "sentiment":
+        first = min((label for label, _ in labels), default=None)
+    else:  # the sentiment as it was
+        first = post.sentiment if post.sentiment in SENTIMENTS else None
+    _settle(new, first, "sentiment" in tasks, "topic" in tasks)
+    return new

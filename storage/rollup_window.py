@@ -6,12 +6,13 @@ week. Periods are whole local days in the rollups' time zone.
 Raw posts are read only for examples (quotes), for the rare question
 the rollups cannot answer exactly (a cell no author sample covers, or an
 example list too short to be sure of its order), and for the reads the
-rollups do not hold: the places table and its author checks, the posts a
-story's flags share and their overlap with other topics, and examples that
-must also carry a second topic. Those go to a ``ReportWindow`` over the
+rollups do not hold. Those the rollups do not hold (the places table and
+its author checks, the posts a story's flags share and their overlap with
+other topics, examples that must also carry a second topic) are read from
+the labels of the flag's topic or of the places (``storage.period_posts``),
+not from a copy of the period. The rest go to a ``ReportWindow`` over the
 same periods (from the earliest one asked about to the last), made on first
-need (``fallbacks`` counts them), so every
-answer is the one the posts give and each read has one home.
+need (``fallbacks`` counts them), so every answer is the one the posts give.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import in_chunks
+from storage.period_posts import PeriodPosts
 from storage.records import SENTIMENTS
-from storage.report_queries import PostRow, post_rows
+from storage.report_queries import Bounds, PostRow, post_rows
 from storage.report_window import ReportWindow, WeekSummary
 from storage.rollup_delta import SEP
 from storage.rollup_facts import NO_TOPIC, PENDING, PUBLIC, TOPIC, UNCLASSIFIED
@@ -43,8 +45,12 @@ class RollupWindow:
     the last period."""
 
     def __init__(self, db: Database, rows: WindowRows, periods: Sequence[tuple[Day, Day]],
-                 days: Sequence[Day], fallback: Callable[[int], ReportWindow]) -> None:
+                 days: Sequence[Day], fallback: Callable[[int], ReportWindow],
+                 bounds: Sequence[Bounds]) -> None:
+        """``bounds``: the periods in UTC (half-open), for ``PeriodPosts``."""
         self.db = db
+        self.bounds = list(bounds)
+        self._posts: dict[int, PeriodPosts] = {}
         self.rows = rows
         self.spans = [day_range(a, b) for a, b in periods]
         self.periods = len(periods)
@@ -191,8 +197,12 @@ class RollupWindow:
         cell: dict[str, Any] = {"topic": topic, "sentiment": sentiment, "term": term,
                                 "platform": platform, "day": day}
         if place is not None:
-            win, i = self.held("an author check on a place", w)
-            return win.has_authors(i, n, place=place, **cell)
+            found = None if term is not None or platform is not None or day is not None \
+                else self.posts(w).has_place_authors(n, place, topic=topic, sentiment=sentiment)
+            if found is None:
+                win, i = self.held("an author check on a place", w)
+                return win.has_authors(i, n, place=place, **cell)
+            return found
         group = _group(topic, sentiment, term, platform, day)
         if group is None or n > SAMPLE_SIZE:
             win, i = self.raw("an author check no sample covers", w)
@@ -208,22 +218,24 @@ class RollupWindow:
             return win.has_authors(i, n, **cell)
         return found
 
-    # -- what the rollups do not hold: read from the posts of the same periods -----
+    # -- what the rollups do not hold: read from the labels of the same periods ---
+    def posts(self, w: int) -> PeriodPosts:
+        """Reads of period ``w``'s posts from their labels (no copy of the period)."""
+        if w not in self._posts:
+            self._posts[w] = PeriodPosts(self.db, self.bounds[w])
+        return self._posts[w]
+
     def places(self, w: int) -> list[tuple[str, int, int, int]]:
-        win, i = self.held("the places table", w)
-        return win.places(i)
+        return self.posts(w).places()
 
     def place_topics(self, w: int) -> dict[str, dict[str, int]]:
-        win, i = self.held("the places' topics", w)
-        return win.place_topics(i)
+        return self.posts(w).place_topics()
 
     def topic_overlap(self, w: int, topic: str, term: str | None = None) -> dict[str, int]:
-        win, i = self.held("a flag's overlap with other topics", w)
-        return win.topic_overlap(i, topic, term)
+        return self.posts(w).topic_overlap(topic, term)
 
     def topic_ids(self, w: int, topic: str, term: str | None = None) -> set[int]:
-        win, i = self.held("the posts of a flag", w)
-        return win.topic_ids(i, topic, term)
+        return set(self.posts(w).topic_ids(topic, term))
 
     # -- examples ------------------------------------------------------------------
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
@@ -231,12 +243,15 @@ class RollupWindow:
                      exclude: Collection[int] = ()) -> list[PostRow]:
         """As ``ReportWindow.sample_posts``: up to ``limit`` posts of period
         ``w``, one per author, from the first 200 in the example order that
-        are not in ``exclude``; those that must carry topic ``also`` too come
-        from the posts."""
+        are not in ``exclude``; those that must carry topic ``also`` too are
+        read from the labels of ``topic`` (``PeriodPosts.sample_also``)."""
         key = (w, topic, term, order, limit, also, tuple(sorted(exclude)))
         if key not in self._samples:
-            found = None if also is not None else self._sample(
-                w, topic, term, order, limit, frozenset(exclude))
+            if also is not None:
+                found = None if topic is None or order != "evidence" else \
+                    self.posts(w).sample_also(topic, term, also, limit, exclude)
+            else:
+                found = self._sample(w, topic, term, order, limit, frozenset(exclude))
             if found is None:
                 win, i = self.raw("examples the example lists cannot settle" if also is None
                                   else "examples that carry a second topic", w,

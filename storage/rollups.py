@@ -34,7 +34,16 @@ from sqlite_utils import Database
 from storage.db import write_transaction
 from storage.rollup_check import Drift, check
 from storage.rollup_delta import Delta
-from storage.rollup_facts import LocalDays, PostFacts, author_hash, read_facts
+from storage.rollup_facts import (
+    COUNTED_TASKS,
+    OWN,
+    PUBLIC,
+    LocalDays,
+    PostFacts,
+    author_hash,
+    read_facts,
+    with_labels,
+)
 from storage.rollup_places import PlaceCounts, place_counts, place_has_authors
 from storage.rollup_write import WEEK_AUTHORS, RollupWriter
 
@@ -115,6 +124,59 @@ class Rollups:
                             " temp._rollup_ids)")
         days = self.days()
         self._apply(Delta(days).add_all(before, -1).add_all(after, 1))
+
+    @contextlib.contextmanager
+    def labelling(self, post_ids: Sequence[int], task: str, classifier: str, version: str,
+                  labels: Sequence[tuple[int, str, str | None]]) -> Iterator[None]:
+        """Around a save of ``task``'s labels for these posts (``labels``:
+        post id, label, evidence as stored; every label of the task for
+        them), reading each post once: a rolled post's facts before the save,
+        its facts after derived from them (``with_labels``), or for a task
+        the rollups count only as "looked at" (not topic, sentiment or place)
+        just its day, voice and previous classifier; a queued post's facts
+        after the save, as it joins the rollups."""
+        if not post_ids:
+            yield
+            return
+        staged = self._stage(post_ids)
+        queued = [int(r[0]) for r in self.db.execute(
+            "SELECT id FROM temp._rollup_ids WHERE id IN (SELECT post_id FROM rollup_queue)"
+            " ORDER BY id")]
+        counted = task in COUNTED_TASKS
+        some_rolled = len(queued) < len(staged)
+        before = self._rolled() if counted and some_rolled else []
+        looked = self._looked(task) if not counted and some_rolled else []
+        yield
+        delta = Delta(self.days())
+        if before:
+            given: defaultdict[int, list[tuple[str, str | None]]] = defaultdict(list)
+            for pid, label, evidence in labels:
+                given[pid].append((label, evidence))
+            for post in before:
+                delta.change(post, with_labels(post, task, classifier, version, given[post.id]))
+        for _, day, voice, was in looked:
+            if was is not None:
+                delta.classifiers[(day, voice, task, *was)] -= 1
+            delta.classifiers[(day, voice, task, classifier, version)] += 1
+        if queued:
+            if some_rolled:
+                self._stage(queued)
+            delta.add_all(read_facts(self.db, IDS), 1)
+            self.db.execute("DELETE FROM rollup_queue WHERE post_id IN (SELECT id FROM"
+                            " temp._rollup_ids)")
+        self._apply(delta)
+
+    def _looked(self, task: str) -> list[tuple[int, str, str, tuple[str, str] | None]]:
+        """The staged rolled posts' (id, local day, voice, (classifier,
+        version) that last looked at ``task`` or None)."""
+        days = self.days()
+        return [(int(pid), days.day(str(created)), OWN if own else PUBLIC,
+                 (str(clf), str(ver)) if clf is not None else None)
+                for pid, created, own, clf, ver in self.db.execute(
+                    "SELECT p.id, p.created_at, p.author_handle IS NOT NULL, s.classifier,"
+                    " s.version FROM posts p LEFT JOIN label_state s ON s.post_id = p.id"
+                    " AND s.task = ? WHERE p.id IN (SELECT id FROM temp._rollup_ids)"
+                    " AND p.id NOT IN (SELECT post_id FROM rollup_queue)", [task])]
 
     def _apply(self, delta: Delta) -> None:
         broken = self.writer.apply(delta)

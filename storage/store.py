@@ -21,7 +21,6 @@ either (``storage.backend``); the modules ported to it so far
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from storage.db import connect, in_chunks
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
 from storage.deliveries import Deliveries
+from storage.driver import sqlite3
 from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
@@ -241,8 +241,10 @@ class Store:
         return row is None or int(row[0]) == 0
 
     def compact(self) -> bool:
-        """Merge the full-text index and checkpoint the WAL (after deletions);
-        False when a reader kept the checkpoint from completing."""
+        """After erasures (the platform deletion sync): merge the full-text
+        index unless their deletes took the tokens out at once
+        (``storage.fts``), and checkpoint the WAL; False when a reader kept
+        the checkpoint from completing."""
         return PostDeletion(self.db).compact()
 
     @property

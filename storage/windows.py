@@ -59,4 +59,4 @@ def open_window(db: Database, periods: Sequence[Bounds], days: Sequence[Bounds],
     def posts_from(first: int) -> ReportWindow:  # indices shift by ``first``; days stay the last's
         return ReportWindow(db, periods[first:], days, platforms())
 
-    return RollupWindow(db, rows, spans, [str(d) for d in day_list], posts_from)
+    return RollupWindow(db, rows, spans, [str(d) for d in day_list], posts_from, periods)

@@ -6,11 +6,11 @@ find the violation planted there (and nothing in a clean one)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from storage.driver import sqlite3
 from storage.queries import PostFilter
 from tests.architecture import (
     Violation,

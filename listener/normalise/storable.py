@@ -32,7 +32,8 @@ FUTURE_TOLERANCE = timedelta(hours=24)
 _TEXT_FIELDS = ("native_id", "text", "title", "url", "author_handle", "lang", "place",
                 "in_reply_to")
 _COUNT_FIELDS = ("replies", "reposts", "likes", "quotes")
-_PAYLOAD = json.JSONEncoder(ensure_ascii=False, default=str)
+# The payload as storage writes it (``storage.collect``): compact JSON.
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _bad_text(value: str) -> int | None:
@@ -65,9 +66,10 @@ def _surrogate_path(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-def check_storable(post: Post, raw: Any, now: datetime) -> None:
+def check_storable(post: Post, raw: Any, now: datetime) -> str:
     """Raise ``NormaliseError`` naming the field when ``post`` (with its raw
-    payload ``raw``) cannot be stored as it is."""
+    payload ``raw``) cannot be stored as it is. Returns the payload encoded
+    as storage writes it (``StoredItem.raw_json``), so it is encoded once."""
     for field in _TEXT_FIELDS:
         value = getattr(post, field)
         if isinstance(value, str) and (at := _bad_text(value)) is not None:
@@ -83,10 +85,12 @@ def check_storable(post: Post, raw: Any, now: datetime) -> None:
         raise NormaliseError(
             f"created_at {post.created_at.isoformat()} is in the future: more than 24 hours "
             f"after the time it was collected ({now.isoformat(timespec='seconds')})")
-    if _bad_text(_PAYLOAD.encode(raw)) is not None:  # one C pass; the walk names the field
+    encoded = _PAYLOAD.encode(raw)
+    if _bad_text(encoded) is not None:  # one C pass; the walk names the field
         found = _surrogate_path(raw) or ("(payload)", "?")
         raise NormaliseError(f"field {found[0]!r} of the payload is not valid text: a lone "
                              f"surrogate {found[1]!a}")
+    return encoded
 
 
 def scrub(value: Any) -> Any:

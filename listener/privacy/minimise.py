@@ -49,17 +49,33 @@ def _tree(paths: tuple[str, ...]) -> Tree:
     return root
 
 
-def _keep(value: Any, spec: Tree | None) -> Any:
+# An allow-list compiled once: per kept key, (name, whether it is a list of
+# objects, the spec of its children or None for a leaf kept whole).
+Spec = tuple[tuple[str, bool, "Spec | None"], ...]
+
+
+@lru_cache(maxsize=64)
+def _spec(paths: tuple[str, ...]) -> Spec:
+    def compiled(tree: Tree) -> Spec:
+        return tuple((key[:-2], True, None if sub is None else compiled(sub))
+                     if key.endswith("[]") else
+                     (key, False, None if sub is None else compiled(sub))
+                     for key, sub in tree.items())
+    return compiled(_tree(paths))
+
+
+def _keep(value: Any, spec: Spec | None) -> Any:
     if spec is None:
         return value
     if isinstance(value, dict):
         out: dict[str, Any] = {}
-        for key, sub in spec.items():
-            name, is_list = (key[:-2], True) if key.endswith("[]") else (key, False)
+        for name, is_list, sub in spec:
             if name not in value:
                 continue
             child = value[name]
-            if is_list and isinstance(child, list):
+            if sub is None:  # a leaf: kept whole, no call
+                out[name] = child
+            elif is_list and isinstance(child, list):
                 out[name] = [_keep(el, sub) for el in child]
             else:
                 out[name] = _keep(child, sub)
@@ -75,4 +91,4 @@ def minimise(platform: str, payload: Any) -> Any:
     entry = find(platform)
     if entry is None or not entry.allowed_fields or not isinstance(payload, dict):
         return payload
-    return _keep(payload, _tree(entry.allowed_fields))
+    return _keep(payload, _spec(entry.allowed_fields))

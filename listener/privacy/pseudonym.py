@@ -9,7 +9,6 @@ erasure requests work without storing who anyone is.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 import logging
@@ -110,11 +109,10 @@ class Pseudonymiser:
         mentions are reduced to whether it addresses the body."""
         addressed = post.addressed or self.addresses_body(post)
         if post.author_handle is None:
-            return dataclasses.replace(post, author_key=None, author_official=False,
-                                       mentions=(), addressed=addressed)
+            return post.but(author_key=None, author_official=False, mentions=(),
+                            addressed=addressed)
         official = self.is_official(post.platform, post.author_handle)
-        return dataclasses.replace(
-            post,
+        return post.but(
             author_key=self.pseudonym(post.platform, post.author_handle),
             author_handle=post.author_handle if official else None,
             author_official=official,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 from listener import pipeline
 from listener.config import load_settings
 from storage import Store
+from storage.driver import sqlite3
 from tests.cli import Cli
 from tests.paths import ROOT
 

@@ -103,7 +103,7 @@ def test_hybrid_labels_store_their_evidence_and_pinned_old_labels_stay(tmp_path:
     assert topic_labels(store, lamp) == []
 
     # the admin switches to the hybrid: stored labels stay until an explicit relabel
-    settings.nlp.topic_classifier = "topics.hybrid"
+    settings.nlp.topic_classifier = "topics.hybrid.v1"
     assert classify(settings, store).get("topic", 0) == 0
     assert topic_labels(store, lamp) == []
     assert classify(settings, store, relabel=True)["topic"] == 4
@@ -119,4 +119,13 @@ def test_hybrid_labels_store_their_evidence_and_pinned_old_labels_stay(tmp_path:
     settings.nlp.topic_classifier = "topics.keywords.v2"
     classify(settings, store, relabel=True)
     assert topic_labels(store, lamp) == []
+    assert topic_labels(store, pothole)[0][:3] == ("roads", "topics.keywords", "v2")
+
+    # the bare name is the latest hybrid (v2: keywords v3 inside); v1 stays as it was
+    settings.nlp.topic_classifier = "topics.hybrid"
+    classify(settings, store, relabel=True)
+    assert topic_labels(store, pothole)[0][:3] == ("roads", "topics.keywords", "v3")
+    assert topic_labels(store, lamp)[0][:3] == ("lights", "topics.semantic", "v1")
+    settings.nlp.topic_classifier = "topics.hybrid.v1"
+    classify(settings, store, relabel=True)
     assert topic_labels(store, pothole)[0][:3] == ("roads", "topics.keywords", "v2")

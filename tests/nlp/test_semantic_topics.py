@@ -1,5 +1,5 @@
 """Semantic topics (``topics.semantic`` v1) and keywords-then-semantic
-(``topics.hybrid`` v1) on small texts written here, with the real static
+(``topics.hybrid`` v1, v2) on small texts written here, with the real static
 embeddings from the core install (no download, no torch)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nlp.config import TopicSpec
-from nlp.hybrid import HybridTopics
+from nlp.hybrid import HybridTopics, HybridTopicsV2
 from nlp.prototypes import read_staff_labels, topic_prototypes
 from nlp.semantic import SemanticTopics
 from nlp.static_embed import shared_static_embedder
@@ -84,6 +84,37 @@ def test_hybrid_keeps_keyword_labels_and_fills_in_the_posts_they_miss() -> None:
     [sem] = out[1]
     assert (sem.label, sem.classifier) == ("lights", "topics.semantic")
     assert out[2] == [] and out[3] == []
+
+
+# both lists match; the post is about the bins, the street light only says where
+TWO_LISTS = "By the street light: bins not emptied for weeks, rubbish and rats everywhere"
+ABOUT_THE_LIGHT = "The street light is out and I tripped over a bin in the dark"
+
+
+def test_hybrid_v2_ranks_the_topics_of_several_lists_by_nearness() -> None:
+    v1 = HybridTopics(semantic()).classify([TWO_LISTS])[0]
+    assert [(lab.label, lab.score) for lab in v1] == [("lights", 1.0), ("bins", 1.0)]
+    texts = [TWO_LISTS, "Missed bin collection again on our street", PARAPHRASE, VETOED]
+    out = HybridTopicsV2(semantic()).classify(texts)
+    first, second = out[0]  # both keyword labels kept, nearest topic first
+    assert (first.label, second.label) == ("bins", "lights")
+    assert all((lab.classifier, lab.version) == ("topics.keywords", "v3") for lab in out[0])
+    assert 0.0 < second.score < first.score < 1.0  # (the cosines)
+    assert set(first.evidence) == {"bin", "rubbish"} and second.evidence == ("street light",)
+    [one] = out[1]  # one list matches: as before
+    assert (one.label, one.score, one.version) == ("bins", 1.0, "v3")
+    [sem] = out[2]
+    assert (sem.label, sem.classifier) == ("lights", "topics.semantic")
+    assert out[3] == []  # exclusions still veto
+    about_light = HybridTopicsV2(semantic()).classify([ABOUT_THE_LIGHT])[0]
+    assert [lab.label for lab in about_light] == ["lights", "bins"]
+
+
+def test_hybrid_v2_ranks_with_a_veto_and_in_batches_with_no_misses() -> None:
+    clf = HybridTopicsV2(semantic())
+    assert [[lab.label for lab in labs] for labs in clf.classify([TWO_LISTS] * 3)] == [
+        ["bins", "lights"]] * 3
+    assert clf.classify([]) == []
 
 
 @pytest.mark.parametrize("n", [0, 1, 70])

@@ -6,10 +6,12 @@ bounds, with posts still waiting to be labelled."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +20,7 @@ from reports import ReportContext, ReportSettings, compute_figures
 from reports.alerts import find_alerts
 from reports.figures import Figures
 from reports.weeks import day_spans, previous_weeks, week_span
-from storage import Store
+from storage import Store, period_posts
 from storage.query_plan import PostFilter
 from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 from storage.rollup_window import RollupWindow
@@ -29,10 +31,9 @@ from tests.rollup_corpus import OFFICIAL, TOPICS, corpus
 LABELS = {slug: slug.replace("_", " ").capitalize() for slug in TOPICS}
 CONTEXT = ReportContext(official_handles=frozenset({f"@{OFFICIAL}"}), organisation="Test")
 NOW = datetime(2026, 12, 2, 9, tzinfo=UTC)
-# what the rollups do not hold, read from the posts of the same periods
-DELEGATED = ("the places table", "the places' topics", "an author check on a place",
-             "the posts of a flag", "a flag's overlap with other topics",
-             "examples that carry a second topic")
+# what the rollups do not hold and the report may still read from a window
+# over the posts: none (``storage.period_posts`` reads them from the labels)
+DELEGATED: tuple[str, ...] = ()
 
 
 @pytest.fixture(scope="module")
@@ -159,28 +160,53 @@ def test_trend_counts_are_the_same_from_rollups(built: Store, f: PostFilter) -> 
     assert rolled == raw and sum(w.total for w in rolled) > 0
 
 
-def test_reads_the_rollups_hand_to_the_posts_answer_for_every_period(
-        built: Store, caplog: pytest.LogCaptureFixture) -> None:
-    """The posts window a rollup window hands its places and flag reads to
-    covers only the periods from the earliest asked about: asked about the
-    last week first, then an earlier one, it widens and still answers each
-    period as a window over all the periods does."""
+@pytest.mark.parametrize("path", ["outsiders listed", "each post looked up"])
+def test_reads_the_rollups_do_not_hold_answer_as_the_posts_do_for_every_period(
+        built: Store, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+        path: str) -> None:
+    """The places table and its author checks, a flag's posts (with or
+    without a matched term, in any case), its overlap with other topics and
+    examples that carry a second topic are read from the labels, for each
+    period asked about, without a window over the posts, and answer as a
+    window over the posts of all the periods does: on the labels index with
+    the ids in the period's range that are not its residents' posts listed,
+    or with each label's post looked up (a range too sparse, or too many
+    such ids)."""
+    if path == "outsiders listed":  # the corpus's ids are not in time order: any range
+        monkeypatch.setattr(period_posts, "DENSE", 10**9)
+    else:
+        monkeypatch.setattr(period_posts, "OUTSIDE_MAX", -1)
     tz = ZoneInfo(ReportSettings().timezone)
     week = "2026-W47"
     spans = [*previous_weeks(week, 3, tz), week_span(week, tz)]
     bounds, days = [s.utc for s in spans], [d.utc for d in day_spans(week, tz)]
 
-    def reads(win: Window, w: int) -> tuple[object, ...]:
-        return (win.places(w), win.place_topics(w), win.topic_ids(w, "waste_recycling"),
-                win.topic_overlap(w, "waste_recycling"))
+    def reads(win: Window, w: int) -> tuple[Any, ...]:
+        flags = [(topic, term) for topic in ("waste_recycling", "parks")
+                 for term in (None, "recycling", "BIN", "trees", "absent")]
+        return (win.places(w), win.place_topics(w),
+                [win.topic_ids(w, t, term) for t, term in flags],
+                [win.topic_overlap(w, t, term) for t, term in flags],
+                [win.has_authors(w, n, place=place, topic=topic, sentiment=sentiment)
+                 for n in (1, 3, 10, 40) for place in ("riverside", "lowfield", "nowhere")
+                 for topic in (None, "parks") for sentiment in (None, 0, 2)],
+                [[r.id for r in win.sample_posts(w, topic=t, term=term, also=also,
+                                                  limit=limit, exclude=exclude)]
+                 for t, term, also in (("parks", None, "waste_recycling"),
+                                       ("waste_recycling", "bin", "roads_potholes"),
+                                       ("parks", "absent", "roads_potholes"))
+                 for limit in (1, 3, 250) for exclude in ((), range(0, 5000, 3))])
 
     order = [3, 1, 2, 0]  # the report's own week first, as the report asks
     with caplog.at_level(logging.DEBUG, logger="storage"), built.report_window(
             bounds, days, ReportSettings().timezone) as rolled:
         assert isinstance(rolled, RollupWindow)
         got = {w: reads(rolled, w) for w in order}
-    assert any("report window: the places table read from the posts" in r.getMessage()
-               for r in caplog.records)
+        assert rolled.fallbacks == 0
+        listed = [rolled.posts(w).outside() for w in order]
+        assert all(x is not None and len(json.loads(x)) > 0 for x in listed) \
+            if path == "outsiders listed" else listed == [None] * len(order)
+    assert not any("read from the posts" in r.getMessage() for r in caplog.records)
     built.read_rollups = False
     try:
         with built.report_window(bounds, days, ReportSettings().timezone) as raw:
@@ -188,5 +214,10 @@ def test_reads_the_rollups_hand_to_the_posts_answer_for_every_period(
             want = {w: reads(raw, w) for w in order}
     finally:
         built.read_rollups = True
-    assert got == want
-    assert all(got[w][0] for w in order) and any(got[w][2] for w in order)
+    for w in order:
+        for k, (a, b) in enumerate(zip(got[w], want[w], strict=True)):
+            assert a == b, (w, k)
+    assert all(got[w][0] and got[w][1] for w in order)
+    assert all(any(got[w][2]) and any(got[w][3]) for w in order)
+    assert any(True in got[w][4] for w in order) and any(False in got[w][4] for w in order)
+    assert all(any(got[w][5]) for w in order)

@@ -125,3 +125,19 @@ def test_label_export_can_take_only_the_posts_addressed_to_the_body(store: Store
     rows = store.label_export.sample(10, voice="to_us")
     assert sorted(r.text for r in rows) == ["resident post 2", "resident post 3"]
     assert len(store.label_export.sample(10)) == 4
+
+
+def test_a_thread_id_naming_an_erased_post_is_renamed_in_both_columns(store: Store) -> None:
+    """A reply whose platform names its thread by the root's id (a Mastodon
+    URI holds the root author's handle): once the root is erased, neither
+    the thread nor the platform's thread id names it, and replies in the
+    thread still group together."""
+    put(store, own("1"))
+    put(store, resident("2", in_reply_to="1", thread_id="1"),
+        resident("3", in_reply_to="2", thread_id="1"))
+    root = store.db.execute("SELECT id FROM posts WHERE native_id = '1'").fetchone()[0]
+    store.erasure.forget_posts([int(root)], block=False, compact_after=False)
+    got = store.db.execute("SELECT p.native_id, c.thread, c.thread_native FROM conversations c"
+                           " JOIN posts p ON p.id = c.post_id ORDER BY p.native_id").fetchall()
+    assert got == [("2", erased_thread("1"), erased_thread("1")),
+                   ("3", erased_thread("1"), erased_thread("1"))]

@@ -5,14 +5,15 @@ storage makes (the listener's operations end to end:
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from storage import LabelRecord, Post, Store, StoredItem
-from storage.rollup_facts import author_hash
+from storage.rollup_facts import QUEUED_BETWEEN, PostFacts, author_hash, read_facts, with_labels
 from storage.rollup_sketch import SAMPLE_FLOOR, SAMPLE_SIZE
-from tests.rollup_corpus import START, TOPICS, corpus
+from tests.rollup_corpus import PLACES, START, TOPICS, WEEKS, corpus, draw
 
 
 def _labelled_page(store: Store, posts: list[Post], topic: str | None = "parks",
@@ -176,13 +177,113 @@ def test_the_places_table_reads_posts_sentiment_top_topic_and_authors(store: Sto
         assert store.rollups.place_has_authors(place, first, last, 10) is (len(authors) >= 10)
 
 
+def _facts_key(post: PostFacts) -> tuple[object, ...]:
+    """A post's facts with their lists in a fixed order (the rollups count
+    them, whatever the order)."""
+    return (post.id, post.created_at, post.platform, post.voice, post.author, post.engagement,
+            post.sentiment, post.topic_state, sorted(post.topics.items()), sorted(post.places),
+            sorted(post.sources), sorted(post.looked))
+
+
+def _label_saves(rng: random.Random, ids: list[int]
+                 ) -> list[tuple[str, str, str, list[int], list[LabelRecord]]]:
+    """Label saves of every shape classification makes: each task, labels
+    with and without evidence, a label given twice, a sentiment beside one
+    outside the three, posts left without a label, posts rolled and queued."""
+    def some() -> list[int]:
+        return sorted(rng.sample(ids, 150))
+
+    topic = some()
+    sentiment = some()
+    place = some()
+    request = some()
+    return [
+        ("topic", "topics.keywords", "v3", topic, [
+            LabelRecord(pid, "topic", slug, 1.0, "topics.keywords", "v3", None,
+                        () if k % 4 == 0 else ("Bin", "pothole"))
+            for k, pid in enumerate(topic) if k % 5
+            for slug in rng.sample(sorted(TOPICS), 1 + k % 2)]
+         + [LabelRecord(topic[1], "topic", "parks", 1.0, "topics.keywords", "v3", None,
+                        ("trees",))]),
+        ("sentiment", "sentiment.model", "v2", sentiment, [
+            LabelRecord(pid, "sentiment", label, 0.5, "sentiment.model", "v2")
+            for k, pid in enumerate(sentiment) if k % 6
+            for label in (("negative",) if k % 3 else ("mixed", "positive"))]),
+        ("place", "places.gazetteer", "v2", place, [
+            LabelRecord(pid, "place", p, 1.0, "places.gazetteer", "v2", None, (p,))
+            for k, pid in enumerate(place) for p in rng.sample(PLACES, k % 3)]),
+        ("request", "request.rules", "v1", request, [
+            LabelRecord(pid, "request", "request", 1.0, "request.rules", "v1")
+            for k, pid in enumerate(request) if k % 2]),
+        ("request", "request.rules", "v2", request[::2], [  # looked at again, by a new version
+            LabelRecord(pid, "request", "request", 1.0, "request.rules", "v2")
+            for pid in request[::6]]),
+    ]
+
+
+def test_the_facts_a_label_save_derives_are_those_read_after_it(store: Store) -> None:
+    corpus(store, n=700)
+    rng = random.Random(5)
+    ids = [int(r[0]) for r in store.db.execute("SELECT id FROM posts ORDER BY id")]
+    for task, clf, version, chosen, labels in _label_saves(rng, ids):
+        marks = ", ".join("?" * len(chosen))
+        before = read_facts(store.db, f"SELECT id FROM posts WHERE id IN ({marks})", chosen)
+        given: dict[int, list[tuple[str, str | None]]] = {pid: [] for pid in chosen}
+        for lab in labels:
+            given[lab.post_id].append(
+                (lab.label, json.dumps(list(lab.evidence)) if lab.evidence else None))
+        derived = [with_labels(p, task, clf, version, given[p.id]) for p in before]
+        store.labels.save(task, clf, version, None, chosen, labels)
+        after = read_facts(store.db, f"SELECT id FROM posts WHERE id IN ({marks})", chosen)
+        assert [_facts_key(p) for p in derived] == [_facts_key(p) for p in after], task
+        assert store.rollups.check() == []
+
+
+def test_a_label_save_reads_each_post_once_and_keeps_the_rollups_true(store: Store) -> None:
+    corpus(store, n=700)
+    rng = random.Random(6)
+    ids = [int(r[0]) for r in store.db.execute("SELECT id FROM posts ORDER BY id")]
+    queued = [int(r[0]) for r in store.db.execute("SELECT post_id FROM rollup_queue")]
+    assert len(queued) == 40
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    for task, clf, version, chosen, labels in _label_saves(rng, ids):
+        joining, queued = queued[:10], queued[10:]
+        chosen = sorted(set(chosen) | set(joining))  # a batch of rolled and queued posts
+        statements.clear()
+        store.labels.save(task, clf, version, None, chosen, labels)
+        reads = [s for s in statements if " FROM posts p " in s]
+        assert len(reads) == 1 + bool(joining), (task, reads)  # rolled posts once, queued once
+        assert store.rollups.check() == []
+    store.db.conn.set_trace_callback(None)
+    assert store.rollups.queued() == 0
+
+
+def test_classifying_new_posts_reads_each_once_per_task(store: Store) -> None:
+    """New posts (on the queue) are read once by their first task's save and
+    once by each later one, never twice in one save."""
+    corpus(store, n=200)
+    rng = random.Random(7)
+    new = draw(rng, 60, start=START + timedelta(weeks=WEEKS - 1), weeks=1, prefix="new")
+    run = store.runs.start("x-search")
+    ids = store.collect.save_page(source="x-search", run_id=run, query="q", items=[
+        StoredItem(d.post, {"id": d.post.native_id}) for d in new]).new_ids
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    for task, clf, version, _, labels in _label_saves(rng, ids * 3):
+        statements.clear()
+        store.labels.save(task, clf, version, None, ids,
+                          [lab for lab in labels if lab.post_id in set(ids)])
+        assert len([s for s in statements if " FROM posts p " in s]) == 1, task
+        assert store.rollups.check() == []
+    store.db.conn.set_trace_callback(None)
+
+
 def test_queued_posts_are_found_from_the_queue_not_by_walking_the_span(store: Store) -> None:
     """The query page and the report read queued posts between two times.
     In a large database analysed while every post was labelled (the queue
     empty), the plan must still start from the queue: a walk of the posts'
     time index costs a 12-week span of 1M posts a tenth of a second per chart."""
-    from storage.rollup_facts import QUEUED_BETWEEN
-
     when = datetime(2026, 11, 18, 12, tzinfo=UTC)
     _labelled_page(store, [_post(n, "a", when + timedelta(minutes=n)) for n in range(30)])
     assert store.rollups.queued() == 0

@@ -7,13 +7,13 @@ alone)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from datetime import UTC, datetime
 
 import pytest
 
-from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem
+from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem, db
+from storage.driver import sqlite3
 
 
 def post(native_id: str, text: str = "the bins were not collected", **kw: object) -> Post:
@@ -161,6 +161,58 @@ def test_page_and_cursor_commit_together_or_not_at_all(any_store: Store) -> None
     store.collect.save_page(source="s", run_id=run, items=page(post("2"), post("3")),
                             cursor={"since_id": "3"})  # the same page, once the disk is back
     assert store.count_posts() == 3 and store.collect.cursor("s") == {"since_id": "3"}
+
+
+def test_new_posts_take_the_next_ids_in_page_order(store: Store,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids are chosen in the page's transaction (max + 1 onwards, as SQLite
+    would), one per distinct post, and every row of a post carries its id,
+    also when the page takes several statements."""
+    monkeypatch.setattr(db, "VALUES_ROWS", 2)
+    run = store.runs.start("s")
+    first = store.collect.save_page(source="s", run_id=run, items=page(post("1"), post("2"),
+                                                                       post("3")))
+    assert first.new_ids == [1, 2, 3]
+    store.db.execute("DELETE FROM posts WHERE id = 3")
+    items = [StoredItem(post(n, text=f"word{n} about bins"), {"id": n})
+             for n in ("4", "5", "4", "6", "2")]
+    result = store.collect.save_page(source="s", run_id=run, items=items, query="q")
+    assert (result.new, result.duplicates, result.new_ids) == (3, 2, [3, 4, 5])
+    assert store.db.execute("SELECT id, native_id FROM posts ORDER BY id").fetchall() == [
+        (1, "1"), (2, "2"), (3, "4"), (4, "5"), (5, "6")]
+    assert [json.loads(r[1])["id"] for r in store.db.execute(
+        "SELECT post_id, payload FROM raw_payloads WHERE post_id >= 3 ORDER BY post_id")] == [
+        "4", "5", "6"]
+    assert store.db.execute("SELECT post_id FROM post_matches WHERE query = 'q'"
+                            " ORDER BY 1").fetchall() == [(2,), (3,), (4,), (5,)]
+    for pid, native in ((3, "4"), (4, "5"), (5, "6")):
+        assert store.db.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?",
+                                [f'"word{native}"']).fetchall() == [(pid,)]
+    assert store.db.execute("SELECT post_id FROM conversations ORDER BY 1").fetchall() == [
+        (1,), (2,), (3,), (4,), (5,)]
+    assert store.rollups.queued() == 5
+
+
+def test_an_edited_post_is_indexed_again_and_keeps_its_labels(store: Store) -> None:
+    run = store.runs.start("s")
+    (pid,) = store.collect.save_page(source="s", run_id=run,
+                                     items=page(post("1", text="potholes on Mill Lane"))).new_ids
+    store.labels.save("topic", "topics.keywords", "v1", "h", [pid],
+                      [LabelRecord(pid, "topic", "roads_potholes", 1.0, "topics.keywords", "v1")])
+    result = store.collect.save_page(source="s", run_id=run,
+                                     items=page(post("1", text="flytipping on Mill Lane",
+                                                     likes=3)))
+    assert result.updated == 1
+    sql = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?"
+    assert store.db.execute(sql, ['"flytipping"']).fetchall() == [(pid,)]
+    assert store.db.execute(sql, ['"potholes"']).fetchall() == []
+    assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 3
+    assert [lab.label for lab in store.labels.for_post(pid)] == ["roads_potholes"]
+    store.collect.save_page(source="s", run_id=run,  # engagement alone: the text stays indexed
+                            items=page(post("1", text="flytipping on Mill Lane", likes=7)))
+    assert store.db.execute(sql, ['"flytipping"']).fetchall() == [(pid,)]
+    assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 7
+    assert store.rollups.check() == []
 
 
 def test_quarantine_keeps_payload_and_error_while_page_is_stored(any_store: Store) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import csv
 import io
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from listener.config import load_settings
 from listener.web.app import build
 from listener.web.auth import hash_password
 from storage import page_access
+from storage.driver import sqlite3
 from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, QUARANTINE_MARK, RAW_MARK
 from tests.listener.query.hostile import hostile_strings
 

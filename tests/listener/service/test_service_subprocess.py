@@ -9,7 +9,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 from listener.config import load_settings
 from listener.pipeline import topics_hash
 from listener.sample import SAMPLE_END, SAMPLE_POSTS, SAMPLE_WEEKS, generate_pages
+from storage.driver import sqlite3
 from tests.cli import Cli
 from tests.paths import ROOT
 

@@ -5,12 +5,12 @@ alerts_sent, blocked_posts, service_jobs and service_state")."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from storage.driver import sqlite3
 from tests.listener.query.builders import PASSWORD
 
 

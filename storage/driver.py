@@ -1,0 +1,31 @@
+"""The SQLite driver every connection to the database file uses.
+
+``pysqlite3`` (the ``pysqlite3-binary`` wheel: the standard library's
+``sqlite3`` module built against a recent SQLite, 3.51) when it is
+installed, else the standard library's ``sqlite3``. sqlite-utils and
+Datasette make the same choice on their own, so a connection, its
+exceptions and its constants are always of one driver: import ``sqlite3``
+from here, never directly, wherever a connection to the file is opened or
+its errors are caught.
+
+A SQLite of 3.42 or later lets the full-text index drop an erased post's
+tokens at delete time (FTS5 ``secure-delete``, ``storage.fts``); an older
+one falls back to merging the whole index after deletes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the same API; pysqlite3 ships no type information
+    import sqlite3
+else:
+    try:
+        from pysqlite3 import dbapi2 as sqlite3
+    except ImportError:  # no wheel for this platform: the standard library's SQLite
+        import sqlite3
+
+SQLITE_VERSION: tuple[int, int, int] = sqlite3.sqlite_version_info
+FTS_SECURE_DELETE = SQLITE_VERSION >= (3, 42, 0)
+
+__all__ = ["FTS_SECURE_DELETE", "SQLITE_VERSION", "sqlite3"]
