@@ -179,24 +179,29 @@ class KeywordTopics(Registered):
         docs = textprep.docs((p.text for p, c in zip(prepared, could, strict=True)
                               if c is not False), self.batch_size, self.keep_gerunds)
         for prep, c in zip(prepared, could, strict=True):
-            found: dict[str, list[str]] = {}
-            vetoed: set[str] = set()
             hits: list[list[str]] = []
             if c is not False:
                 doc = next(docs)
                 if c is None:
                     self._learn(prep.text, doc)
                 hits = [strings[m_id].split(_SEP) for m_id, _, _ in self._matcher(doc)]
-            for body in prep.hashtags:
-                hits.extend(list(h) for h in self._hashtags.get(
-                    textprep.lemma(body, self.keep_gerunds), ()))
-            for slug, kind, word in hits:
-                if kind == "exc":
-                    vetoed.add(slug)
-                elif word not in found.setdefault(slug, []):
-                    found[slug].append(word)
-            out.append(Matches(found, frozenset(vetoed)))
+            out.append(self.collect(hits, prep.hashtags))
         return out
+
+    def collect(self, hits: list[list[str]], hashtags: frozenset[str]) -> Matches:
+        """One text's matches from its phrase hits ([slug, kind, word], in
+        the matcher's order) and its hashtags."""
+        found: dict[str, list[str]] = {}
+        vetoed: set[str] = set()
+        for body in hashtags:
+            hits.extend(list(h) for h in self._hashtags.get(
+                textprep.lemma(body, self.keep_gerunds), ()))
+        for slug, kind, word in hits:
+            if kind == "exc":
+                vetoed.add(slug)
+            elif word not in found.setdefault(slug, []):
+                found[slug].append(word)
+        return Matches(found, frozenset(vetoed))
 
     def labels(self, match: Matches) -> list[Label]:
         """The topic labels of one text's matches: every topic found and not vetoed."""

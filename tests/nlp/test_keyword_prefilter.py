@@ -42,17 +42,7 @@ def reference(clf: KeywordTopics, texts: list[str]) -> list[Matches]:
         prep = textprep.clean(text, clf.hashtags)
         doc = next(textprep.docs([prep.text], keep_gerunds=clf.keep_gerunds))
         hits = [strings[m].split(_SEP) for m, _, _ in clf._matcher(doc)]
-        for body in prep.hashtags:
-            hits.extend(list(h) for h in clf._hashtags.get(
-                textprep.lemma(body, clf.keep_gerunds), ()))
-        found: dict[str, list[str]] = {}
-        vetoed: set[str] = set()
-        for slug, kind, word in hits:
-            if kind == "exc":
-                vetoed.add(slug)
-            elif word not in found.setdefault(slug, []):
-                found[slug].append(word)
-        out.append(Matches(found, frozenset(vetoed)))
+        out.append(clf.collect(hits, prep.hashtags))
     return out
 
 
