@@ -21,8 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.records import SENTIMENTS
 from storage.timefmt import iso, local_midnight
 
@@ -122,7 +121,7 @@ class PostFacts:
         return (self.id * 2654435761) % 4294967296
 
 
-def read_facts(db: Database, ids: str, params: Sequence[Any] = (), *,
+def read_facts(db: Sql, ids: str, params: Sequence[Any] = (), *,
                full: bool = True) -> list[PostFacts]:
     """The facts of the posts whose ids ``ids`` (a SELECT of ids) returns,
     in id order. ``full=False`` reads only what counts need (no author,

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.rollup_delta import Delta
 from storage.rollup_facts import PUBLIC, QUEUED_BETWEEN, LocalDays, read_facts
 
@@ -76,7 +77,7 @@ class WindowRows:
     def add_queued(self, db: Database) -> None:
         """Count the queued posts of the window from their rows."""
         start, end = self.days.bounds(self.first, self.last)
-        facts = read_facts(db, QUEUED_BETWEEN, [start, end])
+        facts = read_facts(SqliteSql(db), QUEUED_BETWEEN, [start, end])
         delta = Delta(self.days).add_all((f for f in facts if f.voice == PUBLIC), 1)
         self.queued = delta
         for (day, voice, platform, sentiment, state), values in delta.posts.items():

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.report_queries import Bounds
 from storage.report_window import ReportWindow
 from storage.rollup_rows import WindowRows
@@ -30,7 +31,7 @@ def open_window(db: Database, periods: Sequence[Bounds], days: Sequence[Bounds],
     def raw() -> ReportWindow:
         return ReportWindow(db, periods, days, platforms())
 
-    rollups = Rollups(db)
+    rollups = Rollups(SqliteSql(db))
     if zone is None or not periods or rollups.zone() != zone:
         log.info("report window from the posts: rollups %s", "not asked for" if zone is None
                  else f"counted in {rollups.zone()}, not {zone}")
