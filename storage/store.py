@@ -74,7 +74,7 @@ _PLATFORMS = (
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
-                     "relabels", "report_log", "report_rewrites", "deletion_checks")
+                     "relabels", "report_log", "report_rewrites", "deletion_checks", "queries")
 
 
 class NotOnPostgres:
@@ -128,7 +128,6 @@ class Store:
         self.labels = Labels(db)
         self.label_export = LabelExport(db)
         self.deliveries = Deliveries(db)
-        self.queries = Queries(db)
         self.reports = ReportReader(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
@@ -183,6 +182,7 @@ class Store:
         self.report_log = ReportLog(sql)
         self.report_rewrites = ReportRewrites(sql)
         self.deletion_checks = DeletionChecks(sql)
+        self.queries = Queries(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -270,7 +270,7 @@ class Store:
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "rollups", "labels", "label_export", "deliveries",
-    "queries", "reports", "retention", "erasure",
+    "reports", "retention", "erasure",
     "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )
