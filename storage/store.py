@@ -34,7 +34,7 @@ from storage.audits import Audits
 from storage.backend import PgSql, Sql, SqliteSql, dsn_from_env
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
-from storage.collect import Collection, RollupChanges, StorageError
+from storage.collect import Collection, StorageError
 from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
 from storage.db import connect, in_chunks
@@ -45,7 +45,7 @@ from storage.driver import sqlite3
 from storage.engagement import EngagementReader
 from storage.erasure import Erasure
 from storage.label_export import LabelExport
-from storage.labels import Labels
+from storage.labels import LabelRollups, Labels
 from storage.lookups import Lookups
 from storage.queries import Queries
 from storage.relabels import Relabels
@@ -74,7 +74,8 @@ _PLATFORMS = (
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
-                     "relabels", "report_log", "report_rewrites", "deletion_checks", "queries")
+                     "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
+                     "label_export", "queries")
 
 
 class NotOnPostgres:
@@ -91,23 +92,25 @@ class NotOnPostgres:
 
 
 class QueueOnlyRollups:
-    """The rollups' part in a page's write, on PostgreSQL until
-    ``storage.rollups`` is ported. Labels are not saved through the store on
-    PostgreSQL yet, so every post stays on ``rollup_queue`` (readers count
-    queued posts from their rows) and a changed post has no rolled-up
+    """The rollups' part in a page's write and a label save, on PostgreSQL
+    until ``storage.rollups`` is ported. Nothing is ever rolled up there, so
+    every post stays on ``rollup_queue`` (readers count queued posts from
+    their rows, labelled or not) and a changed post has no rolled-up
     contribution to move; should one ever have one, the write is refused
     rather than leaving the rollups wrong."""
 
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 
+    def labelling(self, post_ids: Sequence[int], task: str, classifier: str, version: str,
+                  labels: Sequence[tuple[int, str, str | None]]
+                  ) -> contextlib.AbstractContextManager[None]:
+        return self.changing(post_ids)
+
     @contextlib.contextmanager
     def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False
                  ) -> Iterator[None]:
         ids = sorted(set(post_ids))
-        if ids and not rolled_only:
-            raise StorageError("rollups are not on PostgreSQL yet: posts cannot leave "
-                               "the rollup queue")
         for marks, chunk in in_chunks(ids):
             rolled = self.sql.execute(
                 f"SELECT count(*) FROM posts WHERE id IN ({marks}) AND id NOT IN"  # noqa: S608
@@ -125,8 +128,6 @@ class Store:
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
         self.rollups = Rollups(db)
         self._build_ported(self.sql, self.rollups)
-        self.labels = Labels(db)
-        self.label_export = LabelExport(db)
         self.deliveries = Deliveries(db)
         self.reports = ReportReader(db)
         self.retention = Retention(db)
@@ -170,7 +171,7 @@ class Store:
         store._build_ported(sql, QueueOnlyRollups(sql))
         return store
 
-    def _build_ported(self, sql: Sql, rollups: RollupChanges) -> None:
+    def _build_ported(self, sql: Sql, rollups: LabelRollups) -> None:
         """The attributes that run on either backend (PORTED_ATTRIBUTES)."""
         self.collect = Collection(sql, rollups)
         self.runs = Runs(sql)
@@ -182,6 +183,8 @@ class Store:
         self.report_log = ReportLog(sql)
         self.report_rewrites = ReportRewrites(sql)
         self.deletion_checks = DeletionChecks(sql)
+        self.labels = Labels(sql, rollups)
+        self.label_export = LabelExport(sql)
         self.queries = Queries(sql)
 
     @classmethod
@@ -269,7 +272,7 @@ class Store:
 
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
-    "rollups", "labels", "label_export", "deliveries",
+    "rollups", "deliveries",
     "reports", "retention", "erasure",
     "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
