@@ -38,7 +38,7 @@ CONFIG = "civic_search"  # posts.search's configuration (storage.pg_migrations, 
 COLUMNS = ("text", "title")  # posts_fts's columns, in order
 NEAR_DEFAULT = 10
 NEAR_EXPANDED = 50  # NEAR distances above this are read as AND (docs/postgresql.md)
-MAX_DEPTH = 200  # brackets nested deeper than this are refused
+MAX_DEPTH = 97  # brackets nested deeper are refused, as FTS5 refuses them (its parser stack)
 
 
 class SearchSyntaxError(ValueError):
@@ -463,5 +463,8 @@ def condition(expression: str) -> tuple[str, list[Any]]:
     expression`` finds on SQLite, and its parameters. Fixed SQL text with
     ``?`` placeholders: every word is a bound value."""
     params: list[Any] = []
-    sql = _condition(parse(expression), _ALL, params)
+    try:
+        sql = _condition(parse(expression), _ALL, params)
+    except RecursionError:  # thousands of terms: only a caller other than the page sends them
+        raise SearchSyntaxError("the search expression is too long") from None
     return sql, params
