@@ -146,13 +146,15 @@ def lex(expression: str) -> list[Tok]:
 
 def tokens(text: str) -> list[str]:
     """``text`` split as FTS5's unicode61 tokenizer splits it: runs of
-    letters, digits and private-use characters (Unicode categories L*, N*,
-    Co); everything else separates."""
+    letters, marks, digits and private-use characters (Unicode categories
+    L*, M*, N*, Co); everything else separates. (unicode61's tables are
+    older than Python's: a symbol added to Unicode since, such as most
+    emoji, is a token character on SQLite; docs/postgresql.md.)"""
     out: list[str] = []
     word: list[str] = []
     for ch in text:
         category = unicodedata.category(ch)
-        if category[0] in "LN" or category == "Co":
+        if category[0] in "LMN" or category == "Co":
             word.append(ch)
         elif word:
             out.append("".join(word))
@@ -241,14 +243,19 @@ class _Parser:
             node: Node = Columns(names, self.nearset())
         else:
             node = self.nearset()
-        # an exprlist: more nearsets, each ANDed (implicit AND binds tightest)
+        # an exprlist: more nearsets, ANDed (implicit AND binds tightest); FTS5
+        # leaves out a nearset without a token here ('pothole ""' is 'pothole')
+        nodes = [node]
         while self.kind() in ("STRING", "CARET", "LCP", "MINUS"):
             if self._colset_ahead():
                 names = self.colset()
                 self.take("COLON")
-                right: Node = Columns(names, self.nearset())
+                nodes.append(Columns(names, self.nearset()))
             else:
-                right = self.nearset()
+                nodes.append(self.nearset())
+        kept = [n for n in nodes if not _empty(n)] or nodes[:1]
+        node = kept[0]
+        for right in kept[1:]:
             node = Binary("AND", node, right)
         return node
 
@@ -301,7 +308,7 @@ class _Parser:
                     raise SearchSyntaxError(f'expected integer, got "{number.text}"')
                 distance = int(number.text)
             self.take("RP")
-            return Near(tuple(phrases), distance)
+            return Near(tuple(p for p in phrases if p.terms), distance)  # as FTS5: '' left out
         return self.phrase()
 
     def phrase(self) -> Phrase:
@@ -319,6 +326,15 @@ class _Parser:
             prefix = True
         words = tokens(tok.text)
         return [Term(w, prefix and k == len(words) - 1) for k, w in enumerate(words)]
+
+
+def _empty(node: Node) -> bool:
+    """A nearset without a single token (``""``, ``…``): it matches nothing."""
+    if isinstance(node, Columns):
+        return _empty(node.child)
+    if isinstance(node, Phrase):
+        return not node.terms
+    return isinstance(node, Near) and not node.phrases
 
 
 def parse(expression: str) -> Node:
@@ -370,6 +386,8 @@ def _phrase_text(phrase: Phrase, weights: str) -> str | None:
 
 
 def _near_text(near: Near, weights: str) -> str | None:
+    if not near.phrases:
+        return None
     if len(near.phrases) > 1 and len(weights) > 1:  # every phrase in the same column
         each = [_near_text(near, w) for w in weights]
         found = [t for t in each if t is not None]
