@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from storage import Store
-from tests.listener.query.builders import build_db, fill, write_config
+from tests.listener.query.builders import TOPICS_YAML, build_db, fill, write_config
 from tests.pg import PgDatabases, with_dbname
 
 
@@ -43,3 +43,20 @@ def query_store(request: pytest.FixtureRequest, query_db: Path) -> Iterator[Stor
         with Store.open_postgresql(request.getfixturevalue("query_pg_dsn"),
                                    readonly=True) as store:
             yield store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_config(request: pytest.FixtureRequest, query_config: Path,
+               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The query config for ``listener query``/``trends``: the SQLite file,
+    or the same posts on PostgreSQL (``storage.backend: postgresql``, the DSN
+    in ``$CIVIC_LISTENER_DSN``)."""
+    if request.param == "sqlite":
+        return query_config
+    monkeypatch.setenv("CIVIC_LISTENER_DSN", request.getfixturevalue("query_pg_dsn"))
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "storage:\n  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN\n"
+        f"  data_dir: {tmp_path / 'data'}\n" + TOPICS_YAML
+        + "privacy:\n  official_accounts: ['x:ExampleCouncil']\n", encoding="utf-8")
+    return config
