@@ -192,7 +192,7 @@ def register(app: typer.Typer) -> None:
         from listener.web.app import serve as run_server
 
         settings = settings_from(ctx, check_credentials=False)
-        if settings.database_path.exists():
+        if settings.storage.backend == "postgresql" or settings.database_path.exists():
             open_recording(settings).close()  # the page's topic names come from this config
         run_server(settings, host or settings.web.host, port or settings.web.port)
 
