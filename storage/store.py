@@ -74,7 +74,7 @@ _PLATFORMS = (
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
-                     "label_export", "rollups")
+                     "label_export", "rollups", "queries")
 
 
 class NotOnPostgres:
@@ -97,7 +97,6 @@ class Store:
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
         self._build_ported(self.sql)
         self.deliveries = Deliveries(db)
-        self.queries = Queries(db)
         self.reports = ReportReader(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
@@ -155,6 +154,7 @@ class Store:
         self.deletion_checks = DeletionChecks(sql)
         self.labels = Labels(sql, self.rollups)
         self.label_export = LabelExport(sql)
+        self.queries = Queries(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -242,7 +242,7 @@ class Store:
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "deliveries",
-    "queries", "reports", "retention", "erasure",
+    "reports", "retention", "erasure",
     "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )
