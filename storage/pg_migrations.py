@@ -546,6 +546,16 @@ WHERE c.channel <> ''
 ON CONFLICT DO NOTHING;
 """
 
+_M190 = """
+CREATE TABLE job_claims (
+    job TEXT NOT NULL,
+    period TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    PRIMARY KEY (job, period)
+);
+"""
+
 # name -> its statements on PostgreSQL, in storage.migrations' order
 PORTED: dict[str, str] = {
     "m001_core": _M001,
@@ -564,6 +574,7 @@ PORTED: dict[str, str] = {
     "m120_rollups_tables": _M120,
     "m150_report_ux_relabels": _M150,
     "m151_report_ux_reports_written": _M151,
+    "m190_service_job_claims": _M190,
 }
 # SQLite migrations whose tables are not on PostgreSQL yet: none (every
 # table exists on both; some modules reading them are still SQLite-only,
