@@ -801,7 +801,7 @@ def m190_service_job_claims(db: Database) -> None:
     calendar job's turn (the weekly report, housekeeping, alerts, a team's
     daily digest, for one local day) runs it; the others skip it. The claim
     is made in the same transaction as the job's start mark
-    (``storage.service_state``); a failed run gives its claim back."""
+    (``storage.service_state``)."""
     _run(
         db,
         """

@@ -102,12 +102,6 @@ class ServiceState:
             self.job_started(job, next_run_at)
         return True
 
-    def release(self, job: str, period: str) -> None:
-        """Give a claim back (its run failed), so that a later turn, here or
-        in another service, may run the job for that period again."""
-        with self.db.transaction():
-            self.db.execute("DELETE FROM job_claims WHERE job = ? AND period = ?", [job, period])
-
     def claims(self, job: str) -> list[tuple[str, str]]:
         """(period, holder) of ``job``'s claims, oldest first."""
         return [(str(r[0]), str(r[1])) for r in self.db.execute(

@@ -125,8 +125,10 @@ class Jobs:
     # -- bookkeeping ----------------------------------------------------------
     def _run(self, job: str, work: Callable[[], None], *, once: bool = False) -> None:
         """Run ``work`` as ``job``, recording its start and end. ``once``: a
-        calendar job, run by one service only for each local day (a claim,
-        given back when the run fails)."""
+        calendar job, run by one service only for each local day (a claim;
+        a failed run is not tried again by another service that day: it is
+        shown by ``status --check``, and the next turn or the command by
+        hand does it)."""
         if self.stop.is_set():
             return
         with self._running():
@@ -140,6 +142,7 @@ class Jobs:
                     log.info("job %s for %s: already run by another service on this "
                              "database; skipped here", job, period)
                     return
+                log.info("job %s for %s: claimed by this service (%s)", job, period, HOLDER)
             else:
                 state.job_started(job, self.next_runs().get(job))
             status, error = "ok", None
@@ -151,8 +154,6 @@ class Jobs:
                 status, error = "failed", redact(f"{type(exc).__name__}: {exc}")
                 log.error("job %s failed: %s", job, error)
                 log.debug("job %s traceback", job, exc_info=True)
-            if period is not None and status != "ok":
-                state.release(job, period)
             state.job_finished(job, status, error)
             state.set_next_runs(self.next_runs())
 
