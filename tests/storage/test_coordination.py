@@ -31,9 +31,12 @@ def test_the_lock_goes_with_a_dead_process_connection(pg_dsn: str) -> None:
         one = Store.open_postgresql(pg_dsn)
         held = one.runs.collecting("alpha")
         assert held.__enter__()
-        one.sql.close()  # the process dies: the server ends its session
+        pid = one.sql.execute("SELECT pg_backend_pid()").fetchone()[0]
+        # the process dies: the server ends its session (waiting up to 30 s for it to end)
+        assert two.sql.execute("SELECT pg_terminate_backend(?, 30000)", [pid]).fetchone()[0]
         with two.runs.collecting("alpha") as mine:
             assert mine
+        one.sql.close()
 
 
 def test_sqlite_has_one_collecting_process_so_the_lock_is_always_had(store: Store) -> None:
