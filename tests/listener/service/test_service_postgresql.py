@@ -205,14 +205,6 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
     assert codes == [0, 0]
     per_service = [_messages(log) for log in logs]
 
-    # Both services took part: each collected, and each source was skipped
-    # by one of them while the other held it.
-    collected = [[m for m in ms if m.startswith(("source alpha:", "source beta:"))
-                  and " pages, " in m] for ms in per_service]
-    assert all(collected), per_service
-    everything = [m for ms in per_service for m in ms]
-    assert all(_skipped(everything, s) for s in SOURCES)
-
     # Never two fetches of one feed at once, and no two runs of a source overlap.
     assert dict(served.most) == {"alpha": 1, "beta": 1}
     for source in SOURCES:
@@ -221,6 +213,14 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
         assert spans and all(status == "ok" and ended for _, _, ended, status in spans), spans
         for (_, _, ended, _), (_, started, _, _) in zip(spans, spans[1:], strict=False):
             assert started >= ended, (source, spans)
+
+    # Both services took part: each collected, and each source was skipped
+    # by one of them while the other held it.
+    collected = [[m for m in ms if m.startswith(("source alpha:", "source beta:"))
+                  and " pages, " in m] for ms in per_service]
+    assert all(collected), per_service
+    everything = [m for ms in per_service for m in ms]
+    assert all(_skipped(everything, s) for s in SOURCES)
 
     # The weekly report: claimed once, run by one service; the other skipped it.
     claims = _rows(pg_dsn, "SELECT period, holder FROM job_claims WHERE job = 'report'")
