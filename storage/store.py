@@ -37,6 +37,7 @@ from storage.bulk import BulkLoad
 from storage.collect import Collection, RollupChanges, StorageError
 from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
+from storage.copying import Copying
 from storage.db import connect, in_chunks
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
@@ -74,7 +75,7 @@ _PLATFORMS = (
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
-                     "relabels", "report_log", "report_rewrites", "deletion_checks")
+                     "relabels", "report_log", "report_rewrites", "deletion_checks", "copying")
 
 
 class NotOnPostgres:
@@ -183,6 +184,7 @@ class Store:
         self.report_log = ReportLog(sql)
         self.report_rewrites = ReportRewrites(sql)
         self.deletion_checks = DeletionChecks(sql)
+        self.copying = Copying(sql)  # listener db copy: the whole database, either way
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,

@@ -12,6 +12,7 @@ overlapping runs in the runs table).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -211,7 +212,7 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
         spans = _rows(pg_dsn, "SELECT id, started_at, ended_at, status FROM runs"
                               " WHERE source = %s ORDER BY id", (source,))
         assert spans and all(status == "ok" and ended for _, _, ended, status in spans), spans
-        for (_, _, ended, _), (_, started, _, _) in zip(spans, spans[1:], strict=False):
+        for (_, _, ended, _), (_, started, _, _) in itertools.pairwise(spans):
             assert started >= ended, (source, spans)
 
     # Both services took part: each collected, and each source was skipped
