@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import logging
 import os
@@ -47,6 +48,10 @@ Params = Sequence[Any] | Mapping[str, Any] | None
 # they do on SQLite's write lock, so that save_page's read-merge-write stays
 # correct with several collectors (finer, per-source locks: a later slice).
 WRITE_LOCK = 0x63_69_76_69_63  # "civic"
+# Session-level locks by name (``Sql.try_lock``) use the two-key advisory
+# lock space (key 1: this constant, key 2: a stable hash of the name), which
+# PostgreSQL keeps apart from the one-key space of the locks above.
+NAMED_LOCKS = 0x63_69_76_6C  # "civl"
 # PostgreSQL binds at most 65,535 parameters in one statement (its wire protocol counts them
 # in 16 bits).
 PG_MAX_PARAMS = 65_535
@@ -124,6 +129,17 @@ class Sql:
         (the primary key), holding exactly ``ids`` (distinct); returns its
         qualified name. The caller holds the write transaction."""
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def try_lock(self, name: str) -> Iterator[bool]:
+        """Hold the lock called ``name`` for the block, if no other process
+        holds it: yields True when held, False when another has it (then
+        nothing waits). SQLite: always True, as one process writes a file
+        at a time (the service's instance lock). PostgreSQL: a session-level
+        advisory lock, taken again by the same connection without waiting
+        (and then released as many times), dropped by the server should the
+        process die."""
+        yield True
 
 
 class SqliteSql(Sql):
@@ -279,6 +295,19 @@ class PgSql(Sql):
             self.pool.putconn(self.conn)
         self.pool.close()
 
+    @contextlib.contextmanager
+    def try_lock(self, name: str) -> Iterator[bool]:
+        key = lock_key(name)
+        row = self.conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                (NAMED_LOCKS, key)).fetchone()
+        held = bool(row and row[0])
+        try:
+            yield held
+        finally:
+            if held:
+                with contextlib.suppress(Exception):  # a lost connection has dropped it
+                    self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", (NAMED_LOCKS, key))
+
     def tables(self) -> list[str]:
         return [str(r[0]) for r in self.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
@@ -292,6 +321,13 @@ class PgSql(Sql):
         self.execute(f"INSERT INTO {table} (id) SELECT unnest(?::bigint[])",
                      [list(ids)])
         return table
+
+
+def lock_key(name: str) -> int:
+    """A stable 32-bit signed key for the lock called ``name`` (the same in
+    every process and on every machine, unlike Python's ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big",
+                          signed=True)
 
 
 def scrub(message: str, dsn: str) -> str:

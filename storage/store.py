@@ -36,6 +36,7 @@ from storage.bulk import BulkLoad
 from storage.collect import Collection, StorageError
 from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
+from storage.copying import Copying
 from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
@@ -74,7 +75,7 @@ _PLATFORMS = (
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
-                     "label_export", "rollups", "queries")
+                     "label_export", "rollups", "queries", "copying")
 
 
 class NotOnPostgres:
@@ -155,6 +156,7 @@ class Store:
         self.labels = Labels(sql, self.rollups)
         self.label_export = LabelExport(sql)
         self.queries = Queries(sql)
+        self.copying = Copying(sql)  # listener db copy: the whole database, either way
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,

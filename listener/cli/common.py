@@ -56,7 +56,12 @@ def open_recording(settings: Settings) -> Store:
 @contextlib.contextmanager
 def collecting(settings: Settings, command: str) -> Iterator[None]:
     """Hold the database's writer lock while collecting by hand; refuse
-    (exit 3, naming the holder) while the service or another collection runs."""
+    (exit 3, naming the holder) while the service or another collection runs.
+    On PostgreSQL none: collectors share the database, one per source at a
+    time (``pipeline.collect``)."""
+    if settings.storage.backend == "postgresql":
+        yield
+        return
     try:
         with InstanceLock(lock_path_for(settings.database_path), command):
             yield
