@@ -74,7 +74,7 @@ _PLATFORMS = (
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
-                     "label_export", "rollups")
+                     "label_export", "rollups", "reports")
 
 
 class NotOnPostgres:
@@ -98,7 +98,6 @@ class Store:
         self._build_ported(self.sql)
         self.deliveries = Deliveries(db)
         self.queries = Queries(db)
-        self.reports = ReportReader(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
@@ -155,6 +154,8 @@ class Store:
         self.deletion_checks = DeletionChecks(sql)
         self.labels = Labels(sql, self.rollups)
         self.label_export = LabelExport(sql)
+        self.reports = ReportReader(sql)
+        self._read_rollups = True  # on PostgreSQL, where queries (which keeps it) is not yet
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -224,25 +225,30 @@ class Store:
         """False: reports and weekly counts read the posts themselves, as
         before rollups (tests compare the two paths). One switch, kept by
         ``queries``."""
+        if isinstance(self.queries, NotOnPostgres):
+            return self._read_rollups
         return self.queries.read_rollups
 
     @read_rollups.setter
     def read_rollups(self, value: bool) -> None:
-        self.queries.read_rollups = value
+        if isinstance(self.queries, NotOnPostgres):
+            self._read_rollups = value
+        else:
+            self.queries.read_rollups = value
 
     def report_window(self, periods: Sequence[Bounds], days: Sequence[Bounds] = (),
                       zone: str | None = None) -> Window:
         """The report's periods (UTC bounds) and the local days of the last:
         read from the rollups when they were built in ``zone`` and can serve
         the periods, otherwise from the posts (use it as a context manager)."""
-        return open_window(self.db, periods, days, zone if self.read_rollups else None,
+        return open_window(self.sql, periods, days, zone if self.read_rollups else None,
                            self.platforms)
 
 
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "deliveries",
-    "queries", "reports", "retention", "erasure",
+    "queries", "retention", "erasure",
     "bulk", "engagement", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )
