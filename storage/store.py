@@ -74,7 +74,8 @@ _PLATFORMS = (
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
-                     "label_export", "rollups", "reports")
+                     "label_export", "rollups", "reports",
+                     "engagement")
 
 
 class NotOnPostgres:
@@ -101,7 +102,6 @@ class Store:
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
-        self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
         self.actions = Actions(db)
@@ -155,6 +155,7 @@ class Store:
         self.labels = Labels(sql, self.rollups)
         self.label_export = LabelExport(sql)
         self.reports = ReportReader(sql)
+        self.engagement = EngagementReader(sql)
         self._read_rollups = True  # on PostgreSQL, where queries (which keeps it) is not yet
 
     @classmethod
@@ -249,6 +250,6 @@ class Store:
 _SQLITE_ONLY = (
     "deliveries",
     "queries", "retention", "erasure",
-    "bulk", "engagement", "audits", "audit_draws",
+    "bulk", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )
