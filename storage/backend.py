@@ -124,6 +124,28 @@ class Sql:
         """Every table of ours, sorted."""
         raise NotImplementedError
 
+    def count_if(self, condition: str) -> str:
+        """An aggregate counting the rows where ``condition`` holds (NULL or 0
+        over no rows: read it as ``int(v or 0)``). SQLite sums the comparison
+        (0 or 1), as its tuned report reads always did; PostgreSQL cannot sum
+        a boolean, so counts with a FILTER."""
+        if self.dialect == "sqlite":
+            return f"sum({condition})"
+        return f"count(*) FILTER (WHERE {condition})"
+
+    def no_index(self, expr: str) -> str:
+        """``expr`` kept from choosing an index: SQLite's unary ``+`` (its
+        planner hint, which the report reads were tuned with); PostgreSQL has
+        no such hint (and no unary plus on text): ``expr`` as it is."""
+        return f"+{expr}" if self.dialect == "sqlite" else expr
+
+    def join_in_order(self) -> str:
+        """The join keyword that keeps the left table the outer loop: SQLite's
+        ``CROSS JOIN`` (its documented way to fix the order, which the reads
+        were tuned with); PostgreSQL accepts no ``ON`` after ``CROSS JOIN``
+        and plans the order itself: a plain ``JOIN``."""
+        return "CROSS JOIN" if self.dialect == "sqlite" else "JOIN"
+
     def stage_ids(self, name: str, ids: Sequence[int]) -> str:
         """This connection's temporary table ``name`` of one ``id`` column
         (the primary key), holding exactly ``ids`` (distinct); returns its

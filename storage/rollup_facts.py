@@ -39,6 +39,11 @@ QUEUED_BETWEEN = ("SELECT q.post_id FROM rollup_queue q CROSS JOIN posts p ON p.
                   " WHERE p.created_at >= ? AND p.created_at < ?")
 
 
+def queued_between(db: Sql) -> str:
+    """``QUEUED_BETWEEN`` in ``db``'s dialect (``Sql.join_in_order``)."""
+    return QUEUED_BETWEEN.replace("CROSS JOIN", db.join_in_order())
+
+
 def author_hash(author_key: str | None) -> int:
     """A signed 64-bit hash of a pseudonym (never 0, which means none)."""
     if author_key is None:

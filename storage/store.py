@@ -75,7 +75,8 @@ _PLATFORMS = (
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
-                     "label_export", "rollups", "queries", "copying")
+                     "label_export", "rollups", "queries", "copying", "reports",
+                     "engagement")
 
 
 class NotOnPostgres:
@@ -98,11 +99,9 @@ class Store:
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
         self._build_ported(self.sql)
         self.deliveries = Deliveries(db)
-        self.reports = ReportReader(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
-        self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
         self.actions = Actions(db)
@@ -157,6 +156,8 @@ class Store:
         self.label_export = LabelExport(sql)
         self.queries = Queries(sql)
         self.copying = Copying(sql)  # listener db copy: the whole database, either way
+        self.reports = ReportReader(sql)
+        self.engagement = EngagementReader(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -237,14 +238,14 @@ class Store:
         """The report's periods (UTC bounds) and the local days of the last:
         read from the rollups when they were built in ``zone`` and can serve
         the periods, otherwise from the posts (use it as a context manager)."""
-        return open_window(self.db, periods, days, zone if self.read_rollups else None,
+        return open_window(self.sql, periods, days, zone if self.read_rollups else None,
                            self.platforms)
 
 
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "deliveries",
-    "reports", "retention", "erasure",
-    "bulk", "engagement", "audits", "audit_draws",
+    "retention", "erasure",
+    "bulk", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )
