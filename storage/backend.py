@@ -119,6 +119,34 @@ class Sql:
         """Every table of ours, sorted."""
         raise NotImplementedError
 
+    def count_if(self, condition: str) -> str:
+        """An aggregate counting the rows where ``condition`` holds (NULL or 0
+        over no rows: read it as ``int(v or 0)``). SQLite sums the comparison
+        (0 or 1), as its tuned report reads always did; PostgreSQL cannot sum
+        a boolean, so counts with a FILTER."""
+        if self.dialect == "sqlite":
+            return f"sum({condition})"
+        return f"count(*) FILTER (WHERE {condition})"
+
+    def no_index(self, expr: str) -> str:
+        """``expr`` kept from choosing an index: SQLite's unary ``+`` (its
+        planner hint, which the report reads were tuned with); PostgreSQL has
+        no such hint (and no unary plus on text): ``expr`` as it is."""
+        return f"+{expr}" if self.dialect == "sqlite" else expr
+
+    def join_in_order(self) -> str:
+        """The join keyword that keeps the left table the outer loop: SQLite's
+        ``CROSS JOIN`` (its documented way to fix the order, which the reads
+        were tuned with); PostgreSQL accepts no ``ON`` after ``CROSS JOIN``
+        and plans the order itself: a plain ``JOIN``."""
+        return "CROSS JOIN" if self.dialect == "sqlite" else "JOIN"
+
+    def stage_ids(self, name: str, ids: Sequence[int]) -> str:
+        """This connection's temporary table ``name`` of one ``id`` column
+        (the primary key), holding exactly ``ids`` (distinct); returns its
+        qualified name. The caller holds the write transaction."""
+        raise NotImplementedError
+
 
 class SqliteSql(Sql):
     dialect: Dialect = "sqlite"
@@ -152,6 +180,15 @@ class SqliteSql(Sql):
     def tables(self) -> list[str]:
         return [str(r[0]) for r in self.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def stage_ids(self, name: str, ids: Sequence[int]) -> str:
+        # INTEGER PRIMARY KEY: the rowid itself (no second b-tree)
+        table = self.temp(name)
+        self.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
+        self.execute(f"DELETE FROM {table}")  # noqa: S608 - a name of ours
+        self.executemany(f"INSERT INTO {table} (id) VALUES (?)",  # noqa: S608
+                         [(i,) for i in ids])
+        return table
 
 
 @functools.lru_cache(maxsize=2048)
@@ -268,6 +305,15 @@ class PgSql(Sql):
         return [str(r[0]) for r in self.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
             " ORDER BY tablename")]
+
+    def stage_ids(self, name: str, ids: Sequence[int]) -> str:
+        # BIGINT (post ids are 64-bit); the ids in one array parameter, one round trip
+        table = self.temp(name)
+        self.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id BIGINT PRIMARY KEY)")
+        self.execute(f"DELETE FROM {table}")  # noqa: S608 - a name of ours
+        self.execute(f"INSERT INTO {table} (id) SELECT unnest(?::bigint[])",
+                     [list(ids)])
+        return table
 
 
 def scrub(message: str, dsn: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage import fts
+from storage.backend import SqliteSql
 from storage.db import in_chunks
 from storage.discovery_upkeep import DiscoveryUpkeep
 from storage.driver import FTS_SECURE_DELETE
@@ -37,7 +38,7 @@ class PostDeletion:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.rollups = Rollups(db)
+        self.rollups = Rollups(SqliteSql(db))
         self.discovery = DiscoveryUpkeep(db)
 
     def tables(self) -> list[str]:

@@ -84,24 +84,17 @@ def _hit(r: Sequence[Any]) -> PostHit:
 class Queries:
     """The policy-staff reads over one connection (with ``time_limit``).
 
-    On PostgreSQL the counts are read from the posts (the rollups' reads,
-    ``storage.rollup_trends``, are SQLite's until ported: the same answers,
-    slower over many weeks)."""
+    On PostgreSQL the counts are read from the posts (the rollups' reads for
+    the page, ``storage.rollup_trends``, are SQLite's until ported: the same
+    answers, slower over many weeks); ``read_rollups`` is the store's one
+    switch all the same (reports read it)."""
 
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.dialect = sql.dialect
         self.db = sql.database if isinstance(sql, SqliteSql) else None
         self.planner = Planner(sql)
-        self._read_rollups = True  # False: weekly counts from the posts (tests compare)
-
-    @property
-    def read_rollups(self) -> bool:
-        return self._read_rollups and self.db is not None
-
-    @read_rollups.setter
-    def read_rollups(self, value: bool) -> None:
-        self._read_rollups = value
+        self.read_rollups = True  # False: weekly counts from the posts (tests compare)
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
         return list(self.sql.execute(sql, list(params)).fetchall())

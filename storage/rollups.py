@@ -19,6 +19,9 @@ for goes through here, in the writer's own transaction.
 ``rebuild`` rewrites a span from the posts (or everything, e.g. after a
 time zone change) and ``storage.rollup_check`` compares them with a fresh
 count.
+
+Runs on both backends (``storage.backend``): one SQL text each; the staged
+ids are a temporary table (``Sql.stage_ids``), written per dialect.
 """
 
 from __future__ import annotations
@@ -29,9 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.rollup_check import Drift, check
 from storage.rollup_delta import Delta
 from storage.rollup_facts import (
@@ -50,8 +51,8 @@ from storage.rollup_write import WEEK_AUTHORS, RollupWriter
 log = logging.getLogger(__name__)
 
 DEFAULT_ZONE = "Europe/London"  # reports.timezone's default, recorded by the migration
-IDS = "SELECT id FROM temp._rollup_ids"
-_ROLLED_DOOMED = ("SELECT d.id FROM temp._doomed d"
+STAGED = "_rollup_ids"
+_ROLLED_DOOMED = ("SELECT d.id FROM {doomed} d"
                   " WHERE d.id NOT IN (SELECT post_id FROM rollup_queue)")
 _ALL_TABLES = ("rollup_posts", "rollup_topics", "rollup_terms", "rollup_places",
                "rollup_sources", "rollup_classifiers", "rollup_week_authors",
@@ -59,10 +60,11 @@ _ALL_TABLES = ("rollup_posts", "rollup_topics", "rollup_terms", "rollup_places",
 
 
 class Rollups:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
         self.writer = RollupWriter(db)
         self._days: LocalDays | None = None
+        self.ids = f"SELECT id FROM {db.temp(STAGED)}"  # the staged posts (``_stage``)
 
     # -- the time zone -------------------------------------------------------
     def zone(self) -> str:
@@ -84,7 +86,7 @@ class Rollups:
             return False
         log.warning("rollups: time zone changed from %s to %s; rebuilding them",
                     self.zone(), zone)
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute("INSERT INTO rollup_state (key, value) VALUES ('timezone', ?)"
                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value", [zone])
         self.rebuild()
@@ -92,15 +94,13 @@ class Rollups:
 
     # -- incremental changes (the caller holds the write transaction) ----------
     def _stage(self, post_ids: Iterable[int]) -> list[int]:
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _rollup_ids (id INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM temp._rollup_ids")
         ids = sorted(set(post_ids))
-        self.db.conn.executemany("INSERT INTO temp._rollup_ids (id) VALUES (?)",
-                                 [(i,) for i in ids])
+        self.db.stage_ids(STAGED, ids)
         return ids
 
     def _rolled(self) -> list[PostFacts]:
-        return read_facts(self.db, f"{IDS} WHERE id NOT IN (SELECT post_id FROM rollup_queue)")
+        return read_facts(self.db, f"{self.ids} WHERE id NOT IN"
+                          " (SELECT post_id FROM rollup_queue)")
 
     @contextlib.contextmanager
     def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False) -> Iterator[None]:
@@ -118,10 +118,9 @@ class Rollups:
         yield
         rolled = [p.id for p in before]
         self._stage(rolled if rolled_only else post_ids)
-        after = read_facts(self.db, IDS)
+        after = read_facts(self.db, self.ids)
         if not rolled_only:
-            self.db.execute("DELETE FROM rollup_queue WHERE post_id IN (SELECT id FROM"
-                            " temp._rollup_ids)")
+            self.db.execute(f"DELETE FROM rollup_queue WHERE post_id IN ({self.ids})")
         days = self.days()
         self._apply(Delta(days).add_all(before, -1).add_all(after, 1))
 
@@ -140,8 +139,7 @@ class Rollups:
             return
         staged = self._stage(post_ids)
         queued = [int(r[0]) for r in self.db.execute(
-            "SELECT id FROM temp._rollup_ids WHERE id IN (SELECT post_id FROM rollup_queue)"
-            " ORDER BY id")]
+            f"{self.ids} WHERE id IN (SELECT post_id FROM rollup_queue) ORDER BY id")]
         counted = task in COUNTED_TASKS
         some_rolled = len(queued) < len(staged)
         before = self._rolled() if counted and some_rolled else []
@@ -161,9 +159,8 @@ class Rollups:
         if queued:
             if some_rolled:
                 self._stage(queued)
-            delta.add_all(read_facts(self.db, IDS), 1)
-            self.db.execute("DELETE FROM rollup_queue WHERE post_id IN (SELECT id FROM"
-                            " temp._rollup_ids)")
+            delta.add_all(read_facts(self.db, self.ids), 1)
+            self.db.execute(f"DELETE FROM rollup_queue WHERE post_id IN ({self.ids})")
         self._apply(delta)
 
     def _looked(self, task: str) -> list[tuple[int, str, str, tuple[str, str] | None]]:
@@ -175,7 +172,7 @@ class Rollups:
                 for pid, created, own, clf, ver in self.db.execute(
                     "SELECT p.id, p.created_at, p.author_handle IS NOT NULL, s.classifier,"
                     " s.version FROM posts p LEFT JOIN label_state s ON s.post_id = p.id"
-                    " AND s.task = ? WHERE p.id IN (SELECT id FROM temp._rollup_ids)"
+                    f" AND s.task = ? WHERE p.id IN ({self.ids})"
                     " AND p.id NOT IN (SELECT post_id FROM rollup_queue)", [task])]
 
     def _apply(self, delta: Delta) -> None:
@@ -194,7 +191,8 @@ class Rollups:
         authors: Counter[tuple[str, int, str]] = Counter()
         for pid, created_at, key, own in self.db.execute(
                 "SELECT p.id, p.created_at, p.author_key, p.author_handle IS NOT NULL"
-                f" FROM posts p WHERE p.id IN ({_ROLLED_DOOMED})"):
+                " FROM posts p WHERE p.id IN"
+                f" ({_ROLLED_DOOMED.format(doomed=self.db.temp('_doomed'))})"):
             day = days.day(str(created_at))
             doomed[day] += 1
             ids[day].append(int(pid))
@@ -209,10 +207,10 @@ class Rollups:
         delta = Delta(days)
         if partial:  # one read of their posts (not a walk of each day's posts)
             self._stage(pid for day in partial for pid in ids[day])
-            delta.add_all(read_facts(self.db, IDS), -1)
+            delta.add_all(read_facts(self.db, self.ids), -1)
         delta.week_authors = Counter({k: n for k, n in authors.items()
                                       if k[0] not in gone_weeks})
-        self.db.conn.executemany(f"DELETE FROM {WEEK_AUTHORS.name} WHERE week = ?",
+        self.db.executemany(f"DELETE FROM {WEEK_AUTHORS.name} WHERE week = ?",
                                  [(w,) for w in sorted(gone_weeks)])
         self.writer.drop_days(whole)
         return self.writer.apply(delta)
@@ -242,7 +240,7 @@ class Rollups:
         days = self.days()
         first = days.week(since.isoformat()) if since else None
         start = days.bounds(first)[0] if first else ""
-        with write_transaction(self.db):
+        with self.db.transaction():
             if first is None:
                 for name in _ALL_TABLES:
                     self.db.execute(f"DELETE FROM {name}")
@@ -259,7 +257,7 @@ class Rollups:
         last = date.fromisoformat(days.day(str(row[1])))
         total = 0
         while week <= last:
-            with write_transaction(self.db):
+            with self.db.transaction():
                 total += self._rebuild_week(days, week)
             week += timedelta(weeks=1)
         return total
@@ -271,11 +269,10 @@ class Rollups:
             start, end = days.bounds(day)
             self._stage(int(r[0]) for r in self.db.execute(
                 "SELECT id FROM posts WHERE created_at >= ? AND created_at < ?", [start, end]))
-            delta = Delta(days).add_all(read_facts(self.db, IDS), 1)
+            delta = Delta(days).add_all(read_facts(self.db, self.ids), 1)
             self.writer.replace_days(delta, [day])
             self.writer.add_counts([WEEK_AUTHORS], delta)
-            self.db.execute("DELETE FROM rollup_queue WHERE post_id IN"
-                            " (SELECT id FROM temp._rollup_ids)")
+            self.db.execute(f"DELETE FROM rollup_queue WHERE post_id IN ({self.ids})")
             total += sum(v[0] for v in delta.posts.values())
         return total
 
