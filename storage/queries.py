@@ -69,11 +69,6 @@ _SELECT = {
                   "   WHERE post_id = p.id AND task = 'topic'),"
                   f" {_SENTIMENT} FROM posts p",
 }
-# posts per sentiment label, in the order of ``WeekCount``'s fields
-_PER_SENTIMENT = {
-    "sqlite": ", ".join(f"sum(s = '{name}')" for name in SENTIMENTS),
-    "postgresql": ", ".join(f"count(*) FILTER (WHERE s = '{name}')" for name in SENTIMENTS),
-}
 
 
 def _hit(r: Sequence[Any]) -> PostHit:
@@ -84,24 +79,19 @@ def _hit(r: Sequence[Any]) -> PostHit:
 class Queries:
     """The policy-staff reads over one connection (with ``time_limit``).
 
-    On PostgreSQL the counts are read from the posts (the rollups' reads,
-    ``storage.rollup_trends``, are SQLite's until ported: the same answers,
-    slower over many weeks)."""
+    On PostgreSQL the counts are read from the posts (the rollups' reads for
+    the page, ``storage.rollup_trends``, are SQLite's until ported: the same
+    answers, slower over many weeks); ``read_rollups`` is the store's one
+    switch all the same (reports read it)."""
 
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.dialect = sql.dialect
         self.db = sql.database if isinstance(sql, SqliteSql) else None
         self.planner = Planner(sql)
-        self._read_rollups = True  # False: weekly counts from the posts (tests compare)
-
-    @property
-    def read_rollups(self) -> bool:
-        return self._read_rollups and self.db is not None
-
-    @read_rollups.setter
-    def read_rollups(self, value: bool) -> None:
-        self._read_rollups = value
+        self.read_rollups = True  # False: weekly counts from the posts (tests compare)
+        # posts per sentiment label, in the order of ``WeekCount``'s fields
+        self._per_sentiment = ", ".join(sql.count_if(f"s = '{name}'") for name in SENTIMENTS)
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
         return list(self.sql.execute(sql, list(params)).fetchall())
@@ -239,7 +229,7 @@ class Queries:
         bucket = "CASE " + " ".join("WHEN p.created_at < ? THEN ?" for _ in weeks) + " END"
         bucket_params: list[Any] = [v for i, (_, _, end) in enumerate(weeks) for v in (end, i)]
         sql = (
-            f"SELECT w, count(*), {_PER_SENTIMENT[self.dialect]} FROM (SELECT {bucket} AS w,"
+            f"SELECT w, count(*), {self._per_sentiment} FROM (SELECT {bucket} AS w,"
             f" {_SENTIMENT} AS s FROM posts p{where}) AS bucketed GROUP BY w"
         )
         found = {int(r[0]): r for r in self._rows(sql, [*bucket_params, *params])}

@@ -31,6 +31,7 @@ both backends. What differs from SQLite is listed in docs/postgresql.md.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,24 +203,19 @@ class _Parser:
 
     # precedence, loosest first: OR, AND, NOT (all left-associative)
     def expr(self) -> Node:
-        node = self.and_()
-        while self.kind() == "OR":
-            self.i += 1
-            node = Binary("OR", node, self.and_())
-        return node
+        return self._level("OR", self.and_)
 
     def and_(self) -> Node:
-        node = self.not_()
-        while self.kind() == "AND":
-            self.i += 1
-            node = Binary("AND", node, self.not_())
-        return node
+        return self._level("AND", self.not_)
 
     def not_(self) -> Node:
-        node = self.primary()
-        while self.kind() == "NOT":
+        return self._level("NOT", self.primary)
+
+    def _level(self, op: str, operand: Callable[[], Node]) -> Node:
+        node = operand()
+        while self.kind() == op:
             self.i += 1
-            node = Binary("NOT", node, self.primary())
+            node = Binary(op, node, operand())
         return node
 
     def nested(self) -> Node:

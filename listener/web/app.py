@@ -127,7 +127,7 @@ def build(settings: Settings) -> Any:
         min_group=settings.privacy.min_group_size,
         facet_limit=web.facet_limit,
         login=login_context(settings),
-        waiting=None if stores else (lambda store: unanswered(store, settings)),
+        waiting=lambda store: unanswered(store, settings),
         store_path=None if stores else path,  # labelling, action log, look-up: SQLite's yet
         actions=Vocabulary.from_settings(settings),
         stores=stores,

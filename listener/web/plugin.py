@@ -238,9 +238,6 @@ async def unanswered_page(request: Any, datasette: Any) -> Response:
     """Open questions and complaints to the body, longest waiting first."""
     await datasette.ensure_permissions(request.actor, ["view-instance"])
     web = _context(datasette)
-    if web.stores is not None:
-        return Response.text("The list of posts waiting for an answer is not available on "
-                             "PostgreSQL yet (docs/postgresql.md).", status=404)
     rows = await _read(datasette, web.waiting) if web.waiting is not None else []
     html = await datasette.render_template("listener_unanswered.html", {"rows": rows},
                                            request=request)
