@@ -116,6 +116,12 @@ class Sql:
             self.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
                          list(itertools.chain.from_iterable(chunk)))
 
+    def copy_in(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append ``rows`` to ``table`` (both quoted by the caller): a
+        multi-row INSERT on SQLite, ``COPY ... FROM STDIN`` on PostgreSQL
+        (one round trip for the lot, several times faster than INSERTs)."""
+        self.insert_values(f"INSERT INTO {table} ({', '.join(columns)})", rows)
+
     def temp(self, name: str) -> str:
         """The qualified name of this connection's temporary table ``name``."""
         return f"{'temp' if self.dialect == 'sqlite' else 'pg_temp'}.{name}"
@@ -316,6 +322,14 @@ class PgSql(Sql):
         with contextlib.suppress(Exception):
             self.pool.putconn(self.conn)
         self.pool.close()
+
+    def copy_in(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self.conn.cursor() as cur, cur.copy(statement.encode()) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     @contextlib.contextmanager
     def try_lock(self, name: str) -> Iterator[bool]:

@@ -143,8 +143,7 @@ class Copying:
         self.sql.execute(f"DELETE FROM {_quote(table)}")  # noqa: S608
 
     def insert(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-        cols = ", ".join(_quote(c) for c in columns)
-        self.sql.insert_values(f"INSERT INTO {_quote(table)} ({cols})", rows)
+        self.sql.copy_in(_quote(table), [_quote(c) for c in columns], rows)
 
     def advance_ids(self) -> None:
         """PostgreSQL: each identity column's sequence continues after the

@@ -46,6 +46,7 @@ RAW_DATABASE_EXCEPTIONS = {
     # (CREATE/DROP DATABASE), outside the code under test
     "bench/pg_collect.py",
     "bench/pg_scale.py",
+    "bench/pg_copy.py",
 }
 
 

@@ -197,10 +197,18 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
             assert time.monotonic() < deadline, f"timed out: runs {runs}, log {messages[-20:]}"
             time.sleep(0.2)
     finally:
+        for source in SOURCES:  # nothing stays held: the services can stop
+            served.release(source)
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        codes = [proc.wait(timeout=TIMEOUT) for proc in procs]
+        codes = []
+        for proc in procs:
+            try:
+                codes.append(proc.wait(timeout=TIMEOUT))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                codes.append(proc.wait())
         for f in files:
             f.close()
     assert codes == [0, 0]
