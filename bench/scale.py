@@ -25,6 +25,9 @@ Ops (in this order; the destructive ones run on an online-backup copy):
 - ``purge``: ``listener purge`` with a retention that drops the oldest month
   (successive runs drop successive months).
 
+``BENCH_STATEMENTS=N`` prints the N slowest statements (calls, wall and CPU
+seconds, query plan) of each forget and purge run (timing adds a little).
+
 Each run prints wall and CPU seconds, peak RSS and the load average; the
 parent prints medians and appends every run to ``$BENCH_OUT/scale-runs.jsonl``.
 A run past ``--limit-min`` is stopped and reported as "> limit".
@@ -62,11 +65,13 @@ PURGE_MONTH_DAYS = 30
 
 # -- what runs in the child process --------------------------------------------
 
-def _settings(tmp: Path) -> Any:
-    """config.yaml, with report files in an empty folder of their own."""
+def _settings(tmp: Path, *, check_words: bool = False) -> Any:
+    """config.yaml, with report files in an empty folder of their own; loaded
+    as the CLI command loads it (``check_words`` for the commands that classify)."""
     from listener.config import load_settings
 
-    settings = load_settings(corpus.ROOT / "config.yaml", check_credentials=False)
+    settings = load_settings(corpus.ROOT / "config.yaml", check_credentials=False,
+                             check_words=check_words)
     reports = settings.reports.model_copy(update={"out_dir": str(tmp / "reports")})
     return settings.model_copy(update={"reports": reports})
 
@@ -163,7 +168,7 @@ def op_forget(path: Path, arg: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = _settings(Path(tmp))
         os.environ[settings.privacy.key_env] = corpus.BENCH_KEY.decode()
-        store = Store.open(path)
+        store = _timed(Store.open(path))
         report = forget_author(settings, store, "x", arg)
         store.close()
     return {"handle": arg, "counts": report.counts}
@@ -175,7 +180,7 @@ def op_classify(path: Path, arg: str) -> dict[str, Any]:
     from storage import Store
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = _settings(Path(tmp))
+        settings = _settings(Path(tmp), check_words=True)
         t0 = time.perf_counter()
         classifiers = nlp.build_classifiers(settings.nlp, settings.topics, settings.data_dir)
         t1 = time.perf_counter()
@@ -198,11 +203,27 @@ def op_purge(path: Path, arg: str) -> dict[str, Any]:
         settings = _settings(Path(tmp))
         privacy = settings.privacy.model_copy(update={"retention_days": keep_days})
         settings = settings.model_copy(update={"privacy": privacy})
-        store = Store.open(path)
+        store = _timed(Store.open(path))
         report = purge(settings, store, now=corpus.END)
         store.close()
     return {"retention_days": keep_days, "posts_before": report.posts_before,
             "counts": report.counts}
+
+
+def _timed(store: Any) -> Any:
+    """With ``$BENCH_STATEMENTS`` set, time every statement of ``store``'s
+    connection (``bench.sqltime.Timed``, with query plans) and print the
+    slowest at exit: the per-phase breakdown of forget and purge."""
+    if not os.environ.get("BENCH_STATEMENTS"):
+        return store
+    import atexit
+
+    from bench.sqltime import Timed
+
+    timed = Timed(store.db.conn, plans=True)
+    store.db.conn = timed
+    atexit.register(timed.print_top, int(os.environ["BENCH_STATEMENTS"]), width=300)
+    return store
 
 
 def op_size(path: Path, arg: str) -> dict[str, Any]:
@@ -297,6 +318,9 @@ class Runner:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=self.limit_s,
                                   check=False)
             lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
+            if os.environ.get("BENCH_STATEMENTS"):
+                print("\n".join(ln for ln in done.stdout.splitlines()
+                                if not ln.startswith("RESULT ")), flush=True)
             if done.returncode != 0 or not lines:
                 record["error"] = (done.stderr or done.stdout)[-2000:]
             else:
