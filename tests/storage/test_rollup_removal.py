@@ -78,3 +78,23 @@ def test_a_purge_of_whole_days_drops_their_rollups(store: Store) -> None:
     assert weeks[0] == monday  # the two weeks before went whole; the cut one stays
     assert _stored_week_authors(store, monday) == _fresh_week_authors(store, monday)
     assert store.rollups.check() == []
+
+
+def test_an_erasure_that_empties_one_week_and_touches_others(store: Store) -> None:
+    """Counted from the staged ids (fewer than the touched weeks' posts):
+    the emptied week's authors are dropped with it, the others' decremented."""
+    corpus(store, n=1400)
+    days = store.rollups.days()
+    weeks = [(START + timedelta(weeks=k)).date().isoformat() for k in range(6)]
+    spans = [days.bounds(w, (date.fromisoformat(w) + timedelta(6)).isoformat()) for w in weeks]
+    rolled = ("SELECT id FROM posts WHERE created_at >= ? AND created_at < ?"
+              " AND id NOT IN (SELECT post_id FROM rollup_queue) ORDER BY id")
+    first = [int(r[0]) for r in store.db.execute(rolled, spans[0])]
+    some = [int(r[0]) for span in spans[1:] for r in store.db.execute(rolled, span).fetchall()[:3]]
+    before = {w: _stored_week_authors(store, w) for w in weeks[1:]}
+    assert store.erasure.forget_posts(first + some, block=False)["posts"] == len(first) + 15
+    assert _stored_week_authors(store, weeks[0]) == Counter()
+    for w in weeks[1:]:
+        assert _stored_week_authors(store, w) == _fresh_week_authors(store, w)
+        assert sum(_stored_week_authors(store, w).values()) == sum(before[w].values()) - 3
+    assert store.rollups.check() == []
