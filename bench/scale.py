@@ -369,6 +369,12 @@ def main() -> None:
     parser.add_argument("--query-runs", type=int, default=20)
     parser.add_argument("--limit-min", type=float, default=30)
     parser.add_argument("--keep-copy", action="store_true", help="keep the work copy")
+    parser.add_argument("--in-place", action="store_true",
+                        help="--path is already a copy: run the destructive ops on it (at 10M"
+                             " the disk has no room for a second copy)")
+    parser.add_argument("--first", type=int, default=0,
+                        help="skip this many heavy authors and months (runs on a copy that"
+                             " earlier runs changed)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--arg", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -388,7 +394,7 @@ def main() -> None:
                     out / "scale-runs.jsonl")
     print(f"database {path}: {path.stat().st_size / 2**30:.2f} GiB;"
           f" {os.cpu_count()} cores; load {os.getloadavg()}; commit {runner.commit}")
-    work = out / f"{path.stem}-work.db"
+    work = path if args.in_place and args.path else out / f"{path.stem}-work.db"
     for op in ops:
         print(f"-- {op}", flush=True)
         if op == "size":
@@ -430,8 +436,8 @@ def main() -> None:
                 print(f"   making the work copy {work}", flush=True)
                 shutil.copyfile(path, work)
             if op == "forget":
-                summary("forget", [runner.run("forget", h, path=work)
-                                   for h in corpus.heavy_handles()[:args.runs]])
+                summary("forget", [runner.run("forget", h, path=work) for h in
+                                   corpus.heavy_handles()[args.first:args.first + args.runs]])
             elif op == "classify":
                 runs = []
                 for k in range(args.runs):
@@ -441,8 +447,9 @@ def main() -> None:
             elif op == "purge":
                 span = len(corpus.SHAPES[args.shape].weeks) * 7 if not args.path else 364
                 summary("purge", [runner.run("purge", str(span - PURGE_MONTH_DAYS * (k + 1)),
-                                             path=work) for k in range(args.runs)])
-    if work.exists() and not args.keep_copy:
+                                             path=work)
+                                  for k in range(args.first, args.first + args.runs)])
+    if work.exists() and work != path and not args.keep_copy:
         for name in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
             with contextlib.suppress(FileNotFoundError):
                 name.unlink()
