@@ -117,14 +117,14 @@ class Erasure:
             who = {"p": platform, "k": author_key}
             own = self.author_post_count(platform, author_key)
             self._find_references(platform, author_key)
-            self.deletion.stage(_AUTHOR_AND_COPIES, who)
-            counts = self.deletion.count_staged()
-            counts["retweets_of_them"] = counts["posts"] - own
+            staged = self.deletion.stage(_AUTHOR_AND_COPIES, who)
             quoting = [int(r[0]) for r in self.db.execute(_QUOTING)]
             if callable(rewrites):
                 rewrites = rewrites(self._staged_refs())
-            counts["replies_unlinked"] = self._unlink_replies()
-            gone = self.deletion.delete_staged()
+            unlinked = self._unlink_replies()
+            gone, counts = self.deletion.delete_staged()
+            counts["retweets_of_them"] = staged - own
+            counts["replies_unlinked"] = unlinked
             self.rewrites.add(rewrites or {})
             counts["raw_payloads_quoting_them"] = sum(
                 self.db.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
@@ -223,14 +223,14 @@ class Erasure:
             self.rewrites.add(rewrites or {})
             if not self.deletion.stage_ids(post_ids):
                 return {}
-            counts = self.deletion.count_staged()
-            counts["replies_unlinked"] = self._unlink_replies()
+            done = {"replies_unlinked": self._unlink_replies()}
             if block:
-                counts["blocked_posts"] = self.blocklist.block_posts(
+                done["blocked_posts"] = self.blocklist.block_posts(
                     [(str(r[0]), str(r[1])) for r in self.db.execute(
                         "SELECT platform, native_id FROM posts"
                         " WHERE id IN (SELECT id FROM _doomed)")])
-            gone = self.deletion.delete_staged()
+            gone, counts = self.deletion.delete_staged()
+            counts.update(done)
         if compact_after:
             counts["compacted"] = int(self.deletion.compact(merge=not gone))
         return counts
