@@ -102,6 +102,8 @@ class PostDeletion:
             ).rowcount)
         with contextlib.ExitStack() as stack:
             gone = at_once and stack.enter_context(fts.deleting_at_once(self.db))
+            if not at_once:
+                stack.enter_context(fts.deleting_in_bulk(self.db, "SELECT id FROM _doomed"))
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         counts["posts_fts"] = counts["posts"]
         self.db.execute("DELETE FROM _doomed")
