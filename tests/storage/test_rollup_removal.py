@@ -62,15 +62,15 @@ def test_a_purge_of_whole_days_drops_their_rollups(store: Store) -> None:
     first_kept = (START + timedelta(weeks=2, days=2)).date().isoformat()  # a Wednesday
     cut = days.bounds(first_kept)[0]  # its local midnight: whole days go
     kept = {name: store.db.execute(
-        f"SELECT * FROM {name} WHERE day >= ? ORDER BY 1, 2, 3, 4", [first_kept]).fetchall()  # noqa: S608
+        f"SELECT * FROM {name} WHERE day >= ? ORDER BY 1, 2, 3, 4", [first_kept]).fetchall()
         for name in DAY_ROLLUPS}
     counts = store.retention.purge_expired(posts_before=cut, raw_before=cut)
     assert counts["posts"] > 150
     for name in DAY_ROLLUPS:
         assert store.db.execute(
-            f"SELECT count(*) FROM {name} WHERE day < ?", [first_kept]).fetchone()[0] == 0, name  # noqa: S608
+            f"SELECT count(*) FROM {name} WHERE day < ?", [first_kept]).fetchone()[0] == 0, name
         assert store.db.execute(
-            f"SELECT * FROM {name} WHERE day >= ? ORDER BY 1, 2, 3, 4",  # noqa: S608
+            f"SELECT * FROM {name} WHERE day >= ? ORDER BY 1, 2, 3, 4",
             [first_kept]).fetchall() == kept[name], name
     weeks = [str(r[0]) for r in store.db.execute(
         "SELECT DISTINCT week FROM rollup_week_authors ORDER BY week")]
