@@ -218,10 +218,9 @@ def _timed(store: Any) -> Any:
         return store
     import atexit
 
-    from bench.sqltime import Timed
+    from bench.sqltime import time_store
 
-    timed = Timed(store.db.conn, plans=True)
-    store.db.conn = timed
+    timed = time_store(store, plans=True)
     atexit.register(timed.print_top, int(os.environ["BENCH_STATEMENTS"]), width=300)
     return store
 
