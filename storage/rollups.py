@@ -10,8 +10,9 @@ for goes through here, in the writer's own transaction.
 - A stored post that changes (``save_page``: content, engagement, a new
   source) goes through ``changing(ids, rolled_only=True)``.
 - Deletion (retention, erasure, the platform deletion sync) goes through
-  ``remove_staged``: days whose rolled posts all go are dropped whole, the
-  rest is subtracted post by post.
+  ``remove_staged``: days and weeks whose rolled posts all go are dropped
+  whole; the rest is subtracted (days from their posts' facts, week
+  authors from per-author counts in SQL).
 - A day whose author sample or example list no longer says enough after a
   removal (``storage.rollup_sketch``) is rebuilt from its posts in the
   same transaction.
@@ -52,8 +53,19 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ZONE = "Europe/London"  # reports.timezone's default, recorded by the migration
 STAGED = "_rollup_ids"
-_ROLLED_DOOMED = ("SELECT d.id FROM {doomed} d"
-                  " WHERE d.id NOT IN (SELECT post_id FROM rollup_queue)")
+# The rolled posts staged for deletion (``{doomed}``: the connection's
+# ``_doomed`` table, ``Sql.temp``), driven by the staged ids (CROSS JOIN
+# keeps ``_doomed`` the outer loop), or by the posts' time index between two
+# UTC times (a month's purge: the staged ids only checked, ``+p.id`` keeps
+# SQLite's planner off the rowid).
+_ROLLED_DOOMED_POSTS = ("FROM {doomed} d CROSS JOIN posts p ON p.id = d.id"
+                        " WHERE d.id NOT IN (SELECT post_id FROM rollup_queue)")
+_DOOMED_BETWEEN = ("FROM posts p WHERE p.created_at >= ? AND p.created_at < ?"
+                   " AND +p.id IN (SELECT id FROM {doomed})"
+                   " AND p.id NOT IN (SELECT post_id FROM rollup_queue)")
+# A post's UTC minute with its offset (``LocalDays.day``'s cache key): it
+# decides the local day in any time zone.
+_MINUTE = "substr(p.created_at, 1, 16) || substr(p.created_at, 20)"
 _ALL_TABLES = ("rollup_posts", "rollup_topics", "rollup_terms", "rollup_places",
                "rollup_sources", "rollup_classifiers", "rollup_week_authors",
                "rollup_author_samples", "rollup_examples")
@@ -65,6 +77,9 @@ class Rollups:
         self.writer = RollupWriter(db)
         self._days: LocalDays | None = None
         self.ids = f"SELECT id FROM {db.temp(STAGED)}"  # the staged posts (``_stage``)
+        doomed = db.temp("_doomed")  # the posts a deletion staged (``storage.deletion``)
+        self._doomed_posts = _ROLLED_DOOMED_POSTS.format(doomed=doomed)
+        self._doomed_between = _DOOMED_BETWEEN.format(doomed=doomed)
 
     # -- the time zone -------------------------------------------------------
     def zone(self) -> str:
@@ -184,36 +199,87 @@ class Rollups:
     def remove_staged(self) -> set[str]:
         """Take the posts staged in ``temp._doomed`` (about to be deleted)
         out of the rollups. Returns the days to rebuild once they are gone
-        (``rebuild_days``)."""
+        (``rebuild_days``).
+
+        Counted in SQL, not post by post: the staged posts per minute (a
+        minute decides the local day), so days and weeks whose rolled posts
+        all go are dropped whole; the posts of the other days are read once
+        for their facts, and the other weeks' authors are counted per
+        author (``_week_author_counts``) and taken off the week-author rows."""
         days = self.days()
         doomed: Counter[str] = Counter()
-        ids: defaultdict[str, list[int]] = defaultdict(list)
-        authors: Counter[tuple[str, int, str]] = Counter()
-        for pid, created_at, key, own in self.db.execute(
-                "SELECT p.id, p.created_at, p.author_key, p.author_handle IS NOT NULL"
-                " FROM posts p WHERE p.id IN"
-                f" ({_ROLLED_DOOMED.format(doomed=self.db.temp('_doomed'))})"):
-            day = days.day(str(created_at))
-            doomed[day] += 1
-            ids[day].append(int(pid))
-            authors[(days.week(day), author_hash(key), "own" if own else "public")] -= 1
+        for minute, n in self.db.execute(f"SELECT {_MINUTE}, count(*) {self._doomed_posts}"
+                                         " GROUP BY 1"):
+            doomed[days.day(_minute_time(str(minute)))] += int(n)
         if not doomed:
             return set()
-        whole = {day for day, n in doomed.items() if n == self._rolled_posts(day, day)}
+        total = sum(doomed.values())
+        rolled = {day: self._rolled_posts(day, day) for day in doomed}
+        whole = {day for day, n in doomed.items() if n == rolled[day]}
         weeks = {days.week(d) for d in doomed}
         gone_weeks = {w for w in weeks if sum(n for d, n in doomed.items() if days.week(d) == w)
                       == self._rolled_posts(w, _week_end(w))}
         partial = sorted(set(doomed) - whole)
         delta = Delta(days)
         if partial:  # one read of their posts (not a walk of each day's posts)
-            self._stage(pid for day in partial for pid in ids[day])
+            self._stage_doomed(set(partial) if whole else None, total,
+                               sum(rolled[d] for d in partial))
             delta.add_all(read_facts(self.db, self.ids), -1)
-        delta.week_authors = Counter({k: n for k, n in authors.items()
-                                      if k[0] not in gone_weeks})
+        delta.week_authors = self._week_author_counts(sorted(weeks - gone_weeks), total)
         self.db.executemany(f"DELETE FROM {WEEK_AUTHORS.name} WHERE week = ?",
                                  [(w,) for w in sorted(gone_weeks)])
         self.writer.drop_days(whole)
         return self.writer.apply(delta)
+
+    def _stage_doomed(self, wanted: set[str] | None, total: int, wanted_posts: int) -> None:
+        """Stage (``_stage``) the rolled staged posts of the local
+        days ``wanted`` (None: all of them). Read from the staged ids when
+        they are fewer than those days' posts (an author's posts over a
+        year), else along the posts' time index day by day (a month's purge,
+        whose edge day is cut)."""
+        staged = self.db.stage_ids(STAGED, [])
+        if wanted is None:
+            self.db.execute(f"INSERT INTO {staged} (id) SELECT p.id {self._doomed_posts}")
+            return
+        days = self.days()
+        spans = _spans(days, sorted(wanted)) if total > wanted_posts else None
+        if spans is None:
+            self.db.executemany(f"INSERT INTO {staged} (id) VALUES (?)", [
+                (int(pid),) for pid, minute in self.db.execute(
+                    f"SELECT p.id, {_MINUTE} {self._doomed_posts}")
+                if days.day(_minute_time(str(minute))) in wanted])
+            return
+        for start, end in spans:
+            self.db.execute(f"INSERT INTO {staged} (id) SELECT p.id {self._doomed_between}",
+                            [start, end])
+
+    def _week_author_counts(self, weeks: list[str], total: int
+                            ) -> Counter[tuple[str, int, str]]:
+        """The week-author decrements (week, author hash, voice) -> -posts of
+        the rolled staged posts in ``weeks`` (weeks not dropped whole),
+        counted per author in SQL: from the staged ids when they are fewer
+        than those weeks' posts, else per week along the time index."""
+        counts: Counter[tuple[str, int, str]] = Counter()
+        if not weeks:
+            return counts
+        days = self.days()
+        wanted = set(weeks)
+        week_posts = sum(self._rolled_posts(w, _week_end(w)) for w in weeks)
+        spans = _spans(days, weeks, week=True) if total > week_posts else None
+        if spans is None:
+            for minute, key, own, n in self.db.execute(
+                    f"SELECT {_MINUTE}, p.author_key, p.author_handle IS NOT NULL, count(*)"
+                    f" {self._doomed_posts} GROUP BY 1, 2, 3"):
+                week = days.week(days.day(_minute_time(str(minute))))
+                if week in wanted:
+                    counts[(week, author_hash(key), OWN if own else PUBLIC)] -= int(n)
+            return counts
+        for week, (start, end) in zip(weeks, spans, strict=True):
+            for key, own, n in self.db.execute(
+                    "SELECT p.author_key, p.author_handle IS NOT NULL, count(*)"
+                    f" {self._doomed_between} GROUP BY 1, 2", [start, end]):
+                counts[(week, author_hash(key), OWN if own else PUBLIC)] -= int(n)
+        return counts
 
     def _rolled_posts(self, first: str, last: str) -> int:
         row = self.db.execute("SELECT COALESCE(sum(posts), 0) FROM rollup_posts"
@@ -297,6 +363,21 @@ class Rollups:
 
     def queued(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM rollup_queue").fetchone()[0])
+
+
+def _minute_time(minute: str) -> str:
+    """A UTC time in the minute ``_MINUTE`` names (its first second)."""
+    return minute[:16] + ":00" + minute[16:]
+
+
+def _spans(days: LocalDays, firsts: list[str], *, week: bool = False
+           ) -> list[tuple[str, str]] | None:
+    """UTC [start, end) of each local day (or week) in ``firsts``; None when
+    one ends past the calendar (a post dated in 9999)."""
+    try:
+        return [days.bounds(d, _week_end(d) if week else d) for d in firsts]
+    except OverflowError:
+        return None
 
 
 def _week_end(week: str) -> str:

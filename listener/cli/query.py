@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
                                 "(logged with your account and the time: listener audit-log)."),
     ) -> None:
         """Find posts by topic, sentiment, dates or week, platform, source and words."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         if unanswered:
             _unanswered(settings, fmt, output)
             return
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Weekly post counts and sentiment shares (95% Wilson interval) for a topic, and
         the last week against the one before: is the negative share's change beyond noise?"""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         zone = settings.reports.timezone
         try:
             year, week = parse_week(to_week) if to_week else \
@@ -191,7 +191,7 @@ def register(app: typer.Typer) -> None:
         _need_web_extra()
         from listener.web.app import serve as run_server
 
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         if settings.storage.backend == "postgresql" or settings.database_path.exists():
             open_recording(settings).close()  # the page's topic names come from this config
         run_server(settings, host or settings.web.host, port or settings.web.port)
