@@ -457,13 +457,14 @@ def cached(name: str, *, rebuild: bool = False) -> Path:
 def open_bench_store(path: Path, dsn_env: str | None = None) -> Any:
     """A read-only store over the bench database: the SQLite file ``path``
     (brought to the current schema first), or the PostgreSQL database whose
-    DSN is in the variable ``dsn_env`` (bench/pg_scale.py copies it there)."""
+    DSN is in the variable ``dsn_env`` (bench/pg_scale.py copies it there),
+    opened read-write: PostgreSQL refuses the report window's temporary
+    tables in a read-only transaction (nothing here writes)."""
     from storage import Store
 
     if dsn_env:
         dsn = os.environ[dsn_env]
-        Store.open_postgresql(dsn, env_name=dsn_env).close()  # migrated, as a file would be
-        return Store.open_postgresql(dsn, env_name=dsn_env, readonly=True)
+        return Store.open_postgresql(dsn, env_name=dsn_env)  # migrated, as a file would be
     Store.open(path).close()
     return Store.open(path, readonly=True)
 
