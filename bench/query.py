@@ -61,7 +61,8 @@ def main() -> None:
     store = corpus.open_bench_store(path, args.dsn_env)
     queries = store.queries
     total = store.count_posts()
-    print(f"database: {path} ({total:,} posts)")
+    print(f"database: {'PostgreSQL ($' + args.dsn_env + ')' if args.dsn_env else path}"
+          f" ({total:,} posts)")
     rnd = random.Random(7)
     slugs = list(TOPIC_WORDS)
     weeks = weeks_ending(2026, 47, 52, ZONE)
