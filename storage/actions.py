@@ -119,7 +119,7 @@ class Actions:
 
     def get(self, action_id: int) -> Action | None:
         row = self.sql.execute(f"SELECT {_COLUMNS} FROM actions WHERE id = ?",  # noqa: S608
-                              [action_id]).fetchone()
+                               [action_id]).fetchone()
         return _action(row) if row else None
 
     def listed(self, *, first_day: str | None = None, last_day: str | None = None,

@@ -75,8 +75,8 @@ class AuditDraws:
                  json.dumps(draw.predicted_counts, sort_keys=True)])
             for v in draw.versions:
                 self.sql.execute("INSERT INTO audit_versions (audit_id, task, classifier, version)"
-                                " VALUES (?, ?, ?, ?)", [audit_id, v.task, v.classifier,
-                                                         v.version])
+                                 " VALUES (?, ?, ?, ?)", [audit_id, v.task, v.classifier,
+                                                          v.version])
             for item in draw.items:
                 self.sql.execute(
                     "INSERT INTO audit_items (audit_id, position, post_ref, stratum, predicted)"

@@ -117,7 +117,7 @@ class Themes:
         the floor left out)."""
         with self.sql.transaction():
             self.sql.execute("DELETE FROM discovery_runs WHERE kind = ? AND period = ?",
-                            [info.kind, info.period])
+                             [info.kind, info.period])
             run_id = self.sql.insert_id(
                 "INSERT INTO discovery_runs (kind, period, period_start, period_end, model_id,"
                 " model_version, settings_hash, posts, unmatched, status, ran_at, seconds)"
@@ -174,14 +174,14 @@ class Themes:
         and return it as stored; None when there is no such run."""
         with self.sql.transaction():
             row = self.sql.execute("SELECT id FROM discovery_runs WHERE kind = ? AND period = ?",
-                                  [kind, period]).fetchone()
+                                   [kind, period]).fetchone()
             if row is None:
                 return None
             self.upkeep.recount(
                 [int(r[0]) for r in self.sql.execute("SELECT id FROM themes WHERE run_id = ?",
-                                                     [row[0]])],
+                                                      [row[0]])],
                 [int(r[0]) for r in self.sql.execute("SELECT id FROM bursts WHERE run_id = ?",
-                                                     [row[0]])])
+                                                      [row[0]])])
         return self.run(kind, period)
 
     # -- reading runs back -----------------------------------------------------------
@@ -189,7 +189,7 @@ class Themes:
         """The stored run of one period, its themes largest first and its
         terms most unusual first."""
         row = self.sql.execute(f"SELECT {_RUN} FROM discovery_runs WHERE kind = ? AND period = ?",
-                              [kind, period]).fetchone()
+                               [kind, period]).fetchone()
         if row is None:
             return None
         info = RunInfo(kind=str(row[1]), period=str(row[2]), period_start=str(row[3]),
