@@ -17,9 +17,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 _COLUMNS = ("id, topic, place, day, text, link, withdrawn, created_by, created_at,"
@@ -72,18 +70,17 @@ def _action(row: tuple[Any, ...]) -> Action:
 
 
 class Actions:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     def add(self, fields: ActionFields, by: str) -> Action:
         now = utcnow()
-        with write_transaction(self.db):
-            cur = self.db.execute(
+        with self.sql.transaction():
+            action_id = self.sql.insert_id(
                 "INSERT INTO actions (topic, place, day, text, link, withdrawn, created_by,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [fields.topic, fields.place, fields.day, fields.text, fields.link,
                  int(fields.withdrawn), by, now, now])
-            action_id = int(cur.lastrowid or 0)
             self._trail(action_id, by, now, None, fields, None)
         found = self.get(action_id)
         assert found is not None
@@ -95,14 +92,14 @@ class Actions:
         trail records them. KeyError: no such action; ValueError: nothing
         would change."""
         now = utcnow()
-        with write_transaction(self.db):
+        with self.sql.transaction():
             current = self.get(action_id)
             if current is None:
                 raise KeyError(action_id)
             after = replace(current.fields, **changes)
             if after == current.fields:
                 raise ValueError("nothing to change: every field already has that value")
-            self.db.execute(
+            self.sql.execute(
                 "UPDATE actions SET topic = ?, place = ?, day = ?, text = ?, link = ?,"
                 " withdrawn = ?, updated_at = ? WHERE id = ?",
                 [after.topic, after.place, after.day, after.text, after.link,
@@ -114,15 +111,15 @@ class Actions:
 
     def _trail(self, action_id: int, by: str, at: str, before: ActionFields | None,
                after: ActionFields, reason: str | None) -> None:
-        self.db.execute(
+        self.sql.execute(
             "INSERT INTO action_edits (action_id, edited_by, edited_at, before, after, reason)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [action_id, by, at, json.dumps(asdict(before), sort_keys=True) if before else None,
              json.dumps(asdict(after), sort_keys=True), reason])
 
     def get(self, action_id: int) -> Action | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM actions WHERE id = ?",  # noqa: S608
-                              [action_id]).fetchone()
+        row = self.sql.execute(f"SELECT {_COLUMNS} FROM actions WHERE id = ?",  # noqa: S608
+                               [action_id]).fetchone()
         return _action(row) if row else None
 
     def listed(self, *, first_day: str | None = None, last_day: str | None = None,
@@ -141,12 +138,12 @@ class Actions:
             params.append(topic)
         if not withdrawn:
             sql += " AND withdrawn = 0"
-        return [_action(r) for r in self.db.execute(sql + " ORDER BY day, id", params)]
+        return [_action(r) for r in self.sql.execute(sql + " ORDER BY day, id", params)]
 
     def history(self, action_id: int) -> list[ActionEdit]:
         """The action's trail, oldest first."""
         return [ActionEdit(int(r[0]), str(r[1]), str(r[2]),
                            json.loads(r[3]) if r[3] else None, json.loads(r[4]), r[5])
-                for r in self.db.execute(
+                for r in self.sql.execute(
                     "SELECT action_id, edited_by, edited_at, before, after, reason"
                     " FROM action_edits WHERE action_id = ? ORDER BY id", [action_id])]

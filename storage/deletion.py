@@ -44,7 +44,7 @@ class PostDeletion:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.rollups = Rollups(SqliteSql(db))
-        self.discovery = DiscoveryUpkeep(db)
+        self.discovery = DiscoveryUpkeep(SqliteSql(db))
 
     def tables(self) -> list[str]:
         """Every table (other than posts) with a ``post_id`` column."""

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
-from storage.db import in_chunks, write_transaction
+from storage.backend import Sql
+from storage.db import in_chunks
 
 FLOOR = 10  # the report's floor: 10 posts from 10 distinct authors (reports.stats.MIN_COUNT)
 
@@ -45,8 +44,8 @@ _THEMES, _BURSTS = _theme_counts("themes"), _burst_counts("bursts")
 
 
 class DiscoveryUpkeep:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     def recount(self, theme_ids: Sequence[int], burst_ids: Sequence[int]) -> dict[str, int]:
         """Count these themes and terms again from their members; delete
@@ -54,16 +53,16 @@ class DiscoveryUpkeep:
         how many of each were deleted."""
         dropped = {"themes": 0, "bursts": 0}
         for marks, chunk in in_chunks(sorted(set(theme_ids))):
-            self.db.execute(  # marks are placeholders only; the ids are bound
+            self.sql.execute(  # marks are placeholders only; the ids are bound
                 f"UPDATE themes SET (size, authors, negative, classified) = ({_THEMES})"
                 f" WHERE id IN ({marks})", chunk)
-            dropped["themes"] += self.db.execute(
+            dropped["themes"] += self.sql.execute(
                 f"DELETE FROM themes WHERE id IN ({marks}) AND (size < ? OR authors < ?)",
                 [*chunk, FLOOR, FLOOR]).rowcount
         for marks, chunk in in_chunks(sorted(set(burst_ids))):
-            self.db.execute(
+            self.sql.execute(
                 f"UPDATE bursts SET (posts, authors) = ({_BURSTS}) WHERE id IN ({marks})", chunk)
-            dropped["bursts"] += self.db.execute(
+            dropped["bursts"] += self.sql.execute(
                 f"DELETE FROM bursts WHERE id IN ({marks}) AND (posts < ? OR authors < ?)",
                 [*chunk, FLOOR, FLOOR]).rowcount
         return dropped
@@ -72,11 +71,11 @@ class DiscoveryUpkeep:
         """Before the posts staged in ``_doomed`` are deleted: the themes and
         terms they are members of. The week term counts of the span they
         were written in are dropped here (counted again when next needed)."""
-        themes = [int(r[0]) for r in self.db.execute(
+        themes = [int(r[0]) for r in self.sql.execute(
             "SELECT DISTINCT theme_id FROM theme_posts WHERE post_id IN (SELECT id FROM _doomed)")]
-        bursts = [int(r[0]) for r in self.db.execute(
+        bursts = [int(r[0]) for r in self.sql.execute(
             "SELECT DISTINCT burst_id FROM burst_posts WHERE post_id IN (SELECT id FROM _doomed)")]
-        self.db.execute(
+        self.sql.execute(
             "DELETE FROM term_weeks WHERE period_end > (SELECT min(created_at) FROM posts"
             " WHERE id IN (SELECT id FROM _doomed)) AND period_start <= (SELECT max(created_at)"
             " FROM posts WHERE id IN (SELECT id FROM _doomed))")
@@ -86,13 +85,13 @@ class DiscoveryUpkeep:
         """Every stored count that differs from a fresh count of its members,
         and every theme or term under the floor, in words."""
         problems = []
-        for tid, period, label, *pairs in self.db.execute(
+        for tid, period, label, *pairs in self.sql.execute(
                 "SELECT t.id, r.period, t.label, t.size, t.authors, t.negative, t.classified,"
                 f" {_theme_counts('t')} FROM themes t JOIN discovery_runs r ON r.id = t.run_id"
                 " ORDER BY t.id"):
             problems += _differences(f"theme {tid} ({period}, {label})",
                                      ("posts", "authors", "negative", "with sentiment"), pairs)
-        for bid, period, term, *pairs in self.db.execute(
+        for bid, period, term, *pairs in self.sql.execute(
                 "SELECT b.id, r.period, b.term, b.posts, b.authors,"
                 f" {_burst_counts('b')} FROM bursts b JOIN discovery_runs r ON r.id = b.run_id"
                 " ORDER BY b.id"):
@@ -102,9 +101,9 @@ class DiscoveryUpkeep:
 
     def repair(self) -> dict[str, int]:
         """Recount every stored theme and term (deleting those under the floor)."""
-        with write_transaction(self.db):
-            themes = [int(r[0]) for r in self.db.execute("SELECT id FROM themes")]
-            bursts = [int(r[0]) for r in self.db.execute("SELECT id FROM bursts")]
+        with self.sql.transaction():
+            themes = [int(r[0]) for r in self.sql.execute("SELECT id FROM themes")]
+            bursts = [int(r[0]) for r in self.sql.execute("SELECT id FROM bursts")]
             dropped = self.recount(themes, bursts)
         return {"themes_recounted": len(themes), "bursts_recounted": len(bursts),
                 "themes_deleted": dropped["themes"], "bursts_deleted": dropped["bursts"]}

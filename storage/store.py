@@ -76,7 +76,8 @@ _PLATFORMS = (
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
                      "label_export", "rollups", "queries", "copying", "reports",
-                     "engagement")
+                     "engagement", "audits", "audit_draws", "actions", "themes",
+                     "term_counts")
 
 
 class NotOnPostgres:
@@ -102,13 +103,8 @@ class Store:
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
-        self.audits = Audits(db)
-        self.audit_draws = AuditDraws(db)
-        self.actions = Actions(db)
         self.lookups = Lookups(db)
         self.routing = Routing(db)
-        self.themes = Themes(db)  # discovery: runs, themes, bursting terms, their members
-        self.term_counts = TermCounts(db)  # discovery: each week's term counts (a cache)
         self.topic_terms = TopicTermReads(db)
 
     @classmethod
@@ -158,6 +154,11 @@ class Store:
         self.copying = Copying(sql)  # listener db copy: the whole database, either way
         self.reports = ReportReader(sql)
         self.engagement = EngagementReader(sql)
+        self.audits = Audits(sql)
+        self.audit_draws = AuditDraws(sql)
+        self.actions = Actions(sql)
+        self.themes = Themes(sql)  # discovery: runs, themes, bursting terms, their members
+        self.term_counts = TermCounts(sql)  # discovery: each week's term counts (a cache)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -246,6 +247,5 @@ class Store:
 _SQLITE_ONLY = (
     "deliveries",
     "retention", "erasure",
-    "bulk", "audits", "audit_draws",
-    "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
+    "bulk", "lookups", "routing", "topic_terms",
 )

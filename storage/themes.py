@@ -19,9 +19,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.discovery_records import (
     BurstRecord,
     EarlierTheme,
@@ -37,15 +35,24 @@ from storage.report_queries import Bounds, PostRow
 from storage.timefmt import utcnow
 
 # Residents only, as in the report's figures: never the body's own posts (an
-# allow-listed official account's, the only posts that keep a handle).
-_RESIDENTS = "+p.author_handle IS NULL"
+# allow-listed official account's, the only posts that keep a handle). The
+# column kept from its index (``Sql.no_index``: SQLite's unary ``+``).
+_RESIDENTS = "{no_index} IS NULL"
+# The two texts that differ by dialect: a newline character (SQLite's
+# ``char``, PostgreSQL's ``chr``) and the aggregate joining a post's topics
+# (SQLite's ``group_concat``; PostgreSQL's ``string_agg``, ordered by label
+# as SQLite's reads them from the labels' primary key).
+_NEWLINE = {"sqlite": "char(10)", "postgresql": "chr(10)"}
+_TOPICS = {"sqlite": "group_concat(l.label, char(31))",
+           "postgresql": "string_agg(l.label, chr(31) ORDER BY l.label)"}
+_TEXT = "COALESCE(p.title || {newline}, '') || p.text"
 _PERIOD_POSTS = (
-    "SELECT p.id, COALESCE(p.title || char(10), '') || p.text,"
+    "SELECT p.id, {text},"
     " min(p.id) OVER (PARTITION BY COALESCE(p.author_key, 'post:' || p.id)),"
     " EXISTS (SELECT 1 FROM label_state s WHERE s.post_id = p.id AND s.task = 'topic'),"
-    " (SELECT group_concat(l.label, char(31)) FROM labels l"
+    " (SELECT {topics} FROM labels l"
     "  WHERE l.post_id = p.id AND l.task = 'topic')"
-    f" FROM posts p WHERE p.created_at >= ? AND p.created_at < ? AND {_RESIDENTS} ORDER BY p.id"
+    " FROM posts p WHERE p.created_at >= ? AND p.created_at < ? AND {residents} ORDER BY p.id"
 )
 _UNMATCHED = (
     "EXISTS (SELECT 1 FROM label_state s WHERE s.post_id = p.id AND s.task = 'topic')"
@@ -63,9 +70,13 @@ _POST = ("p.id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title, p
 
 
 class Themes:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.upkeep = DiscoveryUpkeep(db)
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
+        self.upkeep = DiscoveryUpkeep(sql)
+        self._residents = _RESIDENTS.format(no_index=sql.no_index("p.author_handle"))
+        self._text = _TEXT.format(newline=_NEWLINE[sql.dialect])
+        self._period_posts = _PERIOD_POSTS.format(text=self._text, topics=_TOPICS[sql.dialect],
+                                                  residents=self._residents)
 
     def check(self) -> list[str]:
         """Stored counts that differ from their members, in words (none: consistent)."""
@@ -81,19 +92,20 @@ class Themes:
         classified), in id order: the body's own posts are left out."""
         return [PeriodPost(int(i), str(text), int(group), bool(looked),
                            tuple(str(topics).split("\x1f")) if topics else ())
-                for i, text, group, looked, topics in self.db.execute(_PERIOD_POSTS, bounds)]
+                for i, text, group, looked, topics in self.sql.execute(self._period_posts, bounds)]
 
     def period_texts(self, bounds: Bounds) -> list[str]:
         """The title and text of every resident's post created in ``bounds``."""
-        return [str(r[0]) for r in self.db.execute(
-            "SELECT COALESCE(p.title || char(10), '') || p.text FROM posts p"
-            f" WHERE p.created_at >= ? AND p.created_at < ? AND {_RESIDENTS}", bounds)]
+        return [str(r[0]) for r in self.sql.execute(
+            f"SELECT {self._text} FROM posts p"
+            f" WHERE p.created_at >= ? AND p.created_at < ? AND {self._residents}", bounds)]
 
     def counts(self, bounds: Bounds) -> tuple[int, int]:
         """(residents' posts, those looked at that no topic matched) created in ``bounds``."""
-        row = self.db.execute(f"SELECT count(*), sum({_UNMATCHED}) FROM posts p"
-                              f" WHERE p.created_at >= ? AND p.created_at < ? AND {_RESIDENTS}",
-                              bounds).fetchone()
+        row = self.sql.execute(
+            f"SELECT count(*), {self.sql.count_if(_UNMATCHED)} FROM posts p"
+            f" WHERE p.created_at >= ? AND p.created_at < ? AND {self._residents}",
+            bounds).fetchone()
         return int(row[0]), int(row[1] or 0)
 
     # -- writing a run -------------------------------------------------------------
@@ -103,21 +115,21 @@ class Themes:
         in one transaction; with ``keep``, only the latest ``keep`` runs of
         the kind are kept. Returns the run as stored (themes and terms under
         the floor left out)."""
-        with write_transaction(self.db):
-            self.db.execute("DELETE FROM discovery_runs WHERE kind = ? AND period = ?",
-                            [info.kind, info.period])
-            run_id = self.db.execute(
+        with self.sql.transaction():
+            self.sql.execute("DELETE FROM discovery_runs WHERE kind = ? AND period = ?",
+                             [info.kind, info.period])
+            run_id = self.sql.insert_id(
                 "INSERT INTO discovery_runs (kind, period, period_start, period_end, model_id,"
                 " model_version, settings_hash, posts, unmatched, status, ran_at, seconds)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [info.kind, info.period, info.period_start, info.period_end, info.model_id,
                  info.model_version, info.settings_hash, info.posts, info.unmatched,
-                 info.status, info.ran_at or utcnow(), info.seconds]).lastrowid
+                 info.status, info.ran_at or utcnow(), info.seconds])
             theme_ids = [self._insert_theme(int(run_id or 0), t, info.period) for t in themes]
             burst_ids = [self._insert_burst(int(run_id or 0), b) for b in bursts]
             self.upkeep.recount(theme_ids, burst_ids)
             if keep is not None:
-                self.db.execute(
+                self.sql.execute(
                     "DELETE FROM discovery_runs WHERE kind = ? AND id NOT IN (SELECT id FROM"
                     " discovery_runs WHERE kind = ? ORDER BY period_end DESC LIMIT ?)",
                     [info.kind, info.kind, keep])
@@ -126,7 +138,7 @@ class Themes:
         return stored
 
     def _insert_theme(self, run_id: int, t: ThemeRecord, period: str) -> int:
-        theme_id = int(self.db.execute(
+        theme_id = self.sql.insert_id(
             "INSERT INTO themes (run_id, rank, label, terms, size, authors, negative, classified,"
             " cohesion, centroid, nearest_topic, topic_similarity, topic_evidence, suggestion,"
             " previous_id, previous_similarity, identity, first_period, streak)"
@@ -135,23 +147,23 @@ class Themes:
              t.cohesion, t.centroid, t.nearest_topic, t.topic_similarity, t.topic_evidence,
              json.dumps(t.suggestion, ensure_ascii=False), t.previous_id,
              t.previous_similarity, t.identity or 0, t.first_period or period,
-             t.streak]).lastrowid or 0)
+             t.streak])
         if t.identity is None:
-            self.db.execute("UPDATE themes SET identity = id WHERE id = ?", [theme_id])
-        self.db.conn.executemany(
+            self.sql.execute("UPDATE themes SET identity = id WHERE id = ?", [theme_id])
+        self.sql.executemany(
             "INSERT INTO theme_posts (theme_id, post_id, similarity, representative)"
             " VALUES (?, ?, ?, ?)",
             [(theme_id, m.post_id, m.similarity, m.representative) for m in t.members])
         return theme_id
 
     def _insert_burst(self, run_id: int, b: BurstRecord) -> int:
-        burst_id = int(self.db.execute(
+        burst_id = self.sql.insert_id(
             "INSERT INTO bursts (run_id, rank, term, posts, authors, baseline_mean, baseline_sd,"
             " threshold, baseline_periods, suggestion) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?)",
             [run_id, b.rank, b.term, b.baseline_mean, b.baseline_sd, b.threshold,
-             b.baseline_periods, json.dumps(b.suggestion, ensure_ascii=False)]).lastrowid or 0)
+             b.baseline_periods, json.dumps(b.suggestion, ensure_ascii=False)])
         shown = {post_id: k for k, post_id in enumerate(b.examples, start=1)}
-        self.db.conn.executemany(
+        self.sql.executemany(
             "INSERT INTO burst_posts (burst_id, post_id, example) VALUES (?, ?, ?)",
             [(burst_id, pid, shown.get(pid)) for pid in dict.fromkeys(b.post_ids)])
         return burst_id
@@ -160,24 +172,24 @@ class Themes:
         """Count the run's themes and terms again from their members (labels
         given since it ran: a sentiment relabel changes the negative share)
         and return it as stored; None when there is no such run."""
-        with write_transaction(self.db):
-            row = self.db.execute("SELECT id FROM discovery_runs WHERE kind = ? AND period = ?",
-                                  [kind, period]).fetchone()
+        with self.sql.transaction():
+            row = self.sql.execute("SELECT id FROM discovery_runs WHERE kind = ? AND period = ?",
+                                   [kind, period]).fetchone()
             if row is None:
                 return None
             self.upkeep.recount(
-                [int(r[0]) for r in self.db.execute("SELECT id FROM themes WHERE run_id = ?",
-                                                     [row[0]])],
-                [int(r[0]) for r in self.db.execute("SELECT id FROM bursts WHERE run_id = ?",
-                                                     [row[0]])])
+                [int(r[0]) for r in self.sql.execute("SELECT id FROM themes WHERE run_id = ?",
+                                                      [row[0]])],
+                [int(r[0]) for r in self.sql.execute("SELECT id FROM bursts WHERE run_id = ?",
+                                                      [row[0]])])
         return self.run(kind, period)
 
     # -- reading runs back -----------------------------------------------------------
     def run(self, kind: str, period: str) -> StoredRun | None:
         """The stored run of one period, its themes largest first and its
         terms most unusual first."""
-        row = self.db.execute(f"SELECT {_RUN} FROM discovery_runs WHERE kind = ? AND period = ?",
-                              [kind, period]).fetchone()
+        row = self.sql.execute(f"SELECT {_RUN} FROM discovery_runs WHERE kind = ? AND period = ?",
+                               [kind, period]).fetchone()
         if row is None:
             return None
         info = RunInfo(kind=str(row[1]), period=str(row[2]), period_start=str(row[3]),
@@ -185,9 +197,9 @@ class Themes:
                        settings_hash=str(row[7]), posts=int(row[8]), unmatched=int(row[9]),
                        status=str(row[10]), seconds=float(row[11]), ran_at=str(row[12]),
                        id=int(row[0]))
-        themes = tuple(_theme(r) for r in self.db.execute(
+        themes = tuple(_theme(r) for r in self.sql.execute(
             f"SELECT {_THEME} FROM themes WHERE run_id = ? ORDER BY size DESC, rank", [info.id]))
-        bursts = tuple(_burst(r) for r in self.db.execute(
+        bursts = tuple(_burst(r) for r in self.sql.execute(
             f"SELECT {_BURST} FROM bursts WHERE run_id = ? ORDER BY rank", [info.id]))
         return StoredRun(info, themes, bursts)
 
@@ -195,7 +207,7 @@ class Themes:
         """Themes of ``kind`` runs with the same embedding model whose period
         ended in ``(ends[0], ends[1]]``, latest period first."""
         return [EarlierTheme(int(r[0]), str(r[1]), str(r[2]), str(r[3]), bytes(r[4]), int(r[5]),
-                             str(r[6]), int(r[7])) for r in self.db.execute(
+                             str(r[6]), int(r[7])) for r in self.sql.execute(
             "SELECT t.id, r.kind, r.period, r.period_end, t.centroid, t.identity,"
             " t.first_period, t.streak FROM themes t JOIN discovery_runs r ON r.id = t.run_id"
             " WHERE r.model_id = ? AND r.kind = ? AND r.period_end > ? AND r.period_end <= ?"
@@ -212,7 +224,7 @@ class Themes:
                            "m.example", burst_id)
 
     def _posts(self, table: str, where: str, order: str, key: int) -> list[PostRow]:
-        return [PostRow(*r) for r in self.db.execute(
+        return [PostRow(*r) for r in self.sql.execute(
             f"SELECT {_POST} FROM {table} JOIN posts p ON p.id = m.post_id WHERE {where}"
             f" ORDER BY {order}", [key])]
 

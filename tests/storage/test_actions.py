@@ -12,7 +12,8 @@ CREWS = ActionFields(topic="waste_recycling", day="2026-11-19", text="Extra crew
                      link="https://www.example.gov.uk/bins")
 
 
-def test_add_list_correct_and_the_trail(store: Store) -> None:
+def test_add_list_correct_and_the_trail(any_store: Store) -> None:
+    store = any_store
     first = store.actions.add(CREWS, "cli:alice")
     other = store.actions.add(ActionFields("roads_potholes", "2026-11-02", "Potholes filled",
                                            place="mill_lane"), "bob")
@@ -40,7 +41,8 @@ def test_add_list_correct_and_the_trail(store: Store) -> None:
     assert corrected.edited_at >= added.edited_at
 
 
-def test_withdrawn_actions_are_kept_with_their_trail(store: Store) -> None:
+def test_withdrawn_actions_are_kept_with_their_trail(any_store: Store) -> None:
+    store = any_store
     action = store.actions.add(CREWS, "alice")
     store.actions.correct(action.id, "bob", {"withdrawn": True}, reason="recorded in error")
     assert store.actions.listed() == []
@@ -52,7 +54,8 @@ def test_withdrawn_actions_are_kept_with_their_trail(store: Store) -> None:
     assert len(store.actions.history(action.id)) == 3
 
 
-def test_a_correction_must_change_something_and_name_an_action(store: Store) -> None:
+def test_a_correction_must_change_something_and_name_an_action(any_store: Store) -> None:
+    store = any_store
     action = store.actions.add(CREWS, "alice")
     with pytest.raises(ValueError, match="nothing to change"):
         store.actions.correct(action.id, "bob", {"text": CREWS.text})

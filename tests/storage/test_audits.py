@@ -39,7 +39,8 @@ def a_draw(ids: list[int], versions: tuple[ClassifierVersion, ...] = (SENTIMENT,
                                 {"sentiment": ("negative",), "topic": ("bins", "roads")})))
 
 
-def test_a_draw_reads_the_periods_classified_posts_without_text(store: Store) -> None:
+def test_a_draw_reads_the_periods_classified_posts_without_text(any_store: Store) -> None:
+    store = any_store
     ids = week(store)
     found = store.audit_draws.period_posts(*W47)
     assert [c.post_id for c in found.candidates] == ids[:2]  # not pending, not next week
@@ -52,7 +53,8 @@ def test_a_draw_reads_the_periods_classified_posts_without_text(store: Store) ->
     assert not hasattr(first, "text") and not hasattr(first, "author")
 
 
-def test_a_recorded_draw_reads_back_whole(store: Store) -> None:
+def test_a_recorded_draw_reads_back_whole(any_store: Store) -> None:
+    store = any_store
     ids = week(store)
     audit_id = store.audit_draws.record(a_draw(ids))
     audit = store.audits.get(audit_id)
@@ -69,7 +71,8 @@ def test_a_recorded_draw_reads_back_whole(store: Store) -> None:
     assert store.audits.get(audit_id + 1) is None
 
 
-def test_labels_are_kept_with_who_when_and_how_and_the_latest_wins(store: Store) -> None:
+def test_labels_are_kept_with_who_when_and_how_and_the_latest_wins(any_store: Store) -> None:
+    store = any_store
     audit_id = store.audit_draws.record(a_draw(week(store)))
     store.audits.save_labels(audit_id, [GoldLabel(1, "sentiment", ("neutral",)),
                                         GoldLabel(1, "topic", ())], "alice", "csv:a.csv")
@@ -87,7 +90,8 @@ def test_labels_are_kept_with_who_when_and_how_and_the_latest_wins(store: Store)
 
 
 def test_labels_for_items_the_audit_lacks_are_refused_and_nothing_is_stored(
-        store: Store) -> None:
+        any_store: Store) -> None:
+    store = any_store
     audit_id = store.audit_draws.record(a_draw(week(store)))
     with pytest.raises(ValueError, match=r"no item\(s\) \[9\]"):
         store.audits.save_labels(audit_id, [GoldLabel(1, "sentiment", ("neutral",)),
@@ -96,7 +100,8 @@ def test_labels_for_items_the_audit_lacks_are_refused_and_nothing_is_stored(
     assert audit is not None and audit.labelled("sentiment") == []
 
 
-def test_audits_are_found_by_the_version_they_judged(store: Store) -> None:
+def test_audits_are_found_by_the_version_they_judged(any_store: Store) -> None:
+    store = any_store
     ids = week(store)
     first = store.audit_draws.record(a_draw(ids))
     other = ClassifierVersion("sentiment", "sentiment.vader", "v2")
@@ -106,7 +111,8 @@ def test_audits_are_found_by_the_version_they_judged(store: Store) -> None:
     assert [a.id for a in store.audits.judging(TOPICS)] == [second, first]  # newest first
 
 
-def test_items_to_label_carry_text_and_given_labels_but_no_prediction(store: Store) -> None:
+def test_items_to_label_carry_text_and_given_labels_but_no_prediction(any_store: Store) -> None:
+    store = any_store
     audit_id = store.audit_draws.record(a_draw(week(store)))
     store.audits.save_labels(audit_id, [GoldLabel(2, "topic", ("roads",))], "a", "page")
     items = store.audits.items_to_label(audit_id)

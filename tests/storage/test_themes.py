@@ -33,7 +33,8 @@ def posts(store: Store, n: int, authors: int, sentiment: str = "negative") -> li
                             sentiment=sentiment) for k in range(n)])
 
 
-def test_counts_come_from_the_members_and_small_themes_are_not_kept(store: Store) -> None:
+def test_counts_come_from_the_members_and_small_themes_are_not_kept(any_store: Store) -> None:
+    store = any_store
     wide = posts(store, 12, 12)  # 12 posts, 12 authors, all negative
     narrow = posts(store, 30, 4)  # 30 posts from 4 people
     bursting = BurstRecord(rank=1, term="road closure", baseline_mean=0.5, baseline_sd=0.5,
@@ -50,7 +51,8 @@ def test_counts_come_from_the_members_and_small_themes_are_not_kept(store: Store
     assert store.themes.check() == []
 
 
-def test_a_run_replaces_its_period_and_day_runs_are_pruned(store: Store) -> None:
+def test_a_run_replaces_its_period_and_day_runs_are_pruned(any_store: Store) -> None:
+    store = any_store
     ids = posts(store, 12, 12)
     first = store.themes.save_run(info(), [theme(ids)], [])
     second = store.themes.save_run(info(), [theme(ids)], [])
@@ -64,10 +66,11 @@ def test_a_run_replaces_its_period_and_day_runs_are_pruned(store: Store) -> None
     assert store.themes.run("week", "2026-W47") is not None
 
 
-def test_check_finds_drift_and_repair_recounts(store: Store) -> None:
+def test_check_finds_drift_and_repair_recounts(any_store: Store) -> None:
+    store = any_store
     ids = posts(store, 12, 12)
     kept = store.themes.save_run(info(), [theme(ids)], []).themes[0]
-    store.db.execute("UPDATE themes SET size = 40, negative = 3 WHERE id = ?", [kept.id])
+    store.sql.execute("UPDATE themes SET size = 40, negative = 3 WHERE id = ?", [kept.id])
     assert store.themes.check() == [
         f"theme {kept.id} (2026-W47, theme 1): posts stored 40, counted 12",
         f"theme {kept.id} (2026-W47, theme 1): negative stored 3, counted 12"]
