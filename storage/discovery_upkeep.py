@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
-from storage.db import in_chunks, write_transaction
+from storage.backend import Sql
+from storage.db import in_chunks
 
 FLOOR = 10  # the report's floor: 10 posts from 10 distinct authors (reports.stats.MIN_COUNT)
 
@@ -45,7 +44,7 @@ _THEMES, _BURSTS = _theme_counts("themes"), _burst_counts("bursts")
 
 
 class DiscoveryUpkeep:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def recount(self, theme_ids: Sequence[int], burst_ids: Sequence[int]) -> dict[str, int]:
@@ -102,7 +101,7 @@ class DiscoveryUpkeep:
 
     def repair(self) -> dict[str, int]:
         """Recount every stored theme and term (deleting those under the floor)."""
-        with write_transaction(self.db):
+        with self.db.transaction():
             themes = [int(r[0]) for r in self.db.execute("SELECT id FROM themes")]
             bursts = [int(r[0]) for r in self.db.execute("SELECT id FROM bursts")]
             dropped = self.recount(themes, bursts)

@@ -38,7 +38,6 @@ from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
 from storage.copying import Copying
 from storage.db import connect
-from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
 from storage.deliveries import Deliveries
 from storage.driver import sqlite3
@@ -76,7 +75,7 @@ _PLATFORMS = (
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
                      "label_export", "rollups", "queries", "copying", "reports",
-                     "engagement")
+                     "engagement", "retention", "erasure", "lookups")
 
 
 class NotOnPostgres:
@@ -99,13 +98,10 @@ class Store:
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
         self._build_ported(self.sql)
         self.deliveries = Deliveries(db)
-        self.retention = Retention(db)
-        self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
         self.actions = Actions(db)
-        self.lookups = Lookups(db)
         self.routing = Routing(db)
         self.themes = Themes(db)  # discovery: runs, themes, bursting terms, their members
         self.term_counts = TermCounts(db)  # discovery: each week's term counts (a cache)
@@ -158,6 +154,9 @@ class Store:
         self.copying = Copying(sql)  # listener db copy: the whole database, either way
         self.reports = ReportReader(sql)
         self.engagement = EngagementReader(sql)
+        self.retention = Retention(sql)
+        self.erasure = Erasure(sql)
+        self.lookups = Lookups(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -219,8 +218,9 @@ class Store:
         """After erasures (the platform deletion sync): merge the full-text
         index unless their deletes took the tokens out at once
         (``storage.fts``), and checkpoint the WAL; False when a reader kept
-        the checkpoint from completing."""
-        return PostDeletion(self.db).compact()
+        the checkpoint from completing. On PostgreSQL: VACUUM the tables a
+        deletion writes (``PostDeletion.compact``)."""
+        return self.erasure.deletion.compact()
 
     @property
     def read_rollups(self) -> bool:
@@ -245,7 +245,6 @@ class Store:
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "deliveries",
-    "retention", "erasure",
     "bulk", "audits", "audit_draws",
-    "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
+    "actions", "routing", "themes", "term_counts", "topic_terms",
 )

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.db import write_transaction
 from storage.discovery_records import (
     BurstRecord,
@@ -65,7 +66,7 @@ _POST = ("p.id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title, p
 class Themes:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.upkeep = DiscoveryUpkeep(db)
+        self.upkeep = DiscoveryUpkeep(SqliteSql(db))
 
     def check(self) -> list[str]:
         """Stored counts that differ from their members, in words (none: consistent)."""
