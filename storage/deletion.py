@@ -41,6 +41,7 @@ Counts = dict[str, int]
 # erasure), replies and threads unlinked (posts, conversations), lookups
 # unlinked from the pseudonym, the rollups (``rollup_*``) rebuilt,
 # discovery recounted.
+SEARCH_INDEX = "idx_posts_search"  # PostgreSQL: posts.search's GIN index (pg_migrations)
 _ALSO_TOUCHED = ("posts", "raw_payloads", "quarantine", "conversations", "lookups",
                  "themes", "bursts", "term_weeks")
 
@@ -171,4 +172,11 @@ class PostDeletion:
         # dead-tuple count (pg_stat_user_tables) is the last word
         self.db.execute("SELECT pg_stat_force_next_flush()")
         self.db.execute("VACUUM " + ", ".join(f'"{t}"' for t in touched))
+        # VACUUM takes the deleted posts' entries out of the GIN index's
+        # posting lists, but GIN never removes a key (a lexeme) from its entry
+        # tree: a word only the deleted posts used would stay in the index's
+        # pages. Rebuilding the index writes only the stored posts' words
+        # (CONCURRENTLY: searches and collection go on meanwhile). Its cost
+        # follows the whole index, as SQLite's FTS merge does.
+        self.db.execute(f"REINDEX INDEX CONCURRENTLY {SEARCH_INDEX}")
         return True
