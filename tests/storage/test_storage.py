@@ -5,6 +5,7 @@ SQLite and PostgreSQL), except where a test names SQLite's own machinery
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from datetime import UTC, datetime
@@ -52,6 +53,22 @@ def test_restoring_a_post_keeps_its_labels_and_changes_no_row(any_store: Store) 
     assert (again.new, again.duplicates, again.updated) == (0, 1, 0)
     assert store.sql.execute("SELECT * FROM posts").fetchall() == before
     assert labels_of(store, pid) == ["waste_recycling"]
+
+
+def test_the_content_hash_is_taken_of_the_columns_as_json_wrote_them(any_store: Store) -> None:
+    """Hashes stored before stay comparable: a post seen again whose content
+    did not change is not rewritten (the hash text is json's, whatever writes it)."""
+    store = any_store
+    run = store.runs.start("s")
+    edited = post("7", 'Bins "missed" again \u2014 caf\u00e9 \U0001f926\n\tline\\two\x1f',
+                  url="https://x.example/7", likes=3, replies=0, lang="en")
+    store.collect.save_page(source="s", run_id=run, items=page(edited))
+    columns = ("platform", "native_id", "url", "text", "title", "created_at", "author_key",
+               "author_handle", "lang", "replies", "reposts", "likes", "quotes", "place",
+               "in_reply_to")
+    row = store.sql.execute(f"SELECT {', '.join(columns)}, content_hash FROM posts").fetchone()
+    text = json.dumps(list(row[:-1]), ensure_ascii=False)
+    assert row[-1] == hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def test_changed_metrics_update_the_post_but_keep_labels(any_store: Store) -> None:

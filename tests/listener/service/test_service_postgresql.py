@@ -141,6 +141,12 @@ def _messages(log: Path) -> list[str]:
     return out
 
 
+def _collected(messages: list[str]) -> list[str]:
+    """The service's lines for a collection it made."""
+    return [m for m in messages if m.startswith(("source alpha:", "source beta:"))
+            and " pages, " in m]
+
+
 def _skipped(messages: list[str], source: str) -> bool:
     return any(m.startswith(f"source {source}: being collected by another process")
                for m in messages)
@@ -182,7 +188,7 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
                                       " ON j.job = c.job WHERE c.job = 'report' AND"
                                       " j.last_finished_at >= c.claimed_at")[0][0])
 
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + 3 * TIMEOUT
         while True:
             for proc, log in zip(procs, logs, strict=True):
                 assert proc.poll() is None, \
@@ -192,7 +198,11 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
                 if _skipped(messages, source):
                     served.release(source)
             runs = finished_runs()
-            if all(runs.get(s, 0) >= ROUNDS for s in SOURCES) and report_done():
+            # until both took part (on a loaded machine one service may start
+            # long after the other: a held fetch is let go after TIMEOUT)
+            if (all(runs.get(s, 0) >= ROUNDS for s in SOURCES) and report_done()
+                    and all(_collected(_messages(log)) for log in logs)
+                    and all(_skipped(messages, s) for s in SOURCES)):
                 break
             assert time.monotonic() < deadline, f"timed out: runs {runs}, log {messages[-20:]}"
             time.sleep(0.2)
@@ -225,8 +235,7 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
 
     # Both services took part: each collected, and each source was skipped
     # by one of them while the other held it.
-    collected = [[m for m in ms if m.startswith(("source alpha:", "source beta:"))
-                  and " pages, " in m] for ms in per_service]
+    collected = [_collected(ms) for ms in per_service]
     assert all(collected), per_service
     everything = [m for ms in per_service for m in ms]
     assert all(_skipped(everything, s) for s in SOURCES)
