@@ -169,8 +169,11 @@ class PostDeletion:
         touched = sorted({*self.tables(), *_ALSO_TOUCHED} & set(present)
                          | {t for t in present if t.startswith("rollup_")})
         # the deleting transactions' statistics first, so that VACUUM's own
-        # dead-tuple count (pg_stat_user_tables) is the last word
-        self.db.execute("SELECT pg_stat_force_next_flush()")
+        # dead-tuple count (pg_stat_user_tables) is the last word (the
+        # function is PostgreSQL 15's; 13 and 14 flush on their own timer)
+        if int(self.db.execute("SELECT current_setting('server_version_num')").fetchone()[0]
+               ) >= 150000:
+            self.db.execute("SELECT pg_stat_force_next_flush()")
         self.db.execute("VACUUM " + ", ".join(f'"{t}"' for t in touched))
         # VACUUM takes the deleted posts' entries out of the GIN index's
         # posting lists, but GIN never removes a key (a lexeme) from its entry
