@@ -12,6 +12,13 @@ their place on the rollup queue goes with them (a foreign key cascade).
 Discovery's themes and bursting terms lose the deleted members and are
 counted again (or deleted under the floor) in the same transaction
 (``storage.discovery_upkeep``).
+
+On PostgreSQL (docs/postgresql.md, docs/privacy.md) there is no full-text
+index to clean: a post's ``search`` tsvector is a generated column and its
+GIN entries go with the row. What stays is the deleted rows' dead tuples
+(heap and indexes) until VACUUM: ``compact`` runs ``VACUUM`` on the tables
+a deletion touches, after the commit (VACUUM cannot run in a transaction;
+the pool's connections are autocommit).
 """
 
 from __future__ import annotations
@@ -20,16 +27,23 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlite_utils import Database
-
 from storage import fts
-from storage.backend import SqliteSql
+from storage.backend import Sql, SqliteSql
 from storage.db import in_chunks
 from storage.discovery_upkeep import DiscoveryUpkeep
 from storage.driver import FTS_SECURE_DELETE
 from storage.rollups import Rollups
 
 Counts = dict[str, int]
+
+# What a deletion writes besides the posts and their ``post_id`` children
+# (PostgreSQL's VACUUM list): raw payloads and quarantine (retention,
+# erasure), replies and threads unlinked (posts, conversations), lookups
+# unlinked from the pseudonym, the rollups (``rollup_*``) rebuilt,
+# discovery recounted.
+SEARCH_INDEX = "idx_posts_search"  # PostgreSQL: posts.search's GIN index (pg_migrations)
+_ALSO_TOUCHED = ("posts", "raw_payloads", "quarantine", "conversations", "lookups",
+                 "themes", "bursts", "term_weeks")
 
 
 class Deleted(NamedTuple):
@@ -41,23 +55,34 @@ class PostDeletion:
     """Stage posts in the temp table ``_doomed``, count and delete them
     with every row keyed to them; then compact. Callers hold the transaction."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
-        self.rollups = Rollups(SqliteSql(db))
-        self.discovery = DiscoveryUpkeep(SqliteSql(db))
+        self.rollups = Rollups(db)
+        self.discovery = DiscoveryUpkeep(db)
 
     def tables(self) -> list[str]:
         """Every table (other than posts) with a ``post_id`` column."""
+        if self.db.dialect == "postgresql":  # the catalogue differs; the same answer
+            return [str(r[0]) for r in self.db.execute(
+                "SELECT table_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND column_name = 'post_id'"
+                " AND table_name NOT IN ('posts', 'rollup_queue') ORDER BY table_name")]
         names = [r[0] for r in self.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             " AND name NOT LIKE 'posts_fts%' AND name != 'posts' ORDER BY name")]
         return [n for n in names if n != "rollup_queue" and any(
             col[1] == "post_id" for col in self.db.execute(f'PRAGMA table_info("{n}")'))]
 
+    def _create(self) -> None:
+        # post ids are 64-bit: PostgreSQL's INTEGER is 32 (SQLite's is the rowid)
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id "
+                        + ("INTEGER" if self.db.dialect == "sqlite" else "BIGINT")
+                        + " PRIMARY KEY)")
+        self.db.execute("DELETE FROM _doomed")
+
     def stage(self, where: str, params: Sequence[Any] | dict[str, Any]) -> int:
         """Put the ids of the posts matching ``where`` in ``_doomed``."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM _doomed")
+        self._create()
         # ``where`` is one of storage's constant clauses; values are bound
         self.db.execute(
             f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE {where}",  # noqa: S608
@@ -67,8 +92,7 @@ class PostDeletion:
     def stage_ids(self, post_ids: Sequence[int]) -> int:
         """Put these post ids (those still stored) in ``_doomed``, bound in
         chunks (``in_chunks``): one set of statements for a whole batch."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _doomed (id INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM _doomed")
+        self._create()
         for marks, chunk in in_chunks(sorted({int(i) for i in post_ids})):
             self.db.execute(  # marks are placeholders only; the ids are bound
                 f"INSERT INTO _doomed (id) SELECT id FROM posts WHERE id IN ({marks})",  # noqa: S608
@@ -91,7 +115,8 @@ class PostDeletion:
         ``count_staged`` counts them before). With ``at_once`` (and a SQLite
         that can), their tokens leave the full-text index's segments in the
         same statements (``storage.fts``); ``gone`` says whether they did: if
-        not, ``compact(merge=True)`` after."""
+        not, ``compact(merge=True)`` after. On PostgreSQL ``gone`` is True:
+        the tsvector and its GIN entries go with the row."""
         counts: Counts = {
             "posts": int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])}
         short = self.rollups.remove_staged()
@@ -102,9 +127,13 @@ class PostDeletion:
                 f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)'  # noqa: S608
             ).rowcount)
         with contextlib.ExitStack() as stack:
-            gone = at_once and stack.enter_context(fts.deleting_at_once(self.db))
-            if not at_once:
-                stack.enter_context(fts.deleting_in_bulk(self.db, "SELECT id FROM _doomed"))
+            if isinstance(self.db, SqliteSql):
+                gone = at_once and stack.enter_context(fts.deleting_at_once(self.db.database))
+                if not at_once:
+                    stack.enter_context(fts.deleting_in_bulk(self.db.database,
+                                                             "SELECT id FROM _doomed"))
+            else:
+                gone = True
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         counts["posts_fts"] = counts["posts"]
         self.db.execute("DELETE FROM _doomed")
@@ -120,8 +149,37 @@ class PostDeletion:
         only when this SQLite cannot delete tokens at once), so deleted
         tokens leave its segments, then checkpoint the WAL into the file.
         False when a reader kept the checkpoint from completing (the rest
-        is written at the next one)."""
+        is written at the next one).
+
+        On PostgreSQL: ``VACUUM`` of every table a deletion writes (outside
+        any transaction), so the deleted rows' dead tuples leave the heap
+        and the indexes now rather than at autovacuum's next pass; always
+        True. ``merge`` has no meaning there (no FTS segments)."""
+        if not isinstance(self.db, SqliteSql):
+            return self._vacuum()
         if merge or (merge is None and not FTS_SECURE_DELETE):
-            fts.merge(self.db)
+            fts.merge(self.db.database)
         row = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return row is None or int(row[0]) == 0
+
+    def _vacuum(self) -> bool:
+        if self.db.in_transaction:
+            raise RuntimeError("compact() runs after the deletion's transaction commits")
+        present = self.db.tables()
+        touched = sorted({*self.tables(), *_ALSO_TOUCHED} & set(present)
+                         | {t for t in present if t.startswith("rollup_")})
+        # the deleting transactions' statistics first, so that VACUUM's own
+        # dead-tuple count (pg_stat_user_tables) is the last word (the
+        # function is PostgreSQL 15's; 13 and 14 flush on their own timer)
+        if int(self.db.execute("SELECT current_setting('server_version_num')").fetchone()[0]
+               ) >= 150000:
+            self.db.execute("SELECT pg_stat_force_next_flush()")
+        self.db.execute("VACUUM " + ", ".join(f'"{t}"' for t in touched))
+        # VACUUM takes the deleted posts' entries out of the GIN index's
+        # posting lists, but GIN never removes a key (a lexeme) from its entry
+        # tree: a word only the deleted posts used would stay in the index's
+        # pages. Rebuilding the index writes only the stored posts' words
+        # (CONCURRENTLY: searches and collection go on meanwhile). Its cost
+        # follows the whole index, as SQLite's FTS merge does.
+        self.db.execute(f"REINDEX INDEX CONCURRENTLY {SEARCH_INDEX}")
+        return True

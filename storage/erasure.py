@@ -16,11 +16,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.backend import SqliteSql
+from storage.backend import Sql
 from storage.blocklist import BlockList
-from storage.db import in_chunks, write_transaction
+from storage.db import in_chunks
 from storage.deletion import Counts, PostDeletion
 from storage.lookups import Lookups
 from storage.report_rewrites import ReportRewrites
@@ -34,18 +32,32 @@ RewritesOf = Callable[[list["PostRef"]], Rewrites]
 # ``includes.tweets``, and a retweet's post text *is* the author's text. Found
 # in one scan of the raw payloads per erasure (``_find_references``: the
 # ``instr`` only skips the JSON parse of payloads that reference nothing).
-_REFERENCES = (
-    "INSERT INTO temp._references (post_id, kind)"
-    " SELECT r.post_id, json_extract(j.value, '$.type')"
-    " FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
-    " WHERE instr(r.payload, 'referenced_tweets') > 0"
-    " AND json_extract(j.value, '$.id') IN"
-    " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)")
+_REFERENCES = {
+    "sqlite": (
+        "INSERT INTO temp._references (post_id, kind)"
+        " SELECT r.post_id, json_extract(j.value, '$.type')"
+        " FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
+        " WHERE instr(r.payload, 'referenced_tweets') > 0"
+        " AND json_extract(j.value, '$.id') IN"
+        " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)"),
+    # the same on PostgreSQL: the payload (TEXT) read as jsonb, strpos for instr
+    "postgresql": (
+        "INSERT INTO pg_temp._references (post_id, kind)"
+        " SELECT r.post_id, j.value ->> 'type'"
+        " FROM raw_payloads r, jsonb_array_elements(CASE WHEN jsonb_typeof("
+        "r.payload::jsonb #> '{tweet,referenced_tweets}') = 'array' THEN"
+        " r.payload::jsonb #> '{tweet,referenced_tweets}' END) j"
+        " WHERE strpos(r.payload, 'referenced_tweets') > 0"
+        " AND j.value ->> 'id' IN"
+        " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)"),
+}
 _AUTHOR_AND_COPIES = (
     "platform = :p AND (author_key = :k OR id IN"
-    " (SELECT post_id FROM temp._references WHERE kind = 'retweeted'))")
-_QUOTING = ("SELECT DISTINCT post_id FROM temp._references"
+    " (SELECT post_id FROM {references} WHERE kind = 'retweeted'))")
+_QUOTING = ("SELECT DISTINCT post_id FROM {references}"
             " WHERE kind IN ('quoted', 'replied_to') ORDER BY post_id")
+# post ids: SQLite's INTEGER is 64-bit, PostgreSQL's 32
+_ID = {"sqlite": "INTEGER", "postgresql": "BIGINT"}
 
 
 @dataclass(frozen=True)
@@ -60,28 +72,31 @@ class PostRef:
 
 
 class Erasure:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
         self.deletion = PostDeletion(db)
-        self.blocklist = BlockList(SqliteSql(db))
-        self.rewrites = ReportRewrites(SqliteSql(db))
+        self.blocklist = BlockList(db)
+        self.rewrites = ReportRewrites(db)
         self.lookups = Lookups(db)
+        self._references = db.temp("_references")  # temp. / pg_temp.
+        self._author_and_copies = _AUTHOR_AND_COPIES.format(references=self._references)
+        self._quoting = _QUOTING.format(references=self._references)
 
     def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:
         """The posts ``forget_author`` would remove, as reports may cite them."""
         self._find_references(platform, author_key)
         return [PostRef(*r) for r in self.db.execute(
             "SELECT platform, native_id, url, created_at FROM posts"  # noqa: S608
-            f" WHERE {_AUTHOR_AND_COPIES}", {"p": platform, "k": author_key})]
+            f" WHERE {self._author_and_copies}", {"p": platform, "k": author_key})]
 
     def _find_references(self, platform: str, author_key: str) -> None:
         """Fill ``temp._references`` (post id, kind) with the X payloads that
         retweet, quote or reply to one of the author's posts."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _references"
-                        " (post_id INTEGER NOT NULL, kind TEXT)")
-        self.db.execute("DELETE FROM temp._references")
+                        f" (post_id {_ID[self.db.dialect]} NOT NULL, kind TEXT)")
+        self.db.execute(f"DELETE FROM {self._references}")  # noqa: S608 - a name of ours
         if platform == "x":
-            self.db.execute(_REFERENCES, {"p": platform, "k": author_key})
+            self.db.execute(_REFERENCES[self.db.dialect], {"p": platform, "k": author_key})
 
     def _staged_refs(self) -> list[PostRef]:
         return [PostRef(*r) for r in self.db.execute(
@@ -113,12 +128,12 @@ class Erasure:
         quarantined items; block the pseudonym from future collection;
         record ``rewrites`` (or, given a function, the weeks it names for
         the posts removed). One transaction."""
-        with write_transaction(self.db):
+        with self.db.transaction():
             who = {"p": platform, "k": author_key}
             own = self.author_post_count(platform, author_key)
             self._find_references(platform, author_key)
-            staged = self.deletion.stage(_AUTHOR_AND_COPIES, who)
-            quoting = [int(r[0]) for r in self.db.execute(_QUOTING)]
+            staged = self.deletion.stage(self._author_and_copies, who)
+            quoting = [int(r[0]) for r in self.db.execute(self._quoting)]
             if callable(rewrites):
                 rewrites = rewrites(self._staged_refs())
             unlinked = self._unlink_replies()
@@ -153,20 +168,21 @@ class Erasure:
                              for part in (str(native_id), str(url or "")) if "/" in part)
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _erased_names"
                         " (name TEXT PRIMARY KEY, renamed TEXT NOT NULL)")
+        erased = self.db.temp("_erased_names")
         changed = 0
         for platform, ids in sorted(names.items()):
-            self.db.execute("DELETE FROM temp._erased_names")
+            self.db.execute(f"DELETE FROM {erased}")  # noqa: S608 - a name of ours
             for marks, chunk in in_chunks(sorted(ids)):
                 self.db.execute(  # marks are placeholders only; the names are bound
-                    "INSERT INTO temp._erased_names (name, renamed) VALUES"  # noqa: S608
+                    f"INSERT INTO {erased} (name, renamed) VALUES"  # noqa: S608
                     f" {marks.replace('?', '(?, ?)')}",
                     [v for name in chunk for v in (name, erased_thread(name))])
             changed += int(self.db.execute(
-                "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"
-                " IN (SELECT name FROM temp._erased_names) AND id NOT IN (SELECT id FROM _doomed)",
+                "UPDATE posts SET in_reply_to = NULL WHERE platform = ? AND in_reply_to"  # noqa: S608
+                f" IN (SELECT name FROM {erased}) AND id NOT IN (SELECT id FROM _doomed)",
                 [platform]).rowcount)
             self._unlink_conversations(platform)
-        self.db.execute("DELETE FROM temp._erased_names")
+        self.db.execute(f"DELETE FROM {erased}")  # noqa: S608
         return changed
 
     def _unlink_conversations(self, platform: str) -> None:
@@ -175,15 +191,16 @@ class Erasure:
         (``temp._erased_names``), and a thread named by an erased post's id
         (a Mastodon URI holds its author's handle) is renamed to an opaque
         key, so the thread's other posts still group together."""
-        others = ("platform = ? AND post_id NOT IN (SELECT id FROM _doomed) AND {column}"
-                  " IN (SELECT name FROM temp._erased_names)")
+        erased = self.db.temp("_erased_names")
+        others = ("platform = ? AND post_id NOT IN (SELECT id FROM _doomed) AND {column}"  # noqa: S608
+                  f" IN (SELECT name FROM {erased})")
         self.db.execute(
             "UPDATE conversations SET parent_native = NULL WHERE "  # noqa: S608
             + others.format(column="parent_native"), [platform])
         for column in ("thread", "thread_native"):
             self.db.execute(
                 f"UPDATE conversations SET {column} = (SELECT e.renamed FROM"  # noqa: S608
-                f" temp._erased_names e WHERE e.name = conversations.{column}) WHERE "
+                f" {erased} e WHERE e.name = conversations.{column}) WHERE "
                 + others.format(column=column), [platform])
 
     def find_posts(self, *, url: str | None = None, platform: str | None = None,
@@ -219,7 +236,7 @@ class Erasure:
         set of statements for the whole batch (staged in ``_doomed``): the
         rollups and discovery are updated once, for the days and themes the
         batch touches."""
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.rewrites.add(rewrites or {})
             if not self.deletion.stage_ids(post_ids):
                 return {}

@@ -21,13 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.blocklist import post_hash
-from storage.db import write_transaction
 from storage.timefmt import utcnow
 
-_COLUMNS = "id, at, user, channel, action, target, subject, found"
+# "user" quoted: a reserved word on PostgreSQL (SQLite reads it as the column)
+_COLUMNS = 'id, at, "user", channel, action, target, subject, found'
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def author_target(platform: str, author_key: str) -> str:
 
 
 class Lookups:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def record(self, *, user: str, channel: str, action: str, target: str,
@@ -76,13 +75,13 @@ class Lookups:
             subject = str(row[0]) if row else None
         found = len(post_ids) if author_key is None else int(self.db.execute(
             "SELECT count(*) FROM posts WHERE author_key = ?", [author_key]).fetchone()[0])
-        with write_transaction(self.db):
-            cur = self.db.execute(
-                "INSERT INTO lookups (at, user, channel, action, target, subject, found)"
+        with self.db.transaction():
+            new = self.db.insert_id(
+                'INSERT INTO lookups (at, "user", channel, action, target, subject, found)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [utcnow(), user, channel, action, target, subject, found])
         row = self.db.execute(f"SELECT {_COLUMNS} FROM lookups WHERE id = ?",  # noqa: S608
-                              [cur.lastrowid]).fetchone()
+                              [new]).fetchone()
         return _lookup(row)
 
     def listed(self, *, since: str | None = None, user: str | None = None,
@@ -93,7 +92,7 @@ class Lookups:
             sql += " AND at >= ?"
             params.append(since)
         if user is not None:
-            sql += " AND user = ?"
+            sql += ' AND "user" = ?'
             params.append(user)
         rows = self.db.execute(sql + " ORDER BY at DESC, id DESC LIMIT ?", [*params, limit])
         return [_lookup(r) for r in rows]
@@ -105,7 +104,7 @@ class Lookups:
         the block list keeps). Returns the rows changed. Runs inside the
         erasure's transaction."""
         token = f"erased:{secrets.token_hex(8)}"
-        with write_transaction(self.db):
+        with self.db.transaction():
             cur = self.db.execute(
                 "UPDATE lookups SET subject = ?, target = CASE WHEN target LIKE 'author %'"
                 " THEN 'author (erased)' ELSE target END WHERE subject = ?", [token, author_key])
@@ -115,7 +114,7 @@ class Lookups:
                  ) -> list[tuple[str, int, int]]:
         """(subject pseudonym, lookups, distinct users) of the people looked
         up ``at_least`` times since ``since``, most first."""
-        sql = ("SELECT subject, count(*), count(DISTINCT user) FROM lookups"
+        sql = ('SELECT subject, count(*), count(DISTINCT "user") FROM lookups'
                " WHERE subject IS NOT NULL")
         params: list[Any] = []
         if since is not None:

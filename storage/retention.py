@@ -4,15 +4,23 @@ out of the posts (they would never reach their period)."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.deletion import Counts, PostDeletion
 from storage.timefmt import utcnow
 
+# A post's own fields as a JSON object, for a quarantined post without its
+# raw payload: SQLite's json_object; PostgreSQL's json_build_object (as text:
+# the quarantine's payload column is TEXT on both).
+_OWN_JSON = {
+    "sqlite": "json_object('id', p.native_id, 'text', p.text,"
+              "   'created_at', p.created_at, 'url', p.url)",
+    "postgresql": "json_build_object('id', p.native_id, 'text', p.text,"
+                  " 'created_at', p.created_at, 'url', p.url)::text",
+}
+
 
 class Retention:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
         self.deletion = PostDeletion(db)
 
@@ -22,7 +30,7 @@ class Retention:
         index entry of theirs) and raw payloads and quarantined items
         received before ``raw_before``. Returns the rows removed (or, with
         ``dry_run``, the rows that would be), per table."""
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.deletion.stage("created_at < ?", [posts_before])
             if dry_run:
                 counts = self.deletion.count_staged()
@@ -53,19 +61,18 @@ class Retention:
         before posts were checked on their way in) to the quarantine with
         their raw payload and the reason, removing them with every row of
         theirs. Returns how many (with ``dry_run``: would be)."""
-        with write_transaction(self.db):
+        with self.db.transaction():
             found = self.deletion.stage("created_at > ?", [after])
             if dry_run or not found:
                 self.deletion.unstage()
                 return found
-            self.db.execute(
-                "INSERT INTO quarantine (source, platform, run_id, error, payload, received_at)"
+            self.db.execute(  # _OWN_JSON is a constant of ours; values are bound
+                "INSERT INTO quarantine (source, platform, run_id, error, payload, received_at)"  # noqa: S608
                 " SELECT COALESCE(r.source, (SELECT min(m.source) FROM post_matches m"
                 "   WHERE m.post_id = p.id), 'unknown'), p.platform, NULL,"
                 " 'created_at ' || p.created_at || ' is in the future: moved out of the posts"
                 " by retention (more than the tolerance after ' || ? || ')',"
-                " COALESCE(r.payload, json_object('id', p.native_id, 'text', p.text,"
-                "   'created_at', p.created_at, 'url', p.url)), ?"
+                f" COALESCE(r.payload, {_OWN_JSON[self.db.dialect]}), ?"
                 " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
                 " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
             gone = self.deletion.delete_staged().gone

@@ -57,11 +57,12 @@ STAGED = "_rollup_ids"
 # ``_doomed`` table, ``Sql.temp``), driven by the staged ids (CROSS JOIN
 # keeps ``_doomed`` the outer loop), or by the posts' time index between two
 # UTC times (a month's purge: the staged ids only checked, ``+p.id`` keeps
-# SQLite's planner off the rowid).
-_ROLLED_DOOMED_POSTS = ("FROM {doomed} d CROSS JOIN posts p ON p.id = d.id"
+# SQLite's planner off the rowid). ``{join}`` / ``{post_id}``: ``Sql.join_in_order``
+# and ``Sql.no_index`` (SQLite's hints; PostgreSQL has neither).
+_ROLLED_DOOMED_POSTS = ("FROM {doomed} d {join} posts p ON p.id = d.id"
                         " WHERE d.id NOT IN (SELECT post_id FROM rollup_queue)")
 _DOOMED_BETWEEN = ("FROM posts p WHERE p.created_at >= ? AND p.created_at < ?"
-                   " AND +p.id IN (SELECT id FROM {doomed})"
+                   " AND {post_id} IN (SELECT id FROM {doomed})"
                    " AND p.id NOT IN (SELECT post_id FROM rollup_queue)")
 # A post's UTC minute with its offset (``LocalDays.day``'s cache key): it
 # decides the local day in any time zone.
@@ -78,8 +79,10 @@ class Rollups:
         self._days: LocalDays | None = None
         self.ids = f"SELECT id FROM {db.temp(STAGED)}"  # the staged posts (``_stage``)
         doomed = db.temp("_doomed")  # the posts a deletion staged (``storage.deletion``)
-        self._doomed_posts = _ROLLED_DOOMED_POSTS.format(doomed=doomed)
-        self._doomed_between = _DOOMED_BETWEEN.format(doomed=doomed)
+        self._doomed_posts = _ROLLED_DOOMED_POSTS.format(doomed=doomed,
+                                                         join=db.join_in_order())
+        self._doomed_between = _DOOMED_BETWEEN.format(doomed=doomed,
+                                                      post_id=db.no_index("p.id"))
 
     # -- the time zone -------------------------------------------------------
     def zone(self) -> str:

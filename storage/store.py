@@ -38,7 +38,6 @@ from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
 from storage.copying import Copying
 from storage.db import connect
-from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
 from storage.deliveries import Deliveries
 from storage.driver import sqlite3
@@ -77,7 +76,7 @@ PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
                      "label_export", "rollups", "queries", "copying", "reports",
                      "engagement", "audits", "audit_draws", "actions", "themes",
-                     "term_counts")
+                     "term_counts", "retention", "erasure", "lookups")
 
 
 class NotOnPostgres:
@@ -100,10 +99,7 @@ class Store:
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
         self._build_ported(self.sql)
         self.deliveries = Deliveries(db)
-        self.retention = Retention(db)
-        self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
-        self.lookups = Lookups(db)
         self.routing = Routing(db)
         self.topic_terms = TopicTermReads(db)
 
@@ -159,6 +155,9 @@ class Store:
         self.actions = Actions(sql)
         self.themes = Themes(sql)  # discovery: runs, themes, bursting terms, their members
         self.term_counts = TermCounts(sql)  # discovery: each week's term counts (a cache)
+        self.retention = Retention(sql)
+        self.erasure = Erasure(sql)
+        self.lookups = Lookups(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -220,8 +219,9 @@ class Store:
         """After erasures (the platform deletion sync): merge the full-text
         index unless their deletes took the tokens out at once
         (``storage.fts``), and checkpoint the WAL; False when a reader kept
-        the checkpoint from completing."""
-        return PostDeletion(self.db).compact()
+        the checkpoint from completing. On PostgreSQL: VACUUM the tables a
+        deletion writes (``PostDeletion.compact``)."""
+        return self.erasure.deletion.compact()
 
     @property
     def read_rollups(self) -> bool:
@@ -246,6 +246,5 @@ class Store:
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
     "deliveries",
-    "retention", "erasure",
-    "bulk", "lookups", "routing", "topic_terms",
+    "bulk", "routing", "topic_terms",
 )

@@ -43,9 +43,10 @@ def _true(store: Store) -> None:
     assert drift == [], [str(d) for d in drift[:5]]
 
 
-def test_rollups_stay_true_through_every_operation(sample_settings: Settings) -> None:
+def test_rollups_stay_true_through_every_operation(sample_settings: Settings,
+                                                   any_store: Store) -> None:
     settings = sample_settings
-    store = Store.open(settings.database_path)
+    store = any_store  # both backends
     (collected,) = pipeline.collect(settings, store)
     assert collected.new > 1000 and store.rollups.queued() == collected.new
     _true(store)
@@ -71,7 +72,7 @@ def test_rollups_stay_true_through_every_operation(sample_settings: Settings) ->
     _true(store)
     assert forget_author(settings, store, "x", "Kettle_Lane_Mum").counts["posts"] == 30
     _true(store)
-    url = str(store.db.execute("SELECT url FROM posts WHERE platform = 'x'"
+    url = str(store.sql.execute("SELECT url FROM posts WHERE platform = 'x'"
                                " AND url IS NOT NULL LIMIT 1").fetchone()[0])
     assert forget_url(settings, store, url).counts["posts"] == 1
     _true(store)
@@ -88,7 +89,6 @@ def test_rollups_stay_true_through_every_operation(sample_settings: Settings) ->
         result = sync_deletions(settings, store, now=NOW)["bluesky"]
     assert (result.asked, result.gone) == (len(SKEETS), len(SKEETS) // 2)
     _true(store)
-    store.close()
 
 
 def test_the_check_command_finds_drift_and_rebuild_repairs_it(

@@ -1,6 +1,6 @@
 """The conversation model: threads, reply parents in either arrival order,
 and voice (own / to_us / about_us), kept in the page's transaction; on both
-backends (``any_store``), but erasure and the label export (SQLite only yet)."""
+backends (``any_store``), but the label export (SQLite only yet)."""
 
 from __future__ import annotations
 
@@ -88,10 +88,11 @@ def test_a_mention_is_to_us_and_stays_so_when_seen_again_unflagged(any_store: St
     assert rows(store)["5"]["addressed"] is True
 
 
-def test_a_removed_parent_leaves_the_reply_and_its_voice(store: Store) -> None:
+def test_a_removed_parent_leaves_the_reply_and_its_voice(any_store: Store) -> None:
+    store = any_store
     put(store, own("1"))
     put(store, resident("2", in_reply_to="1"))
-    parent = store.db.execute("SELECT id FROM posts WHERE native_id = '1'").fetchone()[0]
+    parent = store.sql.execute("SELECT id FROM posts WHERE native_id = '1'").fetchone()[0]
     store.erasure.forget_posts([int(parent)], block=False, compact_after=False)
     got = rows(store)
     assert set(got) == {"2"}
@@ -129,17 +130,19 @@ def test_label_export_can_take_only_the_posts_addressed_to_the_body(
     assert len(store.label_export.sample(10)) == 4
 
 
-def test_a_thread_id_naming_an_erased_post_is_renamed_in_both_columns(store: Store) -> None:
+def test_a_thread_id_naming_an_erased_post_is_renamed_in_both_columns(
+        any_store: Store) -> None:
     """A reply whose platform names its thread by the root's id (a Mastodon
     URI holds the root author's handle): once the root is erased, neither
     the thread nor the platform's thread id names it, and replies in the
     thread still group together."""
+    store = any_store
     put(store, own("1"))
     put(store, resident("2", in_reply_to="1", thread_id="1"),
         resident("3", in_reply_to="2", thread_id="1"))
-    root = store.db.execute("SELECT id FROM posts WHERE native_id = '1'").fetchone()[0]
+    root = store.sql.execute("SELECT id FROM posts WHERE native_id = '1'").fetchone()[0]
     store.erasure.forget_posts([int(root)], block=False, compact_after=False)
-    got = store.db.execute("SELECT p.native_id, c.thread, c.thread_native FROM conversations c"
+    got = store.sql.execute("SELECT p.native_id, c.thread, c.thread_native FROM conversations c"
                            " JOIN posts p ON p.id = c.post_id ORDER BY p.native_id").fetchall()
     assert got == [("2", erased_thread("1"), erased_thread("1")),
                    ("3", erased_thread("1"), erased_thread("1"))]

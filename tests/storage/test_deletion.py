@@ -6,9 +6,12 @@ posts one at a time."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from storage import Post, Store, StoredItem
 from storage.driver import FTS_SECURE_DELETE
@@ -181,3 +184,139 @@ def test_a_batch_is_removed_at_once_and_as_if_one_by_one(tmp_path: Path) -> None
         assert batch.rollups.check() == [] and single.rollups.check() == []
         assert _contents(batch) == _contents(single)
         assert batch.erasure.forget_posts([10**9]) == {}
+
+
+# -- on both backends ------------------------------------------------------------------
+
+
+def _found(store: Store, word: str) -> int:
+    """Posts the full-text index finds for ``word`` (FTS5 / the tsvector's GIN)."""
+    if store.backend == "postgresql":
+        return int(store.sql.execute(
+            "SELECT count(*) FROM posts WHERE search @@ to_tsquery('civic_search', ?)",
+            [word]).fetchone()[0])
+    return _hits(store, word)
+
+
+def _dead(store: Store, table: str) -> int:
+    """PostgreSQL: the table's dead tuples, once this connection's pending
+    statistics are flushed (``pg_stat_force_next_flush``: at its next idle)."""
+    store.sql.execute("SELECT pg_stat_force_next_flush()")
+    return int(store.sql.execute(
+        "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = ?", [table]).fetchone()[0])
+
+
+def test_a_forgotten_unique_word_leaves_no_row_no_match_and_no_dead_tuple(
+        any_store: Store) -> None:
+    """PostgreSQL's "no trace", as far as SQL can show it: the post's row
+    and its tsvector go, and after the erasure's VACUUM no dead tuple of
+    posts is left in the heap (nor so in its indexes, the GIN one included:
+    VACUUM cleans the indexes before it marks the heap's line pointers
+    free). What SQL cannot show (WAL, backups, free space in a page):
+    docs/privacy.md."""
+    store = any_store
+    pid = _pages(store, secret_at=WHEN + timedelta(days=2))
+    assert _found(store, SECRET) == 1
+
+    counts = store.erasure.forget_posts([pid], compact_after=True)
+
+    assert counts["posts"] == 1 and counts["compacted"] == 1
+    assert store.sql.execute("SELECT count(*) FROM posts WHERE id = ?", [pid]).fetchone()[0] == 0
+    assert _found(store, SECRET) == 0 and _found(store, "bins") == 240
+    assert store.rollups.check() == []
+    if store.backend == "postgresql":
+        for table in ("posts", "post_matches", "raw_payloads", "labels", "rollup_posts"):
+            assert _dead(store, table) == 0, table
+
+
+def test_the_deletion_syncs_batch_leaves_dead_tuples_until_its_one_compact(
+        any_store: Store) -> None:
+    """The sync's path: batches without compaction, then ``store.compact()``
+    once (on PostgreSQL the VACUUM of every table a deletion writes)."""
+    store = any_store
+    corpus(store, n=300)
+    ids = [int(r[0]) for r in store.sql.execute("SELECT id FROM posts ORDER BY id")]
+    gone = random.Random(7).sample(ids, 40)
+
+    counts = store.erasure.forget_posts(gone, block=False, compact_after=False)
+
+    assert counts["posts"] == 40 and "compacted" not in counts
+    if store.backend == "postgresql":
+        assert _dead(store, "posts") >= 40  # the test can fail: not yet vacuumed
+    assert store.compact() is True
+    assert store.count_posts() == len(ids) - 40 and store.rollups.check() == []
+    if store.backend == "postgresql":
+        assert _dead(store, "posts") == 0 and _dead(store, "labels") == 0
+
+
+def test_a_purge_and_a_future_dated_move_on_both_backends(any_store: Store) -> None:
+    store = any_store
+    corpus(store, n=200)
+    total = store.count_posts()
+    first, last = store.sql.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
+    middle = store.sql.execute(
+        "SELECT created_at FROM posts ORDER BY created_at LIMIT 1 OFFSET 100").fetchone()[0]
+    older = int(store.sql.execute("SELECT count(*) FROM posts WHERE created_at < ?",
+                                  [middle]).fetchone()[0])
+    dry = store.retention.purge_expired(posts_before=middle, raw_before=first, dry_run=True)
+    assert dry["posts"] == older > 0 and store.count_posts() == total
+
+    done = store.retention.purge_expired(posts_before=middle, raw_before=first)
+
+    assert done == dry
+    assert store.count_posts() == total - older and store.rollups.check() == []
+    moved = store.retention.quarantine_future(after=str(last)[:10])
+    assert moved >= 1 and store.rollups.check() == []
+    payload = store.sql.execute("SELECT payload FROM quarantine ORDER BY id DESC LIMIT 1"
+                                ).fetchone()[0]
+    assert "id" in json.loads(payload)
+
+
+def _server_files_holding(store: Store, needles: list[bytes]) -> dict[bytes, list[str]]:
+    """PostgreSQL: which of our tables' and indexes' files (and their TOAST)
+    hold each needle, after a CHECKPOINT writes the shared buffers out.
+    Skips where the server's files cannot be read (a server not ours)."""
+    import os
+
+    try:
+        store.sql.execute("CHECKPOINT")
+        data = str(store.sql.execute("SHOW data_directory").fetchone()[0])
+    except Exception as exc:
+        pytest.skip(f"the server's files are not ours to read: {exc}")
+    files = store.sql.execute(
+        "SELECT c.relname, pg_relation_filepath(c.oid) FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN"
+        " (current_schema(), 'pg_toast') AND c.relkind IN ('r', 'i', 't')").fetchall()
+    found: dict[bytes, list[str]] = {n: [] for n in needles}
+    for relname, path in files:
+        if path is None:
+            continue
+        segment, k = os.path.join(data, str(path)), 0
+        while os.path.exists(segment):
+            try:
+                content = open(segment, "rb").read()  # noqa: SIM115
+            except PermissionError:
+                pytest.skip("the server's files are not readable by the tests")
+            for needle in needles:
+                if needle in content:
+                    found[needle].append(str(relname))
+            k += 1
+            segment = os.path.join(data, f"{path}.{k}")
+    return found
+
+
+def test_a_forgotten_posts_words_leave_postgresqls_table_and_index_files(pg_dsn: str) -> None:
+    """The bytes, as SQLite's tests read the file: after ``forget`` and its
+    VACUUM and index rebuild, neither the unique word nor the author's
+    pseudonym is in any table's or index's file (the GIN index kept the
+    word as a key after VACUUM alone). The WAL is not read: it holds
+    them until its segments are recycled (docs/postgresql.md)."""
+    with Store.open_postgresql(pg_dsn) as store:
+        pid = _pages(store, secret_at=WHEN + timedelta(days=2))
+        needles = [TAIL, b"key-s"]
+        before = _server_files_holding(store, needles)
+        assert "posts" in before[TAIL] and "idx_posts_search" in before[TAIL]  # can fail
+
+        store.erasure.forget_posts([pid])
+
+        assert _server_files_holding(store, needles) == {TAIL: [], b"key-s": []}

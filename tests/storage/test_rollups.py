@@ -2,9 +2,9 @@
 storage makes (the listener's operations end to end:
 ``tests/listener/test_rollup_operations.py``), ``check`` finds drift, and
 ``rebuild`` repairs it. On both backends (``any_store``), except where a
-test goes through a module not ported to PostgreSQL yet (erasure,
-retention, the bulk load) or SQLite's own machinery (its statement trace,
-its planner): ``store`` alone."""
+test goes through a module not ported to PostgreSQL yet (the bulk load)
+or SQLite's own machinery (its statement trace, its planner): ``store``
+alone."""
 
 from __future__ import annotations
 
@@ -76,8 +76,6 @@ def test_rollups_equal_a_fresh_count_after_every_storage_write(any_store: Store)
         for k, (p, n, t, c, a, likes) in enumerate(rows)])
     assert store.rollups.check() == []
 
-    if store.backend != "sqlite":
-        return  # erasure and retention are not on PostgreSQL yet
     store.erasure.forget_author("x", "key-heavy1")
     assert store.rollups.check() == []
     store.erasure.forget_posts(rng.sample(ids[:1000], 40), block=False)
@@ -89,15 +87,16 @@ def test_rollups_equal_a_fresh_count_after_every_storage_write(any_store: Store)
 
 
 def test_a_day_whose_author_sample_runs_short_is_rebuilt_with_the_deletion(
-        store: Store) -> None:
+        any_store: Store) -> None:
     """A topic's posts on one day by more authors than a sample lists; then
     the authors it lists are erased one by one: each erasure leaves the day
     true, including when the sample would list too few to say."""
+    store = any_store
     when = datetime(2026, 11, 18, 9, tzinfo=UTC)
     authors = [f"a{k}" for k in range(SAMPLE_SIZE + 6)]
     _labelled_page(store, [_post(k, a, when + timedelta(minutes=k))
                            for k, a in enumerate(authors)])
-    members, truncated = store.db.execute(
+    members, truncated = store.sql.execute(
         "SELECT members, truncated FROM rollup_author_samples WHERE dim = 'topic'").fetchone()
     assert truncated == 1 and members.count("],[") == SAMPLE_SIZE - 1
     listed = sorted(authors, key=lambda a: author_hash(f"key-{a}"))[:SAMPLE_SIZE]
@@ -105,7 +104,7 @@ def test_a_day_whose_author_sample_runs_short_is_rebuilt_with_the_deletion(
     for author in listed[:erased]:
         store.erasure.forget_author("x", f"key-{author}")
         assert store.rollups.check() == []
-    members, truncated = store.db.execute(
+    members, truncated = store.sql.execute(
         "SELECT members, truncated FROM rollup_author_samples WHERE dim = 'topic'").fetchone()
     left = len(authors) - erased
     assert left <= SAMPLE_SIZE and truncated == 0 and members.count("],[") == left - 1

@@ -53,8 +53,8 @@ def save(store: Store, posts: list[Post], *, source: str = "src",
                for p in posts],
         quarantined=quarantined or [], query="q", cursor={"since_id": "1"})
     store.runs.finish(run, "ok")
-    ids = [store.db.execute("SELECT id FROM posts WHERE platform = ? AND native_id = ?",
-                            [p.platform, p.native_id]).fetchone()[0] for p in posts]
+    ids = [store.sql.execute("SELECT id FROM posts WHERE platform = ? AND native_id = ?",
+                             [p.platform, p.native_id]).fetchone()[0] for p in posts]
     if not label:
         return ids
     labels = [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "1",
@@ -65,14 +65,27 @@ def save(store: Store, posts: list[Post], *, source: str = "src",
 
 
 def count(store: Store, table: str) -> int:
-    return int(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(store.sql.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def fts_hits(store: Store, word: str) -> int:
+    """Posts the full-text index finds for ``word``: FTS5's on SQLite, the
+    posts' tsvector (GIN) on PostgreSQL."""
+    if store.backend == "postgresql":
+        return int(store.sql.execute(
+            "SELECT count(*) FROM posts WHERE search @@ to_tsquery('civic_search', ?)",
+            [word]).fetchone()[0])
     return int(store.db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?",
                                 [word]).fetchone()[0])
 
 
-def set_time(store: Store, table: str, column: str, value: str, where: str = "1") -> None:
-    with store.db.conn:
-        store.db.conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", [value])
+def dead_rows(store: Store, table: str) -> int:
+    """PostgreSQL: the table's dead tuples (deleted or updated rows' old
+    versions still in the heap) as the statistics count them."""
+    return int(store.sql.execute(
+        "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = ?", [table]).fetchone()[0])
+
+
+def set_time(store: Store, table: str, column: str, value: str, where: str = "1 = 1") -> None:
+    with store.sql.transaction():
+        store.sql.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", [value])

@@ -1,5 +1,6 @@
 """Platform deletion sync through the real client libraries against recorded
-HTTP: exactly the posts the responses mark deleted or private are removed."""
+HTTP: exactly the posts the responses mark deleted or private are removed
+(on both backends: ``any_store``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from listener.config import Settings, parse_settings
 from listener.privacy.deletion_sync import sync_deletions
 from storage import Store
 
-from .conftest import KEY, make_post, save, set_time
+from .conftest import KEY, dead_rows, fts_hits, make_post, save, set_time
 
 FIX = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -61,14 +62,15 @@ def _stored(store: Store) -> None:
 
 
 def _native_ids(store: Store) -> set[str]:
-    return {r[0] for r in store.db.execute("SELECT native_id FROM posts")}
+    return {r[0] for r in store.sql.execute("SELECT native_id FROM posts")}
 
 
 @responses.activate
 def test_sync_removes_exactly_the_posts_marked_deleted(
-        sync_settings: Settings, tmp_path: Path) -> None:
-    store = Store.open(sync_settings.database_path)
+        sync_settings: Settings, any_store: Store) -> None:
+    store = any_store
     _stored(store)
+    assert fts_hits(store, "tweet") == 3
     x_call = responses.get(
         "https://api.twitter.com/2/tweets",
         json=json.loads((FIX / "x_get_tweets.json").read_text()),
@@ -103,14 +105,17 @@ def test_sync_removes_exactly_the_posts_marked_deleted(
     assert (results["bluesky"].gone, results["bluesky"].present) == (1, 1)
     assert "rss" not in results  # nothing to ask
     assert results["x"].removed["raw_payloads"] == 2 and results["x"].removed["labels"] == 2
-    checked = dict(store.db.execute("SELECT native_id, checked_at FROM posts").fetchall())
+    assert fts_hits(store, "tweet") == 1 and store.rollups.check() == []
+    if store.backend == "postgresql":  # the sync's compact(): VACUUM after the commit
+        for table in ("posts", "raw_payloads", "labels", "post_matches"):
+            assert dead_rows(store, table) == 0, table
+    checked = dict(store.sql.execute("SELECT native_id, checked_at FROM posts").fetchall())
     assert checked["https://news.example/1"] is None
     assert {v for k, v in checked.items() if k != "https://news.example/1"} == {
         "2026-11-25T12:00:00+00:00"}
     # a second run the same day asks nothing: every post was checked just now
     again = sync_deletions(sync_settings, store, now=NOW)
     assert all(r.asked == 0 for r in again.values())
-    store.close()
 
 
 @responses.activate

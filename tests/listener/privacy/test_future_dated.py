@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from listener.config import Settings
 from listener.privacy.retention import purge
 from storage import Store
@@ -15,6 +17,11 @@ from storage import Store
 from .conftest import count, make_post, save
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:  # both backends
+    return any_store
 
 
 def test_purge_moves_posts_dated_in_the_future_to_the_quarantine(settings: Settings,
@@ -33,10 +40,10 @@ def test_purge_moves_posts_dated_in_the_future_to_the_quarantine(settings: Setti
     done = purge(settings, store, now=NOW)
 
     assert done.counts["future_dated_quarantined"] == 2
-    kept = [r[0] for r in store.db.execute("SELECT native_id FROM posts ORDER BY created_at DESC")]
+    kept = [r[0] for r in store.sql.execute("SELECT native_id FROM posts ORDER BY created_at DESC")]
     assert kept == ["2", "1"]
     assert count(store, "labels") == 2 and count(store, "raw_payloads") == 2
-    errors = store.db.execute("SELECT error, payload, source FROM quarantine ORDER BY id"
+    errors = store.sql.execute("SELECT error, payload, source FROM quarantine ORDER BY id"
                               ).fetchall()
     assert [e[0].split(" is ")[0] for e in errors] == [
         "created_at 2099-01-01T00:00:00+00:00", "created_at 9999-12-31T23:59:00+00:00"]

@@ -140,50 +140,54 @@ def _toot(native: str | int, user: str, text: str) -> Post:
                      url=f"https://{host}/@{user}/{number}")
 
 
-def test_replies_lose_their_pointer_to_an_erased_post(settings: Settings, store: Store) -> None:
+def test_replies_lose_their_pointer_to_an_erased_post(settings: Settings, any_store: Store) -> None:
+    store = any_store  # both backends
     save(store, [
         make_post("500", "the original complaint", handle=VICTIM),
         make_post("501", "a reply to it", handle="neighbour"),
         make_post("502", "an unrelated reply", handle="neighbour"),
     ])
-    store.db.execute("UPDATE posts SET in_reply_to = '500' WHERE native_id = '501'")
-    store.db.execute("UPDATE posts SET in_reply_to = '999' WHERE native_id = '502'")
-    store.db.conn.commit()
+    with store.sql.transaction():
+        store.sql.execute("UPDATE posts SET in_reply_to = '500' WHERE native_id = '501'")
+        store.sql.execute("UPDATE posts SET in_reply_to = '999' WHERE native_id = '502'")
 
     report = forget_author(settings, store, "x", VICTIM)
 
     assert report.counts["replies_unlinked"] == 1
-    pointers = dict(store.db.execute("SELECT native_id, in_reply_to FROM posts").fetchall())
+    pointers = dict(store.sql.execute("SELECT native_id, in_reply_to FROM posts").fetchall())
     assert pointers == {"501": None, "502": "999"}
 
 
 def test_a_mastodon_reply_loses_its_pointer_when_the_post_is_forgotten_by_url(
-        settings: Settings, store: Store) -> None:
+        settings: Settings, any_store: Store) -> None:
+    store = any_store  # both backends
     parent, reply = _toot(TOOT, "vale", "the original toot"), _toot(5, "jo", "replying")
     save(store, [parent, reply], raws={TOOT: {"uri": TOOT}, reply.native_id: {"uri": "x"}})
-    store.db.execute("UPDATE posts SET in_reply_to = '11223344' WHERE native_id = ?",
-                     [reply.native_id])
-    store.db.conn.commit()
+    with store.sql.transaction():
+        store.sql.execute("UPDATE posts SET in_reply_to = '11223344' WHERE native_id = ?",
+                          [reply.native_id])
 
     report = forget_url(settings, store, "https://mastodon.example/@vale/11223344")
 
     assert report.counts["posts"] == 1 and report.counts["replies_unlinked"] == 1
-    assert store.db.execute("SELECT in_reply_to FROM posts").fetchall() == [(None,)]
+    assert store.sql.execute("SELECT in_reply_to FROM posts").fetchall() == [(None,)]
 
 
 def test_the_conversation_model_loses_its_pointers_to_an_erased_post(
-        settings: Settings, store: Store) -> None:
+        settings: Settings, any_store: Store) -> None:
+    store = any_store  # both backends
     posts = [_toot(TOOT, "vale", "the original toot"), _toot(5, "jo", "replying"),
              _toot(6, "jo", "and again")]
     save(store, posts, raws={p.native_id: {"uri": p.native_id} for p in posts})
-    store.db.execute("UPDATE conversations SET parent_native = ?, thread = ?, thread_native = ?"
-                     " WHERE post_id != (SELECT id FROM posts WHERE native_id = ?)",
-                     [TOOT, TOOT, TOOT, TOOT])
-    store.db.conn.commit()
+    with store.sql.transaction():
+        store.sql.execute(
+            "UPDATE conversations SET parent_native = ?, thread = ?, thread_native = ?"
+            " WHERE post_id != (SELECT id FROM posts WHERE native_id = ?)",
+            [TOOT, TOOT, TOOT, TOOT])
 
     forget_url(settings, store, "https://mastodon.example/@vale/11223344")
 
-    rows = store.db.execute("SELECT parent_native, thread, thread_native FROM conversations"
+    rows = store.sql.execute("SELECT parent_native, thread, thread_native FROM conversations"
                             ).fetchall()
     assert len(rows) == 2
     assert all(parent is None for parent, _, _ in rows)

@@ -1,17 +1,25 @@
 """Retention: expired posts leave every table and the full-text index;
-raw payloads and quarantine have their own, shorter period."""
+raw payloads and quarantine have their own, shorter period. On both
+backends (``store`` here is ``any_store``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from listener.config import Settings
 from listener.privacy.retention import purge
 from storage import Quarantined, Store
 
-from .conftest import count, fts_hits, make_post, save, set_time
+from .conftest import count, dead_rows, fts_hits, make_post, save, set_time
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    return any_store
 
 
 def _fixture(store: Store) -> tuple[list[int], list[int]]:
@@ -28,9 +36,9 @@ def test_purge_removes_expired_posts_from_every_table_and_the_index(
         settings: Settings, store: Store) -> None:
     old, fresh = _fixture(store)
     # a cache table a later module might add, keyed by post id without a cascade
-    store.db.execute("CREATE TABLE report_cache (post_id INTEGER, snippet TEXT)")
-    store.db.conn.executemany("INSERT INTO report_cache VALUES (?, 'x')", [(i,) for i in old])
-    store.db.conn.commit()
+    with store.sql.transaction():
+        store.sql.execute("CREATE TABLE report_cache (post_id INTEGER, snippet TEXT)")
+        store.sql.executemany("INSERT INTO report_cache VALUES (?, 'x')", [(i,) for i in old])
     assert fts_hits(store, "zorblax") == 2
 
     report = purge(settings, store, now=NOW)
@@ -41,12 +49,16 @@ def test_purge_removes_expired_posts_from_every_table_and_the_index(
     assert report.counts["raw_payloads"] == 2 and report.counts["report_cache"] == 2
     assert count(store, "posts") == 1
     for table in ("post_matches", "raw_payloads", "labels", "label_state"):
-        left = [r[0] for r in store.db.execute(f"SELECT post_id FROM {table}")]
+        left = [r[0] for r in store.sql.execute(f"SELECT post_id FROM {table}")]
         assert left == fresh, table
     assert count(store, "report_cache") == 0
     assert fts_hits(store, "zorblax") == 0
     assert fts_hits(store, "quimbly") == 1
     assert count(store, "quarantine") == 1   # received now: within raw retention
+    assert store.rollups.check() == []
+    if store.backend == "postgresql":  # VACUUMed after the commit: no dead row left
+        for table in ("posts", "post_matches", "raw_payloads", "labels", "report_cache"):
+            assert dead_rows(store, table) == 0, table
 
 
 def test_raw_payloads_and_quarantine_have_their_own_shorter_retention(
@@ -60,7 +72,7 @@ def test_raw_payloads_and_quarantine_have_their_own_shorter_retention(
     assert report.counts["raw_payloads"] == 3 and report.counts["quarantine"] == 1
     assert count(store, "raw_payloads") == 0 and count(store, "quarantine") == 0
     # the post itself is well within its 400 days and stays, labels included
-    assert [r[0] for r in store.db.execute("SELECT id FROM posts")] == fresh
+    assert [r[0] for r in store.sql.execute("SELECT id FROM posts")] == fresh
     assert count(store, "labels") == 1
 
 
@@ -79,8 +91,8 @@ def test_dry_run_counts_without_deleting(settings: Settings, store: Store) -> No
 def test_foreign_key_cascade_removes_children_on_a_plain_delete(store: Store) -> None:
     """The schema's ON DELETE CASCADE holds (foreign keys are on)."""
     ids = save(store, [make_post("5", "cascade check")])
-    with store.db.conn:
-        store.db.conn.execute("DELETE FROM posts WHERE id = ?", [ids[0]])
+    with store.sql.transaction():
+        store.sql.execute("DELETE FROM posts WHERE id = ?", [ids[0]])
     for table in ("post_matches", "raw_payloads", "labels", "label_state"):
         assert count(store, table) == 0, table
 
