@@ -11,7 +11,7 @@ the file's ``group_key`` refines).
 
 ``--trainer 2`` (the trainer ``listener train`` runs for a feature set with
 ``+tfidf``): ``nlp.training.out_of_fold`` gives every post's held-out class
-probabilities from the embedding head at each C of ``C_GRID`` and from the
+probabilities from the embedding head at each C of ``C_GRID_V2`` and from the
 text head v2; ``nlp.training.choose`` picks C and the text head's weight
 (``WEIGHT_GRID``) as the trainer does. Two figures:
 
@@ -158,7 +158,7 @@ def main() -> None:
     if cache.exists():
         with np.load(cache) as saved:
             text = saved["text"]
-            emb = {c: saved[f"emb_{c}"] for c in training.C_GRID}
+            emb = {c: saved[f"emb_{c}"] for c in training.C_GRID_V2}
         print(f"held-out probabilities from {cache.name}")
     else:
         from concurrent.futures import ProcessPoolExecutor
@@ -167,10 +167,10 @@ def main() -> None:
             parts = list(pool.map(training.out_of_fold, *zip(
                 *[(features, texts, labels, [fold]) for fold in folds], strict=True)))
         text = np.sum([p[1] for p in parts], axis=0)
-        emb = {c: np.sum([p[0][c] for p in parts], axis=0) for c in training.C_GRID}
+        emb = {c: np.sum([p[0][c] for p in parts], axis=0) for c in training.C_GRID_V2}
         arrays: dict[str, Any] = {f"emb_{c}": v for c, v in emb.items()}
         np.savez(cache, text=text, **arrays)
-    print(f"held-out probabilities for {len(training.C_GRID)} C and the text head in"
+    print(f"held-out probabilities for {len(training.C_GRID_V2)} C and the text head in"
           f" {time.perf_counter() - start:.0f} s")
     print("macro-F1 (mean of folds) by C (rows) and text head weight (columns):")
     print(f"{'C':>8}" + "".join(f"{w:>8}" for w in (0.0, *training.WEIGHT_GRID, 1.0)))

@@ -4,6 +4,7 @@ plain arrays with its checksum in the card, averaged in at prediction."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def test_word_pairs_carry_what_character_ngrams_cannot() -> None:
     character n-grams within words: only text head v2's word pairs tell
     them apart, on posts whose other words it has never seen."""
     pytest.importorskip("sklearn")
-    rows = [(f"{f} light out {g}", "a") for f, g in zip(FILLERS, FILLERS[1:], strict=False)]
+    rows = [(f"{f} light out {g}", "a") for f, g in itertools.pairwise(FILLERS)]
     rows += [(f"{f} out light {g}", "b") for f, g in zip(FILLERS, FILLERS[2:], strict=False)]
     test = [("light out in quarry close", "a"), ("out light in quarry close", "b"),
             ("light out outside the church", "a"), ("out light outside the church", "b")]
