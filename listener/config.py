@@ -174,6 +174,10 @@ def _line(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
     return node.start_mark.line + 1 if node is not None else None
 
 
+# keys whose wrong value is never repeated in the error (it may be a secret)
+_NEVER_ECHOED = frozenset({("storage", "dsn_env")})
+
+
 def _problem(file: str, root: yaml.Node | None, data: dict[str, Any],
              err: Any) -> ConfigProblem:
     loc: tuple[str | int, ...] = tuple(err["loc"])
@@ -192,6 +196,8 @@ def _problem(file: str, root: yaml.Node | None, data: dict[str, Any],
         return ConfigProblem(file, _line(root, loc[:-1]), _dotted(loc),
                              "required key is missing")
     got = err.get("input")
+    if loc in _NEVER_ECHOED:  # a DSN pasted where its variable's name belongs
+        got = None
     message = str(err["msg"]).removeprefix("Value error, ")
     shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) \
         and repr(got) not in message and f"got {got}" not in message else ""

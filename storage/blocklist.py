@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 
@@ -23,7 +21,7 @@ def post_hash(platform: str, native_id: str) -> str:
 
 
 class BlockList:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def authors(self) -> set[str]:
@@ -34,9 +32,9 @@ class BlockList:
 
     def block_author(self, author_key: str) -> int:
         """Block a pseudonym from collection; 1 if it was not blocked yet."""
-        with write_transaction(self.db):
-            cur = self.db.execute("INSERT OR IGNORE INTO blocked_authors (author_key, added_at)"
-                                  " VALUES (?, ?)", [author_key, utcnow()])
+        with self.db.transaction():
+            cur = self.db.execute("INSERT INTO blocked_authors (author_key, added_at)"
+                                  " VALUES (?, ?) ON CONFLICT DO NOTHING", [author_key, utcnow()])
         return int(cur.rowcount)
 
     def block_post(self, platform: str, native_id: str) -> int:
@@ -46,9 +44,10 @@ class BlockList:
     def block_posts(self, posts: Sequence[tuple[str, str]]) -> int:
         """Block these (platform, native id) posts; how many were not blocked yet."""
         stamp, added = utcnow(), 0
-        with write_transaction(self.db):
+        with self.db.transaction():
             for platform, native_id in posts:
                 added += int(self.db.execute(
-                    "INSERT OR IGNORE INTO blocked_posts (post_hash, added_at) VALUES (?, ?)",
+                    "INSERT INTO blocked_posts (post_hash, added_at) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     [post_hash(platform, native_id), stamp]).rowcount)
         return added

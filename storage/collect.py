@@ -4,19 +4,18 @@ fetched page (the runs themselves: ``storage.runs``)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import operator
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.blocklist import BlockList, post_hash
 from storage.conversations import Conversations, Linked
-from storage.db import in_chunks, insert_values, write_transaction
+from storage.db import in_chunks
 from storage.records import PageResult, Post, Quarantined, StoredItem
-from storage.rollups import Rollups
 from storage.timefmt import iso, utcnow
 
 _POST_COLUMNS = (
@@ -152,16 +151,24 @@ _UPSERT_RAW = (
     " request = excluded.request, payload = excluded.payload,"
     " retrieved_at = excluded.retrieved_at, collector_version = excluded.collector_version"
 )
-_INSERT_MATCHES = "INSERT OR IGNORE INTO post_matches (post_id, source, query, first_seen_at)"
+_INSERT_MATCHES = "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
+
+
+class RollupChanges(Protocol):
+    """The part of the rollups a page's write goes through (``storage.rollups``)."""
+
+    def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False
+                 ) -> contextlib.AbstractContextManager[None]: ...
 
 
 class Collection:
-    """What collection writes and reads back: pages and their cursors."""
+    """What collection writes and reads back: pages and their cursors.
+    Runs on both backends (``storage.backend``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql, rollups: RollupChanges) -> None:
         self.db = db
         self.blocklist = BlockList(db)
-        self.rollups = Rollups(db)
+        self.rollups = rollups
         self.conversations = Conversations(db)
 
     def cursor(self, source: str) -> dict[str, str]:
@@ -211,15 +218,15 @@ class Collection:
                stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
                matched: list[tuple[str, str]]) -> None:
         """The page's posts, raw payloads and matches: one multi-row statement
-        each (``insert_values``) for the new posts."""
-        conn = self.db.conn
+        each (``Sql.insert_values``) for the new posts."""
+        conn = self.db
         if fresh:
             first = int(conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM posts").fetchone()[0])
             new_ids = list(range(first, first + len(fresh)))
-            insert_values(conn, _INSERT_POSTS, [
+            conn.insert_values(_INSERT_POSTS, [
                 (pid, *_NEW_VALUES(row), now, now)
                 for pid, (row, _) in zip(new_ids, fresh.values(), strict=True)])
-            insert_values(conn, _INSERT_RAW, [
+            conn.insert_values(_INSERT_RAW, [
                 (pid, source, request_json, raw, now, collector_version)
                 for pid, (_, raw) in zip(new_ids, fresh.values(), strict=True)])
             for pid, (key, (row, _)) in zip(new_ids, fresh.items(), strict=True):
@@ -233,12 +240,13 @@ class Collection:
                 {"text": row["text"], "title": row["title"], "id": pid}
                 for pid, (row, _) in changed.items()
                 if (row["text"], row["title"]) != (before[pid]["text"], before[pid]["title"])])
-            insert_values(conn, _INSERT_RAW, [
+            conn.insert_values(_INSERT_RAW, [
                 (pid, source, request_json, raw, now, collector_version)
                 for pid, (_, raw) in changed.items()], _UPSERT_RAW)
             result.updated = len(changed)
-        insert_values(conn, _INSERT_MATCHES, [
-            (stored[key][0], source, query, now) for key in dict.fromkeys(matched)])
+        conn.insert_values(_INSERT_MATCHES, [
+            (stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
+            " ON CONFLICT DO NOTHING")
 
     def save_page(
         self,
@@ -266,8 +274,8 @@ class Collection:
         )
         now = utcnow()
         request_json = _json(dict(request or {}))
-        with write_transaction(self.db):
-            conn = self.db.conn
+        with self.db.transaction():
+            conn = self.db
             blocked = self.blocklist.authors()
             blocked_posts = self.blocklist.post_hashes()
             kept = [item for item in items

@@ -28,9 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import in_chunks, insert_values
+from storage.backend import Sql
+from storage.db import in_chunks
 
 _COLUMNS = ("post_id", "platform", "thread_native", "thread", "parent_native", "parent_id",
             "voice", "addressed", "created_at")
@@ -43,15 +42,16 @@ _ON_CONFLICT = (
     " conversations.thread_native IS NOT NULL THEN conversations.thread ELSE excluded.thread"
     " END, parent_native = excluded.parent_native,"
     " parent_id = excluded.parent_id, voice = CASE WHEN excluded.voice = 'about_us' AND"
-    " max(conversations.addressed, excluded.addressed) = 1 THEN 'to_us' ELSE excluded.voice"
-    " END, addressed = max(conversations.addressed, excluded.addressed),"
+    " (conversations.addressed = 1 OR excluded.addressed = 1) THEN 'to_us' ELSE excluded.voice"
+    " END, addressed = CASE WHEN excluded.addressed > conversations.addressed"
+    " THEN excluded.addressed ELSE conversations.addressed END,"
     " created_at = excluded.created_at"
 )
 # a stored post adopts the replies that arrived before it
 _ADOPT = (
-    "UPDATE conversations SET parent_id = :post_id, voice = CASE WHEN :own AND voice ="
+    "UPDATE conversations SET parent_id = :post_id, voice = CASE WHEN :own = 1 AND voice ="
     " 'about_us' THEN 'to_us' ELSE voice END WHERE platform = :platform"
-    " AND parent_native = :native_id AND parent_id IS NOT :post_id"
+    " AND parent_native = :native_id AND parent_id IS DISTINCT FROM :post_id"
 )
 # ... and moves posts whose provisional thread was its native id into its thread
 _RETHREAD = (
@@ -96,7 +96,7 @@ class _Node:
 class Conversations:
     """Writes of the conversation model (reads: ``storage.engagement``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def _stored(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Node]:
@@ -150,8 +150,8 @@ class Conversations:
             rows.append((post.post_id, post.platform, post.thread_native, node.thread,
                          post.parent_native, parent.post_id if parent else None, node.voice,
                          int(post.addressed), post.created_at))
-        conn = self.db.conn
-        insert_values(conn, _INSERT, rows, _ON_CONFLICT)
+        conn = self.db
+        conn.insert_values(_INSERT, rows, _ON_CONFLICT)
         adopt = [{"post_id": row[0], "platform": row[1], "native_id": key[1],
                   "own": int(nodes[key].own), "thread": row[3]}
                  for key, row in zip(page, rows, strict=True)]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 
 
 def _real(exclude_sources: Sequence[str]) -> tuple[str, list[str]]:
@@ -21,7 +19,7 @@ def _real(exclude_sources: Sequence[str]) -> tuple[str, list[str]]:
 
 
 class DeletionChecks:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def due(self, platform: str, *, collected_after: str, checked_before: str, limit: int,
@@ -39,9 +37,9 @@ class DeletionChecks:
         return [(int(r[0]), str(r[1]), r[2]) for r in rows]
 
     def mark_checked(self, post_ids: Sequence[int], when: str) -> None:
-        with write_transaction(self.db):
-            self.db.conn.executemany("UPDATE posts SET checked_at = ? WHERE id = ?",
-                                     [(when, pid) for pid in post_ids])
+        with self.db.transaction():
+            self.db.executemany("UPDATE posts SET checked_at = ? WHERE id = ?",
+                                [(when, pid) for pid in post_ids])
 
     def overdue_first_checks(self, platform: str, collected_before: str,
                              exclude_sources: Sequence[str] = ()) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.blocklist import BlockList
 from storage.db import in_chunks, write_transaction
 from storage.deletion import Counts, PostDeletion
@@ -56,8 +57,8 @@ class Erasure:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.deletion = PostDeletion(db)
-        self.blocklist = BlockList(db)
-        self.rewrites = ReportRewrites(db)
+        self.blocklist = BlockList(SqliteSql(db))
+        self.rewrites = ReportRewrites(SqliteSql(db))
         self.lookups = Lookups(db)
 
     def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 
@@ -23,11 +21,11 @@ class Relabel:
 class Relabels:
     """History labelled again under a new config or classifier."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def record(self, task: str, *, since: str | None, config_hash: str, posts: int) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "INSERT INTO relabels (task, at, since, config_hash, posts)"
                 " VALUES (?, ?, ?, ?, ?)", [task, utcnow(), since, config_hash, posts])

@@ -7,9 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 
@@ -24,11 +22,11 @@ class WrittenReport:
 class ReportLog:
     """Reports written, newest last per week."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def record(self, week: str, config_hash: str, figures: dict[str, Any]) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "INSERT INTO reports_written (week, written_at, config_hash, figures)"
                 " VALUES (?, ?, ?, ?)",

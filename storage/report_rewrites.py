@@ -17,14 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 
 class ReportRewrites:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def add(self, weeks: Mapping[str, Collection[str]]) -> None:
@@ -32,7 +30,7 @@ class ReportRewrites:
         inside the caller's transaction when there is one."""
         if not weeks:
             return
-        with write_transaction(self.db):
+        with self.db.transaction():
             pending = self.pending()
             for week, formats in weeks.items():
                 merged = sorted(set(formats) | pending.get(week, set()))
@@ -48,5 +46,5 @@ class ReportRewrites:
                     "SELECT week, formats FROM report_rewrites ORDER BY requested_at, week")}
 
     def done(self, week: str) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute("DELETE FROM report_rewrites WHERE week = ?", [week])

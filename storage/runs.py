@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.records import RunRecord
 from storage.timefmt import utcnow
 
@@ -19,19 +17,18 @@ _COLUMNS = ("id, source, started_at, ended_at, status, fetched, new, duplicates,
 
 
 class Runs:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def start(self, source: str) -> int:
-        with write_transaction(self.db):
-            cur = self.db.execute(
+        with self.db.transaction():
+            return self.db.insert_id(
                 "INSERT INTO runs (source, started_at, status) VALUES (?, ?, 'running')",
                 [source, utcnow()],
             )
-        return int(cur.lastrowid or 0)
 
     def finish(self, run_id: int, status: str, error: str | None = None) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?",
                 [status, utcnow(), error, run_id],
@@ -44,7 +41,7 @@ class Runs:
         if source is not None:
             sql += " AND source = ?"
             params.append(source)
-        with write_transaction(self.db):
+        with self.db.transaction():
             cur = self.db.execute(sql, params)
         return int(cur.rowcount)
 

@@ -13,9 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 
@@ -33,12 +31,12 @@ class JobState:
 class ServiceState:
     """Reads and writes of the service's own tables, over one connection."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     # -- small JSON facts ---------------------------------------------------
     def put(self, key: str, value: Any) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "INSERT INTO service_state (key, value, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
@@ -47,7 +45,7 @@ class ServiceState:
             )
 
     def delete(self, key: str) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute("DELETE FROM service_state WHERE key = ?", [key])
 
     def get(self, key: str) -> Any:
@@ -59,7 +57,7 @@ class ServiceState:
         """Record every scheduled job's next run; jobs no longer scheduled
         keep their history but lose their next run."""
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute("UPDATE service_jobs SET next_run_at = NULL, updated_at = ?", [now])
             for job, at in next_runs.items():
                 self.db.execute(
@@ -71,7 +69,7 @@ class ServiceState:
 
     def job_started(self, job: str, next_run_at: str | None) -> None:
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "INSERT INTO service_jobs (job, next_run_at, last_started_at, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (job) DO UPDATE SET"
@@ -82,7 +80,7 @@ class ServiceState:
 
     def job_finished(self, job: str, status: str, error: str | None = None) -> None:
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "UPDATE service_jobs SET last_finished_at = ?, last_status = ?, last_error = ?,"
                 " last_success_at = CASE WHEN ? = 'ok' THEN ? ELSE last_success_at END,"

@@ -7,26 +7,37 @@ database handle and reached as an attribute::
     store.runs.start(source)            # storage.runs.Runs
     store.labels.save(...)              # storage.labels.Labels
 
-Nothing outside ``storage`` touches the handle itself (``store.db``) or a
-connection; the one exception is the web page, whose server opens the file
-itself (``Store.for_page`` and ``storage.page_access``).
+Nothing outside ``storage`` touches the handle itself (``store.db``,
+``store.sql``) or a connection; the one exception is the web page, whose
+server opens the file itself (``Store.for_page`` and ``storage.page_access``).
+
+Two backends (docs/postgresql.md): SQLite (``Store.open``, the default) and
+PostgreSQL (``Store.open_postgresql``). ``store.sql`` runs the same SQL on
+either (``storage.backend``); the modules ported to it so far
+(``PORTED_ATTRIBUTES``) work on both, the rest still take SQLite's
+``Database`` (``store.db``) and, on PostgreSQL, say so when reached.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
+from storage import pg_migrations
 from storage.actions import Actions
 from storage.audit_draws import AuditDraws
 from storage.audits import Audits
+from storage.backend import PgSql, Sql, SqliteSql, dsn_from_env
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
-from storage.collect import Collection
+from storage.collect import Collection, RollupChanges, StorageError
+from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
-from storage.db import connect
+from storage.db import connect, in_chunks
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
 from storage.deliveries import Deliveries
@@ -60,32 +71,71 @@ _PLATFORMS = (
 )
 
 
+# The attributes that work on both backends; every other one is SQLite's
+# only until its module is ported (docs/postgresql.md, "Porting order").
+PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
+                     "relabels", "report_log", "report_rewrites", "deletion_checks")
+
+
+class NotOnPostgres:
+    """Stands for a store attribute whose module is not ported yet: any use
+    says so, instead of failing somewhere inside with an SQL error."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        raise StorageError(
+            f"store.{self._name} is not available on PostgreSQL yet (issue 21: its module is "
+            "still SQLite-only; docs/postgresql.md lists what is ported)")
+
+
+class QueueOnlyRollups:
+    """The rollups' part in a page's write, on PostgreSQL until
+    ``storage.rollups`` is ported. Labels are not saved through the store on
+    PostgreSQL yet, so every post stays on ``rollup_queue`` (readers count
+    queued posts from their rows) and a changed post has no rolled-up
+    contribution to move; should one ever have one, the write is refused
+    rather than leaving the rollups wrong."""
+
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
+
+    @contextlib.contextmanager
+    def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False
+                 ) -> Iterator[None]:
+        ids = sorted(set(post_ids))
+        if ids and not rolled_only:
+            raise StorageError("rollups are not on PostgreSQL yet: posts cannot leave "
+                               "the rollup queue")
+        for marks, chunk in in_chunks(ids):
+            rolled = self.sql.execute(
+                f"SELECT count(*) FROM posts WHERE id IN ({marks}) AND id NOT IN"  # noqa: S608
+                " (SELECT post_id FROM rollup_queue)", chunk).fetchone()[0]
+            if rolled:
+                raise StorageError("rollups are not on PostgreSQL yet: a rolled-up post "
+                                   "changed")
+        yield
+
+
 class Store:
     def __init__(self, db: Database, path: str | Path | None = None) -> None:
-        self.db = db
+        self._db: Database | None = db
+        self.sql: Sql = SqliteSql(db)
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
-        self.collect = Collection(db)
-        self.runs = Runs(db)
-        self.blocklist = BlockList(db)
+        self.rollups = Rollups(db)
+        self._build_ported(self.sql, self.rollups)
         self.labels = Labels(db)
         self.label_export = LabelExport(db)
-        self.config_versions = ConfigVersions(db)
-        self.usage = Usage(db)
-        self.service = ServiceState(db)
         self.deliveries = Deliveries(db)
         self.queries = Queries(db)
         self.reports = ReportReader(db)
-        self.relabels = Relabels(db)
-        self.report_log = ReportLog(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
-        self.report_rewrites = ReportRewrites(db)
-        self.deletion_checks = DeletionChecks(db)
         self.bulk = BulkLoad(db)
         self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
-        self.rollups = Rollups(db)
         self.actions = Actions(db)
         self.lookups = Lookups(db)
         self.routing = Routing(db)
@@ -99,13 +149,71 @@ class Store:
         return cls(connect(path, readonly=readonly), path)
 
     @classmethod
+    def open_postgresql(cls, dsn: str, *, env_name: str = "the DSN variable",
+                        readonly: bool = False) -> Store:
+        """Connect to PostgreSQL (a pool; the DSN is never logged nor shown
+        in an error), apply pending migrations unless ``readonly``."""
+        sql = PgSql.open(dsn, env_name=env_name)
+        try:
+            if readonly:
+                sql.execute("SET default_transaction_read_only = on")
+            else:
+                pg_migrations.apply(sql)
+        except BaseException:
+            sql.close()
+            raise
+        store = cls.__new__(cls)
+        store._db = None
+        store.sql = sql
+        store.path = None
+        for name in _SQLITE_ONLY:
+            setattr(store, name, NotOnPostgres(name))
+        store._build_ported(sql, QueueOnlyRollups(sql))
+        return store
+
+    def _build_ported(self, sql: Sql, rollups: RollupChanges) -> None:
+        """The attributes that run on either backend (PORTED_ATTRIBUTES)."""
+        self.collect = Collection(sql, rollups)
+        self.runs = Runs(sql)
+        self.blocklist = BlockList(sql)
+        self.config_versions = ConfigVersions(sql)
+        self.usage = Usage(sql)
+        self.service = ServiceState(sql)
+        self.relabels = Relabels(sql)
+        self.report_log = ReportLog(sql)
+        self.report_rewrites = ReportRewrites(sql)
+        self.deletion_checks = DeletionChecks(sql)
+
+    @classmethod
+    def from_settings(cls, settings: StorageSettings, path: str | Path, *,
+                      readonly: bool = False) -> Store:
+        """The store the config names: the SQLite file ``path`` (the config's
+        ``storage.path``, resolved) or the PostgreSQL database whose DSN is in
+        the environment variable ``storage.dsn_env``."""
+        if settings.backend == "postgresql":
+            return cls.open_postgresql(dsn_from_env(settings.dsn_env),
+                                       env_name=str(settings.dsn_env), readonly=readonly)
+        return cls.open(path, readonly=readonly)
+
+    @property
+    def db(self) -> Database:
+        """SQLite's handle, for the modules not ported to ``store.sql`` yet."""
+        if self._db is None:
+            raise StorageError("store.db is SQLite's handle; this store is on PostgreSQL")
+        return self._db
+
+    @property
+    def backend(self) -> str:
+        return self.sql.dialect
+
+    @classmethod
     def for_page(cls, conn: sqlite3.Connection) -> Store:
         """A store over a connection the web page's server opened itself
         (guarded by ``storage.page_access.guard``): nothing is run on it."""
         return cls(Database(conn, recursive_triggers=False, execute_plugins=False))
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.sql.close()
 
     def __enter__(self) -> Store:
         return self
@@ -114,20 +222,21 @@ class Store:
         self.close()
 
     def count_posts(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM posts").fetchone()[0])
+        return int(self.sql.execute("SELECT count(*) FROM posts").fetchone()[0])
 
     def platforms(self) -> list[str]:
         """The platforms of the stored posts, sorted."""
-        return [str(r[0]) for r in self.db.execute(_PLATFORMS)]
+        return [str(r[0]) for r in self.sql.execute(_PLATFORMS)]
 
     def tables(self) -> list[str]:
         """Every table in the file, sorted."""
-        return [str(r[0]) for r in self.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return self.sql.tables()
 
     def checkpoint(self) -> bool:
         """Write the WAL back into the database file; False when a reader
-        kept it from completing."""
+        kept it from completing (always True on PostgreSQL: the server does it)."""
+        if self._db is None:
+            return True
         row = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return row is None or int(row[0]) == 0
 
@@ -156,3 +265,12 @@ class Store:
         the periods, otherwise from the posts (use it as a context manager)."""
         return open_window(self.db, periods, days, zone if self.read_rollups else None,
                            self.platforms)
+
+
+# every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
+_SQLITE_ONLY = (
+    "rollups", "labels", "label_export", "deliveries",
+    "queries", "reports", "retention", "erasure",
+    "bulk", "engagement", "audits", "audit_draws",
+    "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
+)

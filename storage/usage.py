@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import month_period, utcnow
 
 
@@ -23,17 +21,17 @@ class UsageRecord:
 
 
 class Usage:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def add_reads(self, source: str, reads: int, period: str | None = None) -> int:
         """Add ``reads`` to the source's counter for ``period`` (default this
         month); returns the new total."""
         when = period or month_period()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "INSERT INTO usage (source, period, reads, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (source, period) DO UPDATE SET reads = reads + excluded.reads,"
+                " ON CONFLICT (source, period) DO UPDATE SET reads = usage.reads + excluded.reads,"
                 " updated_at = excluded.updated_at",
                 [source, when, reads, utcnow()],
             )

@@ -56,7 +56,7 @@ SQL = re.compile(
     r"(?:TABLE|INDEX|TRIGGER|VIEW)\b|\bPRAGMA\s+\w+|\bWITH\s+RECURSIVE\b")
 
 # What a caller of Store must never hold: the handle, a connection, a cursor.
-RAW_ATTRIBUTES = frozenset({"db", "conn"})
+RAW_ATTRIBUTES = frozenset({"db", "conn", "sql"})  # sql: the handle on either backend
 RAW_SQLITE = frozenset({"connect", "Connection", "Cursor", "Row"})
 RAW_CALLS = frozenset({"set_authorizer", "set_progress_handler", "executemany",
                        "executescript"})
@@ -249,6 +249,8 @@ def raw_database_outside_storage(root: Path,
                     node.module or ""]
                 if any(n.split(".")[0] == "sqlite_utils" for n in names):
                     detail = "imports sqlite_utils"
+                elif any(n.split(".")[0] in ("psycopg", "psycopg_pool") for n in names):
+                    detail = "imports psycopg"
                 elif isinstance(node, ast.ImportFrom) and node.module == "sqlite3" and any(
                         a.name in RAW_SQLITE for a in node.names):
                     detail = "imports a connection type from sqlite3"

@@ -8,6 +8,11 @@
 - ``store``: a migrated store in this test's own file, ``tests.paths.STORE_FILE``
   under ``tmp_path`` (a config beside it with ``storage: {path: listener.db}``
   reaches the same file); closed after the test.
+- ``any_store``: the same, once on each backend (``sqlite``, ``postgresql``):
+  a test that takes it runs twice. On PostgreSQL it is a database of its own
+  on the test server (``tests.pg``: skipped without one on a developer's
+  machine, a failure in CI).
+- ``pg_dsn``: the DSN of a fresh, migrated PostgreSQL database, dropped after.
 - ``cli``: runs ``listener`` as a user does; see ``tests.cli.Cli``.
 """
 
@@ -23,6 +28,7 @@ import pytest
 from storage import Store
 from tests.cli import Cli
 from tests.paths import STORE_FILE
+from tests.pg import PgDatabases, session_databases, with_dbname
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -48,6 +54,28 @@ def _restore_root_logger() -> Iterator[None]:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / STORE_FILE) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases]:
+    yield from session_databases()
+
+
+@pytest.fixture
+def pg_dsn(pg_databases: PgDatabases) -> Iterator[str]:
+    name = pg_databases.migrated()
+    yield with_dbname(pg_databases.dsn, name)
+    pg_databases.drop(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        with Store.open(tmp_path / STORE_FILE) as opened:
+            yield opened
+    else:
+        with Store.open_postgresql(request.getfixturevalue("pg_dsn")) as opened:
+            yield opened
 
 
 @pytest.fixture

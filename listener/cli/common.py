@@ -12,6 +12,7 @@ import typer
 from listener.config import ConfigError, Settings, load_settings
 from listener.service.lock import AlreadyRunning, InstanceLock, lock_path_for
 from storage import Store
+from storage.backend import BackendError
 
 
 @dataclass
@@ -32,7 +33,13 @@ def settings_from(ctx: typer.Context, *, check_credentials: bool = True) -> Sett
 
 
 def open_store(settings: Settings) -> Store:
-    return Store.open(settings.database_path)
+    """The store the config names (``storage.backend``); a PostgreSQL server
+    that cannot be reached exits 1 in words (never showing the DSN)."""
+    try:
+        return Store.from_settings(settings.storage, settings.database_path)
+    except BackendError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 def open_recording(settings: Settings) -> Store:

@@ -1,5 +1,6 @@
 """The conversation model: threads, reply parents in either arrival order,
-and voice (own / to_us / about_us), kept in the page's transaction."""
+and voice (own / to_us / about_us), kept in the page's transaction; on both
+backends (``any_store``), but erasure and the label export (SQLite only yet)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def put(store: Store, *posts: Post) -> None:
 
 def rows(store: Store) -> dict[str, dict[str, Any]]:
     out = {}
-    for native, thread, parent, parent_native, voice, addressed in store.db.execute(
+    for native, thread, parent, parent_native, voice, addressed in store.sql.execute(
             "SELECT p.native_id, c.thread, q.native_id, c.parent_native, c.voice, c.addressed"
             " FROM conversations c JOIN posts p ON p.id = c.post_id"
             " LEFT JOIN posts q ON q.id = c.parent_id"):
@@ -40,7 +41,8 @@ def rows(store: Store) -> dict[str, dict[str, Any]]:
     return out
 
 
-def test_reply_after_its_parent_is_linked_and_addressed_to_us(store: Store) -> None:
+def test_reply_after_its_parent_is_linked_and_addressed_to_us(any_store: Store) -> None:
+    store = any_store
     put(store, own("1"))
     put(store, resident("2", in_reply_to="1"))
     got = rows(store)
@@ -49,7 +51,8 @@ def test_reply_after_its_parent_is_linked_and_addressed_to_us(store: Store) -> N
                         "addressed": False}
 
 
-def test_replies_before_their_parents_are_adopted_when_the_parents_arrive(store: Store) -> None:
+def test_replies_before_their_parents_are_adopted_when_the_parents_arrive(any_store: Store) -> None:
+    store = any_store
     put(store, resident("3", in_reply_to="2"))  # a reply to a reply, both before the root
     assert rows(store)["3"] == {"thread": "2", "parent": None, "parent_native": "2",
                                 "voice": "about_us", "addressed": False}
@@ -62,20 +65,23 @@ def test_replies_before_their_parents_are_adopted_when_the_parents_arrive(store:
     assert (got["2"]["voice"], got["3"]["voice"]) == ("to_us", "about_us")
 
 
-def test_a_chain_inside_one_page_resolves_in_any_order(store: Store) -> None:
+def test_a_chain_inside_one_page_resolves_in_any_order(any_store: Store) -> None:
+    store = any_store
     put(store, resident("3", in_reply_to="2"), resident("2", in_reply_to="1"), own("1"))
     got = rows(store)
     assert {n: (r["thread"], r["parent"], r["voice"]) for n, r in got.items()} == {
         "1": ("1", None, "own"), "2": ("1", "1", "to_us"), "3": ("1", "2", "about_us")}
 
 
-def test_the_platforms_thread_id_wins_and_a_missing_parent_stays_missing(store: Store) -> None:
+def test_the_platforms_thread_id_wins_and_a_missing_parent_stays_missing(any_store: Store) -> None:
+    store = any_store
     put(store, resident("9", in_reply_to="8", thread_id="1"))  # 8 was deleted: never comes
     got = rows(store)["9"]
     assert (got["thread"], got["parent"], got["parent_native"]) == ("1", None, "8")
 
 
-def test_a_mention_is_to_us_and_stays_so_when_seen_again_unflagged(store: Store) -> None:
+def test_a_mention_is_to_us_and_stays_so_when_seen_again_unflagged(any_store: Store) -> None:
+    store = any_store
     put(store, resident("5", addressed=True))
     put(store, resident("5"))  # the same post, found again by a search
     assert rows(store)["5"]["voice"] == "to_us"
@@ -94,19 +100,21 @@ def test_a_removed_parent_leaves_the_reply_and_its_voice(store: Store) -> None:
         None, "to_us", erased_thread("1"))
 
 
-def test_storage_refuses_clear_mentions(store: Store) -> None:
+def test_storage_refuses_clear_mentions(any_store: Store) -> None:
+    store = any_store
     with pytest.raises(StorageError, match="mentions"):
         put(store, resident("1", mentions=("alice",)))
 
 
 def test_the_body_keeps_its_authorship_when_a_feed_with_a_byline_repeats_it(
-        store: Store) -> None:
+        any_store: Store) -> None:
+    store = any_store
     rss = Post("rss", "https://example.gov.uk/n/1", "Bins on Monday", T,
                author_handle="Example Council", author_official=True, author_key="k-c")
     put(store, rss)
     put(store, Post("rss", "https://example.gov.uk/n/1", "Bins on Monday", T,
                     author_key="k-press"))
-    handle = store.db.execute("SELECT author_handle FROM posts").fetchone()[0]
+    handle = store.sql.execute("SELECT author_handle FROM posts").fetchone()[0]
     assert handle == "Example Council"
     assert rows(store)["https://example.gov.uk/n/1"]["voice"] == "own"
 

@@ -1,5 +1,8 @@
 """Storage keeps each post once, never wipes another stage's labels, and
-commits a page together with its cursor."""
+commits a page together with its cursor: on both backends (``any_store``:
+SQLite and PostgreSQL), except where a test names SQLite's own machinery
+(WAL, FTS5, its write lock) or a module not yet ported (labels: ``store``
+alone)."""
 
 from __future__ import annotations
 
@@ -23,47 +26,83 @@ def page(*posts: Post) -> list[StoredItem]:
     return [StoredItem(p, {"id": p.native_id}) for p in posts]
 
 
+def label(store: Store, post_id: int, task: str, value: str, score: float) -> None:
+    """A label saved by another stage: through ``store.labels`` on SQLite (with
+    its rollup change); on PostgreSQL, where labels are not ported yet, as
+    the row that save writes."""
+    if store.backend == "sqlite":
+        store.labels.save(task, "c", "v1", None, [post_id],
+                          [LabelRecord(post_id, task, value, score, "c", "v1")])
+        return
+    with store.sql.transaction():
+        store.sql.execute("INSERT INTO labels (post_id, task, label, score, classifier, version,"
+                          " labelled_at) VALUES (?, ?, ?, ?, 'c', 'v1', '2026-11-17T10:00:00Z')",
+                          [post_id, task, value, score])
+
+
+def labels_of(store: Store, post_id: int) -> list[str]:
+    return [str(r[0]) for r in store.sql.execute(
+        "SELECT label FROM labels WHERE post_id = ? ORDER BY label", [post_id])]
+
+
 def test_uses_wal_and_busy_timeout(store: Store) -> None:
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-def test_restoring_a_post_keeps_its_labels_and_changes_no_row(store: Store) -> None:
+def test_restoring_a_post_keeps_its_labels_and_changes_no_row(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     result = store.collect.save_page(source="s", run_id=run, items=page(post("1")))
     (pid,) = result.new_ids
-    store.labels.save("topic", "topics.keywords", "v1", "h", [pid],
-                      [LabelRecord(pid, "topic", "waste_recycling", 1.0, "topics.keywords", "v1")])
-    before = store.db.execute("SELECT * FROM posts").fetchall()
+    label(store, pid, "topic", "waste_recycling", 1.0)
+    before = store.sql.execute("SELECT * FROM posts").fetchall()
     again = store.collect.save_page(source="s", run_id=run, items=page(post("1")))
     assert (again.new, again.duplicates, again.updated) == (0, 1, 0)
-    assert store.db.execute("SELECT * FROM posts").fetchall() == before
-    assert [lab.label for lab in store.labels.for_post(pid)] == ["waste_recycling"]
+    assert store.sql.execute("SELECT * FROM posts").fetchall() == before
+    assert labels_of(store, pid) == ["waste_recycling"]
 
 
-def test_changed_metrics_update_the_post_but_keep_labels(store: Store) -> None:
+def test_changed_metrics_update_the_post_but_keep_labels(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     (pid,) = store.collect.save_page(source="s", run_id=run,
                                      items=[StoredItem(post("1", likes=1), {})]).new_ids
-    store.labels.save("sentiment", "sentiment.vader", "v1", None, [pid],
-                      [LabelRecord(pid, "sentiment", "negative", -0.5, "sentiment.vader", "v1")])
+    label(store, pid, "sentiment", "negative", -0.5)
     result = store.collect.save_page(source="s", run_id=run, items=page(post("1", likes=9)))
     assert result.updated == 1
-    assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 9
-    assert [lab.label for lab in store.labels.for_post(pid)] == ["negative"]
+    assert store.sql.execute("SELECT likes FROM posts").fetchone()[0] == 9
+    assert labels_of(store, pid) == ["negative"]
+    raw = store.sql.execute("SELECT payload FROM raw_payloads WHERE post_id = ?", [pid])
+    assert json.loads(raw.fetchone()[0]) == {"id": "1"}  # the latest payload replaced the first
 
 
-def test_post_matched_by_two_queries_is_one_post_with_two_matches(store: Store) -> None:
+def test_labels_survive_the_post_changing_text_too(any_store: Store) -> None:
+    store = any_store
+    run = store.runs.start("s")
+    (pid,) = store.collect.save_page(source="s", run_id=run, items=page(post("1"))).new_ids
+    label(store, pid, "topic", "waste_recycling", 1.0)
+    label(store, pid, "sentiment", "negative", -0.5)
+    store.collect.save_page(source="s", run_id=run,
+                            items=page(post("1", text="the bins were finally collected")))
+    assert store.sql.execute("SELECT text FROM posts").fetchone()[0] == \
+        "the bins were finally collected"
+    assert labels_of(store, pid) == ["negative", "waste_recycling"]
+
+
+def test_post_matched_by_two_queries_is_one_post_with_two_matches(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     store.collect.save_page(source="s", run_id=run, items=page(post("1")), query="bins")
     store.collect.save_page(source="s", run_id=run, items=page(post("1")), query="recycling")
     store.collect.save_page(source="t", run_id=run, items=page(post("1")), query="bins")
     assert store.count_posts() == 1
-    matches = store.db.execute("SELECT source, query FROM post_matches ORDER BY 1, 2").fetchall()
+    matches = store.sql.execute("SELECT source, query FROM post_matches ORDER BY 1, 2").fetchall()
     assert matches == [("s", "bins"), ("s", "recycling"), ("t", "bins")]
 
 
-def test_a_page_with_an_item_storage_refuses_is_not_stored(store: Store) -> None:
+def test_a_page_with_an_item_storage_refuses_is_not_stored(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     store.collect.save_page(source="s", run_id=run, items=page(post("1")),
                             cursor={"since_id": "1"})
@@ -77,30 +116,48 @@ def test_a_page_with_an_item_storage_refuses_is_not_stored(store: Store) -> None
 
 def _rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
     """Every row a page writes, table by table."""
-    return {table: store.db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("posts", "raw_payloads", "post_matches", "quarantine", "cursors",
-                          "runs", "posts_fts", "conversations", "rollup_queue")}
+    tables = ["posts", "raw_payloads", "post_matches", "quarantine", "cursors", "runs",
+              "conversations", "rollup_queue"]
+    if store.backend == "sqlite":
+        tables.append("posts_fts")
+    return {table: store.sql.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in tables}
 
 
-def test_page_and_cursor_commit_together_or_not_at_all(store: Store) -> None:
+# a trigger that refuses the cursor's update, standing in for a full disk
+_REFUSE_CURSOR = {
+    "sqlite": ["CREATE TEMP TRIGGER refuse_cursor BEFORE UPDATE ON main.cursors"
+               " WHEN NEW.value = '3' BEGIN SELECT RAISE(ABORT, 'cursor write refused'); END"],
+    "postgresql": [
+        "CREATE FUNCTION refuse_cursor() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " RAISE EXCEPTION 'cursor write refused'; END $$",
+        "CREATE TRIGGER refuse_cursor BEFORE UPDATE ON cursors FOR EACH ROW"
+        " WHEN (NEW.value = '3') EXECUTE FUNCTION refuse_cursor()"],
+}
+_ALLOW_CURSOR = {"sqlite": ["DROP TRIGGER refuse_cursor"],
+                 "postgresql": ["DROP TRIGGER refuse_cursor ON cursors"]}
+
+
+def test_page_and_cursor_commit_together_or_not_at_all(any_store: Store) -> None:
     """The cursor is written after the page's posts, raw payloads, matches and
-    quarantined items; when SQLite refuses it (a trigger stands in for a
-    full disk or a constraint), none of the page is kept and the cursor and
+    quarantined items; when the database refuses it (a trigger stands in for
+    a full disk or a constraint), none of the page is kept and the cursor and
     run counters stay where the last page left them."""
+    store = any_store
     run = store.runs.start("s")
     store.collect.save_page(source="s", run_id=run, items=page(post("1")),
                             cursor={"since_id": "1"})
     before = _rows(store)
-    store.db.execute(
-        "CREATE TEMP TRIGGER refuse_cursor BEFORE UPDATE ON main.cursors"
-        " WHEN NEW.value = '3' BEGIN SELECT RAISE(ABORT, 'cursor write refused'); END")
-    with pytest.raises(sqlite3.IntegrityError, match="cursor write refused"):
+    for statement in _REFUSE_CURSOR[store.backend]:
+        store.sql.execute(statement)
+    with pytest.raises(Exception, match="cursor write refused"):
         store.collect.save_page(source="s", run_id=run, items=page(post("2"), post("3")),
                                 quarantined=[Quarantined("x", "bad", {"id": "4"})],
                                 query="bins", cursor={"since_id": "3"})
     assert _rows(store) == before
-    assert not store.db.conn.in_transaction
-    store.db.execute("DROP TRIGGER refuse_cursor")
+    assert not store.sql.in_transaction
+    for statement in _ALLOW_CURSOR[store.backend]:
+        store.sql.execute(statement)
     store.collect.save_page(source="s", run_id=run, items=page(post("2"), post("3")),
                             cursor={"since_id": "3"})  # the same page, once the disk is back
     assert store.count_posts() == 3 and store.collect.cursor("s") == {"since_id": "3"}
@@ -158,12 +215,13 @@ def test_an_edited_post_is_indexed_again_and_keeps_its_labels(store: Store) -> N
     assert store.rollups.check() == []
 
 
-def test_quarantine_keeps_payload_and_error_while_page_is_stored(store: Store) -> None:
+def test_quarantine_keeps_payload_and_error_while_page_is_stored(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     result = store.collect.save_page(source="s", run_id=run, items=[StoredItem(post("1"), {})],
                                      quarantined=[Quarantined("x", "missing id", {"text": "hi"})])
     assert (result.new, result.quarantined) == (1, 1)
-    row = store.db.execute("SELECT platform, error, payload, run_id FROM quarantine").fetchone()
+    row = store.sql.execute("SELECT platform, error, payload, run_id FROM quarantine").fetchone()
     assert (row[0], row[1], json.loads(row[2]), row[3]) == ("x", "missing id", {"text": "hi"}, run)
     (record,) = store.runs.recent("s")
     assert (record.fetched, record.new, record.quarantined) == (2, 1, 1)
@@ -179,20 +237,25 @@ def test_full_text_search_finds_inflections_and_follows_deletes(store: Store) ->
     assert store.db.execute(sql, ['"pothole"']).fetchall() == []
 
 
-def test_clear_handle_of_a_non_official_author_is_refused(store: Store) -> None:
+def test_clear_handle_of_a_non_official_author_is_refused(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     with pytest.raises(StorageError, match="official"):
         store.collect.save_page(source="s", run_id=run,
                                 items=[StoredItem(post("1", author_handle="someone"), {})])
 
 
-def test_blocked_author_is_not_stored(store: Store) -> None:
-    store.db.execute("INSERT INTO blocked_authors VALUES ('k1', '2026-01-01')")
-    store.db.conn.commit()
+def test_blocked_author_is_not_stored(any_store: Store) -> None:
+    store = any_store
+    assert store.blocklist.block_author("k1") == 1
+    assert store.blocklist.block_author("k1") == 0  # once
+    assert store.blocklist.block_post("x", "3") == 1
     run = store.runs.start("s")
-    result = store.collect.save_page(source="s", run_id=run,
-                                     items=[StoredItem(post("1"), {}), StoredItem(post("2"), {})])
-    assert (result.new, result.blocked) == (1, 1)
+    result = store.collect.save_page(
+        source="s", run_id=run,
+        items=[StoredItem(post("1"), {}), StoredItem(post("2"), {}), StoredItem(post("3"), {})])
+    assert (result.new, result.blocked) == (1, 2)
+    assert [r[0] for r in store.sql.execute("SELECT native_id FROM posts")] == ["2"]
 
 
 def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> None:
@@ -209,10 +272,23 @@ def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> No
         "topics.keywords", "v1", "config:abc", ("bin", "collected"))
 
 
-def test_config_versions_are_recorded_once(store: Store) -> None:
+def test_config_versions_are_recorded_once(any_store: Store) -> None:
+    store = any_store
     assert store.config_versions.record("h1", "topics: {}", "config.yaml")
     assert not store.config_versions.record("h1", "topics: {}", "config.yaml")
-    assert [v[0] for v in store.config_versions.history()] == ["h1"]
+    assert store.config_versions.record("h2", "topics: {a: 1}", "config.yaml")
+    assert [v[0] for v in store.config_versions.history()] == ["h1", "h2"]
+
+
+def test_usage_counters_add_up_per_source_and_month(any_store: Store) -> None:
+    usage = any_store.usage
+    assert usage.add_reads("x", 10, "2026-11") == 10
+    assert usage.add_reads("x", 5, "2026-11") == 15
+    usage.add_reads("x", 1, "2026-12")
+    usage.add_reads("y", 2, "2026-11")
+    assert usage.reads_used("x", "2026-11") == 15
+    assert [(r.source, r.period, r.reads) for r in usage.records()] == [
+        ("x", "2026-12", 1), ("x", "2026-11", 15), ("y", "2026-11", 2)]
 
 
 def test_second_writer_waits_for_the_lock_instead_of_failing(tmp_path: object) -> None:

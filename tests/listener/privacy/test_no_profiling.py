@@ -26,6 +26,7 @@ from .conftest import KEY, make_post, save
 # Modules that write or erase by author (collection's pseudonymised writes,
 # the block list, erasure): the only places author_key may appear freely.
 WRITERS = {"storage/collect.py", "storage/migrations.py", "storage/records.py",
+           "storage/pg_migrations.py",  # the same schema, on PostgreSQL
            "storage/blocklist.py", "storage/erasure.py",
            "storage/bulk.py",  # bulk.py: the benchmarks' bulk load of posts
            # lookups.py: who looked up whom, kept by pseudonym so that repeated viewing of

@@ -1,0 +1,28 @@
+"""The PostgreSQL half of the suite cannot pass by not running: without the
+test server it skips on a developer's machine and fails in CI."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import pg
+
+
+def test_without_a_server_ci_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pg.ENV, raising=False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL tests cannot run in CI"):
+        pg.server_dsn()
+
+
+def test_without_a_server_a_developer_is_told_how_to_start_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pg.ENV, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"scripts/pg-test-server\.sh"):
+        pg.server_dsn()
+
+
+def test_with_a_server_its_dsn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pg.ENV, "host=/tmp/x dbname=y")
+    assert pg.server_dsn() == "host=/tmp/x dbname=y"
