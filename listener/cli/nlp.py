@@ -70,8 +70,8 @@ def register(app: typer.Typer) -> None:
                                      " (the core static embedding), optionally vader, and"
                                      " tfidf (adds a word + character n-gram head; C and its"
                                      " weight chosen by grouped CV). For topics:"
-                                     " minilm+wordllama+tfidf; without torch:"
-                                     " wordllama+tfidf."),
+                                     " minilm+tfidf or minilm+wordllama+tfidf; without"
+                                     " torch: wordllama+tfidf."),
     ) -> None:
         """Train a classifier head on labelled posts and save it as a new version."""
         from nlp.workflows import train_from_csv
