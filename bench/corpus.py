@@ -454,6 +454,21 @@ def cached(name: str, *, rebuild: bool = False) -> Path:
     return path
 
 
+def open_bench_store(path: Path, dsn_env: str | None = None) -> Any:
+    """A read-only store over the bench database: the SQLite file ``path``
+    (brought to the current schema first), or the PostgreSQL database whose
+    DSN is in the variable ``dsn_env`` (bench/pg_scale.py copies it there),
+    opened read-write: PostgreSQL refuses the report window's temporary
+    tables in a read-only transaction (nothing here writes)."""
+    from storage import Store
+
+    if dsn_env:
+        dsn = os.environ[dsn_env]
+        return Store.open_postgresql(dsn, env_name=dsn_env)  # migrated, as a file would be
+    Store.open(path).close()
+    return Store.open(path, readonly=True)
+
+
 def describe(path: Path) -> dict[str, Any]:
     side = path.with_suffix(".json")
     return json.loads(side.read_text()) if side.exists() else {}

@@ -30,7 +30,6 @@ from listener.query.search import simple_match
 from listener.query.service import QueryContext
 from listener.query.weeks import weeks_ending
 from listener.web.page import compute
-from storage import Store
 from storage import queries as q
 
 ZONE = "Europe/London"
@@ -54,14 +53,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", dest="shape", default="year-1m", choices=sorted(corpus.SHAPES))
     parser.add_argument("--path", type=Path, help="a database file instead of --db")
+    parser.add_argument("--dsn-env", help="a PostgreSQL database instead: the variable holding"
+                        " its DSN (bench/pg_scale.py)")
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    path = args.path or corpus.cached(args.shape)
-    Store.open(path).close()  # a cached database is brought to the current schema
-    store = Store.open(path, readonly=True)
+    path = args.path or (corpus.cached(args.shape) if not args.dsn_env else Path())
+    store = corpus.open_bench_store(path, args.dsn_env)
     queries = store.queries
     total = store.count_posts()
-    print(f"database: {path} ({total:,} posts)")
+    print(f"database: {'PostgreSQL ($' + args.dsn_env + ')' if args.dsn_env else path}"
+          f" ({total:,} posts)")
     rnd = random.Random(7)
     slugs = list(TOPIC_WORDS)
     weeks = weeks_ending(2026, 47, 52, ZONE)

@@ -46,15 +46,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", dest="shape", default="week-1m", choices=sorted(corpus.SHAPES))
     parser.add_argument("--path", type=Path, help="a database file instead of --db")
+    parser.add_argument("--dsn-env", help="a PostgreSQL database instead: the variable holding"
+                        " its DSN (bench/pg_scale.py)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--statements", action="store_true",
                         help="one more run timing every statement, with its query plan")
     parser.add_argument("--fallback", action="store_true",
                         help="one more run saying what was read from the posts, and its cost")
     args = parser.parse_args()
-    path = args.path or corpus.cached(args.shape)
-    Store.open(path).close()  # a cached database is brought to the current schema
-    store = Store.open(path, readonly=True)
+    path = args.path or (corpus.cached(args.shape) if not args.dsn_env else Path())
+    store = corpus.open_bench_store(path, args.dsn_env)
     print(f"posts stored: {store.count_posts():,}")
     settings = ReportSettings()
     labels = {s: s.replace("_", " ").capitalize() for s in corpus.SLUGS}

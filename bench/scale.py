@@ -25,6 +25,9 @@ Ops (in this order; the destructive ones run on an online-backup copy):
 - ``purge``: ``listener purge`` with a retention that drops the oldest month
   (successive runs drop successive months).
 
+``BENCH_STATEMENTS=N`` prints the N slowest statements (calls, wall and CPU
+seconds, query plan) of each forget and purge run (timing adds a little).
+
 Each run prints wall and CPU seconds, peak RSS and the load average; the
 parent prints medians and appends every run to ``$BENCH_OUT/scale-runs.jsonl``.
 A run past ``--limit-min`` is stopped and reported as "> limit".
@@ -62,11 +65,13 @@ PURGE_MONTH_DAYS = 30
 
 # -- what runs in the child process --------------------------------------------
 
-def _settings(tmp: Path) -> Any:
-    """config.yaml, with report files in an empty folder of their own."""
+def _settings(tmp: Path, *, check_words: bool = False) -> Any:
+    """config.yaml, with report files in an empty folder of their own; loaded
+    as the CLI command loads it (``check_words`` for the commands that classify)."""
     from listener.config import load_settings
 
-    settings = load_settings(corpus.ROOT / "config.yaml", check_credentials=False)
+    settings = load_settings(corpus.ROOT / "config.yaml", check_credentials=False,
+                             check_words=check_words)
     reports = settings.reports.model_copy(update={"out_dir": str(tmp / "reports")})
     return settings.model_copy(update={"reports": reports})
 
@@ -163,7 +168,7 @@ def op_forget(path: Path, arg: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = _settings(Path(tmp))
         os.environ[settings.privacy.key_env] = corpus.BENCH_KEY.decode()
-        store = Store.open(path)
+        store = _timed(Store.open(path))
         report = forget_author(settings, store, "x", arg)
         store.close()
     return {"handle": arg, "counts": report.counts}
@@ -175,7 +180,7 @@ def op_classify(path: Path, arg: str) -> dict[str, Any]:
     from storage import Store
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = _settings(Path(tmp))
+        settings = _settings(Path(tmp), check_words=True)
         t0 = time.perf_counter()
         classifiers = nlp.build_classifiers(settings.nlp, settings.topics, settings.data_dir)
         t1 = time.perf_counter()
@@ -198,11 +203,26 @@ def op_purge(path: Path, arg: str) -> dict[str, Any]:
         settings = _settings(Path(tmp))
         privacy = settings.privacy.model_copy(update={"retention_days": keep_days})
         settings = settings.model_copy(update={"privacy": privacy})
-        store = Store.open(path)
+        store = _timed(Store.open(path))
         report = purge(settings, store, now=corpus.END)
         store.close()
     return {"retention_days": keep_days, "posts_before": report.posts_before,
             "counts": report.counts}
+
+
+def _timed(store: Any) -> Any:
+    """With ``$BENCH_STATEMENTS`` set, time every statement of ``store``'s
+    connection (``bench.sqltime.Timed``, with query plans) and print the
+    slowest at exit: the per-phase breakdown of forget and purge."""
+    if not os.environ.get("BENCH_STATEMENTS"):
+        return store
+    import atexit
+
+    from bench.sqltime import time_store
+
+    timed = time_store(store, plans=True)
+    atexit.register(timed.print_top, int(os.environ["BENCH_STATEMENTS"]), width=300)
+    return store
 
 
 def op_size(path: Path, arg: str) -> dict[str, Any]:
@@ -297,6 +317,9 @@ class Runner:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=self.limit_s,
                                   check=False)
             lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
+            if os.environ.get("BENCH_STATEMENTS"):
+                print("\n".join(ln for ln in done.stdout.splitlines()
+                                if not ln.startswith("RESULT ")), flush=True)
             if done.returncode != 0 or not lines:
                 record["error"] = (done.stderr or done.stdout)[-2000:]
             else:
@@ -345,6 +368,12 @@ def main() -> None:
     parser.add_argument("--query-runs", type=int, default=20)
     parser.add_argument("--limit-min", type=float, default=30)
     parser.add_argument("--keep-copy", action="store_true", help="keep the work copy")
+    parser.add_argument("--in-place", action="store_true",
+                        help="--path is already a copy: run the destructive ops on it (at 10M"
+                             " the disk has no room for a second copy)")
+    parser.add_argument("--first", type=int, default=0,
+                        help="skip this many heavy authors and months (runs on a copy that"
+                             " earlier runs changed)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--arg", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -364,7 +393,7 @@ def main() -> None:
                     out / "scale-runs.jsonl")
     print(f"database {path}: {path.stat().st_size / 2**30:.2f} GiB;"
           f" {os.cpu_count()} cores; load {os.getloadavg()}; commit {runner.commit}")
-    work = out / f"{path.stem}-work.db"
+    work = path if args.in_place and args.path else out / f"{path.stem}-work.db"
     for op in ops:
         print(f"-- {op}", flush=True)
         if op == "size":
@@ -406,8 +435,8 @@ def main() -> None:
                 print(f"   making the work copy {work}", flush=True)
                 shutil.copyfile(path, work)
             if op == "forget":
-                summary("forget", [runner.run("forget", h, path=work)
-                                   for h in corpus.heavy_handles()[:args.runs]])
+                summary("forget", [runner.run("forget", h, path=work) for h in
+                                   corpus.heavy_handles()[args.first:args.first + args.runs]])
             elif op == "classify":
                 runs = []
                 for k in range(args.runs):
@@ -417,8 +446,9 @@ def main() -> None:
             elif op == "purge":
                 span = len(corpus.SHAPES[args.shape].weeks) * 7 if not args.path else 364
                 summary("purge", [runner.run("purge", str(span - PURGE_MONTH_DAYS * (k + 1)),
-                                             path=work) for k in range(args.runs)])
-    if work.exists() and not args.keep_copy:
+                                             path=work)
+                                  for k in range(args.first, args.first + args.runs)])
+    if work.exists() and work != path and not args.keep_copy:
         for name in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
             with contextlib.suppress(FileNotFoundError):
                 name.unlink()

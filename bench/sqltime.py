@@ -5,7 +5,8 @@ baseline of ``store_throughput.py``):
 - per-statement timings: a stand-in for a sqlite3 connection that times
   every statement (execute and the fetches after it) and can keep each
   statement's EXPLAIN QUERY PLAN, handed to ``Store.for_page`` as the web
-  page's server hands its own connection;
+  page's server hands its own connection, or swapped into an open store
+  (``time_store``);
 - the online backup exactly as the README's operators run it;
 - the bytes of each table and index of a file (``dbstat``).
 
@@ -127,6 +128,15 @@ def instrument(path: Path, *, plans: bool = False) -> tuple[Store, Timed]:
                            check_same_thread=False)
     timed = Timed(conn, plans=plans)
     return Store.for_page(timed), timed  # type: ignore[arg-type]
+
+
+def time_store(store: Store, *, plans: bool = False) -> Timed:
+    """Time every statement of an open (writable) store from now on: its
+    connection is swapped for a ``Timed`` one (forget and purge in
+    ``bench/scale.py``)."""
+    timed = Timed(store.db.conn, plans=plans)
+    store.db.conn = timed  # type: ignore[assignment]
+    return timed
 
 
 def online_backup(source: Path, dest: Path) -> None:

@@ -10,13 +10,17 @@ Generates N sample posts in the platforms' payload shapes (as
   other index, in one call; and the same one page per call (one transaction
   per page, as ``save_page``).
 
+Pages hold 50 posts each (the sample's page), or with ``--page-size real``
+what the live sources ask for (X, Reddit and Bluesky 100, Mastodon 40, a
+feed 50: ``listener.sample.pages.REAL_PAGE_SIZES``).
+
 Prints posts/s by wall clock and by CPU time (the CPU figure is steadier on
 a loaded machine), the ratio of normalise+store to the bare insert, and the
 peak RSS. With ``--profile FILE`` it also writes a cProfile of one
 normalise+store pass and prints the top functions.
 
     .venv/bin/python bench/store_throughput.py [--posts 100000] [--runs 3]
-        [--profile bench/out/save_page.prof]
+        [--page-size 50|real] [--profile bench/out/save_page.prof]
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from sqlite_utils import Database
 from listener import __version__, pipeline
 from listener.privacy.pseudonym import Pseudonymiser
 from listener.sample import generate_pages
+from listener.sample.pages import REAL_PAGE_SIZES
 from listener.sources.base import Page
 from storage import Store
 from storage.collect import post_row
@@ -129,9 +134,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page-size", default="50",
+                        help="posts per page: a number, or 'real' (each platform's API page)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of one store pass here")
     args = parser.parse_args()
-    pages = list(generate_pages(args.posts, seed=1, weeks=1, end=date(2026, 11, 22)))
+    page_size = REAL_PAGE_SIZES if args.page_size == "real" else int(args.page_size)
+    pages = list(generate_pages(args.posts, seed=1, weeks=1, end=date(2026, 11, 22),
+                                page_size=page_size))
     rows = post_rows(pages)
     n = sum(len(r) for r in rows)
     print(f"{sum(len(p.items) for p in pages):,} items in {len(pages):,} pages;"

@@ -104,19 +104,25 @@ def default_config_path() -> Path:
     return Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG))
 
 
-def load_settings(path: str | Path | None = None, *, check_credentials: bool = True) -> Settings:
+def load_settings(path: str | Path | None = None, *, check_credentials: bool = True,
+                  check_words: bool = True) -> Settings:
     """Read, validate and return the settings; raise ``ConfigError`` listing
-    every problem found (not only the first)."""
+    every problem found (not only the first). Without ``check_words`` the
+    topic words are not lemmatised (``nlp.validate``: spaCy, and with the
+    ``ml`` extra torch, stay unimported, 3-5 s of every command's start):
+    for commands that do not classify."""
     file = Path(path) if path is not None else default_config_path()
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([ConfigProblem(str(file), None, "", f"cannot read: {exc.strerror}")]) \
             from None
-    return parse_settings(text, str(file), check_credentials=check_credentials)
+    return parse_settings(text, str(file), check_credentials=check_credentials,
+                          check_words=check_words)
 
 
-def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> Settings:
+def parse_settings(text: str, file: str, *, check_credentials: bool = True,
+                   check_words: bool = True) -> Settings:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -142,7 +148,7 @@ def parse_settings(text: str, file: str, *, check_credentials: bool = True) -> S
     except ValidationError as exc:
         problems += [_problem(file, root, data, err) for err in exc.errors()]
         raise ConfigError(problems) from None
-    problems += _semantic_problems(settings, file, root, check_credentials)
+    problems += _semantic_problems(settings, file, root, check_credentials, check_words)
     if problems:
         raise ConfigError(problems)
     settings._path = Path(file).resolve()
@@ -216,7 +222,7 @@ def _valid_keys(data: dict[str, Any], parent: tuple[str | int, ...]) -> list[str
 
 
 def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
-                       check_credentials: bool) -> list[ConfigProblem]:
+                       check_credentials: bool, check_words: bool) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     if check_credentials:
         for name, cfg in settings.all_sources().items():
@@ -244,7 +250,7 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
             problems.append(ConfigProblem(
                 file, _line(root, ("privacy", "official_accounts")), "privacy.official_accounts",
                 f"'{entry}' must be written platform:handle, e.g. x:ExampleCouncil"))
-    problems += _topic_problems(settings, file, root)
+    problems += _topic_problems(settings, file, root, check_words)
     base = Path(file).resolve().parent
     for loc, message in [*path_problems(settings, base), *nlp_problems(settings, base)]:
         problems.append(ConfigProblem(file, _line(root, loc), _dotted(loc), message))
@@ -262,12 +268,13 @@ def _semantic_problems(settings: Settings, file: str, root: yaml.Node | None,
     return problems
 
 
-def _topic_problems(settings: Settings, file: str, root: yaml.Node | None) -> list[ConfigProblem]:
+def _topic_problems(settings: Settings, file: str, root: yaml.Node | None,
+                    check_words: bool) -> list[ConfigProblem]:
     from nlp.validate import validate_topic
 
     return [
         ConfigProblem(file, _line(root, ("topics", slug)), f"topics.{slug}",
                       message.removeprefix(f"topic '{slug}': "))
         for slug, spec in settings.topics.items()
-        for message in validate_topic(slug, spec)
+        for message in validate_topic(slug, spec, lemmas=check_words)
     ]

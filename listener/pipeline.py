@@ -153,7 +153,9 @@ def collect(settings: Settings, store: Store, only: str | None = None,
             stop: threading.Event | None = None,
             on_page: Callable[[str, int, int], None] | None = None) -> list[CollectSummary]:
     """Collect every enabled source (or just ``only``), one after another;
-    ``on_page(source, pages, posts read)`` after each stored page."""
+    ``on_page(source, pages, posts read)`` after each stored page. A source
+    another process is collecting (several collectors on one PostgreSQL
+    database) is skipped, and logged; it has no summary."""
     register_secrets(settings)
     pseudonymiser = make_pseudonymiser(settings)
     configured = settings.all_sources()
@@ -171,8 +173,13 @@ def collect(settings: Settings, store: Store, only: str | None = None,
             summaries.append(CollectSummary(name, run_id, "failed", error=error))
             continue
         tick = partial(on_page, name) if on_page is not None else None
-        summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop,
-                                        on_page=tick))
+        with store.runs.collecting(name) as ours:  # PostgreSQL: one collector at a time
+            if not ours:
+                log.info("source %s: being collected by another process on this database; "
+                         "skipped this round", name)
+                continue
+            summaries.append(collect_source(store, name, source, pseudonymiser, stop=stop,
+                                            on_page=tick))
     return summaries
 
 

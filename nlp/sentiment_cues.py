@@ -19,11 +19,17 @@ docs/nlp.md has the measured effect of each.
   "after 10hrs", "never again", "where is my", "#...sucks").
 - LOOKING_FORWARD: eagerness VADER cannot see ("can't wait" reads as a
   negated "wait", which has no score), "looking forward", "so proud".
+
+The expressions are ``nlp.prefilter.Guarded``: each runs only on texts that
+hold one of the literals its matches need (the same matches; most posts
+trigger no rule, and finding nothing was most of the rules' cost).
 """
 
 from __future__ import annotations
 
 import re
+
+from nlp.prefilter import guarded
 
 EMOJI: dict[str, float] = {
     # negative
@@ -53,11 +59,11 @@ _PRAISE = (r"brilliant|great|fantastic|lovely|perfect|marvell?ous|wonderful|supe
            r"outstanding|genius|fab(?:ulous)?|smashing|cracking|spot on|"
            r"five stars|10/10")
 # a sentence that is nothing but praise: "Brilliant." "Great job, council!"
-PRAISE_ONLY = re.compile(
+PRAISE_ONLY = guarded(
     rf"^\W*(?:(?:oh|yeah|well|just|really|so|absolutely|truly)\s+)*(?:{_PRAISE})"
     r"(?:\s+(?:again|guys|all|everyone|team|council|lads|folks|as always|as usual))*\W*$",
     re.IGNORECASE)
-IRONIC = re.compile(
+IRONIC = guarded(
     r"love (?:that|this) for (?:me|us)|thanks? for nothing|cheers for nothing|"
     r"said no one ever|just what (?:i|we) needed|oh (?:great|joy|wonderful|brilliant|lovely)|"
     r"yeah right|thanks a bunch|what could (?:possibly )?go wrong|"
@@ -69,7 +75,7 @@ COMPLAINT = re.compile(
     re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 
-NOTICE = re.compile(
+NOTICE = guarded(
     r"\b(?:lost|missing|found|stolen)\b[^.!?]{0,40}\b(?:wallet|purse|keys?|phone|dog|cat|"
     r"bag|bike|ring|glasses|card|umbrella|jacket|coat|watch|puppy|kitten|parrot)\b|"
     r"\b(?:reward if found|if found|handed in|has anyone (?:seen|found)|please share)\b|"
@@ -78,19 +84,19 @@ NOTICE = re.compile(
     r"diversion|timetable|polling station|nominations|applications? (?:open|close)|"
     r"deadline|bank holiday collections?)\b",
     re.IGNORECASE)
-EVENT = re.compile(
+EVENT = guarded(
     r"\b(?:join us|book (?:now|your|a place|tickets)|tickets?|free entry|all welcome|"
     r"drop[- ]in|taking place|will be held|meets|meeting|starts at|doors open|"
     r"open day|workshop|come along|line[- ]?up|live at|performing)\b", re.IGNORECASE)
-WHEN = re.compile(
+WHEN = guarded(
     r"\b(?:\d{1,2}(?::\d\d)?\s?(?:am|pm)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
     r"tomorrow|tonight|this (?:week|weekend)|\d{1,2}(?:st|nd|rd|th))\b", re.IGNORECASE)
-OPINION = re.compile(r"!|\b(?:i|i'm|my|me)\b", re.IGNORECASE)
+OPINION = guarded(r"!|\b(?:i|i'm|my|me)\b", re.IGNORECASE)
 
-COMPARISON = re.compile(r"\b((?:look|feel|seem|sound|smell|taste)(?:s|ed|ing)?) like\b",
+COMPARISON = guarded(r"\b((?:look|feel|seem|sound|smell|taste)(?:s|ed|ing)?) like\b",
                         re.IGNORECASE)
 
-WAITING = re.compile(
+WAITING = guarded(
     r"\bday \d+ of\b|\b(?:for|after|over) (?:over |about |nearly |almost )?\d+\+? ?"
     r"(?:hours?|hrs?|h|minutes|mins|days|weeks|months)\b|"
     r"\b(?:\d+|two|three|four|five|six|several|many) (?:hours?|hrs|days|weeks|months) "
@@ -100,7 +106,7 @@ WAITING = re.compile(
     r"#\w*(?:sucks|fail|fails|shambles)\b",
     re.IGNORECASE)
 
-LOOKING_FORWARD = re.compile(
+LOOKING_FORWARD = guarded(
     r"\b(?:can'?t|cannot|can\u2019t) wait\b|\blooking forward\b|\bshout ?out\b|\bso proud\b",
     re.IGNORECASE)
 
@@ -116,6 +122,8 @@ def is_notice(text: str) -> bool:
 def praise_after_complaint(text: str) -> tuple[str, str] | None:
     """(the praise sentence, the rest) when a sentence of pure praise sits
     beside a complaint; None otherwise."""
+    if not PRAISE_ONLY.possible(text):  # no praise word anywhere: no sentence of praise
+        return None
     sentences = [s for s in SENTENCE_END.split(text.strip()) if s.strip()]
     if len(sentences) < 2:
         return None

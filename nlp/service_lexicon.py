@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.prefilter import guarded
+
 WORDS: dict[str, float] = {
     "cancelled": -1.5, "canceled": -1.5, "delayed": -1.5, "delay": -1.2, "delays": -1.2,
     "overflowing": -1.5, "broken": -1.5, "missed": -1.2, "rude": -2.0,
@@ -30,7 +32,8 @@ _PHRASES = [
     r"no show", r"waiting (?:for|on)", r"can'?t get through", r"(?:again|yet again)[!.?]*$",
     r"why (?:is|are|does|do|can'?t|won'?t)",
 ]
-PHRASES = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
+# run only on texts holding a literal a phrase needs (nlp.prefilter: same matches)
+PHRASES = guarded("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
 PHRASE_WEIGHT = 0.3  # subtracted from VADER's compound score per phrase found
 
 

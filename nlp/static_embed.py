@@ -17,6 +17,8 @@ its tokens' vectors, L2-normalised, so a dot product is a cosine.
 from __future__ import annotations
 
 import html
+import itertools
+import re
 import threading
 from collections.abc import Sequence
 from importlib.metadata import version as dist_version
@@ -59,18 +61,38 @@ def embedding_text(text: str) -> str:
     placeholders, hashtags as words."""
     if "&" in text:
         text = html.unescape(text)
-    text = textprep.URL_RE.sub(" ", text)
-    text = textprep.MENTION_RE.sub(" ", text)
+    # each expression is tried only when the text has a character it needs
+    # (a link has ':' or '.', a handle '@' or 'u/'): the same result, faster
+    if ":" in text or "." in text:
+        text = textprep.URL_RE.sub(" ", text)
+    if "@" in text or "u/" in text:
+        text = textprep.MENTION_RE.sub(" ", text)
     return text.replace("#", " ")
+
+
+_SPACE = "\u2581"  # the tokenizer's word marker ("▁"), written for a space
+# a text's pieces: a run of word markers and the characters up to the next one
+_PIECE_RE = re.compile("\u2581+[^\u2581]*")
+_PIECE_CACHE_MAX = 200_000  # distinct pieces remembered per process (~30 MB at most)
 
 
 class StaticEmbedder:
     """WordLlama vectors from the installed wheel, checked and offline.
 
     The same vectors as ``WordLlama.embed`` (the mean of a text's token
-    vectors), computed faster: texts are tokenised without padding (the
-    tokenizer's padding costs more than the rest), then pooled in batches of
-    similar length."""
+    vectors), computed faster, with the same token ids and the same sums:
+
+    - Tokens: the tokenizer has no pre-tokenizer, so its BPE runs over the
+      whole text (spaces written as "▁", one prepended). No token in its
+      vocabulary has "▁" after another character (checked when loading), so
+      no merge crosses the start of a run of "▁": the text's ids are the ids
+      of its pieces (a run of "▁" and what follows up to the next one) one
+      after another. Each distinct piece is tokenised once by the BPE model
+      and remembered; a text holding a special token's "<" goes whole
+      through the tokenizer.
+    - Pooling: each row adds its tokens' vectors in order, position by
+      position over the whole batch (no padded copy of the vectors), which
+      is the order the padded sum of earlier releases used: equal floats."""
 
     def __init__(self, batch_size: int = 64) -> None:  # smaller batches stay in cache
         try:
@@ -88,11 +110,44 @@ class StaticEmbedder:
         self._tokenizer: Any = Tokenizer.from_file(str(folder / _TOKENIZER))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
+        self._bpe: Any = self._tokenizer.model
+        vocab = self._tokenizer.get_vocab()
+        # pieces can be tokenised apart only if no token has "▁" inside it
+        # after another character (else a merge could join two pieces)
+        self._by_piece = not any(_SPACE in tok.lstrip(_SPACE) for tok in vocab)
+        self._pieces: dict[str, list[int]] = {}
         self.dim = WORDLLAMA_DIM
         self.batch_size = batch_size
         self.model_id = static_model_id()
 
     def _token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids, as ``Tokenizer.encode(text,
+        add_special_tokens=False).ids`` gives them (see the class)."""
+        if not self._by_piece:
+            return self._whole_ids(texts)
+        out: list[list[int]] = []
+        pieces = self._pieces
+        whole: list[int] = []
+        for text in texts:
+            if "<" in text or not text:  # "<s>", "</s>", "<unk>" match in the raw text
+                whole.append(len(out))
+                out.append([])
+                continue
+            ids: list[int] = []
+            for piece in _PIECE_RE.findall(_SPACE + text.replace(" ", _SPACE)):
+                known = pieces.get(piece)
+                if known is None:
+                    known = [tok.id for tok in self._bpe.tokenize(piece)]
+                    if len(pieces) < _PIECE_CACHE_MAX:
+                        pieces[piece] = known
+                ids += known
+            out.append(ids)
+        if whole:
+            for i, ids in zip(whole, self._whole_ids([texts[i] for i in whole]), strict=True):
+                out[i] = ids
+        return out
+
+    def _whole_ids(self, texts: list[str]) -> list[list[int]]:
         encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
         return [e.ids for e in encode(texts, add_special_tokens=False)]
 
@@ -102,20 +157,18 @@ class StaticEmbedder:
             return out
         ids = self._token_ids([embedding_text(t) or " " for t in texts])
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        order = np.argsort(lengths, kind="stable")
-        last = self._table.shape[0] - 1
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start:start + self.batch_size]
-            width = int(lengths[chunk].max())
-            if width == 0:
-                continue
-            padded = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width, 1), dtype=np.float32)
-            for row, j in enumerate(chunk):
-                padded[row, :lengths[j]] = ids[j]
-                mask[row, :lengths[j]] = 1.0
-            np.clip(padded, 0, last, out=padded)
-            out[chunk] = (self._table[padded] * mask).sum(axis=1)  # the mean, up to scale
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64,
+                           count=int(lengths.sum()))
+        np.clip(flat, 0, self._table.shape[0] - 1, out=flat)
+        # token j of every row that has one, added in order: the sum (the mean
+        # up to scale) as the padded sum of earlier releases adds it
+        order = np.argsort(-lengths, kind="stable")  # longest first
+        starts = np.zeros(len(ids), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        starts, ordered = starts[order], lengths[order]
+        for j in range(int(ordered[0]) if len(ordered) else 0):
+            rows = int(np.searchsorted(-ordered, -j, side="left"))  # rows longer than j
+            out[order[:rows]] += self._table[flat[starts[:rows] + j]]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         result: np.ndarray = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
         return result

@@ -90,6 +90,26 @@ def blank_english() -> Language:
     return spacy.blank("en")
 
 
+@lru_cache(maxsize=1)
+def _lemma_dict() -> dict[str, str]:
+    """The lookup table as plain strings (spaCy's Table keeps only hashes)."""
+    from spacy.util import load_language_data, registry
+
+    data = load_language_data(registry.lookups.get("en")["lemma_lookup"])
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def lemma_forms(found: str, keep_gerunds: bool = False) -> frozenset[str]:
+    """Every lower-case string whose ``lemma`` can be ``found`` (a few more
+    is harmless): the table's words for it, ``found`` itself and the plural
+    rule's forms."""
+    forms = {found, found + "s"}
+    if found.endswith("y"):
+        forms.add(found[:-1] + "ies")
+    forms.update(k.lower() for k, v in _lemma_dict().items() if v.lower() == found)
+    return frozenset(forms)
+
+
 _lemma_cache: dict[str, str] = {}
 _lemma_ids: dict[bool, dict[int, int]] = {False: {}, True: {}}  # by keep_gerunds
 

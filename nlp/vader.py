@@ -31,6 +31,51 @@ def _vader_model_id() -> str:
         return "vaderSentiment"
 
 
+def fast_analyzer() -> Any:
+    """VADER's ``SentimentIntensityAnalyzer`` with its emoji pass skipped
+    for a text that holds no emoji it knows.
+
+    ``polarity_scores`` first walks the text character by character,
+    replacing each emoji with its name; with none there, the walk gives the
+    text back unchanged, so the steps after it (copied from
+    vaderSentiment 3.3.2, MIT licence) run on the text itself: the same
+    scores, compared with the library's own method in
+    tests/nlp/test_vader_fast.py. The emoji set is read again whenever it
+    changes size (v3 adds its emoji after construction)."""
+    from vaderSentiment import vaderSentiment as vs
+
+    class FastAnalyzer(vs.SentimentIntensityAnalyzer):  # type: ignore[misc]
+        _emoji_chars: frozenset[str] = frozenset()
+        _emoji_count = -1
+
+        def polarity_scores(self, text: str) -> dict[str, float]:
+            if len(self.emojis) != self._emoji_count:
+                # the walk tests one character at a time: only one-character keys count
+                self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+                self._emoji_count = len(self.emojis)
+            if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+                return dict(super().polarity_scores(text))
+            text = text.strip()
+            # vaderSentiment 3.3.2's polarity_scores after its emoji pass
+            sentitext = vs.SentiText(text)
+            sentiments: list[Any] = []
+            words_and_emoticons = sentitext.words_and_emoticons
+            for i, item in enumerate(words_and_emoticons):
+                valence = 0
+                if item.lower() in vs.BOOSTER_DICT:
+                    sentiments.append(valence)
+                    continue
+                if (i < len(words_and_emoticons) - 1 and item.lower() == "kind" and
+                        words_and_emoticons[i + 1].lower() == "of"):
+                    sentiments.append(valence)
+                    continue
+                sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+            sentiments = self._but_check(words_and_emoticons, sentiments)
+            return dict(self.score_valence(sentiments, text))
+
+    return FastAnalyzer()
+
+
 def prepare(text: str) -> str:
     """Entities decoded, URLs and mentions dropped (they carry no sentiment)."""
     if "&" in text:
@@ -47,9 +92,7 @@ class VaderSentiment(Registered):
     """One label per text: negative / neutral / positive, score = compound."""
 
     def __init__(self) -> None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        self.analyzer: Any = SentimentIntensityAnalyzer()
+        self.analyzer: Any = fast_analyzer()
         self.model_id: str | None = _vader_model_id()
 
     @classmethod

@@ -14,7 +14,8 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HASHTAG_BODY_RE = re.compile(r"^\w+$")
 
 
-def _check_words(slug: str, kind: str, words: list[str], problems: list[str]) -> None:
+def _check_words(slug: str, kind: str, words: list[str], problems: list[str],
+                 lemmas: bool) -> None:
     seen: dict[tuple[str, ...], str] = {}
     for word in words:
         if not word.strip():
@@ -29,6 +30,8 @@ def _check_words(slug: str, kind: str, words: list[str], problems: list[str]) ->
                 f"topic '{slug}': '{word}' in {kind} is a link or @mention, which never match"
             )
             continue
+        if not lemmas:
+            continue
         key = textprep.lemmas(word)
         if not key:
             problems.append(f"topic '{slug}': '{word}' in {kind} has no words to match")
@@ -41,7 +44,11 @@ def _check_words(slug: str, kind: str, words: list[str], problems: list[str]) ->
         seen[key] = word
 
 
-def validate_topic(slug: str, spec: TopicSpec) -> list[str]:
+def validate_topic(slug: str, spec: TopicSpec, *, lemmas: bool = True) -> list[str]:
+    """Problems in one topic's lists. Without ``lemmas`` only the checks
+    that need no tokenizer run (spaCy is not imported): duplicates once
+    inflections are ignored, words with nothing to match and terms that are
+    also exclusions are left to the commands that classify."""
     problems: list[str] = []
     if not SLUG_RE.match(slug):
         problems.append(
@@ -51,11 +58,12 @@ def validate_topic(slug: str, spec: TopicSpec) -> list[str]:
         problems.append(f"topic '{slug}': the label is empty")
     if not (spec.terms or spec.phrases or spec.hashtags):
         problems.append(f"topic '{slug}': no terms, phrases or hashtags, so it can never match")
-    _check_words(slug, "terms", spec.terms, problems)
-    _check_words(slug, "phrases", spec.phrases, problems)
-    _check_words(slug, "exclusions", spec.exclusions, problems)
-    included = {textprep.lemmas(w): w for w in [*spec.terms, *spec.phrases] if w.strip()}
-    for word in spec.exclusions:
+    _check_words(slug, "terms", spec.terms, problems, lemmas)
+    _check_words(slug, "phrases", spec.phrases, problems, lemmas)
+    _check_words(slug, "exclusions", spec.exclusions, problems, lemmas)
+    included = {textprep.lemmas(w): w for w in [*spec.terms, *spec.phrases]
+                if lemmas and w.strip()}
+    for word in spec.exclusions if lemmas else ():
         key = textprep.lemmas(word) if word.strip() else ()
         if key and key in included:
             problems.append(

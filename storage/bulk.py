@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.collect import post_row
 from storage.db import write_transaction
 from storage.records import LabelRecord, Post
@@ -31,7 +32,7 @@ _POST_SQL = (
 class BulkLoad:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.rollups = Rollups(db)
+        self.rollups = Rollups(SqliteSql(db))
 
     def load(self, items: Iterable[tuple[Post, Sequence[LabelRecord]]], *,
              looked_at: Mapping[str, tuple[str, str]], source: str = "bench",

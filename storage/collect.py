@@ -11,6 +11,8 @@ import operator
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+import orjson
+
 from storage.backend import Sql
 from storage.blocklist import BlockList, post_hash
 from storage.conversations import Conversations, Linked
@@ -63,10 +65,20 @@ def post_row(post: Post) -> dict[str, Any]:
     return with_hash(row)
 
 
+def _hash_text(values: list[Any]) -> bytes:
+    """``json.dumps(values, ensure_ascii=False)`` as UTF-8, the text every
+    stored hash was taken of: each value by orjson (text, integers and null
+    come out as json writes them), joined with json's ``", "``; json itself
+    for what orjson refuses (an integer over 64 bits)."""
+    try:
+        return b"[" + b", ".join(map(orjson.dumps, values)) + b"]"
+    except (orjson.JSONEncodeError, TypeError):
+        return _HASH_JSON.encode(values).encode()
+
+
 def with_hash(row: dict[str, Any]) -> dict[str, Any]:
     row["content_hash"] = hashlib.sha256(
-        _HASH_JSON.encode([row[c] for c in _POST_COLUMNS]).encode()
-    ).hexdigest()[:32]
+        _hash_text([row[c] for c in _POST_COLUMNS])).hexdigest()[:32]
     return row
 
 

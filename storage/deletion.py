@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
 from storage import fts
+from storage.backend import SqliteSql
 from storage.db import in_chunks
 from storage.discovery_upkeep import DiscoveryUpkeep
 from storage.driver import FTS_SECURE_DELETE
@@ -31,13 +32,18 @@ from storage.rollups import Rollups
 Counts = dict[str, int]
 
 
+class Deleted(NamedTuple):
+    gone: bool  # the posts' tokens left the full-text index's segments with them
+    counts: Counts  # rows deleted per table (posts, each child table, posts_fts)
+
+
 class PostDeletion:
     """Stage posts in the temp table ``_doomed``, count and delete them
     with every row keyed to them; then compact. Callers hold the transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.rollups = Rollups(db)
+        self.rollups = Rollups(SqliteSql(db))
         self.discovery = DiscoveryUpkeep(db)
 
     def tables(self) -> list[str]:
@@ -79,24 +85,32 @@ class PostDeletion:
         counts["posts_fts"] = counts["posts"]
         return counts
 
-    def delete_staged(self, *, at_once: bool = True) -> bool:
-        """Delete the staged posts with every row keyed to them. With
-        ``at_once`` (and a SQLite that can), their tokens leave the
-        full-text index's segments in the same statements (``storage.fts``);
-        returns whether they did: if not, ``compact(merge=True)`` after."""
+    def delete_staged(self, *, at_once: bool = True) -> Deleted:
+        """Delete the staged posts with every row keyed to them; the rows
+        deleted per table are counted by the deletes themselves (as
+        ``count_staged`` counts them before). With ``at_once`` (and a SQLite
+        that can), their tokens leave the full-text index's segments in the
+        same statements (``storage.fts``); ``gone`` says whether they did: if
+        not, ``compact(merge=True)`` after."""
+        counts: Counts = {
+            "posts": int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])}
         short = self.rollups.remove_staged()
         themes, bursts = self.discovery.touched_by_staged()
         for table in self.tables():
             # table names come from sqlite_master, not from input
-            self.db.execute(
-                f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)')  # noqa: S608
+            counts[table] = int(self.db.execute(
+                f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)'  # noqa: S608
+            ).rowcount)
         with contextlib.ExitStack() as stack:
             gone = at_once and stack.enter_context(fts.deleting_at_once(self.db))
+            if not at_once:
+                stack.enter_context(fts.deleting_in_bulk(self.db, "SELECT id FROM _doomed"))
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
+        counts["posts_fts"] = counts["posts"]
         self.db.execute("DELETE FROM _doomed")
         self.rollups.rebuild_days(short)
         self.discovery.recount(themes, bursts)
-        return gone
+        return Deleted(gone, counts)
 
     def unstage(self) -> None:
         self.db.execute("DELETE FROM _doomed")

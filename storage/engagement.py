@@ -8,6 +8,9 @@ body's post, or a mention of it) with a ``request`` label ``question`` or
 it directly. Authors never leave this module: ``authors(post_ids)`` only
 counts the distinct authors of a set of posts (for "at least 10 authors").
 Bounds are UTC ISO text, half-open ``[start, end)``.
+
+Runs on both backends (``storage.backend``); the one text that differs is
+the aggregate joining a post's labels (``group_concat`` / ``string_agg``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from storage.backend import Sql
 
 REQUEST_TASK = "request"
 KINDS = ("question", "complaint")
@@ -64,9 +67,9 @@ class ReplySentiment:
 # only module constants are formatted into the SQL; every value is a parameter
 _REQUESTS = f"""
 SELECT c.post_id, p.platform, p.native_id, p.created_at, p.url, p.text, p.title,
-  (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
+  (SELECT {{labels}} FROM labels l WHERE l.post_id = c.post_id
      AND l.task = '{REQUEST_TASK}' AND l.label IN {KINDS}),
-  (SELECT group_concat(l.label, char(31)) FROM labels l WHERE l.post_id = c.post_id
+  (SELECT {{labels}} FROM labels l WHERE l.post_id = c.post_id
      AND l.task = 'topic'),
   (SELECT min(r.created_at) FROM conversations r WHERE r.parent_id = c.post_id
      AND r.voice = 'own' AND r.created_at >= c.created_at)
@@ -92,6 +95,8 @@ WHERE r.voice = 'to_us' AND r.parent_id IN (SELECT c.post_id FROM conversations 
 """
 
 
+_LABELS = {"sqlite": "group_concat(l.label, char(31))",  # joined by _SEP
+           "postgresql": "string_agg(l.label, chr(31))"}
 _DISTINCT = "SELECT count(DISTINCT author_key) FROM posts"  # a count, never an identity
 _MAX_BOUND = 400  # ids bound in one statement, under SQLite's limit
 
@@ -101,8 +106,9 @@ def _split(value: Any) -> tuple[str, ...]:
 
 
 class EngagementReader:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
+        self._requests = _REQUESTS.format(labels=_LABELS[db.dialect])
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.db.execute(sql, list(params)).fetchall()]
@@ -112,7 +118,7 @@ class EngagementReader:
         when the body first answered each (or None). No pseudonym is read."""
         return [Request(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], str(r[5]), r[6],
                         _split(r[7]), _split(r[8]), r[9])
-                for r in self._rows(_REQUESTS, [start, end])]
+                for r in self._rows(self._requests, [start, end])]
 
     def unanswered(self, start: str, end: str) -> list[Request]:
         """The questions and complaints of ``[start, end)`` the body has not
@@ -127,12 +133,10 @@ class EngagementReader:
             marks = ", ".join("?" * len(ids))
             row = self.db.execute(f"{_DISTINCT} WHERE id IN ({marks})", ids).fetchone()
             return int(row[0] or 0)
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS engaged_ids (id INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM temp.engaged_ids")
-        self.db.conn.executemany("INSERT INTO temp.engaged_ids VALUES (?)", [(i,) for i in ids])
-        row = self.db.execute(f"{_DISTINCT} WHERE id IN (SELECT id FROM temp.engaged_ids)"  # noqa: S608
+        staged = self.db.stage_ids("engaged_ids", ids)
+        row = self.db.execute(f"{_DISTINCT} WHERE id IN (SELECT id FROM {staged})"  # noqa: S608
                               ).fetchone()
-        self.db.execute("DELETE FROM temp.engaged_ids")
+        self.db.execute(f"DELETE FROM {staged}")  # noqa: S608 - a name of ours
         return int(row[0] or 0)
 
     def own_posts(self, start: str, end: str) -> list[OwnPost]:

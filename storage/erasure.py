@@ -12,7 +12,7 @@ nothing left to find it by.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,20 +26,26 @@ from storage.lookups import Lookups
 from storage.report_rewrites import ReportRewrites
 
 Rewrites = Mapping[str, Collection[str]]  # report week -> formats to write again
+# the weeks to write again, from the posts an erasure removes (found in its transaction)
+RewritesOf = Callable[[list["PostRef"]], Rewrites]
 
-# X payloads that reference one of the author's tweets (``:p``/``:k``): the
-# raw payload of a retweet, quote or reply holds the referenced tweet's text
-# in ``includes.tweets``, and a retweet's post text *is* the author's text.
-_REFERENCING = (
-    "SELECT r.post_id FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
-    " WHERE :p = 'x' AND json_extract(j.value, '$.type') IN ({types})"
+# X payloads that reference one of the author's tweets: the raw payload of a
+# retweet, quote or reply holds the referenced tweet's text in
+# ``includes.tweets``, and a retweet's post text *is* the author's text. Found
+# in one scan of the raw payloads per erasure (``_find_references``: the
+# ``instr`` only skips the JSON parse of payloads that reference nothing).
+_REFERENCES = (
+    "INSERT INTO temp._references (post_id, kind)"
+    " SELECT r.post_id, json_extract(j.value, '$.type')"
+    " FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
+    " WHERE instr(r.payload, 'referenced_tweets') > 0"
     " AND json_extract(j.value, '$.id') IN"
     " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)")
-
 _AUTHOR_AND_COPIES = (
-    "platform = :p AND (author_key = :k OR id IN ("
-    + _REFERENCING.format(types="'retweeted'") + "))")
-_QUOTING = _REFERENCING.format(types="'quoted', 'replied_to'")
+    "platform = :p AND (author_key = :k OR id IN"
+    " (SELECT post_id FROM temp._references WHERE kind = 'retweeted'))")
+_QUOTING = ("SELECT DISTINCT post_id FROM temp._references"
+            " WHERE kind IN ('quoted', 'replied_to') ORDER BY post_id")
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,24 @@ class Erasure:
 
     def author_post_refs(self, platform: str, author_key: str) -> list[PostRef]:
         """The posts ``forget_author`` would remove, as reports may cite them."""
+        self._find_references(platform, author_key)
         return [PostRef(*r) for r in self.db.execute(
             "SELECT platform, native_id, url, created_at FROM posts"  # noqa: S608
             f" WHERE {_AUTHOR_AND_COPIES}", {"p": platform, "k": author_key})]
+
+    def _find_references(self, platform: str, author_key: str) -> None:
+        """Fill ``temp._references`` (post id, kind) with the X payloads that
+        retweet, quote or reply to one of the author's posts."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _references"
+                        " (post_id INTEGER NOT NULL, kind TEXT)")
+        self.db.execute("DELETE FROM temp._references")
+        if platform == "x":
+            self.db.execute(_REFERENCES, {"p": platform, "k": author_key})
+
+    def _staged_refs(self) -> list[PostRef]:
+        return [PostRef(*r) for r in self.db.execute(
+            "SELECT platform, native_id, url, created_at FROM posts"
+            " WHERE id IN (SELECT id FROM _doomed) ORDER BY id")]
 
     def post_refs(self, post_ids: Sequence[int]) -> list[PostRef]:
         return [PostRef(*r) for pid in post_ids for r in self.db.execute(
@@ -84,22 +105,26 @@ class Erasure:
 
     def forget_author(self, platform: str, author_key: str,
                       quarantine_ids: Sequence[int] = (), *,
-                      rewrites: Rewrites | None = None) -> Counts:
+                      rewrites: Rewrites | RewritesOf | None = None) -> Counts:
         """Remove every post of the pseudonymous author on ``platform`` and
         (X) the retweets of them, every row and index entry of those posts,
         the raw payloads of others' quotes of and replies to them (which
         hold their text), others' replies' pointers to them, and the given
         quarantined items; block the pseudonym from future collection;
-        record ``rewrites``. One transaction."""
+        record ``rewrites`` (or, given a function, the weeks it names for
+        the posts removed). One transaction."""
         with write_transaction(self.db):
             who = {"p": platform, "k": author_key}
             own = self.author_post_count(platform, author_key)
-            self.deletion.stage(_AUTHOR_AND_COPIES, who)
-            counts = self.deletion.count_staged()
-            counts["retweets_of_them"] = counts["posts"] - own
-            quoting = [int(r[0]) for r in self.db.execute(_QUOTING, who)]
-            counts["replies_unlinked"] = self._unlink_replies()
-            gone = self.deletion.delete_staged()
+            self._find_references(platform, author_key)
+            staged = self.deletion.stage(_AUTHOR_AND_COPIES, who)
+            quoting = [int(r[0]) for r in self.db.execute(_QUOTING)]
+            if callable(rewrites):
+                rewrites = rewrites(self._staged_refs())
+            unlinked = self._unlink_replies()
+            gone, counts = self.deletion.delete_staged()
+            counts["retweets_of_them"] = staged - own
+            counts["replies_unlinked"] = unlinked
             self.rewrites.add(rewrites or {})
             counts["raw_payloads_quoting_them"] = sum(
                 self.db.execute("DELETE FROM raw_payloads WHERE post_id = ?", [pid]).rowcount
@@ -198,14 +223,14 @@ class Erasure:
             self.rewrites.add(rewrites or {})
             if not self.deletion.stage_ids(post_ids):
                 return {}
-            counts = self.deletion.count_staged()
-            counts["replies_unlinked"] = self._unlink_replies()
+            done = {"replies_unlinked": self._unlink_replies()}
             if block:
-                counts["blocked_posts"] = self.blocklist.block_posts(
+                done["blocked_posts"] = self.blocklist.block_posts(
                     [(str(r[0]), str(r[1])) for r in self.db.execute(
                         "SELECT platform, native_id FROM posts"
                         " WHERE id IN (SELECT id FROM _doomed)")])
-            gone = self.deletion.delete_staged()
+            gone, counts = self.deletion.delete_staged()
+            counts.update(done)
         if compact_after:
             counts["compacted"] = int(self.deletion.compact(merge=not gone))
         return counts

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from storage.backend import Sql
 
 UNCLASSIFIED = "(none)"
 _ORDER = "((p.id + :seed) * 2654435761) % 4294967296"
@@ -27,9 +27,11 @@ class ExportRow:
 
 
 # Only module constants are formatted into the SQL; every value is a bound parameter.
+# The one difference between the backends is the name of the aggregate that
+# joins strings: SQLite's group_concat, PostgreSQL's string_agg.
 _SELECT = f"""
 SELECT p.id, p.platform, p.created_at, COALESCE(p.title || '\n', '') || p.text,
-       (SELECT group_concat(l.label, '; ') FROM labels l
+       (SELECT {{concat}}(l.label, '; ') FROM labels l
          WHERE l.post_id = p.id AND l.task = 'topic') AS topics,
        (SELECT l.label FROM labels l
          WHERE l.post_id = p.id AND l.task = 'sentiment' LIMIT 1) AS sentiment
@@ -44,14 +46,21 @@ _VOICE = "EXISTS (SELECT 1 FROM conversations c WHERE c.post_id = p.id AND c.voi
 _NO_TOPIC = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id AND l.task = 'topic')"
 
 
+_CONCAT = {"sqlite": "group_concat", "postgresql": "string_agg"}
+_ALL = "TRUE"  # not SQLite's bare 1: PostgreSQL wants a boolean
+
+
 class LabelExport:
-    def __init__(self, db: Database) -> None:
+    """Runs on both backends (``storage.backend``)."""
+
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def _rows(self, where: str, params: dict[str, Any]) -> list[ExportRow]:
         if params.get("voice"):  # e.g. to_us: the posts addressed to the body
             where = f"({where}) AND {_VOICE}"
-        cur = self.db.execute(_SELECT.format(where=where), params)
+        cur = self.db.execute(_SELECT.format(where=where, concat=_CONCAT[self.db.dialect]),
+                              params)
         return [ExportRow(int(r[0]), r[1], r[2], r[3], r[4] or "", r[5] or "")
                 for r in cur.fetchall()]
 
@@ -75,7 +84,7 @@ class LabelExport:
             where = _NO_TOPIC if topic == UNCLASSIFIED else _HAS_TOPIC
             return self._rows(where, {"topic": topic, "n": n, "seed": seed, "voice": voice})
         if not stratify:
-            return self._rows("1", {"n": n, "seed": seed, "voice": voice})
+            return self._rows(_ALL, {"n": n, "seed": seed, "voice": voice})
         groups = [g for g, c in self.topic_counts().items() if c]
         picked: dict[int, ExportRow] = {}
         quota = max(1, n // max(len(groups), 1))
@@ -85,7 +94,7 @@ class LabelExport:
                                           "voice": voice}):
                 picked.setdefault(row.post_id, row)
         if len(picked) < n:  # small topics left room: fill from everything
-            for row in self._rows("1", {"n": n * 2, "seed": seed, "voice": voice}):
+            for row in self._rows(_ALL, {"n": n * 2, "seed": seed, "voice": voice}):
                 if len(picked) >= n:
                     break
                 picked.setdefault(row.post_id, row)

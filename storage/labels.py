@@ -1,24 +1,34 @@
 # ruff: noqa: S608 - SQL here is joined from constant fragments; every value is a ? parameter
-"""Writes and reads made by classification."""
+"""Writes and reads made by classification. Runs on both backends
+(``storage.backend``): one SQL text each."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.records import LabelRecord
-from storage.rollups import Rollups
 from storage.timefmt import utcnow
 
 
+class LabelRollups(Protocol):
+    """The part of the rollups a label save goes through (``storage.rollups``)."""
+
+    def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False
+                 ) -> contextlib.AbstractContextManager[None]: ...
+
+    def labelling(self, post_ids: Sequence[int], task: str, classifier: str, version: str,
+                  labels: Sequence[tuple[int, str, str | None]]
+                  ) -> contextlib.AbstractContextManager[None]: ...
+
+
 class Labels:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql, rollups: LabelRollups) -> None:
         self.db = db
-        self.rollups = Rollups(db)
+        self.rollups = rollups
 
     def posts_to_label(
         self,
@@ -78,17 +88,20 @@ class Labels:
                                              [(row[0], row[2], row[7]) for row in rows])
         else:  # labels beyond the task's posts: read the posts before and after
             rollups = self.rollups.changing(post_ids)
-        with write_transaction(self.db), rollups:
-            conn = self.db.conn
-            conn.executemany(
+        with self.db.transaction(), rollups:
+            self.db.executemany(
                 "DELETE FROM labels WHERE post_id = ? AND task = ?",
                 [(pid, task) for pid in post_ids],
             )
-            conn.executemany(
-                "INSERT OR REPLACE INTO labels (post_id, task, label, score, classifier,"
+            self.db.executemany(  # a label given twice: the last one stays
+                "INSERT INTO labels (post_id, task, label, score, classifier,"
                 " version, model_id, evidence, config_hash, labelled_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            conn.executemany(
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, task, label)"
+                " DO UPDATE SET score = excluded.score, classifier = excluded.classifier,"
+                " version = excluded.version, model_id = excluded.model_id,"
+                " evidence = excluded.evidence, config_hash = excluded.config_hash,"
+                " labelled_at = excluded.labelled_at", rows)
+            self.db.executemany(
                 "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
                 " labelled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, task) DO UPDATE"
                 " SET classifier = excluded.classifier, version = excluded.version,"

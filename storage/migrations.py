@@ -793,3 +793,24 @@ def m151_report_ux_reports_written(db: Database) -> None:
         CREATE INDEX idx_reports_written_week ON reports_written (week, written_at)
         """,
     )
+
+
+@migrations()
+def m190_service_job_claims(db: Database) -> None:
+    """Several services on one database (issue 21): the first to claim a
+    calendar job's turn (the weekly report, housekeeping, alerts, a team's
+    daily digest, for one local day) runs it; the others skip it. The claim
+    is made in the same transaction as the job's start mark
+    (``storage.service_state``)."""
+    _run(
+        db,
+        """
+        CREATE TABLE job_claims (
+            job TEXT NOT NULL,                 -- report, housekeeping, alerts, digest:<team>
+            period TEXT NOT NULL,              -- the local day of the turn, YYYY-MM-DD
+            holder TEXT NOT NULL,              -- host:pid of the service that ran it
+            claimed_at TEXT NOT NULL,          -- UTC
+            PRIMARY KEY (job, period)
+        )
+        """,
+    )

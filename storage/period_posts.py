@@ -14,6 +14,13 @@ it, or the body's own) are listed once, in one pass over the range, and the
 reads that need no author stay on the labels index; otherwise each label's
 post is looked up. Author pseudonyms never leave this module: they are only
 counted, or used to pick at most one post per author.
+
+Runs on both backends (``storage.backend``). The texts differ in three
+places, each a dialect's spelling of the same thing: SQLite's unary ``+``
+that keeps its planner off the ``created_at`` index (``Sql.no_index``), the
+JSON lists read as rows (``json_each``; ``jsonb_array_elements_text`` on
+PostgreSQL), and counting the rows where a comparison holds
+(``Sql.count_if``).
 """
 
 from __future__ import annotations
@@ -22,8 +29,7 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.records import SENTIMENTS
 from storage.report_queries import Bounds, PostRow, post_rows
 
@@ -31,17 +37,25 @@ _SPREAD = "((t.post_id * 2654435761) % 4294967296)"  # as ReportWindow: a fixed 
 _CANDIDATES = 200  # as ReportWindow: top posts considered before keeping one per author
 # the labels of one task in the period: the labels index, then each post by its id;
 # CROSS JOIN keeps that order (never a walk of the period's posts by time)
-_IN_PERIOD = (" FROM labels t CROSS JOIN posts p ON p.id = t.post_id"
+_IN_PERIOD = (" FROM labels t {join} posts p ON p.id = t.post_id"
               " WHERE t.task = ? AND t.label = ? AND t.post_id BETWEEN ? AND ?"
-              " AND +p.created_at >= ? AND +p.created_at < ? AND +p.author_handle IS NULL")
+              " AND {created} >= ? AND {created} < ? AND {handle} IS NULL")
 # the same labels, on the index alone: the range's ids that are not the period's
-# residents' posts are left out by list
+# residents' posts are left out by list (a JSON list of ids: one parameter)
 _IN_RANGE = (" FROM labels t WHERE t.task = ? AND t.label = ? AND t.post_id BETWEEN ? AND ?"
-             " AND t.post_id NOT IN (SELECT value FROM json_each(?))")
+             " AND t.post_id NOT IN ({ids})")
+_JSON_IDS = {"sqlite": "SELECT value FROM json_each(?)",
+             "postgresql": "SELECT value::bigint FROM jsonb_array_elements_text(?::jsonb)"
+                           " AS j (value)"}
 DENSE = 4  # as ReportWindow: list the outsiders when the range holds <= 4 ids per post
 OUTSIDE_MAX = 100_000  # outsiders listed at most; beyond, each label's post is looked up
-_TERM = (" AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(t.evidence)"
-         " THEN t.evidence END) j WHERE lower(j.value) = ?)")
+# a matched term in a topic label's evidence (a JSON list as storage writes it;
+# SQLite also passes over one that is not valid JSON)
+TERM = {"sqlite": (" AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({e})"
+                   " THEN {e} END) j WHERE lower(j.value) = ?)"),
+        "postgresql": (" AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN"
+                       " jsonb_typeof({e}::jsonb) = 'array' THEN {e}::jsonb END) AS j (value)"
+                       " WHERE lower(j.value) = ?)")}
 # a post's sentiment label, the first in label order (the one ReportWindow keeps)
 _SENT = ("(SELECT s.label FROM labels s WHERE s.post_id = t.post_id AND s.task = 'sentiment'"
          " ORDER BY s.label LIMIT 1)")
@@ -50,9 +64,14 @@ _SENT = ("(SELECT s.label FROM labels s WHERE s.post_id = t.post_id AND s.task =
 class PeriodPosts:
     """Reads of the posts created in ``[start, end)``, residents' only."""
 
-    def __init__(self, db: Database, bounds: Bounds) -> None:
+    def __init__(self, db: Sql, bounds: Bounds) -> None:
         self.db = db
         self.bounds = bounds
+        self._in_period = _IN_PERIOD.format(join=db.join_in_order(),
+                                            created=db.no_index("p.created_at"),
+                                            handle=db.no_index("p.author_handle"))
+        self._in_range = _IN_RANGE.format(ids=_JSON_IDS[db.dialect])
+        self._term = TERM[db.dialect].format(e="t.evidence")
         self._range: tuple[int, int] | None = None
         self._posts = 0  # posts created in the period, with the body's own
         self._outside: str | None = None
@@ -93,8 +112,8 @@ class PeriodPosts:
         post as ``p`` when ``author`` is asked for."""
         outside = None if author else self.outside()
         if outside is None:
-            return _IN_PERIOD, [task, label, *self.id_range(), *self.bounds]
-        return _IN_RANGE, [task, label, *self.id_range(), outside]
+            return self._in_period, [task, label, *self.id_range(), *self.bounds]
+        return self._in_range, [task, label, *self.id_range(), outside]
 
     def topic_ids(self, topic: str, term: str | None = None) -> set[int]:
         """The ids of ``topic``'s posts (with matched ``term``)."""
@@ -102,7 +121,7 @@ class PeriodPosts:
         if key not in self._ids:
             sql, params = self._cell("topic", topic)
             if term is not None:
-                sql += _TERM
+                sql += self._term
                 params.append(term.lower())
             self._ids[key] = {int(r[0]) for r in self._rows(f"SELECT t.post_id{sql}", params)}
         return self._ids[key]
@@ -112,7 +131,7 @@ class PeriodPosts:
         topic too: other topic -> posts."""
         sql, params = self._cell("topic", topic)
         if term is not None:
-            sql += _TERM
+            sql += self._term
             params.append(term.lower())
         return {str(t): int(n) for t, n in self._rows(
             "SELECT l.label, count(*) FROM (SELECT t.post_id AS id, t.label AS topic"
@@ -125,8 +144,9 @@ class PeriodPosts:
         sql, params = self._places()
         named = ", ".join("?" for _ in SENTIMENTS)
         return [(str(p), int(n), int(neg or 0), int(cls or 0)) for p, n, neg, cls in self._rows(
-            f"SELECT place, count(*), sum(sent = ?), sum(sent IN ({named})) FROM ("
-            f"SELECT t.label AS place, {_SENT} AS sent{sql}) GROUP BY place",
+            f"SELECT place, count(*), {self.db.count_if('sent = ?')},"
+            f" {self.db.count_if(f'sent IN ({named})')} FROM ("
+            f"SELECT t.label AS place, {_SENT} AS sent{sql}) c GROUP BY place",
             [SENTIMENTS[0], *SENTIMENTS, *params])]
 
     def place_topics(self) -> dict[str, dict[str, int]]:
@@ -161,7 +181,8 @@ class PeriodPosts:
             sql += f" AND {_SENT} = ?"
             params.append(SENTIMENTS[sentiment])
         row = self._rows(  # the distinct authors, up to n (no author is read out)
-            f"SELECT count(*) FROM (SELECT DISTINCT p.author_key{sql} LIMIT ?)", [*params, n])
+            f"SELECT count(*) FROM (SELECT DISTINCT p.author_key{sql} LIMIT ?) a",
+            [*params, n])
         return int(row[0][0]) >= n
 
     def sample_also(self, topic: str, term: str | None, also: str, limit: int,
@@ -172,7 +193,7 @@ class PeriodPosts:
         matched terms first, then in the fixed shuffle."""
         sql, params = self._cell("topic", topic)  # the author of the candidates only
         if term is not None:
-            sql += _TERM
+            sql += self._term
             params.append(term.lower())
         sql += (" AND EXISTS (SELECT 1 FROM labels x WHERE x.post_id = t.post_id"
                 " AND x.task = 'topic' AND x.label = ?)")
@@ -187,6 +208,6 @@ class PeriodPosts:
             "SELECT id FROM (SELECT c.id AS id, c.k AS k, c.h AS h, ROW_NUMBER() OVER ("
             "PARTITION BY COALESCE(p.author_key, 'post:' || p.id)"
             f" ORDER BY c.k DESC, c.h, c.id) AS rn FROM ({candidates}) c"
-            " JOIN posts p ON p.id = c.id) WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
+            " JOIN posts p ON p.id = c.id) r WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
             [*params, _CANDIDATES, limit])]
         return post_rows(self.db, ids)

@@ -2,7 +2,10 @@
 the plan that decides which set SQLite walks and which it only tests.
 
 Fixed SQL fragments and ``?`` placeholders only; every value is bound.
-A plan changes speed, never results.
+A plan changes speed, never results. On PostgreSQL the server's planner
+chooses (its statistics know the sets' sizes), so the plan is always the
+plain one, and the words to match are a condition on ``posts.search``
+(``storage.tsquery``) instead of FTS5's ``MATCH``.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Dialect, Sql, SqliteSql
 from storage.driver import sqlite3
+from storage.tsquery import condition as search_condition
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,10 @@ class Plan:
     fts_build: bool = False  # a common search: build its match set, walk the rest
 
 
-def where_clause(f: PostFilter, plan: Plan = Plan()) -> tuple[str, list[Any]]:
-    """The WHERE clause for ``f`` written as ``plan`` says."""
+def where_clause(f: PostFilter, plan: Plan = Plan(),
+                 dialect: Dialect = "sqlite") -> tuple[str, list[Any]]:
+    """The WHERE clause for ``f`` written as ``plan`` says, on ``dialect``.
+    On PostgreSQL a malformed ``f.match`` raises ``SearchSyntaxError`` here."""
     clauses: list[str] = []
     params: list[Any] = []
     if f.since is not None:
@@ -87,7 +92,11 @@ def where_clause(f: PostFilter, plan: Plan = Plan()) -> tuple[str, list[Any]]:
             clauses.append(f"EXISTS (SELECT 1 FROM {table} WHERE post_id = p.id"
                            f" AND {condition})")
         params += values
-    if f.match is not None:
+    if f.match is not None and dialect == "postgresql":
+        words, values = search_condition(f.match)
+        clauses.append(words)
+        params += values
+    elif f.match is not None:
         lead = "+" if plan.fts_build else ""
         clauses.append(f"{lead}p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(f.match)
@@ -103,13 +112,16 @@ _DENSE_FTS = 20_000  # a search matching this many posts is walked in date order
 class Planner:
     """Plans for the read queries on one connection. A plan only changes
     speed, never results, so plans are cached (per connection, so a page
-    that wraps the same connection again per request keeps them)."""
+    that wraps the same connection again per request keeps them). On
+    PostgreSQL every plan is the plain one: the server plans."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     def plan(self, f: PostFilter) -> Plan:
-        return _plan(self.db.conn, f)
+        if not isinstance(self.sql, SqliteSql):
+            return Plan()
+        return _plan(self.sql.database.conn, f)
 
     @staticmethod
     def forget() -> None:

@@ -1,7 +1,8 @@
 
 """Reads the weekly report and the alerts make outside the report window
 (see ``storage.report_window`` for the week's aggregates): the latest post,
-runs, and shared helpers. Bounds are UTC ISO text, half-open ``[start, end)``."""
+runs, and shared helpers. Bounds are UTC ISO text, half-open ``[start, end)``.
+Runs on both backends (``storage.backend``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from storage.backend import Sql
 
 Bounds = tuple[str, str]
 
@@ -30,7 +31,7 @@ class PostRow:
     quotes: int | None
 
 
-def post_rows(db: Database, ids: Sequence[int]) -> list[PostRow]:
+def post_rows(db: Sql, ids: Sequence[int]) -> list[PostRow]:
     """The rows of these posts as a report shows them, in the order given."""
     if not ids:
         return []
@@ -44,7 +45,7 @@ def post_rows(db: Database, ids: Sequence[int]) -> list[PostRow]:
 class ReportReader:
     """Read-only queries over runs and the posts table as a whole."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -18,6 +18,13 @@ official account's, the only posts that keep a handle: voice ``own`` in
 ``storage.conversations``) are left out of every period, so they never count
 in volumes, sentiment or topic shares, trends or emerging issues; the
 report's "How we engaged" section reports them (``storage.engagement``).
+
+Runs on both backends (``storage.backend``). Per dialect: the temporary
+tables' schema (SQLite's rowid and ``WITHOUT ROWID`` tables, PostgreSQL's
+``BIGINT`` heap tables), the copy's conflict clause and ``instr``/``strpos``,
+SQLite's unary ``+`` planner hint (``Sql.no_index``), the JSON list of
+matched terms read as rows, and counting the rows where a comparison holds
+(``Sql.count_if``); SQLite's texts are the ones it was tuned with.
 """
 
 from __future__ import annotations
@@ -26,8 +33,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
+from storage.period_posts import TERM
 from storage.records import SENTIMENTS
 from storage.report_queries import Bounds, PostRow, post_rows
 from storage.rollup_facts import terms_of
@@ -41,7 +48,7 @@ _CANDIDATES = 200  # top posts considered before keeping one per author
 _ENGAGEMENT = ("count(*)", "count(replies)", "sum(replies)", "count(reposts)", "sum(reposts)",
                "count(likes)", "sum(likes)", "count(quotes)", "sum(quotes)")
 
-_CREATE = (
+_CREATE_SQLITE = (
     "DROP TABLE IF EXISTS temp.rp",
     "DROP TABLE IF EXISTS temp.rt",
     "CREATE TEMP TABLE rp (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, day INTEGER,"
@@ -54,6 +61,16 @@ _CREATE = (
     " sent INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (topic, w, evidence, sent, id))"
     " WITHOUT ROWID",
 )
+_CREATE_PG = (  # post ids and engagement are BIGINT; no rowid to cluster on
+    "DROP TABLE IF EXISTS pg_temp.rp",
+    "DROP TABLE IF EXISTS pg_temp.rt",
+    "CREATE TEMP TABLE rp (id BIGINT PRIMARY KEY, w INTEGER NOT NULL, day INTEGER,"
+    " platform TEXT, pcode INTEGER, author TEXT, replies BIGINT, reposts BIGINT,"
+    " likes BIGINT, quotes BIGINT, sent INTEGER, tstate INTEGER)",
+    "CREATE TEMP TABLE rt (topic TEXT NOT NULL, w INTEGER NOT NULL, evidence TEXT NOT NULL,"
+    " sent INTEGER NOT NULL, id BIGINT NOT NULL, PRIMARY KEY (topic, w, evidence, sent, id))",
+)
+_CREATE = {"sqlite": _CREATE_SQLITE, "postgresql": _CREATE_PG}
 _SENT = (  # a label's code is its place in SENTIMENTS
     "CASE s.label "
     + " ".join(f"WHEN '{name}' THEN {code}" for code, name in enumerate(SENTIMENTS))
@@ -66,13 +83,16 @@ _TSTATE = (
     " AND x.task = 'topic') THEN 1 ELSE 0 END"
 )
 _SELECT = (
-    "INSERT OR IGNORE INTO rp SELECT p.id, ?, {day}, p.platform,"
-    " instr(?, ',' || p.platform || ','), p.author_key, p.replies,"
+    "INSERT {ignore}INTO rp SELECT p.id, ?, {{day}}, p.platform,"
+    " {position}(?, ',' || p.platform || ','), p.author_key, p.replies,"
     f" p.reposts, p.likes, p.quotes, {_SENT}, {_TSTATE} FROM posts p"
     " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
-    " WHERE +p.author_handle IS NULL AND "  # residents only: never the body's own posts
+    " WHERE {handle} IS NULL AND "  # residents only: never the body's own posts
 )
-_BY_ID = "p.id BETWEEN ? AND ? AND +p.created_at >= ? AND +p.created_at < ?"
+# a post with two sentiment labels is copied once (the first row kept)
+_IGNORE = {"sqlite": ("OR IGNORE ", "instr", ""),
+           "postgresql": ("", "strpos", " ON CONFLICT (id) DO NOTHING")}
+_BY_ID = "p.id BETWEEN ? AND ? AND {created} >= ? AND {created} < ?"
 _BY_TIME = "p.created_at >= ? AND p.created_at < ?"
 _TOPICS = (  # evidence is kept as written; it is parsed, and checked, per distinct value
     "INSERT INTO rt SELECT t.label, rp.w, COALESCE(t.evidence, '[]'), rp.sent, t.post_id"
@@ -100,9 +120,14 @@ class ReportWindow:
     period is split by platform without sorting on text; a platform not
     among them (a comma in its name, or stored since) is kept by name."""
 
-    def __init__(self, db: Database, periods: Sequence[Bounds],
+    def __init__(self, db: Sql, periods: Sequence[Bounds],
                  days: Sequence[Bounds] = (), platforms: Sequence[str] = ()) -> None:
         self.db = db
+        ignore, position, conflict = _IGNORE[db.dialect]
+        select = _SELECT.format(ignore=ignore, position=position,
+                                handle=db.no_index("p.author_handle"))
+        by_id = _BY_ID.format(created=db.no_index("p.created_at"))
+        self._term = TERM[db.dialect].format(e="rt.evidence")
         coded = [p for p in platforms if "," not in p]
         codes = "," + ",".join(coded) + ","
         self._platform_at = {codes.index(f",{p},") + 1: p for p in coded}
@@ -110,8 +135,9 @@ class ReportWindow:
         self.counts = [0] * len(periods)
         self.ranges: list[tuple[int, int]] = [(0, -1)] * len(periods)
         self._summaries: dict[tuple[int, bool], WeekSummary] = {}
-        self.db.execute("PRAGMA temp_store = MEMORY")
-        for sql in _CREATE:
+        if db.dialect == "sqlite":
+            self.db.execute("PRAGMA temp_store = MEMORY")
+        for sql in _CREATE[db.dialect]:
             self.db.execute(sql)
         last = len(periods) - 1
         for w, (start, end) in enumerate(periods):
@@ -130,9 +156,9 @@ class ReportWindow:
                 ) + f" ELSE {len(days) - 1} END"
                 day_params = [d[1] for d in days[:-1]]
             dense = high - low + 1 <= _DENSE * n
-            where, params = (_BY_ID, [low, high, start, end]) if dense else (
+            where, params = (by_id, [low, high, start, end]) if dense else (
                 _BY_TIME, [start, end])
-            self.db.execute(_SELECT.format(day=day) + where,
+            self.db.execute(select.format(day=day) + where + conflict,
                             [w, *day_params, codes, *params])
             # rp.w: ranges of periods overlap when posts arrive out of time order
             # (backfill, late federation), and rp already holds the earlier periods
@@ -142,8 +168,8 @@ class ReportWindow:
         self._samples: dict[tuple[Any, ...], list[PostRow]] = {}
 
     def close(self) -> None:
-        self.db.execute("DROP TABLE IF EXISTS temp.rt")
-        self.db.execute("DROP TABLE IF EXISTS temp.rp")
+        self.db.execute(f"DROP TABLE IF EXISTS {self.db.temp('rt')}")
+        self.db.execute(f"DROP TABLE IF EXISTS {self.db.temp('rp')}")
 
     def __enter__(self) -> ReportWindow:
         return self
@@ -187,9 +213,10 @@ class ReportWindow:
         else:
             out = WeekSummary(posts=self.counts[w])
             if out.posts:
-                cols = ([f"sum(sent = {k})" for k in range(5)]
-                        + [f"sum(tstate = {k})" for k in range(3)]
-                        + [f"sum(day = {k})" for k in range(7)])
+                count = self.db.count_if
+                cols = ([count(f"sent = {k}") for k in range(5)]
+                        + [count(f"tstate = {k}") for k in range(3)]
+                        + [count(f"day = {k}") for k in range(7)])
                 nums = [int(v or 0) for v in self._rows(
                     f"SELECT {', '.join(cols)} FROM rp WHERE rp.id BETWEEN ? AND ?"
                     " AND rp.w = ?", [*self.ranges[w], w])[0]]
@@ -251,11 +278,10 @@ class ReportWindow:
             params += list(self.ranges[w])
         source = "rt JOIN rp ON rp.id = rt.id" if topic is not None else "rp"
         row = self._rows(f"SELECT count(*) FROM (SELECT DISTINCT rp.author FROM {source}"
-                         f" WHERE {where} LIMIT ?)", [*params, n])
+                         f" WHERE {where} LIMIT ?) a", [*params, n])
         return int(row[0][0]) >= n
 
-    @staticmethod
-    def _cell(w: int, topic: str | None, sentiment: int | None, term: str | None,
+    def _cell(self, w: int, topic: str | None, sentiment: int | None, term: str | None,
               platform: str | None, day: int | None,
               place: str | None = None) -> tuple[str, list[Any]]:
         if topic is not None:
@@ -268,8 +294,7 @@ class ReportWindow:
         if term is not None:
             if topic is None:
                 raise ValueError("a term needs its topic")
-            where.append("EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(rt.evidence)"
-                         " THEN rt.evidence END) j WHERE lower(j.value) = ?)")
+            where.append(self._term.removeprefix(" AND "))
             params.append(term.lower())
         if platform is not None:
             where.append("rp.platform = ?")
@@ -302,7 +327,8 @@ class ReportWindow:
         """(place, posts, negative posts, posts with a sentiment label) of
         period ``w``, from the gazetteer's ``place`` labels."""
         return [(str(p), int(n), int(neg or 0), int(cls or 0)) for p, n, neg, cls in self._rows(
-            "SELECT l.label, count(*), sum(rp.sent = 0), sum(rp.sent < 3) FROM rp"
+            f"SELECT l.label, count(*), {self.db.count_if('rp.sent = 0')},"
+            f" {self.db.count_if('rp.sent < 3')} FROM rp"
             " JOIN labels l ON l.post_id = rp.id AND l.task = 'place'"
             " WHERE rp.id BETWEEN ? AND ? AND rp.w = ? GROUP BY l.label",
             [*self.ranges[w], w])]
@@ -364,7 +390,7 @@ class ReportWindow:
         return [(str(source), int(n)) for source, n in self._rows(
             "SELECT source, count(*) FROM (SELECT m.source AS source FROM post_matches m"
             " JOIN rp ON rp.id = m.post_id WHERE m.post_id BETWEEN ? AND ? AND rp.w = ?"
-            " GROUP BY m.post_id, m.source) GROUP BY source ORDER BY source",
+            " GROUP BY m.post_id, m.source) s GROUP BY source ORDER BY source",
             [*self.ranges[w], w])]
 
     def sample_posts(self, w: int, *, topic: str | None = None, term: str | None = None,
@@ -416,7 +442,7 @@ class ReportWindow:
                           f" FROM {source} WHERE {where} ORDER BY k DESC, h LIMIT ?")
         ids = [int(r[0]) for r in self._rows(
             "SELECT id FROM (SELECT id, k, h, ROW_NUMBER() OVER (PARTITION BY a"
-            f" ORDER BY k DESC, h, id) AS rn FROM ({candidates}))"
+            f" ORDER BY k DESC, h, id) AS rn FROM ({candidates}) c) r"
             " WHERE rn = 1 ORDER BY k DESC, h, id LIMIT ?",
             [*params, _CANDIDATES, limit])]
         return post_rows(self.db, ids)

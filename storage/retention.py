@@ -24,22 +24,26 @@ class Retention:
         ``dry_run``, the rows that would be), per table."""
         with write_transaction(self.db):
             self.deletion.stage("created_at < ?", [posts_before])
-            counts = self.deletion.count_staged()
-            raw_extra = int(self.db.execute(
-                "SELECT count(*) FROM raw_payloads WHERE retrieved_at < ?"
-                " AND post_id NOT IN (SELECT id FROM _doomed)", [raw_before]).fetchone()[0])
-            counts["raw_payloads"] = counts.get("raw_payloads", 0) + raw_extra
-            counts["quarantine"] = int(self.db.execute(
-                "SELECT count(*) FROM quarantine WHERE received_at < ?",
-                [raw_before]).fetchone()[0])
             if dry_run:
+                counts = self.deletion.count_staged()
+                raw_extra = int(self.db.execute(
+                    "SELECT count(*) FROM raw_payloads WHERE retrieved_at < ?"
+                    " AND post_id NOT IN (SELECT id FROM _doomed)", [raw_before]).fetchone()[0])
+                counts["raw_payloads"] = counts.get("raw_payloads", 0) + raw_extra
+                counts["quarantine"] = int(self.db.execute(
+                    "SELECT count(*) FROM quarantine WHERE received_at < ?",
+                    [raw_before]).fetchone()[0])
                 self.deletion.unstage()
                 return counts
             # a month of posts: plain deletes and one merge of the index cost
-            # less than deleting each post's tokens at once (storage.fts)
-            self.deletion.delete_staged(at_once=False)
-            self.db.execute("DELETE FROM raw_payloads WHERE retrieved_at < ?", [raw_before])
-            self.db.execute("DELETE FROM quarantine WHERE received_at < ?", [raw_before])
+            # less than deleting each post's tokens at once (storage.fts); the
+            # deletes count what they delete (no count before each)
+            counts = self.deletion.delete_staged(at_once=False).counts
+            raw_extra = int(self.db.execute(
+                "DELETE FROM raw_payloads WHERE retrieved_at < ?", [raw_before]).rowcount)
+            counts["raw_payloads"] = counts.get("raw_payloads", 0) + raw_extra
+            counts["quarantine"] = int(self.db.execute(
+                "DELETE FROM quarantine WHERE received_at < ?", [raw_before]).rowcount)
         if counts["posts"] or raw_extra or counts["quarantine"]:
             self.deletion.compact(merge=bool(counts["posts"]))
         return counts
@@ -64,6 +68,6 @@ class Retention:
                 "   'created_at', p.created_at, 'url', p.url)), ?"
                 " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
                 " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
-            gone = self.deletion.delete_staged()
+            gone = self.deletion.delete_staged().gone
         self.deletion.compact(merge=not gone)
         return found

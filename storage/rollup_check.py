@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.rollup_delta import Delta
 from storage.rollup_facts import LocalDays, read_facts
 from storage.rollup_sketch import EXAMPLES_FLOOR, SAMPLE_FLOOR, AuthorSample, ExampleList
@@ -38,7 +37,7 @@ class Drift:
         return f"{self.table} ({key}): stored {self.stored}, fresh count {self.fresh}"
 
 
-def check(db: Database, days: LocalDays, since: date | None = None) -> list[Drift]:
+def check(db: Sql, days: LocalDays, since: date | None = None) -> list[Drift]:
     """Every difference between the rollups and the posts, from ``since``'s
     week (or from the first day either holds)."""
     span = _span(db, days, since)
@@ -65,7 +64,7 @@ def check(db: Database, days: LocalDays, since: date | None = None) -> list[Drif
     return drift
 
 
-def _span(db: Database, days: LocalDays, since: date | None) -> tuple[date, date] | None:
+def _span(db: Sql, days: LocalDays, since: date | None) -> tuple[date, date] | None:
     posts = db.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
     rolled = db.execute("SELECT min(day), max(day) FROM rollup_posts").fetchone()
     firsts = [d for d in (posts[0] and days.day(str(posts[0])), rolled[0]) if d]
@@ -78,14 +77,14 @@ def _span(db: Database, days: LocalDays, since: date | None) -> tuple[date, date
     return first, date.fromisoformat(max(lasts))
 
 
-def _stored(db: Database, table: CountTable, day: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
+def _stored(db: Sql, table: CountTable, day: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
     cols = ", ".join((*table.keys, *table.values))
     n = len(table.keys)
     return {tuple(r[:n]): tuple(int(v) for v in r[n:]) for r in db.execute(
         f"SELECT {cols} FROM {table.name} WHERE day = ?", [day])}
 
 
-def _counts(db: Database, table: CountTable, day: str, fresh: Delta) -> Iterator[Drift]:
+def _counts(db: Sql, table: CountTable, day: str, fresh: Delta) -> Iterator[Drift]:
     stored = _stored(db, table, day)
     counted = dict(table.changes(fresh))
     for key in sorted(set(stored) | set(counted), key=str):
@@ -93,7 +92,7 @@ def _counts(db: Database, table: CountTable, day: str, fresh: Delta) -> Iterator
             yield Drift(table.name, key, stored.get(key), counted.get(key))
 
 
-def _samples(db: Database, day: str, fresh: Delta) -> Iterator[Drift]:
+def _samples(db: Sql, day: str, fresh: Delta) -> Iterator[Drift]:
     stored = {(d, k, day, v): AuthorSample.decode(t, m) for d, k, v, t, m in db.execute(
         "SELECT dim, key, voice, truncated, members FROM rollup_author_samples WHERE day = ?",
         [day])}
@@ -114,7 +113,7 @@ def _samples(db: Database, day: str, fresh: Delta) -> Iterator[Drift]:
                         f"{len(authors)} authors")
 
 
-def _examples(db: Database, day: str, fresh: Delta) -> Iterator[Drift]:
+def _examples(db: Sql, day: str, fresh: Delta) -> Iterator[Drift]:
     stored = {(k, key, day): ExampleList.decode(t, e) for k, key, t, e in db.execute(
         "SELECT kind, key, truncated, entries FROM rollup_examples WHERE day = ?", [day])}
     lists = {key: sorted(entries.values()) for key, entries in fresh.added.items() if entries}
@@ -128,7 +127,7 @@ def _examples(db: Database, day: str, fresh: Delta) -> Iterator[Drift]:
             yield Drift("rollup_examples", key, f"{len(entries)} listed", f"{len(full)} posts")
 
 
-def _week_authors(db: Database, week: str, fresh: Counter[tuple[str, int, str]]
+def _week_authors(db: Sql, week: str, fresh: Counter[tuple[str, int, str]]
                   ) -> Iterator[Drift]:
     stored = {(week, int(a), str(v)): int(n) for a, v, n in db.execute(
         "SELECT author, voice, posts FROM rollup_week_authors WHERE week = ?", [week])}

@@ -21,8 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.records import SENTIMENTS
 from storage.timefmt import iso, local_midnight
 
@@ -38,6 +37,11 @@ _CACHE_LIMIT = 200_000
 # queue for each (0.12 s for 12 weeks of a 1M-post database, with the queue empty).
 QUEUED_BETWEEN = ("SELECT q.post_id FROM rollup_queue q CROSS JOIN posts p ON p.id = q.post_id"
                   " WHERE p.created_at >= ? AND p.created_at < ?")
+
+
+def queued_between(db: Sql) -> str:
+    """``QUEUED_BETWEEN`` in ``db``'s dialect (``Sql.join_in_order``)."""
+    return QUEUED_BETWEEN.replace("CROSS JOIN", db.join_in_order())
 
 
 def author_hash(author_key: str | None) -> int:
@@ -122,7 +126,7 @@ class PostFacts:
         return (self.id * 2654435761) % 4294967296
 
 
-def read_facts(db: Database, ids: str, params: Sequence[Any] = (), *,
+def read_facts(db: Sql, ids: str, params: Sequence[Any] = (), *,
                full: bool = True) -> list[PostFacts]:
     """The facts of the posts whose ids ``ids`` (a SELECT of ids) returns,
     in id order. ``full=False`` reads only what counts need (no author,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.rollup_delta import SEP
 from storage.rollup_sketch import SAMPLE_SIZE, AuthorSample, at_least
 
@@ -24,7 +23,7 @@ class PlaceCounts:
         return min(self.topics, key=lambda t: (-self.topics[t], t)) if self.topics else None
 
 
-def place_counts(db: Database, first: str, last: str, *, voice: str | None = None
+def place_counts(db: Sql, first: str, last: str, *, voice: str | None = None
                  ) -> list[PlaceCounts]:
     """Places named between the local days ``first`` and ``last``, most posts
     first (posts naming no place are left out). Queued posts are not in
@@ -46,7 +45,7 @@ def place_counts(db: Database, first: str, last: str, *, voice: str | None = Non
     return sorted(out.values(), key=lambda r: (-r.posts, r.place))
 
 
-def place_has_authors(db: Database, place: str, first: str, last: str, n: int = 10, *,
+def place_has_authors(db: Sql, place: str, first: str, last: str, n: int = 10, *,
                       sentiment: str | None = None) -> bool | None:
     """Whether the place's posts (of one sentiment) between ``first`` and
     ``last`` come from at least ``n`` authors; None when the samples cannot

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.rollup_delta import Delta
-from storage.rollup_facts import PUBLIC, QUEUED_BETWEEN, LocalDays, read_facts
+from storage.rollup_facts import PUBLIC, LocalDays, queued_between, read_facts
 
 Day = str
 
@@ -45,7 +44,7 @@ class WindowRows:
     queued: Delta | None = None
 
     @classmethod
-    def read(cls, db: Database, days: LocalDays, first: Day, last: Day) -> WindowRows:
+    def read(cls, db: Sql, days: LocalDays, first: Day, last: Day) -> WindowRows:
         out = cls(days, first, last)
         span = [first, last, PUBLIC]
         for day, voice, platform, sentiment, state, *values in db.execute(
@@ -73,10 +72,10 @@ class WindowRows:
         out.add_queued(db)
         return out
 
-    def add_queued(self, db: Database) -> None:
+    def add_queued(self, db: Sql) -> None:
         """Count the queued posts of the window from their rows."""
         start, end = self.days.bounds(self.first, self.last)
-        facts = read_facts(db, QUEUED_BETWEEN, [start, end])
+        facts = read_facts(db, queued_between(db), [start, end])
         delta = Delta(self.days).add_all((f for f in facts if f.voice == PUBLIC), 1)
         self.queued = delta
         for (day, voice, platform, sentiment, state), values in delta.posts.items():

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from storage.backend import SqliteSql
 from storage.query_plan import PostFilter, marks
 from storage.records import SENTIMENTS
 from storage.rollup_facts import QUEUED_BETWEEN, LocalDays, read_facts
@@ -53,7 +54,7 @@ def day_counts(db: Database, days: LocalDays, f: PostFilter, first: str, last: s
             f"SELECT day, sentiment, sum(posts) FROM {table} WHERE day >= ? AND day <= ?"  # noqa: S608
             f"{where} GROUP BY day, sentiment", [first, last, *params]):
         _count(out, str(day), str(sentiment), int(n))
-    for post in read_facts(db, QUEUED_BETWEEN, [start, end], full=False):
+    for post in read_facts(SqliteSql(db), QUEUED_BETWEEN, [start, end], full=False):
         if (not f.topics or f.topics[0] in post.topics) and \
                 (not f.platforms or post.platform in f.platforms) and \
                 (not f.sentiments or post.sentiment in f.sentiments):
@@ -74,7 +75,7 @@ def weekly_from_rollups(db: Database, f: PostFilter, weeks: Sequence[Week]
     rollups cannot answer ``f`` over ``weeks``."""
     if not _answerable(f) or not weeks:
         return None
-    days = Rollups(db).days()
+    days = Rollups(SqliteSql(db)).days()
     mondays = [days.day_at(start) for _, start, _ in weeks]
     ends = [days.day_at(end) for _, _, end in weeks]
     for monday, end in zip(mondays, ends, strict=True):
@@ -99,7 +100,7 @@ def count_from_rollups(db: Database, f: PostFilter) -> int | None:
     None when the rollups cannot say."""
     if not _answerable(f) or f.since is None or f.until is None:
         return None
-    days = Rollups(db).days()
+    days = Rollups(SqliteSql(db)).days()
     first, after = days.day_at(f.since), days.day_at(f.until)
     if first is None or after is None or after <= first:
         return None

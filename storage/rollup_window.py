@@ -21,8 +21,7 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.db import in_chunks
 from storage.period_posts import PeriodPosts
 from storage.records import SENTIMENTS
@@ -44,7 +43,7 @@ class RollupWindow:
     local days, first and last included); ``days`` are the local days of
     the last period."""
 
-    def __init__(self, db: Database, rows: WindowRows, periods: Sequence[tuple[Day, Day]],
+    def __init__(self, db: Sql, rows: WindowRows, periods: Sequence[tuple[Day, Day]],
                  days: Sequence[Day], fallback: Callable[[int], ReportWindow],
                  bounds: Sequence[Bounds]) -> None:
         """``bounds``: the periods in UTC (half-open), for ``PeriodPosts``."""
@@ -301,7 +300,7 @@ class RollupWindow:
             f"WITH c (rank, id) AS (VALUES {ranked}) SELECT id FROM (SELECT p.id AS id,"  # noqa: S608
             " c.rank AS rank, ROW_NUMBER() OVER"
             " (PARTITION BY COALESCE(p.author_key, 'post:' || p.id) ORDER BY c.rank) AS rn"
-            " FROM c JOIN posts p ON p.id = c.id) WHERE rn = 1 ORDER BY rank LIMIT ?",
+            " FROM c JOIN posts p ON p.id = c.id) r WHERE rn = 1 ORDER BY rank LIMIT ?",
             [v for k, i in enumerate(ids) for v in (k, i)] + [limit])]
 
 def _group(topic: str | None, sentiment: int | None, term: str | None,

@@ -2,7 +2,7 @@
 """Writing rollup rows: signed changes added to the stored rows (``apply``)
 or whole days written afresh (``replace_days``). Callers hold the write
 transaction. Upserts are ``INSERT ... ON CONFLICT ... DO UPDATE``, which
-SQLite and PostgreSQL both read the same way.
+SQLite and PostgreSQL both read the same way (``storage.backend``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.rollup_delta import Delta
 from storage.rollup_sketch import AuthorSample, ExampleList
 
@@ -98,18 +97,18 @@ class Settled:
         if not item.valid:
             self.broken.add(key[2])
 
-    def write(self, db: Database) -> set[str]:
-        db.conn.executemany(self.delete, self.dels)
-        db.conn.executemany(self.put, self.puts)
+    def write(self, db: Sql) -> set[str]:
+        db.executemany(self.delete, self.dels)
+        db.executemany(self.put, self.puts)
         return self.broken
 
 
 class RollupWriter:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def add_counts(self, tables: Sequence[CountTable], delta: Delta) -> None:
-        conn = self.db.conn
+        conn = self.db
         for table in tables:
             changes = table.changes(delta)
             if not changes:
@@ -166,7 +165,7 @@ class RollupWriter:
     def drop_days(self, days: Iterable[str]) -> None:
         """Delete every day-keyed rollup row of ``days``."""
         chosen = [(d,) for d in sorted(set(days))]
-        conn = self.db.conn
+        conn = self.db
         for name in (*(t.name for t in DAY_TABLES), *SAMPLED_TABLES):
             conn.executemany(f"DELETE FROM {name} WHERE day = ?", chosen)
 
@@ -175,7 +174,7 @@ class RollupWriter:
         all added); week authors are not touched."""
         self.drop_days(days)
         self.add_counts(DAY_TABLES, delta)
-        conn = self.db.conn
+        conn = self.db
         conn.executemany(_SAMPLE_PUT, [
             (*key, int(sample.truncated), sample.encode())
             for key, authors in delta.samples.items()

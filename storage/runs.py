@@ -6,6 +6,7 @@ next start; health reads skip it (``finished_only``)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from storage.backend import Sql
@@ -34,16 +35,33 @@ class Runs:
                 [status, utcnow(), error, run_id],
             )
 
+    def collecting(self, source: str) -> contextlib.AbstractContextManager[bool]:
+        """Hold ``source``'s collection lock for the block: yields False when
+        another process is collecting it (PostgreSQL, several collectors on
+        one database), and the caller then skips it. Always True on SQLite
+        (one collecting process per file)."""
+        return self.db.try_lock(f"collect:{source}")
+
     def close_abandoned(self, source: str | None = None) -> int:
-        """Mark runs left 'running' by a killed process as interrupted."""
-        sql = "UPDATE runs SET status = 'interrupted', ended_at = ? WHERE status = 'running'"
-        params: list[Any] = [utcnow()]
-        if source is not None:
-            sql += " AND source = ?"
-            params.append(source)
-        with self.db.transaction():
-            cur = self.db.execute(sql, params)
-        return int(cur.rowcount)
+        """Mark runs left 'running' by a killed process as interrupted: runs
+        of a source no process is collecting now (another collector's
+        running run on a shared database is left alone)."""
+        if source is None:
+            sources = [str(r[0]) for r in self.db.execute(
+                "SELECT DISTINCT source FROM runs WHERE status = 'running' ORDER BY source")]
+        else:
+            sources = [source]
+        closed = 0
+        for name in sources:
+            with self.collecting(name) as ours:
+                if not ours:
+                    continue
+                with self.db.transaction():
+                    cur = self.db.execute(
+                        "UPDATE runs SET status = 'interrupted', ended_at = ?"
+                        " WHERE status = 'running' AND source = ?", [utcnow(), name])
+                closed += int(cur.rowcount)
+        return closed
 
     def recent(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
         """The latest runs (of ``source``), newest first."""

@@ -16,6 +16,9 @@ from typing import Any
 from storage.backend import Sql
 from storage.timefmt import utcnow
 
+# job claims kept per job (a year of daily turns); older ones are deleted
+CLAIMS_KEPT = 400
+
 
 @dataclass(frozen=True)
 class JobState:
@@ -77,6 +80,32 @@ class ServiceState:
                 " updated_at = excluded.updated_at",
                 [job, next_run_at, now, now],
             )
+
+    def claim(self, job: str, period: str, holder: str, next_run_at: str | None) -> bool:
+        """Claim ``job``'s turn for ``period`` (a local day) and mark the job
+        started, in one transaction: True for the first claimant only, on
+        either backend (several services sharing one PostgreSQL database
+        each fire the job; one runs it). Claims older than ``CLAIMS_KEPT``
+        periods of the job go in the same transaction."""
+        now = utcnow()
+        with self.db.transaction():
+            won = self.db.execute(
+                "INSERT INTO job_claims (job, period, holder, claimed_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (job, period) DO NOTHING RETURNING job",
+                [job, period, holder, now]).fetchone() is not None
+            if not won:
+                return False
+            self.db.execute(
+                "DELETE FROM job_claims WHERE job = ? AND period NOT IN (SELECT period FROM"
+                " job_claims WHERE job = ? ORDER BY period DESC LIMIT ?)",
+                [job, job, CLAIMS_KEPT])
+            self.job_started(job, next_run_at)
+        return True
+
+    def claims(self, job: str) -> list[tuple[str, str]]:
+        """(period, holder) of ``job``'s claims, oldest first."""
+        return [(str(r[0]), str(r[1])) for r in self.db.execute(
+            "SELECT period, holder FROM job_claims WHERE job = ? ORDER BY period", [job])]
 
     def job_finished(self, job: str, status: str, error: str | None = None) -> None:
         now = utcnow()

@@ -20,8 +20,7 @@ either (``storage.backend``); the modules ported to it so far
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +33,11 @@ from storage.audits import Audits
 from storage.backend import PgSql, Sql, SqliteSql, dsn_from_env
 from storage.blocklist import BlockList
 from storage.bulk import BulkLoad
-from storage.collect import Collection, RollupChanges, StorageError
+from storage.collect import Collection, StorageError
 from storage.config import StorageSettings
 from storage.config_versions import ConfigVersions
-from storage.db import connect, in_chunks
+from storage.copying import Copying
+from storage.db import connect
 from storage.deletion import PostDeletion
 from storage.deletion_checks import DeletionChecks
 from storage.deliveries import Deliveries
@@ -74,7 +74,9 @@ _PLATFORMS = (
 # The attributes that work on both backends; every other one is SQLite's
 # only until its module is ported (docs/postgresql.md, "Porting order").
 PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
-                     "relabels", "report_log", "report_rewrites", "deletion_checks")
+                     "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
+                     "label_export", "rollups", "queries", "copying", "reports",
+                     "engagement")
 
 
 class NotOnPostgres:
@@ -90,50 +92,16 @@ class NotOnPostgres:
             "still SQLite-only; docs/postgresql.md lists what is ported)")
 
 
-class QueueOnlyRollups:
-    """The rollups' part in a page's write, on PostgreSQL until
-    ``storage.rollups`` is ported. Labels are not saved through the store on
-    PostgreSQL yet, so every post stays on ``rollup_queue`` (readers count
-    queued posts from their rows) and a changed post has no rolled-up
-    contribution to move; should one ever have one, the write is refused
-    rather than leaving the rollups wrong."""
-
-    def __init__(self, sql: Sql) -> None:
-        self.sql = sql
-
-    @contextlib.contextmanager
-    def changing(self, post_ids: Sequence[int], *, rolled_only: bool = False
-                 ) -> Iterator[None]:
-        ids = sorted(set(post_ids))
-        if ids and not rolled_only:
-            raise StorageError("rollups are not on PostgreSQL yet: posts cannot leave "
-                               "the rollup queue")
-        for marks, chunk in in_chunks(ids):
-            rolled = self.sql.execute(
-                f"SELECT count(*) FROM posts WHERE id IN ({marks}) AND id NOT IN"  # noqa: S608
-                " (SELECT post_id FROM rollup_queue)", chunk).fetchone()[0]
-            if rolled:
-                raise StorageError("rollups are not on PostgreSQL yet: a rolled-up post "
-                                   "changed")
-        yield
-
-
 class Store:
     def __init__(self, db: Database, path: str | Path | None = None) -> None:
         self._db: Database | None = db
         self.sql: Sql = SqliteSql(db)
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
-        self.rollups = Rollups(db)
-        self._build_ported(self.sql, self.rollups)
-        self.labels = Labels(db)
-        self.label_export = LabelExport(db)
+        self._build_ported(self.sql)
         self.deliveries = Deliveries(db)
-        self.queries = Queries(db)
-        self.reports = ReportReader(db)
         self.retention = Retention(db)
         self.erasure = Erasure(db)
         self.bulk = BulkLoad(db)
-        self.engagement = EngagementReader(db)
         self.audits = Audits(db)
         self.audit_draws = AuditDraws(db)
         self.actions = Actions(db)
@@ -168,12 +136,13 @@ class Store:
         store.path = None
         for name in _SQLITE_ONLY:
             setattr(store, name, NotOnPostgres(name))
-        store._build_ported(sql, QueueOnlyRollups(sql))
+        store._build_ported(sql)
         return store
 
-    def _build_ported(self, sql: Sql, rollups: RollupChanges) -> None:
+    def _build_ported(self, sql: Sql) -> None:
         """The attributes that run on either backend (PORTED_ATTRIBUTES)."""
-        self.collect = Collection(sql, rollups)
+        self.rollups = Rollups(sql)
+        self.collect = Collection(sql, self.rollups)
         self.runs = Runs(sql)
         self.blocklist = BlockList(sql)
         self.config_versions = ConfigVersions(sql)
@@ -183,6 +152,12 @@ class Store:
         self.report_log = ReportLog(sql)
         self.report_rewrites = ReportRewrites(sql)
         self.deletion_checks = DeletionChecks(sql)
+        self.labels = Labels(sql, self.rollups)
+        self.label_export = LabelExport(sql)
+        self.queries = Queries(sql)
+        self.copying = Copying(sql)  # listener db copy: the whole database, either way
+        self.reports = ReportReader(sql)
+        self.engagement = EngagementReader(sql)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -263,14 +238,14 @@ class Store:
         """The report's periods (UTC bounds) and the local days of the last:
         read from the rollups when they were built in ``zone`` and can serve
         the periods, otherwise from the posts (use it as a context manager)."""
-        return open_window(self.db, periods, days, zone if self.read_rollups else None,
+        return open_window(self.sql, periods, days, zone if self.read_rollups else None,
                            self.platforms)
 
 
 # every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
 _SQLITE_ONLY = (
-    "rollups", "labels", "label_export", "deliveries",
-    "queries", "reports", "retention", "erasure",
-    "bulk", "engagement", "audits", "audit_draws",
+    "deliveries",
+    "retention", "erasure",
+    "bulk", "audits", "audit_draws",
     "actions", "lookups", "routing", "themes", "term_counts", "topic_terms",
 )

@@ -9,8 +9,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
+from storage.backend import Sql
 from storage.report_queries import Bounds
 from storage.report_window import ReportWindow
 from storage.rollup_rows import WindowRows
@@ -23,7 +22,7 @@ Window = ReportWindow | RollupWindow
 QUEUE_LIMIT = 100_000  # queued posts counted from their rows at most; beyond, read the posts
 
 
-def open_window(db: Database, periods: Sequence[Bounds], days: Sequence[Bounds],
+def open_window(db: Sql, periods: Sequence[Bounds], days: Sequence[Bounds],
                 zone: str | None, platforms: Callable[[], list[str]]) -> Window:
     """A window over ``periods`` (UTC bounds, oldest first, not overlapping)
     and the local ``days`` of the last, counted in ``zone``."""
@@ -47,7 +46,7 @@ def open_window(db: Database, periods: Sequence[Bounds], days: Sequence[Bounds],
     if any(d is None for d in day_list):
         log.info("report window from the posts: days are not whole local days")
         return raw()
-    queued = int(db.execute("SELECT count(*) FROM (SELECT 1 FROM rollup_queue LIMIT ?)",
+    queued = int(db.execute("SELECT count(*) FROM (SELECT 1 FROM rollup_queue LIMIT ?) q",
                             [QUEUE_LIMIT + 1]).fetchone()[0])
     if queued > QUEUE_LIMIT:
         log.warning("more than %d posts are not rolled up yet (run listener classify, or"

@@ -45,6 +45,8 @@ RAW_DATABASE_EXCEPTIONS = {
     # the benchmark's own server administration: a fresh database per run
     # (CREATE/DROP DATABASE), outside the code under test
     "bench/pg_collect.py",
+    "bench/pg_scale.py",
+    "bench/pg_copy.py",
 }
 
 

@@ -13,6 +13,7 @@ from listener.cli import actions as _actions
 from listener.cli import audit as _audit
 from listener.cli import collect as _collect
 from listener.cli import config_cmd as _config_cmd
+from listener.cli import db as _db
 from listener.cli import demo as _demo
 from listener.cli import discover as _discover
 from listener.cli import importer as _importer
@@ -75,6 +76,7 @@ _COMMAND_MODULES = [
     _lookups,
     _routing,
     _discover,
+    _db,
 ]
 for _module in _COMMAND_MODULES:
     _module.register(app)

@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Draw a sample of the period's posts, stratified by predicted topic and
         sentiment, record it, and write the CSV for staff to label."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         store = open_store(settings)
         try:
             made = draw_audit(store, tz=settings.reports.timezone, week=week, weeks=weeks,
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out", "-o", help="CSV to write."),
     ) -> None:
         """Write an audit's CSV again (its posts that still exist)."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         path = out or Path(f"audit-{audit_id}.csv")
         try:
             count = export_audit(open_store(settings), audit_id, path, _official(settings))
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
             "says so per row)."),
     ) -> None:
         """Store the labels staff gave in an audit CSV (with who and when)."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         topics = {slug: t.label for slug, t in settings.topics.items()}
         try:
             loaded = load_labels(open_store(settings), file, topics, labeller)
@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
     @audit.command("list")
     def list_(ctx: typer.Context) -> None:
         """The audits, newest first, with how far labelling has got."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         summaries = open_store(settings).audits.summaries()
         if not summaries:
             typer.echo("no audit yet: run `listener audit draw`")

@@ -20,11 +20,16 @@ class State:
     config_path: Path
 
 
-def settings_from(ctx: typer.Context, *, check_credentials: bool = True) -> Settings:
-    """Load settings or exit 1 with every problem printed (file, line, key)."""
+def settings_from(ctx: typer.Context, *, check_credentials: bool = True,
+                  check_words: bool = True) -> Settings:
+    """Load settings or exit 1 with every problem printed (file, line, key).
+    Commands that do not classify pass ``check_words=False``: the topic
+    words' checks that need spaCy's tokenizer (``load_settings``) are left
+    to ``config check`` and the commands that classify."""
     state: State = ctx.obj
     try:
-        return load_settings(state.config_path, check_credentials=check_credentials)
+        return load_settings(state.config_path, check_credentials=check_credentials,
+                             check_words=check_words)
     except ConfigError as exc:
         typer.echo(f"{len(exc.problems)} problem(s) in the configuration:", err=True)
         for problem in exc.problems:
@@ -56,7 +61,12 @@ def open_recording(settings: Settings) -> Store:
 @contextlib.contextmanager
 def collecting(settings: Settings, command: str) -> Iterator[None]:
     """Hold the database's writer lock while collecting by hand; refuse
-    (exit 3, naming the holder) while the service or another collection runs."""
+    (exit 3, naming the holder) while the service or another collection runs.
+    On PostgreSQL none: collectors share the database, one per source at a
+    time (``pipeline.collect``)."""
+    if settings.storage.backend == "postgresql":
+        yield
+        return
     try:
         with InstanceLock(lock_path_for(settings.database_path), command):
             yield

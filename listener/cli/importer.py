@@ -70,10 +70,15 @@ def register(app: typer.Typer) -> None:
             "columns": columns, **({"encoding": encoding} if encoding else {})})
         pipeline.register_secrets(settings)
         store = open_recording(settings)
-        with collecting(settings, "import"), bars() as shown:
-            summary = pipeline.collect_source(store, name, FileSource(name, config),
-                                              pipeline.make_pseudonymiser(settings),
-                                              on_page=page_counter(shown, file.name))
+        with collecting(settings, "import"), store.runs.collecting(name) as ours:
+            if not ours:  # PostgreSQL: a service is collecting this source now
+                typer.echo(f"source {name!r} is being collected by another process on this "
+                           "database; try again when it has finished", err=True)
+                raise typer.Exit(3)
+            with bars() as shown:
+                summary = pipeline.collect_source(store, name, FileSource(name, config),
+                                                  pipeline.make_pseudonymiser(settings),
+                                                  on_page=page_counter(shown, file.name))
         typer.echo(f"{file.name} -> source {name}: {summary.status}; {summary.pages} pages, "
                    f"{summary.fetched} read, {summary.new} new, {summary.duplicates} already "
                    f"stored, {summary.quarantined} quarantined"

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(200, "--limit", "-n", min=1, max=100_000),
     ) -> None:
         """Who looked up a single post or author, and when (for administrators)."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         zone = ZoneInfo(settings.reports.timezone)
         first = datetime.now(zone).date() - timedelta(days=days - 1)
         since = iso(local_midnight(first, zone))

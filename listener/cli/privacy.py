@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
                                      help="Show what would be deleted; delete nothing."),
     ) -> None:
         """Delete everything past its retention period (the service does this daily)."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         store = open_store(settings)
         report = run_purge(settings, store, dry_run=dry_run)
         for line in report.lines():
@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         if (author is None) == (url is None) or (author is not None and platform is None):
             typer.echo("give either --platform P --author HANDLE, or --url URL", err=True)
             raise typer.Exit(2)
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         register_secrets(settings)
         register_secret_vars([settings.privacy.previous_key_env])
         store = open_store(settings)
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
     @app.command("sync-deletions")
     def sync_deletions_cmd(ctx: typer.Context) -> None:
         """Remove posts deleted or made private at their platform (re-check now)."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         register_secrets(settings)
         store = open_store(settings)
         results = sync_deletions(settings, store)
@@ -86,6 +86,6 @@ def register(app: typer.Typer) -> None:
                                       "privacy-notice-section.md."),
     ) -> None:
         """Write drafts of a record of processing and a privacy-notice section."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         for path in write_drafts(settings, out):
             typer.echo(f"wrote {path}")

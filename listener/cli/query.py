@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import typer
 
-from listener.cli.common import open_recording, settings_from
+from listener.cli.common import open_recording, open_store, settings_from
 from listener.config import Settings
 from listener.privacy.lookups import cli_viewer
 from listener.query import export
@@ -21,7 +21,8 @@ from listener.query.service import QueryContext, run_query
 from listener.query.trends import trend
 from listener.query.weeks import weeks_ending
 from reports.files import atomic_write
-from storage import SENTIMENTS, Store
+from storage import SENTIMENTS, StorageError, Store
+from storage.backend import BackendError
 from storage.queries import QueryTimeout, SearchSyntaxError
 from storage.timefmt import format_week, last_complete_week, parse_week
 
@@ -39,6 +40,14 @@ ADVANCED = typer.Option(False, "--advanced", help="Read --search as an FTS5 expr
 
 
 def _open(settings: Settings) -> Store:
+    """The configured store, read-only: the SQLite file (which must exist) or
+    the PostgreSQL database (docs/postgresql.md)."""
+    if settings.storage.backend == "postgresql":
+        try:
+            return Store.from_settings(settings.storage, settings.database_path, readonly=True)
+        except BackendError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
     path = settings.database_path
     if not path.exists():
         typer.echo(f"no database at {path}; collect some posts first (listener collect)",
@@ -76,7 +85,7 @@ def register(app: typer.Typer) -> None:
                                 "(logged with your account and the time: listener audit-log)."),
     ) -> None:
         """Find posts by topic, sentiment, dates or week, platform, source and words."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         if unanswered:
             _unanswered(settings, fmt, output)
             return
@@ -104,12 +113,12 @@ def register(app: typer.Typer) -> None:
         try:
             if url is not None:
                 _open(settings).close()  # a clear message when there is no database yet
-                with Store.open(settings.database_path) as store:  # writes the lookup log
+                with open_store(settings) as store:  # writes the lookup log
                     result = post_at_url(store, qctx, url, cli_viewer(), "query-url")
             else:
                 with _open(settings) as store:
                     result = run_query(store, qctx, filters)
-        except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
+        except (FilterError, SearchError, SearchSyntaxError, QueryTimeout, StorageError) as exc:
             raise _fail(exc) from None
         if fmt == "xlsx":
             atomic_write(output, export.to_xlsx(result.posts))
@@ -136,7 +145,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Weekly post counts and sentiment shares (95% Wilson interval) for a topic, and
         the last week against the one before: is the negative share's change beyond noise?"""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         zone = settings.reports.timezone
         try:
             year, week = parse_week(to_week) if to_week else \
@@ -150,7 +159,7 @@ def register(app: typer.Typer) -> None:
                              min_group=settings.privacy.min_group_size)
                 comparisons = compare(store, qctx, filters, shown,
                                       min_group=settings.privacy.min_group_size)
-        except (FilterError, SearchError, SearchSyntaxError, QueryTimeout) as exc:
+        except (FilterError, SearchError, SearchSyntaxError, QueryTimeout, StorageError) as exc:
             raise _fail(exc) from None
         except ValueError as exc:
             typer.echo(_plain(exc), err=True)
@@ -182,8 +191,8 @@ def register(app: typer.Typer) -> None:
         _need_web_extra()
         from listener.web.app import serve as run_server
 
-        settings = settings_from(ctx, check_credentials=False)
-        if settings.database_path.exists():
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
+        if settings.storage.backend == "postgresql" or settings.database_path.exists():
             open_recording(settings).close()  # the page's topic names come from this config
         run_server(settings, host or settings.web.host, port or settings.web.port)
 
@@ -207,8 +216,11 @@ def _unanswered(settings: Settings, fmt: str, output: Path | None) -> None:
     if fmt not in ("table", "csv", "json"):
         typer.echo(f"--unanswered writes table, csv or json, not {fmt!r}", err=True)
         raise typer.Exit(2)
-    with _open(settings) as store:
-        rows = unanswered(store, settings)
+    try:
+        with _open(settings) as store:
+            rows = unanswered(store, settings)
+    except StorageError as exc:  # a part not on PostgreSQL yet
+        raise _fail(exc) from None
     text = render(rows, fmt)
     if output is not None:
         atomic_write(output, text)

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         """Write the weekly engagement report; print the files written."""
         _use_config(ctx, config)
         formats = _formats(fmt)
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         store = open_recording(settings)
         try:
             week = normal_week(week) if week is not None else latest_complete_week(
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check yesterday for emerging issues; alert each topic at most once a day."""
         _use_config(ctx, config)
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         store = open_store(settings)
         found = check_alerts(settings, store)
         if not found:
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
                                    help="Send every delivery that is pending or failed now."),
     ) -> None:
         """The latest deliveries (report e-mails, alerts) and their state."""
-        settings = settings_from(ctx, check_credentials=False)
+        settings = settings_from(ctx, check_credentials=False, check_words=False)
         store = open_store(settings)
         if retry:
             for outcome in deliveries.deliver_due(settings, store):

@@ -13,6 +13,7 @@ characters of the pseudonym: never the handle.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -98,13 +99,13 @@ def forget_author(settings: Settings, store: Store, platform: str, handle: str, 
     log_author_lookup(store, viewer or cli_viewer(), "forget-author", platform, key)
     quarantined = [qid for qid, payload in store.erasure.quarantine_payloads(platform)
                    if names_handle(platform, payload, handle)]
-    weeks = weeks_quoting(settings, store.erasure.author_post_refs(platform, key))
+    weeks = functools.partial(weeks_quoting, settings)
+    # the posts' weeks are found in the erasure's transaction (one scan of the raw payloads)
     counts = store.erasure.forget_author(platform, key, quarantined, rewrites=weeks)
     previous = os.environ.get(settings.privacy.previous_key_env or "", "")
     if previous:  # during a key rotation: posts stored under the old key, and its block entry
         old = Pseudonymiser(previous.encode()).pseudonym(platform, handle)
-        more = store.erasure.forget_author(platform, old, rewrites=weeks_quoting(
-            settings, store.erasure.author_post_refs(platform, old)))
+        more = store.erasure.forget_author(platform, old, rewrites=weeks)
         compacted = min(counts["compacted"], more["compacted"])
         counts = {k: counts.get(k, 0) + more.get(k, 0) for k in {**counts, **more}}
         counts["compacted"] = compacted

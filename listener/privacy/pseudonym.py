@@ -62,18 +62,32 @@ def load_key(settings: PrivacySettings, base_dir: Path) -> bytes:
     return key
 
 
+# Pseudonyms remembered per (platform, handle) as given, so that an author
+# seen again (most are, within a run) costs a look-up instead of an HMAC;
+# forgotten all at once when full (the process's memory only, never written).
+_REMEMBERED = 65_536
+
+
 class Pseudonymiser:
     def __init__(self, key: bytes, official: frozenset[tuple[str, str]] = frozenset()) -> None:
         self._key = key
         self._official = official
+        self._seen: dict[tuple[str, str], str] = {}
 
     def __repr__(self) -> str:  # never show the key
         return f"Pseudonymiser(official={len(self._official)} accounts)"
 
     def pseudonym(self, platform: str, handle: str) -> str:
+        found = self._seen.get((platform, handle))
+        if found is not None:
+            return found
         normal = handle.strip().lstrip("@").lower()
         digest = hmac.new(self._key, f"{platform}:{normal}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        key = digest.hexdigest()[:32]
+        if len(self._seen) >= _REMEMBERED:
+            self._seen.clear()
+        self._seen[(platform, handle)] = key
+        return key
 
     def is_official(self, platform: str, handle: str) -> bool:
         return (platform, handle.strip().lstrip("@").lower()) in self._official

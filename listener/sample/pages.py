@@ -7,7 +7,7 @@ page first."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +31,11 @@ SAMPLE_END = date(2026, 11, 22)  # a Sunday: the sample covers ISO weeks 2026-W3
 SAMPLE_WEEKS = 10
 SAMPLE_POSTS = 3000
 PAGE_SIZE = 50
+# The page sizes the live sources ask for by default (each platform's most):
+# X's max_results, Reddit's limit and Bluesky's limit 100, Mastodon's limit 40;
+# a feed is read whole (the sample's 50). ``generate_pages(page_size=REAL_PAGE_SIZES)``.
+REAL_PAGE_SIZES: Mapping[str, int] = {"x": 100, "reddit": 100, "bluesky": 100, "mastodon": 40,
+                                      "rss": PAGE_SIZE}
 
 Builder = Callable[[list[int], list[PlannedPost], str, str | None], Any]
 _BUILDERS: dict[str, Builder] = {
@@ -67,7 +72,7 @@ def query_for(stream: str) -> str:
     return queries[stream]
 
 
-def _chunks(posts: list[PlannedPost], page_size: int) -> list[_Chunk]:
+def _chunks(posts: list[PlannedPost], page_size: int | Mapping[str, int]) -> list[_Chunk]:
     by_stream: dict[str, list[int]] = defaultdict(list)
     for i, post in enumerate(posts):
         by_stream[post.stream].append(i)
@@ -75,9 +80,11 @@ def _chunks(posts: list[PlannedPost], page_size: int) -> list[_Chunk]:
             by_stream[other].append(i)
     chunks = []
     for stream, entries in sorted(by_stream.items()):
-        starts = range(0, len(entries), page_size)
+        size = page_size if isinstance(page_size, int) else \
+            page_size.get(stream.split(":", 1)[0], PAGE_SIZE)
+        starts = range(0, len(entries), size)
         for number, start in enumerate(starts):
-            part = entries[start:start + page_size]
+            part = entries[start:start + size]
             chunks.append(_Chunk(stream, part, posts[part[-1]].created, number,
                                  number == len(starts) - 1))
     chunks.sort(key=lambda c: (c.newest, c.stream))
@@ -107,13 +114,15 @@ def _page(chunk: _Chunk, posts: list[PlannedPost], position: int, seed: int) -> 
 
 
 def generate_pages(n_posts: int, seed: int = 0, weeks: int = SAMPLE_WEEKS,
-                   end: date = SAMPLE_END, *, page_size: int = PAGE_SIZE,
+                   end: date = SAMPLE_END, *, page_size: int | Mapping[str, int] = PAGE_SIZE,
                    after: int = -1) -> Iterator[Page]:
     """Pages holding ``n_posts`` planned posts (plus cross-stream duplicates;
     four of them deliberately malformed) over ``weeks`` ISO weeks ending on
-    ``end``, oldest page first. Each page's cursor is its position; pages at
-    or before ``after`` are skipped without being built."""
-    if n_posts < 1 or weeks < 1 or page_size < 1:
+    ``end``, oldest page first; ``page_size`` is one size for every stream or
+    one per platform (e.g. ``REAL_PAGE_SIZES``). Each page's cursor is its
+    position; pages at or before ``after`` are skipped without being built."""
+    sizes = [page_size] if isinstance(page_size, int) else list(page_size.values())
+    if n_posts < 1 or weeks < 1 or min(sizes, default=1) < 1:
         raise ValueError("n_posts, weeks and page_size must be positive")
     posts = plan(n_posts, seed, weeks, end)
     for position, chunk in enumerate(_chunks(posts, page_size)):

@@ -5,14 +5,23 @@ Every job reads the settings in force when it starts (a config reload
 swaps them between jobs), records its start and end in the service's
 tables for ``listener status``, and honours the stop event: collection
 stops after the page it is on; nothing new starts once stop is set.
+
+Several services may share one PostgreSQL database (issue 21): a source is
+collected by one of them at a time (``pipeline.collect`` holds the source's
+lock; the others skip it that round), and each calendar job (report,
+housekeeping, alerts, a daily digest) is claimed for its local day by the
+first service to fire it (``store.service.claim``); the others skip it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from listener import pipeline
@@ -22,6 +31,10 @@ from listener.service import tasks
 from listener.service.connections import StorePool
 
 log = logging.getLogger(__name__)
+
+
+# who claims a calendar job's turn (job_claims.holder): this process
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class JobFailed(RuntimeError):
@@ -55,19 +68,22 @@ class Jobs:
         self._run(f"collect:{name}", lambda: self._collect(name))
 
     def report(self) -> None:
-        self._run("report", lambda: tasks.weekly_report(self.settings, self.pool.get()))
+        self._run("report", lambda: tasks.weekly_report(self.settings, self.pool.get()),
+                  once=True)
 
     def housekeeping(self) -> None:
-        self._run("housekeeping", lambda: tasks.housekeeping(self.settings, self.pool.get()))
+        self._run("housekeeping", lambda: tasks.housekeeping(self.settings, self.pool.get()),
+                  once=True)
 
     def alerts(self) -> None:
-        self._run("alerts", lambda: tasks.daily_alerts(self.settings, self.pool.get()))
+        self._run("alerts", lambda: tasks.daily_alerts(self.settings, self.pool.get()),
+                  once=True)
 
     def deliveries(self) -> None:
         self._run("deliveries", lambda: tasks.deliver_due(self.settings, self.pool.get()))
 
     def digest(self, team: str) -> None:
-        self._run(f"digest:{team}", lambda: self._digests([team]))
+        self._run(f"digest:{team}", lambda: self._digests([team]), once=True)
 
     def _digests(self, teams: list[str]) -> None:
         errors = tasks.team_digests(self.settings, self.pool.get(), teams)
@@ -107,12 +123,28 @@ class Jobs:
                                      classifiers=self._classifiers[1])
 
     # -- bookkeeping ----------------------------------------------------------
-    def _run(self, job: str, work: Callable[[], None]) -> None:
+    def _run(self, job: str, work: Callable[[], None], *, once: bool = False) -> None:
+        """Run ``work`` as ``job``, recording its start and end. ``once``: a
+        calendar job, run by one service only for each local day (a claim;
+        a failed run is not tried again by another service that day: it is
+        shown by ``status --check``, and the next turn or the command by
+        hand does it)."""
         if self.stop.is_set():
             return
         with self._running():
             state = self.pool.get().service
-            state.job_started(job, self.next_runs().get(job))
+            period = None
+            if once:
+                settings = self.settings
+                period = datetime.now(settings.service.zone(settings.reports.timezone)
+                                      ).date().isoformat()
+                if not state.claim(job, period, HOLDER, self.next_runs().get(job)):
+                    log.info("job %s for %s: already run by another service on this "
+                             "database; skipped here", job, period)
+                    return
+                log.info("job %s for %s: claimed by this service (%s)", job, period, HOLDER)
+            else:
+                state.job_started(job, self.next_runs().get(job))
             status, error = "ok", None
             try:
                 work()

@@ -1,7 +1,10 @@
 """``listener run``: the service's life from start to a clean stop.
 
-Start: take the one-instance lock, mark runs a killed predecessor left
-'running' as interrupted, record the config version, build the schedule.
+Start: take the one-instance lock (SQLite: one service per file; on
+PostgreSQL several services may share a database, each source collected by
+one at a time and each calendar job's turn run by one: ``jobs``), mark runs
+a killed predecessor left 'running' as interrupted, record the config
+version, build the schedule.
 Run: the scheduler's threads do the work; the main thread waits for
 SIGTERM or SIGINT. Stop: no new job starts, running collections stop
 after their current page (each page is committed with its cursor), and
@@ -10,6 +13,7 @@ the process exits within ``service.stop_timeout_seconds``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -42,7 +46,7 @@ class Service:
         self.settings = settings
         self.allow_gaps = allow_governance_gaps
         self.stop = threading.Event()
-        self.pool = StorePool(settings.database_path)
+        self.pool = StorePool(settings.database_path, settings.storage)
         self.jobs = Jobs(settings, self.pool, self.stop)
         self.scheduler = make_scheduler(settings.service.max_parallel_jobs)
         self.schedule = Schedule(self.scheduler)
@@ -58,7 +62,7 @@ class Service:
             signal.signal(signum, self._on_signal)
         # our own warnings below say the same, in words an admin can act on
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
-        with InstanceLock(lock_path_for(self.settings.database_path)):
+        with self._instance_lock():
             try:
                 self._start()
                 while not self.stop.wait(1.0):
@@ -66,6 +70,14 @@ class Service:
                 return self._shutdown()
             finally:
                 self.pool.close_all()
+
+    def _instance_lock(self) -> contextlib.AbstractContextManager[object]:
+        """SQLite: one service per database file (``AlreadyRunning``). On
+        PostgreSQL none: services on one or several machines share the
+        database, coordinated by storage's per-source locks and job claims."""
+        if self.settings.storage.backend == "postgresql":
+            return contextlib.nullcontext()
+        return InstanceLock(lock_path_for(self.settings.database_path))
 
     def _start(self) -> None:
         settings, store = self.settings, self.pool.get()
@@ -87,7 +99,7 @@ class Service:
         self.scheduler.start()
         self.state().set_next_runs(self.schedule.next_runs())
         log.info("civic-listener %s running: pid %d, database %s, config %s, %d sources%s",
-                 __version__, os.getpid(), settings.database_path, settings.config_hash,
+                 __version__, os.getpid(), database_name(settings), settings.config_hash,
                  len(settings.enabled_sources()),
                  f"; {interrupted} interrupted run(s) closed" if interrupted else "")
 
@@ -185,6 +197,13 @@ class Service:
             log.error("jobs still running after %.0f s; exiting anyway (uncommitted pages "
                       "are collected again next time)", timeout)
         return finished
+
+
+def database_name(settings: Settings) -> str:
+    """The database, as a log line may name it (never the DSN)."""
+    if settings.storage.backend == "postgresql":
+        return f"PostgreSQL (DSN in ${settings.storage.dsn_env})"
+    return str(settings.database_path)
 
 
 _LOOKBACK = {"report": timedelta(days=8), "housekeeping": timedelta(days=2)}

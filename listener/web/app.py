@@ -26,22 +26,25 @@ from listener.web.sessions import Sessions
 from listener.web.settings import ROLES
 from listener.web.throttle import LoginThrottle
 from storage import Store, page_access
+from storage.backend import BackendError
 
 TEMPLATES = Path(__file__).parent / "templates"
+PG_DATABASE = "postgresql"  # the route guard's name for the database on PostgreSQL (not served)
 
 
 class WebConfigError(RuntimeError):
     """The web section cannot start a safe server."""
 
 
-def metadata(settings: Settings, database: str, tables: Sequence[str]) -> dict[str, Any]:
+def metadata(settings: Settings, database: str | None, tables: Sequence[str]) -> dict[str, Any]:
     """Datasette's metadata: every table in ``tables`` denied and hidden. The
     users' hashes are not in it: log-ins are checked by ``listener.web.login``
-    from the settings."""
+    from the settings. ``database`` None: Datasette serves no database (the
+    store is on PostgreSQL), so there are no canned queries either."""
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
         "allow": {"role": list(ROLES)},
-        "databases": {
+        "databases": {} if database is None else {
             database: {
                 "allow_sql": False,
                 "tables": {t: {"allow": False, "hidden": True} for t in tables},
@@ -78,16 +81,30 @@ def build(settings: Settings) -> Any:
         raise WebConfigError("no password hash for web user(s) " + ", ".join(missing) +
                              ": set the environment variable named by password_hash_env")
     path = settings.database_path
-    if not path.exists():
+    stores = None
+    if settings.storage.backend == "postgresql":
+        # Datasette's own pages (tables, SQL, canned queries) are SQLite's: on
+        # PostgreSQL it serves no database, and the page reads through
+        # store.queries on stores of its own (docs/postgresql.md, "The page")
+        stores = plugin.PageStores(lambda: Store.from_settings(settings.storage, path,
+                                                               readonly=True))
+        try:
+            stores.store()  # a wrong DSN or a server down: refused at start, in words
+        except BackendError as exc:
+            stores.close()
+            raise WebConfigError(str(exc)) from None
+        database, files, tables = PG_DATABASE, [], []
+    elif not path.exists():
         raise WebConfigError(f"no database at {path}; collect some posts first")
+    else:
+        database, files = path.stem, [str(path)]
+        with Store.open(path, readonly=True) as store:
+            tables = store.tables()
     if pm.get_plugin("civic-listener") is None:
         pm.register(plugin, name="civic-listener")
-    database = path.stem
-    with Store.open(path, readonly=True) as store:
-        tables = store.tables()
     ds = Datasette(
-        files=[str(path)],
-        metadata=metadata(settings, database, tables),
+        files=files,
+        metadata=metadata(settings, None if stores else database, tables),
         template_dir=str(TEMPLATES),
         secret=os.environ.get(web.secret_env) or None,
         settings={
@@ -111,8 +128,9 @@ def build(settings: Settings) -> Any:
         facet_limit=web.facet_limit,
         login=login_context(settings),
         waiting=lambda store: unanswered(store, settings),
-        store_path=path,
+        store_path=None if stores else path,  # labelling, action log, look-up: SQLite's yet
         actions=Vocabulary.from_settings(settings),
+        stores=stores,
     )
     return ds
 

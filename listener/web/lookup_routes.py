@@ -32,6 +32,9 @@ def routes(context: Context) -> list[tuple[str, Any]]:
         status, error, result = 200, "", None
         if len(url) > MAX_URL:
             status, error = 400, f"a link is at most {MAX_URL:,} characters"
+        elif url and web.stores is not None:  # the look-up log is not on PostgreSQL yet
+            status, error = 501, "looking a post up by its link is not available on " \
+                "PostgreSQL yet"
         elif url and web.store_path is not None:
             viewer = Viewer(str(request.actor.get("id") or "unknown"), "page")
             path = web.store_path

@@ -9,9 +9,12 @@ settings each instance needs are kept in ``CONTEXTS`` keyed by instance.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -44,6 +47,40 @@ class WebContext:
     waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
     store_path: Path | None = None  # the database file, for the labelling page's writes
     actions: Vocabulary | None = None  # what the action log may name
+    stores: PageStores | None = None  # on PostgreSQL: the page's reads (not Datasette's)
+
+
+class PageStores:
+    """The page's reads on PostgreSQL, where Datasette serves no database:
+    each worker thread keeps one read-only store (its own connection, so
+    one request's time limit is never another's), opened on first use."""
+
+    def __init__(self, opener: Callable[[], Store], threads: int = 2) -> None:
+        self._opener = opener
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._lock = threading.Lock()
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="page-read")
+
+    def store(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = self._opener()
+            self._local.store = store
+            with self._lock:
+                self._opened.append(store)
+        return store
+
+    async def run(self, fn: Callable[[Store], Any]) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, lambda: fn(self.store()))
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        with self._lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -150,8 +187,13 @@ async def logout_page(request: Any, datasette: Any) -> Response:
 
 
 async def _read(datasette: Any, fn: Callable[[Store], Any]) -> Any:
-    """``fn`` run on a Store over one of Datasette's read connections."""
-    return await datasette.get_database(_context(datasette).database).execute_fn(
+    """``fn`` run on a Store over one of Datasette's read connections (SQLite,
+    guarded by ``page_access``), or on PostgreSQL on a read-only store of the
+    page's own (``PageStores``)."""
+    web = _context(datasette)
+    if web.stores is not None:
+        return await web.stores.run(fn)
+    return await datasette.get_database(web.database).execute_fn(
         lambda conn: fn(Store.for_page(conn)))
 
 

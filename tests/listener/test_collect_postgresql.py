@@ -43,3 +43,27 @@ def test_collect_says_when_the_dsn_variable_is_unset(tmp_path: Path, cli: Cli) -
     result = cli("-c", config, "collect", env={"CIVIC_LISTENER_DSN": ""})
     assert result.returncode == 1
     assert "$CIVIC_LISTENER_DSN, which is not set" in result.output
+
+
+def test_collect_and_import_by_hand_leave_a_source_another_process_collects(
+        tmp_path: Path, cli: Cli, pg_dsn: str) -> None:
+    """Several collectors on one database: by hand, a source a service is
+    collecting is skipped (collect) or refused (import), never collected twice."""
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG + "    scale: 0.05\n")
+    survey = tmp_path / "survey.csv"
+    survey.write_text("id,text,created_at,author\na,bins,2026-11-20T09:00:00Z,jo\n")
+    env = {"CIVIC_LISTENER_DSN": pg_dsn, "CIVIC_LISTENER_PSEUDONYM_KEY": "k" * 32}
+    with Store.open_postgresql(pg_dsn) as service:
+        with service.runs.collecting("sample") as held, service.runs.collecting("import") as too:
+            assert held and too
+            skipped = cli("-c", config, "collect", env=env)
+            refused = cli("-c", config, "import", survey, env=env)
+        assert skipped.returncode == 0, skipped.output
+        assert "source sample: being collected by another process" in skipped.output
+        assert refused.returncode == 3
+        assert "'import' is being collected by another process" in refused.output
+        assert service.count_posts() == 0 and service.runs.recent() == []
+        collected = cli("-c", config, "collect", env=env)  # released: collected now
+        assert collected.returncode == 0, collected.output
+        assert service.count_posts() > 0

@@ -27,7 +27,8 @@ def fill(store: Store) -> None:
     ])
 
 
-def test_sample_is_reproducible_filterable_and_stratified(store: Store) -> None:
+def test_sample_is_reproducible_filterable_and_stratified(any_store: Store) -> None:
+    store = any_store
     fill(store)
     sample = store.label_export.sample
     first = sample(10, seed=3)

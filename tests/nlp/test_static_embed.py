@@ -45,3 +45,34 @@ def test_the_fast_pooling_gives_wordllamas_own_vectors() -> None:
                         dtype=np.float32)
     theirs /= np.linalg.norm(theirs, axis=1, keepdims=True)
     assert np.allclose(emb.encode(texts), theirs, atol=1e-5)
+
+
+PIECE_TEXTS = ["Bins not collected on Elm Row 🤬 #binstrike", "two  spaces", "  lead", "trail  ",
+               "tab\there", "new\nline", "<s> special </s> <unk>", "a<b", "café ☕ naïve",
+               "\u2581marker\u2581 \u2581\u2581x", "x", " ", "ünïcödé 漢字 עברית", "3   4    5",
+               "the pothole on the A14 at 10am, again!!!"]
+
+
+def test_token_ids_piece_by_piece_are_the_tokenizers_own() -> None:
+    """``encode`` tokenises each "▁word" piece once and caches it; the ids
+    must be those of the whole text through the tokenizer, cold and warm."""
+    emb = shared_static_embedder()
+    whole = emb._whole_ids(PIECE_TEXTS)
+    assert emb._token_ids(PIECE_TEXTS) == whole
+    assert emb._token_ids(PIECE_TEXTS) == whole  # cached pieces
+
+
+def test_pooling_adds_each_texts_vectors_in_order() -> None:
+    """Bitwise: the sum of a text's token vectors in token order, normalised
+    (the order the padded sum of earlier releases added them in)."""
+    emb = shared_static_embedder()
+    texts = [*PIECE_TEXTS, "x " * 300]
+    totals = np.zeros((len(texts), emb.dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for i in emb._whole_ids([embedding_text(text) or " "])[0]:
+            totals[row] += emb._table[min(i, len(emb._table) - 1)]
+    norms = np.linalg.norm(totals, axis=1, keepdims=True)  # as encode normalises
+    expected = np.divide(totals, norms, out=np.zeros_like(totals), where=norms > 0)
+    out = emb.encode(texts)
+    for text, row, want in zip(texts, out, expected, strict=True):
+        assert np.array_equal(row, want), text

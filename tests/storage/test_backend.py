@@ -167,8 +167,8 @@ def test_two_collectors_storing_the_same_posts_at_once_keep_each_once(pg_dsn: st
 def test_an_unported_attribute_says_so_on_postgresql(pg_dsn: str) -> None:
     with Store.open_postgresql(pg_dsn) as pg:
         assert pg.backend == "postgresql"
-        with pytest.raises(StorageError, match=r"store\.labels is not available on PostgreSQL"):
-            pg.labels.for_post(1)
+        with pytest.raises(StorageError, match=r"store\.themes is not available on PostgreSQL"):
+            pg.themes.runs()
         with pytest.raises(StorageError, match="SQLite's handle"):
             _ = pg.db
 

@@ -119,7 +119,9 @@ def test_the_body_keeps_its_authorship_when_a_feed_with_a_byline_repeats_it(
     assert rows(store)["https://example.gov.uk/n/1"]["voice"] == "own"
 
 
-def test_label_export_can_take_only_the_posts_addressed_to_the_body(store: Store) -> None:
+def test_label_export_can_take_only_the_posts_addressed_to_the_body(
+        any_store: Store) -> None:
+    store = any_store
     put(store, own("1"), resident("2", in_reply_to="1"), resident("3", addressed=True),
         resident("4"))
     rows = store.label_export.sample(10, voice="to_us")

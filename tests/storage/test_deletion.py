@@ -106,6 +106,45 @@ def test_a_purged_posts_words_leave_the_index_segments(store: Store) -> None:
     assert _hits(store, "bins") == 240
 
 
+def _trigger(store: Store) -> str:
+    return str(store.db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'posts_ad'").fetchone()[0])
+
+
+def _index_true(store: Store) -> None:
+    """FTS5's own check: every index entry matches the posts' text (a
+    'delete' with other values than those indexed leaves it corrupt)."""
+    with store.db.conn:
+        store.db.execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_purge_deletes_the_index_entries_in_one_statement_and_keeps_the_trigger(
+        store: Store) -> None:
+    """A month's purge takes its posts out of the index in one statement with
+    the row-by-row trigger off (``fts.deleting_in_bulk``); the trigger is
+    back as it was, and later deletes go through it."""
+    pid = _pages(store, secret_at=WHEN + timedelta(days=1, hours=1))
+    trigger = _trigger(store)
+    ids = [int(r[0]) for r in store.db.execute("SELECT id FROM posts ORDER BY id")]
+    cut = (WHEN + timedelta(days=2)).isoformat()
+    ran: list[str] = []
+    store.db.conn.set_trace_callback(ran.append)
+    counts = store.retention.purge_expired(posts_before=cut, raw_before=cut)
+    store.db.conn.set_trace_callback(None)
+    assert counts["posts"] == 81 and counts["posts_fts"] == 81  # two pages and the secret
+    assert "DROP TRIGGER posts_ad" in ran  # the bulk path, not the trigger's
+    assert _trigger(store) == trigger
+    _index_true(store)
+    assert TAIL not in _index_bytes(store)
+    assert _hits(store, "bins") == 160 and _hits(store, SECRET) == 0
+    assert store.db.execute("SELECT count(*) FROM posts WHERE id = ?", [pid]).fetchone()[0] == 0
+
+    later = ids[-1]  # a forget afterwards: the trigger takes the post out of the index
+    store.erasure.forget_posts([later], block=False)
+    _index_true(store)
+    assert _hits(store, "bins") == 159
+
+
 def _contents(store: Store) -> dict[str, list[tuple[object, ...]]]:
     """Every table's rows, but for the times rows were written."""
     out: dict[str, list[tuple[object, ...]]] = {}

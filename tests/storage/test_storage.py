@@ -1,11 +1,11 @@
 """Storage keeps each post once, never wipes another stage's labels, and
 commits a page together with its cursor: on both backends (``any_store``:
 SQLite and PostgreSQL), except where a test names SQLite's own machinery
-(WAL, FTS5, its write lock) or a module not yet ported (labels: ``store``
-alone)."""
+(WAL, FTS5, its write lock) or a module not yet ported (``store`` alone)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from datetime import UTC, datetime
@@ -27,17 +27,9 @@ def page(*posts: Post) -> list[StoredItem]:
 
 
 def label(store: Store, post_id: int, task: str, value: str, score: float) -> None:
-    """A label saved by another stage: through ``store.labels`` on SQLite (with
-    its rollup change); on PostgreSQL, where labels are not ported yet, as
-    the row that save writes."""
-    if store.backend == "sqlite":
-        store.labels.save(task, "c", "v1", None, [post_id],
-                          [LabelRecord(post_id, task, value, score, "c", "v1")])
-        return
-    with store.sql.transaction():
-        store.sql.execute("INSERT INTO labels (post_id, task, label, score, classifier, version,"
-                          " labelled_at) VALUES (?, ?, ?, ?, 'c', 'v1', '2026-11-17T10:00:00Z')",
-                          [post_id, task, value, score])
+    """A label saved by another stage (with its rollup change)."""
+    store.labels.save(task, "c", "v1", None, [post_id],
+                      [LabelRecord(post_id, task, value, score, "c", "v1")])
 
 
 def labels_of(store: Store, post_id: int) -> list[str]:
@@ -61,6 +53,22 @@ def test_restoring_a_post_keeps_its_labels_and_changes_no_row(any_store: Store) 
     assert (again.new, again.duplicates, again.updated) == (0, 1, 0)
     assert store.sql.execute("SELECT * FROM posts").fetchall() == before
     assert labels_of(store, pid) == ["waste_recycling"]
+
+
+def test_the_content_hash_is_taken_of_the_columns_as_json_wrote_them(any_store: Store) -> None:
+    """Hashes stored before stay comparable: a post seen again whose content
+    did not change is not rewritten (the hash text is json's, whatever writes it)."""
+    store = any_store
+    run = store.runs.start("s")
+    edited = post("7", 'Bins "missed" again \u2014 caf\u00e9 \U0001f926\n\tline\\two\x1f',
+                  url="https://x.example/7", likes=3, replies=0, lang="en")
+    store.collect.save_page(source="s", run_id=run, items=page(edited))
+    columns = ("platform", "native_id", "url", "text", "title", "created_at", "author_key",
+               "author_handle", "lang", "replies", "reposts", "likes", "quotes", "place",
+               "in_reply_to")
+    row = store.sql.execute(f"SELECT {', '.join(columns)}, content_hash FROM posts").fetchone()
+    text = json.dumps(list(row[:-1]), ensure_ascii=False)
+    assert row[-1] == hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def test_changed_metrics_update_the_post_but_keep_labels(any_store: Store) -> None:
@@ -258,7 +266,8 @@ def test_blocked_author_is_not_stored(any_store: Store) -> None:
     assert [r[0] for r in store.sql.execute("SELECT native_id FROM posts")] == ["2"]
 
 
-def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> None:
+def test_labels_round_trip_with_classifier_version_and_model(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     (pid,) = store.collect.save_page(source="s", run_id=run, items=page(post("1"))).new_ids
     assert list(store.labels.posts_to_label("topic")) == [[(pid, "the bins were not collected")]]
@@ -270,6 +279,31 @@ def test_labels_round_trip_with_classifier_version_and_model(store: Store) -> No
     (label,) = store.labels.for_post(pid)
     assert (label.classifier, label.version, label.model_id, label.evidence) == (
         "topics.keywords", "v1", "config:abc", ("bin", "collected"))
+
+
+def test_a_label_save_replaces_its_task_only_and_a_label_given_twice_keeps_the_last(
+        any_store: Store) -> None:
+    store = any_store
+    run = store.runs.start("s")
+    a, b = store.collect.save_page(source="s", run_id=run,
+                                   items=page(post("1"), post("2"))).new_ids
+    label(store, a, "sentiment", "negative", 0.9)
+    store.labels.save("topic", "t", "v1", "h", [a, b], [
+        LabelRecord(a, "topic", "parks", 1.0, "t", "v1", None, ("park",)),
+        LabelRecord(b, "topic", "roads", 1.0, "t", "v1")])
+    store.labels.save("topic", "t", "v2", "h", [a], [  # again, a label given twice
+        LabelRecord(a, "topic", "bins", 0.5, "t", "v2", None, ("bin",)),
+        LabelRecord(a, "topic", "bins", 0.7, "t", "v2", None, ("bins",))])
+    got = [(lab.task, lab.label, lab.score, lab.version, lab.evidence)
+           for lab in store.labels.for_post(a)]
+    assert got == [("sentiment", "negative", 0.9, "v1", ()),
+                   ("topic", "bins", 0.7, "v2", ("bins",))]
+    assert labels_of(store, b) == ["roads"]
+    assert store.labels.count_to_label("topic") == 0
+    assert store.labels.count_to_label("place") == 2
+    assert store.labels.count_to_label("topic", relabel=True, since="2026-11-18") == 0
+    assert [len(batch) for batch in store.labels.posts_to_label(
+        "place", batch_size=1)] == [1, 1]
 
 
 def test_config_versions_are_recorded_once(any_store: Store) -> None:

@@ -63,3 +63,17 @@ def test_only_allow_listed_official_accounts_keep_their_handle() -> None:
     assert (council.author_handle, council.author_official) == ("examplecouncil", True)
     assert (person.author_handle, person.author_official) == (None, False)
     assert person.author_key == p.pseudonym("x", "alice")
+
+
+def test_remembered_pseudonyms_are_the_keyed_ones_and_memory_is_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import listener.privacy.pseudonym as module
+
+    monkeypatch.setattr(module, "_REMEMBERED", 3)
+    cached = Pseudonymiser(b"k" * 32)
+    handles = [("x", "alice"), ("reddit", "alice"), ("x", "@Alice"), ("x", "bob"),
+               ("mastodon", "carol@town.example"), ("x", "alice"), ("reddit", "alice")]
+    for platform, handle in handles * 2:
+        fresh = Pseudonymiser(b"k" * 32).pseudonym(platform, handle)
+        assert cached.pseudonym(platform, handle) == fresh
+        assert len(cached._seen) <= 3

@@ -58,7 +58,13 @@ topics:
 
 
 def build_db(path: Path) -> Path:
-    store = Store.open(path)
+    with Store.open(path) as store:
+        fill(store)
+    return path
+
+
+def fill(store: Store) -> None:
+    """The fixture's posts, labels and quarantined item, on either backend."""
     run = store.runs.start("fixture")
     items = []
     for platform, native, text, created, _, _, handle in POSTS:
@@ -70,7 +76,7 @@ def build_db(path: Path) -> Path:
         items.append(StoredItem(post, {"id": native, "secret": RAW_MARK}))
     store.collect.save_page(source="fixture", run_id=run, items=items, query="pothole",
                             quarantined=[Quarantined("x", "bad shape", {"x": QUARANTINE_MARK})])
-    ids = {r[1]: r[0] for r in store.db.execute("SELECT id, native_id FROM posts")}
+    ids = {r[1]: r[0] for r in store.sql.execute("SELECT id, native_id FROM posts")}
     for task in ("topic", "sentiment"):
         labels = [
             LabelRecord(ids[native], task, label, 1.0, f"{task}.fixture", "1")
@@ -82,8 +88,6 @@ def build_db(path: Path) -> Path:
               LabelRecord(ids["2"], "place", "high_street", 1.0, "places.fixture", "1")]
     store.labels.save("place", "places.fixture", "1", None, list(ids.values()), places)
     store.runs.finish(run, "ok")
-    store.close()
-    return path
 
 
 def write_config(folder: Path, db: Path) -> Path:

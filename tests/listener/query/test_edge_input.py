@@ -16,11 +16,11 @@ NEAR = ["NEAR(pothole, lane)", "NEAR(pothole lane, x)", "NEAR(pothole lane, 5x)"
 
 @pytest.mark.parametrize("expression", NEAR)
 def test_a_malformed_near_is_a_plain_message_on_the_command_line(
-        query_config: Path, cli: Cli, expression: str) -> None:
-    done = cli("-c", query_config, "query", "-q", expression, "--advanced")
+        cli_config: Path, cli: Cli, expression: str) -> None:
+    done = cli("-c", cli_config, "query", "-q", expression, "--advanced")
     assert done.returncode == 2, done.output
     assert "NEAR" in done.stderr and "Traceback" not in done.output
-    trend = cli("-c", query_config, "trends", "roads_potholes", "-q", expression, "--advanced")
+    trend = cli("-c", cli_config, "trends", "roads_potholes", "-q", expression, "--advanced")
     assert trend.returncode == 2 and "NEAR" in trend.stderr
 
 
@@ -33,8 +33,8 @@ def test_a_malformed_near_is_a_plain_message_on_the_command_line(
     ["trends", "roads_potholes", "--to-week", "0001-W12"],
 ])
 def test_dates_at_the_ends_of_the_calendar_are_plain_messages(
-        query_config: Path, cli: Cli, args: list[str]) -> None:
-    done = cli("-c", query_config, *args)
+        cli_config: Path, cli: Cli, args: list[str]) -> None:
+    done = cli("-c", cli_config, *args)
     assert done.returncode == 2, done.output
     assert "Traceback" not in done.output and "Overflow" not in done.output
     assert "between" in done.stderr or "outside" in done.stderr
