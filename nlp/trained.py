@@ -32,6 +32,8 @@ class HeadClassifier:
         self.head = head
         self.featurizer = featurizer
         self.text = text
+        # the text head's share: chosen by the trainer since text head v2 (0.5 before)
+        self.text_weight = float(card.get("text_head", {}).get("weight", 0.5))
         if text is not None and text.classes != head.classes:
             raise ValueError(f"{self.name} {self.version}: the two heads disagree on classes")
 
@@ -42,7 +44,7 @@ class HeadClassifier:
         if self.text is not None:
             from nlp.text_head import average
 
-            probs = average(probs, self.text.scores(texts))
+            probs = average(probs, self.text.scores(texts), self.text_weight)
         best = probs.argmax(axis=1)
         return ([self.head.classes[i] for i in best],
                 [float(probs[row, i]) for row, i in enumerate(best)])
@@ -75,8 +77,8 @@ def load_trained(data_dir: Path, name: str, version: str | None = None, *,
         text = text_head.TextHead.load(folder)
     featurizer = Featurizer(card["features"], threads=threads,
                             model_path=Path(model_path) if model_path else None)
-    if featurizer.embedder.model_id != card["embedding_model"]:
+    if featurizer.embedding_model_id != card["embedding_model"]:
         raise TrainedNotFoundError(
             f"{name} {card['version']} was trained on embeddings from"
-            f" {card['embedding_model']}, but {featurizer.embedder.model_id} is configured")
+            f" {card['embedding_model']}, but {featurizer.embedding_model_id} is configured")
     return HeadClassifier(card, head, featurizer, text)

@@ -66,8 +66,12 @@ def register(app: typer.Typer) -> None:
         name: str | None = typer.Option(None, "--name",
                                         help="Classifier name (default <task>.head)."),
         features: str = typer.Option("minilm+vader", "--features",
-                                     help="minilm, minilm+vader, or either +tfidf"
-                                     " (adds a character n-gram head)."),
+                                     help="Blocks joined by '+': minilm and/or wordllama"
+                                     " (the core static embedding), optionally vader, and"
+                                     " tfidf (adds a word + character n-gram head; C and its"
+                                     " weight chosen by grouped CV). For topics:"
+                                     " minilm+tfidf or minilm+wordllama+tfidf; without"
+                                     " torch: wordllama+tfidf."),
     ) -> None:
         """Train a classifier head on labelled posts and save it as a new version."""
         from nlp.workflows import train_from_csv

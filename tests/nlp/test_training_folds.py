@@ -57,7 +57,34 @@ def test_cross_validation_groups_by_text(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(training, "grouped_folds", spy)
     rng = np.random.default_rng(0)
     features = rng.normal(size=(len(texts), 8))
-    _, _, figures, c = training.train_with_text_head(features, texts, labels, folds=3)
-    assert seen and all(g == [training.near_duplicate_key(t) for t in texts] for g in seen)
-    assert len(seen) == len(training.C_GRID) + 1  # each C, then the chosen pair
-    assert figures["folds"] == 3 and c in training.C_GRID
+    _, _, figures, chosen = training.train_with_text_head(features, texts, labels, folds=3)
+    assert seen == [[training.near_duplicate_key(t) for t in texts]]  # one split, grouped
+    assert figures["folds"] == 3
+    assert chosen["C"] in training.C_GRID and chosen["text_weight"] in training.WEIGHT_GRID
+
+
+def test_the_text_heads_weight_is_chosen_by_the_held_out_figures() -> None:
+    labels = ["a", "b", "c"] * 20
+    truth = np.array([("a", "b", "c").index(v) for v in labels])
+    right = np.full((len(labels), 3), 0.15)
+    right[np.arange(len(labels)), truth] = 0.7
+    wrong = np.eye(3)[(truth + 1) % 3]  # sure, and always wrong
+    # the text head right, the embedding head wrong: only the largest share is right
+    c, weight, figures = training.choose({0.1: wrong, 1.0: wrong}, right, labels)
+    assert (c, weight, figures["macro_f1"]) == (0.1, max(training.WEIGHT_GRID), 1.0)
+    # and the other way round: the smallest share, at the C whose head is right
+    c, weight, figures = training.choose({0.1: wrong, 1.0: right}, wrong, labels)
+    assert (c, weight, figures["macro_f1"]) == (1.0, min(training.WEIGHT_GRID), 1.0)
+
+
+def test_out_of_fold_scores_each_post_by_the_fold_that_held_it_out() -> None:
+    texts, labels = _posts()
+    groups = [training.near_duplicate_key(t) for t in texts]
+    splits = training.grouped_folds(labels, groups, 4)
+    features = np.array([[("bins", "roads", "lights").index(v), 1.0] for v in labels])
+    emb, text = training.out_of_fold(features, texts, labels, splits, c_grid=(1.0,))
+    classes = sorted(set(labels))
+    assert emb[1.0].shape == text.shape == (len(texts), 3)
+    assert np.allclose(text.sum(axis=1), 1.0) and np.allclose(emb[1.0].sum(axis=1), 1.0)
+    # the feature names the class: every held-out post is right
+    assert [classes[i] for i in emb[1.0].argmax(axis=1)] == labels
