@@ -64,8 +64,10 @@ def one_run(store: Store, pages: Normalised) -> tuple[float, float, int]:
         store.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def sample_setup(description: str) -> tuple[argparse.Namespace, str, Normalised]:
+    """The PostgreSQL benches' options (--posts, --runs, --dsn-env), the
+    server's DSN, and the sample's pages normalised once."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dsn-env", default="CIVIC_TEST_PG_DSN")
@@ -76,6 +78,11 @@ def main() -> None:
     pseudonymiser = Pseudonymiser(KEY)
     pages: Normalised = [(p, *pipeline.normalise_page(p, pseudonymiser)) for p in
                          generate_pages(args.posts, seed=1, weeks=1, end=date(2026, 11, 22))]
+    return args, server, pages
+
+
+def main() -> None:
+    args, server, pages = sample_setup(__doc__.splitlines()[0])
     admin = psycopg.connect(server, autocommit=True)
     results: dict[str, list[tuple[float, float, int]]] = {"sqlite": [], "postgresql": []}
     for _ in range(args.runs):

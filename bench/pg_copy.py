@@ -14,8 +14,6 @@ variable: ``eval "$(scripts/pg-test-server.sh start)"`` first (fsync off).
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -24,7 +22,6 @@ import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,10 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from bench.pg_collect import KEY, Normalised, store_all
-from listener import pipeline
-from listener.privacy.pseudonym import Pseudonymiser
-from listener.sample import generate_pages
+from bench.pg_collect import sample_setup, store_all
 from storage import Store
 from storage.copying import TableCopy
 
@@ -57,17 +51,7 @@ def timed(copy: Callable[[], list[TableCopy]]) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dsn-env", default="CIVIC_TEST_PG_DSN")
-    args = parser.parse_args()
-    server = os.environ.get(args.dsn_env)
-    if not server:
-        sys.exit(f"${args.dsn_env} is not set: eval \"$(scripts/pg-test-server.sh start)\"")
-    pseudonymiser = Pseudonymiser(KEY)
-    pages: Normalised = [(p, *pipeline.normalise_page(p, pseudonymiser)) for p in
-                         generate_pages(args.posts, seed=1, weeks=1, end=date(2026, 11, 22))]
+    args, server, pages = sample_setup(__doc__.splitlines()[0])
     admin = psycopg.connect(server, autocommit=True)
     there: list[float] = []
     back: list[float] = []

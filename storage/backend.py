@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import itertools
 import logging
 import os
 import re
@@ -35,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlite_utils import Database
 
-from storage.db import VALUES_ROWS, insert_values, write_transaction
+from storage.db import insert_values, values_statements, write_transaction
 
 if TYPE_CHECKING:
     import psycopg
@@ -106,15 +105,8 @@ class Sql:
         """``{head} VALUES (...), (...), ... {tail}`` for every row, in as few
         statements as the bound-parameter limit allows (``storage.db.insert_values``
         says why not ``executemany``); ``tail`` is e.g. an ``ON CONFLICT`` clause."""
-        if not rows:
-            return
-        width = len(rows[0])
-        per = max(1, min(VALUES_ROWS, PG_MAX_PARAMS // width))
-        one = "(" + ", ".join("?" * width) + ")"
-        for i in range(0, len(rows), per):
-            chunk = rows[i:i + per]
-            self.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
-                         list(itertools.chain.from_iterable(chunk)))
+        for sql, params in values_statements(head, rows, tail, PG_MAX_PARAMS):
+            self.execute(sql, params)
 
     def copy_in(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Append ``rows`` to ``table`` (both quoted by the caller): a

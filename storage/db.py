@@ -65,27 +65,36 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
-def insert_values(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]],
-                  tail: str = "") -> None:
-    """``{head} VALUES (...), (...), ... {tail}`` for every row, in as few
-    statements as the bound-parameter limit allows (at most ``VALUES_ROWS``
-    rows each). Not ``executemany``: that runs the statement once per row,
-    and an FTS5 table written by a trigger (``posts_fts``) writes its pending
-    terms out as a new segment at every statement of a transaction (the
-    statement savepoint), so a page of posts made a segment per post for
-    FTS5 to merge again. ``tail`` is e.g. an ``ON CONFLICT`` clause."""
+def values_statements(head: str, rows: Sequence[Sequence[object]], tail: str,
+                      max_params: int) -> Iterator[tuple[str, list[object]]]:
+    """``{head} VALUES (...), (...), ... {tail}`` statements with their
+    parameters covering ``rows``: at most ``VALUES_ROWS`` rows and
+    ``max_params`` bound parameters each. ``tail`` is e.g. an ``ON
+    CONFLICT`` clause."""
     if not rows:
         return
     width = len(rows[0])
-    getlimit = getattr(conn, "getlimit", None)  # pysqlite3 has none: SQLite's default then
-    limit = min(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None
-                else 32_766 if SQLITE_VERSION >= (3, 32, 0) else 999, 32_766)
-    per = max(1, min(VALUES_ROWS, limit // width))
+    per = max(1, min(VALUES_ROWS, max_params // width))
     one = "(" + ", ".join("?" * width) + ")"
     for i in range(0, len(rows), per):
         chunk = rows[i:i + per]
-        conn.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
-                     list(itertools.chain.from_iterable(chunk)))
+        yield (f"{head} VALUES {', '.join([one] * len(chunk))}{tail}",
+               list(itertools.chain.from_iterable(chunk)))
+
+
+def insert_values(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]],
+                  tail: str = "") -> None:
+    """Every row in as few statements as SQLite's bound-parameter limit
+    allows (``values_statements``). Not ``executemany``: that runs the
+    statement once per row, and an FTS5 table written by a trigger
+    (``posts_fts``) writes its pending terms out as a new segment at every
+    statement of a transaction (the statement savepoint), so a page of posts
+    made a segment per post for FTS5 to merge again."""
+    getlimit = getattr(conn, "getlimit", None)  # pysqlite3 has none: SQLite's default then
+    limit = min(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None
+                else 32_766 if SQLITE_VERSION >= (3, 32, 0) else 999, 32_766)
+    for sql, params in values_statements(head, rows, tail, limit):
+        conn.execute(sql, params)
 
 
 def in_chunks(values: Sequence[T]) -> list[tuple[str, list[T]]]:

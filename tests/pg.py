@@ -14,8 +14,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from tests.cli import Cli
 
 ENV = "CIVIC_TEST_PG_DSN"
 
@@ -82,3 +85,25 @@ def session_databases() -> Iterator[PgDatabases]:
         yield databases
     finally:
         databases.close()
+
+
+def sample_configs(folder: Path, pg_dsn: str) -> tuple[Path, Path, dict[str, str]]:
+    """The sample's config twice under ``folder``: on SQLite (``sqlite/``) and
+    on PostgreSQL (``pg/``, the DSN in ``$CIVIC_LISTENER_DSN``), with the
+    environment that holds it, for tests that compare the two backends."""
+    from tests.listener.test_pipeline_resume import write_config
+
+    lite = write_config(folder / "sqlite")
+    pg = write_config(folder / "pg")
+    text = pg.read_text()
+    assert "  backend: sqlite" in text
+    pg.write_text(text.replace("  backend: sqlite",
+                               "  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN", 1))
+    return lite, pg, {"CIVIC_LISTENER_DSN": pg_dsn}
+
+
+def run_ok(cli: Cli, config: Path, env: dict[str, str], *args: str | Path) -> str:
+    """``listener -c config args...``, which must succeed; its output."""
+    result = cli("-c", config, *args, env=env)
+    assert result.returncode == 0, result.output
+    return result.output

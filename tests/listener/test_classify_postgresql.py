@@ -14,7 +14,8 @@ import pytest
 from storage import Store
 from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
-from tests.listener.test_pipeline_resume import write_config
+from tests.pg import run_ok as _run
+from tests.pg import sample_configs
 
 ROLLUP_TABLES = ("rollup_posts", "rollup_topics", "rollup_terms", "rollup_places",
                  "rollup_sources", "rollup_classifiers", "rollup_week_authors",
@@ -38,22 +39,11 @@ def _content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def _run(cli: Cli, config: Path, env: dict[str, str], *args: str) -> str:
-    result = cli("-c", config, *args, env=env)
-    assert result.returncode == 0, result.output
-    return result.output
-
 
 def test_classify_and_relabel_on_postgresql_keep_the_rollups_true_and_equal_sqlite(
         tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
-    lite = write_config(tmp_path / "sqlite")
-    pg = write_config(tmp_path / "pg")
-    text = pg.read_text()
-    assert "  backend: sqlite" in text
-    pg.write_text(text.replace("  backend: sqlite",
-                               "  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN", 1))
-    env = {"CIVIC_LISTENER_DSN": pg_dsn}
+    lite, pg, env = sample_configs(tmp_path, pg_dsn)
     for config in (lite, pg):
         _run(cli, config, env, "collect")
         _run(cli, config, env, "classify")

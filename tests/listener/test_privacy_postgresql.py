@@ -14,18 +14,15 @@ import pytest
 from storage import Store
 from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
-from tests.listener.test_classify_postgresql import _content, _run
-from tests.listener.test_pipeline_resume import write_config
+from tests.listener.test_classify_postgresql import _content
+from tests.pg import run_ok as _run
+from tests.pg import sample_configs
 
 
 def test_purge_and_forget_on_postgresql_keep_the_rollups_true_and_equal_sqlite(
         tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
-    lite = write_config(tmp_path / "sqlite")
-    pg = write_config(tmp_path / "pg")
-    pg.write_text(pg.read_text().replace(
-        "  backend: sqlite", "  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN", 1))
-    env = {"CIVIC_LISTENER_DSN": pg_dsn}
+    lite, pg, env = sample_configs(tmp_path, pg_dsn)
     for config in (lite, pg):
         _run(cli, config, env, "collect")
         _run(cli, config, env, "classify")

@@ -20,18 +20,14 @@ import pytest
 from storage import Store
 from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
-from tests.listener.test_pipeline_resume import write_config
+from tests.pg import run_ok as _run
+from tests.pg import sample_configs
 
 WEEK = "2026-W47"
 SENTIMENTS = ("negative", "neutral", "positive")
 # "Fri 04 Dec 2026 22:50": when the source last ran (coverage), local time
 _RAN_AT = re.compile(r"\b[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}\b")
 
-
-def _run(cli: Cli, config: Path, env: dict[str, str], *args: str | Path) -> str:
-    result = cli("-c", config, *args, env=env)
-    assert result.returncode == 0, result.output
-    return result.output
 
 
 def _label(path: Path) -> None:
@@ -69,13 +65,7 @@ def _report(folder: Path) -> dict[str, Any]:
 def test_the_weekly_report_on_postgresql_has_the_figures_of_sqlite(
         tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
-    lite = write_config(tmp_path / "sqlite")
-    pg = write_config(tmp_path / "pg")
-    text = pg.read_text()
-    assert "  backend: sqlite" in text
-    pg.write_text(text.replace("  backend: sqlite",
-                               "  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN", 1))
-    env = {"CIVIC_LISTENER_DSN": pg_dsn}
+    lite, pg, env = sample_configs(tmp_path, pg_dsn)
     reports = {}
     for name, config in (("sqlite", lite), ("postgresql", pg)):
         _run(cli, config, env, "collect")
