@@ -107,3 +107,15 @@ def run_ok(cli: Cli, config: Path, env: dict[str, str], *args: str | Path) -> st
     result = cli("-c", config, *args, env=env)
     assert result.returncode == 0, result.output
     return result.output
+
+
+def sample_collected_on_both(folder: Path, pg_dsn: str, cli: Cli, key: str
+                             ) -> tuple[Path, Path, dict[str, str]]:
+    """``sample_configs``, then ``collect`` and ``classify`` on each backend
+    (``key``: the pseudonym key, set for the calls)."""
+    lite, pg, env = sample_configs(folder, pg_dsn)
+    env["CIVIC_LISTENER_PSEUDONYM_KEY"] = key
+    for config in (lite, pg):
+        run_ok(cli, config, env, "collect")
+        run_ok(cli, config, env, "classify")
+    return lite, pg, env

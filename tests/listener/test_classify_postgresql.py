@@ -15,7 +15,7 @@ from storage import Store
 from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
 from tests.pg import run_ok as _run
-from tests.pg import sample_configs
+from tests.pg import sample_collected_on_both
 
 ROLLUP_TABLES = ("rollup_posts", "rollup_topics", "rollup_terms", "rollup_places",
                  "rollup_sources", "rollup_classifiers", "rollup_week_authors",
@@ -43,10 +43,8 @@ def _content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def test_classify_and_relabel_on_postgresql_keep_the_rollups_true_and_equal_sqlite(
         tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
-    lite, pg, env = sample_configs(tmp_path, pg_dsn)
+    lite, pg, env = sample_collected_on_both(tmp_path, pg_dsn, cli, KEY)
     for config in (lite, pg):
-        _run(cli, config, env, "collect")
-        _run(cli, config, env, "classify")
         checked = _run(cli, config, env, "rollups", "check")
         assert "0 difference(s)" in checked and "0 post(s) not yet labelled" in checked
         _run(cli, config, env, "classify", "--relabel", "--since", "2026-11-01")

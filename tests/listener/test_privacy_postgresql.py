@@ -16,16 +16,13 @@ from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
 from tests.listener.test_classify_postgresql import _content
 from tests.pg import run_ok as _run
-from tests.pg import sample_configs
+from tests.pg import sample_collected_on_both
 
 
 def test_purge_and_forget_on_postgresql_keep_the_rollups_true_and_equal_sqlite(
         tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
-    lite, pg, env = sample_configs(tmp_path, pg_dsn)
-    for config in (lite, pg):
-        _run(cli, config, env, "collect")
-        _run(cli, config, env, "classify")
+    lite, pg, env = sample_collected_on_both(tmp_path, pg_dsn, cli, KEY)
     with Store.open(tmp_path / "sqlite" / "data" / "civic-listener.db") as on_sqlite:
         middle = str(on_sqlite.sql.execute(
             "SELECT created_at FROM posts ORDER BY created_at LIMIT 1 OFFSET"
