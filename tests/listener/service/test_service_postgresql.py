@@ -147,6 +147,11 @@ def _collected(messages: list[str]) -> list[str]:
             and " pages, " in m]
 
 
+def _took_part(messages: list[str]) -> bool:
+    """The service collected a source, or skipped one another service held."""
+    return bool(_collected(messages)) or any(_skipped(messages, s) for s in SOURCES)
+
+
 def _skipped(messages: list[str], source: str) -> bool:
     return any(m.startswith(f"source {source}: being collected by another process")
                for m in messages)
@@ -201,7 +206,7 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
             # until both took part (on a loaded machine one service may start
             # long after the other: a held fetch is let go after TIMEOUT)
             if (all(runs.get(s, 0) >= ROUNDS for s in SOURCES) and report_done()
-                    and all(_collected(_messages(log)) for log in logs)
+                    and all(_took_part(_messages(log)) for log in logs)
                     and all(_skipped(messages, s) for s in SOURCES)):
                 break
             assert time.monotonic() < deadline, f"timed out: runs {runs}, log {messages[-20:]}"
@@ -233,10 +238,12 @@ def test_two_services_never_collect_a_source_at_once_and_report_once(
         for (_, _, ended, _), (_, started, _, _) in itertools.pairwise(spans):
             assert started >= ended, (source, spans)
 
-    # Both services took part: each collected, and each source was skipped
-    # by one of them while the other held it.
-    collected = [_collected(ms) for ms in per_service]
-    assert all(collected), per_service
+    # Both services took part (each collected a source, or skipped one while
+    # the other held it: which of them wins a round is the scheduler's
+    # timing), someone collected, and each source was skipped by one of them
+    # while the other held it.
+    assert all(_took_part(ms) for ms in per_service), per_service
+    assert any(_collected(ms) for ms in per_service), per_service
     everything = [m for ms in per_service for m in ms]
     assert all(_skipped(everything, s) for s in SOURCES)
 
