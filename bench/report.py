@@ -54,6 +54,8 @@ def main() -> None:
     parser.add_argument("--fallback", action="store_true",
                         help="one more run saying what was read from the posts, and its cost")
     args = parser.parse_args()
+    if args.dsn_env and (args.statements or args.fallback):
+        parser.error("--statements and --fallback time SQLite's statements: not with --dsn-env")
     path = args.path or (corpus.cached(args.shape) if not args.dsn_env else Path())
     store = corpus.open_bench_store(path, args.dsn_env)
     print(f"posts stored: {store.count_posts():,}")

@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from storage import Store
 from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
@@ -41,8 +39,7 @@ def _content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_classify_and_relabel_on_postgresql_keep_the_rollups_true_and_equal_sqlite(
-        tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
+        tmp_path: Path, cli: Cli, pg_dsn: str) -> None:
     lite, pg, env = sample_collected_on_both(tmp_path, pg_dsn, cli, KEY)
     for config in (lite, pg):
         checked = _run(cli, config, env, "rollups", "check")

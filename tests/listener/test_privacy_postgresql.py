@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from storage import Store
 from tests.cli import Cli
 from tests.listener.privacy.conftest import KEY
@@ -20,8 +18,7 @@ from tests.pg import sample_collected_on_both
 
 
 def test_purge_and_forget_on_postgresql_keep_the_rollups_true_and_equal_sqlite(
-        tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
+        tmp_path: Path, cli: Cli, pg_dsn: str) -> None:
     lite, pg, env = sample_collected_on_both(tmp_path, pg_dsn, cli, KEY)
     with Store.open(tmp_path / "sqlite" / "data" / "civic-listener.db") as on_sqlite:
         middle = str(on_sqlite.sql.execute(
