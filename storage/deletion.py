@@ -27,11 +27,10 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from storage import fts
+from storage import driver, fts
 from storage.backend import Sql, SqliteSql
 from storage.db import in_chunks
 from storage.discovery_upkeep import DiscoveryUpkeep
-from storage.driver import FTS_SECURE_DELETE
 from storage.rollups import Rollups
 
 Counts = dict[str, int]
@@ -157,7 +156,7 @@ class PostDeletion:
         True. ``merge`` has no meaning there (no FTS segments)."""
         if not isinstance(self.db, SqliteSql):
             return self._vacuum()
-        if merge or (merge is None and not FTS_SECURE_DELETE):
+        if merge or (merge is None and not driver.FTS_SECURE_DELETE):
             fts.merge(self.db.database)
         row = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return row is None or int(row[0]) == 0

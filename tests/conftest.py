@@ -14,6 +14,12 @@
   machine, a failure in CI).
 - ``pg_dsn``: the DSN of a fresh, migrated PostgreSQL database, dropped after.
 - ``cli``: runs ``listener`` as a user does; see ``tests.cli.Cli``.
+- ``fts_way``: each way an erased post's words leave SQLite's full-text
+  index, in turn: ``secure-delete`` (FTS5 on SQLite 3.42+: the pysqlite3 wheel
+  the install brings on Linux x86_64) and ``merge`` (plain deletes, then the
+  whole index merged: the path of a platform without the wheel, forced here
+  through ``storage.driver.FTS_SECURE_DELETE``). ``secure-delete`` is skipped
+  on an older SQLite (a failure in CI, which installs the wheel).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Store
+from storage import Store, driver
 from tests.cli import Cli
 from tests.paths import STORE_FILE
 from tests.pg import PgDatabases, session_databases, with_dbname
@@ -48,6 +54,15 @@ def _restore_root_logger() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(params=["secure-delete", "merge"])
+def fts_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "secure-delete" and not driver.FTS_SECURE_DELETE:
+        pytest.skip(f"SQLite {driver.SQLITE_VERSION} has no FTS5 secure-delete (3.42+)")
+    if request.param == "merge":
+        monkeypatch.setattr(driver, "FTS_SECURE_DELETE", False)
+    return str(request.param)
 
 
 @pytest.fixture

@@ -67,7 +67,8 @@ def _population(store: Store) -> None:
 
 
 def test_forget_author_removes_every_trace_to_the_bytes(
-        settings: Settings, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+        settings: Settings, store: Store, caplog: pytest.LogCaptureFixture, fts_way: str
+) -> None:
     _population(store)
     key = pseudonymiser().pseudonym("x", "marsh_lane_mum")
     path = settings.database_path
