@@ -89,8 +89,15 @@ class Settled:
         self.dels: list[tuple[Any, ...]] = []
         self.broken: set[str] = set()
 
-    def add(self, key: tuple[str, ...], item: AuthorSample | ExampleList) -> None:
-        if item.empty:
+    def add(self, key: tuple[str, ...], item: AuthorSample | ExampleList,
+            stored: AuthorSample | ExampleList | None = None) -> None:
+        """``item`` to write under ``key``; not written again when it equals
+        ``stored``, the row as read (an erased author outside a group's
+        sample, a deleted post beyond a day's listed examples: most of an
+        erasure's groups)."""
+        if item == stored and not item.empty:
+            pass
+        elif item.empty:
             self.dels.append(key)
         else:
             self.puts.append((*key, int(item.truncated), item.encode()))
@@ -127,19 +134,21 @@ class RollupWriter:
         samples = Settled(_SAMPLE_PUT, _SAMPLE_DEL)
         for key, changes in changed.items():
             sample = AuthorSample.decode(*stored[key]) if key in stored else AuthorSample()
+            before = AuthorSample(dict(sample.members), sample.truncated) if key in stored else None
             for author in sorted(changes, key=lambda a: (changes[a] > 0, a)):  # removals first
                 sample.change(author, changes[author])
-            samples.add(key, sample)
+            samples.add(key, sample, before)
         lists = delta.net_lists()
         kept = self._read(_LIST_GET, _LIST_DAY, list(lists))
         examples = Settled(_LIST_PUT, _LIST_DEL)
         for list_key, (drop, add) in lists.items():
             found = ExampleList.decode(*kept[list_key]) if list_key in kept else ExampleList()
+            was = ExampleList(list(found.entries), found.truncated) if list_key in kept else None
             for post_id in drop:
                 found.remove(post_id)
             for entry in sorted(add):
                 found.add(entry)
-            examples.add(list_key, found)
+            examples.add(list_key, found, was)
         return samples.write(self.db) | examples.write(self.db)
 
     def _read(self, one: str, whole_day: str, keys: Sequence[tuple[str, ...]]

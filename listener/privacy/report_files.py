@@ -91,6 +91,8 @@ def rewrite_weeks(settings: Settings, store: Store, weeks: dict[str, set[str]]) 
     over the old files), remove the week's other files (and any temporary
     ones), and clear the week from ``store.report_rewrites``. Returns the
     number of weeks rewritten or removed."""
+    if not weeks:  # most erasures: nothing to write, and no report code to import (0.4 CPU s)
+        return 0
     from listener.reporting import write_weekly_report
     from reports import NoDataError
 

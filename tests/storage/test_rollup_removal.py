@@ -98,3 +98,43 @@ def test_an_erasure_that_empties_one_week_and_touches_others(store: Store) -> No
         assert _stored_week_authors(store, w) == _fresh_week_authors(store, w)
         assert sum(_stored_week_authors(store, w).values()) == sum(before[w].values()) - 3
     assert store.rollups.check() == []
+
+
+def test_a_removal_rewrites_only_the_samples_and_lists_it_changes(store: Store) -> None:
+    """An erased author outside a group's sample, or a deleted post beyond a
+    day's listed examples, leaves that row as it was: not written again
+    (most of an erasure's groups); the rows it does change are written."""
+    from storage.rollup_delta import Delta
+    from storage.rollup_sketch import SAMPLE_SIZE, AuthorSample, ExampleList
+    from storage.rollup_write import RollupWriter
+
+    day = "2026-11-02"
+    full = AuthorSample.fresh({a: 1 for a in range(SAMPLE_SIZE + 4)})  # truncated at 16
+    listed = ExampleList.fresh([(-k, 0, 100 + k) for k in range(20)])  # truncated at 12
+    with store.db.conn:
+        for key in ("outside", "inside"):
+            store.db.execute("INSERT INTO rollup_author_samples (dim, key, day, voice, truncated,"
+                             " members) VALUES ('topic', ?, ?, 'public', 1, ?)",
+                             [key, day, full.encode()])
+            store.db.execute("INSERT INTO rollup_examples (kind, key, day, truncated, entries)"
+                             " VALUES ('topic', ?, ?, 1, ?)", [key, day, listed.encode()])
+    delta = Delta(None)  # type: ignore[arg-type]  # no posts: the local days are not asked
+    delta.samples[("topic", "outside", day, "public")][SAMPLE_SIZE + 2] -= 1  # not listed
+    delta.samples[("topic", "inside", day, "public")][3] -= 1
+    delta.removed[("topic", "outside", day)][100] = (0, 0, 100)  # beyond the listed twelve
+    delta.removed[("topic", "inside", day)][119] = (-19, 0, 119)  # the first listed
+    written: list[str] = []
+    store.db.conn.set_trace_callback(written.append)
+    with store.db.conn:
+        RollupWriter(store.sql).apply(delta)
+    store.db.conn.set_trace_callback(None)
+
+    puts = [s for s in written if s.startswith("INSERT INTO rollup_")]
+    assert len(puts) == 2 and all("'inside'" in s[:140] for s in puts), [s[:140] for s in puts]
+    members = dict(store.db.execute(
+        "SELECT key, members FROM rollup_author_samples WHERE day = ?", [day]).fetchall())
+    assert members["outside"] == full.encode()
+    assert "[3," not in members["inside"]
+    entries = dict(store.db.execute(
+        "SELECT key, entries FROM rollup_examples WHERE day = ?", [day]).fetchall())
+    assert entries["outside"] == listed.encode() and "119]" not in entries["inside"]
