@@ -1,7 +1,8 @@
 """The SQLite driver every connection to the database file uses.
 
 ``pysqlite3`` (the ``pysqlite3-binary`` wheel: the standard library's
-``sqlite3`` module built against a recent SQLite, 3.51) when it is
+``sqlite3`` module built against a recent SQLite, 3.51; a dependency of the
+install on Linux x86_64, the only platform it has wheels for) when it is
 installed, else the standard library's ``sqlite3``. sqlite-utils and
 Datasette make the same choice on their own, so a connection, its
 exceptions and its constants are always of one driver: import ``sqlite3``
@@ -10,7 +11,10 @@ its errors are caught.
 
 A SQLite of 3.42 or later lets the full-text index drop an erased post's
 tokens at delete time (FTS5 ``secure-delete``, ``storage.fts``); an older
-one falls back to merging the whole index after deletes.
+one falls back to merging the whole index after deletes. ``storage.fts``
+and ``storage.deletion`` read ``FTS_SECURE_DELETE`` from this module when
+they run, so a test can force the fallback (``tests/conftest.py``,
+``fts_way``).
 """
 
 from __future__ import annotations

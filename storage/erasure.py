@@ -128,7 +128,7 @@ class Erasure:
         quarantined items; block the pseudonym from future collection;
         record ``rewrites`` (or, given a function, the weeks it names for
         the posts removed). One transaction."""
-        with self.db.transaction():
+        with self.deletion.transaction():
             who = {"p": platform, "k": author_key}
             own = self.author_post_count(platform, author_key)
             self._find_references(platform, author_key)
@@ -236,7 +236,7 @@ class Erasure:
         set of statements for the whole batch (staged in ``_doomed``): the
         rollups and discovery are updated once, for the days and themes the
         batch touches."""
-        with self.db.transaction():
+        with self.deletion.transaction():
             self.rewrites.add(rewrites or {})
             if not self.deletion.stage_ids(post_ids):
                 return {}

@@ -30,7 +30,7 @@ class Retention:
         index entry of theirs) and raw payloads and quarantined items
         received before ``raw_before``. Returns the rows removed (or, with
         ``dry_run``, the rows that would be), per table."""
-        with self.db.transaction():
+        with self.deletion.transaction():
             self.deletion.stage("created_at < ?", [posts_before])
             if dry_run:
                 counts = self.deletion.count_staged()
@@ -61,7 +61,7 @@ class Retention:
         before posts were checked on their way in) to the quarantine with
         their raw payload and the reason, removing them with every row of
         theirs. Returns how many (with ``dry_run``: would be)."""
-        with self.db.transaction():
+        with self.deletion.transaction():
             found = self.deletion.stage("created_at > ?", [after])
             if dry_run or not found:
                 self.deletion.unstage()
