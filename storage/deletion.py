@@ -11,10 +11,11 @@ counts leave the rollups in the same transaction (``Rollups.remove_staged``);
 their place on the rollup queue goes with them (a foreign key cascade, or
 its set-based equivalent below). Discovery's themes and bursting terms
 lose the deleted members and are counted again (or deleted under the
-floor) in the same transaction (``storage.discovery_upkeep``). On SQLite the deletion's transaction
-(``PostDeletion.transaction``) runs with the foreign keys off where every
-action they would take is a CASCADE or SET NULL, and does those actions
-itself, one statement per reference instead of a probe per deleted post.
+floor) in the same transaction (``storage.discovery_upkeep``). On SQLite
+the deletion's transaction (``PostDeletion.transaction``) runs with the
+foreign keys off where every action they would take is a CASCADE or SET
+NULL, and does those actions itself, one statement per reference instead
+of a probe per deleted post.
 
 On PostgreSQL (docs/postgresql.md, docs/privacy.md) there is no full-text
 index to clean: a post's ``search`` tsvector is a generated column and its
@@ -62,6 +63,7 @@ _ACTIONS = {
 }
 _STAGED = '"{column}" IN (SELECT id FROM _doomed)'
 _ORPHANED = '"{column}" IS NOT NULL AND "{column}" NOT IN (SELECT "{key}" FROM "{parent}")'
+
 
 class Deleted(NamedTuple):
     gone: bool  # the posts' tokens left the full-text index's segments with them
