@@ -321,3 +321,23 @@ def test_a_forgotten_posts_words_leave_postgresqls_table_and_index_files(pg_dsn:
         store.erasure.forget_posts([pid])
 
         assert _server_files_holding(store, needles) == {TAIL: [], b"key-s": []}
+
+
+def test_an_erased_long_posts_text_leaves_the_files_freed_pages(
+        store: Store, tmp_path: Path, fts_way: str) -> None:
+    """A post long enough for overflow pages: erased, those whole pages go to
+    the free list, where ``secure_delete = ON`` zeroes them (``FAST`` would
+    leave them as they were: it only clears what it writes anyway)."""
+    _pages(store, secret_at=WHEN + timedelta(days=2))
+    words = " ".join(f"vellichor{k:05d}" for k in range(1_500))  # about 22 KB
+    (pid,) = _save(store, [Post(platform="x", native_id="long", text=words,
+                                created_at=WHEN + timedelta(days=3), author_key="key-l")])
+    path = tmp_path / "listener.db"
+
+    def file_bytes() -> bytes:
+        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+    assert b"vellichor00750" in file_bytes()  # the test can fail
+    store.erasure.forget_posts([pid], compact_after=True)
+    assert b"vellichor" not in file_bytes()
