@@ -593,8 +593,7 @@ PORTED: dict[str, str] = {
     "m190_service_job_claims": _M190,
 }
 # SQLite migrations whose tables are not on PostgreSQL yet: none (every
-# table exists on both; some modules reading them are still SQLite-only,
-# store.NotOnPostgres).
+# table exists on both, and every module reading them runs on both).
 PENDING: tuple[str, ...] = ()
 
 
