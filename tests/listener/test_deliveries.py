@@ -23,7 +23,7 @@ from listener.service import tasks
 from reports.deliver import webhook_kind
 from storage import Store
 from tests.cli import Cli
-from tests.reports.conftest import Inbox, free_port, known  # noqa: F401  (fixture)
+from tests.reports.conftest import Inbox, add_known, free_port, known  # noqa: F401  (fixture)
 from tests.reports.test_delivery import spike
 
 NOW = datetime(2026, 11, 25, 8, tzinfo=UTC)
@@ -85,64 +85,70 @@ def no_wait(seconds: float) -> None:
     pass
 
 
+@pytest.fixture
+def known_any(any_store: Store) -> Store:
+    """tests/reports' known weeks, on each backend."""
+    return add_known(any_store)
+
+
 def test_a_report_e_mail_that_failed_is_sent_by_the_next_run_and_only_once(
-        known: Store, tmp_path: Path, relay: Relay,  # noqa: F811
+        known_any: Store, tmp_path: Path, relay: Relay,
         monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_for(tmp_path, relay.port)
     monkeypatch.setattr(deliveries, "RETRY", deliveries.RetryPolicy(
         max_attempts=3, base_seconds=0.0, min_wait_seconds=0.0))
     # the relay is down all through the report job: the week is written, the e-mail recorded
-    tasks.weekly_report(settings, known)
-    (delivery,) = known.deliveries.recent()
+    tasks.weekly_report(settings, known_any)
+    (delivery,) = known_any.deliveries.recent()
     assert (delivery.kind, delivery.key, delivery.state, delivery.attempts) == (
         "weekly_report", "2026-W47", "failed", 1)
     assert "ConnectionRefusedError" in str(delivery.last_error)
 
     relay.up()
-    tasks.deliver_due(settings, known)  # the service's deliveries job, minutes later
-    tasks.deliver_due(settings, known)
-    tasks.weekly_report(settings, known)  # even the report job running again sends nothing
+    tasks.deliver_due(settings, known_any)  # the service's deliveries job, minutes later
+    tasks.deliver_due(settings, known_any)
+    tasks.weekly_report(settings, known_any)  # even the report job running again sends nothing
 
     assert len(relay.inbox.messages) == 1
-    (delivery,) = known.deliveries.recent()
+    (delivery,) = known_any.deliveries.recent()
     assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 2, None)
     names = {p.get_filename() for p in relay.inbox.messages[0][2].walk() if p.get_filename()}
     assert names == {"report-2026-W47.html", "report-2026-W47.md"}
 
 
-def test_a_transient_smtp_refusal_is_retried_at_once(known: Store, tmp_path: Path) -> None:  # noqa: F811
+def test_a_transient_smtp_refusal_is_retried_at_once(known_any: Store, tmp_path: Path) -> None:
     relay = Relay(failures=2)  # 451 twice, then accepted
     relay.up()
     try:
         settings = settings_for(tmp_path, relay.port)
-        paths = write_weekly_report(settings, known, "2026-W47")
-        deliveries.request_report(known, "2026-W47", paths)
+        paths = write_weekly_report(settings, known_any, "2026-W47")
+        deliveries.request_report(known_any, "2026-W47", paths)
         waits: list[float] = []
-        (outcome,) = deliveries.deliver_due(settings, known, sleep=waits.append)
+        (outcome,) = deliveries.deliver_due(settings, known_any, sleep=waits.append)
     finally:
         relay.down()
     assert outcome.sent and len(relay.inbox.messages) == 1 and len(waits) == 2
-    assert known.deliveries.get("weekly_report", "2026-W47", "email").state == "sent"
+    assert known_any.deliveries.get("weekly_report", "2026-W47", "email").state == "sent"
 
 
 def test_a_failed_alert_is_not_lost_when_the_day_moves_on(
-        store: Store, tmp_path: Path, httpserver: HTTPServer) -> None:
-    spike(store)
+        any_store: Store, tmp_path: Path, httpserver: HTTPServer) -> None:
+    spike(any_store)
     settings = settings_for(tmp_path, free_port(), alerts="webhook_url_env: HOOK")
     env = {"HOOK": httpserver.url_for("/hook")}
     httpserver.expect_request("/hook").respond_with_data("busy", status=503)
-    first = check_alerts(settings, store, now=NOW, env=env)
+    first = check_alerts(settings, any_store, now=NOW, env=env)
     assert [r.states["webhook"].startswith("failed") for r in first] == [True]
     assert len(httpserver.log) == 3  # tried three times at once (the retry helper)
 
     httpserver.clear()
     httpserver.expect_request("/hook").respond_with_data("1")
     # the next check is a day later: yesterday's alert is still delivered
-    later = check_alerts(settings, store, now=NOW + timedelta(days=1), env=env)
-    again = check_alerts(settings, store, now=NOW + timedelta(days=1), env=env)
+    later = check_alerts(settings, any_store, now=NOW + timedelta(days=1), env=env)
+    again = check_alerts(settings, any_store, now=NOW + timedelta(days=1), env=env)
     assert later == [] and again == []
     assert len(httpserver.log) == 1
-    state = store.deliveries.get("alert", "waste_recycling:2026-11-24", "webhook")
+    state = any_store.deliveries.get("alert", "waste_recycling:2026-11-24", "webhook")
     assert state is not None and state.state == "sent" and state.attempts == 2
 
 
@@ -180,18 +186,18 @@ def test_slack_gets_text(store: Store, tmp_path: Path, httpserver: HTTPServer) -
     assert webhook_kind("https://prod-01.uksouth.logic.azure.com/workflows/x", "auto") == "teams"
 
 
-def test_a_delivery_left_sending_by_a_dead_sender_is_due_again_later(store: Store) -> None:
+def test_a_delivery_left_sending_by_a_dead_sender_is_due_again_later(any_store: Store) -> None:
     with time_machine.travel(NOW, tick=False):
-        record = store.deliveries.request("weekly_report", "2026-W47", "email", {"files": []})
+        record = any_store.deliveries.request("weekly_report", "2026-W47", "email", {"files": []})
         stale = (NOW - deliveries.STALE_AFTER).isoformat()
-        assert store.deliveries.claim(record.id, stale_before=stale)  # then the sender died
-        assert store.deliveries.due(stale_before=stale) == []  # not while it may be sending
-        assert not store.deliveries.claim(record.id, stale_before=stale)
+        assert any_store.deliveries.claim(record.id, stale_before=stale)  # then the sender died
+        assert any_store.deliveries.due(stale_before=stale) == []  # not while it may be sending
+        assert not any_store.deliveries.claim(record.id, stale_before=stale)
     later = (NOW + deliveries.STALE_AFTER + timedelta(seconds=1)).isoformat()
-    assert [d.id for d in store.deliveries.due(stale_before=later)] == [record.id]
-    store.deliveries.sent(record.id)
-    assert store.deliveries.due(stale_before=later) == []
-    assert store.deliveries.request("weekly_report", "2026-W47", "email").state == "sent"
+    assert [d.id for d in any_store.deliveries.due(stale_before=later)] == [record.id]
+    any_store.deliveries.sent(record.id)
+    assert any_store.deliveries.due(stale_before=later) == []
+    assert any_store.deliveries.request("weekly_report", "2026-W47", "email").state == "sent"
 
 
 def test_status_check_and_the_deliveries_command_show_a_failed_delivery(
