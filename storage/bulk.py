@@ -3,9 +3,9 @@
 Not for collection (no raw payloads, no cursors, no de-duplication against
 stored posts): ``save_page`` stays the one path real data takes.
 
-Runs on both backends with the same statements; the posts' ids are given
-here, so on PostgreSQL the identity sequence is moved past them after each
-chunk (``_PAST_IDS``), as ``listener db copy`` does.
+Runs on both backends with the same statements. The posts' ids are chosen
+here, max(id) + 1 onwards, as ``save_page`` chooses them (so PostgreSQL's
+identity sequence on posts is not drawn from by either).
 """
 
 from __future__ import annotations
@@ -28,12 +28,6 @@ _POST_SQL = (
     " :created_at, :now, :now, :author_key, :author_handle, :lang, :replies, :reposts,"
     " :likes, :quotes, :place, :in_reply_to, :content_hash)"
 )
-# After ids given by hand, the next post's id: SQLite's rowid is max(id) + 1
-# by itself; PostgreSQL's identity column draws from its sequence.
-_PAST_IDS = {
-    "sqlite": None,
-    "postgresql": "SELECT setval(pg_get_serial_sequence('posts', 'id'), max(id)) FROM posts",
-}
 
 
 class BulkLoad:
@@ -72,8 +66,6 @@ class BulkLoad:
                         if post_labels or looked_at]
             with self.db.transaction():
                 self.db.executemany(_POST_SQL, posts)
-                if past_ids := _PAST_IDS[self.db.dialect]:
-                    self.db.execute(past_ids)
                 self.db.executemany(
                     "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", matches)
