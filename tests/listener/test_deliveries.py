@@ -68,9 +68,13 @@ def relay() -> Iterator[Relay]:
     made.down()
 
 
-def settings_for(tmp_path: Path, port: int, *, alerts: str = "", hook_format: str = "auto"
-                 ) -> Settings:
-    text = (f"storage:\n  path: {tmp_path}/listener.db\n  data_dir: {tmp_path}/data\n"
+def settings_for(tmp_path: Path, port: int, *, alerts: str = "", hook_format: str = "auto",
+                 backend: str = "sqlite") -> Settings:
+    """The config (written as config.yaml); on PostgreSQL its DSN in
+    ``$CIVIC_LISTENER_DSN`` (``on_backend_of``)."""
+    storage = ("  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN\n"
+               if backend == "postgresql" else "")
+    text = (f"storage:\n{storage}  path: {tmp_path}/listener.db\n  data_dir: {tmp_path}/data\n"
             f"reports:\n  out_dir: {tmp_path}/out\n  formats: [html, md]\n"
             f"  email:\n    smtp_host: 127.0.0.1\n    smtp_port: {port}\n    starttls: false\n"
             "    sender: reports@council.example\n    to: [comms@council.example]\n"
@@ -89,6 +93,15 @@ def no_wait(seconds: float) -> None:
 def known_any(any_store: Store) -> Store:
     """tests/reports' known weeks, on each backend."""
     return add_known(any_store)
+
+
+def on_backend_of(store: Store, request: pytest.FixtureRequest,
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+    """``store``'s backend, for ``settings_for``: the command line reaches the
+    same database (on PostgreSQL: ``any_store``'s, through the variable)."""
+    if store.backend == "postgresql":
+        monkeypatch.setenv("CIVIC_LISTENER_DSN", request.getfixturevalue("pg_dsn"))
+    return store.backend
 
 
 def test_a_report_e_mail_that_failed_is_sent_by_the_next_run_and_only_once(
@@ -201,15 +214,45 @@ def test_a_delivery_left_sending_by_a_dead_sender_is_due_again_later(any_store: 
 
 
 def test_status_check_and_the_deliveries_command_show_a_failed_delivery(
-        known: Store, tmp_path: Path, cli: Cli,  # noqa: F811
+        known_any: Store, tmp_path: Path, cli: Cli, request: pytest.FixtureRequest,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = settings_for(tmp_path, free_port())
+    backend = on_backend_of(known_any, request, monkeypatch)
+    settings = settings_for(tmp_path, free_port(), backend=backend)
     monkeypatch.setattr(deliveries, "RETRY", deliveries.RetryPolicy(
         max_attempts=1, base_seconds=0.0, min_wait_seconds=0.0))
-    tasks.weekly_report(settings, known)
+    tasks.weekly_report(settings, known_any)
     assert settings.path is not None
     status = cli("-c", settings.path, "status", "--check")
     assert status.returncode == 1
     assert "CHECK: delivery weekly_report 2026-W47 by email: not delivered" in status.stdout
+    assert f"({known_any.count_posts()} posts)" in status.stdout
     listing = cli("-c", settings.path, "deliveries")
     assert listing.returncode == 1 and "failed" in listing.stdout
+
+
+def test_report_email_on_the_command_line_is_sent_once_and_recorded(
+        known_any: Store, tmp_path: Path, cli: Cli, relay: Relay,
+        request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``listener report --email`` through a local relay, the same on both
+    backends: one message with the week's files, one delivery row, sent."""
+    settings = settings_for(tmp_path, relay.port,
+                            backend=on_backend_of(known_any, request, monkeypatch))
+    assert settings.path is not None
+    relay.up()
+    args = ("-c", settings.path, "report", "--week", "2026-W47", "--format", "md")
+    sent = cli(*args, "--email")
+    assert sent.returncode == 0, sent.output
+    assert "e-mailed to 1 recipient(s)" in sent.stdout
+    again = cli(*args, "--email")
+    assert again.returncode == 0 and "already e-mailed at " in again.stdout
+    [(sender, to, message)] = relay.inbox.messages
+    assert (sender, to, message["Subject"]) == (
+        "reports@council.example", ["comms@council.example"],
+        "Weekly engagement report: 2026-W47")
+    [attached] = [p for p in message.walk() if p.get_filename()]
+    assert attached.get_filename() == "report-2026-W47.md"
+    assert "Bin collections" in attached.get_payload(decode=True).decode()
+    listing = cli("-c", settings.path, "deliveries")
+    assert listing.returncode == 0, listing.output
+    assert listing.stdout.split() == ["weekly_report", "2026-W47", "email", "sent",
+                                      "attempts", "1"]
