@@ -20,6 +20,7 @@ from listener.platforms.x.budget import x_budget_line
 from listener.platforms.x.config import XSourceConfig
 from listener.service.health import ago, every, parse, source_health
 from listener.service.lastgood import last_good_settings, storage_named_in
+from listener.service.runner import database_name
 from storage import Store
 from storage.backend import BackendError
 from storage.config import StorageSettings
@@ -53,13 +54,6 @@ def _open(storage: StorageSettings, db: Path) -> Store:
     except BackendError as exc:  # in words, never showing the DSN
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-
-
-def _where(settings: Settings) -> str:
-    """The database, as status names it (a DSN is never shown: its variable)."""
-    if settings.storage.backend == "postgresql":
-        return f"PostgreSQL (the DSN in ${settings.storage.dsn_env})"
-    return str(settings.database_path)
 
 
 def _service_lines(state: ServiceState, settings: Settings, now: datetime) -> list[str]:
@@ -101,7 +95,7 @@ def register(app: typer.Typer) -> None:
         now = datetime.now(UTC)
         state = store.service
         problems: list[str] = []
-        typer.echo(f"database: {_where(settings)} ({store.count_posts()} posts)")
+        typer.echo(f"database: {database_name(settings)} ({store.count_posts()} posts)")
         for line in _service_lines(state, settings, now):
             typer.echo(line)
         error: dict[str, Any] | None = state.get("config_error")
