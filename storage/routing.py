@@ -5,9 +5,9 @@ A team's rule (``Rule``) names topics, optionally places, sentiments and
 whether questions and complaints count. ``queue`` puts the matching posts
 not yet routed to a team on one of its channels in ``route_deliveries``
 (``ON CONFLICT DO NOTHING`` on the primary key: a post is routed to a
-team's channel once, ever). ``waiting`` is what the next digest carries; ``delivered``
-marks posts sent; a failed send only counts an attempt, so the posts stay
-waiting and the next run retries them. ``cases`` reads the same rule over
+team's channel once, ever). ``waiting`` is what the next digest carries;
+``delivered`` marks posts sent; a failed send only counts an attempt, so
+the posts stay waiting and the next run retries them. ``cases`` reads the same rule over
 a period for exports, whatever was sent.
 
 Only these columns leave: never the author pseudonym nor a raw payload.

@@ -13,7 +13,7 @@ from listener.config import Settings
 from listener.routing.cases import cases, open311
 from listener.routing.posts import public_link
 from storage import LabelRecord, Store
-from storage.routing import RoutedPost
+from storage.routing import RoutedPost, Rule
 from tests.cli import Cli
 
 from .conftest import HANDLE, KEY, P, add
@@ -106,3 +106,12 @@ def test_a_post_both_question_and_complaint_says_both(settings: Settings, any_st
         for label in ("question", "complaint")])
     [case] = cases(settings, any_store, settings.routing.teams[0], date(2026, 11, 1))
     assert case.request == "complaint, question"
+
+
+def test_a_rule_without_sentiments_takes_questions_and_complaints_only(
+        any_store: Store) -> None:
+    ids = add(any_store, POSTS)
+    rule = Rule(topics=("waste_recycling",), sentiments=())
+    assert [p.id for p in any_store.routing.cases(rule, "2026-11-01")] == [ids[2]]  # the question
+    assert any_store.routing.cases(Rule(topics=("waste_recycling",), sentiments=(),
+                                        requests=False), "2026-11-01") == []
