@@ -2,6 +2,10 @@
 
 Not for collection (no raw payloads, no cursors, no de-duplication against
 stored posts): ``save_page`` stays the one path real data takes.
+
+Runs on both backends with the same statements. The posts' ids are chosen
+here, max(id) + 1 onwards, as ``save_page`` chooses them (so PostgreSQL's
+identity sequence on posts is not drawn from by either).
 """
 
 from __future__ import annotations
@@ -11,11 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.backend import SqliteSql
+from storage.backend import Sql
 from storage.collect import post_row
-from storage.db import write_transaction
 from storage.records import LabelRecord, Post
 from storage.rollups import Rollups
 from storage.timefmt import utcnow
@@ -30,9 +31,9 @@ _POST_SQL = (
 
 
 class BulkLoad:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql, rollups: Rollups) -> None:
         self.db = db
-        self.rollups = Rollups(SqliteSql(db))
+        self.rollups = rollups
 
     def load(self, items: Iterable[tuple[Post, Sequence[LabelRecord]]], *,
              looked_at: Mapping[str, tuple[str, str]], source: str = "bench",
@@ -42,8 +43,7 @@ class BulkLoad:
         (classifier, version) of each task in ``looked_at``. Returns the
         number of posts inserted. Each chunk is rolled up as classification
         would roll it (a post without labels or tasks stays queued)."""
-        conn = self.db.conn
-        row = conn.execute("SELECT COALESCE(max(id), 0) FROM posts").fetchone()
+        row = self.db.execute("SELECT COALESCE(max(id), 0) FROM posts").fetchone()
         next_id = int(row[0]) + 1
         now = utcnow()
         total = 0
@@ -64,9 +64,9 @@ class BulkLoad:
                     states.append((pid, task, classifier, version, config_hash, now))
             labelled = [p["id"] for p, (_, post_labels) in zip(posts, batch, strict=True)
                         if post_labels or looked_at]
-            with write_transaction(self.db):
-                conn.executemany(_POST_SQL, posts)
-                conn.executemany(
+            with self.db.transaction():
+                self.db.executemany(_POST_SQL, posts)
+                self.db.executemany(
                     "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", matches)
                 self._labels(labels, states, labelled)
@@ -75,13 +75,12 @@ class BulkLoad:
 
     def _labels(self, labels: Sequence[tuple[Any, ...]], states: Sequence[tuple[Any, ...]],
                 labelled: list[int]) -> None:
-        conn = self.db.conn
         with self.rollups.changing(labelled):
-            conn.executemany(
+            self.db.executemany(
                 "INSERT INTO labels (post_id, task, label, score, classifier, version,"
                 " model_id, evidence, config_hash, labelled_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
-            conn.executemany(
+            self.db.executemany(
                 "INSERT INTO label_state (post_id, task, classifier, version, config_hash,"
                 " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
 

@@ -32,9 +32,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
@@ -65,17 +63,17 @@ def _delivery(row: tuple[Any, ...]) -> Delivery:
 
 
 class Deliveries:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def request(self, kind: str, key: str, channel: str,
                 payload: Mapping[str, Any] | None = None) -> Delivery:
         """The delivery ``(kind, key, channel)``, recorded as pending if new."""
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO deliveries (kind, key, channel, state, payload,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO deliveries (kind, key, channel, state, payload,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [kind, key, channel, PENDING, json.dumps(dict(payload or {}), sort_keys=True),
                  now, now])
         found = self.get(kind, key, channel)
@@ -104,7 +102,7 @@ class Deliveries:
         """Take the delivery for one attempt; False when it is sent or another
         sender holds it."""
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             cur = self.db.execute(
                 "UPDATE deliveries SET state = ?, claimed_at = ?, updated_at = ?,"
                 " attempts = attempts + 1 WHERE id = ? AND (state IN (?, ?)"
@@ -114,13 +112,13 @@ class Deliveries:
 
     def sent(self, delivery_id: int) -> None:
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "UPDATE deliveries SET state = ?, sent_at = ?, updated_at = ?, last_error = NULL"
                 " WHERE id = ?", [SENT, now, now, delivery_id])
 
     def failed(self, delivery_id: int, error: str) -> None:
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
                 [FAILED, error[:500], utcnow(), delivery_id])

@@ -814,3 +814,12 @@ def m190_service_job_claims(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m191_route_deliveries_post(db: Database) -> None:
+    """``route_deliveries`` by post: its primary key starts with the team, so
+    deleting a post (retention, erasure, the deletion sync: each table with
+    a ``post_id`` is emptied of the staged posts, and the foreign key's
+    cascade looks for the post's rows) scanned the whole table."""
+    _run(db, "CREATE INDEX idx_route_deliveries_post ON route_deliveries (post_id)")

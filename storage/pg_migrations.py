@@ -572,6 +572,10 @@ CREATE TABLE job_claims (
 );
 """
 
+_M191 = """
+CREATE INDEX idx_route_deliveries_post ON route_deliveries (post_id);
+"""
+
 # name -> its statements on PostgreSQL, in storage.migrations' order
 PORTED: dict[str, str] = {
     "m001_core": _M001,
@@ -591,10 +595,10 @@ PORTED: dict[str, str] = {
     "m150_report_ux_relabels": _M150,
     "m151_report_ux_reports_written": _M151,
     "m190_service_job_claims": _M190,
+    "m191_route_deliveries_post": _M191,
 }
 # SQLite migrations whose tables are not on PostgreSQL yet: none (every
-# table exists on both; some modules reading them are still SQLite-only,
-# store.NotOnPostgres).
+# table exists on both, and every module reading them runs on both).
 PENDING: tuple[str, ...] = ()
 
 

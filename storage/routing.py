@@ -4,15 +4,16 @@ the record of what each team was sent.
 A team's rule (``Rule``) names topics, optionally places, sentiments and
 whether questions and complaints count. ``queue`` puts the matching posts
 not yet routed to a team on one of its channels in ``route_deliveries``
-(INSERT OR IGNORE on the primary key: a post is routed to a team's channel
-once, ever). ``waiting`` is what the next digest carries; ``delivered``
-marks posts sent; a failed send only counts an attempt, so the posts stay
-waiting and the next run retries them. ``cases`` reads the same rule over
+(``ON CONFLICT DO NOTHING`` on the primary key: a post is routed to a
+team's channel once, ever). ``waiting`` is what the next digest carries;
+``delivered`` marks posts sent; a failed send only counts an attempt, so
+the posts stay waiting and the next run retries them. ``cases`` reads the same rule over
 a period for exports, whatever was sent.
 
 Only these columns leave: never the author pseudonym nor a raw payload.
 Tables: ``route_deliveries``, ``route_sends``
-(``storage.migrations.m162_routing_deliveries``).
+(``storage.migrations.m162_routing_deliveries``). Both backends run the
+same texts but for one aggregate (``_REQUESTS``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from storage.db import write_transaction
+from storage.backend import Sql
 from storage.timefmt import utcnow
 
 REQUEST_LABELS = ("question", "complaint")  # task 'request', where a classifier labels it
@@ -74,7 +73,7 @@ def _where(rule: Rule) -> tuple[str, list[Any]]:
            f" AND t.label IN ({_marks(len(rule.topics))}))")
     params: list[Any] = list(rule.topics)
     tone = (f"EXISTS (SELECT 1 FROM labels s WHERE s.post_id = p.id AND s.task = 'sentiment'"  # noqa: S608 - placeholders only
-            f" AND s.label IN ({_marks(len(rule.sentiments))}))") if rule.sentiments else "0"
+            f" AND s.label IN ({_marks(len(rule.sentiments))}))") if rule.sentiments else "FALSE"
     params += list(rule.sentiments)
     if rule.requests:
         tone += (f" OR EXISTS (SELECT 1 FROM labels r WHERE r.post_id = p.id"  # noqa: S608 - placeholders only
@@ -89,18 +88,30 @@ def _where(rule: Rule) -> tuple[str, list[Any]]:
     return sql, params
 
 
+# A post's request labels joined, sorted: the one text that differs by backend
+# (SQLite's group_concat over a sorted subquery; PostgreSQL's string_agg takes
+# its own ORDER BY, and its subquery in FROM would need an alias).
+_REQUESTS = {
+    "sqlite": "(SELECT group_concat(label, ', ') FROM (SELECT label FROM labels"
+              "  WHERE post_id = p.id AND task = 'request' ORDER BY label))",
+    "postgresql": "(SELECT string_agg(label, ', ' ORDER BY label) FROM labels"
+                  "  WHERE post_id = p.id AND task = 'request')",
+}
+
+
 class Routing:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
 
     def queue(self, team: str, channel: str, rule: Rule, since: str) -> int:
         """Route to ``team`` on ``channel`` the posts matching ``rule`` created
         since ``since`` (UTC text) that it was never routed; how many."""
         where, params = _where(rule)
-        with write_transaction(self.db):
+        with self.db.transaction():
             cur = self.db.execute(
-                "INSERT OR IGNORE INTO route_deliveries (team, channel, post_id, queued_at)"  # noqa: S608 - placeholders only
-                f" SELECT ?, ?, p.id, ? FROM posts p WHERE p.created_at >= ? AND {where}",
+                "INSERT INTO route_deliveries (team, channel, post_id, queued_at)"  # noqa: S608 - placeholders only
+                f" SELECT ?, ?, p.id, ? FROM posts p WHERE p.created_at >= ? AND {where}"
+                " ON CONFLICT DO NOTHING",
                 [team, channel, utcnow(), since, *params])
         return int(cur.rowcount)
 
@@ -114,7 +125,7 @@ class Routing:
 
     def delivered(self, team: str, channel: str, post_ids: Sequence[int]) -> None:
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "UPDATE route_deliveries SET sent_at = ?, attempts = attempts + 1"  # noqa: S608 - placeholders only
                 f" WHERE team = ? AND channel = ? AND sent_at IS NULL"
@@ -125,7 +136,7 @@ class Routing:
     def failed(self, team: str, channel: str, post_ids: Sequence[int], error: str) -> None:
         """A send failed: the posts stay waiting, one more attempt counted."""
         now = utcnow()
-        with write_transaction(self.db):
+        with self.db.transaction():
             self.db.execute(
                 "UPDATE route_deliveries SET attempts = attempts + 1"  # noqa: S608 - placeholders only
                 f" WHERE team = ? AND channel = ? AND post_id IN ({_marks(len(post_ids))})",
@@ -174,8 +185,7 @@ class Routing:
         rows = self.db.execute(
             "SELECT p.id, p.created_at, p.platform, p.native_id, p.url, p.title, p.text, p.place,"  # noqa: S608 - placeholders only
             " (SELECT label FROM labels WHERE post_id = p.id AND task = 'sentiment' LIMIT 1),"
-            " (SELECT group_concat(label, ', ') FROM (SELECT label FROM labels"
-            "  WHERE post_id = p.id AND task = 'request' ORDER BY label))"
+            f" {_REQUESTS[self.db.dialect]}"
             f" FROM posts p WHERE {where} ORDER BY p.created_at, p.id", params).fetchall()
         topics: dict[int, list[str]] = {}
         terms: dict[int, list[str]] = {}

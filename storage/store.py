@@ -13,16 +13,15 @@ server opens the file itself (``Store.for_page`` and ``storage.page_access``).
 
 Two backends (docs/postgresql.md): SQLite (``Store.open``, the default) and
 PostgreSQL (``Store.open_postgresql``). ``store.sql`` runs the same SQL on
-either (``storage.backend``); the modules ported to it so far
-(``PORTED_ATTRIBUTES``) work on both, the rest still take SQLite's
-``Database`` (``store.db``) and, on PostgreSQL, say so when reached.
+either (``storage.backend``), and every attribute is built on it, so each
+works on both. SQLite's own ``Database`` (``store.db``) is left for the web
+page's server and SQLite's upkeep.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -70,38 +69,12 @@ _PLATFORMS = (
 )
 
 
-# The attributes that work on both backends; every other one is SQLite's
-# only until its module is ported (docs/postgresql.md, "Porting order").
-PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage", "service",
-                     "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
-                     "label_export", "rollups", "queries", "copying", "reports",
-                     "engagement", "audits", "audit_draws", "actions", "themes",
-                     "term_counts", "retention", "erasure", "lookups")
-
-
-class NotOnPostgres:
-    """Stands for a store attribute whose module is not ported yet: any use
-    says so, instead of failing somewhere inside with an SQL error."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attr: str) -> Any:
-        raise StorageError(
-            f"store.{self._name} is not available on PostgreSQL yet (issue 21: its module is "
-            "still SQLite-only; docs/postgresql.md lists what is ported)")
-
-
 class Store:
     def __init__(self, db: Database, path: str | Path | None = None) -> None:
         self._db: Database | None = db
         self.sql: Sql = SqliteSql(db)
         self.path = Path(path) if path is not None and str(path) != ":memory:" else None
-        self._build_ported(self.sql)
-        self.deliveries = Deliveries(db)
-        self.bulk = BulkLoad(db)
-        self.routing = Routing(db)
-        self.topic_terms = TopicTermReads(db)
+        self._build(self.sql)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
@@ -126,13 +99,11 @@ class Store:
         store._db = None
         store.sql = sql
         store.path = None
-        for name in _SQLITE_ONLY:
-            setattr(store, name, NotOnPostgres(name))
-        store._build_ported(sql)
+        store._build(sql)
         return store
 
-    def _build_ported(self, sql: Sql) -> None:
-        """The attributes that run on either backend (PORTED_ATTRIBUTES)."""
+    def _build(self, sql: Sql) -> None:
+        """Every attribute, on either backend's handle."""
         self.rollups = Rollups(sql)
         self.collect = Collection(sql, self.rollups)
         self.runs = Runs(sql)
@@ -158,6 +129,10 @@ class Store:
         self.retention = Retention(sql)
         self.erasure = Erasure(sql)
         self.lookups = Lookups(sql)
+        self.deliveries = Deliveries(sql)  # every message sent, retried until sent
+        self.routing = Routing(sql)  # team digests: which posts went to which team
+        self.topic_terms = TopicTermReads(sql)  # topics suggest / health
+        self.bulk = BulkLoad(sql, self.rollups)  # benchmarks' bulk load
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,
@@ -241,10 +216,3 @@ class Store:
         the periods, otherwise from the posts (use it as a context manager)."""
         return open_window(self.sql, periods, days, zone if self.read_rollups else None,
                            self.platforms)
-
-
-# every attribute __init__ builds on SQLite's handle: on PostgreSQL, NotOnPostgres
-_SQLITE_ONLY = (
-    "deliveries",
-    "bulk", "routing", "topic_terms",
-)

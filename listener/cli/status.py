@@ -14,13 +14,16 @@ from typing import Any
 
 import typer
 
-from listener.cli.common import State
+from listener.cli.common import State, open_store
 from listener.config import ConfigError, Settings, load_settings
 from listener.platforms.x.budget import x_budget_line
 from listener.platforms.x.config import XSourceConfig
 from listener.service.health import ago, every, parse, source_health
-from listener.service.lastgood import database_named_in, last_good_settings
+from listener.service.lastgood import last_good_settings, storage_named_in
+from listener.service.runner import database_name
 from storage import Store
+from storage.backend import BackendError
+from storage.config import StorageSettings
 from storage.service_state import ServiceState
 
 
@@ -31,18 +34,26 @@ def _settings_and_store(path: Path) -> tuple[Settings, Store]:
         typer.echo(f"config: {len(exc.problems)} problem(s) in {path}:")
         for problem in exc.problems:
             typer.echo(f"    {problem}")
-        db = database_named_in(path)
-        if not db.exists():
+        storage, db = storage_named_in(path)
+        if storage.backend == "sqlite" and not db.exists():
             typer.echo(f"no database at {db}", err=True)
             raise typer.Exit(1) from None
-        store = Store.open(db)
+        store = _open(storage, db)
         fallback = last_good_settings(store, path)
         if fallback is None:
             typer.echo("no last good config recorded in the database", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"showing the last good config in force, version {fallback.config_hash}")
         return fallback, store
-    return settings, Store.open(settings.database_path)
+    return settings, open_store(settings)
+
+
+def _open(storage: StorageSettings, db: Path) -> Store:
+    try:
+        return Store.from_settings(storage, db)
+    except BackendError as exc:  # in words, never showing the DSN
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 def _service_lines(state: ServiceState, settings: Settings, now: datetime) -> list[str]:
@@ -84,7 +95,7 @@ def register(app: typer.Typer) -> None:
         now = datetime.now(UTC)
         state = store.service
         problems: list[str] = []
-        typer.echo(f"database: {settings.database_path} ({store.count_posts()} posts)")
+        typer.echo(f"database: {database_name(settings)} ({store.count_posts()} posts)")
         for line in _service_lines(state, settings, now):
             typer.echo(line)
         error: dict[str, Any] | None = state.get("config_error")

@@ -1,9 +1,11 @@
 """Settings for ``listener status`` when config.yaml has just been broken.
 
 The service keeps running on its last good config; status must still find
-the database and the sources. The database is taken from the file if it
-still parses as YAML (else the default path), and the sources from the
-config version the service recorded as in force.
+the database and the sources. The database is taken from the file's
+``storage`` section if it still parses (else the default SQLite path): a
+SQLite file, or the PostgreSQL database whose DSN is in the variable it
+names; the sources from the config version the service recorded as in
+force.
 """
 
 from __future__ import annotations
@@ -11,21 +13,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from listener.config import ConfigError, Settings, parse_settings
 from storage import Store
 from storage.config import StorageSettings
 
 
-def database_named_in(path: Path) -> Path:
+def storage_named_in(path: Path) -> tuple[StorageSettings, Path]:
+    """The ``storage`` section of the config file at ``path`` (the default
+    when it does not parse) and its SQLite file, resolved."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        named = data["storage"]["path"]
-        relative = str(named) if isinstance(named, str) else StorageSettings().path
-    except (OSError, yaml.YAMLError, TypeError, KeyError):
-        relative = StorageSettings().path
-    db = Path(relative)
-    return db if db.is_absolute() else path.resolve().parent / db
+        storage = StorageSettings.model_validate(data["storage"])
+    except (OSError, yaml.YAMLError, TypeError, KeyError, ValidationError):
+        storage = StorageSettings()
+    db = Path(storage.path)
+    return storage, db if db.is_absolute() else path.resolve().parent / db
 
 
 def last_good_settings(store: Store, path: Path) -> Settings | None:

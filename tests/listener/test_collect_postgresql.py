@@ -1,7 +1,8 @@
-"""``listener collect`` on PostgreSQL, as an admin runs it: the config names
-the backend and the variable holding the DSN; the sample source's pages,
-their quarantined items, cursors and runs land in the server's database,
-and a second run stores nothing twice."""
+"""``listener collect`` and ``listener import`` on PostgreSQL, as an admin
+runs them: the config names the backend and the variable holding the DSN;
+the sample source's pages, their quarantined items, cursors and runs land
+in the server's database, and a second run stores nothing twice; an import
+stores and prints the same as on SQLite."""
 
 from __future__ import annotations
 
@@ -67,3 +68,52 @@ def test_collect_and_import_by_hand_leave_a_source_another_process_collects(
         collected = cli("-c", config, "collect", env=env)  # released: collected now
         assert collected.returncode == 0, collected.output
         assert service.count_posts() > 0
+
+
+def _imported(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        "posts": [tuple(r) for r in store.sql.execute(
+            "SELECT platform, native_id, text, title, created_at, author_key, likes, place"
+            " FROM posts ORDER BY platform, native_id")],
+        "quarantine": [tuple(r) for r in store.sql.execute(
+            "SELECT source, error FROM quarantine ORDER BY id")],
+        "runs": [(r.source, r.status, r.fetched, r.new, r.duplicates, r.quarantined)
+                 for r in store.runs.recent()],
+    }
+
+
+def test_import_of_csv_and_jsonl_stores_the_same_on_both_backends(
+        tmp_path: Path, cli: Cli, pg_dsn: str) -> None:
+    """``listener import`` (CSV with a poison row and a duplicate id, then
+    JSONL, then the CSV again) prints and stores the same on PostgreSQL as
+    on SQLite: posts, quarantined rows and runs."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text("id,text,created_at,author,likes\n"
+                      "a,Bins missed on Mill Road,2026-11-20T09:00:00Z,jo,3\n"
+                      "b,Pothole on the high street,not a date,sam,1\n"
+                      "c,Park gates locked again,2026-11-21T10:30:00Z,al,\n"
+                      "a,Bins missed on Mill Road (edited),2026-11-20T09:00:00Z,jo,4\n")
+    feedback = tmp_path / "feedback.jsonl"
+    feedback.write_text('{"id": "f1", "text": "Library hours cut", "created_at": '
+                        '"2026-11-22T08:00:00Z", "author": "kim"}\n{"id": "f2"}\n')
+    env = {"CIVIC_LISTENER_DSN": pg_dsn, "CIVIC_LISTENER_PSEUDONYM_KEY": "k" * 32}
+    said: dict[str, list[str]] = {}
+    stored: dict[str, dict[str, list[tuple[object, ...]]]] = {}
+    for backend in ("sqlite", "postgresql"):
+        config = tmp_path / backend / "config.yaml"
+        config.parent.mkdir()
+        config.write_text(CONFIG if backend == "postgresql" else "sources: {}\n")
+        said[backend] = []
+        for args in ((survey,), (feedback, "--source", "feedback"), (survey,)):
+            ran = cli("-c", config, "import", *args, env=env)
+            said[backend].append(f"{ran.returncode} {ran.stdout}")
+        with (Store.open_postgresql(pg_dsn) if backend == "postgresql"
+              else Store.open(config.parent / "data" / "civic-listener.db")) as store:
+            assert store.backend == backend
+            stored[backend] = _imported(store)
+    lite = stored["sqlite"]
+    assert said["sqlite"][0].startswith("0 survey.csv -> source import: ok;")
+    assert [p[1] for p in lite["posts"]] == ["a", "c", "f1"]
+    assert len(lite["quarantine"]) == 3  # the bad date, the duplicate id, no text
+    assert said["postgresql"] == said["sqlite"]
+    assert stored["postgresql"] == lite

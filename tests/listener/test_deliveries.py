@@ -23,7 +23,7 @@ from listener.service import tasks
 from reports.deliver import webhook_kind
 from storage import Store
 from tests.cli import Cli
-from tests.reports.conftest import Inbox, free_port, known  # noqa: F401  (fixture)
+from tests.reports.conftest import Inbox, add_known, free_port, known  # noqa: F401  (fixture)
 from tests.reports.test_delivery import spike
 
 NOW = datetime(2026, 11, 25, 8, tzinfo=UTC)
@@ -68,9 +68,13 @@ def relay() -> Iterator[Relay]:
     made.down()
 
 
-def settings_for(tmp_path: Path, port: int, *, alerts: str = "", hook_format: str = "auto"
-                 ) -> Settings:
-    text = (f"storage:\n  path: {tmp_path}/listener.db\n  data_dir: {tmp_path}/data\n"
+def settings_for(tmp_path: Path, port: int, *, alerts: str = "", hook_format: str = "auto",
+                 backend: str = "sqlite") -> Settings:
+    """The config (written as config.yaml); on PostgreSQL its DSN in
+    ``$CIVIC_LISTENER_DSN`` (``on_backend_of``)."""
+    storage = ("  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN\n"
+               if backend == "postgresql" else "")
+    text = (f"storage:\n{storage}  path: {tmp_path}/listener.db\n  data_dir: {tmp_path}/data\n"
             f"reports:\n  out_dir: {tmp_path}/out\n  formats: [html, md]\n"
             f"  email:\n    smtp_host: 127.0.0.1\n    smtp_port: {port}\n    starttls: false\n"
             "    sender: reports@council.example\n    to: [comms@council.example]\n"
@@ -85,64 +89,79 @@ def no_wait(seconds: float) -> None:
     pass
 
 
+@pytest.fixture
+def known_any(any_store: Store) -> Store:
+    """tests/reports' known weeks, on each backend."""
+    return add_known(any_store)
+
+
+def on_backend_of(store: Store, request: pytest.FixtureRequest,
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+    """``store``'s backend, for ``settings_for``: the command line reaches the
+    same database (on PostgreSQL: ``any_store``'s, through the variable)."""
+    if store.backend == "postgresql":
+        monkeypatch.setenv("CIVIC_LISTENER_DSN", request.getfixturevalue("pg_dsn"))
+    return store.backend
+
+
 def test_a_report_e_mail_that_failed_is_sent_by_the_next_run_and_only_once(
-        known: Store, tmp_path: Path, relay: Relay,  # noqa: F811
+        known_any: Store, tmp_path: Path, relay: Relay,
         monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_for(tmp_path, relay.port)
     monkeypatch.setattr(deliveries, "RETRY", deliveries.RetryPolicy(
         max_attempts=3, base_seconds=0.0, min_wait_seconds=0.0))
     # the relay is down all through the report job: the week is written, the e-mail recorded
-    tasks.weekly_report(settings, known)
-    (delivery,) = known.deliveries.recent()
+    tasks.weekly_report(settings, known_any)
+    (delivery,) = known_any.deliveries.recent()
     assert (delivery.kind, delivery.key, delivery.state, delivery.attempts) == (
         "weekly_report", "2026-W47", "failed", 1)
     assert "ConnectionRefusedError" in str(delivery.last_error)
 
     relay.up()
-    tasks.deliver_due(settings, known)  # the service's deliveries job, minutes later
-    tasks.deliver_due(settings, known)
-    tasks.weekly_report(settings, known)  # even the report job running again sends nothing
+    tasks.deliver_due(settings, known_any)  # the service's deliveries job, minutes later
+    tasks.deliver_due(settings, known_any)
+    tasks.weekly_report(settings, known_any)  # even the report job running again sends nothing
 
     assert len(relay.inbox.messages) == 1
-    (delivery,) = known.deliveries.recent()
+    (delivery,) = known_any.deliveries.recent()
     assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 2, None)
     names = {p.get_filename() for p in relay.inbox.messages[0][2].walk() if p.get_filename()}
     assert names == {"report-2026-W47.html", "report-2026-W47.md"}
 
 
-def test_a_transient_smtp_refusal_is_retried_at_once(known: Store, tmp_path: Path) -> None:  # noqa: F811
+def test_a_transient_smtp_refusal_is_retried_at_once(known_any: Store, tmp_path: Path) -> None:
     relay = Relay(failures=2)  # 451 twice, then accepted
     relay.up()
     try:
         settings = settings_for(tmp_path, relay.port)
-        paths = write_weekly_report(settings, known, "2026-W47")
-        deliveries.request_report(known, "2026-W47", paths)
+        paths = write_weekly_report(settings, known_any, "2026-W47")
+        deliveries.request_report(known_any, "2026-W47", paths)
         waits: list[float] = []
-        (outcome,) = deliveries.deliver_due(settings, known, sleep=waits.append)
+        (outcome,) = deliveries.deliver_due(settings, known_any, sleep=waits.append)
     finally:
         relay.down()
     assert outcome.sent and len(relay.inbox.messages) == 1 and len(waits) == 2
-    assert known.deliveries.get("weekly_report", "2026-W47", "email").state == "sent"
+    assert known_any.deliveries.get("weekly_report", "2026-W47", "email").state == "sent"
 
 
 def test_a_failed_alert_is_not_lost_when_the_day_moves_on(
-        store: Store, tmp_path: Path, httpserver: HTTPServer) -> None:
-    spike(store)
+        any_store: Store, tmp_path: Path, httpserver: HTTPServer) -> None:
+    spike(any_store)
     settings = settings_for(tmp_path, free_port(), alerts="webhook_url_env: HOOK")
     env = {"HOOK": httpserver.url_for("/hook")}
     httpserver.expect_request("/hook").respond_with_data("busy", status=503)
-    first = check_alerts(settings, store, now=NOW, env=env)
+    first = check_alerts(settings, any_store, now=NOW, env=env)
     assert [r.states["webhook"].startswith("failed") for r in first] == [True]
     assert len(httpserver.log) == 3  # tried three times at once (the retry helper)
 
     httpserver.clear()
     httpserver.expect_request("/hook").respond_with_data("1")
     # the next check is a day later: yesterday's alert is still delivered
-    later = check_alerts(settings, store, now=NOW + timedelta(days=1), env=env)
-    again = check_alerts(settings, store, now=NOW + timedelta(days=1), env=env)
+    later = check_alerts(settings, any_store, now=NOW + timedelta(days=1), env=env)
+    again = check_alerts(settings, any_store, now=NOW + timedelta(days=1), env=env)
     assert later == [] and again == []
     assert len(httpserver.log) == 1
-    state = store.deliveries.get("alert", "waste_recycling:2026-11-24", "webhook")
+    state = any_store.deliveries.get("alert", "waste_recycling:2026-11-24", "webhook")
     assert state is not None and state.state == "sent" and state.attempts == 2
 
 
@@ -180,30 +199,60 @@ def test_slack_gets_text(store: Store, tmp_path: Path, httpserver: HTTPServer) -
     assert webhook_kind("https://prod-01.uksouth.logic.azure.com/workflows/x", "auto") == "teams"
 
 
-def test_a_delivery_left_sending_by_a_dead_sender_is_due_again_later(store: Store) -> None:
+def test_a_delivery_left_sending_by_a_dead_sender_is_due_again_later(any_store: Store) -> None:
     with time_machine.travel(NOW, tick=False):
-        record = store.deliveries.request("weekly_report", "2026-W47", "email", {"files": []})
+        record = any_store.deliveries.request("weekly_report", "2026-W47", "email", {"files": []})
         stale = (NOW - deliveries.STALE_AFTER).isoformat()
-        assert store.deliveries.claim(record.id, stale_before=stale)  # then the sender died
-        assert store.deliveries.due(stale_before=stale) == []  # not while it may be sending
-        assert not store.deliveries.claim(record.id, stale_before=stale)
+        assert any_store.deliveries.claim(record.id, stale_before=stale)  # then the sender died
+        assert any_store.deliveries.due(stale_before=stale) == []  # not while it may be sending
+        assert not any_store.deliveries.claim(record.id, stale_before=stale)
     later = (NOW + deliveries.STALE_AFTER + timedelta(seconds=1)).isoformat()
-    assert [d.id for d in store.deliveries.due(stale_before=later)] == [record.id]
-    store.deliveries.sent(record.id)
-    assert store.deliveries.due(stale_before=later) == []
-    assert store.deliveries.request("weekly_report", "2026-W47", "email").state == "sent"
+    assert [d.id for d in any_store.deliveries.due(stale_before=later)] == [record.id]
+    any_store.deliveries.sent(record.id)
+    assert any_store.deliveries.due(stale_before=later) == []
+    assert any_store.deliveries.request("weekly_report", "2026-W47", "email").state == "sent"
 
 
 def test_status_check_and_the_deliveries_command_show_a_failed_delivery(
-        known: Store, tmp_path: Path, cli: Cli,  # noqa: F811
+        known_any: Store, tmp_path: Path, cli: Cli, request: pytest.FixtureRequest,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = settings_for(tmp_path, free_port())
+    backend = on_backend_of(known_any, request, monkeypatch)
+    settings = settings_for(tmp_path, free_port(), backend=backend)
     monkeypatch.setattr(deliveries, "RETRY", deliveries.RetryPolicy(
         max_attempts=1, base_seconds=0.0, min_wait_seconds=0.0))
-    tasks.weekly_report(settings, known)
+    tasks.weekly_report(settings, known_any)
     assert settings.path is not None
     status = cli("-c", settings.path, "status", "--check")
     assert status.returncode == 1
     assert "CHECK: delivery weekly_report 2026-W47 by email: not delivered" in status.stdout
+    assert f"({known_any.count_posts()} posts)" in status.stdout
     listing = cli("-c", settings.path, "deliveries")
     assert listing.returncode == 1 and "failed" in listing.stdout
+
+
+def test_report_email_on_the_command_line_is_sent_once_and_recorded(
+        known_any: Store, tmp_path: Path, cli: Cli, relay: Relay,
+        request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``listener report --email`` through a local relay, the same on both
+    backends: one message with the week's files, one delivery row, sent."""
+    settings = settings_for(tmp_path, relay.port,
+                            backend=on_backend_of(known_any, request, monkeypatch))
+    assert settings.path is not None
+    relay.up()
+    args = ("-c", settings.path, "report", "--week", "2026-W47", "--format", "md")
+    sent = cli(*args, "--email")
+    assert sent.returncode == 0, sent.output
+    assert "e-mailed to 1 recipient(s)" in sent.stdout
+    again = cli(*args, "--email")
+    assert again.returncode == 0 and "already e-mailed at " in again.stdout
+    [(sender, to, message)] = relay.inbox.messages
+    assert (sender, to, message["Subject"]) == (
+        "reports@council.example", ["comms@council.example"],
+        "Weekly engagement report: 2026-W47")
+    [attached] = [p for p in message.walk() if p.get_filename()]
+    assert attached.get_filename() == "report-2026-W47.md"
+    assert "Bin collections" in attached.get_payload(decode=True).decode()
+    listing = cli("-c", settings.path, "deliveries")
+    assert listing.returncode == 0, listing.output
+    assert listing.stdout.split() == ["weekly_report", "2026-W47", "email", "sent",
+                                      "attempts", "1"]

@@ -162,28 +162,21 @@ def test_two_collectors_storing_the_same_posts_at_once_keep_each_once(pg_dsn: st
             s.close()
 
 
-# -- what is not ported yet says so -------------------------------------------
+# -- every attribute on both backends ----------------------------------------
 
-def test_an_unported_attribute_says_so_on_postgresql(pg_dsn: str) -> None:
+def test_sqlite_s_handle_is_not_on_postgresql(pg_dsn: str) -> None:
     with Store.open_postgresql(pg_dsn) as pg:
         assert pg.backend == "postgresql"
-        with pytest.raises(StorageError, match=r"store\.routing is not available on PostgreSQL"):
-            pg.routing.sends()
         with pytest.raises(StorageError, match="SQLite's handle"):
             _ = pg.db
 
 
-def test_every_attribute_of_a_store_is_on_postgresql_ported_or_saying_not(
-        store: Store, pg_dsn: str) -> None:
-    """An attribute added to Store on SQLite alone would be an AttributeError
-    on PostgreSQL: it must be ported or stand as NotOnPostgres."""
-    from storage.store import PORTED_ATTRIBUTES, NotOnPostgres
-
+def test_a_store_has_the_same_attributes_on_both_backends(store: Store, pg_dsn: str) -> None:
+    """An attribute added to Store on one backend alone would be an
+    AttributeError on the other; each is built on ``store.sql``."""
     names = {n for n in vars(store) if not n.startswith("_")}
     with Store.open_postgresql(pg_dsn) as pg:
-        assert names <= set(vars(pg))
-        ported = {n for n in names if not isinstance(getattr(pg, n), NotOnPostgres)}
-        assert ported == {*PORTED_ATTRIBUTES, "sql", "path"}
+        assert {n for n in vars(pg) if not n.startswith("_")} == names
 
 
 def test_a_readonly_postgresql_store_refuses_writes(pg_dsn: str) -> None:

@@ -13,7 +13,7 @@ from listener.config import Settings
 from listener.routing.cases import cases, open311
 from listener.routing.posts import public_link
 from storage import LabelRecord, Store
-from storage.routing import RoutedPost
+from storage.routing import RoutedPost, Rule
 from tests.cli import Cli
 
 from .conftest import HANDLE, KEY, P, add
@@ -27,10 +27,10 @@ GEOREPORT_FIELDS = {"service_request_id", "status", "status_notes", "service_nam
                     "address_id", "zipcode", "lat", "long", "media_url"}
 
 
-def test_open311_fields_follow_georeport_v2(settings: Settings, store: Store) -> None:
-    ids = add(store, POSTS)
+def test_open311_fields_follow_georeport_v2(settings: Settings, any_store: Store) -> None:
+    ids = add(any_store, POSTS)
     highways = settings.routing.teams[1]
-    [request] = open311(settings, highways, cases(settings, store, highways, date(2026, 11, 1)))
+    [request] = open311(settings, highways, cases(settings, any_store, highways, date(2026, 11, 1)))
     assert set(request) <= GEOREPORT_FIELDS
     assert request == {
         "service_request_id": f"listener-{ids[3]}",
@@ -46,7 +46,7 @@ def test_open311_fields_follow_georeport_v2(settings: Settings, store: Store) ->
     }
     assert datetime.fromisoformat(request["requested_datetime"]).utcoffset() is not None
     waste = settings.routing.teams[0]
-    requests = open311(settings, waste, cases(settings, store, waste, date(2026, 11, 20)))
+    requests = open311(settings, waste, cases(settings, any_store, waste, date(2026, 11, 20)))
     assert [r["service_code"] for r in requests] == ["waste_recycling"] * 2  # default: the key
     assert all("address" not in r for r in requests)  # no place known: no address
 
@@ -98,11 +98,20 @@ def test_links_that_name_no_author() -> None:
         assert link == "https://www.reddit.com/comments/abc/" and HANDLE not in link
 
 
-def test_a_post_both_question_and_complaint_says_both(settings: Settings, store: Store) -> None:
-    [pid] = add(store, [P("2001", "Why are the bins missed again?", sentiment="neutral",
+def test_a_post_both_question_and_complaint_says_both(settings: Settings, any_store: Store) -> None:
+    [pid] = add(any_store, [P("2001", "Why are the bins missed again?", sentiment="neutral",
                           request="question")])
-    store.labels.save("request", "request.rules", "v1", "cfg", [pid], [
+    any_store.labels.save("request", "request.rules", "v1", "cfg", [pid], [
         LabelRecord(pid, "request", label, 1.0, "request.rules", "v1")
         for label in ("question", "complaint")])
-    [case] = cases(settings, store, settings.routing.teams[0], date(2026, 11, 1))
+    [case] = cases(settings, any_store, settings.routing.teams[0], date(2026, 11, 1))
     assert case.request == "complaint, question"
+
+
+def test_a_rule_without_sentiments_takes_questions_and_complaints_only(
+        any_store: Store) -> None:
+    ids = add(any_store, POSTS)
+    rule = Rule(topics=("waste_recycling",), sentiments=())
+    assert [p.id for p in any_store.routing.cases(rule, "2026-11-01")] == [ids[2]]  # the question
+    assert any_store.routing.cases(Rule(topics=("waste_recycling",), sentiments=(),
+                                        requests=False), "2026-11-01") == []

@@ -61,11 +61,11 @@ def posted(httpserver: HTTPServer, path: str) -> list[dict[str, object]]:
     return [request.get_json() for request, _ in httpserver.log if request.path == path]
 
 
-def test_each_team_gets_its_posts_once(settings: Settings, store: Store, smtp: Inbox,
+def test_each_team_gets_its_posts_once(settings: Settings, any_store: Store, smtp: Inbox,
                                        httpserver: HTTPServer) -> None:
-    add(store, POSTS)
+    add(any_store, POSTS)
     env = hooks(httpserver)
-    first = send_digests(settings, store, now=NOW, env=env)
+    first = send_digests(settings, any_store, now=NOW, env=env)
     assert [(r.team, r.channel, r.posts, r.sent) for r in first] == [
         ("waste", "email", 2, True), ("waste", "webhook", 2, True),
         ("highways", "webhook", 1, True)]
@@ -84,40 +84,40 @@ def test_each_team_gets_its_posts_once(settings: Settings, store: Store, smtp: I
     [highways] = posted(httpserver, "/highways")
     assert "Mill Lane" in json.dumps(highways) and "Pothole somewhere" not in json.dumps(highways)
 
-    again = send_digests(settings, store, now=NOW + timedelta(hours=1), env=env)
+    again = send_digests(settings, any_store, now=NOW + timedelta(hours=1), env=env)
     assert [(r.posts, r.sent) for r in again] == [(0, False)] * 3
     assert len(smtp.messages) == 1 and len(httpserver.log) == 2
 
-    add(store, [P("1008", "Bins overflowing on Mill Lane", when=NOW + timedelta(hours=2))])
-    third = send_digests(settings, store, now=NOW + timedelta(hours=3), env=env)
+    add(any_store, [P("1008", "Bins overflowing on Mill Lane", when=NOW + timedelta(hours=2))])
+    third = send_digests(settings, any_store, now=NOW + timedelta(hours=3), env=env)
     assert [(r.team, r.channel, r.posts) for r in third] == [
         ("waste", "email", 1), ("waste", "webhook", 1), ("highways", "webhook", 0)]
     latest = smtp.messages[-1][2].get_payload()
     assert isinstance(latest, str)
     assert "overflowing" in latest and "Elm Road" not in latest
-    assert store.routing.counts("waste", "email") == (3, 0)
+    assert any_store.routing.counts("waste", "email") == (3, 0)
 
 
 def test_a_failed_smtp_send_is_retried_next_run_and_never_duplicated(
-        settings: Settings, store: Store, httpserver: HTTPServer) -> None:
-    add(store, POSTS)
+        settings: Settings, any_store: Store, httpserver: HTTPServer) -> None:
+    add(any_store, POSTS)
     env = hooks(httpserver)
     port = free_port()  # nothing listens here yet: the relay is down
     settings.reports.email.smtp_port = port
-    failed = send_digests(settings, store, now=NOW, env=env, teams=["waste"])
+    failed = send_digests(settings, any_store, now=NOW, env=env, teams=["waste"])
     assert [(r.channel, r.posts, r.sent) for r in failed] == [("email", 2, False),
                                                              ("webhook", 2, True)]
     assert failed[0].error is not None and "failed: ConnectionRefusedError" in failed[0].error
-    assert store.routing.counts("waste", "email") == (0, 2)  # kept, not lost
-    assert store.routing.counts("waste", "webhook") == (2, 0)
-    [attempt] = store.routing.sends("waste")[1:]  # the latest first: webhook, then e-mail
+    assert any_store.routing.counts("waste", "email") == (0, 2)  # kept, not lost
+    assert any_store.routing.counts("waste", "webhook") == (2, 0)
+    [attempt] = any_store.routing.sends("waste")[1:]  # the latest first: webhook, then e-mail
     assert (attempt.channel, attempt.ok, attempt.posts) == ("email", False, 2)
 
     controller, inbox = start_smtp(port)  # the relay is back
     try:
-        retried = send_digests(settings, store, now=NOW + timedelta(hours=1), env=env,
+        retried = send_digests(settings, any_store, now=NOW + timedelta(hours=1), env=env,
                                teams=["waste"])
-        again = send_digests(settings, store, now=NOW + timedelta(hours=2), env=env,
+        again = send_digests(settings, any_store, now=NOW + timedelta(hours=2), env=env,
                              teams=["waste"])
     finally:
         controller.stop()
@@ -125,14 +125,14 @@ def test_a_failed_smtp_send_is_retried_next_run_and_never_duplicated(
                                                               ("webhook", 0, False)]
     assert [r.posts for r in again] == [0, 0]
     assert len(inbox.messages) == 1 and len(posted(httpserver, "/waste")) == 1
-    assert store.routing.counts("waste", "email") == (2, 0)
+    assert any_store.routing.counts("waste", "email") == (2, 0)
 
 
-def test_disabled_teams_are_left_alone_unless_named(settings: Settings, store: Store) -> None:
-    add(store, POSTS)
+def test_disabled_teams_are_left_alone_unless_named(settings: Settings, any_store: Store) -> None:
+    add(any_store, POSTS)
     settings.routing.teams[0].enabled = False
     sent: list[object] = []
-    results = send_digests(settings, store, now=NOW, env={"HIGHWAYS_HOOK": "http://h"},
+    results = send_digests(settings, any_store, now=NOW, env={"HIGHWAYS_HOOK": "http://h"},
                            post=lambda *a: sent.append(a))
     assert [r.team for r in results] == ["highways"] and len(sent) == 1
 

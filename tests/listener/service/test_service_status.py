@@ -1,4 +1,5 @@
-"""``listener status``: health per source, and ``--check`` for monitoring."""
+"""``listener status``: health per source, and ``--check`` for monitoring;
+on each backend (the config names a SQLite file or a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -27,14 +28,22 @@ sources:
     enabled: false
 """
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# the storage block on PostgreSQL, in as many lines (the tests quote line numbers)
+PG_STORAGE = ("storage: {path: data/test.db,\n"
+              "  backend: postgresql, dsn_env: CIVIC_LISTENER_DSN}\n")
 
 
-@pytest.fixture
-def env(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request, tmp_path, monkeypatch):
     path = tmp_path / "config.yaml"
-    path.write_text(CONFIG)
+    if request.param == "postgresql":
+        monkeypatch.setenv("CIVIC_LISTENER_DSN", request.getfixturevalue("pg_dsn"))
+        path.write_text(CONFIG.replace("storage:\n  path: data/test.db\n", PG_STORAGE))
+    else:
+        path.write_text(CONFIG)
     settings = load_settings(path)
-    store = Store.open(settings.database_path)
+    store = Store.from_settings(settings.storage, settings.database_path)
+    assert store.backend == request.param
     yield path, settings, store
     store.close()
 
@@ -43,8 +52,8 @@ def _run(store: Store, source: str, at: datetime, status: str, new: int = 0,
          error: str | None = None) -> None:
     with time_machine.travel(at, tick=False):
         run_id = store.runs.start(source)
-        store.db.execute("UPDATE runs SET new = ? WHERE id = ?", [new, run_id])
-        store.db.conn.commit()
+        with store.sql.transaction():
+            store.sql.execute("UPDATE runs SET new = ? WHERE id = ?", [new, run_id])
         store.runs.finish(run_id, status, error)
 
 
@@ -130,8 +139,8 @@ def test_a_rejected_edit_is_shown_and_fails_the_check_even_with_a_broken_file(en
     state.put("config_error", {"detected_at": "2026-11-20T11:58:00+00:00",
                                "running_on": settings.config_hash,
                                "problems": [{"text": f"{path}:5: sources.quiet: oops"}]})
-    path.write_text(CONFIG.replace("interval_minutes: 30\n  broken",
-                                   "interval_minutes: x\n  broken"))
+    path.write_text(path.read_text().replace("interval_minutes: 30\n  broken",
+                                             "interval_minutes: x\n  broken"))
     code, out = _status(cli, path, "--check")
     assert f"{path}:6: sources.quiet.interval_minutes" in out  # the file as it is now
     assert f"showing the last good config in force, version {settings.config_hash}" in out

@@ -1,11 +1,13 @@
 """``listener topics suggest`` and ``listener topics health`` as an admin
-runs them, on a small database this test builds."""
+runs them, on a small database this test builds: on each backend, with the
+same results."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 
 from listener.config import load_settings
@@ -45,10 +47,22 @@ PARK_NOISE = "Can I park overnight on {} without a permit?"  # "park" matching n
 PARK_GOOD = "The playground in the park near {} has broken swings"
 
 
-def build(tmp_path: Path) -> Path:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The backend the config names (PostgreSQL: a fresh database, its DSN in
+    ``$CIVIC_LISTENER_DSN``)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("CIVIC_LISTENER_DSN", request.getfixturevalue("pg_dsn"))
+    return str(request.param)
+
+
+def build(tmp_path: Path, backend: str = "sqlite") -> Path:
     path = tmp_path / "config.yaml"
-    path.write_text(CONFIG.format(db=tmp_path / "t.db", data=tmp_path / "data"),
-                    encoding="utf-8")
+    text = CONFIG.format(db=tmp_path / "t.db", data=tmp_path / "data")
+    if backend == "postgresql":
+        text = text.replace("storage:\n", "storage:\n  backend: postgresql\n"
+                            "  dsn_env: CIVIC_LISTENER_DSN\n", 1)
+    path.write_text(text, encoding="utf-8")
     settings = load_settings(path, check_credentials=False)
     texts = [g.format(s, i) for i, s in enumerate(STREETS) for g in GARBAGE]
     texts += [PARK_NOISE.format(s) for s in [*STREETS, "the estate", "Green Lane", "Oak Avenue",
@@ -56,7 +70,8 @@ def build(tmp_path: Path) -> Path:
     texts += [PARK_GOOD.format(s) for s in STREETS[:2]]
     texts += ["Missed bin collection on Mill Road", "Lovely sunny day today"]
     start = datetime(2026, 11, 17, 9, tzinfo=UTC)
-    with Store.open(settings.database_path) as store:
+    with Store.from_settings(settings.storage, settings.database_path) as store:
+        assert store.backend == backend
         run = store.runs.start("s")
         store.collect.save_page(source="s", run_id=run, items=[
             StoredItem(Post(platform="x", native_id=str(i), text=t, author_key=f"k{i}",
@@ -67,8 +82,8 @@ def build(tmp_path: Path) -> Path:
 
 
 def test_suggest_proposes_a_word_really_there_as_yaml_config_check_accepts(
-        tmp_path: Path, cli: Cli) -> None:
-    config = build(tmp_path)
+        tmp_path: Path, cli: Cli, backend: str) -> None:
+    config = build(tmp_path, backend)
     before = config.read_text(encoding="utf-8")
     out = tmp_path / "suggested.yaml"
 
@@ -92,8 +107,9 @@ def test_suggest_proposes_a_word_really_there_as_yaml_config_check_accepts(
     assert checked.returncode == 0, checked.output
 
 
-def test_health_flags_a_term_that_mostly_matches_noise(tmp_path: Path, cli: Cli) -> None:
-    config = build(tmp_path)
+def test_health_flags_a_term_that_mostly_matches_noise(tmp_path: Path, cli: Cli,
+                                                        backend: str) -> None:
+    config = build(tmp_path, backend)
 
     done = cli("-c", config, "topics", "health", "--weeks", "2")
 
@@ -105,3 +121,21 @@ def test_health_flags_a_term_that_mostly_matches_noise(tmp_path: Path, cli: Cli)
     assert "NOISY" not in rows[("bins", "bin")]
     assert "NOISY" not in rows[("parks", "playground")]
     assert "1 noisy term(s)" in done.stdout
+
+
+def test_health_and_suggest_say_the_same_on_both_backends(
+        tmp_path: Path, cli: Cli, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIVIC_LISTENER_DSN", pg_dsn)
+    said: dict[str, list[str]] = {}
+    for backend in ("sqlite", "postgresql"):
+        folder = tmp_path / backend
+        folder.mkdir()
+        config = build(folder, backend)
+        said[backend] = []
+        for args in (("health", "--weeks", "2"),
+                     ("suggest", "--weeks", "2", "--out", str(folder / "suggested.yaml"))):
+            done = cli("-c", config, "topics", *args)
+            assert done.returncode == 0, done.output
+            said[backend].append(done.stdout.replace(str(folder), "<folder>"))
+    assert "NOISY" in said["sqlite"][0] and "'garbage'" in said["sqlite"][1]
+    assert said["postgresql"] == said["sqlite"]
