@@ -89,6 +89,14 @@ class Settings(BaseModel):
         return self.resolve(self.storage.path)
 
     @property
+    def database_name(self) -> str:
+        """The database, as output and logs name it: the SQLite file, or the
+        PostgreSQL database by the variable that holds its DSN (never the DSN)."""
+        if self.storage.backend == "postgresql":
+            return f"PostgreSQL (DSN in ${self.storage.dsn_env})"
+        return str(self.database_path)
+
+    @property
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
 

@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
         """Validate config.yaml: print a summary and exit 0, or the errors and exit 1."""
         settings = settings_from(ctx)
         typer.echo(f"{settings.path}: OK (config {settings.config_hash})")
-        typer.echo(f"database: {settings.database_path}")
+        typer.echo(f"database: {settings.database_name}")
         typer.echo("sources:")
         for name, cfg in settings.sources.items():
             state = "enabled" if cfg.enabled else "disabled"

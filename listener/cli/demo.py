@@ -86,6 +86,6 @@ def register(app: typer.Typer) -> None:
         with bars() as shown:
             shown.step("writing the report")
             paths = write_weekly_report(settings, store, None)
-        typer.echo(f"database: {settings.database_path}")
+        typer.echo(f"database: {settings.database_name}")
         for path in paths:
             typer.echo(f"report: {path}")

@@ -20,7 +20,6 @@ from listener.platforms.x.budget import x_budget_line
 from listener.platforms.x.config import XSourceConfig
 from listener.service.health import ago, every, parse, source_health
 from listener.service.lastgood import last_good_settings, storage_named_in
-from listener.service.runner import database_name
 from storage import Store
 from storage.backend import BackendError
 from storage.config import StorageSettings
@@ -95,7 +94,7 @@ def register(app: typer.Typer) -> None:
         now = datetime.now(UTC)
         state = store.service
         problems: list[str] = []
-        typer.echo(f"database: {database_name(settings)} ({store.count_posts()} posts)")
+        typer.echo(f"database: {settings.database_name} ({store.count_posts()} posts)")
         for line in _service_lines(state, settings, now):
             typer.echo(line)
         error: dict[str, Any] | None = state.get("config_error")

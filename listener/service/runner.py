@@ -99,7 +99,7 @@ class Service:
         self.scheduler.start()
         self.state().set_next_runs(self.schedule.next_runs())
         log.info("civic-listener %s running: pid %d, database %s, config %s, %d sources%s",
-                 __version__, os.getpid(), database_name(settings), settings.config_hash,
+                 __version__, os.getpid(), settings.database_name, settings.config_hash,
                  len(settings.enabled_sources()),
                  f"; {interrupted} interrupted run(s) closed" if interrupted else "")
 
@@ -197,13 +197,6 @@ class Service:
             log.error("jobs still running after %.0f s; exiting anyway (uncommitted pages "
                       "are collected again next time)", timeout)
         return finished
-
-
-def database_name(settings: Settings) -> str:
-    """The database, as a log line may name it (never the DSN)."""
-    if settings.storage.backend == "postgresql":
-        return f"PostgreSQL (DSN in ${settings.storage.dsn_env})"
-    return str(settings.database_path)
 
 
 _LOOKBACK = {"report": timedelta(days=8), "housekeeping": timedelta(days=2)}

@@ -4,10 +4,13 @@ is told with file, line and key, never repeating a DSN pasted by mistake."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from listener.config import parse_settings
 from listener.config_errors import ConfigError
+from tests.cli import Cli
 
 SECRET = "s3cret-Pw-never-shown"
 
@@ -48,3 +51,14 @@ def test_an_unknown_backend_names_the_two() -> None:
     (problem,) = problems("storage:\n  backend: mysql\n")
     assert problem.startswith("config.yaml:2: storage.backend:")
     assert "'sqlite' or 'postgresql'" in problem
+
+
+def test_config_check_names_the_server_by_its_variable_never_the_dsn(tmp_path: Path,
+                                                                     cli: Cli) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("storage:\n  backend: postgresql\n  dsn_env: CIVIC_CHECK_DSN\n")
+    secret = "postgresql://civic:s3cret-pw@db.example/civic"
+    done = cli("-c", config, "config", "check", env={"CIVIC_CHECK_DSN": secret})
+    assert done.returncode == 0, done.output
+    assert "database: PostgreSQL (DSN in $CIVIC_CHECK_DSN)" in done.output
+    assert "s3cret" not in done.output and "civic-listener.db" not in done.output
