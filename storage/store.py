@@ -46,6 +46,7 @@ from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
 from storage.lookups import Lookups
+from storage.page_access import CannedQueries
 from storage.queries import Queries
 from storage.relabels import Relabels
 from storage.report_log import ReportLog
@@ -76,7 +77,7 @@ PORTED_ATTRIBUTES = ("collect", "runs", "blocklist", "config_versions", "usage",
                      "relabels", "report_log", "report_rewrites", "deletion_checks", "labels",
                      "label_export", "rollups", "queries", "copying", "reports",
                      "engagement", "audits", "audit_draws", "actions", "themes",
-                     "term_counts", "retention", "erasure", "lookups")
+                     "term_counts", "retention", "erasure", "lookups", "canned")
 
 
 class NotOnPostgres:
@@ -158,6 +159,7 @@ class Store:
         self.retention = Retention(sql)
         self.erasure = Erasure(sql)
         self.lookups = Lookups(sql)
+        self.canned = CannedQueries(sql)  # the page's canned queries (run by it on PostgreSQL)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,

@@ -2,13 +2,15 @@
 ASGI transport, with a cookie jar, a client address and a scheme of its own
 (``site``, ``browsers``); and the audit tests' config and database (one
 labelled week, 2026-W47) with web users for it: ``policy`` (reader) and
-``alice`` (labeller) (``config``, ``db``, ``with_users``)."""
+``alice`` (labeller) (``config``, ``db``, ``with_users``), on either backend
+(``backend``: the same posts on SQLite and in a PostgreSQL database)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,12 @@ import pytest
 from listener.config import load_settings
 from listener.web.app import build
 from listener.web.auth import hash_password
-from tests.listener.audit.conftest import config, db
+from storage import Store
+from tests.listener.audit.conftest import config, db, week_specs
 from tests.listener.query.builders import PASSWORD, build_db, write_config
+from tests.reports.builders import add
 
-__all__ = ["PASSWORDS", "Browser", "config", "db", "with_users"]
+__all__ = ["PASSWORDS", "Backend", "Browser", "config", "db", "with_users"]
 
 PASSWORDS = {"policy": "reader pass", "alice": "labeller pass", "edna": "editor pass"}
 
@@ -98,3 +102,42 @@ def with_users(config: Path) -> dict[str, str]:
     return {"CIVIC_LISTENER_WEB_POLICY_HASH": hash_password(PASSWORDS["policy"]),
             "TEST_LABELLER_HASH": hash_password(PASSWORDS["alice"]),
             "TEST_EDITOR_HASH": hash_password(PASSWORDS["edna"])}
+
+
+PG_STORAGE = "  backend: postgresql\n  dsn_env: CIVIC_LISTENER_DSN\n"
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str  # sqlite | postgresql
+    config: Path
+
+    def open(self) -> Store:
+        """The store the config names (read-write), as ``listener`` opens it."""
+        settings = load_settings(self.config, check_credentials=False)
+        return Store.from_settings(settings.storage, settings.database_path)
+
+
+def on_postgresql(config: Path, dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point ``config`` at the PostgreSQL database ``dsn`` (in
+    ``$CIVIC_LISTENER_DSN``)."""
+    monkeypatch.setenv("CIVIC_LISTENER_DSN", dsn)
+    text = config.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines(keepends=True)
+             if not line.startswith("  backend:")]
+    at = lines.index("storage:\n") + 1
+    config.write_text("".join([*lines[:at], PG_STORAGE, *lines[at:]]), encoding="utf-8")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, config: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Backend:
+    """The audit tests' config and week (``config``) on SQLite, or the same
+    posts in a PostgreSQL database of their own (tests.pg: skipped without
+    a test server on a developer's machine, a failure in CI)."""
+    if request.param == "postgresql":
+        dsn = request.getfixturevalue("pg_dsn")
+        on_postgresql(config, dsn, monkeypatch)
+        with Store.open_postgresql(dsn) as store:
+            add(store, week_specs())
+    return Backend(request.param, config)
