@@ -6,9 +6,6 @@ themselves, and the same on PostgreSQL as on SQLite, for the same posts
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from storage import Store
@@ -16,8 +13,9 @@ from storage.queries import WeekCount
 from storage.query_plan import PostFilter
 from storage.rollup_trends import count_from_rollups, weekly_from_rollups
 from storage.timefmt import iso, week_bounds
-from tests.pg import PgDatabases, with_dbname
-from tests.rollup_corpus import corpus
+from tests.reports.test_report_window_postgresql import pair
+
+__all__ = ["pair"]  # the same corpus on SQLite and on PostgreSQL (module-scoped)
 
 FILTERS = [
     PostFilter(), PostFilter(topics=("parks",)),
@@ -25,22 +23,6 @@ FILTERS = [
     PostFilter(platforms=("x", "rss")),
     PostFilter(topics=("roads_potholes",), platforms=("reddit",), sentiments=("neutral",)),
 ]
-
-
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory,
-         pg_databases: PgDatabases) -> Iterator[tuple[Store, Store]]:
-    """The same corpus on SQLite and on PostgreSQL."""
-    name = pg_databases.migrated()
-    try:
-        with Store.open(Path(tmp_path_factory.mktemp("trends")) / "lite.db") as lite, \
-                Store.open_postgresql(with_dbname(pg_databases.dsn, name)) as pg:
-            for store in (lite, pg):
-                corpus(store, n=900, seed=11)
-                assert store.rollups.queued() > 0  # some posts are read from their rows
-            yield lite, pg
-    finally:
-        pg_databases.drop(name)
 
 
 def _weeks(first: int, last: int) -> list[tuple[str, str, str]]:

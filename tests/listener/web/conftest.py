@@ -23,11 +23,11 @@ from listener.web.app import build
 from listener.web.auth import hash_password
 from storage import Store
 from tests.listener.audit.conftest import config, db, week_specs
-from tests.listener.query.builders import PASSWORD, build_db, fill, write_config
-from tests.pg import PgDatabases, with_dbname
+from tests.listener.query.builders import PASSWORD, build_db, write_config
+from tests.listener.query.conftest import query_pg_dsn
 from tests.reports.builders import add
 
-__all__ = ["PASSWORDS", "Backend", "Browser", "config", "db", "with_users"]
+__all__ = ["PASSWORDS", "Backend", "Browser", "config", "db", "query_pg_dsn", "with_users"]
 
 PASSWORDS = {"policy": "reader pass", "alice": "labeller pass", "edna": "editor pass"}
 
@@ -42,17 +42,6 @@ def web_hash() -> str:
     return hash_password(PASSWORD)
 
 
-@pytest.fixture(scope="session")
-def web_pg_dsn(pg_databases: PgDatabases) -> Iterator[str]:
-    """The same hand-built posts as ``web_db``, in a PostgreSQL database."""
-    name = pg_databases.migrated()
-    dsn = with_dbname(pg_databases.dsn, name)
-    with Store.open_postgresql(dsn) as store:
-        fill(store)
-    yield dsn
-    pg_databases.drop(name)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def web_backend(request: pytest.FixtureRequest) -> str:
     """The backend ``site`` serves: each test that takes it runs on both."""
@@ -64,12 +53,12 @@ def site(web_backend: str, web_db: Path, web_hash: str, tmp_path: Path,
          monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh Datasette (fresh sessions and login counters) per test, over
     the hand-built posts: the SQLite file (``web_db``) or the same posts on
-    PostgreSQL (``web_pg_dsn``)."""
+    PostgreSQL (``query_pg_dsn``)."""
     monkeypatch.setenv("TEST_WEB_HASH", web_hash)
     config = write_config(web_db.parent, web_db)
     if web_backend == "postgresql":
         config = write_config(tmp_path, web_db)
-        on_postgresql(config, request.getfixturevalue("web_pg_dsn"), monkeypatch)
+        on_postgresql(config, request.getfixturevalue("query_pg_dsn"), monkeypatch)
     ds = build(load_settings(config, check_credentials=False))
     yield ds
     plugin.CONTEXTS[ds].close()
