@@ -122,9 +122,6 @@ class CannedQueries:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 
-    def titles(self, floor: int) -> dict[str, str]:
-        return {name: title for name, (title, _) in canned(floor, self.sql.dialect).items()}
-
     def run(self, name: str, params: Mapping[str, str], *, floor: int, limit: int
             ) -> CannedResult | None:
         """The canned query ``name`` (None: no such query); ``params`` beyond

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from datasette.utils.asgi import Response
 
 from listener.web.page import describe_error
+from storage import Store
 from storage.page_access import CANNED_PARAMETERS, CannedResult
 
 if TYPE_CHECKING:
@@ -65,11 +66,9 @@ def routes(context: Context, database: str) -> list[tuple[str, Any]]:
                                  "with no NUL character\n", status=400)
         ms, limit = web.query.time_limit_ms, web.query.max_rows
 
-        def run(store: Any) -> CannedResult | None:
+        def run(store: Store) -> CannedResult | None:
             with store.queries.time_limit(ms):
-                found: CannedResult | None = store.canned.run(
-                    name, params, floor=web.min_group, limit=limit)
-                return found
+                return store.canned.run(name, params, floor=web.min_group, limit=limit)
 
         try:
             result = await web.stores.run(run)
