@@ -123,13 +123,8 @@ class Sql:
         raise NotImplementedError
 
     def count_if(self, condition: str) -> str:
-        """An aggregate counting the rows where ``condition`` holds (NULL or 0
-        over no rows: read it as ``int(v or 0)``). SQLite sums the comparison
-        (0 or 1), as its tuned report reads always did; PostgreSQL cannot sum
-        a boolean, so counts with a FILTER."""
-        if self.dialect == "sqlite":
-            return f"sum({condition})"
-        return f"count(*) FILTER (WHERE {condition})"
+        """``count_if(self.dialect, condition)``."""
+        return count_if(self.dialect, condition)
 
     def no_index(self, expr: str) -> str:
         """``expr`` kept from choosing an index: SQLite's unary ``+`` (its
@@ -349,6 +344,16 @@ class PgSql(Sql):
         self.execute(f"INSERT INTO {table} (id) SELECT unnest(?::bigint[])",
                      [list(ids)])
         return table
+
+
+def count_if(dialect: Dialect, condition: str) -> str:
+    """An aggregate counting the rows where ``condition`` holds (NULL or 0
+    over no rows: read it as ``int(v or 0)``). SQLite sums the comparison
+    (0 or 1), as its tuned report reads always did; PostgreSQL cannot sum
+    a boolean, so counts with a FILTER."""
+    if dialect == "sqlite":
+        return f"sum({condition})"
+    return f"count(*) FILTER (WHERE {condition})"
 
 
 def lock_key(name: str) -> int:

@@ -14,10 +14,21 @@ decided here, next to the schema it names:
 - ``canned(floor)`` are the only SQL statements Datasette runs on its own
   pages (``CANNED``: with the default floor of 10);
 - the page's searches go through ``Store.for_page(conn).queries``.
+
+On PostgreSQL Datasette serves no database: the page runs the same canned
+queries itself, read-only, through ``store.canned`` (``CannedQueries``:
+``canned(floor, "postgresql")``, the same statements but for the one
+aggregate PostgreSQL spells otherwise, ``storage.backend.count_if``).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from storage.backend import Dialect, Sql, count_if
 from storage.driver import sqlite3
 from storage.records import SENTIMENTS
 
@@ -57,15 +68,21 @@ _READONLY_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index
 # privacy floor is left out: a group (topic, platform) with fewer posts is not
 # listed, and a sentiment count under it is empty. The floor is written into
 # the SQL (a whole number from the config), never a parameter a URL can set.
-def canned(floor: int = 10) -> dict[str, tuple[str, str]]:
-    """The canned queries with ``floor`` (``privacy.min_group_size``) applied."""
+def canned(floor: int = 10, dialect: Dialect = "sqlite") -> dict[str, tuple[str, str]]:
+    """The canned queries with ``floor`` (``privacy.min_group_size``) applied,
+    in ``dialect``'s SQL: a sentiment's count is SQLite's ``sum(cmp)``,
+    PostgreSQL's ``count(*) FILTER`` (it cannot sum a boolean)."""
     n = int(floor)
+
+    def count(name: str) -> str:
+        return count_if(dialect, f"s.label = '{name}'")
+
     return {
         "q_topic_counts": (
             f"Posts per topic and sentiment between two dates (groups of {n} or more)",
             "SELECT l.label AS topic, count(*) AS posts, "  # noqa: S608 (constants only)
-            + ", ".join(f"CASE WHEN sum(s.label = '{name}') >= {n}"
-                        f" THEN sum(s.label = '{name}') END AS {name}" for name in SENTIMENTS)
+            + ", ".join(f"CASE WHEN {count(name)} >= {n}"
+                        f" THEN {count(name)} END AS {name}" for name in SENTIMENTS)
             + " FROM labels l JOIN posts p ON p.id = l.post_id"
             " LEFT JOIN labels s ON s.post_id = p.id AND s.task = 'sentiment'"
             " WHERE l.task = 'topic' AND p.created_at >= :since AND p.created_at < :until"
@@ -81,6 +98,46 @@ def canned(floor: int = 10) -> dict[str, tuple[str, str]]:
 
 
 CANNED = canned()
+CANNED_PARAMETERS = ("since", "until")  # the named parameters of every canned query
+
+
+@dataclass(frozen=True)
+class CannedResult:
+    name: str
+    title: str
+    statement: str  # the SQL run
+    params: dict[str, str]
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: bool  # more rows than ``limit``
+    ms: float
+
+
+class CannedQueries:
+    """The canned queries run by the page itself (PostgreSQL, where
+    Datasette serves no database): fixed statements, their parameters bound
+    (a missing one is empty text, as Datasette binds it), at most ``limit``
+    rows. The caller's store is read-only and holds the time limit."""
+
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
+
+    def run(self, name: str, params: Mapping[str, str], *, floor: int, limit: int
+            ) -> CannedResult | None:
+        """The canned query ``name`` (None: no such query); ``params`` beyond
+        its own are ignored."""
+        found = canned(floor, self.sql.dialect).get(name)
+        if found is None:
+            return None
+        title, sql = found
+        bound = {key: str(params.get(key) or "") for key in CANNED_PARAMETERS
+                 if f":{key}" in sql}
+        t0 = time.perf_counter()
+        cursor = self.sql.execute(sql, bound)
+        columns = [str(d[0]) for d in (getattr(cursor, "description", None) or ())]
+        rows = [tuple(r) for r in cursor.fetchall()]
+        return CannedResult(name, title, sql, bound, columns, rows[:limit],
+                            len(rows) > limit, (time.perf_counter() - t0) * 1000)
 
 
 def authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None,

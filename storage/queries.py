@@ -79,10 +79,9 @@ def _hit(r: Sequence[Any]) -> PostHit:
 class Queries:
     """The policy-staff reads over one connection (with ``time_limit``).
 
-    On PostgreSQL the counts are read from the posts (the rollups' reads for
-    the page, ``storage.rollup_trends``, are SQLite's until ported: the same
-    answers, slower over many weeks); ``read_rollups`` is the store's one
-    switch all the same (reports read it)."""
+    Counts and weekly counts come from the rollups where they can answer
+    (``storage.rollup_trends``, on both backends); ``read_rollups`` is the
+    store's one switch (False: from the posts, as before rollups)."""
 
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
@@ -169,8 +168,7 @@ class Queries:
         if (g := _storable(f, self.dialect)) is None:
             return 0
         f = g
-        rolled = count_from_rollups(self.db, f) if self.db is not None and self.read_rollups \
-            else None
+        rolled = count_from_rollups(self.sql, f) if self.read_rollups else None
         if rolled is not None:
             return rolled
         if f.match is not None and f == PostFilter(match=f.match) and self.dialect == "sqlite":
@@ -218,8 +216,7 @@ class Queries:
         whole span, each post put in its week."""
         if not weeks:
             return []
-        rolled = weekly_from_rollups(self.db, f, weeks) \
-            if self.db is not None and self.read_rollups else None
+        rolled = weekly_from_rollups(self.sql, f, weeks) if self.read_rollups else None
         if rolled is not None:
             return [WeekCount(*row) for row in rolled]
         span = _storable(replace(f, since=weeks[0][1], until=weeks[-1][2]), self.dialect)

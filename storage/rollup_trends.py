@@ -7,6 +7,9 @@ midnights) returns None and is counted from the posts.
 Reads only what the query page may read (``storage.page_access``): the
 count tables, the queue and, for queued posts, their platform, time and
 labels.
+
+On both backends (docs/postgresql.md): the statements are in the subset
+both run; the queue's join is ``queued_between`` (``Sql.join_in_order``).
 """
 
 from __future__ import annotations
@@ -14,12 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
-from storage.backend import SqliteSql
+from storage.backend import Sql
 from storage.query_plan import PostFilter, marks
 from storage.records import SENTIMENTS
-from storage.rollup_facts import QUEUED_BETWEEN, LocalDays, read_facts
+from storage.rollup_facts import LocalDays, queued_between, read_facts
 from storage.rollups import Rollups
 
 QUEUE_LIMIT = 20_000  # queued posts in the span counted from their rows at most
@@ -32,13 +33,15 @@ def _answerable(f: PostFilter) -> bool:
     return len(f.topics) <= 1 and not f.sources and not f.places and f.match is None
 
 
-def day_counts(db: Database, days: LocalDays, f: PostFilter, first: str, last: str
+def day_counts(db: Sql, days: LocalDays, f: PostFilter, first: str, last: str
                ) -> dict[str, Counts] | None:
     """Per local day from ``first`` to ``last``: posts matching ``f`` (its
     own time bounds aside) and their sentiments; None when too many posts
     there are still queued."""
     start, end = days.bounds(first, last)
-    if int(db.execute(f"SELECT count(*) FROM ({QUEUED_BETWEEN} LIMIT ?)",  # noqa: S608
+    queued = queued_between(db)
+    # (the subquery's alias: PostgreSQL before 16 requires one)
+    if int(db.execute(f"SELECT count(*) FROM ({queued} LIMIT ?) AS queued",  # noqa: S608
                       [start, end, QUEUE_LIMIT + 1]).fetchone()[0]) > QUEUE_LIMIT:
         return None
     table, where, params = ("rollup_topics", " AND topic = ?", list(f.topics)) if f.topics \
@@ -54,7 +57,7 @@ def day_counts(db: Database, days: LocalDays, f: PostFilter, first: str, last: s
             f"SELECT day, sentiment, sum(posts) FROM {table} WHERE day >= ? AND day <= ?"  # noqa: S608
             f"{where} GROUP BY day, sentiment", [first, last, *params]):
         _count(out, str(day), str(sentiment), int(n))
-    for post in read_facts(SqliteSql(db), QUEUED_BETWEEN, [start, end], full=False):
+    for post in read_facts(db, queued, [start, end], full=False):
         if (not f.topics or f.topics[0] in post.topics) and \
                 (not f.platforms or post.platform in f.platforms) and \
                 (not f.sentiments or post.sentiment in f.sentiments):
@@ -69,13 +72,13 @@ def _count(out: dict[str, Counts], day: str, sentiment: str, n: int) -> None:
         counts[1 + SENTIMENTS.index(sentiment)] += n
 
 
-def weekly_from_rollups(db: Database, f: PostFilter, weeks: Sequence[Week]
+def weekly_from_rollups(db: Sql, f: PostFilter, weeks: Sequence[Week]
                         ) -> list[tuple[str, int, int, int, int]] | None:
     """(week, posts, negative, neutral, positive) per week, or None when the
     rollups cannot answer ``f`` over ``weeks``."""
     if not _answerable(f) or not weeks:
         return None
-    days = Rollups(SqliteSql(db)).days()
+    days = Rollups(db).days()
     mondays = [days.day_at(start) for _, start, _ in weeks]
     ends = [days.day_at(end) for _, _, end in weeks]
     for monday, end in zip(mondays, ends, strict=True):
@@ -95,12 +98,12 @@ def weekly_from_rollups(db: Database, f: PostFilter, weeks: Sequence[Week]
     return out
 
 
-def count_from_rollups(db: Database, f: PostFilter) -> int | None:
+def count_from_rollups(db: Sql, f: PostFilter) -> int | None:
     """Posts matching ``f`` between its bounds (both local midnights), or
     None when the rollups cannot say."""
     if not _answerable(f) or f.since is None or f.until is None:
         return None
-    days = Rollups(SqliteSql(db)).days()
+    days = Rollups(db).days()
     first, after = days.day_at(f.since), days.day_at(f.until)
     if first is None or after is None or after <= first:
         return None

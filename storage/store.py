@@ -45,6 +45,7 @@ from storage.erasure import Erasure
 from storage.label_export import LabelExport
 from storage.labels import Labels
 from storage.lookups import Lookups
+from storage.page_access import CannedQueries
 from storage.queries import Queries
 from storage.relabels import Relabels
 from storage.report_log import ReportLog
@@ -133,6 +134,7 @@ class Store:
         self.routing = Routing(sql)  # team digests: which posts went to which team
         self.topic_terms = TopicTermReads(sql)  # topics suggest / health
         self.bulk = BulkLoad(sql, self.rollups)  # benchmarks' bulk load
+        self.canned = CannedQueries(sql)  # the page's canned queries (run by it on PostgreSQL)
 
     @classmethod
     def from_settings(cls, settings: StorageSettings, path: str | Path, *,

@@ -29,21 +29,26 @@ from storage import Store, page_access
 from storage.backend import BackendError
 
 TEMPLATES = Path(__file__).parent / "templates"
-PG_DATABASE = "postgresql"  # the route guard's name for the database on PostgreSQL (not served)
 
 
 class WebConfigError(RuntimeError):
     """The web section cannot start a safe server."""
 
 
-def metadata(settings: Settings, database: str | None, tables: Sequence[str]) -> dict[str, Any]:
+def metadata(settings: Settings, database: str | None, tables: Sequence[str],
+             page_database: str | None = None) -> dict[str, Any]:
     """Datasette's metadata: every table in ``tables`` denied and hidden. The
     users' hashes are not in it: log-ins are checked by ``listener.web.login``
     from the settings. ``database`` None: Datasette serves no database (the
-    store is on PostgreSQL), so there are no canned queries either."""
+    store is on PostgreSQL), and the page serves the canned queries of
+    ``page_database`` itself."""
     return {
         "title": f"{settings.reports.organisation}: what people are saying",
         "allow": {"role": list(ROLES)},
+        # read by the plugin's routes, which Datasette builds before the
+        # plugin's context exists: the database whose canned queries the page
+        # serves itself (PostgreSQL) or none (SQLite: Datasette does)
+        "plugins": {plugin.NAME: {"page_database": page_database}},
         "databases": {} if database is None else {
             database: {
                 "allow_sql": False,
@@ -83,28 +88,37 @@ def build(settings: Settings) -> Any:
     path = settings.database_path
     stores = None
     if settings.storage.backend == "postgresql":
-        # Datasette's own pages (tables, SQL, canned queries) are SQLite's: on
-        # PostgreSQL it serves no database, and the page reads through
-        # store.queries on stores of its own (docs/postgresql.md, "The page")
+        # Datasette's own pages (tables, SQL) are SQLite's: on PostgreSQL it
+        # serves no database, and the page reads through storage on stores of
+        # its own (docs/postgresql.md, "The page"): read-only ones for every
+        # read, read-write ones for the record pages' writes
         stores = plugin.PageStores(lambda: Store.from_settings(settings.storage, path,
                                                                readonly=True))
+        writers = plugin.PageStores(lambda: Store.from_settings(settings.storage, path))
         try:
             stores.store()  # a wrong DSN or a server down: refused at start, in words
         except BackendError as exc:
             stores.close()
+            writers.close()
             raise WebConfigError(str(exc)) from None
-        database, files, tables = PG_DATABASE, [], []
+        records = plugin.RecordStores(stores, writers)
+        # the name the URLs give the database (the canned queries', the
+        # guard's): storage.path's stem on both, so a database moved by
+        # `listener db copy` keeps its URLs
+        database, files, tables = path.stem, [], []
     elif not path.exists():
         raise WebConfigError(f"no database at {path}; collect some posts first")
     else:
         database, files = path.stem, [str(path)]
+        records = plugin.RecordStores.on_file(path)
         with Store.open(path, readonly=True) as store:
             tables = store.tables()
-    if pm.get_plugin("civic-listener") is None:
-        pm.register(plugin, name="civic-listener")
+    if pm.get_plugin(plugin.NAME) is None:
+        pm.register(plugin, name=plugin.NAME)
     ds = Datasette(
         files=files,
-        metadata=metadata(settings, None if stores else database, tables),
+        metadata=metadata(settings, None if stores else database, tables,
+                          database if stores else None),
         template_dir=str(TEMPLATES),
         secret=os.environ.get(web.secret_env) or None,
         settings={
@@ -128,7 +142,7 @@ def build(settings: Settings) -> Any:
         facet_limit=web.facet_limit,
         login=login_context(settings),
         waiting=lambda store: unanswered(store, settings),
-        store_path=None if stores else path,  # labelling, action log, look-up: SQLite's yet
+        records=records,
         actions=Vocabulary.from_settings(settings),
         stores=stores,
     )

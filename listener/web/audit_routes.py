@@ -2,22 +2,22 @@
 ``/-/audit`` lists the audits, ``/-/audit/<id>`` shows the next post to
 label (GET) and stores an answer, then shows the classifier's (POST).
 Login is required (anonymous visitors are sent to the login page), and
-only the ``labeller`` role may label."""
+only the ``labeller`` role may label. Reads and writes go through the
+page's record stores (``listener.web.plugin.RecordStores``): the same on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import Response
 
 from listener.web import labelling
-from storage import Store
 from storage.audits import AuditSummary
 
 if TYPE_CHECKING:
-    from listener.web.plugin import WebContext
+    from listener.web.plugin import RecordStores, WebContext
 
 Context = Callable[[Any], "WebContext"]
 
@@ -31,25 +31,21 @@ def routes(context: Context) -> list[tuple[str, Any]]:
     """The (path pattern, view) pairs, reading each instance's settings
     through ``context``."""
 
-    def store_path(datasette: Any) -> Any:
-        path = context(datasette).store_path
-        if path is None:
+    def stores(datasette: Any) -> RecordStores:
+        records = context(datasette).records
+        if records is None:
             raise labelling.Refused(404, "this server has no audits to label")
-        return path
+        return records
 
     async def listing(request: Any, datasette: Any) -> Response:
         await datasette.ensure_permissions(request.actor, ["view-instance"])
         try:
             labelling.check_labeller(request.actor)
-            path = store_path(datasette)
+            records = stores(datasette)
         except labelling.Refused as exc:
             return await _render(datasette, request, exc.status, error=str(exc))
-
-        def read() -> Any:
-            with Store.open(path, readonly=True) as store:
-                return store.audits.summaries()
-
-        return await _render(datasette, request, audits=await asyncio.to_thread(read))
+        audits = await records.read.run(lambda store: store.audits.summaries())
+        return await _render(datasette, request, audits=audits)
 
     async def item(request: Any, datasette: Any) -> Response:
         await datasette.ensure_permissions(request.actor, ["view-instance"])
@@ -57,19 +53,18 @@ def routes(context: Context) -> list[tuple[str, Any]]:
         audit_id = int(request.url_vars["audit_id"])
         try:
             who = labelling.check_labeller(request.actor)
-            path = store_path(datasette)
+            records = stores(datasette)
             view: labelling.Answer | labelling.Question | AuditSummary
             if request.method == "POST":
                 body = await request.post_body()
-                view = await asyncio.to_thread(labelling.answer, path, audit_id, body, who,
-                                               web.query.official, web.query.topic_names)
+                view = await records.write.run(lambda store: labelling.answer(
+                    store, audit_id, body, who, web.query.official, web.query.topic_names))
             else:
                 after = request.args.get("after") or "0"
                 if not after.isdigit():
                     raise labelling.Refused(400, "'after' must be a post number")
-                view = await asyncio.to_thread(labelling.question, path, audit_id,
-                                               int(after), web.query.official,
-                                               web.query.topic_names)
+                view = await records.read.run(lambda store: labelling.question(
+                    store, audit_id, int(after), web.query.official, web.query.topic_names))
         except labelling.Refused as exc:
             return await _render(datasette, request, exc.status, error=str(exc),
                                  audit_id=audit_id)

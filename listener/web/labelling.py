@@ -5,7 +5,8 @@ sentiment and topics, by mouse or keyboard (1 2 3 for the sentiment, a
 letter per topic, 0 for no topic, Enter to save, s to skip); only then does
 the page show what the classifier said, beside their answer. Readers are
 refused. The answer is stored with the user as labeller, through a
-``Store`` of its own: the search page's connections stay read-only.
+read-write ``Store`` of the page's own (``listener.web.plugin.RecordStores``,
+on either backend): the search page's connections stay read-only.
 Datasette checks the form's CSRF token on every POST.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -107,46 +107,43 @@ def parse_answer(body: bytes, topic_names: Mapping[str, str]) -> tuple[int, dict
                       "topic": () if NONE in topics else tuple(topics)}
 
 
-def _open(path: Path, audit_id: int) -> tuple[Store, AuditSummary]:
-    store = Store.open(path)
+def _audit(store: Store, audit_id: int) -> AuditSummary:
     found = next((s for s in store.audits.summaries() if s.id == audit_id), None)
     if found is None:
-        store.close()
         raise Refused(404, f"there is no audit {audit_id}")
-    return store, found
+    return found
 
 
 def _open_items(items: list[ItemToLabel]) -> list[ItemToLabel]:
     return [i for i in items if any(t not in i.gold for t in TASKS)]
 
 
-def question(path: Path, audit_id: int, after: int, official: Collection[str],
+def question(store: Store, audit_id: int, after: int, official: Collection[str],
              topic_names: Mapping[str, str]) -> Question | AuditSummary:
     """The next post after ``after`` still to label (from the start again
-    past the end), or the audit's summary when none is left."""
-    store, audit = _open(path, audit_id)
-    with store:
-        todo = _open_items(items_shown(store, audit_id, official))
+    past the end), or the audit's summary when none is left (reads only)."""
+    audit = _audit(store, audit_id)
+    todo = _open_items(items_shown(store, audit_id, official))
     if not todo:
         return audit
     item = next((i for i in todo if i.position > after), todo[0])
     return Question(audit, item, len(todo), *options(topic_names))
 
 
-def answer(path: Path, audit_id: int, body: bytes, labeller: str, official: Collection[str],
-           topic_names: Mapping[str, str]) -> Answer:
-    """Store the posted labels; then, and only then, the classifier's."""
+def answer(store: Store, audit_id: int, body: bytes, labeller: str,
+           official: Collection[str], topic_names: Mapping[str, str]) -> Answer:
+    """Store the posted labels (``store`` is read-write); then, and only
+    then, the classifier's."""
     position, given = parse_answer(body, topic_names)
-    store, _ = _open(path, audit_id)
-    with store:
-        stored = store.audits.get(audit_id)
-        item = next((i for i in stored.items if i.position == position), None) \
-            if stored else None
-        if item is None or item.post_id is None:
-            raise Refused(404, f"audit {audit_id} has no post {position} to label")
-        store.audits.save_labels(audit_id, [GoldLabel(position, t, v) for t, v in given.items()],
-                                 labeller, "page")
-        shown = next(i for i in items_shown(store, audit_id, official, position - 1))
-        summary = next(s for s in store.audits.summaries() if s.id == audit_id)
-        remaining = len(_open_items(items_shown(store, audit_id, official)))
+    _audit(store, audit_id)
+    stored = store.audits.get(audit_id)
+    item = next((i for i in stored.items if i.position == position), None) \
+        if stored else None
+    if item is None or item.post_id is None:
+        raise Refused(404, f"audit {audit_id} has no post {position} to label")
+    store.audits.save_labels(audit_id, [GoldLabel(position, t, v) for t, v in given.items()],
+                             labeller, "page")
+    shown = next(i for i in items_shown(store, audit_id, official, position - 1))
+    summary = _audit(store, audit_id)
+    remaining = len(_open_items(items_shown(store, audit_id, official)))
     return Answer(summary, shown, given, item.predicted, remaining)

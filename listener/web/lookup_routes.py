@@ -1,12 +1,12 @@
 """``/-/post?url=...``: one post by its link, for anyone logged in, shown
 as the search page shows posts. Each look-up is logged first, with the
 login and the time (``listener.privacy.lookups``; ``listener audit-log``
-shows the log to an administrator), through a ``Store`` of its own: the
-search page's connections stay read-only."""
+shows the log to an administrator), through the page's read-write record
+store (``listener.web.plugin.RecordStores``, on either backend): the search
+page's connections stay read-only."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,6 @@ from datasette.utils.asgi import Response
 from listener.privacy.lookups import Viewer
 from listener.query.lookup import post_at_url
 from listener.query.service import COLUMNS
-from storage import Store
 
 if TYPE_CHECKING:
     from listener.web.plugin import WebContext
@@ -32,18 +31,10 @@ def routes(context: Context) -> list[tuple[str, Any]]:
         status, error, result = 200, "", None
         if len(url) > MAX_URL:
             status, error = 400, f"a link is at most {MAX_URL:,} characters"
-        elif url and web.stores is not None:  # the look-up log is not on PostgreSQL yet
-            status, error = 501, "looking a post up by its link is not available on " \
-                "PostgreSQL yet"
-        elif url and web.store_path is not None:
+        elif url and web.records is not None:
             viewer = Viewer(str(request.actor.get("id") or "unknown"), "page")
-            path = web.store_path
-
-            def find() -> Any:
-                with Store.open(path) as store:
-                    return post_at_url(store, web.query, url, viewer, "page-url")
-
-            result = await asyncio.to_thread(find)
+            result = await web.records.write.run(
+                lambda store: post_at_url(store, web.query, url, viewer, "page-url"))
         html = await datasette.render_template("listener_lookup.html", {
             "url": url, "result": result, "error": error, "columns": COLUMNS},
             request=request)

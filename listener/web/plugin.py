@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import urlencode
 
 from datasette import hookimpl as _hookimpl
@@ -27,7 +27,7 @@ from listener.actions import Vocabulary
 from listener.query import export
 from listener.query.filters import QueryFilters
 from listener.query.service import COLUMNS, QueryContext
-from listener.web import actions_routes, audit_routes, labelling, lookup_routes
+from listener.web import actions_routes, audit_routes, canned_routes, labelling, lookup_routes
 from listener.web import chart as charts
 from listener.web import login as logins
 from listener.web import page as pages
@@ -45,15 +45,35 @@ class WebContext:
     facet_limit: int
     login: logins.LoginContext | None = None
     waiting: Callable[[Store], list[Any]] | None = None  # "Waiting for an answer"
-    store_path: Path | None = None  # the database file, for the labelling page's writes
+    records: RecordStores | None = None  # the labelling page's, action log's, look-up's
     actions: Vocabulary | None = None  # what the action log may name
     stores: PageStores | None = None  # on PostgreSQL: the page's reads (not Datasette's)
 
+    def close(self) -> None:
+        """Close the stores the page opened itself (none but Datasette's on SQLite)."""
+        for runner in (self.stores, *((self.records.read, self.records.write)
+                                      if self.records else ())):
+            if runner is not None:
+                runner.close()
+
+
+T = TypeVar("T")
+
+
+class StoreRunner(Protocol):
+    """Runs ``fn`` on a store off the event loop and gives back its answer."""
+
+    async def run(self, fn: Callable[[Store], T]) -> T: ...
+
+    def close(self) -> None: ...
+
 
 class PageStores:
-    """The page's reads on PostgreSQL, where Datasette serves no database:
-    each worker thread keeps one read-only store (its own connection, so
-    one request's time limit is never another's), opened on first use."""
+    """The page's own stores on PostgreSQL, where Datasette serves no
+    database: each worker thread keeps one store (its own connection, so
+    one request's time limit is never another's), opened on first use.
+    Read-only for the search page and the record pages' reads (the opener
+    says: ``default_transaction_read_only``); read-write for their writes."""
 
     def __init__(self, opener: Callable[[], Store], threads: int = 2) -> None:
         self._opener = opener
@@ -71,7 +91,7 @@ class PageStores:
                 self._opened.append(store)
         return store
 
-    async def run(self, fn: Callable[[Store], Any]) -> Any:
+    async def run(self, fn: Callable[[Store], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(
             self.executor, lambda: fn(self.store()))
 
@@ -81,6 +101,44 @@ class PageStores:
             for store in self._opened:
                 store.close()
             self._opened.clear()
+
+
+class FileStores:
+    """On SQLite, the record pages' stores: each call opens the file itself
+    (read-only unless ``readonly`` is False) off the event loop and closes
+    it after, so that Datasette's connections stay read-only and guarded
+    (``storage.page_access``)."""
+
+    def __init__(self, path: Path, *, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+
+    def _call(self, fn: Callable[[Store], T]) -> T:
+        with Store.open(self.path, readonly=self.readonly) as store:
+            return fn(store)
+
+    async def run(self, fn: Callable[[Store], T]) -> T:
+        return await asyncio.to_thread(self._call, fn)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class RecordStores:
+    """Where the pages that keep records (the labelling page, the action
+    log, the look-up by link's log) read (``read``: a read-only store) and
+    write (``write``: a read-write one), the same on either backend: the
+    file opened per request on SQLite (``FileStores``), the page's own
+    stores on PostgreSQL (``PageStores``: the search page's read-only ones
+    for reads, read-write ones for writes)."""
+
+    read: StoreRunner
+    write: StoreRunner
+
+    @classmethod
+    def on_file(cls, path: Path) -> RecordStores:
+        return cls(FileStores(path, readonly=True), FileStores(path, readonly=False))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,6 +155,7 @@ def hookimpl_first(fn: F) -> F:
 
 
 CONTEXTS: weakref.WeakKeyDictionary[Any, WebContext] = weakref.WeakKeyDictionary()
+NAME = "civic-listener"  # the plugin's name in Datasette
 
 
 def _context(datasette: Any) -> WebContext:
@@ -158,13 +217,19 @@ def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -
 
 
 @hookimpl_first
-def register_routes() -> list[tuple[str, Any]]:
-    # before datasette-auth-passwords' /-/login and Datasette's /-/logout
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+    # before datasette-auth-passwords' /-/login and Datasette's /-/logout. On
+    # PostgreSQL the canned queries are the page's own (Datasette serves no
+    # database); the metadata names it (Datasette builds the routes in its
+    # constructor, before CONTEXTS holds the instance)
+    config = datasette.plugin_config(NAME) or {}
+    page_database = config.get("page_database")
+    canned = canned_routes.routes(_context, str(page_database)) if page_database else []
     return [(r"^/$", search_page), (r"^/-/export\.csv$", export_csv),
             (r"^/-/login$", login_page), (r"^/-/logout$", logout_page),
             (r"^/-/unanswered$", unanswered_page),
             *audit_routes.routes(_context), *actions_routes.routes(_context),
-            *lookup_routes.routes(_context)]
+            *lookup_routes.routes(_context), *canned]
 
 
 def _login(datasette: Any) -> logins.LoginContext | None:

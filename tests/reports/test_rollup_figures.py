@@ -118,7 +118,7 @@ def test_the_daily_alerts_read_the_same_from_rollups(
 def test_a_week_filter_counts_the_same_from_rollups(built: Store, f: PostFilter) -> None:
     start, end = week_bounds(2026, 48, "Europe/London")
     week = PostFilter(f.topics, f.sentiments, f.platforms, since=iso(start), until=iso(end))
-    assert count_from_rollups(built.db, week) is not None
+    assert count_from_rollups(built.sql, week) is not None
     rolled = built.queries.count_posts(week)
     built.queries.read_rollups = False
     try:
@@ -133,10 +133,10 @@ def test_what_the_rollups_cannot_answer_is_counted_from_the_posts(built: Store) 
     everything = built.queries.weekly_counts(PostFilter(), week)[0].total
     for f in (PostFilter(topics=("parks", "waste_recycling")), PostFilter(sources=("rss-news",)),
               PostFilter(match="park"), PostFilter(topics=("parks",), places=("riverside",))):
-        assert weekly_from_rollups(built.db, f, week) is None
+        assert weekly_from_rollups(built.sql, f, week) is None
         assert 0 < built.queries.weekly_counts(f, week)[0].total < everything
     shifted = [("2026-W47", iso(start.replace(hour=1)), iso(end))]
-    assert weekly_from_rollups(built.db, PostFilter(), shifted) is None
+    assert weekly_from_rollups(built.sql, PostFilter(), shifted) is None
 
 
 @pytest.mark.parametrize("f", [
@@ -150,7 +150,7 @@ def test_trend_counts_are_the_same_from_rollups(built: Store, f: PostFilter) -> 
     for number in range(37, 50):
         start, end = week_bounds(2026, number, "Europe/London")
         weeks.append((f"2026-W{number}", iso(start), iso(end)))
-    assert weekly_from_rollups(built.db, f, weeks) is not None  # the rollups answer it
+    assert weekly_from_rollups(built.sql, f, weeks) is not None  # the rollups answer it
     rolled = built.queries.weekly_counts(f, weeks)
     built.queries.read_rollups = False
     try:

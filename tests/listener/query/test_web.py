@@ -30,6 +30,7 @@ class Client:
     def __init__(self, ds: Any, backend: str = "sqlite") -> None:
         self.ds = ds
         self.backend = backend
+        self.db = plugin.CONTEXTS[ds].database  # the database's name in the page's URLs
         self.loop = asyncio.new_event_loop()
         self.loop.run_until_complete(ds.invoke_startup())
         self.cookies = {"listener_session": self.log_in()}
@@ -74,9 +75,7 @@ def client(request: pytest.FixtureRequest, query_config: Path,
     web = Client(ds, request.param)
     yield web
     web.loop.close()
-    stores = plugin.CONTEXTS[ds].stores
-    if stores is not None:
-        stores.close()
+    plugin.CONTEXTS[ds].close()
     mp.undo()
 
 
@@ -87,19 +86,19 @@ def urls_in(html: str) -> list[str]:
     return [(re.findall(r'<a href="([^"]+)"', row) or [""])[0] for row in rows]
 
 
-def test_anonymous_requests_are_refused(client: Client, query_db: Path) -> None:
-    for path in ("/", "/?q=pothole", "/-/export.csv?q=pothole", f"/{query_db.stem}",
-                 f"/{query_db.stem}/q_topic_counts?since=2026-01-01&until=2027-01-01",
-                 f"/{query_db.stem}/q_topic_counts.csv?since=2026-01-01&until=2027-01-01"):
+def test_anonymous_requests_are_refused(client: Client) -> None:
+    db = client.db
+    for path in ("/", "/?q=pothole", "/-/export.csv?q=pothole", f"/{db}",
+                 f"/{db}/q_topic_counts?since=2026-01-01&until=2027-01-01",
+                 f"/{db}/q_topic_counts.csv?since=2026-01-01&until=2027-01-01",
+                 f"/{db}/q_platform_counts.json?since=2026-01-01&until=2027-01-01",
+                 "/-/audit", "/-/actions", "/-/post?url=https://x.com/i/status/1"):
         response = client.get(path, anonymous=True)
-        if client.backend == "postgresql" and path.startswith(f"/{query_db.stem}"):
-            assert response.status_code == 404, path  # no database, no canned query served
-            continue
         assert response.status_code in (302, 401, 403), path
         assert "pothole" not in response.text.lower()
         if response.status_code == 302:  # to the login, or (the database page) to "/"
             assert response.headers["location"].endswith("/-/login") or (
-                path == f"/{query_db.stem}" and response.headers["location"] == "/")
+                path == f"/{db}" and response.headers["location"] == "/")
 
 
 def test_login_with_the_hashed_password(client: Client) -> None:
@@ -167,32 +166,30 @@ def test_bad_filter_values_are_plain_errors(client: Client) -> None:
         assert 'role="alert"' in response.text and "Traceback" not in response.text
 
 
-def test_nothing_sensitive_on_any_page_or_export(client: Client, query_db: Path) -> None:
-    db = query_db.stem
+def test_nothing_sensitive_on_any_page_or_export(client: Client) -> None:
+    db = client.db
     paths = ["/", "/?q=pothole", "/?platform=x", "/?week=2026-W47", "/-/export.csv",
-             "/-/export.csv?platform=x", "/-/login"]
-    canned = [f"/{db}/q_topic_counts?since=2026-01-01&until=2027-01-01",
-              f"/{db}/q_topic_counts.csv?since=2026-01-01&until=2027-01-01",
-              f"/{db}/q_platform_counts.json?since=2026-01-01&until=2027-01-01"]
-    if client.backend == "postgresql":  # Datasette serves no database: no canned query
-        for path in [f"/{db}", *canned]:
-            assert client.get(path).status_code == 404, path
-    else:
-        assert client.get(f"/{db}").headers["location"] == "/"  # the database page: to search
-        paths += canned
+             "/-/export.csv?platform=x", "/-/login", "/-/actions", "/-/unanswered",
+             f"/{db}/q_topic_counts?since=2026-01-01&until=2027-01-01",
+             f"/{db}/q_topic_counts.csv?since=2026-01-01&until=2027-01-01",
+             f"/{db}/q_platform_counts.json?since=2026-01-01&until=2027-01-01",
+             f"/{db}/q_platform_counts.json?_shape=objects"]
+    assert client.get(f"/{db}").headers["location"] == "/"  # the database page: to search
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
         assert not any(mark in response.text for mark in MARKS), path
 
 
-def test_datasette_generic_pages_are_not_served(client: Client, query_db: Path) -> None:
-    db = query_db.stem
+def test_datasette_generic_pages_are_not_served(client: Client) -> None:
+    db = client.db
     for path in (f"/{db}/posts", f"/{db}/posts.json", f"/{db}/raw_payloads",
                  f"/{db}/quarantine.csv", f"/{db}.json?sql=select+1", f"/{db}/-/query?sql=1",
                  "/-/metadata", "/-/metadata.json", "/-/plugins", "/-/settings",
                  "/-/databases", "/-/actor", "/-/password-tool", "/-/permissions",
-                 f"/{db}/posts/1"):
+                 f"/{db}/posts/1", f"/{db}/q_nope", f"/{db}/q_nope.json",
+                 f"/{db}/q_topic_counts.tsv",
+                 "/_memory", "/_memory/q_topic_counts", "/other/q_topic_counts"):
         assert client.get(path).status_code == 404, path
 
 
@@ -209,18 +206,30 @@ def test_authorizer_denies_sensitive_reads_and_writes(query_db: Path) -> None:
             conn.execute(sql).fetchall()
 
 
-def test_pages_not_on_postgresql_yet_say_so(client: Client) -> None:
-    """The labelling, action log and look-up pages stand on modules still
-    SQLite's: on PostgreSQL each answers in words (404, 403 or 501)."""
-    assert client.get("/-/unanswered").status_code == 200  # engagement: on both
-    if client.backend == "sqlite":
-        assert client.get("/-/post?url=https://x.com/i/status/1").status_code == 200
-        return
-    for path in ("/-/actions", "/-/audit"):  # (audit: labellers only)
-        response = client.get(path)
-        assert response.status_code in (403, 404) and "Traceback" not in response.text, path
+def test_every_page_is_served_on_both_backends(client: Client) -> None:
+    """The record pages (action log, look-up by link; the labelling page for
+    labellers only) and the canned queries answer alike on both backends."""
+    assert client.get("/-/unanswered").status_code == 200
+    assert client.get("/-/actions").status_code == 200
+    assert client.get("/-/audit").status_code == 403  # a reader
     looked = client.get("/-/post?url=https://x.com/i/status/1")
-    assert looked.status_code == 501 and "not available on PostgreSQL yet" in looked.text
+    assert looked.status_code == 200 and looked.text.count('<tr class="post">') == 1
+    for name, columns in (("q_topic_counts", ["topic", "posts", "negative", "neutral",
+                                              "positive"]),
+                          ("q_platform_counts", ["platform", "posts"])):
+        page = client.get(f"/{client.db}/{name}?since=2026-01-01&until=2027-01-01")
+        assert page.status_code == 200 and "groups of 10 or more" in page.text
+        answer = client.get(f"/{client.db}/{name}.json?since=2026-01-01&until=2027-01-01")
+        body = answer.json()
+        assert (body["ok"], body["query_name"], body["columns"], body["rows"]) == (
+            True, name, columns, [])
+        assert body["query"]["params"] == {"since": "2026-01-01", "until": "2027-01-01"}
+        text = client.get(f"/{client.db}/{name}.csv?since=2026-01-01&until=2027-01-01")
+        assert text.text.splitlines() == [",".join(columns)]
+        assert text.headers["content-type"].startswith("text/plain")
+        download = client.get(f"/{client.db}/{name}.csv?since=2026-01-01&_dl=1")
+        assert download.headers["content-disposition"] == f'attachment; filename="{name}.csv"'
+        assert download.headers["content-type"].startswith("text/csv")
 
 
 def test_serve_refuses_to_start_without_a_password_hash(query_config: Path,

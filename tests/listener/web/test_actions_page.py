@@ -6,9 +6,8 @@ the login."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from storage import Store
+from tests.listener.web.conftest import Backend
 from tests.listener.web.test_labelling import READER, Client, client
 
 __all__ = ["client"]
@@ -16,13 +15,14 @@ __all__ = ["client"]
 EDITOR = {"id": "edna", "role": "editor"}
 
 
-def actions(db: Path) -> list[tuple[str, str, str, str, bool]]:
-    with Store.open(db) as store:
+def actions(backend: Backend) -> list[tuple[str, str, str, str, bool]]:
+    with backend.open() as store:
         return [(a.topic, a.day, a.fields.text, a.created_by, a.fields.withdrawn)
                 for a in store.actions.listed(withdrawn=True)]
 
 
-def test_editors_record_and_correct_an_action_with_its_trail(client: Client, db: Path) -> None:
+def test_editors_record_and_correct_an_action_with_its_trail(client: Client,
+                                                             backend: Backend) -> None:
     fields, cookies, page = client.form("/-/actions", EDITOR)
     assert 'id="add"' in page and fields["csrftoken"]
     added = client.post("/-/actions", {**fields, "topic": "waste_recycling",
@@ -30,7 +30,8 @@ def test_editors_record_and_correct_an_action_with_its_trail(client: Client, db:
                                        "text": "Extra crews sent", "link": ""}, cookies)
     assert added.status_code == 200, added.text
     assert "Recorded action 1." in added.text and "Extra crews sent" in added.text
-    assert actions(db) == [("waste_recycling", "2026-11-19", "Extra crews sent", "edna", False)]
+    assert actions(backend) == [
+        ("waste_recycling", "2026-11-19", "Extra crews sent", "edna", False)]
 
     fields, cookies, page = client.form("/-/actions/1", EDITOR)
     assert 'id="correct"' in page
@@ -39,7 +40,7 @@ def test_editors_record_and_correct_an_action_with_its_trail(client: Client, db:
                                         "text": "Extra crews sent", "reason": "wrong day"},
                        cookies)
     assert done.status_code == 200 and "Corrected action 1." in done.text
-    with Store.open(db) as store:
+    with backend.open() as store:
         trail = store.actions.history(1)
     assert [(e.edited_by, (e.before or {}).get("day"), e.after["day"], e.reason)
             for e in trail] == [("edna", None, "2026-11-19", None),
@@ -50,7 +51,8 @@ def test_editors_record_and_correct_an_action_with_its_trail(client: Client, db:
     assert bad.status_code == 400 and "unknown topic &#39;bins&#39;" in bad.text
 
 
-def test_readers_read_the_log_but_are_refused_when_they_post(client: Client, db: Path) -> None:
+def test_readers_read_the_log_but_are_refused_when_they_post(client: Client,
+                                                             backend: Backend) -> None:
     page = client.get("/-/actions", actor=READER)
     assert page.status_code == 200 and 'id="add"' not in page.text
     login = client.get("/-/login", actor=None)  # a valid CSRF token and its cookie
@@ -61,17 +63,17 @@ def test_readers_read_the_log_but_are_refused_when_they_post(client: Client, db:
                           {**client.cookies(READER), **dict(login.cookies)})
     assert refused.status_code == 403 and "may read the action log but not change it" in \
         refused.text
-    assert actions(db) == []
+    assert actions(backend) == []
     assert client.get("/-/actions", actor=None).status_code == 302  # login first
 
 
-def test_a_look_up_by_link_is_logged_with_the_login(client: Client, db: Path) -> None:
+def test_a_look_up_by_link_is_logged_with_the_login(client: Client, backend: Backend) -> None:
     url = "https://x.com/someone/status/4242"
-    with Store.open(db) as store, store.db.conn:
-        store.db.conn.execute("UPDATE posts SET url = ? WHERE text = 'roads post 0'", [url])
+    with backend.open() as store, store.sql.transaction():
+        store.sql.execute("UPDATE posts SET url = ? WHERE text = 'roads post 0'", [url])
     page = client.get(f"/-/post?url={url}", actor=READER)
     assert page.status_code == 200 and "roads post 0" in page.text
-    with Store.open(db) as store:
+    with backend.open() as store:
         [entry] = store.lookups.listed()
     assert (entry.user, entry.channel, entry.action, entry.found) == (
         "policy", "page", "page-url", 1)

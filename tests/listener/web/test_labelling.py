@@ -8,16 +8,15 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from listener.audit.service import draw_audit
 from listener.config import load_settings
+from listener.web import plugin
 from listener.web.app import build
-from storage import Store
-from tests.listener.web.conftest import PASSWORDS, with_users
+from tests.listener.web.conftest import PASSWORDS, Backend, with_users
 
 READER = {"id": "policy", "role": "reader"}
 LABELLER = {"id": "alice", "role": "labeller"}
@@ -63,35 +62,37 @@ class Client:
 
 
 @pytest.fixture
-def client(config: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    for name, value in with_users(config).items():
+def client(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    """The page on each backend (``backend``)."""
+    for name, value in with_users(backend.config).items():
         monkeypatch.setenv(name, value)
-    settings = load_settings(config, check_credentials=False)
-    with Store.open(settings.database_path) as store:
+    settings = load_settings(backend.config, check_credentials=False)
+    with backend.open() as store:
         draw_audit(store, tz="Europe/London", week="2026-W47", n=6, seed=1)
     web = Client(build(settings))
     yield web
     web.loop.close()
+    plugin.CONTEXTS[web.ds].close()
 
 
-def labels(db: Path) -> list[tuple[int, dict[str, tuple[str, ...]], str | None]]:
-    with Store.open(db) as store:
+def labels(backend: Backend) -> list[tuple[int, dict[str, tuple[str, ...]], str | None]]:
+    with backend.open() as store:
         audit = store.audits.get(1)
         assert audit is not None
         return [(i.position, i.gold, i.labeller) for i in audit.items if i.gold]
 
 
-def test_login_is_required(client: Client, db: Path) -> None:
+def test_login_is_required(client: Client, backend: Backend) -> None:
     for path in ("/-/audit", "/-/audit/1"):
         page = client.get(path, actor=None)
         assert page.status_code == 302 and page.headers["location"].endswith("/-/login")
     refused = client.post("/-/audit/1", {"item": "1", "sentiment": "negative",
                                          "topic": "none"}, {})
     assert refused.status_code in (302, 403)
-    assert labels(db) == []
+    assert labels(backend) == []
 
 
-def test_the_reader_role_is_refused(client: Client, db: Path) -> None:
+def test_the_reader_role_is_refused(client: Client, backend: Backend) -> None:
     page = client.get("/-/audit/1", actor=READER)
     assert page.status_code == 403
     assert "may search posts but not label them" in page.text
@@ -103,7 +104,7 @@ def test_the_reader_role_is_refused(client: Client, db: Path) -> None:
     posted = client.post("/-/audit/1", {"csrftoken": form_token[1], "item": "1",
                                         "sentiment": "negative", "topic": "none"}, cookies)
     assert posted.status_code == 403 and "may search posts but not label them" in posted.text
-    assert labels(db) == []
+    assert labels(backend) == []
 
 
 def test_labellers_find_the_page_in_the_menu_and_readers_do_not(client: Client) -> None:
@@ -125,8 +126,8 @@ def test_one_post_at_a_time_with_keyboard_shortcuts_and_no_prediction(client: Cl
 
 
 def test_an_answer_is_saved_then_the_classifiers_label_is_shown(client: Client,
-                                                                 db: Path) -> None:
-    with Store.open(db) as store:
+                                                                 backend: Backend) -> None:
+    with backend.open() as store:
         audit = store.audits.get(1)
         assert audit is not None
         predicted = audit.items[0].predicted
@@ -138,14 +139,14 @@ def test_an_answer_is_saved_then_the_classifiers_label_is_shown(client: Client,
     shown = re.search(r'id="predicted-sentiment">([^<]*)<', done.text)
     assert shown is not None and shown[1].startswith(predicted["sentiment"][0].capitalize())
     assert "5 still to label" in done.text and 'id="next"' in done.text
-    assert labels(db) == [(1, {"sentiment": ("positive",),
+    assert labels(backend) == [(1, {"sentiment": ("positive",),
                                "topic": ("roads_potholes", "waste_recycling")}, "alice")]
     nxt = client.form("/-/audit/1?after=1")[0]
     assert nxt["item"] == "2"
 
 
 def test_a_post_without_the_csrf_token_or_with_a_bad_answer_saves_nothing(
-        client: Client, db: Path) -> None:
+        client: Client, backend: Backend) -> None:
     fields, cookies, _ = client.form("/-/audit/1")
     forged = client.post("/-/audit/1", {"item": "1", "sentiment": "negative",
                                         "topic": "none"}, cookies)
@@ -158,7 +159,7 @@ def test_a_post_without_the_csrf_token_or_with_a_bad_answer_saves_nothing(
     gone = client.post("/-/audit/1", {**fields, "item": "99", "sentiment": "neutral",
                                       "topic": "none"}, cookies)
     assert gone.status_code == 404
-    assert labels(db) == []
+    assert labels(backend) == []
     assert client.get("/-/audit/7").status_code == 404
 
 

@@ -1,25 +1,23 @@
 """The labelling page in a real browser (Playwright driving Debian's
 chromium), by keyboard only: log in as a labeller, press 1 (negative), a
 (the first topic) and Enter; the classifier's answer appears; n goes on to
-the next post."""
+the next post. On both backends (``backend``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from listener.audit.service import draw_audit
 from listener.config import load_settings
-from storage import Store
 from tests.browser import ARGS, CHROMIUM, serving, skip_without_chromium
-from tests.listener.web.conftest import PASSWORDS, with_users
+from tests.listener.web.conftest import PASSWORDS, Backend, with_users
 
 skip_without_chromium()
 
 
-def test_a_post_labelled_by_keyboard(config: Path) -> None:
+def test_a_post_labelled_by_keyboard(backend: Backend) -> None:
+    config = backend.config
     env = with_users(config)
     settings = load_settings(config, check_credentials=False)
-    with Store.open(settings.database_path) as store:
+    with backend.open() as store:
         draw_audit(store, tz="Europe/London", week="2026-W47", n=4, seed=1)
     first_topic = next(iter(settings.topics))
     from playwright.sync_api import sync_playwright
@@ -48,7 +46,7 @@ def test_a_post_labelled_by_keyboard(config: Path) -> None:
         page.wait_for_selector("#answer")  # the next post's form
         assert "post 1 saved" not in page.content()
         browser.close()
-    with Store.open(settings.database_path) as store:
+    with backend.open() as store:
         audit = store.audits.get(1)
         assert audit is not None
         done = [i for i in audit.items if i.gold]
