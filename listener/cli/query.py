@@ -216,11 +216,8 @@ def _unanswered(settings: Settings, fmt: str, output: Path | None) -> None:
     if fmt not in ("table", "csv", "json"):
         typer.echo(f"--unanswered writes table, csv or json, not {fmt!r}", err=True)
         raise typer.Exit(2)
-    try:
-        with _open(settings) as store:
-            rows = unanswered(store, settings)
-    except StorageError as exc:  # a part not on PostgreSQL yet
-        raise _fail(exc) from None
+    with _open(settings) as store:
+        rows = unanswered(store, settings)
     text = render(rows, fmt)
     if output is not None:
         atomic_write(output, text)
