@@ -59,8 +59,9 @@ def write_transaction(db: Database, *, journal_in_memory: bool = False) -> Itera
         with db.atomic():
             yield db
         return
+    toggled = False
     if journal_in_memory:
-        _begin_in_memory(db.conn)
+        toggled = _begin_in_memory(db.conn)
     else:
         db.conn.execute("BEGIN IMMEDIATE")
     try:
@@ -71,6 +72,9 @@ def write_transaction(db: Database, *, journal_in_memory: bool = False) -> Itera
         raise
     else:
         db.conn.execute("COMMIT")
+    finally:
+        if toggled and not db.conn.in_transaction and _temp_open(db.conn):
+            _close_temp(db.conn)
 
 
 def _begin_in_memory(conn: sqlite3.Connection) -> None:
@@ -89,17 +93,36 @@ def _begin_in_memory(conn: sqlite3.Connection) -> None:
 
     Changing ``temp_store`` drops the connection's temporary tables when its
     temporary database is open (and cannot be done inside a transaction), so
-    then the journal is left where ``temp_store`` puts it."""
+    then the journal is left where ``temp_store`` puts it. Returns whether
+    ``temp_store`` was changed: then the temporary database was closed at
+    BEGIN, and a temporary table made during the transaction (the rollups'
+    staged ids, re-made at each use) is dropped after it (``_close_temp``),
+    so that the next page can keep its journal in memory again."""
     before = int(conn.execute("PRAGMA temp_store").fetchone()[0])
-    temp_open = any(row[1] == "temp" for row in conn.execute("PRAGMA database_list"))
-    if before == TEMP_STORE_MEMORY or temp_open:
+    if before == TEMP_STORE_MEMORY or _temp_open(conn):
         conn.execute("BEGIN IMMEDIATE")
-        return
+        return False
     conn.execute(f"PRAGMA temp_store = {TEMP_STORE_MEMORY}")
     try:
         conn.execute("BEGIN IMMEDIATE")
     finally:
         conn.execute(f"PRAGMA temp_store = {before}")
+    return True
+
+
+def _temp_open(conn: sqlite3.Connection) -> bool:
+    """Whether the connection's temporary database is open (it holds, or
+    held, a temporary table): ``database_list`` lists it only then."""
+    return any(row[1] == "temp" for row in conn.execute("PRAGMA database_list"))
+
+
+def _close_temp(conn: sqlite3.Connection) -> None:
+    """Close the temporary database (and drop its tables) outside a
+    transaction: SQLite does so whenever ``temp_store`` changes."""
+    before = int(conn.execute("PRAGMA temp_store").fetchone()[0])
+    other = TEMP_STORE_MEMORY if before != TEMP_STORE_MEMORY else 1
+    conn.execute(f"PRAGMA temp_store = {other}")
+    conn.execute(f"PRAGMA temp_store = {before}")
 
 
 def values_statements(head: str, rows: Sequence[Sequence[object]], tail: str,

@@ -124,3 +124,22 @@ def test_a_failed_begin_sets_temp_store_back(store: Store) -> None:
     finally:
         store.db.execute("ROLLBACK")
         other.close()
+
+
+def test_a_page_that_stages_rollup_ids_leaves_the_next_page_in_memory_too(
+        tmp_path: Path) -> None:
+    """A stored post seen again with new counts is re-counted in the rollups,
+    which stage its id in a temporary table: that table goes with the page's
+    transaction, so the connection's temporary database does not stay open
+    and the next page still keeps its journal in memory."""
+    store = _filled(tmp_path)
+    seen = _spy(store)
+    run = store.runs.start("s")
+    changed = [StoredItem(item.post.but(likes=7), item.raw) for item in _page(10, 2)]
+    result = store.collect.save_page(source="s", run_id=run, items=changed, cursor={"p": "1"})
+    assert result.updated == 2
+    assert [r[1] for r in store.db.execute("PRAGMA database_list")] == ["main"]
+    store.collect.save_page(source="s", run_id=run, items=_page(5000, 100), cursor={"p": "2"})
+    assert seen[-1] == 0
+    assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 0
+    store.close()
