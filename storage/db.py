@@ -77,7 +77,7 @@ def write_transaction(db: Database, *, journal_in_memory: bool = False) -> Itera
             _close_temp(db.conn)
 
 
-def _begin_in_memory(conn: sqlite3.Connection) -> None:
+def _begin_in_memory(conn: sqlite3.Connection) -> bool:
     """BEGIN IMMEDIATE with the statement journals of this transaction in
     memory. A statement that writes several rows through triggers (a page's
     multi-row ``INSERT INTO posts``: the FTS5 and rollup-queue triggers) keeps
