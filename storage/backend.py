@@ -89,8 +89,8 @@ class Sql:
         """A write transaction (a savepoint when one is open already).
         ``journal_in_memory``: a small transaction (one collected page) whose
         statement journals SQLite keeps in memory instead of a temporary file
-        (``storage.db._begin_in_memory``); PostgreSQL has no statement journal
-        and ignores it."""
+        (``storage.db._begin_in_memory``; a temporary table made inside it is
+        dropped after it); PostgreSQL has no statement journal and ignores it."""
         raise NotImplementedError
 
     @property
