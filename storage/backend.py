@@ -84,8 +84,13 @@ class Sql:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any] | Mapping[str, Any]]) -> None:
         raise NotImplementedError
 
-    def transaction(self) -> contextlib.AbstractContextManager[None]:
-        """A write transaction (a savepoint when one is open already)."""
+    def transaction(self, *, journal_in_memory: bool = False
+                    ) -> contextlib.AbstractContextManager[None]:
+        """A write transaction (a savepoint when one is open already).
+        ``journal_in_memory``: a small transaction (one collected page) whose
+        statement journals SQLite keeps in memory instead of a temporary file
+        (``storage.db._begin_in_memory``; a temporary table made inside it is
+        dropped after it); PostgreSQL has no statement journal and ignores it."""
         raise NotImplementedError
 
     @property
@@ -175,8 +180,8 @@ class SqliteSql(Sql):
         insert_values(self.database.conn, head, rows, tail)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        with write_transaction(self.database):
+    def transaction(self, *, journal_in_memory: bool = False) -> Iterator[None]:
+        with write_transaction(self.database, journal_in_memory=journal_in_memory):
             yield
 
     @property
@@ -292,7 +297,7 @@ class PgSql(Sql):
             cur.executemany(pg_placeholders(sql).encode(), [_pg_params(r) for r in rows])
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, journal_in_memory: bool = False) -> Iterator[None]:
         outermost = not self.in_transaction
         with self.conn.transaction():
             if outermost:

@@ -286,7 +286,7 @@ class Collection:
         )
         now = utcnow()
         request_json = _json(dict(request or {}))
-        with self.db.transaction():
+        with self.db.transaction(journal_in_memory=True):  # one page: small
             conn = self.db
             blocked = self.blocklist.authors()
             blocked_posts = self.blocklist.post_hashes()

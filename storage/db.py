@@ -18,6 +18,7 @@ IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit
 VALUES_ROWS = 500  # rows per multi-row INSERT (``insert_values``)
 
 BUSY_TIMEOUT_MS = 30_000
+TEMP_STORE_MEMORY = 2  # PRAGMA temp_store: 0 the build's default (a file), 1 file, 2 memory
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> Database:
@@ -47,14 +48,22 @@ def connect(path: str | Path, *, readonly: bool = False) -> Database:
 
 
 @contextlib.contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
+def write_transaction(db: Database, *, journal_in_memory: bool = False) -> Iterator[Database]:
     """One write transaction, taken with BEGIN IMMEDIATE so that a second
-    writer waits on the busy timeout instead of failing half-way."""
+    writer waits on the busy timeout instead of failing half-way.
+
+    ``journal_in_memory``: this transaction's statement journals are kept in
+    memory (``_begin_in_memory``), for a transaction known to be small (one
+    collected page)."""
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    toggled = False
+    if journal_in_memory:
+        toggled = _begin_in_memory(db.conn)
+    else:
+        db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
     except BaseException:
@@ -63,6 +72,57 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+    finally:
+        if toggled and not db.conn.in_transaction and _temp_open(db.conn):
+            _close_temp(db.conn)
+
+
+def _begin_in_memory(conn: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE with the statement journals of this transaction in
+    memory. A statement that writes several rows through triggers (a page's
+    multi-row ``INSERT INTO posts``: the FTS5 and rollup-queue triggers) keeps
+    the original of every page it changes in a statement journal, so that it
+    can be undone alone; past 64 KiB SQLite spills that journal to a new
+    temporary file, written and deleted once per page (about 0.3 of 2.5 CPU s
+    for 20,705 posts, ``docs/scale.md``). Whether the journal stays in memory
+    is fixed when the write transaction begins (``temp_store`` then), so
+    ``temp_store`` is MEMORY for the BEGIN only and set back at once: a
+    purge's statements, whose journals would hold most of a month of posts,
+    still spill to disk. The journal is never read after a crash (the WAL is),
+    so durability is unchanged.
+
+    Changing ``temp_store`` drops the connection's temporary tables when its
+    temporary database is open (and cannot be done inside a transaction), so
+    then the journal is left where ``temp_store`` puts it. Returns whether
+    ``temp_store`` was changed: then the temporary database was closed at
+    BEGIN, and a temporary table made during the transaction (the rollups'
+    staged ids, re-made at each use) is dropped after it (``_close_temp``),
+    so that the next page can keep its journal in memory again."""
+    before = int(conn.execute("PRAGMA temp_store").fetchone()[0])
+    if before == TEMP_STORE_MEMORY or _temp_open(conn):
+        conn.execute("BEGIN IMMEDIATE")
+        return False
+    conn.execute(f"PRAGMA temp_store = {TEMP_STORE_MEMORY}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA temp_store = {before}")
+    return True
+
+
+def _temp_open(conn: sqlite3.Connection) -> bool:
+    """Whether the connection's temporary database is open (it holds, or
+    held, a temporary table): ``database_list`` lists it only then."""
+    return any(row[1] == "temp" for row in conn.execute("PRAGMA database_list"))
+
+
+def _close_temp(conn: sqlite3.Connection) -> None:
+    """Close the temporary database (and drop its tables) outside a
+    transaction: SQLite does so whenever ``temp_store`` changes."""
+    before = int(conn.execute("PRAGMA temp_store").fetchone()[0])
+    other = TEMP_STORE_MEMORY if before != TEMP_STORE_MEMORY else 1
+    conn.execute(f"PRAGMA temp_store = {other}")
+    conn.execute(f"PRAGMA temp_store = {before}")
 
 
 def values_statements(head: str, rows: Sequence[Sequence[object]], tail: str,
