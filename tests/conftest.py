@@ -31,6 +31,13 @@ from tests.paths import STORE_FILE
 from tests.pg import PgDatabases, session_databases, with_dbname
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): runs on SQLite only, for the reason given "
+        "(tests.pg.sqlite_only; the rest of the storage, privacy, query and report "
+        "suites run on both backends)")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Generator[None, pytest.TestReport, None]:
