@@ -11,7 +11,10 @@
 - ``any_store``: the same, once on each backend (``sqlite``, ``postgresql``):
   a test that takes it runs twice. On PostgreSQL it is a database of its own
   on the test server (``tests.pg``: skipped without one on a developer's
-  machine, a failure in CI).
+  machine, a failure in CI). The storage, privacy, query and report suites
+  run on it (tests/listener/privacy and tests/reports: their folder's
+  ``store`` is ``any_store``); ``tests.pg.sqlite_only(reason)`` keeps a test
+  to SQLite (``pytest -m sqlite_only`` lists them).
 - ``pg_dsn``: the DSN of a fresh, migrated PostgreSQL database, dropped after.
 - ``cli``: runs ``listener`` as a user does; see ``tests.cli.Cli``.
 """

@@ -16,7 +16,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import pytest
 
@@ -41,7 +41,7 @@ def sqlite_only(reason: str, fixture: str = "any_store") -> Callable[[T], T]:
     ``pytest -m sqlite_only`` lists them (the marker's argument is the reason)."""
     def mark(test: T) -> T:
         marked = pytest.mark.sqlite_only(reason)(test)
-        return pytest.mark.parametrize(fixture, ["sqlite"], indirect=True)(marked)
+        return cast(T, pytest.mark.parametrize(fixture, ["sqlite"], indirect=True)(marked))
     return mark
 
 
@@ -112,24 +112,37 @@ def session_databases() -> Iterator[PgDatabases]:
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def backend_store(request: pytest.FixtureRequest, folder: Path) -> Iterator[Store]:
+def backend_store(request: pytest.FixtureRequest, folder: Path) -> Iterator[tuple[Store, str]]:
     """The body of a fixture of a wider scope than a test's, parametrised over
     ``BACKENDS`` (``any_store`` is per test): a store in a file under
-    ``folder``, or in a PostgreSQL database of its own, dropped after."""
+    ``folder``, or in a PostgreSQL database of its own, dropped after; with
+    where it is (the file's path, or the DSN)."""
     from storage import Store
     from tests.paths import STORE_FILE
 
     if request.param == "sqlite":
         with Store.open(folder / STORE_FILE) as store:
-            yield store
+            yield store, str(folder / STORE_FILE)
         return
     databases: PgDatabases = request.getfixturevalue("pg_databases")
     name = databases.migrated()
+    dsn = with_dbname(databases.dsn, name)
     try:
-        with Store.open_postgresql(with_dbname(databases.dsn, name)) as store:
-            yield store
+        with Store.open_postgresql(dsn) as store:
+            yield store, dsn
     finally:
         databases.drop(name)
+
+
+def fts_ids(store: Store, word: str) -> list[int]:
+    """The posts the full-text index finds for ``word`` (one word), by id:
+    FTS5's ``posts_fts`` on SQLite, the posts' ``search`` tsvector (GIN) on
+    PostgreSQL: the index itself, not the search page's query."""
+    if store.backend == "postgresql":
+        sql = "SELECT id FROM posts WHERE search @@ to_tsquery('civic_search', ?) ORDER BY id"
+    else:
+        sql = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid"
+    return [int(r[0]) for r in store.sql.execute(sql, [word])]
 
 
 def on_postgresql(config: Path) -> None:

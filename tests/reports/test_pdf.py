@@ -24,7 +24,7 @@ A4 = (595.28, 841.89)  # points
 @pytest.fixture(scope="module", params=BACKENDS)
 def known_store(request: pytest.FixtureRequest,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    for store in backend_store(request, tmp_path_factory.mktemp("pdf")):
+    for store, _ in backend_store(request, tmp_path_factory.mktemp("pdf")):
         yield add_known(store)
 
 

@@ -90,7 +90,7 @@ CHILD = textwrap.dedent("""
     ("pdf", "report-2026-W47.pdf"),
 ])
 @sqlite_only("what is killed is the report file's write, the same whichever the backend "
-             "(a child process on PostgreSQL took 20 s a format)")
+             "(five more child processes of 6 to 23 s each)")
 def test_a_kill_while_writing_leaves_the_previous_report(store: Store, tmp_path: Path,
                                                          fmt: str, target: str) -> None:
     add(store, week_posts("2026-11-17", "waste_recycling", 12, ["negative"]))

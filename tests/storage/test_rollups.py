@@ -4,7 +4,7 @@ storage makes (the listener's operations end to end:
 ``rebuild`` repairs it. On both backends (``any_store``), except where a
 test goes through a module not ported to PostgreSQL yet (the bulk load)
 or SQLite's own machinery (its statement trace, its planner): ``store``
-alone."""
+alone, marked ``sqlite_only`` with the reason."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import json
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from storage import LabelRecord, Post, Store, StoredItem
 from storage.rollup_facts import QUEUED_BETWEEN, PostFacts, author_hash, read_facts, with_labels
@@ -153,6 +155,7 @@ def test_a_time_zone_change_rebuilds_the_days_in_the_new_zone(any_store: Store) 
     assert days == ["2026-11-19"] and store.rollups.check() == []
 
 
+@pytest.mark.sqlite_only("the bulk load (storage/bulk.py) is not ported yet (branch pg-modules)")
 def test_the_bulk_load_rolls_up_what_it_labels(store: Store) -> None:
     when = datetime(2026, 11, 18, 9, tzinfo=UTC)
     posts = [(_post(k, f"b{k % 7}", when), [LabelRecord(0, "sentiment", "negative", 0.5,
@@ -252,6 +255,7 @@ def test_the_facts_a_label_save_derives_are_those_read_after_it(any_store: Store
         assert store.rollups.check() == []
 
 
+@pytest.mark.sqlite_only("counts the statements with SQLite's trace callback")
 def test_a_label_save_reads_each_post_once_and_keeps_the_rollups_true(store: Store) -> None:
     corpus(store, n=700)
     rng = random.Random(6)
@@ -272,6 +276,7 @@ def test_a_label_save_reads_each_post_once_and_keeps_the_rollups_true(store: Sto
     assert store.rollups.queued() == 0
 
 
+@pytest.mark.sqlite_only("counts the statements with SQLite's trace callback")
 def test_classifying_new_posts_reads_each_once_per_task(store: Store) -> None:
     """New posts (on the queue) are read once by their first task's save and
     once by each later one, never twice in one save."""
@@ -292,6 +297,7 @@ def test_classifying_new_posts_reads_each_once_per_task(store: Store) -> None:
     store.db.conn.set_trace_callback(None)
 
 
+@pytest.mark.sqlite_only("SQLite's planner: its statistics (sqlite_stat1) and EXPLAIN QUERY PLAN")
 def test_queued_posts_are_found_from_the_queue_not_by_walking_the_span(store: Store) -> None:
     """The query page and the report read queued posts between two times.
     In a large database analysed while every post was labelled (the queue

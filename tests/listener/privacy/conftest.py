@@ -14,7 +14,7 @@ from listener.config import Settings, parse_settings
 from listener.privacy.pseudonym import Pseudonymiser
 from storage import LabelRecord, Post, Quarantined, Store, StoredItem
 from tests.paths import STORE_FILE
-from tests.pg import DSN_ENV
+from tests.pg import DSN_ENV, fts_ids
 
 KEY = "test-key-0123456789abcdef0123456789"
 
@@ -91,14 +91,8 @@ def count(store: Store, table: str) -> int:
 
 
 def fts_hits(store: Store, word: str) -> int:
-    """Posts the full-text index finds for ``word``: FTS5's on SQLite, the
-    posts' tsvector (GIN) on PostgreSQL."""
-    if store.backend == "postgresql":
-        return int(store.sql.execute(
-            "SELECT count(*) FROM posts WHERE search @@ to_tsquery('civic_search', ?)",
-            [word]).fetchone()[0])
-    return int(store.db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?",
-                                [word]).fetchone()[0])
+    """Posts the full-text index finds for ``word`` (``tests.pg.fts_ids``)."""
+    return len(fts_ids(store, word))
 
 
 def dead_rows(store: Store, table: str) -> int:

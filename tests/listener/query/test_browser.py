@@ -15,22 +15,34 @@ from pathlib import Path
 import pytest
 
 from listener.web.auth import hash_password
-from storage import LabelRecord, Post, Store, StoredItem
+from storage import LabelRecord, Post, StoredItem
 from tests.browser import ARGS, CHROMIUM, serving, skip_without_chromium
-from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, build_db, write_config
+from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, fill, write_config
+from tests.paths import STORE_FILE
+from tests.pg import BACKENDS, DSN_ENV, backend_store
 
 skip_without_chromium()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``listener serve`` over the hand-built posts: the SQLite file (Datasette
+    serves it), or the same posts in a PostgreSQL database of the page's own
+    (the page reads through store.queries there)."""
     folder = tmp_path_factory.mktemp("browser")
-    config = write_config(folder, build_db(folder / "posts.db"))
-    text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
-    config.write_text(text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n"),
-                      encoding="utf-8")
-    with Store.open(folder / "posts.db") as store:  # a question to us, waiting for an answer
-        run = store.runs.start("own:x")
+    env = {"TEST_WEB_HASH": hash_password(PASSWORD)}
+    for store, where in backend_store(request, folder):
+        config = write_config(folder, folder / STORE_FILE)
+        text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
+        text = text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n")
+        if store.backend == "postgresql":
+            text = text.replace("storage:\n", f"storage:\n  backend: postgresql\n"
+                                f"  dsn_env: {DSN_ENV}\n", 1)
+            env[DSN_ENV] = where
+        config.write_text(text, encoding="utf-8")
+        fill(store)
+        run = store.runs.start("own:x")  # a question to us, waiting for an answer
         ids = store.collect.save_page(source="own:x", run_id=run, items=[StoredItem(Post(
             "x", "900", "@ExampleCouncil when will the library on Mill Lane reopen? The whole "
             "street has been asking since the summer", datetime.now(UTC) - timedelta(days=6),
@@ -38,8 +50,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             addressed=True), {"id": "900"})]).new_ids
         store.labels.save("request", "request.rules", "v1", None, ids, [
             LabelRecord(ids[0], "request", "question", 1.0, "request.rules", "v1")])
-    with serving(config, {"TEST_WEB_HASH": hash_password(PASSWORD)}) as url:
-        yield url
+        with serving(config, env) as url:
+            yield url
 
 
 def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
