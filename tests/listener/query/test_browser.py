@@ -54,7 +54,14 @@ def server(request: pytest.FixtureRequest,
             yield url
 
 
-def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
+# What the page does not serve on PostgreSQL yet (docs/postgresql.md, "The
+# page"): the action log (403 or 404) and a look-up by link (501), in words.
+NOT_ON_POSTGRESQL_YET = {"/-/actions": (403, 404)}
+
+
+def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path,
+                                          request: pytest.FixtureRequest) -> None:
+    on_postgresql = request.node.callspec.params["server"] == "postgresql"
     assert CHROMIUM.exists(), "CI must have Debian chromium: run scripts/system-deps.sh"
     from playwright.sync_api import sync_playwright
 
@@ -93,7 +100,12 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         hrefs = {a for a in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
                  if a.startswith(server)}
         for href in hrefs:
-            assert page.request.get(href).status < 400, href
+            status = page.request.get(href).status
+            path = href.removeprefix(server).split("?")[0]
+            if on_postgresql and path in NOT_ON_POSTGRESQL_YET:
+                assert status in NOT_ON_POSTGRESQL_YET[path], href  # the documented gap
+                continue
+            assert status < 400, href
 
         # on a phone, the filters and the table fit the screen
         page.set_viewport_size({"width": 390, "height": 900})
@@ -111,9 +123,13 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         assert page.locator("tr.post").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.locator("tr.post a").get_attribute("href") == "https://x.com/i/status/900"
-        page.goto(server + "/-/post?url=https://x.com/i/status/900")  # and the look-up by link
-        assert page.locator("tr.post").count() == 1
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        looked = page.goto(server + "/-/post?url=https://x.com/i/status/900")  # the look-up
+        if on_postgresql:  # by link: not on PostgreSQL yet, and it says so
+            assert looked is not None and looked.status == 501
+            assert "not available on PostgreSQL yet" in page.content()
+        else:
+            assert page.locator("tr.post").count() == 1
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))
