@@ -11,7 +11,10 @@
 - ``any_store``: the same, once on each backend (``sqlite``, ``postgresql``):
   a test that takes it runs twice. On PostgreSQL it is a database of its own
   on the test server (``tests.pg``: skipped without one on a developer's
-  machine, a failure in CI).
+  machine, a failure in CI). The storage, privacy, query and report suites
+  run on it (tests/listener/privacy and tests/reports: their folder's
+  ``store`` is ``any_store``); ``tests.pg.sqlite_only(reason)`` keeps a test
+  to SQLite (``pytest -m sqlite_only`` lists them).
 - ``pg_dsn``: the DSN of a fresh, migrated PostgreSQL database, dropped after.
 - ``cli``: runs ``listener`` as a user does; see ``tests.cli.Cli``.
 - ``fts_way``: each way an erased post's words leave SQLite's full-text
@@ -35,6 +38,13 @@ from storage import Store, driver
 from tests.cli import Cli
 from tests.paths import STORE_FILE
 from tests.pg import PgDatabases, session_databases, with_dbname
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): runs on SQLite only, for the reason given "
+        "(tests.pg.sqlite_only; the rest of the storage, privacy, query and report "
+        "suites run on both backends)")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,3 +1,6 @@
+"""The report tests' shared fixtures: a store on both backends, a known week,
+settings and an SMTP inbox."""
+
 from __future__ import annotations
 
 import email
@@ -5,6 +8,7 @@ import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +17,8 @@ from aiosmtpd.controller import Controller
 from reports import ReportContext, ReportSettings
 from reports.config import EmailSettings
 from storage import Store
+from tests.paths import ROOT
+from tests.pg import on_store
 from tests.reports.builders import Spec, add, at
 
 LABELS = {"waste_recycling": "Bin collections", "roads_potholes": "Roads and potholes",
@@ -34,6 +40,29 @@ def week_posts(day: str, slug: str, n: int, sentiments: list[str], *, first_auth
                  topics=[(slug, terms)], sentiment=sentiments[k % len(sentiments)],
                  url=f"https://x.example/{slug}/{day}/{k}")
             for k in range(n)]
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every report test that takes a store runs on both backends (SQLite's
+    file and a PostgreSQL database of its own: tests/conftest.py ``any_store``);
+    ``tests.pg.sqlite_only`` keeps one to SQLite, with the reason."""
+    return any_store
+
+
+@pytest.fixture
+def repo_config(tmp_path: Path, store: Store, request: pytest.FixtureRequest,
+          monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the repository's config.yaml, pointed at the test's store
+    (either backend), which holds 14 bin posts of 2026-W47: ``listener report``
+    and ``listener alerts`` run with it."""
+    config = tmp_path / "config.yaml"
+    config.write_text((ROOT / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, value in on_store(config, store, request).items():
+        monkeypatch.setenv(name, value)
+    add(store, [Spec(when=at("2026-11-17", 9, k), author=f"c{k}", sentiment="negative",
+                     topics=[("waste_recycling", ("bin",))]) for k in range(14)])
+    return config
 
 
 @pytest.fixture

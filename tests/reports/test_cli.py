@@ -6,27 +6,14 @@ from pathlib import Path
 
 import yaml
 
-from storage import Store
 from tests.cli import Cli
-from tests.paths import ROOT
-from tests.reports.builders import Spec, add, at
+from tests.pg import sqlite_only
 
 
-def setup(tmp_path: Path) -> Path:
-    config = tmp_path / "config.yaml"
-    config.write_text((ROOT / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    store = Store.open(tmp_path / "data" / "civic-listener.db")
-    add(store, [Spec(when=at("2026-11-17", 9, k), author=f"c{k}", sentiment="negative",
-                     topics=[("waste_recycling", ("bin",))]) for k in range(14)])
-    store.close()
-    return config
-
-
-def test_report_command_writes_each_format(tmp_path: Path, cli: Cli) -> None:
-    config = setup(tmp_path)
+def test_report_command_writes_each_format(repo_config: Path, tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "out"
-    result = cli("report", "--config", config, "--week", "2026-W47",
-                      "--format", "html,md,csv", "--out", out)
+    result = cli("report", "--config", repo_config, "--week", "2026-W47",
+                 "--format", "html,md,csv", "--out", out)
     assert result.returncode == 0, result.stderr
     assert f"report: {out / 'report-2026-W47.html'}" in result.stdout
     html = (out / "report-2026-W47.html").read_text(encoding="utf-8")
@@ -35,37 +22,40 @@ def test_report_command_writes_each_format(tmp_path: Path, cli: Cli) -> None:
     assert (out / "report-2026-W47.md").exists()
 
 
-def test_report_command_refuses_a_bad_format_and_week(tmp_path: Path, cli: Cli) -> None:
-    config = setup(tmp_path)
-    bad = cli("report", "-c", config, "--format", "html,docx", "--out", tmp_path)
+def test_report_command_refuses_a_bad_format_and_week(repo_config: Path, tmp_path: Path,
+                                                       cli: Cli) -> None:
+    bad = cli("report", "-c", repo_config, "--format", "html,docx", "--out", tmp_path)
     assert bad.returncode == 2 and "docx" in bad.stderr
-    week = cli("report", "-c", config, "--week", "2026-W99", "--out", tmp_path)
+    week = cli("report", "-c", repo_config, "--week", "2026-W99", "--out", tmp_path)
     assert week.returncode == 2 and "2026 has no week 99" in week.stderr
 
 
-def test_report_command_names_a_week_typed_in_lowercase_as_iso(tmp_path: Path,
-                                                               cli: Cli) -> None:
-    config = setup(tmp_path)
-    done = cli("report", "-c", config, "--week", "2026w47", "--format", "md", "--out", tmp_path)
+def test_report_command_names_a_week_typed_in_lowercase_as_iso(
+        repo_config: Path, tmp_path: Path, cli: Cli) -> None:
+    done = cli("report", "-c", repo_config, "--week", "2026w47", "--format", "md",
+               "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "report-2026-W47.md").exists()
 
 
-def test_alerts_check_runs(tmp_path: Path, cli: Cli) -> None:
-    config = setup(tmp_path)
-    result = cli("alerts", "check", "-c", config)
+@sqlite_only("the alert check records its deliveries through store.deliveries, not ported "
+             "yet (branch pg-modules)")
+def test_alerts_check_runs(repo_config: Path, cli: Cli) -> None:
+    result = cli("alerts", "check", "-c", repo_config)
     assert result.returncode == 0, result.stderr
     assert "no emerging issue" in result.stdout
 
 
-def test_report_command_emails_the_report(tmp_path: Path, smtp, cli: Cli) -> None:
+@sqlite_only("--email records the delivery through store.deliveries, not ported yet "
+             "(branch pg-modules)")
+def test_report_command_emails_the_report(repo_config: Path, tmp_path: Path, smtp,
+                                          cli: Cli) -> None:
     inbox, cfg = smtp
-    config = setup(tmp_path)
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data = yaml.safe_load(repo_config.read_text(encoding="utf-8"))
     data["reports"]["email"] = {"smtp_host": cfg.smtp_host, "smtp_port": cfg.smtp_port,
                                 "starttls": False, "sender": cfg.sender, "to": cfg.to}
-    config.write_text(yaml.safe_dump(data), encoding="utf-8")
-    result = cli("report", "-c", config, "--week", "2026-W47", "--format", "html,md",
+    repo_config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = cli("report", "-c", repo_config, "--week", "2026-W47", "--format", "html,md",
                       "--out", tmp_path / "out", "--email")
     assert result.returncode == 0, result.stderr
     assert "e-mailed to 2 recipient(s)" in result.stdout

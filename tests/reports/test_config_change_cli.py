@@ -8,22 +8,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from storage import Store
 from tests.cli import Cli
 from tests.paths import ROOT
+from tests.pg import on_store
 from tests.reports.builders import Spec, add, at
 
 
-def test_topic_added_then_relabel_then_report(tmp_path: Path, cli: Cli) -> None:
+def test_topic_added_then_relabel_then_report(tmp_path: Path, cli: Cli, store: Store,
+                                              request: pytest.FixtureRequest,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.yaml"
     config.write_text((ROOT / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    store = Store.open(tmp_path / "data" / "civic-listener.db")
+    for name, value in on_store(config, store, request).items():
+        monkeypatch.setenv(name, value)
     add(store, [Spec(when=at("2026-11-17", 9, k % 60), author=f"w{k}", sentiment="negative",
                      text=f"Day {k} of the walkout at the depot, bins piling up",
                      topics=[("waste_recycling", ("bin",))]) for k in range(24)])
-    store.close()
     run = ("--config", config)
     assert cli(*run, "classify", "--relabel").returncode == 0
     out = tmp_path / "out"

@@ -5,6 +5,7 @@ emoji drawn from the embedded outline font."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from reports import ReportSettings, compute_figures, write_report
 from reports.tables import tables
 from storage import Store
+from tests.pg import BACKENDS, backend_store
 from tests.reports.builders import Spec, add, at
 from tests.reports.conftest import CONTEXT, LABELS, NOW, add_known
 from tests.reports.test_render import weasyprint_or_skip
@@ -19,9 +21,11 @@ from tests.reports.test_render import weasyprint_or_skip
 A4 = (595.28, 841.89)  # points
 
 
-@pytest.fixture(scope="module")
-def known_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return add_known(Store.open(tmp_path_factory.mktemp("pdf") / "known.db"))
+@pytest.fixture(scope="module", params=BACKENDS)
+def known_store(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    for store, _ in backend_store(request, tmp_path_factory.mktemp("pdf")):
+        yield add_known(store)
 
 
 @pytest.fixture(scope="module")

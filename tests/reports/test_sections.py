@@ -174,7 +174,7 @@ def test_source_posts_count_posts_not_matches(store: Store) -> None:
     found by two sources counts for each."""
     add(store, [Spec(when=at("2026-11-17", 9, k), author=f"s{k}") for k in range(12)],
         source="mastodon_tags", query="#bins")
-    natives = [r[0] for r in store.db.execute("SELECT native_id FROM posts ORDER BY id")]
+    natives = [r[0] for r in store.sql.execute("SELECT native_id FROM posts ORDER BY id")]
     again = [StoredItem(Post(platform="x", native_id=native, text="a post",
                              created_at=at("2026-11-17", 9, k), author_key=f"key-s{k}"), {})
              for k, native in enumerate(natives)]

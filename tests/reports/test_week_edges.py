@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli import Cli
-from tests.reports.test_cli import setup
 
 
 @pytest.mark.parametrize("week", ["9999-W52", "9999-W01", "0001-W01", "0001-W02"])
-def test_a_week_at_the_ends_of_the_calendar_is_refused_in_words(tmp_path: Path, cli: Cli,
-                                                               week: str) -> None:
-    config = setup(tmp_path)
-    done = cli("report", "-c", config, "--week", week, "--format", "md", "--out", tmp_path)
+def test_a_week_at_the_ends_of_the_calendar_is_refused_in_words(
+        repo_config: Path, tmp_path: Path, cli: Cli, week: str) -> None:
+    done = cli("report", "-c", repo_config, "--week", week, "--format", "md", "--out", tmp_path)
     assert done.returncode == 2, done.output
     assert "outside the weeks this service handles" in done.stderr
     assert not list(tmp_path.glob("report-*"))

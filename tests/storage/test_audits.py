@@ -121,7 +121,8 @@ def test_items_to_label_carry_text_and_given_labels_but_no_prediction(any_store:
     assert [i.position for i in store.audits.items_to_label(audit_id, after=1)] == [2]
 
 
-def test_an_audit_keeps_its_labels_when_a_post_is_deleted(store: Store) -> None:
+def test_an_audit_keeps_its_labels_when_a_post_is_deleted(any_store: Store) -> None:
+    store = any_store
     ids = week(store)
     audit_id = store.audit_draws.record(a_draw(ids))
     store.audits.save_labels(audit_id, [GoldLabel(2, "sentiment", ("neutral",))], "a", "page")

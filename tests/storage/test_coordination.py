@@ -39,6 +39,7 @@ def test_the_lock_goes_with_a_dead_process_connection(pg_dsn: str) -> None:
         one.sql.close()
 
 
+@pytest.mark.sqlite_only("SQLite's answer (one process a file); PostgreSQL's: the tests above")
 def test_sqlite_has_one_collecting_process_so_the_lock_is_always_had(store: Store) -> None:
     with store.runs.collecting("alpha") as one, store.runs.collecting("alpha") as two:
         assert one and two

@@ -60,6 +60,8 @@ def _hits(store: Store, word: str) -> int:
                                 [word]).fetchone()[0])
 
 
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data); on PostgreSQL: "
+                         "test_a_forgotten_posts_words_leave_postgresqls_table_and_index_files")
 def test_a_forgotten_posts_words_leave_the_index_segments(store: Store, fts_way: str) -> None:
     pid = _pages(store, secret_at=WHEN + timedelta(days=2))
     assert TAIL in _index_bytes(store) and _hits(store, SECRET) == 1  # the test can fail
@@ -71,6 +73,8 @@ def test_a_forgotten_posts_words_leave_the_index_segments(store: Store, fts_way:
     assert _hits(store, "bins") == 240 and _hits(store, "gate") == 240  # the rest still found
 
 
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data); on PostgreSQL: "
+                         "test_a_forgotten_posts_words_leave_postgresqls_table_and_index_files")
 def test_the_deletion_syncs_erasures_leave_no_word_and_merge_only_without_secure_delete(
         store: Store, fts_way: str) -> None:
     """The platform deletion sync's path: a batch without compaction, then
@@ -97,6 +101,8 @@ def test_the_deletion_syncs_erasures_leave_no_word_and_merge_only_without_secure
     assert _hits(store, "bins") == 240 and _hits(store, "gate") == 240
 
 
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data); on PostgreSQL: "
+                         "test_a_forgotten_posts_words_leave_postgresqls_table_and_index_files")
 def test_a_purged_posts_words_leave_the_index_segments(store: Store) -> None:
     pid = _pages(store, secret_at=WHEN - timedelta(days=30))
     assert TAIL in _index_bytes(store)
@@ -122,6 +128,7 @@ def _index_true(store: Store) -> None:
         store.db.execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)")
 
 
+@pytest.mark.sqlite_only("FTS5's delete trigger; PostgreSQL's search column goes with the row")
 def test_a_purge_deletes_the_index_entries_in_one_statement_and_keeps_the_trigger(
         store: Store) -> None:
     """A month's purge takes its posts out of the index in one statement with
@@ -164,6 +171,7 @@ def _contents(store: Store) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
+@pytest.mark.sqlite_only("counts the statements with SQLite's trace callback")
 def test_a_batch_is_removed_at_once_and_as_if_one_by_one(tmp_path: Path) -> None:
     with Store.open(tmp_path / "batch.db") as batch, Store.open(tmp_path / "single.db") as single:
         for s in (batch, single):

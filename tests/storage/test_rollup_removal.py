@@ -2,21 +2,68 @@
 (``Rollups.remove_staged``): a week that keeps some posts loses exactly the
 deleted posts' authors, whichever way they are counted (from the staged ids
 when they are few, along the posts' time index when they are a month's
-purge), and days and weeks whose posts all go are dropped whole."""
+purge), and days and weeks whose posts all go are dropped whole. On both
+backends: the 1,400-post corpus is stored once per backend and each test
+takes a copy of it (``corpus_store``; storing it took 11 to 60 s a test on
+PostgreSQL)."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from storage import Store
 from storage.rollup_facts import OWN, PUBLIC, author_hash
 from storage.rollup_write import DAY_TABLES, SAMPLED_TABLES
+from tests.pg import BACKENDS, PgDatabases, with_dbname
 from tests.rollup_corpus import START, corpus
 
 DAY_ROLLUPS = (*(t.name for t in DAY_TABLES), *SAMPLED_TABLES)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def stored_corpus(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``corpus(n=1400)`` stored once per backend and closed: SQLite's file,
+    or a PostgreSQL database the tests' databases are copied from."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("removal") / "corpus.db"
+        with Store.open(path) as store:
+            corpus(store, n=1400)
+        yield str(path)
+        return
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    name = databases.migrated()
+    try:
+        with Store.open_postgresql(with_dbname(databases.dsn, name)) as store:
+            corpus(store, n=1400)
+        yield name
+    finally:
+        databases.drop(name)
+
+
+@pytest.fixture
+def corpus_store(stored_corpus: str, request: pytest.FixtureRequest,
+                 tmp_path: Path) -> Iterator[Store]:
+    """A copy of the stored corpus of this test's own (its file copied, or a
+    database made with the stored one as its template)."""
+    if request.node.callspec.params["stored_corpus"] == "sqlite":
+        shutil.copyfile(stored_corpus, tmp_path / "corpus.db")
+        with Store.open(tmp_path / "corpus.db") as store:
+            yield store
+        return
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    name = databases.create(template=stored_corpus)
+    try:
+        with Store.open_postgresql(with_dbname(databases.dsn, name)) as store:
+            yield store
+    finally:
+        databases.drop(name)
 
 
 def _fresh_week_authors(store: Store, week: str) -> Counter[tuple[int, str]]:
@@ -25,14 +72,14 @@ def _fresh_week_authors(store: Store, week: str) -> Counter[tuple[int, str]]:
     days = store.rollups.days()
     start, end = days.bounds(week, (date.fromisoformat(week) + timedelta(6)).isoformat())
     return Counter({(author_hash(key), OWN if own else PUBLIC): int(n)
-                    for key, own, n in store.db.execute(
+                    for key, own, n in store.sql.execute(
         "SELECT author_key, author_handle IS NOT NULL, count(*) FROM posts"
         " WHERE created_at >= ? AND created_at < ?"
         " AND id NOT IN (SELECT post_id FROM rollup_queue) GROUP BY 1, 2", [start, end])})
 
 
 def _stored_week_authors(store: Store, week: str) -> Counter[tuple[int, str]]:
-    return Counter({(int(a), str(v)): int(n) for a, v, n in store.db.execute(
+    return Counter({(int(a), str(v)): int(n) for a, v, n in store.sql.execute(
         "SELECT author, voice, posts FROM rollup_week_authors WHERE week = ?", [week])})
 
 
@@ -41,8 +88,8 @@ def _stored_week_authors(store: Store, week: str) -> Counter[tuple[int, str]]:
 # and a half go: counted along the time index, week by week)
 @pytest.mark.parametrize("weeks_before", [0, 3])
 def test_a_purge_that_cuts_a_week_in_half_leaves_its_authors_exact(
-        store: Store, weeks_before: int) -> None:
-    corpus(store, n=1400)
+        corpus_store: Store, weeks_before: int) -> None:
+    store = corpus_store
     cut_day = (START + timedelta(weeks=weeks_before, days=3)).date()  # a Thursday
     week = (cut_day - timedelta(days=cut_day.weekday())).isoformat()
     cut = (START + timedelta(weeks=weeks_before, days=3, hours=13)).isoformat()  # mid-day
@@ -56,23 +103,23 @@ def test_a_purge_that_cuts_a_week_in_half_leaves_its_authors_exact(
     assert store.rollups.check() == []
 
 
-def test_a_purge_of_whole_days_drops_their_rollups(store: Store) -> None:
-    corpus(store, n=1400)
+def test_a_purge_of_whole_days_drops_their_rollups(corpus_store: Store) -> None:
+    store = corpus_store
     days = store.rollups.days()
     first_kept = (START + timedelta(weeks=2, days=2)).date().isoformat()  # a Wednesday
     cut = days.bounds(first_kept)[0]  # its local midnight: whole days go
-    kept = {name: store.db.execute(
+    kept = {name: store.sql.execute(
         f"SELECT * FROM {name} WHERE day >= ? ORDER BY 1, 2, 3, 4", [first_kept]).fetchall()
         for name in DAY_ROLLUPS}
     counts = store.retention.purge_expired(posts_before=cut, raw_before=cut)
     assert counts["posts"] > 150
     for name in DAY_ROLLUPS:
-        assert store.db.execute(
+        assert store.sql.execute(
             f"SELECT count(*) FROM {name} WHERE day < ?", [first_kept]).fetchone()[0] == 0, name
-        assert store.db.execute(
+        assert store.sql.execute(
             f"SELECT * FROM {name} WHERE day >= ? ORDER BY 1, 2, 3, 4",
             [first_kept]).fetchall() == kept[name], name
-    weeks = [str(r[0]) for r in store.db.execute(
+    weeks = [str(r[0]) for r in store.sql.execute(
         "SELECT DISTINCT week FROM rollup_week_authors ORDER BY week")]
     monday = (START + timedelta(weeks=2)).date().isoformat()
     assert weeks[0] == monday  # the two weeks before went whole; the cut one stays
@@ -80,17 +127,17 @@ def test_a_purge_of_whole_days_drops_their_rollups(store: Store) -> None:
     assert store.rollups.check() == []
 
 
-def test_an_erasure_that_empties_one_week_and_touches_others(store: Store) -> None:
+def test_an_erasure_that_empties_one_week_and_touches_others(corpus_store: Store) -> None:
     """Counted from the staged ids (fewer than the touched weeks' posts):
     the emptied week's authors are dropped with it, the others' decremented."""
-    corpus(store, n=1400)
+    store = corpus_store
     days = store.rollups.days()
     weeks = [(START + timedelta(weeks=k)).date().isoformat() for k in range(6)]
     spans = [days.bounds(w, (date.fromisoformat(w) + timedelta(6)).isoformat()) for w in weeks]
     rolled = ("SELECT id FROM posts WHERE created_at >= ? AND created_at < ?"
               " AND id NOT IN (SELECT post_id FROM rollup_queue) ORDER BY id")
-    first = [int(r[0]) for r in store.db.execute(rolled, spans[0])]
-    some = [int(r[0]) for span in spans[1:] for r in store.db.execute(rolled, span).fetchall()[:3]]
+    first = [int(r[0]) for r in store.sql.execute(rolled, spans[0])]
+    some = [int(r[0]) for span in spans[1:] for r in store.sql.execute(rolled, span).fetchall()[:3]]
     before = {w: _stored_week_authors(store, w) for w in weeks[1:]}
     assert store.erasure.forget_posts(first + some, block=False)["posts"] == len(first) + 15
     assert _stored_week_authors(store, weeks[0]) == Counter()

@@ -3,7 +3,7 @@ storage makes (the listener's operations end to end:
 ``tests/listener/test_rollup_operations.py``), ``check`` finds drift, and
 ``rebuild`` repairs it. On both backends (``any_store``), except where a
 test goes through SQLite's own machinery (its statement trace, its
-planner): ``store`` alone."""
+planner): ``store`` alone, marked ``sqlite_only`` with the reason."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import json
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from storage import LabelRecord, Post, Store, StoredItem
 from storage.rollup_facts import QUEUED_BETWEEN, PostFacts, author_hash, read_facts, with_labels
@@ -255,6 +257,7 @@ def test_the_facts_a_label_save_derives_are_those_read_after_it(any_store: Store
         assert store.rollups.check() == []
 
 
+@pytest.mark.sqlite_only("counts the statements with SQLite's trace callback")
 def test_a_label_save_reads_each_post_once_and_keeps_the_rollups_true(store: Store) -> None:
     corpus(store, n=700)
     rng = random.Random(6)
@@ -275,6 +278,7 @@ def test_a_label_save_reads_each_post_once_and_keeps_the_rollups_true(store: Sto
     assert store.rollups.queued() == 0
 
 
+@pytest.mark.sqlite_only("counts the statements with SQLite's trace callback")
 def test_classifying_new_posts_reads_each_once_per_task(store: Store) -> None:
     """New posts (on the queue) are read once by their first task's save and
     once by each later one, never twice in one save."""
@@ -295,6 +299,7 @@ def test_classifying_new_posts_reads_each_once_per_task(store: Store) -> None:
     store.db.conn.set_trace_callback(None)
 
 
+@pytest.mark.sqlite_only("SQLite's planner: its statistics (sqlite_stat1) and EXPLAIN QUERY PLAN")
 def test_queued_posts_are_found_from_the_queue_not_by_walking_the_span(store: Store) -> None:
     """The query page and the report read queued posts between two times.
     In a large database analysed while every post was labelled (the queue

@@ -1,7 +1,7 @@
 """Storage keeps each post once, never wipes another stage's labels, and
 commits a page together with its cursor: on both backends (``any_store``:
 SQLite and PostgreSQL), except where a test names SQLite's own machinery
-(WAL, FTS5, its write lock) or a module not yet ported (``store`` alone)."""
+(WAL, its write lock: ``store`` alone, marked ``sqlite_only``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem, db
 from storage.driver import sqlite3
+from tests.pg import fts_ids
 
 
 def post(native_id: str, text: str = "the bins were not collected", **kw: object) -> Post:
@@ -37,6 +38,7 @@ def labels_of(store: Store, post_id: int) -> list[str]:
         "SELECT label FROM labels WHERE post_id = ? ORDER BY label", [post_id])]
 
 
+@pytest.mark.sqlite_only("SQLite's journal mode and busy timeout (PRAGMAs)")
 def test_uses_wal_and_busy_timeout(store: Store) -> None:
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -171,37 +173,39 @@ def test_page_and_cursor_commit_together_or_not_at_all(any_store: Store) -> None
     assert store.count_posts() == 3 and store.collect.cursor("s") == {"since_id": "3"}
 
 
-def test_new_posts_take_the_next_ids_in_page_order(store: Store,
+def test_new_posts_take_the_next_ids_in_page_order(any_store: Store,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Ids are chosen in the page's transaction (max + 1 onwards, as SQLite
     would), one per distinct post, and every row of a post carries its id,
     also when the page takes several statements."""
+    store = any_store
     monkeypatch.setattr(db, "VALUES_ROWS", 2)
     run = store.runs.start("s")
     first = store.collect.save_page(source="s", run_id=run, items=page(post("1"), post("2"),
                                                                        post("3")))
     assert first.new_ids == [1, 2, 3]
-    store.db.execute("DELETE FROM posts WHERE id = 3")
+    with store.sql.transaction():
+        store.sql.execute("DELETE FROM posts WHERE id = 3")
     items = [StoredItem(post(n, text=f"word{n} about bins"), {"id": n})
              for n in ("4", "5", "4", "6", "2")]
     result = store.collect.save_page(source="s", run_id=run, items=items, query="q")
     assert (result.new, result.duplicates, result.new_ids) == (3, 2, [3, 4, 5])
-    assert store.db.execute("SELECT id, native_id FROM posts ORDER BY id").fetchall() == [
+    assert store.sql.execute("SELECT id, native_id FROM posts ORDER BY id").fetchall() == [
         (1, "1"), (2, "2"), (3, "4"), (4, "5"), (5, "6")]
-    assert [json.loads(r[1])["id"] for r in store.db.execute(
+    assert [json.loads(r[1])["id"] for r in store.sql.execute(
         "SELECT post_id, payload FROM raw_payloads WHERE post_id >= 3 ORDER BY post_id")] == [
         "4", "5", "6"]
-    assert store.db.execute("SELECT post_id FROM post_matches WHERE query = 'q'"
-                            " ORDER BY 1").fetchall() == [(2,), (3,), (4,), (5,)]
+    assert store.sql.execute("SELECT post_id FROM post_matches WHERE query = 'q'"
+                             " ORDER BY 1").fetchall() == [(2,), (3,), (4,), (5,)]
     for pid, native in ((3, "4"), (4, "5"), (5, "6")):
-        assert store.db.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?",
-                                [f'"word{native}"']).fetchall() == [(pid,)]
-    assert store.db.execute("SELECT post_id FROM conversations ORDER BY 1").fetchall() == [
+        assert fts_ids(store, f"word{native}") == [pid]
+    assert store.sql.execute("SELECT post_id FROM conversations ORDER BY 1").fetchall() == [
         (1,), (2,), (3,), (4,), (5,)]
     assert store.rollups.queued() == 5
 
 
-def test_an_edited_post_is_indexed_again_and_keeps_its_labels(store: Store) -> None:
+def test_an_edited_post_is_indexed_again_and_keeps_its_labels(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
     (pid,) = store.collect.save_page(source="s", run_id=run,
                                      items=page(post("1", text="potholes on Mill Lane"))).new_ids
@@ -211,15 +215,14 @@ def test_an_edited_post_is_indexed_again_and_keeps_its_labels(store: Store) -> N
                                      items=page(post("1", text="flytipping on Mill Lane",
                                                      likes=3)))
     assert result.updated == 1
-    sql = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?"
-    assert store.db.execute(sql, ['"flytipping"']).fetchall() == [(pid,)]
-    assert store.db.execute(sql, ['"potholes"']).fetchall() == []
-    assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 3
+    assert fts_ids(store, "flytipping") == [pid]
+    assert fts_ids(store, "potholes") == []
+    assert store.sql.execute("SELECT likes FROM posts").fetchone()[0] == 3
     assert [lab.label for lab in store.labels.for_post(pid)] == ["roads_potholes"]
     store.collect.save_page(source="s", run_id=run,  # engagement alone: the text stays indexed
                             items=page(post("1", text="flytipping on Mill Lane", likes=7)))
-    assert store.db.execute(sql, ['"flytipping"']).fetchall() == [(pid,)]
-    assert store.db.execute("SELECT likes FROM posts").fetchone()[0] == 7
+    assert fts_ids(store, "flytipping") == [pid]
+    assert store.sql.execute("SELECT likes FROM posts").fetchone()[0] == 7
     assert store.rollups.check() == []
 
 
@@ -235,14 +238,16 @@ def test_quarantine_keeps_payload_and_error_while_page_is_stored(any_store: Stor
     assert (record.fetched, record.new, record.quarantined) == (2, 1, 1)
 
 
-def test_full_text_search_finds_inflections_and_follows_deletes(store: Store) -> None:
+def test_full_text_search_finds_inflections_and_follows_deletes(any_store: Store) -> None:
+    store = any_store
     run = store.runs.start("s")
-    store.collect.save_page(source="s", run_id=run,
-                            items=[StoredItem(post("1", text="Potholes on Mill Lane"), {})])
-    sql = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?"
-    assert store.db.execute(sql, ['"pothole"']).fetchall() == [(1,)]
-    store.db.execute("DELETE FROM posts")
-    assert store.db.execute(sql, ['"pothole"']).fetchall() == []
+    (pid,) = store.collect.save_page(
+        source="s", run_id=run,
+        items=[StoredItem(post("1", text="Potholes on Mill Lane"), {})]).new_ids
+    assert fts_ids(store, "pothole") == [pid]
+    with store.sql.transaction():
+        store.sql.execute("DELETE FROM posts")
+    assert fts_ids(store, "pothole") == []
 
 
 def test_clear_handle_of_a_non_official_author_is_refused(any_store: Store) -> None:
@@ -325,6 +330,8 @@ def test_usage_counters_add_up_per_source_and_month(any_store: Store) -> None:
         ("x", "2026-12", 1), ("x", "2026-11", 15), ("y", "2026-11", 2)]
 
 
+@pytest.mark.sqlite_only("SQLite's write lock; on PostgreSQL writers queue on an advisory lock: "
+                         "test_two_collectors_storing_the_same_posts_at_once_keep_each_once")
 def test_second_writer_waits_for_the_lock_instead_of_failing(tmp_path: object) -> None:
     path = f"{tmp_path}/w.db"
     store = Store.open(path)

@@ -1,5 +1,6 @@
-"""Helpers for the privacy tests: settings whose database is the shared
-``store`` fixture's file, and posts."""
+"""Helpers for the privacy tests: a ``store`` on both backends, settings whose
+database is that store's (its SQLite file, or its PostgreSQL database), and
+posts."""
 
 from __future__ import annotations
 
@@ -13,16 +14,37 @@ from listener.config import Settings, parse_settings
 from listener.privacy.pseudonym import Pseudonymiser
 from storage import LabelRecord, Post, Quarantined, Store, StoredItem
 from tests.paths import STORE_FILE
+from tests.pg import DSN_ENV, fts_ids
 
 KEY = "test-key-0123456789abcdef0123456789"
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def store(any_store: Store) -> Store:
+    """Every privacy test that takes a store runs on both backends
+    (``tests.pg.sqlite_only`` keeps one to SQLite, with the reason)."""
+    return any_store
+
+
+def storage_section(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The config's ``storage`` section for the test's store: the ``store``
+    fixture's file, or (a test on ``any_store``'s PostgreSQL half) its
+    database, the DSN in ``$CIVIC_LISTENER_DSN`` for the test."""
+    section = f"storage:\n  path: {STORE_FILE}\n"
+    if "any_store" in request.fixturenames and \
+            request.getfixturevalue("any_store").backend == "postgresql":
+        monkeypatch.setenv(DSN_ENV, request.getfixturevalue("pg_dsn"))
+        section += f"  backend: postgresql\n  dsn_env: {DSN_ENV}\n"
+    return section
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Settings:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
     path = tmp_path / "config.yaml"
-    path.write_text(f"storage:\n  path: {STORE_FILE}\nprivacy:\n  retention_days: 400\n"
-                    "  raw_retention_days: 30\n")
+    path.write_text(storage_section(request, monkeypatch)
+                    + "privacy:\n  retention_days: 400\n  raw_retention_days: 30\n")
     settings = parse_settings(path.read_text(), str(path), check_credentials=False)
     return settings
 
@@ -69,14 +91,8 @@ def count(store: Store, table: str) -> int:
 
 
 def fts_hits(store: Store, word: str) -> int:
-    """Posts the full-text index finds for ``word``: FTS5's on SQLite, the
-    posts' tsvector (GIN) on PostgreSQL."""
-    if store.backend == "postgresql":
-        return int(store.sql.execute(
-            "SELECT count(*) FROM posts WHERE search @@ to_tsquery('civic_search', ?)",
-            [word]).fetchone()[0])
-    return int(store.db.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?",
-                                [word]).fetchone()[0])
+    """Posts the full-text index finds for ``word`` (``tests.pg.fts_ids``)."""
+    return len(fts_ids(store, word))
 
 
 def dead_rows(store: Store, table: str) -> int:

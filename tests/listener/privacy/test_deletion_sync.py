@@ -1,6 +1,6 @@
 """Platform deletion sync through the real client libraries against recorded
 HTTP: exactly the posts the responses mark deleted or private are removed
-(on both backends: ``any_store``)."""
+(on both backends: the folder's ``store``)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,12 @@ from listener.config import Settings, parse_settings
 from listener.privacy.deletion_sync import sync_deletions
 from storage import Store
 
-from .conftest import KEY, dead_rows, fts_hits, make_post, save, set_time
+from .conftest import KEY, dead_rows, fts_hits, make_post, save, set_time, storage_section
 
 FIX = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 CONFIG = """
-storage: {path: data/test.db}
 sources:
   x_council: {type: x, enabled: false, queries: [bins], bearer_token_env: TEST_X_TOKEN}
   reddit_local: {type: reddit, enabled: false, subreddits: [uk],
@@ -42,14 +41,16 @@ BSKY = ["at://did:plc:4xq2example7n3k5m2ab/app.bsky.feed.post/3l7abcxyz2k2a",
 
 
 @pytest.fixture
-def sync_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def sync_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  request: pytest.FixtureRequest) -> Settings:
     monkeypatch.setenv("CIVIC_LISTENER_PSEUDONYM_KEY", KEY)
     monkeypatch.setenv("TEST_X_TOKEN", "recorded-bearer")
     monkeypatch.setenv("TEST_REDDIT_ID", "recorded-id")
     monkeypatch.setenv("TEST_REDDIT_SECRET", "recorded-secret")
     path = tmp_path / "config.yaml"
-    path.write_text(CONFIG)
-    return parse_settings(CONFIG, str(path), check_credentials=False)
+    text = storage_section(request, monkeypatch) + CONFIG
+    path.write_text(text)
+    return parse_settings(text, str(path), check_credentials=False)
 
 
 def _stored(store: Store) -> None:
@@ -67,8 +68,7 @@ def _native_ids(store: Store) -> set[str]:
 
 @responses.activate
 def test_sync_removes_exactly_the_posts_marked_deleted(
-        sync_settings: Settings, any_store: Store) -> None:
-    store = any_store
+        sync_settings: Settings, store: Store) -> None:
     _stored(store)
     assert fts_hits(store, "tweet") == 3
     x_call = responses.get(
@@ -119,8 +119,7 @@ def test_sync_removes_exactly_the_posts_marked_deleted(
 
 
 @responses.activate
-def test_a_failing_platform_leaves_its_posts_due(sync_settings: Settings) -> None:
-    store = Store.open(sync_settings.database_path)
+def test_a_failing_platform_leaves_its_posts_due(sync_settings: Settings, store: Store) -> None:
     save(store, [make_post(i, f"tweet {i}") for i in X_IDS])
     responses.get("https://api.twitter.com/2/tweets", status=429,
                   json={"title": "Too Many Requests", "detail": "Too Many Requests", "status": 429},
@@ -128,16 +127,14 @@ def test_a_failing_platform_leaves_its_posts_due(sync_settings: Settings) -> Non
     result = sync_deletions(sync_settings, store, now=NOW)["x"]
     assert result.asked == 0 and result.error is not None and "TooManyRequests" in result.error
     assert _native_ids(store) == set(X_IDS)
-    assert store.db.execute("SELECT count(*) FROM posts WHERE checked_at IS NULL"
-                            ).fetchone()[0] == 3
-    store.close()
+    assert store.sql.execute("SELECT count(*) FROM posts WHERE checked_at IS NULL"
+                             ).fetchone()[0] == 3
 
 
-def test_schedule_policy_orders_and_limits(sync_settings: Settings) -> None:
+def test_schedule_policy_orders_and_limits(sync_settings: Settings, store: Store) -> None:
     """Never-checked posts first (oldest collected first), then the least
     recently checked past recheck_days; at most max_posts_per_run; and posts
     still unchecked 7 days after collection are reported overdue."""
-    store = Store.open(sync_settings.database_path)
     ids = save(store, [make_post(str(n), f"t{n}") for n in range(1, 6)])
     for pid, collected, checked in zip(ids, ["2026-11-10", "2026-11-20", "2026-11-01",
                                              "2026-11-01", "2026-11-24"],
@@ -153,13 +150,11 @@ def test_schedule_policy_orders_and_limits(sync_settings: Settings) -> None:
                                          checked_before="2026-10-26T00:00:00+00:00",
                                          limit=2)) == 2
     assert store.deletion_checks.overdue_first_checks("x", "2026-11-18T12:00:00+00:00") == 1
-    store.close()
 
 
 @responses.activate
 def test_x_rechecks_count_against_the_read_budget_and_stop_when_spent(
-        sync_settings: Settings) -> None:
-    store = Store.open(sync_settings.database_path)
+        sync_settings: Settings, store: Store) -> None:
     save(store, [make_post(i, f"tweet {i}") for i in X_IDS])
     call = responses.get("https://api.twitter.com/2/tweets",
                          json=json.loads((FIX / "x_get_tweets.json").read_text()))
@@ -171,20 +166,17 @@ def test_x_rechecks_count_against_the_read_budget_and_stop_when_spent(
     assert store.usage.reads_used("x_council", "2026-11") == budget - 4  # the one tweet returned
 
     store.usage.add_reads("x_council", 4, "2026-11")  # collection spent the rest
-    with store.db.conn:
-        store.db.conn.execute("UPDATE posts SET checked_at = NULL")
+    set_time(store, "posts", "checked_at", None)
     spent = sync_deletions(sync_settings, store, now=NOW)["x"]
     assert spent.asked == 0 and call.call_count == 1
     assert spent.error is not None and "0 reads left" in spent.error
-    store.close()
 
 
 @responses.activate
 def test_the_service_housekeeping_job_runs_the_sync_after_the_purge(
-        sync_settings: Settings) -> None:
+        sync_settings: Settings, store: Store) -> None:
     from listener.service.tasks import housekeeping
 
-    store = Store.open(sync_settings.database_path)
     responses.get("https://mastodon.example.uk/api/v1/statuses/113201450012345679",
                   json={"error": "Record not found"}, status=404)
     # the clock pinned a few days after the posts: the toot is within retention
@@ -198,13 +190,11 @@ def test_the_service_housekeeping_job_runs_the_sync_after_the_purge(
         save(store, [make_post(MASTO[1], "toot", platform="mastodon", handle="h@m")])
         housekeeping(sync_settings, store)  # sync off: kept, though the platform answers 404
         assert _native_ids(store) == {MASTO[1]}
-    store.close()
 
 
-def test_sample_posts_are_never_asked_about(sync_settings: Settings) -> None:
+def test_sample_posts_are_never_asked_about(sync_settings: Settings, store: Store) -> None:
     """The sample's posts are synthetic: the public AppView would not know
     them and the sync would wrongly delete them."""
-    store = Store.open(sync_settings.database_path)
     save(store, [make_post(BSKY[0], "synthetic skeet", platform="bluesky", handle="b")],
          source="sample")
     save(store, [make_post(BSKY[1], "real skeet", platform="bluesky", handle="c")],
@@ -216,17 +206,15 @@ def test_sample_posts_are_never_asked_about(sync_settings: Settings) -> None:
     assert route.calls[0].request.url.params.get_list("uris") == [BSKY[1]]
     assert (result.asked, result.gone) == (1, 1)
     assert _native_ids(store) == {BSKY[0]}
-    store.close()
 
 
-def test_skip_platforms_is_honoured_and_checked_in_config(sync_settings: Settings) -> None:
+def test_skip_platforms_is_honoured_and_checked_in_config(sync_settings: Settings,
+                                                          store: Store) -> None:
     from listener.config import ConfigError
 
-    store = Store.open(sync_settings.database_path)
     save(store, [make_post(X_IDS[0], "tweet")])
     sync_settings.privacy.deletion_sync.skip_platforms = ["x"]
     assert sync_deletions(sync_settings, store, now=NOW) == {}  # no HTTP: responses not active
-    store.close()
     with pytest.raises(ConfigError) as bad:
         parse_settings("privacy: {deletion_sync: {skip_platforms: [twitter]}}\n", "c.yaml",
                        check_credentials=False)

@@ -21,11 +21,6 @@ from .conftest import count, dead_rows, fts_hits, make_post, pseudonymiser, save
 SECRET_TEXT = "Flibbertigibbet wobblesnark at the Quennell Road surgery"
 
 
-@pytest.fixture
-def store(any_store: Store) -> Store:
-    return any_store
-
-
 def _file_bytes(store: Store, path: Path) -> bytes:
     store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = path.read_bytes()

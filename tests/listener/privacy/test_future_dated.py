@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import pytest
-
 from listener.config import Settings
 from listener.privacy.retention import purge
 from storage import Store
@@ -17,11 +15,6 @@ from storage import Store
 from .conftest import count, make_post, save
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(any_store: Store) -> Store:  # both backends
-    return any_store
 
 
 def test_purge_moves_posts_dated_in_the_future_to_the_quarantine(settings: Settings,

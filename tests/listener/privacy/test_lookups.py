@@ -66,7 +66,7 @@ def test_each_command_lookup_is_logged_with_user_and_time(settings: Settings, st
     ]
     for lookup in store.lookups.listed():
         assert datetime.fromisoformat(lookup.at) >= started.replace(microsecond=0)
-    dump = "\n".join(str(r) for r in store.db.execute("SELECT * FROM lookups")).lower()
+    dump = "\n".join(str(r) for r in store.sql.execute("SELECT * FROM lookups")).lower()
     for secret in ("resident_ann", "other_person", "neighbour_jo", "x.com", "status/", ann,
                    ann[:8]):
         assert secret not in dump

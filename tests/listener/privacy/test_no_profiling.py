@@ -97,7 +97,7 @@ def _populated(settings: Settings, store: Store) -> list[str]:
             handle=author, created=datetime(2026, 11, 17, 9, n, tzinfo=UTC)))
     save(store, posts, label=False)
     classify(settings, store)
-    return [str(r[0]) for r in store.db.execute("SELECT DISTINCT author_key FROM posts")]
+    return [str(r[0]) for r in store.sql.execute("SELECT DISTINCT author_key FROM posts")]
 
 
 def test_no_output_carries_a_pseudonym(settings: Settings, store: Store,

@@ -78,7 +78,7 @@ def test_a_forget_killed_after_the_erasure_commit_is_finished_by_the_next_run(
 
     assert killed.returncode == -9, (killed.stdout, killed.stderr)
     native = url.rsplit("/", 1)[1]
-    assert store.db.execute("SELECT count(*) FROM posts WHERE native_id = ?",
+    assert store.sql.execute("SELECT count(*) FROM posts WHERE native_id = ?",
                             [native]).fetchone()[0] == 0  # the erasure committed...
     assert _quoting(settings, url)  # ...and the files were not written again
 
@@ -95,7 +95,7 @@ def test_purge_and_the_service_start_finish_a_pending_rewrite(settings: Settings
                                                              store: Store) -> None:
     _, url = _reports_quoting_the_victim(settings, store)
     # what a killed erasure leaves behind: the rows gone, the week recorded
-    ids = [r[0] for r in store.db.execute("SELECT id FROM posts WHERE native_id = ?",
+    ids = [r[0] for r in store.sql.execute("SELECT id FROM posts WHERE native_id = ?",
                                           [url.rsplit("/", 1)[1]])]
     store.erasure.forget_posts(ids, rewrites={WEEK: {"html", "md", "json"}})
     assert _quoting(settings, url)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from listener.config import Settings
 from listener.privacy.retention import purge
 from storage import Quarantined, Store
@@ -15,11 +13,6 @@ from storage import Quarantined, Store
 from .conftest import count, dead_rows, fts_hits, make_post, save, set_time
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(any_store: Store) -> Store:
-    return any_store
 
 
 def _fixture(store: Store) -> tuple[list[int], list[int]]:

@@ -15,22 +15,34 @@ from pathlib import Path
 import pytest
 
 from listener.web.auth import hash_password
-from storage import LabelRecord, Post, Store, StoredItem
+from storage import LabelRecord, Post, StoredItem
 from tests.browser import ARGS, CHROMIUM, serving, skip_without_chromium
-from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, build_db, write_config
+from tests.listener.query.builders import PASSWORD, PSEUDONYM_MARK, fill, write_config
+from tests.paths import STORE_FILE
+from tests.pg import BACKENDS, DSN_ENV, backend_store
 
 skip_without_chromium()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``listener serve`` over the hand-built posts: the SQLite file (Datasette
+    serves it), or the same posts in a PostgreSQL database of the page's own
+    (the page reads through store.queries there)."""
     folder = tmp_path_factory.mktemp("browser")
-    config = write_config(folder, build_db(folder / "posts.db"))
-    text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
-    config.write_text(text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n"),
-                      encoding="utf-8")
-    with Store.open(folder / "posts.db") as store:  # a question to us, waiting for an answer
-        run = store.runs.start("own:x")
+    env = {"TEST_WEB_HASH": hash_password(PASSWORD)}
+    for store, where in backend_store(request, folder):
+        config = write_config(folder, folder / STORE_FILE)
+        text = config.read_text(encoding="utf-8")  # two rows a page: the CSV still holds them all
+        text = text.replace("  max_rows: 100\n", "  max_rows: 100\n  page_size: 2\n")
+        if store.backend == "postgresql":
+            text = text.replace("storage:\n", f"storage:\n  backend: postgresql\n"
+                                f"  dsn_env: {DSN_ENV}\n", 1)
+            env[DSN_ENV] = where
+        config.write_text(text, encoding="utf-8")
+        fill(store)
+        run = store.runs.start("own:x")  # a question to us, waiting for an answer
         ids = store.collect.save_page(source="own:x", run_id=run, items=[StoredItem(Post(
             "x", "900", "@ExampleCouncil when will the library on Mill Lane reopen? The whole "
             "street has been asking since the summer", datetime.now(UTC) - timedelta(days=6),
@@ -38,11 +50,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             addressed=True), {"id": "900"})]).new_ids
         store.labels.save("request", "request.rules", "v1", None, ids, [
             LabelRecord(ids[0], "request", "question", 1.0, "request.rules", "v1")])
-    with serving(config, {"TEST_WEB_HASH": hash_password(PASSWORD)}) as url:
-        yield url
+        with serving(config, env) as url:
+            yield url
 
 
-def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
+# What the page does not serve on PostgreSQL yet (docs/postgresql.md, "The
+# page"): the action log (403 or 404) and a look-up by link (501), in words.
+NOT_ON_POSTGRESQL_YET = {"/-/actions": (403, 404)}
+
+
+def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path,
+                                          request: pytest.FixtureRequest) -> None:
+    on_postgresql = request.node.callspec.params["server"] == "postgresql"
     assert CHROMIUM.exists(), "CI must have Debian chromium: run scripts/system-deps.sh"
     from playwright.sync_api import sync_playwright
 
@@ -81,7 +100,12 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         hrefs = {a for a in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
                  if a.startswith(server)}
         for href in hrefs:
-            assert page.request.get(href).status < 400, href
+            status = page.request.get(href).status
+            path = href.removeprefix(server).split("?")[0]
+            if on_postgresql and path in NOT_ON_POSTGRESQL_YET:
+                assert status in NOT_ON_POSTGRESQL_YET[path], href  # the documented gap
+                continue
+            assert status < 400, href
 
         # on a phone, the filters and the table fit the screen
         page.set_viewport_size({"width": 390, "height": 900})
@@ -99,9 +123,13 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
         assert page.locator("tr.post").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.locator("tr.post a").get_attribute("href") == "https://x.com/i/status/900"
-        page.goto(server + "/-/post?url=https://x.com/i/status/900")  # and the look-up by link
-        assert page.locator("tr.post").count() == 1
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        looked = page.goto(server + "/-/post?url=https://x.com/i/status/900")  # the look-up
+        if on_postgresql:  # by link: not on PostgreSQL yet, and it says so
+            assert looked is not None and looked.status == 501
+            assert "not available on PostgreSQL yet" in page.content()
+        else:
+            assert page.locator("tr.post").count() == 1
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))

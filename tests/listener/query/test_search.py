@@ -90,6 +90,8 @@ def test_advanced_mode_boolean_and_its_plain_error(query_store: Store) -> None:
     assert "bracket" in explain_syntax_error(caught.value.detail)
 
 
+@pytest.mark.sqlite_only("SQLite's progress handler; PostgreSQL's statement_timeout: "
+                         "tests/storage/test_tsquery.py::test_time_limit_on_postgresql")
 def test_time_limit_stops_a_slow_query() -> None:
     with Store.open(":memory:") as store:
         slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
