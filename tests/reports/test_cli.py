@@ -7,7 +7,6 @@ from pathlib import Path
 import yaml
 
 from tests.cli import Cli
-from tests.pg import sqlite_only
 
 
 def test_report_command_writes_each_format(repo_config: Path, tmp_path: Path, cli: Cli) -> None:
@@ -38,16 +37,12 @@ def test_report_command_names_a_week_typed_in_lowercase_as_iso(
     assert (tmp_path / "report-2026-W47.md").exists()
 
 
-@sqlite_only("the alert check records its deliveries through store.deliveries, not ported "
-             "yet (branch pg-modules)")
 def test_alerts_check_runs(repo_config: Path, cli: Cli) -> None:
     result = cli("alerts", "check", "-c", repo_config)
     assert result.returncode == 0, result.stderr
     assert "no emerging issue" in result.stdout
 
 
-@sqlite_only("--email records the delivery through store.deliveries, not ported yet "
-             "(branch pg-modules)")
 def test_report_command_emails_the_report(repo_config: Path, tmp_path: Path, smtp,
                                           cli: Cli) -> None:
     inbox, cfg = smtp

@@ -13,7 +13,6 @@ from reports.alerts import find_alerts
 from reports.config import EmailSettings
 from reports.deliver import DeliveryError, build_message, send_email
 from storage import Store
-from tests.pg import sqlite_only
 from tests.reports.builders import Spec, add, at
 from tests.reports.conftest import CONTEXT, LABELS, NOW, free_port
 
@@ -72,8 +71,6 @@ def test_alert_found_with_its_baseline(store: Store) -> None:
     assert "baseline mean of 2.0 a day over the previous 56 days" in alerts[0].text
 
 
-@sqlite_only("the service's e-mail goes through store.deliveries, not ported yet "
-             "(branch pg-modules)")
 def test_scheduled_weekly_report_is_emailed_by_the_service_task(
         known: Store, tmp_path: Path, smtp) -> None:
     from listener.config import parse_settings

@@ -39,8 +39,8 @@ DELEGATED: tuple[str, ...] = ()
 # same reads (rollups and posts) across the backends on 900 posts, and the
 # time-zone test below runs on both.
 BUILT_SQLITE_ONLY = pytest.mark.sqlite_only(
-    "2,500 posts: test_report_window_postgresql.py compares these reads on both backends; "
-    "and the query page's counts from the rollups (storage.rollup_trends) are SQLite's")
+    "2,500 posts: test_report_window_postgresql.py compares these reads on both backends, "
+    "and tests/storage/test_rollup_trends.py the page's counts from the rollups")
 
 
 @pytest.fixture(scope="module")
