@@ -3,7 +3,7 @@
 Semantic topics score a batch of posts with one matrix product (posts x 256
 times 256 x prototypes): about 0.7 us of CPU per post on one thread. With
 OpenBLAS's default of a thread per core, the same product cost about 8 us
-of CPU per post, and the stage as a whole ~40 us more: the product is too
+of CPU per post, and the topic classifier ~30 us more: the product is too
 small to share, and OpenBLAS's idle worker threads spin, waiting for the
 next call, while the rest of the stage (keywords, VADER) runs. On a shared
 machine that CPU is taken from other work. ``one_thread`` runs a block with
