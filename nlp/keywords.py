@@ -24,6 +24,8 @@ _SEP = "\x1f"
 _SPAN_CACHE_MAX = 500_000  # whitespace-separated spans remembered per classifier
 _SPAN_RE = re.compile(r"\S+")  # the spans str.split() gives, with their places
 _RISKY_SPAN_MAX = 64  # longer spans with punctuation are matched whole if a lemma is risky
+_RISKY = -1  # in a span's lemma ids: a risky lemma may be there (the text is tokenised)
+_NONE: frozenset[int] = frozenset()  # a span with no pattern lemma
 
 
 @dataclass(frozen=True)
@@ -62,19 +64,51 @@ class KeywordTopics(Registered):
                         patterns.append([t.lemma_ for t in pattern[0]])
             for tag in spec.hashtags:
                 self._add_hashtag(slug, "inc", tag)
-        self._required = self._required_lemmas(patterns)
+        special = self._special_case_lemmas()
+        self._required = self._required_lemmas(patterns, special)
         safe, risky = self._required
         strings = nlp.vocab.strings
-        self._wanted_ids = frozenset(strings.add(lem) for lem in safe | risky)
+        # per pattern, the lemmas a text must hold for it to match, indexed by
+        # its required lemma (a special case's lemmas and whitespace left out:
+        # their presence is not read from spans, see _required_lemmas)
+        self._needs: dict[int, list[frozenset[int]]] = {}
+        for lemmas in patterns:
+            need = [lem for lem in lemmas if lem.strip() and lem not in special]
+            if need:
+                required = strings.add(max(need, key=len))
+                self._needs.setdefault(required, []).append(
+                    frozenset(strings.add(lem) for lem in need))
+        self._risky_ids = frozenset(strings.add(lem) for lem in risky)
+        self._wanted_ids = frozenset(
+            {strings.add(lem) for lem in safe | risky}
+            | {i for needs in self._needs.values() for need in needs for i in need})
         # every lower-case string whose lemma is risky (few: "sen" in the shipped lists)
         self._risky_forms = frozenset().union(
             *(textprep.lemma_forms(lem, self.keep_gerunds) for lem in risky)) - {""}
         self._risky_forms_ascii = all(f.isascii() for f in self._risky_forms)
         if "" in risky:  # a pattern of whitespace: every text is matched whole
             self._risky_forms = frozenset({""})
-        self._spans: dict[str, bool] = {}  # span -> holds a required lemma
+        # span -> the pattern lemmas among its tokens (string ids; _RISKY: tokenise
+        # any text that holds it)
+        self._spans: dict[str, frozenset[int]] = {}
 
-    def _required_lemmas(self, patterns: list[list[str]]) -> tuple[frozenset[str], frozenset[str]]:
+    def _special_case_lemmas(self) -> frozenset[str]:
+        """Every lemma a piece of a special case the tokenizer matches over
+        the whole text could have (see ``_required_lemmas``)."""
+        tok: Any = textprep.blank_english().tokenizer
+        risky: set[str] = set()
+        for rule in tok.rules:
+            # the special cases the tokenizer matches over the whole text (its
+            # own test, in Tokenizer.add_special_case)
+            if tok.faster_heuristics and not (tok.find_prefix(rule) or tok.find_infix(rule)
+                                              or tok.find_suffix(rule) or " " in rule):
+                continue
+            risky.update(textprep.lemma(rule[i:j].lower(), self.keep_gerunds)
+                         for i in range(len(rule)) for j in range(i + 1, len(rule) + 1))
+        return frozenset(risky)
+
+    def _required_lemmas(self, patterns: list[list[str]], risky: frozenset[str]
+                         ) -> tuple[frozenset[str], frozenset[str]]:
         """One lemma of each pattern (its longest), which a text must hold for
         the pattern to match: (safe ones, risky ones).
 
@@ -87,16 +121,6 @@ class KeywordTopics(Registered):
         and is also looked for in every substring of a span with
         punctuation. Any other lemma is in the whole text exactly when it is
         among the tokens of one of its spans, tokenised alone."""
-        tok: Any = textprep.blank_english().tokenizer
-        risky: set[str] = set()
-        for rule in tok.rules:
-            # the special cases the tokenizer matches over the whole text (its
-            # own test, in Tokenizer.add_special_case)
-            if tok.faster_heuristics and not (tok.find_prefix(rule) or tok.find_infix(rule)
-                                              or tok.find_suffix(rule) or " " in rule):
-                continue
-            risky.update(textprep.lemma(rule[i:j].lower(), self.keep_gerunds)
-                         for i in range(len(rule)) for j in range(i + 1, len(rule) + 1))
         safe: set[str] = set()
         unsafe: set[str] = set()
         for lemmas in patterns:
@@ -109,19 +133,29 @@ class KeywordTopics(Registered):
         return frozenset(safe), frozenset(unsafe)
 
     def _could_match(self, text: str) -> bool | None:
-        """False only when no pattern can match the (cleaned) text: none of
-        its whitespace-separated spans holds a required lemma; None when a
-        span is not known yet (the text is then tokenised whole, and its
-        spans learnt from it, see ``_learn``)."""
+        """False only when no pattern can match the (cleaned) text: for every
+        pattern, one of its lemmas is in none of the text's
+        whitespace-separated spans; None when a span is not known yet (the
+        text is then tokenised whole, and its spans learnt from it, see
+        ``_learn``). A pattern's lemmas all in the text do not make a match
+        (order, adjacency): True means "tokenise and match"."""
         spans = self._spans
+        found: set[int] = set()
         unknown = False
         for span in text.split():
             hit = spans.get(span)
             if hit is None:
                 unknown = True
             elif hit:
-                return True
-        return None if unknown else False
+                found |= hit
+        if unknown:
+            return None
+        if not found:
+            return False
+        if _RISKY in found:
+            return True
+        needs = self._needs
+        return any(need <= found for lem in found for need in needs.get(lem, ()))
 
     def _learn(self, text: str, doc: Doc) -> None:
         """Remember, for each span of ``text`` not known yet, whether it holds
@@ -135,19 +169,22 @@ class KeywordTopics(Registered):
         if len(spans) >= _SPAN_CACHE_MAX:
             return
         arr = doc.to_array([IDX, LEMMA]).tolist() if len(doc) else []
-        wanted = self._wanted_ids
+        wanted, risky = self._wanted_ids, self._risky_ids
         k = 0
         for m in _SPAN_RE.finditer(text):
             start, end = m.span()
             while k < len(arr) and arr[k][0] < start:
                 k += 1
-            hit = False
+            hit: set[int] = set()
             while k < len(arr) and arr[k][0] < end:
-                hit = hit or arr[k][1] in wanted
+                if arr[k][1] in wanted:
+                    hit.add(arr[k][1])
                 k += 1
             span = m[0]
             if span not in spans:
-                spans[span] = hit or self._risky_in(span)
+                if not risky.isdisjoint(hit) or self._risky_in(span):
+                    hit.add(_RISKY)
+                spans[span] = frozenset(hit) if hit else _NONE
 
     def _risky_in(self, span: str) -> bool:
         """Whether a token inside a span with punctuation could have a risky

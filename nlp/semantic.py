@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.blas import one_thread
 from nlp.config import NlpSettings, TopicSpec
 from nlp.keywords import KeywordTopicsV2, Matches
 from nlp.prototypes import StaffLabel, digest, keyword_words, read_staff_labels, topic_prototypes
@@ -96,7 +97,8 @@ class SemanticTopics(Registered):
         return self.vector_scores(self.embedder.encode(texts))
 
     def vector_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        sims = vectors @ self._vectors
+        with one_thread():  # a small product: one BLAS thread (nlp.blas)
+            sims = vectors @ self._vectors
         n, k = len(vectors), len(self.slugs)
         best = np.full((n, k), -1.0, dtype=np.float32)
         nearest = np.zeros((n, k), dtype=np.int64)
@@ -121,6 +123,11 @@ class SemanticTopics(Registered):
         """``assign`` for posts already embedded (one row per post)."""
         if not len(vectors):
             return []
+        with one_thread():  # the evidence's products too, one entry per batch (nlp.blas)
+            return self._assign_vectors(vectors, matches)
+
+    def _assign_vectors(self, vectors: np.ndarray, matches: Sequence[Matches]
+                        ) -> list[list[Label]]:
         best, nearest, negative = self.vector_scores(vectors)
         for i, m in enumerate(matches):
             for slug in m.vetoed:

@@ -1,6 +1,7 @@
 """Keyword matching skips texts no pattern can match (nlp.keywords: a text
 is tokenised whole only when one of its whitespace-separated spans holds a
-pattern's required lemma). The matches must be exactly those of matching
+pattern's required lemma, and its spans hold every other lemma of one
+pattern that is not a special case's). The matches must be exactly those of matching
 every text's own doc, cold (spans not known yet) and warm."""
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ TEXTS = [
     "caf\u00e9 garbage", "\u201croad\u201d", "road\u2019s edge", "", "   ", "\n", " road ",
     "nothing to see here", "x " * 50, "tarmac" * 20, "https://example.org/road @road #road",
     "damp and mould in housing", "house", "#Pothole", "#BinCollection", "bin-strike",
+    "high hopes", "street party", "street high", "light the street", "the road runs",
+    "runner on the road", "not here", "fixed it", "can can", "support Sen.", "SEN",
 ]
 
 
@@ -64,6 +67,13 @@ def test_texts_with_no_required_lemma_are_not_tokenised() -> None:
     assert clf._could_match("nothing to see here") is False
     assert clf._could_match("the bin") is True
     assert clf._could_match("a brand new phrase") is None  # spans not seen yet
+    # a phrase's words all there, or only some of them
+    clf.matches(["high street", "nothing here", "hopes", "street"])
+    assert clf._could_match("high street") is True
+    assert clf._could_match("street high") is True  # in the wrong order: the matcher says no
+    assert clf._could_match("high hopes") is False  # "street" missing
+    assert clf._could_match("street") is False  # "high", "light" missing
+    assert clf._could_match("nothing here") is False
     safe, risky = clf._required
     assert "sen" in risky and "pothole" in safe
     assert clf._risky_in("Sen.") and not clf._risky_in("Sen")  # letters only: no special case
