@@ -1,7 +1,7 @@
 """The learned topic head on the civic dev set, judged by 5-fold
 cross-validation over the WHOLE set (issue 13), not by one half-to-half split.
 
-    python bench/topic_head_cv.py [--features minilm+wordllama+tfidf] [--trainer 2]
+    python bench/topic_head_cv.py [--features minilm+wordllama+tfidf] [--trainer 3]
         [--data-dir ../shared/data/eval] [--folds 5] [--fit-all]
 
 All 11 categories of civic_bengaluru_dev.csv. Folds: ``nlp.training.grouped_folds``
@@ -22,6 +22,18 @@ text head v2; ``nlp.training.choose`` picks C and the text head's weight
   (the models that scored the other folds saw this fold's posts), but the
   fold's own labels never pick its settings. Fully nested CV (the whole
   trainer re-run inside each outer fold) was too slow on the shared machine.
+
+``--trainer 3`` (the trainer ``listener train`` runs now): nested
+cross-validation, ``nlp.training.nested_cross_validate``: for each outer
+fold, every setting of trainer v3 (C, the text head's weight, the prior
+correction, the per-class biases; ``training.select``) is chosen on a 4-fold
+cross-validation inside the other four folds (its folds the other outer
+folds; 10 fits on three folds and 5 on four in all), then the heads fitted
+on the four score the fold. Prints the per-fold choices and figures, trainer
+v2's choice on the same probabilities beside it, and what the trainer
+chooses on the whole set. Each fit's probabilities are cached in
+bench/out/units/ (the text heads' shared by every feature set;
+``--text-only`` fits those alone, before the embeddings exist).
 
 ``--trainer 1`` is the trainer before (C by the embedding head alone on
 the same folds, then the character-only text head v1 averaged half and
@@ -225,14 +237,16 @@ def main() -> None:
 
 
 def _unit(features: np.ndarray | None, texts: list[str], labels: list[str],
-          train_idx: np.ndarray, test_idx: np.ndarray, cache: Path) -> dict[str, np.ndarray]:
+          train_idx: np.ndarray, test_idx: np.ndarray, cache: dict[str, Path]
+          ) -> dict[str, np.ndarray]:
     """The heads fitted on ``train_idx`` (the trainer's ``out_of_fold`` on one
     split: the embedding head at each C of its grid, the text head), their
     probabilities on ``test_idx`` (columns: every class of the file). Each
-    head's part cached on its own (``features`` None: the text head only)."""
+    head's part cached on its own (``features`` None: the text head only);
+    the text heads' for any feature set."""
     out: dict[str, np.ndarray] = {}
     for part in ("text", "emb") if features is not None else ("text",):
-        path = cache.with_name(f"{part}_{cache.name}")
+        path = cache[part]
         if path.exists():
             with np.load(path) as saved:
                 out.update({k: saved[k] for k in saved.files})
@@ -264,9 +278,10 @@ def _units(args: argparse.Namespace, features: np.ndarray | None, texts: list[st
 
     caches = []
     for train_idx, test_idx in splits:
-        digest = hashlib.sha256(train_idx.tobytes() + b"|" + test_idx.tobytes()
-                                + args.features.encode()).hexdigest()[:16]
-        caches.append(ROOT / f"bench/out/units/{len(texts)}_{digest}.npz")
+        digest = hashlib.sha256(train_idx.tobytes() + b"|" + test_idx.tobytes()).hexdigest()[:16]
+        caches.append({"text": ROOT / f"bench/out/units/text_{len(texts)}_{digest}.npz",
+                       "emb": ROOT / f"bench/out/units/emb_{len(texts)}_{digest}"
+                                     f"_{args.features}.npz"})
     with ProcessPoolExecutor(args.jobs) as pool:
         return list(pool.map(_unit, *zip(*[(features, texts, labels, tr, te, cache) for
                                            (tr, te), cache in zip(splits, caches, strict=True)],
