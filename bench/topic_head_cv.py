@@ -267,7 +267,7 @@ def _unit(features: np.ndarray | None, texts: list[str], labels: list[str],
     return out
 
 
-C_GRID = training.C_GRID_V2
+C_GRID = training.C_GRID_V3
 
 
 def _units(args: argparse.Namespace, features: np.ndarray | None, texts: list[str],

@@ -107,7 +107,7 @@ def test_nested_cv_picks_nothing_with_a_head_that_saw_the_scored_fold() -> None:
             wrong = np.eye(3)[(truth[test_idx] + 1) % 3]
             leaked = bool(first & set(train_idx.tolist()))
             emb, text = (right, wrong) if leaked else (wrong, right)
-            out.append({"text": text, **{f"emb_{c}": emb for c in training.C_GRID_V2}})
+            out.append({"text": text, **{f"emb_{c}": emb for c in training.C_GRID_V3}})
         return out
 
     result = training.nested_cross_validate(labels, folds, fits)
@@ -136,7 +136,7 @@ def test_nested_cv_chooses_on_the_training_part_labels_only(
     def fits(work: list[tuple[np.ndarray, np.ndarray]]) -> list[dict[str, np.ndarray]]:
         return [{"text": rng.dirichlet(np.ones(3), len(te)),
                  **{f"emb_{c}": rng.dirichlet(np.ones(3), len(te))
-                    for c in training.C_GRID_V2}} for _, te in work]
+                    for c in training.C_GRID_V3}} for _, te in work]
 
     training.nested_cross_validate(labels, folds, fits)
     assert got[0] == labels  # the whole set: what the trainer would choose
