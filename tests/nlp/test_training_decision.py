@@ -73,6 +73,14 @@ def test_select_tilts_towards_an_under_predicted_class() -> None:
     assert decision.shares == class_shares(labels, decision.classes)
 
 
+def test_a_bias_alone_lifts_the_under_predicted_class() -> None:
+    labels, probs = _under_predicted(1)
+    _, _, decision, figures = training.select({0.1: probs}, probs, labels, priors=(0.0,))
+    bias = dict(zip(decision.classes, decision.bias, strict=True))
+    assert decision.prior == 0.0 and bias["rare"] > max(bias["common"], bias["other"])
+    assert figures["per_class"]["rare"]["recall"] > 0.8
+
+
 def test_select_leaves_a_rule_alone_that_needs_no_correction() -> None:
     labels = ["a", "b", "c"] * 30
     truth = np.array([("a", "b", "c").index(v) for v in labels])
