@@ -1,7 +1,7 @@
 """The learned topic head on the civic dev set, judged by 5-fold
 cross-validation over the WHOLE set (issue 13), not by one half-to-half split.
 
-    python bench/topic_head_cv.py [--features minilm+wordllama+tfidf] [--trainer 2]
+    python bench/topic_head_cv.py [--features minilm+wordllama+tfidf] [--trainer 3]
         [--data-dir ../shared/data/eval] [--folds 5] [--fit-all]
 
 All 11 categories of civic_bengaluru_dev.csv. Folds: ``nlp.training.grouped_folds``
@@ -22,6 +22,18 @@ text head v2; ``nlp.training.choose`` picks C and the text head's weight
   (the models that scored the other folds saw this fold's posts), but the
   fold's own labels never pick its settings. Fully nested CV (the whole
   trainer re-run inside each outer fold) was too slow on the shared machine.
+
+``--trainer 3`` (the trainer ``listener train`` runs now): nested
+cross-validation, ``nlp.training.nested_cross_validate``: for each outer
+fold, every setting of trainer v3 (C, the text head's weight, the prior
+correction, the per-class biases; ``training.select``) is chosen on a 4-fold
+cross-validation inside the other four folds (its folds the other outer
+folds; 10 fits on three folds and 5 on four in all), then the heads fitted
+on the four score the fold. Prints the per-fold choices and figures, trainer
+v2's choice on the same probabilities beside it, and what the trainer
+chooses on the whole set. Each fit's probabilities are cached in
+bench/out/units/ (the text heads' shared by every feature set;
+``--text-only`` fits those alone, before the embeddings exist).
 
 ``--trainer 1`` is the trainer before (C by the embedding head alone on
 the same folds, then the character-only text head v1 averaged half and
@@ -105,10 +117,12 @@ def main() -> None:
          if (p / "shared/data/eval").is_dir()), ROOT.parent / "shared/data/eval"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--features", default="minilm+wordllama+tfidf")
-    parser.add_argument("--trainer", type=int, choices=(1, 2), default=training.TRAINER)
+    parser.add_argument("--trainer", type=int, choices=(1, 2, 3), default=training.TRAINER)
     parser.add_argument("--jobs", type=int, default=1, help="folds fitted in parallel")
     parser.add_argument("--limit", type=int, default=0,
                         help="only the first N posts (a quick check of the script)")
+    parser.add_argument("--text-only", action="store_true",
+                        help="trainer 3: fit (and cache) the text heads only, then stop")
     parser.add_argument("--fit-all", action="store_true",
                         help="fit the chosen heads on the whole set; time and sizes")
     args = parser.parse_args()
@@ -121,7 +135,12 @@ def main() -> None:
     y = np.array([r["category"] for r in rows])
     labels = [str(v) for v in y]
     groups = [r.get("group_key") or r["text"] for r in rows]
-    features = features_for(args.features, texts)
+    if args.text_only:
+        if args.trainer != 3:
+            parser.error("--text-only is for --trainer 3")
+        features = np.zeros((len(texts), 0))
+    else:
+        features = features_for(args.features, texts)
     if args.limit:
         texts, y, groups, features = (texts[:args.limit], y[:args.limit],
                                       groups[:args.limit], features[:args.limit])
@@ -132,6 +151,9 @@ def main() -> None:
           f" {args.folds}-fold CV grouped by group_key")
     folds = training.grouped_folds(labels, groups, args.folds)
     start = time.perf_counter()
+    if args.trainer == 3:
+        nested(args, features, texts, labels, folds, classes)
+        return
     if args.trainer == 1:
         emb = {c: np.zeros((len(y), len(classes))) for c in training.C_GRID}
         text = np.zeros((len(y), len(classes)))
@@ -212,6 +234,103 @@ def main() -> None:
         print(f"\nfitting both heads on all {len(texts)} posts: {took:.0f} s;"
               f" files {', '.join(f'{k} {v / 1e6:.1f} MB' for k, v in sizes.items())};"
               f" text head {text_fit.n_features} n-grams")
+
+
+def _unit(features: np.ndarray | None, texts: list[str], labels: list[str],
+          train_idx: np.ndarray, test_idx: np.ndarray, cache: dict[str, Path]
+          ) -> dict[str, np.ndarray]:
+    """The heads fitted on ``train_idx`` (the trainer's ``out_of_fold`` on one
+    split: the embedding head at each C of its grid, the text head), their
+    probabilities on ``test_idx`` (columns: every class of the file). Each
+    head's part cached on its own (``features`` None: the text head only);
+    the text heads' for any feature set."""
+    out: dict[str, np.ndarray] = {}
+    for part in ("text", "emb") if features is not None else ("text",):
+        path = cache[part]
+        if path.exists():
+            with np.load(path) as saved:
+                out.update({k: saved[k] for k in saved.files})
+            continue
+        start, cpu = time.perf_counter(), time.process_time()
+        emb, text = training.out_of_fold(
+            features if features is not None else np.zeros((len(texts), 1)), texts, labels,
+            [(train_idx, test_idx)], c_grid=C_GRID if part == "emb" else (),
+            text_head=part == "text")
+        got = ({"text": text[test_idx]} if part == "text" else
+               {f"emb_{c}": v[test_idx] for c, v in emb.items()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, **got)
+        out.update(got)
+        print(f"  {part} head(s) fitted on {len(train_idx)} posts in"
+              f" {time.perf_counter() - start:.0f} s (CPU {time.process_time() - cpu:.0f} s)",
+              flush=True)
+    return out
+
+
+C_GRID = training.C_GRID_V3
+
+
+def _units(args: argparse.Namespace, features: np.ndarray | None, texts: list[str],
+           labels: list[str], splits: list[tuple[np.ndarray, np.ndarray]]
+           ) -> list[dict[str, np.ndarray]]:
+    import hashlib
+    from concurrent.futures import ProcessPoolExecutor
+
+    caches = []
+    for train_idx, test_idx in splits:
+        digest = hashlib.sha256(train_idx.tobytes() + b"|" + test_idx.tobytes()).hexdigest()[:16]
+        caches.append({"text": ROOT / f"bench/out/units/text_{len(texts)}_{digest}.npz",
+                       "emb": ROOT / f"bench/out/units/emb_{len(texts)}_{digest}"
+                                     f"_{args.features}.npz"})
+    with ProcessPoolExecutor(args.jobs) as pool:
+        return list(pool.map(_unit, *zip(*[(features, texts, labels, tr, te, cache) for
+                                           (tr, te), cache in zip(splits, caches, strict=True)],
+                                         strict=True)))
+
+
+def nested(args: argparse.Namespace, features: np.ndarray, texts: list[str],
+           labels: list[str], folds: list[tuple[np.ndarray, np.ndarray]],
+           classes: list[str]) -> None:
+    """Trainer v3 judged by nested cross-validation
+    (``training.nested_cross_validate``: every setting chosen inside each
+    outer fold's training part). Every fit is cached (bench/out/units/), so a
+    re-run only re-selects; ``--text-only`` fits the text heads and stops."""
+    y = np.array(labels)
+    start, cpu = time.perf_counter(), time.process_time()
+    if args.text_only:
+        def fits(work: list[tuple[np.ndarray, np.ndarray]]) -> list[dict[str, np.ndarray]]:
+            _units(args, None, texts, labels, work)
+            print(f"text heads fitted and cached in {time.perf_counter() - start:.0f} s")
+            raise SystemExit(0)
+    else:
+        def fits(work: list[tuple[np.ndarray, np.ndarray]]) -> list[dict[str, np.ndarray]]:
+            print(f"{len(work)} fits: {len(folds)} on all folds but one, the rest on all but"
+                  " two (for the inner choice)", flush=True)
+            return _units(args, features, texts, labels, work)
+    result = training.nested_cross_validate(labels, folds, fits)
+    print(f"fits and choices took {time.perf_counter() - start:.0f} s (CPU of this process"
+          f" {time.process_time() - cpu:.0f} s; the workers' is printed per fit)")
+    c, w, decision, figures = result["whole"]
+    print(f"\nthe trainer's choice on the whole dev set (held-out probabilities of the"
+          f" {len(folds)} outer fits): C={c}, text weight {w}, prior {decision.prior},"
+          f" biases {_biases(decision)}; held-out macro-F1 under that choice"
+          f" {figures['macro_f1']:.3f} (chosen on the same folds: optimistic)")
+    for k, ((ck, wk, dk, fk), score, (c2, w2), s2) in enumerate(zip(
+            result["chosen"], result["scores"], result["v2_chosen"], result["v2_scores"],
+            strict=True)):
+        print(f"fold {k + 1}: chosen inside its training part C={ck}, text weight {wk},"
+              f" prior {dk.prior}, biases {_biases(dk)} (inner held-out"
+              f" {fk['macro_f1']:.3f}); macro-F1 on the fold {score:.3f}"
+              f" (trainer v2's choice there, C={c2}, weight {w2}: {s2:.3f})")
+    show("trainer v2, nested (C and weight chosen inside each outer fold's training part)",
+         y, result["v2_predictions"], result["v2_scores"], classes)
+    show("trainer v3, nested (every setting chosen inside each outer fold's training part)",
+         y, result["predictions"], result["scores"], classes)
+
+
+def _biases(decision: Any) -> str:
+    return ", ".join(f"{c} {b:+.1f}" for c, b in zip(decision.classes, decision.bias,
+                                                      strict=True) if b) or "none"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nlp import cards, modelfiles
+from nlp.decision import Decision
 from nlp.features import Featurizer
 from nlp.heads import WEIGHTS, LinearHead
 from nlp.types import Label
@@ -34,6 +35,9 @@ class HeadClassifier:
         self.text = text
         # the text head's share: chosen by the trainer since text head v2 (0.5 before)
         self.text_weight = float(card.get("text_head", {}).get("weight", 0.5))
+        # trainer v3's decision rule (prior correction, per-class biases); none before
+        self.decision = (Decision.from_card(head.classes, card["decision"])
+                         if "decision" in card else None)
         if text is not None and text.classes != head.classes:
             raise ValueError(f"{self.name} {self.version}: the two heads disagree on classes")
 
@@ -45,6 +49,8 @@ class HeadClassifier:
             from nlp.text_head import average
 
             probs = average(probs, self.text.scores(texts), self.text_weight)
+        if self.decision is not None:
+            probs = self.decision.scores(probs)
         best = probs.argmax(axis=1)
         return ([self.head.classes[i] for i in best],
                 [float(probs[row, i]) for row, i in enumerate(best)])

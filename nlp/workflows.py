@@ -37,11 +37,11 @@ def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "te
     say(f"embedding {len(texts):,} posts")
     matrix = featurizer(texts)
     say(f"training and cross-validating ({folds} folds)")
-    text, weight = None, None
+    text, weight, decision = None, None, None
     if featurizer.text_head:
         head, text, figures, chosen = training.train_with_text_head(matrix, texts, labels,
                                                                     folds=folds)
-        c, weight = chosen["C"], chosen["text_weight"]
+        c, weight, decision = chosen["C"], chosen["text_weight"], chosen["decision"]
     else:
         head, figures, c = training.train(
             matrix, labels, folds=folds,
@@ -50,7 +50,7 @@ def train_from_csv(data: Path, task: str, data_dir: Path, *, text_col: str = "te
         data_dir, name or training.default_name(task), task, head, feature_spec=features,
         embed_model_id=featurizer.embedding_model_id, n_train=len(texts),
         data=f"{Path(data).name} ({text_col} -> {label_col})", metrics=figures, c=c,
-        label_counts=dict(Counter(labels)), text=text, text_weight=weight)
+        label_counts=dict(Counter(labels)), text=text, text_weight=weight, decision=decision)
     return card
 
 

@@ -116,7 +116,7 @@ def test_trainer_v2_saved_and_loaded_predicts_the_same(tmp_path: Path, tiny_bert
     labels = [lab for _, lab in ROWS] * 3
     featurizer = Featurizer("minilm+wordllama+tfidf", model_path=tiny_bert)
     head, text, figures, chosen = training.train_with_text_head(
-        featurizer(texts), texts, labels, folds=2)
+        featurizer(texts), texts, labels, folds=2, trainer=2)
     _, card = training.save(tmp_path, "topics.head", "topic", head,
                             feature_spec=featurizer.spec,
                             embed_model_id=featurizer.embedding_model_id, n_train=len(texts),
