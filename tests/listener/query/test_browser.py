@@ -54,14 +54,7 @@ def server(request: pytest.FixtureRequest,
             yield url
 
 
-# What the page does not serve on PostgreSQL yet (docs/postgresql.md, "The
-# page"): the action log (403 or 404) and a look-up by link (501), in words.
-NOT_ON_POSTGRESQL_YET = {"/-/actions": (403, 404)}
-
-
-def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path,
-                                          request: pytest.FixtureRequest) -> None:
-    on_postgresql = request.node.callspec.params["server"] == "postgresql"
+def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path) -> None:
     assert CHROMIUM.exists(), "CI must have Debian chromium: run scripts/system-deps.sh"
     from playwright.sync_api import sync_playwright
 
@@ -101,10 +94,6 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path,
                  if a.startswith(server)}
         for href in hrefs:
             status = page.request.get(href).status
-            path = href.removeprefix(server).split("?")[0]
-            if on_postgresql and path in NOT_ON_POSTGRESQL_YET:
-                assert status in NOT_ON_POSTGRESQL_YET[path], href  # the documented gap
-                continue
             assert status < 400, href
 
         # on a phone, the filters and the table fit the screen
@@ -124,12 +113,9 @@ def test_search_filter_chart_rows_and_csv(server: str, tmp_path: Path,
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.locator("tr.post a").get_attribute("href") == "https://x.com/i/status/900"
         looked = page.goto(server + "/-/post?url=https://x.com/i/status/900")  # the look-up
-        if on_postgresql:  # by link: not on PostgreSQL yet, and it says so
-            assert looked is not None and looked.status == 501
-            assert "not available on PostgreSQL yet" in page.content()
-        else:
-            assert page.locator("tr.post").count() == 1
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert looked is not None and looked.status == 200
+        assert page.locator("tr.post").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         browser.close()
     with saved.open(newline="", encoding="utf-8") as handle:
         exported = list(csv.DictReader(handle))
