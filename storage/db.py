@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from storage import migrations
+from storage import driver, migrations
 from storage.driver import SQLITE_VERSION, sqlite3
 
 T = TypeVar("T")
@@ -54,13 +54,15 @@ def write_transaction(db: Database, *, journal_in_memory: bool = False) -> Itera
 
     ``journal_in_memory``: this transaction's statement journals are kept in
     memory (``_begin_in_memory``), for a transaction known to be small (one
-    collected page)."""
+    collected page); nothing to do where SQLite keeps every temporary file in
+    memory anyway (``driver.TEMP_FILES_IN_MEMORY``: then neither ``temp_store``
+    nor the connection's temporary tables are touched)."""
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
     toggled = False
-    if journal_in_memory:
+    if journal_in_memory and not driver.TEMP_FILES_IN_MEMORY:  # else in memory already
         toggled = _begin_in_memory(db.conn)
     else:
         db.conn.execute("BEGIN IMMEDIATE")

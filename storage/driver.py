@@ -32,4 +32,20 @@ else:
 SQLITE_VERSION: tuple[int, int, int] = sqlite3.sqlite_version_info
 FTS_SECURE_DELETE = SQLITE_VERSION >= (3, 42, 0)
 
-__all__ = ["FTS_SECURE_DELETE", "SQLITE_VERSION", "sqlite3"]
+
+def _temp_files_in_memory() -> bool:
+    """Whether this SQLite was built to keep every temporary file in memory
+    (``TEMP_STORE=3``: the pysqlite3-binary wheel), whatever ``temp_store``
+    says: then a statement journal never spills to a file."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return any(str(row[0]) == "TEMP_STORE=3"
+                   for row in conn.execute("PRAGMA compile_options"))
+    finally:
+        conn.close()
+
+
+# read when used (``storage.db.write_transaction``), so a test can force either way
+TEMP_FILES_IN_MEMORY = _temp_files_in_memory()
+
+__all__ = ["FTS_SECURE_DELETE", "SQLITE_VERSION", "TEMP_FILES_IN_MEMORY", "sqlite3"]

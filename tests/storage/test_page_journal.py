@@ -18,12 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from storage import Post, Store, StoredItem
+from storage import Post, Store, StoredItem, driver
 from storage.collect import _INSERT_POSTS, _NEW_VALUES, post_row
 from storage.db import write_transaction
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),
                                 reason="open files are read from /proc")
+# this SQLite's own build: every temporary file in memory (the pysqlite3 wheel)?
+BUILT_IN_MEMORY = driver.TEMP_FILES_IN_MEMORY
+
+
+@pytest.fixture(autouse=True)
+def _mechanism_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's ``temp_store`` switch runs in these tests on every build (in
+    use it is skipped where the build keeps temporary files in memory: the
+    last test), so the pysqlite3 build tests it too."""
+    monkeypatch.setattr(driver, "TEMP_FILES_IN_MEMORY", False)
 
 
 def _open_temp_files() -> int:
@@ -80,20 +90,12 @@ def test_a_page_journals_in_memory_and_leaves_temp_store_as_it_was(tmp_path: Pat
     store.close()
 
 
-def _temp_files_kept_in_memory(store: Store) -> bool:
-    """SQLite built to keep every temporary file in memory (``TEMP_STORE=3``:
-    the pysqlite3-binary wheel, the default driver on Linux x86_64), where no
-    journal ever spills to a file and ``temp_store`` changes nothing."""
-    return any(str(row[0]) == "TEMP_STORE=3"
-               for row in store.db.execute("PRAGMA compile_options"))
-
-
 def test_other_write_transactions_still_journal_to_a_file(tmp_path: Path) -> None:
     """The control: the same INSERT in a plain write transaction (as a
     purge's statements run) spills its journal, so the test above can see one
     (unless this SQLite keeps every temporary file in memory)."""
     store = _filled(tmp_path)
-    spills = not _temp_files_kept_in_memory(store)
+    spills = not BUILT_IN_MEMORY
     seen = _spy(store)
     rows = [post_row(item.post) for item in _page(5000, 100)]
     with write_transaction(store.db):
@@ -151,5 +153,20 @@ def test_a_page_that_stages_rollup_ids_leaves_the_next_page_in_memory_too(
     assert [r[1] for r in store.db.execute("PRAGMA database_list")] == ["main"]
     store.collect.save_page(source="s", run_id=run, items=_page(5000, 100), cursor={"p": "2"})
     assert seen[-1] == 0
+    assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 0
+    store.close()
+
+
+def test_where_sqlite_keeps_temporary_files_in_memory_a_page_leaves_them_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Such a build (``driver.TEMP_FILES_IN_MEMORY``) never spills a journal,
+    so a page neither switches ``temp_store`` nor closes the temporary
+    database its rollups staged ids in (re-reading the schema for nothing)."""
+    monkeypatch.setattr(driver, "TEMP_FILES_IN_MEMORY", True)
+    store = _filled(tmp_path)
+    run = store.runs.start("s")
+    changed = [StoredItem(item.post.but(likes=7), item.raw) for item in _page(10, 2)]
+    assert store.collect.save_page(source="s", run_id=run, items=changed).updated == 2
+    assert [r[1] for r in store.db.execute("PRAGMA database_list")] == ["main", "temp"]
     assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 0
     store.close()
