@@ -93,7 +93,7 @@ class Settings(BaseModel):
         """The database, as output and logs name it: the SQLite file, or the
         PostgreSQL database by the variable that holds its DSN (never the DSN)."""
         if self.storage.backend == "postgresql":
-            return f"PostgreSQL (DSN in ${self.storage.dsn_env})"
+            return self.storage.server_name
         return str(self.database_path)
 
     @property

@@ -29,6 +29,12 @@ class StorageSettings(BaseModel):
         "docs/postgresql.md)",
     )
 
+    @property
+    def server_name(self) -> str:
+        """The PostgreSQL database as output names it: by the variable that
+        holds its DSN, never the DSN."""
+        return f"PostgreSQL (DSN in ${self.dsn_env})"
+
     @field_validator("dsn_env")
     @classmethod
     def _a_variable_name(cls, value: str | None) -> str | None:

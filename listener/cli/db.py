@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1) from None
             source, target = (lite, pg) if direction == "postgresql" else (pg, lite)
             names = {"sqlite": str(path),
-                     "postgresql": f"PostgreSQL (DSN in ${settings.storage.dsn_env})"}
+                     "postgresql": settings.storage.server_name}
             where = names["sqlite" if direction == "postgresql" else "postgresql"]
             typer.echo(f"copying {where} into {names[direction]}")
 
