@@ -18,6 +18,15 @@ IN_CHUNK = 400  # values per IN (...) list, under SQLite's bound-parameter limit
 VALUES_ROWS = 500  # rows per multi-row INSERT (``insert_values``)
 
 BUSY_TIMEOUT_MS = 30_000
+# Prepared statements the driver keeps per connection (its default: 128). A
+# page's multi-row INSERTs and IN (...) reads have one SQL text per row count
+# (``values_statements``, ``in_chunks``): 239 texts in a 20,705-post sample
+# pass, up to about 1,000 with pages of up to 100 posts. With 128 the cache
+# (least recently used out) cycled, and most of a page's statements were
+# compiled again at every page (a 100-row posts INSERT with its triggers:
+# about 0.7 ms). 1024 holds them all: about 30 MiB when every one of those
+# texts is held (measured), 11 MiB more peak RSS in the sample pass.
+STATEMENT_CACHE = 1024
 TEMP_STORE_MEMORY = 2  # PRAGMA temp_store: 0 the build's default (a file), 1 file, 2 memory
 
 
@@ -25,15 +34,16 @@ def connect(path: str | Path, *, readonly: bool = False) -> Database:
     """Open the database file (creating its folder), set WAL and a busy
     timeout, and apply pending migrations unless opened read-only."""
     if str(path) == ":memory:":
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn = sqlite3.connect(":memory:", check_same_thread=False,
+                               cached_statements=STATEMENT_CACHE)
     elif readonly:
         uri = f"file:{Path(path).resolve()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                               check_same_thread=False)
+                               check_same_thread=False, cached_statements=STATEMENT_CACHE)
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
-                               check_same_thread=False)
+                               check_same_thread=False, cached_statements=STATEMENT_CACHE)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
