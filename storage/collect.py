@@ -67,13 +67,21 @@ def post_row(post: Post) -> dict[str, Any]:
 
 def _hash_text(values: list[Any]) -> bytes:
     """``json.dumps(values, ensure_ascii=False)`` as UTF-8, the text every
-    stored hash was taken of: each value by orjson (text, integers and null
-    come out as json writes them), joined with json's ``", "``; json itself
-    for what orjson refuses (an integer over 64 bits)."""
+    stored hash was taken of (``values``: text, integers and null), in one
+    call to orjson, which writes each value as json does. Indented
+    (``OPT_INDENT_2``) it puts each element on a line of its own, and JSON
+    text never holds a raw line break, so every comma that ends a line is a
+    separator between elements: json's ``", "`` replaces it with the line
+    break and indent after it. json itself for what orjson refuses (an
+    integer over 64 bits)."""
     try:
-        return b"[" + b", ".join(map(orjson.dumps, values)) + b"]"
+        indented = orjson.dumps(values, option=orjson.OPT_INDENT_2)
     except (orjson.JSONEncodeError, TypeError):
         return _HASH_JSON.encode(values).encode()
+    if not values:
+        return b"[]"
+    # b'[\n  1,\n  "a"\n]' -> b'[1, "a"]'
+    return b"[" + indented[4:-2].replace(b",\n  ", b", ") + b"]"
 
 
 def with_hash(row: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem, db
+from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem, collect, db
 from storage.driver import sqlite3
 from tests.pg import fts_ids
 
@@ -71,6 +71,22 @@ def test_the_content_hash_is_taken_of_the_columns_as_json_wrote_them(any_store: 
     row = store.sql.execute(f"SELECT {', '.join(columns)}, content_hash FROM posts").fetchone()
     text = json.dumps(list(row[:-1]), ensure_ascii=False)
     assert row[-1] == hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@pytest.mark.parametrize("values", [
+    ["x", "1", None, 'a line,\n  then "quoted", \\ and \t', "", 0, -3, None],
+    ["caf\u00e9 \u2014 \U0001f926 \u2028\u2029\x7f\x1f", 2**63 - 1, -2**63, None, "[", "]"],
+    ["over 64 bits", 2**64, None],  # orjson refuses it: json writes the text
+    [None, None, ", ", ",", "\n"],
+])
+def test_the_hash_text_is_json_s_for_any_column_values(values: list[object]) -> None:
+    """The content hash's text, written in one orjson call, is byte for
+    byte ``json.dumps`` of the values, whatever the text holds (commas,
+    line breaks and indents inside text stay text)."""
+    row = dict(zip(collect._POST_COLUMNS, (values * 15)[:15], strict=True))
+    expected = json.dumps([row[c] for c in collect._POST_COLUMNS], ensure_ascii=False)
+    assert collect.with_hash(row)["content_hash"] == \
+        hashlib.sha256(expected.encode()).hexdigest()[:32]
 
 
 def test_changed_metrics_update_the_post_but_keep_labels(any_store: Store) -> None:
