@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.backend import Sql
 from storage.db import in_chunks
@@ -71,9 +71,9 @@ _PROVISIONAL = (
 )
 
 
-@dataclass(frozen=True)
-class Linked:
-    """One stored post as the conversation model needs it."""
+class Linked(NamedTuple):
+    """One stored post as the conversation model needs it (a tuple: a page
+    makes one per post, and a frozen dataclass sets each field by a call)."""
 
     post_id: int
     platform: str
@@ -152,25 +152,27 @@ class Conversations:
                          int(post.addressed), post.created_at))
         conn = self.db
         conn.insert_values(_INSERT, rows, _ON_CONFLICT)
-        adopt = [{"post_id": row[0], "platform": row[1], "native_id": key[1],
-                  "own": int(nodes[key].own), "thread": row[3]}
-                 for key, row in zip(page, rows, strict=True)]
-        waiting = self._having(_WAITING, adopt)
-        conn.executemany(_ADOPT, [{k: a[k] for k in ("post_id", "platform", "native_id", "own")}
-                                  for a in adopt if (a["platform"], a["native_id"]) in waiting])
-        rethread = [a for a in adopt if a["thread"] != a["native_id"]]
+        linked = [(row[1], key[1], row[0]) for key, row in zip(page, rows, strict=True)]
+        waiting = self._having(_WAITING, linked)
+        conn.executemany(_ADOPT, [
+            {"post_id": post_id, "platform": platform, "native_id": native,
+             "own": int(nodes[(platform, native)].own)}
+            for platform, native, post_id in linked if (platform, native) in waiting])
+        rethread = [(platform, native, post_id) for (platform, native, post_id), row
+                    in zip(linked, rows, strict=True) if row[3] != native]
         provisional = self._having(_PROVISIONAL, rethread)
-        conn.executemany(_RETHREAD, [{k: a[k] for k in ("post_id", "platform", "native_id",
-                                                        "thread")}
-                                     for a in rethread
-                                     if (a["platform"], a["native_id"]) in provisional])
+        conn.executemany(_RETHREAD, [
+            {"post_id": post_id, "platform": platform, "native_id": native,
+             "thread": nodes[(platform, native)].thread}
+            for platform, native, post_id in rethread if (platform, native) in provisional])
 
-    def _having(self, select: str, posts: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
-        """(platform, native id) of the ``posts`` that ``select`` finds a row
-        for (by native id) other than their own id."""
+    def _having(self, select: str, posts: Sequence[tuple[str, str, int]]
+                ) -> set[tuple[str, str]]:
+        """(platform, native id) of the ``posts`` (platform, native id, post
+        id) that ``select`` finds a row for (by native id) other than their own id."""
         by_platform: dict[str, dict[str, int]] = {}
-        for post in posts:
-            by_platform.setdefault(post["platform"], {})[post["native_id"]] = post["post_id"]
+        for platform, native, post_id in posts:
+            by_platform.setdefault(platform, {})[native] = post_id
         found: set[tuple[str, str]] = set()
         for platform, ids in by_platform.items():
             for marks, chunk in in_chunks(list(ids)):

@@ -53,11 +53,13 @@ class Post:
         """A copy with ``changes``: ``dataclasses.replace`` without its work
         per field (a Post has no ``__post_init__`` to run again), as the
         pipeline makes one per collected post."""
-        unknown = changes.keys() - self.__dict__.keys()
-        if unknown:
-            raise TypeError(f"Post has no field {sorted(unknown)[0]!r}")
+        fields = self.__dict__
+        if not changes.keys() <= fields.keys():
+            raise TypeError(f"Post has no field {sorted(changes.keys() - fields.keys())[0]!r}")
         new = object.__new__(Post)
-        new.__dict__.update(self.__dict__, **changes)
+        copied = new.__dict__
+        copied.update(fields)
+        copied.update(changes)
         return new
 
 

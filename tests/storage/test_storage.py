@@ -5,6 +5,7 @@ SQLite and PostgreSQL), except where a test names SQLite's own machinery
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -87,6 +88,15 @@ def test_the_hash_text_is_json_s_for_any_column_values(values: list[object]) -> 
     expected = json.dumps([row[c] for c in collect._POST_COLUMNS], ensure_ascii=False)
     assert collect.with_hash(row)["content_hash"] == \
         hashlib.sha256(expected.encode()).hexdigest()[:32]
+
+
+def test_a_post_copied_with_changes_keeps_the_rest_and_refuses_unknown_fields() -> None:
+    original = post("1", likes=2)
+    copy = original.but(likes=3, author_key=None)
+    assert copy == dataclasses.replace(original, likes=3, author_key=None)
+    assert (original.likes, original.author_key) == (2, "k1")
+    with pytest.raises(TypeError, match="no field 'shares'"):
+        original.but(likes=4, shares=1)
 
 
 def test_changed_metrics_update_the_post_but_keep_labels(any_store: Store) -> None:
