@@ -9,9 +9,12 @@ clear handle that is not flagged official, so a missed step fails loudly.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 # The sentiment labels, in the order reports and queries show them.
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -20,6 +23,34 @@ SENTIMENTS = ("negative", "neutral", "positive")
 VOICES = ("own", "to_us", "about_us")
 
 
+def _filling_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen dataclass an ``__init__`` that fills the new instance's
+    ``__dict__`` in one update. The one ``dataclass(frozen=True)`` writes sets
+    each field by a call to ``object.__setattr__`` (the class refuses its
+    own): 9 us for a Post's 20 fields against 4 this way, and every collected
+    post makes one. Written as ``dataclasses`` writes its own, from the
+    class's fields, so the parameters, their order and defaults are the
+    dataclass's (a test compares them); a field this does not handle (a
+    default factory, ``init=False``, keyword-only) fails at import."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    for f in fields:
+        if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: a field _filling_init cannot build")
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    params = ", ".join(f"{f.name}=_defaults[{f.name!r}]" if f.name in defaults else f.name
+                       for f in fields)
+    values = ", ".join(f"{f.name!r}: {f.name}" for f in fields)
+    namespace: dict[str, Any] = {}
+    exec(  # noqa: S102 - source built from the class's own field names, as dataclasses does
+        f"def __init__(self, {params}):\n    self.__dict__.update({{{values}}})\n",
+        {"_defaults": defaults}, namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    setattr(cls, "__init__", init)  # noqa: B010 - mypy refuses assigning a method
+    return cls
+
+
+@_filling_init
 @dataclass(frozen=True)
 class Post:
     platform: str

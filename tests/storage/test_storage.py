@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import inspect
 import json
 import threading
 from datetime import UTC, datetime
@@ -88,6 +89,29 @@ def test_the_hash_text_is_json_s_for_any_column_values(values: list[object]) -> 
     expected = json.dumps([row[c] for c in collect._POST_COLUMNS], ensure_ascii=False)
     assert collect.with_hash(row)["content_hash"] == \
         hashlib.sha256(expected.encode()).hexdigest()[:32]
+
+
+def test_a_post_is_built_as_its_dataclass_would_build_it() -> None:
+    """``Post.__init__`` (``records._filling_init``) takes what the
+    dataclass's own would, and the post stays frozen."""
+    reference = dataclasses.make_dataclass("Reference", [
+        (f.name, f.type, dataclasses.field(default=f.default))
+        if f.default is not dataclasses.MISSING else (f.name, f.type)
+        for f in dataclasses.fields(Post)], frozen=True)
+
+    def params(cls: type) -> list[tuple[str, object, object]]:
+        return [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()]
+
+    assert params(Post) == params(reference)
+    built = Post("x", "1", "text", datetime(2026, 11, 17, tzinfo=UTC), None, "h", likes=2)
+    assert dataclasses.asdict(built) == dataclasses.asdict(
+        reference("x", "1", "text", datetime(2026, 11, 17, tzinfo=UTC), None, "h", likes=2))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.likes = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Post("x", "1", "text")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Post("x", "1", "text", datetime(2026, 11, 17, tzinfo=UTC), shares=1)  # type: ignore[call-arg]
 
 
 def test_a_post_copied_with_changes_keeps_the_rest_and_refuses_unknown_fields() -> None:
