@@ -103,6 +103,7 @@ class Quarantined:
     payload: dict[str, Any] | str
 
 
+@_filling_init  # one per collected post, too
 @dataclass(frozen=True)
 class StoredItem:
     """A normalised post together with the raw payload it came from."""

@@ -91,18 +91,27 @@ def test_the_hash_text_is_json_s_for_any_column_values(values: list[object]) -> 
         hashlib.sha256(expected.encode()).hexdigest()[:32]
 
 
-def test_a_post_is_built_as_its_dataclass_would_build_it() -> None:
-    """``Post.__init__`` (``records._filling_init``) takes what the
-    dataclass's own would, and the post stays frozen."""
-    reference = dataclasses.make_dataclass("Reference", [
+def _as_dataclass_builds_it(cls: type) -> type:
+    return dataclasses.make_dataclass("Reference", [
         (f.name, f.type, dataclasses.field(default=f.default))
         if f.default is not dataclasses.MISSING else (f.name, f.type)
-        for f in dataclasses.fields(Post)], frozen=True)
+        for f in dataclasses.fields(cls)], frozen=True)
 
-    def params(cls: type) -> list[tuple[str, object, object]]:
-        return [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()]
 
-    assert params(Post) == params(reference)
+def _params(cls: type) -> list[tuple[str, object, object]]:
+    return [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()]
+
+
+@pytest.mark.parametrize("cls", [Post, StoredItem])
+def test_records_take_what_their_dataclass_init_would(cls: type) -> None:
+    """``__init__`` by ``records._filling_init``: the same parameters, in the
+    same order, with the same defaults."""
+    assert _params(cls) == _params(_as_dataclass_builds_it(cls))
+
+
+def test_a_post_is_built_as_its_dataclass_would_build_it() -> None:
+    """... the same values, and the post stays frozen."""
+    reference = _as_dataclass_builds_it(Post)
     built = Post("x", "1", "text", datetime(2026, 11, 17, tzinfo=UTC), None, "h", likes=2)
     assert dataclasses.asdict(built) == dataclasses.asdict(
         reference("x", "1", "text", datetime(2026, 11, 17, tzinfo=UTC), None, "h", likes=2))
