@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Post, Store, StoredItem
+from storage import Post, Store, StoredItem, driver, fts
 from storage.driver import sqlite3
 from tests.rollup_corpus import corpus
 
@@ -218,6 +218,30 @@ def test_the_bulk_loads_analyse_keeps_no_samples_of_the_full_text_index(store: S
     sampled = _samples(store)
     assert "posts" in sampled  # the planner's statistics are kept for our own tables
     assert not [t for t in sampled if t.startswith("posts_fts")], sampled
+
+
+@pytest.mark.sqlite_only("FTS5's segments")
+def test_an_erasure_of_many_posts_merges_crowded_levels_first_and_of_one_post_not(
+        store: Store) -> None:
+    """A secure delete looks each (term, post) up in every segment, so before
+    an erasure of many posts the levels holding several segments are merged
+    (``fts.merge_crowded_levels``), when that rewrites few pages for the
+    look-ups it saves; one post's erasure leaves the index as it is."""
+    if not driver.FTS_SECURE_DELETE:
+        pytest.skip(f"SQLite {driver.SQLITE_VERSION} has no FTS5 secure-delete (3.42+)")
+    pid = _pages(store, secret_at=WHEN + timedelta(days=2))
+    before = fts.segments(store.db.conn)
+    assert len(before) == 6 and {s.level for s in before} == {0}  # a segment per page
+
+    store.erasure.forget_posts([pid], compact_after=False)
+    assert fts.segments(store.db.conn) == before  # one post: not worth a merge
+    assert TAIL not in _index_bytes(store)
+
+    many = [int(r[0]) for r in store.db.execute("SELECT id FROM posts WHERE id % 6 = 0")]
+    store.erasure.forget_posts(many, compact_after=False)
+    assert len(fts.segments(store.db.conn)) == 1
+    assert _hits(store, "bins") == 240 - len(many)
+    _index_true(store)
 
 
 def _contents(store: Store) -> dict[str, list[tuple[object, ...]]]:
