@@ -29,8 +29,9 @@ from storage.fts import Segment, segments
 
 
 def show(path: Path) -> None:
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-    found: list[Segment] = segments(conn)
+    from storage import Store
+
+    found: list[Segment] = segments(Store.open(path, readonly=True).db.conn)
     levels = sorted({s.level for s in found})
     print(f"{len(found)} segments on {len(levels)} levels;"
           f" {sum(s.leaves for s in found):,} leaf pages")
