@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from storage.backend import Sql
+from storage import fts
+from storage.backend import Sql, SqliteSql
 from storage.collect import post_row
 from storage.records import LabelRecord, Post
 from storage.rollups import Rollups
@@ -85,5 +86,8 @@ class BulkLoad:
                 " labelled_at) VALUES (?, ?, ?, ?, ?, ?)", states)
 
     def analyse(self) -> None:
-        """Refresh the query planner's statistics (after a bulk load)."""
+        """Refresh the query planner's statistics (after a bulk load), without
+        samples of the full-text index's own tables (``fts.drop_samples``)."""
         self.db.execute("ANALYZE")
+        if isinstance(self.db, SqliteSql):
+            fts.drop_samples(self.db.database)

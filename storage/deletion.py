@@ -193,7 +193,8 @@ class PostDeletion:
             ).rowcount)
         with contextlib.ExitStack() as stack:
             if isinstance(self.db, SqliteSql):
-                gone = at_once and stack.enter_context(fts.deleting_at_once(self.db.database))
+                gone = at_once and stack.enter_context(
+                    fts.deleting_at_once(self.db.database, counts["posts"]))
                 if not at_once:
                     stack.enter_context(fts.deleting_in_bulk(self.db.database,
                                                              "SELECT id FROM _doomed"))

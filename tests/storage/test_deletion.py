@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import Post, Store, StoredItem
+from storage import Post, Store, StoredItem, driver, fts
+from storage.driver import sqlite3
 from tests.rollup_corpus import corpus
 
 WHEN = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -154,6 +155,93 @@ def test_a_purge_deletes_the_index_entries_in_one_statement_and_keeps_the_trigge
     store.erasure.forget_posts([later], block=False)
     _index_true(store)
     assert _hits(store, "bins") == 159
+
+
+def _stat4() -> bool:
+    """Whether this SQLite keeps ANALYZE's samples (STAT4: the pysqlite3 wheel)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return any(r[0] == "ENABLE_STAT4" for r in conn.execute("PRAGMA compile_options"))
+    finally:
+        conn.close()
+
+
+def _samples(store: Store) -> dict[str, int]:
+    return {str(t): int(n) for t, n in store.db.execute(
+        "SELECT tbl, count(*) FROM sqlite_stat4 GROUP BY tbl")}
+
+
+needs_stat4 = pytest.mark.skipif(not _stat4(), reason="this SQLite keeps no ANALYZE samples"
+                                 " (built without STAT4; the install's pysqlite3 has it)")
+
+
+@pytest.mark.sqlite_only("ANALYZE's samples of FTS5's own tables")
+@needs_stat4
+def test_an_erasure_after_analyze_looks_each_term_up_without_preparing_again(
+        store: Store) -> None:
+    """With ANALYZE's samples of ``posts_fts_idx``, SQLite prepares FTS5's
+    look-up of a term in a segment again at each value bound, and a secure
+    delete looks each (term, post) up in every segment: thousands of
+    prepares for a few posts. The erasure drops those samples first
+    (``fts.drop_samples``). Each prepare is seen by the authorizer, which
+    SQLite calls while it compiles a statement."""
+    pid = _pages(store, secret_at=WHEN + timedelta(days=2))
+    gone = [pid, *[int(r[0]) for r in store.db.execute(
+        "SELECT id FROM posts WHERE id % 7 = 0 ORDER BY id")]]
+    store.db.execute("ANALYZE")  # as an operator (or PRAGMA optimize) may
+    assert _samples(store).get("posts_fts_idx", 0) > 0  # the test can fail
+    prepared = 0
+
+    def count(action: int, table: str | None, *_: str | None) -> int:
+        nonlocal prepared
+        prepared += action == sqlite3.SQLITE_READ and table == "posts_fts_idx"
+        return int(sqlite3.SQLITE_OK)
+
+    store.db.conn.set_authorizer(count)
+    try:
+        store.erasure.forget_posts(gone, compact_after=False)
+    finally:
+        store.db.conn.set_authorizer(None)
+
+    assert prepared < 10, prepared  # 7,324 for these 36 posts with the samples kept
+    assert "posts_fts_idx" not in _samples(store) and "posts" in _samples(store)
+    assert TAIL not in _index_bytes(store) and _hits(store, SECRET) == 0
+
+
+@pytest.mark.sqlite_only("ANALYZE's samples of FTS5's own tables")
+@needs_stat4
+def test_the_bulk_loads_analyse_keeps_no_samples_of_the_full_text_index(store: Store) -> None:
+    _pages(store, secret_at=WHEN)
+
+    store.bulk.analyse()
+
+    sampled = _samples(store)
+    assert "posts" in sampled  # the planner's statistics are kept for our own tables
+    assert not [t for t in sampled if t.startswith("posts_fts")], sampled
+
+
+@pytest.mark.sqlite_only("FTS5's segments")
+def test_an_erasure_of_many_posts_merges_crowded_levels_first_and_of_one_post_not(
+        store: Store) -> None:
+    """A secure delete looks each (term, post) up in every segment, so before
+    an erasure of many posts the levels holding several segments are merged
+    (``fts.merge_crowded_levels``), when that rewrites few pages for the
+    look-ups it saves; one post's erasure leaves the index as it is."""
+    if not driver.FTS_SECURE_DELETE:
+        pytest.skip(f"SQLite {driver.SQLITE_VERSION} has no FTS5 secure-delete (3.42+)")
+    pid = _pages(store, secret_at=WHEN + timedelta(days=2))
+    before = fts.segments(store.db.conn)
+    assert len(before) == 6 and {s.level for s in before} == {0}  # a segment per page
+
+    store.erasure.forget_posts([pid], compact_after=False)
+    assert fts.segments(store.db.conn) == before  # one post: not worth a merge
+    assert TAIL not in _index_bytes(store)
+
+    many = [int(r[0]) for r in store.db.execute("SELECT id FROM posts WHERE id % 6 = 0")]
+    store.erasure.forget_posts(many, compact_after=False)
+    assert len(fts.segments(store.db.conn)) == 1
+    assert _hits(store, "bins") == 240 - len(many)
+    _index_true(store)
 
 
 def _contents(store: Store) -> dict[str, list[tuple[object, ...]]]:
