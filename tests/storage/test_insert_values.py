@@ -19,9 +19,8 @@ def test_none_is_stored_as_null_and_every_other_value_as_given(any_store: Store)
     rows = [(1, None, None, None, "one"), (2, "two", 2, 2.5, None), (3, "", 0, 0.0, "x")]
     sql.insert_values("INSERT INTO nulls (id, t, i, r, u)", rows)
     assert [tuple(r) for r in sql.execute("SELECT id, t, i, r, u FROM nulls ORDER BY id")] == rows
-    nulls = sql.execute(
-        "SELECT count(*) FROM nulls WHERE (t IS NULL) + (i IS NULL) + (r IS NULL)"
-        " + (u IS NULL) > 0").fetchone()[0]
+    nulls = sql.execute("SELECT count(*) FROM nulls WHERE t IS NULL OR i IS NULL"
+                        " OR r IS NULL OR u IS NULL").fetchone()[0]
     assert nulls == 2
     if sql.dialect == "sqlite":
         assert [tuple(r) for r in sql.execute(
