@@ -7,9 +7,12 @@ of CPU per post, and the topic classifier ~30 us more: the product is too
 small to share, and OpenBLAS's idle worker threads spin, waiting for the
 next call, while the rest of the stage (keywords, VADER) runs. On a shared
 machine that CPU is taken from other work. ``one_thread`` runs a block with
-one BLAS thread; each product's numbers are the same (the threads split the
-output between them, each element is summed the same way; the equality
-check over the eval sets in docs/nlp.md compared every score).
+one BLAS thread; each product's numbers agree with the threaded ones to
+float32 rounding. They were equal, score for score, on the eval sets of
+docs/nlp.md on that machine's CPU; on another (AMD EPYC, OpenBLAS's
+Haswell kernel) the threads split the inner sums and 8% of a test
+product's elements differ by up to 4e-5. Labels are made on one thread
+always, so a run's labels do not depend on the thread count.
 
 The limit is process-wide (BLAS has one setting), so it is counted: the
 first block to enter sets it and the last to leave puts the old value back,

@@ -1,6 +1,7 @@
 """nlp.blas.one_thread: the block runs with one BLAS thread, the old limit
 comes back when the last block leaves (nested or from another thread), and
-a product's numbers are the same as with the default threads."""
+a product's numbers agree with the default threads' to float32 rounding
+(not bit for bit: on some CPUs OpenBLAS's threads split the inner sums)."""
 
 from __future__ import annotations
 
@@ -46,11 +47,13 @@ def test_blocks_on_two_threads_put_the_old_limit_back_once_both_left() -> None:
     assert _threads() == before
 
 
-def test_the_product_is_the_same_on_one_thread() -> None:
+def test_the_product_agrees_on_one_thread() -> None:
     rng = np.random.default_rng(0)
     posts = rng.standard_normal((512, 256)).astype(np.float32)
     prototypes = np.ascontiguousarray(rng.standard_normal((107, 256)).astype(np.float32).T)
     default = posts @ prototypes
     with blas.one_thread():
         single = posts @ prototypes
-    assert np.array_equal(default, single)
+    # float32 rounding of sums of 256 terms of about 1: at most ~4e-5 apart
+    # (AMD EPYC, OpenBLAS's Haswell kernel); a wrong product is off by units
+    np.testing.assert_allclose(single, default, rtol=1e-5, atol=1e-4)
