@@ -31,7 +31,10 @@ def _filling_init(cls: type[_T]) -> type[_T]:
     post makes one. Written as ``dataclasses`` writes its own, from the
     class's fields, so the parameters, their order and defaults are the
     dataclass's (a test compares them); a field this does not handle (a
-    default factory, ``init=False``, keyword-only) fails at import."""
+    default factory, ``init=False``, keyword-only) fails at import, and so
+    does a class with a ``__post_init__`` (this ``__init__`` would skip it)."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}.__post_init__: _filling_init would not call it")
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     for f in fields:
         if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:

@@ -14,7 +14,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storage import LabelRecord, Post, Quarantined, StorageError, Store, StoredItem, collect, db
+from storage import (
+    LabelRecord,
+    Post,
+    Quarantined,
+    StorageError,
+    Store,
+    StoredItem,
+    collect,
+    db,
+    records,
+)
 from storage.driver import sqlite3
 from tests.pg import fts_ids
 
@@ -121,6 +131,27 @@ def test_a_post_is_built_as_its_dataclass_would_build_it() -> None:
         Post("x", "1", "text")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         Post("x", "1", "text", datetime(2026, 11, 17, tzinfo=UTC), shares=1)  # type: ignore[call-arg]
+
+
+def test_filling_init_refuses_a_class_whose_init_it_would_change() -> None:
+    """A ``__post_init__`` (or a field it cannot build) fails at import, not
+    by being skipped."""
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self) -> None:
+            if self.a < 0:
+                raise ValueError("negative")
+
+    @dataclasses.dataclass(frozen=True)
+    class Listed:
+        a: list[int] = dataclasses.field(default_factory=list)
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        records._filling_init(Checked)
+    with pytest.raises(TypeError, match=r"Listed\.a"):
+        records._filling_init(Listed)
 
 
 def test_a_post_copied_with_changes_keeps_the_rest_and_refuses_unknown_fields() -> None:
