@@ -72,7 +72,11 @@ _LIST_GET = "SELECT truncated, entries FROM rollup_examples WHERE kind = ? AND k
 _SAMPLE_DAY = ("SELECT dim, key, voice, truncated, members FROM rollup_author_samples"
                " WHERE day = ?")
 _LIST_DAY = "SELECT kind, key, truncated, entries FROM rollup_examples WHERE day = ?"
-_WHOLE_DAY = 40  # keys of one day above which the day's rows are read at once
+# keys of one day above which the day's rows are read at once: a read by key
+# costs about what twenty rows of a day's read do, and at 10M posts a day
+# holds about 150 sample rows and 100 example lists (an erasure of an
+# author's 5,000 posts over a year wants about 40 and 25 of them a day)
+_WHOLE_DAY = 8
 _LIST_PUT = ("INSERT INTO rollup_examples (kind, key, day, truncated, entries)"
              " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, key, day) DO UPDATE SET"
              " truncated = excluded.truncated, entries = excluded.entries")
@@ -110,6 +114,19 @@ class Settled:
         return self.broken
 
 
+def _not_listed(members: str, changes: Mapping[int, int]) -> bool:
+    """Whether ``changes`` only remove authors the encoded sample does not
+    list (``AuthorSample.encode``: ``[[author,posts],...]``), so it stays as
+    stored without being decoded: most groups of an erasure."""
+    return all(n < 0 and f"[{a}," not in members for a, n in changes.items())
+
+
+def _not_listed_posts(entries: str, post_ids: Iterable[int]) -> bool:
+    """Whether none of ``post_ids`` is in the encoded example list
+    (``ExampleList.encode``: ``[[order,spread,post id],...]``)."""
+    return all(f",{p}]" not in entries for p in post_ids)
+
+
 class RollupWriter:
     def __init__(self, db: Sql) -> None:
         self.db = db
@@ -133,6 +150,8 @@ class RollupWriter:
         stored = self._read(_SAMPLE_GET, _SAMPLE_DAY, list(changed))
         samples = Settled(_SAMPLE_PUT, _SAMPLE_DEL)
         for key, changes in changed.items():
+            if key in stored and _not_listed(stored[key][1], changes):
+                continue  # an erased author outside the group's sample: the row stays
             sample = AuthorSample.decode(*stored[key]) if key in stored else AuthorSample()
             before = AuthorSample(dict(sample.members), sample.truncated) if key in stored else None
             for author in sorted(changes, key=lambda a: (changes[a] > 0, a)):  # removals first
@@ -142,6 +161,8 @@ class RollupWriter:
         kept = self._read(_LIST_GET, _LIST_DAY, list(lists))
         examples = Settled(_LIST_PUT, _LIST_DEL)
         for list_key, (drop, add) in lists.items():
+            if list_key in kept and not add and _not_listed_posts(kept[list_key][1], drop):
+                continue  # deleted posts beyond the day's listed examples: the row stays
             found = ExampleList.decode(*kept[list_key]) if list_key in kept else ExampleList()
             was = ExampleList(list(found.entries), found.truncated) if list_key in kept else None
             for post_id in drop:
