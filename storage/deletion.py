@@ -68,6 +68,13 @@ _ORPHANED = '"{column}" IS NOT NULL AND "{column}" NOT IN (SELECT "{key}" FROM "
 class Deleted(NamedTuple):
     gone: bool  # the posts' tokens left the full-text index's segments with them
     counts: Counts  # rows deleted per table (posts, each child table, posts_fts)
+    deferred: int = 0  # posts whose tokens wait for the next merge (``fts.defer``)
+
+    @property
+    def merge_now(self) -> bool:
+        """Whether the caller merges the index after the commit: the tokens
+        neither left with the posts nor wait for the next purge's merge."""
+        return not self.gone and not self.deferred
 
 
 class PostDeletion:
@@ -178,9 +185,11 @@ class PostDeletion:
         deleted per table are counted by the deletes themselves (as
         ``count_staged`` counts them before). With ``at_once`` (and a SQLite
         that can), their tokens leave the full-text index's segments in the
-        same statements (``storage.fts``); ``gone`` says whether they did: if
-        not, ``compact(merge=True)`` after. On PostgreSQL ``gone`` is True:
-        the tsvector and its GIN entries go with the row."""
+        same statements (``storage.fts``); ``gone`` says whether they did.
+        More than ``fts.AT_ONCE_LIMIT`` posts are deleted plainly instead and
+        recorded for the next merge (``deferred``, ``fts.defer``). If neither,
+        ``compact(merge=True)`` after (``Deleted.merge_now``). On PostgreSQL
+        ``gone`` is True: the tsvector and its GIN entries go with the row."""
         counts: Counts = {
             "posts": int(self.db.execute("SELECT count(*) FROM _doomed").fetchone()[0])}
         short = self.rollups.remove_staged()
@@ -191,8 +200,11 @@ class PostDeletion:
             counts[table] = int(self.db.execute(
                 f'DELETE FROM "{table}" WHERE post_id IN (SELECT id FROM _doomed)'  # noqa: S608
             ).rowcount)
+        deferred = 0
         with contextlib.ExitStack() as stack:
             if isinstance(self.db, SqliteSql):
+                if at_once and counts["posts"] > fts.AT_ONCE_LIMIT:
+                    at_once, deferred = False, counts["posts"]
                 gone = at_once and stack.enter_context(
                     fts.deleting_at_once(self.db.database, counts["posts"]))
                 if not at_once:
@@ -205,12 +217,14 @@ class PostDeletion:
                 self.db.execute(action)
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM _doomed)")
         counts["posts_fts"] = counts["posts"]
+        if deferred and isinstance(self.db, SqliteSql):
+            fts.defer(self.db.database, deferred)
         self.db.execute("DELETE FROM _doomed")
         self.rollups.rebuild_days(short)
         self.discovery.recount(themes, bursts)
         for action in actions[1]:
             self.db.execute(action)
-        return Deleted(gone, counts)
+        return Deleted(gone, counts, deferred)
 
     def _actions_by_hand(self, children: Sequence[str]) -> tuple[list[str], list[str]]:
         """The foreign keys' actions to run here: none while they are on."""
@@ -222,6 +236,13 @@ class PostDeletion:
             raise RuntimeError("foreign keys are off and a reference this deletion acts on has"
                                " an action it cannot run itself")
         return actions
+
+    def fts_pending(self) -> fts.Pending:
+        """The posts of earlier erasures whose tokens wait for the next merge
+        of the full-text index (``storage.fts.defer``); none on PostgreSQL."""
+        if isinstance(self.db, SqliteSql):
+            return fts.pending(self.db.database)
+        return fts.Pending(0, None)
 
     def unstage(self) -> None:
         self.db.execute("DELETE FROM _doomed")

@@ -137,7 +137,8 @@ class Erasure:
             if callable(rewrites):
                 rewrites = rewrites(self._staged_refs())
             unlinked = self._unlink_replies()
-            gone, counts = self.deletion.delete_staged()
+            deleted = self.deletion.delete_staged()
+            counts = deleted.counts
             counts["retweets_of_them"] = staged - own
             counts["replies_unlinked"] = unlinked
             self.rewrites.add(rewrites or {})
@@ -149,7 +150,8 @@ class Erasure:
                 for qid in quarantine_ids)
             counts["blocked_authors"] = self.blocklist.block_author(author_key)
             counts["lookups_unlinked"] = self.lookups.unlink_author(author_key)
-        counts["compacted"] = int(self.deletion.compact(merge=not gone))
+        counts["fts_pending"] = deleted.deferred
+        counts["compacted"] = int(self.deletion.compact(merge=deleted.merge_now))
         return counts
 
     def _unlink_replies(self) -> int:
@@ -246,10 +248,10 @@ class Erasure:
                     [(str(r[0]), str(r[1])) for r in self.db.execute(
                         "SELECT platform, native_id FROM posts"
                         " WHERE id IN (SELECT id FROM _doomed)")])
-            gone, counts = self.deletion.delete_staged()
-            counts.update(done)
+            deleted = self.deletion.delete_staged()
+            counts = {**deleted.counts, **done, "fts_pending": deleted.deferred}
         if compact_after:
-            counts["compacted"] = int(self.deletion.compact(merge=not gone))
+            counts["compacted"] = int(self.deletion.compact(merge=deleted.merge_now))
         return counts
 
 

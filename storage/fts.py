@@ -1,23 +1,34 @@
-"""The full-text index's erasure guarantee: once a post is deleted, none
-of its tokens is left in the index's own storage (its segments in
-``posts_fts_data``), not only out of search results.
+"""The full-text index's erasure guarantee: once a post is deleted, no
+search finds it, and none of its tokens is left in the index's own storage
+(its segments in ``posts_fts_data``): at once for a small erasure, after the
+next merge for a large one.
 
 FTS5 on an external-content table records a delete as a marker in a new
 segment; the post's tokens stay in the older segment that indexed them
-until that segment is merged. Two ways to make them go:
+until that segment is merged. Three ways to make them go:
 
 - ``secure-delete`` (SQLite 3.42 and later, ``storage.driver``): each
-  delete takes the post's entries out of the segments there and then, so
-  the cost follows the posts deleted, not the size of the index. Used for
-  erasure and the platform deletion sync (``deleting_at_once``), whose
-  batches are small next to the index. Once used, the file's index is
-  FTS5 format 5, which a SQLite older than 3.42 refuses to read;
+  delete takes the post's entries out of the segments there and then. It
+  looks each (term, post) up in every segment and rewrites the leaf page
+  that holds it, so its cost follows the posts deleted times the segments,
+  and at 10M posts it rewrites most of the index's pages for an author's
+  5,000 posts spread over a year (15-20 CPU s; docs/scale.md). Used for
+  erasures of up to ``AT_ONCE_LIMIT`` posts (``deleting_at_once``): a post
+  or a thread (``forget --url``), the platform deletion sync's batches.
+  Once used, the file's index is FTS5 format 5, which a SQLite older than
+  3.42 refuses to read;
   ``INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')`` with such a
   SQLite writes it in the old format again.
 - ``optimize`` (any SQLite): merge the whole index into one segment after
   the deletes (``merge``); its cost grows with everything indexed, but it
   is cheaper than secure deletes for a retention purge's month of posts
   (docs/scale.md has the measures).
+- deferred: a larger erasure (an author's posts) deletes plainly, so no
+  search finds the posts from its commit on, and records in ``fts_pending``
+  (same transaction) how many posts' tokens are left in the segments. The
+  next ``merge`` (the retention purge's, run by the daily housekeeping, or
+  ``listener purge``) rewrites the index without them and empties
+  ``fts_pending``. ``listener status`` shows what is waiting.
 
 A month's purge deletes the posts' entries in one statement instead of
 through the ``posts_ad`` trigger row by row (``deleting_in_bulk``): the
@@ -39,8 +50,36 @@ from sqlite_utils import Database
 from storage import driver
 from storage.db import write_transaction
 from storage.driver import sqlite3
+from storage.timefmt import utcnow
 
 _SET = "INSERT INTO posts_fts (posts_fts, rank) VALUES ('secure-delete', ?)"
+
+# Erasures of more posts than this leave their tokens to the next merge
+# (``defer``). A secure delete costs about 3-4 ms a post at 10M posts (14
+# segments), about 0.5 ms at 1M (docs/scale.md), so an erasure at the limit
+# stays near a second at 10M, while an author's 5,000 posts took a minute.
+AT_ONCE_LIMIT = 250
+
+
+class Pending(NamedTuple):
+    posts: int  # posts whose tokens wait for the next merge
+    since: str | None  # UTC ISO time of the oldest such erasure
+
+
+def defer(db: Database, posts: int) -> None:
+    """In an erasure's transaction, after its plain deletes: record that
+    ``posts`` posts' tokens are left in the index's segments until the next
+    ``merge``."""
+    if posts:
+        db.execute("INSERT INTO fts_pending (erased_at, posts) VALUES (?, ?)",
+                   [utcnow(), posts])
+
+
+def pending(db: Database) -> Pending:
+    """What erasures left for the next ``merge`` to take out of the index."""
+    posts, since = db.execute("SELECT coalesce(sum(posts), 0), min(erased_at)"
+                              " FROM fts_pending").fetchone()
+    return Pending(int(posts), since)
 
 
 @contextlib.contextmanager
@@ -111,11 +150,16 @@ def merge_crowded_levels(db: Database, posts: int) -> int:
     return pages
 
 
-def merge(db: Database) -> None:
+def merge(db: Database) -> int:
     """Merge the whole index into one segment (FTS5 ``optimize``): tokens
-    of posts deleted without ``deleting_at_once`` leave its segments."""
+    of posts deleted without ``deleting_at_once`` leave its segments, and
+    the erasures waiting for that (``pending``) are done. Returns their
+    posts."""
     with write_transaction(db):
+        waiting = pending(db).posts
         db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('optimize')")
+        db.execute("DELETE FROM fts_pending")
+    return waiting
 
 
 _TRIGGER = "posts_ad"

@@ -823,3 +823,21 @@ def m191_route_deliveries_post(db: Database) -> None:
     a ``post_id`` is emptied of the staged posts, and the foreign key's
     cascade looks for the post's rows) scanned the whole table."""
     _run(db, "CREATE INDEX idx_route_deliveries_post ON route_deliveries (post_id)")
+
+
+@migrations()
+def m200_fts_pending(db: Database) -> None:
+    """Erasures too large to take out of the full-text index's segments at
+    once (``storage.fts.AT_ONCE_LIMIT``): their posts are gone, their delete
+    markers are in the index, and each row here says how many posts' tokens
+    wait for the next merge (the retention purge's) to leave its storage."""
+    _run(
+        db,
+        """
+        CREATE TABLE fts_pending (
+            id INTEGER PRIMARY KEY,
+            erased_at TEXT NOT NULL,           -- UTC
+            posts INTEGER NOT NULL
+        )
+        """,
+    )

@@ -42,6 +42,7 @@ class Retention:
                     "SELECT count(*) FROM quarantine WHERE received_at < ?",
                     [raw_before]).fetchone()[0])
                 self.deletion.unstage()
+                counts["erased_posts_cleared_from_index"] = self.deletion.fts_pending().posts
                 return counts
             # a month of posts: plain deletes and one merge of the index cost
             # less than deleting each post's tokens at once (storage.fts); the
@@ -52,8 +53,12 @@ class Retention:
             counts["raw_payloads"] = counts.get("raw_payloads", 0) + raw_extra
             counts["quarantine"] = int(self.db.execute(
                 "DELETE FROM quarantine WHERE received_at < ?", [raw_before]).rowcount)
-        if counts["posts"] or raw_extra or counts["quarantine"]:
-            self.deletion.compact(merge=bool(counts["posts"]))
+        # the merge also finishes the erasures that left their posts' tokens
+        # to it (``storage.fts.defer``)
+        waiting = self.deletion.fts_pending().posts
+        counts["erased_posts_cleared_from_index"] = waiting
+        if counts["posts"] or raw_extra or counts["quarantine"] or waiting:
+            self.deletion.compact(merge=bool(counts["posts"] or waiting))
         return counts
 
     def quarantine_future(self, *, after: str, dry_run: bool = False) -> int:
@@ -75,6 +80,6 @@ class Retention:
                 f" COALESCE(r.payload, {_OWN_JSON[self.db.dialect]}), ?"
                 " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
                 " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
-            gone = self.deletion.delete_staged().gone
-        self.deletion.compact(merge=not gone)
+            merge = self.deletion.delete_staged().merge_now
+        self.deletion.compact(merge=merge)
         return found

@@ -3,8 +3,9 @@ last run, health (ok / no new posts / failing / stale) and next run.
 ``--check`` exits 1 when any enabled source is stale or failing, the
 classification after its last collection failed, the last report,
 housekeeping or alert check failed, a delivery (report e-mail, alert) has
-failed and waits for its retry, or the latest config edit was rejected: for
-monitoring."""
+failed and waits for its retry, the latest config edit was rejected, or an
+erasure's words have waited two days or more for the purge that takes them
+out of the full-text index's storage: for monitoring."""
 
 from __future__ import annotations
 
@@ -77,6 +78,25 @@ def _service_lines(state: ServiceState, settings: Settings, now: datetime) -> li
     return lines
 
 
+# an erasure's words wait for the daily housekeeping's purge: two days is a missed run
+INDEX_WAIT_DAYS = 2
+
+
+def _index_lines(store: Store, now: datetime) -> list[str]:
+    """Print what erasures left in the full-text index's storage for the next
+    purge (``storage.fts.defer``); returns a problem when it waited too long."""
+    waiting = store.erasure.deletion.fts_pending()
+    if not waiting.posts:
+        return []
+    typer.echo(f"full-text index: the words of {waiting.posts} erased posts leave its storage at "
+               f"the next retention purge (waiting since {ago(waiting.since, now)})")
+    since = parse(waiting.since)
+    if since is not None and (now - since).days >= INDEX_WAIT_DAYS:
+        return [f"full-text index: erased posts' words waiting {INDEX_WAIT_DAYS}+ days for a "
+                "purge (is housekeeping running? `listener purge` clears them)"]
+    return []
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def status(
@@ -95,6 +115,7 @@ def register(app: typer.Typer) -> None:
         state = store.service
         problems: list[str] = []
         typer.echo(f"database: {settings.database_name} ({store.count_posts()} posts)")
+        problems += _index_lines(store, now)
         for line in _service_lines(state, settings, now):
             typer.echo(line)
         error: dict[str, Any] | None = state.get("config_error")

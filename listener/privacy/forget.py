@@ -48,11 +48,16 @@ class ForgetReport:
     counts: dict[str, int]
 
     def lines(self) -> list[str]:
+        waiting = self.counts.get("fts_pending", 0)
         return [f"forget {self.what}: removed"] + [
-            f"  {table}: {n}" for table, n in self.counts.items() if table != "compacted"
+            f"  {table}: {n}" for table, n in self.counts.items()
+            if table not in ("compacted", "fts_pending")
         ] + ([] if self.counts.get("compacted", 1) else [
             "  note: a reader kept the WAL checkpoint from completing; the deleted "
-            "pages leave the WAL at the next checkpoint"])
+            "pages leave the WAL at the next checkpoint"]) + ([] if not waiting else [
+            f"  note: no search finds these posts any more; the words of {waiting} of them "
+            "leave the full-text index's storage at the next retention purge (the daily "
+            "housekeeping, or `listener purge` now)"])
 
 
 def _normal(handle: str) -> str:

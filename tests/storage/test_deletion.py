@@ -457,3 +457,77 @@ def test_every_table_keyed_to_a_post_is_found_by_post_without_a_scan(any_store: 
             " WHERE a.attname = 'post_id' AND c.relnamespace = current_schema()::regnamespace")}
         scanned = sorted(set(tables) - indexed)
     assert scanned == []
+
+
+def _statements(store: Store) -> list[str]:
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
+    return seen
+
+
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data); PostgreSQL's "
+                         "tsvector goes with the row")
+def test_an_erasure_over_the_limit_leaves_its_words_to_the_next_purges_merge(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An author's erasure above ``fts.AT_ONCE_LIMIT`` posts: no secure
+    delete and no merge (their cost at 10M posts is a minute); the posts are
+    unsearchable from the commit, the count waiting is recorded, and the next
+    purge's merge takes their words out of the index's storage even when
+    nothing has expired."""
+    monkeypatch.setattr(fts, "AT_ONCE_LIMIT", 1)
+    _pages(store, secret_at=WHEN + timedelta(days=2))
+    _save(store, [Post(platform="x", native_id="secret-2", created_at=WHEN + timedelta(days=3),
+                       text=f"{SECRET} again, at the library", author_key="key-s")])
+    assert _hits(store, SECRET) == 2 and fts.pending(store.db) == (0, None)
+    seen = _statements(store)
+
+    counts = store.erasure.forget_author("x", "key-s")
+
+    store.db.conn.set_trace_callback(None)
+    assert (counts["posts"], counts["fts_pending"]) == (2, 2)
+    assert _hits(store, SECRET) == 0
+    assert not [s for s in seen if "secure-delete" in s or "optimize" in s]
+    assert TAIL in _index_bytes(store)  # left in the segments: the merge to come is needed
+    waiting = fts.pending(store.db)
+    assert waiting.posts == 2 and waiting.since is not None
+    _index_true(store)
+
+    purged = store.retention.purge_expired(posts_before=(WHEN - timedelta(days=99)).isoformat(),
+                                           raw_before=(WHEN - timedelta(days=99)).isoformat())
+
+    assert (purged["posts"], purged["erased_posts_cleared_from_index"]) == (0, 2)
+    assert TAIL not in _index_bytes(store)
+    assert fts.pending(store.db) == (0, None)
+    assert _hits(store, "bins") == 240 and _hits(store, "gate") == 240
+    _index_true(store)
+
+
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data)")
+def test_an_erasure_at_the_limit_takes_its_words_out_at_once(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fts, "AT_ONCE_LIMIT", 1)
+    monkeypatch.setattr(driver, "FTS_SECURE_DELETE", True)  # the wheel's SQLite has it
+    _pages(store, secret_at=WHEN + timedelta(days=2))
+
+    counts = store.erasure.forget_author("x", "key-s")
+
+    assert (counts["posts"], counts["fts_pending"]) == (1, 0)
+    assert TAIL not in _index_bytes(store) and fts.pending(store.db).posts == 0
+
+
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data)")
+def test_a_failed_erasure_records_nothing_waiting(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record is written in the erasure's transaction: an erasure that
+    fails after its deletes leaves the posts, and nothing waiting."""
+    monkeypatch.setattr(fts, "AT_ONCE_LIMIT", 0)
+    _pages(store, secret_at=WHEN + timedelta(days=2))
+
+    def broken(author_key: str) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store.erasure.blocklist, "block_author", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.erasure.forget_author("x", "key-s")
+
+    assert _hits(store, SECRET) == 1 and fts.pending(store.db) == (0, None)
