@@ -72,11 +72,14 @@ _LIST_GET = "SELECT truncated, entries FROM rollup_examples WHERE kind = ? AND k
 _SAMPLE_DAY = ("SELECT dim, key, voice, truncated, members FROM rollup_author_samples"
                " WHERE day = ?")
 _LIST_DAY = "SELECT kind, key, truncated, entries FROM rollup_examples WHERE day = ?"
-# keys of one day above which the day's rows are read at once: a read by key
-# costs about what twenty rows of a day's read do, and at 10M posts a day
-# holds about 150 sample rows and 100 example lists (an erasure of an
-# author's 5,000 posts over a year wants about 40 and 25 of them a day)
-_WHOLE_DAY = 8
+_SAMPLE_ALL = "SELECT dim, key, day, voice, truncated, members FROM rollup_author_samples"
+_LIST_ALL = "SELECT kind, key, day, truncated, entries FROM rollup_examples"
+_WHOLE_DAY = 40  # keys of one day above which the day's rows are read at once
+# keys above which a whole table is read in one scan: a read by key costs about
+# what twenty rows of a scan do (a day's read looks each row up through the day
+# index, so no cheaper). At 10M posts the samples table holds about 55,000 rows
+# and an erasure of an author's 5,000 posts over a year wants 14,000 of them
+_WHOLE_TABLE = 3000
 _LIST_PUT = ("INSERT INTO rollup_examples (kind, key, day, truncated, entries)"
              " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, key, day) DO UPDATE SET"
              " truncated = excluded.truncated, entries = excluded.entries")
@@ -147,7 +150,7 @@ class RollupWriter:
         changed = {key: {a: n for a, n in authors.items() if n}
                    for key, authors in delta.samples.items()}
         changed = {key: c for key, c in changed.items() if c}
-        stored = self._read(_SAMPLE_GET, _SAMPLE_DAY, list(changed))
+        stored = self._read(_SAMPLE_GET, _SAMPLE_DAY, _SAMPLE_ALL, list(changed))
         samples = Settled(_SAMPLE_PUT, _SAMPLE_DEL)
         for key, changes in changed.items():
             if key in stored and _not_listed(stored[key][1], changes):
@@ -158,7 +161,7 @@ class RollupWriter:
                 sample.change(author, changes[author])
             samples.add(key, sample, before)
         lists = delta.net_lists()
-        kept = self._read(_LIST_GET, _LIST_DAY, list(lists))
+        kept = self._read(_LIST_GET, _LIST_DAY, _LIST_ALL, list(lists))
         examples = Settled(_LIST_PUT, _LIST_DEL)
         for list_key, (drop, add) in lists.items():
             if list_key in kept and not add and _not_listed_posts(kept[list_key][1], drop):
@@ -172,10 +175,15 @@ class RollupWriter:
             examples.add(list_key, found, was)
         return samples.write(self.db) | examples.write(self.db)
 
-    def _read(self, one: str, whole_day: str, keys: Sequence[tuple[str, ...]]
+    def _read(self, one: str, whole_day: str, whole: str, keys: Sequence[tuple[str, ...]]
               ) -> dict[tuple[str, ...], tuple[int, str]]:
-        """Stored (truncated, JSON) of these keys (day third): a day with many
-        of them is read whole, the others key by key."""
+        """Stored (truncated, JSON) of these keys (day third): very many of
+        them from one read of the table, else a day with many of them is read
+        whole, the others key by key."""
+        if len(keys) > _WHOLE_TABLE:
+            wanted = set(keys)
+            return {key: (int(r[-2]), str(r[-1])) for r in self.db.execute(whole)
+                    if (key := tuple(r[:-2])) in wanted}
         by_day: dict[str, list[tuple[str, ...]]] = {}
         for key in keys:
             by_day.setdefault(key[2], []).append(key)

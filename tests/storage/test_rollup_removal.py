@@ -19,6 +19,7 @@ import pytest
 
 from storage import Store
 from storage.rollup_facts import OWN, PUBLIC, author_hash
+from storage import rollup_write
 from storage.rollup_write import DAY_TABLES, SAMPLED_TABLES
 from tests.pg import BACKENDS, PgDatabases, with_dbname
 from tests.rollup_corpus import START, corpus
@@ -127,9 +128,16 @@ def test_a_purge_of_whole_days_drops_their_rollups(corpus_store: Store) -> None:
     assert store.rollups.check() == []
 
 
-def test_an_erasure_that_empties_one_week_and_touches_others(corpus_store: Store) -> None:
+@pytest.mark.parametrize("whole_table", [False, True])
+def test_an_erasure_that_empties_one_week_and_touches_others(
+        corpus_store: Store, whole_table: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """Counted from the staged ids (fewer than the touched weeks' posts):
-    the emptied week's authors are dropped with it, the others' decremented."""
+    the emptied week's authors are dropped with it, the others' decremented.
+    The samples and example lists read key by key and a day at a time, or
+    (``whole_table``: as for an author's erasure at 10M posts) in one read of
+    each table."""
+    if whole_table:
+        monkeypatch.setattr(rollup_write, "_WHOLE_TABLE", 0)
     store = corpus_store
     days = store.rollups.days()
     weeks = [(START + timedelta(weeks=k)).date().isoformat() for k in range(6)]
