@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import Store
+from storage import Store, rollup_write
 from storage.rollup_facts import OWN, PUBLIC, author_hash
-from storage import rollup_write
 from storage.rollup_write import DAY_TABLES, SAMPLED_TABLES
 from tests.pg import BACKENDS, PgDatabases, with_dbname
 from tests.rollup_corpus import START, corpus
