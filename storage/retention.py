@@ -80,6 +80,7 @@ class Retention:
                 f" COALESCE(r.payload, {_OWN_JSON[self.db.dialect]}), ?"
                 " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
                 " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
-            merge = self.deletion.delete_staged().merge_now
-        self.deletion.compact(merge=merge)
+            deleted = self.deletion.delete_staged()
+        # part of a purge: a large batch's words leave the index now, not a day later
+        self.deletion.compact(merge=deleted.merge_now or bool(deleted.deferred))
         return found

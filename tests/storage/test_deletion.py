@@ -531,3 +531,16 @@ def test_a_failed_erasure_records_nothing_waiting(
         store.erasure.forget_author("x", "key-s")
 
     assert _hits(store, SECRET) == 1 and fts.pending(store.db) == (0, None)
+
+
+@pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data)")
+def test_future_dated_posts_moved_out_in_a_large_batch_leave_the_index_at_once(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Part of a purge: a batch over the limit is merged out now, not left
+    waiting for the next day's purge."""
+    monkeypatch.setattr(fts, "AT_ONCE_LIMIT", 0)
+    _pages(store, secret_at=WHEN + timedelta(days=400))
+
+    assert store.retention.quarantine_future(after=(WHEN + timedelta(days=30)).isoformat()) == 1
+
+    assert TAIL not in _index_bytes(store) and fts.pending(store.db) == (0, None)
