@@ -181,9 +181,9 @@ class RollupWriter:
         them from one read of the table, else a day with many of them is read
         whole, the others key by key."""
         if len(keys) > _WHOLE_TABLE:
-            wanted = set(keys)
+            chosen = set(keys)
             return {key: (int(r[-2]), str(r[-1])) for r in self.db.execute(whole)
-                    if (key := tuple(r[:-2])) in wanted}
+                    if (key := tuple(r[:-2])) in chosen}
         by_day: dict[str, list[tuple[str, ...]]] = {}
         for key in keys:
             by_day.setdefault(key[2], []).append(key)
