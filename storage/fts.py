@@ -150,16 +150,13 @@ def merge_crowded_levels(db: Database, posts: int) -> int:
     return pages
 
 
-def merge(db: Database) -> int:
+def merge(db: Database) -> None:
     """Merge the whole index into one segment (FTS5 ``optimize``): tokens
     of posts deleted without ``deleting_at_once`` leave its segments, and
-    the erasures waiting for that (``pending``) are done. Returns their
-    posts."""
+    the erasures waiting for that (``pending``) are done."""
     with write_transaction(db):
-        waiting = pending(db).posts
         db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('optimize')")
         db.execute("DELETE FROM fts_pending")
-    return waiting
 
 
 _TRIGGER = "posts_ad"

@@ -81,6 +81,7 @@ class Retention:
                 " FROM posts p LEFT JOIN raw_payloads r ON r.post_id = p.id"
                 " WHERE p.id IN (SELECT id FROM _doomed)", [after, utcnow()])
             deleted = self.deletion.delete_staged()
-        # part of a purge: a large batch's words leave the index now, not a day later
-        self.deletion.compact(merge=deleted.merge_now or bool(deleted.deferred))
+        # part of a purge: unless they left with the posts, the words leave now
+        # (a batch over the limit too, not a day later; the merge empties fts_pending)
+        self.deletion.compact(merge=not deleted.gone)
         return found

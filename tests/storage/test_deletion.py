@@ -504,9 +504,9 @@ def test_an_erasure_over_the_limit_leaves_its_words_to_the_next_purges_merge(
 
 @pytest.mark.sqlite_only("FTS5's own index segments (posts_fts_data)")
 def test_an_erasure_at_the_limit_takes_its_words_out_at_once(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Store, fts_way: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each way (``fts_way``): secure deletes, or the merge after the commit."""
     monkeypatch.setattr(fts, "AT_ONCE_LIMIT", 1)
-    monkeypatch.setattr(driver, "FTS_SECURE_DELETE", True)  # the wheel's SQLite has it
     _pages(store, secret_at=WHEN + timedelta(days=2))
 
     counts = store.erasure.forget_author("x", "key-s")
