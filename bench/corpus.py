@@ -14,7 +14,8 @@ sources; engagement counts are heavy-tailed; topic and sentiment labels and
 Posts older than ``RAW_DAYS`` before ``END`` go through ``storage.bulk``;
 the last ``RAW_DAYS`` go through ``save_page`` (with minimised raw payloads
 in the platforms' shapes, some X retweets and quotes of earlier posts) and
-``save_labels``, as collection and classification store them.
+``save_labels``, as collection and classification store them. Either way an
+X post's reference (retweeted, quoted, replied_to) is kept in ``post_refs``.
 
 Databases live in ``$BENCH_OUT`` (default ``bench/out/``), with a
 ``<name>.json`` beside each saying how it was built.
@@ -255,7 +256,8 @@ class Generator:
             reposts=self.engagement(1.6) if given else None,
             likes=self.engagement(1.2) if given else None,
             quotes=self.engagement(3.0) if platform in ("x", "bluesky") else None,
-            in_reply_to=referenced[1] if referenced and referenced[0] == "replied_to" else None)
+            in_reply_to=referenced[1] if referenced and referenced[0] == "replied_to" else None,
+            refs=(referenced,) if referenced else ())
         sources = SOURCES[platform]
         gen = Generated(post, topics, (rnd.choices(SENTIMENTS, SENTIMENT_WEIGHTS)[0],
                                        round(rnd.uniform(-1, 1), 4)),

@@ -39,23 +39,25 @@ class BulkLoad:
     def load(self, items: Iterable[tuple[Post, Sequence[LabelRecord]]], *,
              looked_at: Mapping[str, tuple[str, str]], source: str = "bench",
              config_hash: str | None = None, chunk: int = 20_000) -> int:
-        """Insert posts and their labels (``LabelRecord.post_id`` is ignored:
-        each label goes to its post), marking every post as looked at by the
-        (classifier, version) of each task in ``looked_at``. Returns the
-        number of posts inserted. Each chunk is rolled up as classification
-        would roll it (a post without labels or tasks stays queued)."""
+        """Insert posts with their references (``Post.refs``) and labels
+        (``LabelRecord.post_id`` is ignored: each label goes to its post),
+        marking every post as looked at by the (classifier, version) of each
+        task in ``looked_at``. Returns the number of posts inserted. Each
+        chunk is rolled up as classification would roll it (a post without
+        labels or tasks stays queued)."""
         row = self.db.execute("SELECT COALESCE(max(id), 0) FROM posts").fetchone()
         next_id = int(row[0]) + 1
         now = utcnow()
         total = 0
         iterator = iter(items)
         while batch := list(islice(iterator, chunk)):
-            posts, labels, states, matches = [], [], [], []
+            posts, labels, states, matches, refs = [], [], [], [], []
             for post, post_labels in batch:
                 pid = next_id
                 next_id += 1
                 posts.append({**post_row(post), "id": pid, "now": now})
                 matches.append((pid, source, "", now))
+                refs += [(pid, kind, ref_id) for kind, ref_id in dict.fromkeys(post.refs)]
                 for lab in post_labels:
                     labels.append((pid, lab.task, lab.label, lab.score, lab.classifier,
                                    lab.version, lab.model_id,
@@ -70,6 +72,9 @@ class BulkLoad:
                 self.db.executemany(
                     "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", matches)
+                if refs:
+                    self.db.executemany(
+                        "INSERT INTO post_refs (post_id, kind, ref_id) VALUES (?, ?, ?)", refs)
                 self._labels(labels, states, labelled)
             total += len(batch)
         return total

@@ -172,6 +172,9 @@ _UPSERT_RAW = (
     " retrieved_at = excluded.retrieved_at, collector_version = excluded.collector_version"
 )
 _INSERT_MATCHES = "INSERT INTO post_matches (post_id, source, query, first_seen_at)"
+# The posts a post references (``Post.refs``; X's retweets, quotes and
+# replies: about one X post in twelve), for erasure to find by index.
+_INSERT_REFS = "INSERT INTO post_refs (post_id, kind, ref_id)"
 
 
 class RollupChanges(Protocol):
@@ -236,9 +239,12 @@ class Collection:
                fresh: dict[tuple[str, str], tuple[dict[str, Any], str]],
                changed: dict[int, tuple[dict[str, Any], str]],
                stored: dict[tuple[str, str], tuple[int, dict[str, Any]]],
-               matched: list[tuple[str, str]]) -> None:
-        """The page's posts, raw payloads and matches: one multi-row statement
-        each (``Sql.insert_values``) for the new posts."""
+               matched: list[tuple[str, str]],
+               refs: dict[tuple[str, str], list[tuple[str, str]]]) -> None:
+        """The page's posts, raw payloads, matches and references: one
+        multi-row statement each (``Sql.insert_values``) for the new posts.
+        ``refs``: the references of the page's posts that have any; those of
+        the posts written (new or changed) are kept, each once."""
         conn = self.db
         if fresh:
             first = int(conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM posts").fetchone()[0])
@@ -267,6 +273,12 @@ class Collection:
         conn.insert_values(_INSERT_MATCHES, [
             (stored[key][0], source, query, now) for key in dict.fromkeys(matched)],
             " ON CONFLICT DO NOTHING")
+        if refs:
+            written = {stored[key][0] for key in fresh} | changed.keys()
+            rows = dict.fromkeys((stored[key][0], kind, ref_id) for key, pairs in refs.items()
+                                 for kind, ref_id in pairs)
+            conn.insert_values(_INSERT_REFS, [row for row in rows if row[0] in written],
+                               " ON CONFLICT DO NOTHING")
 
     def save_page(
         self,
@@ -307,9 +319,12 @@ class Collection:
             fresh: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}  # row, raw JSON
             changed: dict[int, tuple[dict[str, Any], str]] = {}
             matched: list[tuple[str, str]] = []
+            refs: dict[tuple[str, str], list[tuple[str, str]]] = {}
             for item in kept:
                 key = (item.post.platform, item.post.native_id)
                 matched.append(key)
+                if item.post.refs:
+                    refs.setdefault(key, []).extend(item.post.refs)
                 row = post_row(item.post)
                 if key in stored:  # stored before this page
                     result.duplicates += 1
@@ -325,7 +340,7 @@ class Collection:
             recount = self._recounted(source, changed, stored, matched)
             with self.rollups.changing(recount, rolled_only=True):
                 self._write(result, source, query, now, request_json, collector_version,
-                            fresh, changed, stored, matched)
+                            fresh, changed, stored, matched, refs)
                 self.conversations.link(_linked(kept, stored, fresh, changed))
             for bad in quarantined:
                 payload = bad.payload if isinstance(bad.payload, str) else _json(bad.payload)

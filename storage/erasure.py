@@ -27,30 +27,16 @@ Rewrites = Mapping[str, Collection[str]]  # report week -> formats to write agai
 # the weeks to write again, from the posts an erasure removes (found in its transaction)
 RewritesOf = Callable[[list["PostRef"]], Rewrites]
 
-# X payloads that reference one of the author's tweets: the raw payload of a
-# retweet, quote or reply holds the referenced tweet's text in
-# ``includes.tweets``, and a retweet's post text *is* the author's text. Found
-# in one scan of the raw payloads per erasure (``_find_references``: the
-# ``instr`` only skips the JSON parse of payloads that reference nothing).
-_REFERENCES = {
-    "sqlite": (
-        "INSERT INTO temp._references (post_id, kind)"
-        " SELECT r.post_id, json_extract(j.value, '$.type')"
-        " FROM raw_payloads r, json_each(r.payload, '$.tweet.referenced_tweets') j"
-        " WHERE instr(r.payload, 'referenced_tweets') > 0"
-        " AND json_extract(j.value, '$.id') IN"
-        " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)"),
-    # the same on PostgreSQL: the payload (TEXT) read as jsonb, strpos for instr
-    "postgresql": (
-        "INSERT INTO pg_temp._references (post_id, kind)"
-        " SELECT r.post_id, j.value ->> 'type'"
-        " FROM raw_payloads r, jsonb_array_elements(CASE WHEN jsonb_typeof("
-        "r.payload::jsonb #> '{tweet,referenced_tweets}') = 'array' THEN"
-        " r.payload::jsonb #> '{tweet,referenced_tweets}' END) j"
-        " WHERE strpos(r.payload, 'referenced_tweets') > 0"
-        " AND j.value ->> 'id' IN"
-        " (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)"),
-}
+# X posts that reference one of the author's tweets: a retweet's post text
+# *is* the author's text, and the raw payload of a retweet, quote or reply
+# holds the referenced tweet's text in ``includes.tweets``. Found by index in
+# ``post_refs`` (written with each post, kept as long as it is: migration
+# m210), so a retweet is recognised for as long as the posts are kept, and
+# not only while its raw payload is (``raw_retention_days``); the same
+# statement on both backends.
+_REFERENCES = (
+    "INSERT INTO {references} (post_id, kind) SELECT post_id, kind FROM post_refs"
+    " WHERE ref_id IN (SELECT native_id FROM posts WHERE platform = :p AND author_key = :k)")
 _AUTHOR_AND_COPIES = (
     "platform = :p AND (author_key = :k OR id IN"
     " (SELECT post_id FROM {references} WHERE kind = 'retweeted'))")
@@ -79,6 +65,7 @@ class Erasure:
         self.rewrites = ReportRewrites(db)
         self.lookups = Lookups(db)
         self._references = db.temp("_references")  # temp. / pg_temp.
+        self._find = _REFERENCES.format(references=self._references)
         self._author_and_copies = _AUTHOR_AND_COPIES.format(references=self._references)
         self._quoting = _QUOTING.format(references=self._references)
 
@@ -90,13 +77,13 @@ class Erasure:
             f" WHERE {self._author_and_copies}", {"p": platform, "k": author_key})]
 
     def _find_references(self, platform: str, author_key: str) -> None:
-        """Fill ``temp._references`` (post id, kind) with the X payloads that
+        """Fill ``temp._references`` (post id, kind) with the X posts that
         retweet, quote or reply to one of the author's posts."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _references"
                         f" (post_id {_ID[self.db.dialect]} NOT NULL, kind TEXT)")
         self.db.execute(f"DELETE FROM {self._references}")  # noqa: S608 - a name of ours
         if platform == "x":
-            self.db.execute(_REFERENCES[self.db.dialect], {"p": platform, "k": author_key})
+            self.db.execute(self._find, {"p": platform, "k": author_key})
 
     def _staged_refs(self) -> list[PostRef]:
         return [PostRef(*r) for r in self.db.execute(

@@ -841,3 +841,38 @@ def m200_fts_pending(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m210_post_refs(db: Database) -> None:
+    """The posts each X post references (``referenced_tweets``: retweeted,
+    quoted, replied_to), written with the post (``Post.refs``) and kept as
+    long as it is: erasing an author finds the retweets of, and the quotes
+    of and replies to, their posts here by index (``storage.erasure``),
+    where it used to scan the raw payloads, which are kept only
+    ``raw_retention_days`` (a retweet collected before that was missed).
+    The whole row is the key, so ``WITHOUT ROWID``: two b-trees (the key,
+    by post, and the look-up by referenced id) for purges and erasures to
+    delete from, not three. Filled from the raw payloads still kept."""
+    _run(
+        db,
+        """
+        CREATE TABLE post_refs (
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,                -- retweeted, quoted, replied_to
+            ref_id TEXT NOT NULL,              -- the referenced post's native id
+            PRIMARY KEY (post_id, kind, ref_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_post_refs_ref ON post_refs (ref_id);
+        INSERT OR IGNORE INTO post_refs (post_id, kind, ref_id)
+        SELECT post_id, kind, ref_id FROM (
+            SELECT r.post_id,
+                   CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.type') END kind,
+                   CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.id') END ref_id
+            FROM raw_payloads r
+            JOIN posts p ON p.id = r.post_id AND p.platform = 'x',
+            json_each(r.payload, '$.tweet.referenced_tweets') j
+            WHERE instr(r.payload, 'referenced_tweets') > 0 AND json_valid(r.payload))
+        WHERE kind IS NOT NULL AND ref_id IS NOT NULL
+        """,
+    )

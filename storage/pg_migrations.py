@@ -586,6 +586,27 @@ CREATE TABLE fts_pending (
 );
 """
 
+# the posts each X post references, filled from the raw payloads still kept
+# (their TEXT read as jsonb, as erasure read them before)
+_M210 = """
+CREATE TABLE post_refs (
+    post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    ref_id TEXT NOT NULL,
+    PRIMARY KEY (post_id, kind, ref_id)
+);
+CREATE INDEX idx_post_refs_ref ON post_refs (ref_id);
+INSERT INTO post_refs (post_id, kind, ref_id)
+SELECT r.post_id, j.value ->> 'type', j.value ->> 'id'
+FROM raw_payloads r
+JOIN posts p ON p.id = r.post_id AND p.platform = 'x',
+jsonb_array_elements(CASE WHEN jsonb_typeof(r.payload::jsonb #> '{tweet,referenced_tweets}')
+    = 'array' THEN r.payload::jsonb #> '{tweet,referenced_tweets}' END) j
+WHERE strpos(r.payload, 'referenced_tweets') > 0
+AND j.value ->> 'type' IS NOT NULL AND j.value ->> 'id' IS NOT NULL
+ON CONFLICT DO NOTHING;
+"""
+
 # name -> its statements on PostgreSQL, in storage.migrations' order
 PORTED: dict[str, str] = {
     "m001_core": _M001,
@@ -607,6 +628,7 @@ PORTED: dict[str, str] = {
     "m190_service_job_claims": _M190,
     "m191_route_deliveries_post": _M191,
     "m200_fts_pending": _M200,
+    "m210_post_refs": _M210,
 }
 # SQLite migrations whose tables are not on PostgreSQL yet: none (every
 # table exists on both, and every module reading them runs on both).

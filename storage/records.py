@@ -82,6 +82,12 @@ class Post:
     thread_id: str | None = None
     mentions: tuple[str, ...] = ()
     addressed: bool = False
+    # The posts this one references, (kind, the referenced post's native id),
+    # as the platform gives them (X ``referenced_tweets``: retweeted, quoted,
+    # replied_to); storage keeps them in ``post_refs`` for as long as the post,
+    # so that erasing an author finds the retweets of their posts
+    # (``storage.erasure``) after the raw payloads have gone.
+    refs: tuple[tuple[str, str], ...] = ()
 
     def but(self, **changes: Any) -> Post:
         """A copy with ``changes``: ``dataclasses.replace`` without its work

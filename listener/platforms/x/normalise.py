@@ -30,6 +30,16 @@ def _referenced(tweet: dict[str, Any], kind: str) -> str | None:
     return None
 
 
+def _references(tweet: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Every (type, id) of ``referenced_tweets`` (``Post.refs``), each once."""
+    found = tweet.get("referenced_tweets")
+    if not found or not isinstance(found, list):
+        return ()
+    return tuple(dict.fromkeys(
+        (str(ref["type"]), str(ref["id"])) for ref in found
+        if isinstance(ref, dict) and ref.get("type") and ref.get("id")))
+
+
 def normalise(item: dict[str, Any]) -> Post:
     tweet = mapping(item, "tweet")
     includes = item.get("includes") or {}
@@ -73,5 +83,6 @@ def normalise(item: dict[str, Any]) -> Post:
         place=place,
         in_reply_to=_referenced(tweet, "replied_to"),
         thread_id=optional_text(tweet, "conversation_id"),
+        refs=_references(tweet),
     )
 

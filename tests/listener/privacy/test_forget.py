@@ -45,9 +45,10 @@ def _population(store: Store) -> None:
         make_post("101", "Wobblesnark queue at the GP this morning", handle="marsh_lane_mum"),
         make_post("200", "Bins on Elm Row not collected", handle="neighbour"),
         # a retweet by someone else: its text is the erased author's words
-        make_post("201", original, handle="retweeter"),
+        make_post("201", original, handle="retweeter").but(refs=(("retweeted", "100"),)),
         # a quote by someone else: their own words, but the raw payload holds the original
-        make_post("202", "This is exactly what happened to us too", handle="quoter"),
+        make_post("202", "This is exactly what happened to us too", handle="quoter"
+                  ).but(refs=(("quoted", "100"),)),
     ], quarantined=[
         Quarantined("x", "missing text", {"tweet": {"id": "102"},
                                           "includes": {"users": [{"username": "Marsh_Lane_Mum"}]}}),
