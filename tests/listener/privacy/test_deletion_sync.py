@@ -53,8 +53,14 @@ def sync_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     return parse_settings(text, str(path), check_credentials=False)
 
 
+# what the X posts reference (``post_refs``): a reply to a post not stored,
+# a quote and a retweet of the first
+X_REFS = [("replied_to", "999"), ("quoted", X_IDS[0]), ("retweeted", X_IDS[0])]
+
+
 def _stored(store: Store) -> None:
-    save(store, [make_post(i, f"tweet {i}") for i in X_IDS]
+    save(store, [make_post(i, f"tweet {i}").but(refs=(ref,)) for i, ref in zip(
+                     X_IDS, X_REFS, strict=True)]
          + [make_post(n, f"reddit {n}", platform="reddit", handle="r") for n in REDDIT]
          + [make_post(u, f"toot {u}", platform="mastodon", handle="h@m") for u in MASTO]
          + [make_post(u, f"skeet {u}", platform="bluesky", handle="b") for u in BSKY]
@@ -105,6 +111,10 @@ def test_sync_removes_exactly_the_posts_marked_deleted(
     assert (results["bluesky"].gone, results["bluesky"].present) == (1, 1)
     assert "rss" not in results  # nothing to ask
     assert results["x"].removed["raw_payloads"] == 2 and results["x"].removed["labels"] == 2
+    assert results["x"].removed["post_refs"] == 2  # the quote's and the retweet's, no orphan
+    assert store.sql.execute("SELECT p.native_id, r.kind, r.ref_id FROM post_refs r"
+                             " LEFT JOIN posts p ON p.id = r.post_id").fetchall() == [
+        (X_IDS[0], "replied_to", "999")]
     assert fts_hits(store, "tweet") == 1 and store.rollups.check() == []
     if store.backend == "postgresql":  # the sync's compact(): VACUUM after the commit
         for table in ("posts", "raw_payloads", "labels", "post_matches"):
