@@ -110,11 +110,11 @@ class Erasure:
                       rewrites: Rewrites | RewritesOf | None = None) -> Counts:
         """Remove every post of the pseudonymous author on ``platform`` and
         (X) the retweets of them, every row and index entry of those posts,
-        the raw payloads of others' quotes of and replies to them (which
-        hold their text), others' replies' pointers to them, and the given
-        quarantined items; block the pseudonym from future collection;
-        record ``rewrites`` (or, given a function, the weeks it names for
-        the posts removed). One transaction."""
+        the raw payloads (those still kept) of others' quotes of and replies
+        to them (which hold their text), others' replies' pointers to them,
+        and the given quarantined items; block the pseudonym from future
+        collection; record ``rewrites`` (or, given a function, the weeks it
+        names for the posts removed). One transaction."""
         with self.deletion.transaction():
             who = {"p": platform, "k": author_key}
             own = self.author_post_count(platform, author_key)
