@@ -23,11 +23,9 @@ def _by_id(includes: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {str(o["id"]): o for o in objects if isinstance(o, dict) and "id" in o}
 
 
-def _referenced(tweet: dict[str, Any], kind: str) -> str | None:
-    for ref in tweet.get("referenced_tweets") or []:
-        if isinstance(ref, dict) and ref.get("type") == kind and ref.get("id"):
-            return str(ref["id"])
-    return None
+def _referenced(refs: tuple[tuple[str, str], ...], kind: str) -> str | None:
+    """The id of the first reference of ``kind`` among ``_references``."""
+    return next((ref_id for ref_kind, ref_id in refs if ref_kind == kind), None)
 
 
 def _references(tweet: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -54,7 +52,8 @@ def normalise(item: dict[str, Any]) -> Post:
         raise NormaliseError(f"author {author_id} of tweet {tweet_id} missing from includes.users")
     username = text(author, "username")
 
-    retweeted = _referenced(tweet, "retweeted")
+    refs = _references(tweet)
+    retweeted = _referenced(refs, "retweeted")
     if retweeted is not None:
         original = _by_id(includes, "tweets").get(retweeted)
         if original is not None and optional_text(original, "text"):
@@ -81,8 +80,8 @@ def normalise(item: dict[str, Any]) -> Post:
         likes=count(metrics, "like_count"),
         quotes=count(metrics, "quote_count"),
         place=place,
-        in_reply_to=_referenced(tweet, "replied_to"),
+        in_reply_to=_referenced(refs, "replied_to"),
         thread_id=optional_text(tweet, "conversation_id"),
-        refs=_references(tweet),
+        refs=refs,
     )
 
