@@ -135,7 +135,8 @@ class PeriodPosts:
             params.append(term.lower())
         return {str(t): int(n) for t, n in self._rows(
             "SELECT l.label, count(*) FROM (SELECT t.post_id AS id, t.label AS topic"
-            f"{sql}) c JOIN labels l ON l.post_id = c.id AND l.task = 'topic'"
+            f"{sql}) c {self.db.join_in_order()} labels l ON l.post_id = c.id"
+            " AND l.task = 'topic'"
             " AND l.label <> c.topic GROUP BY l.label", params)}
 
     def places(self) -> list[tuple[str, int, int, int]]:
@@ -155,7 +156,8 @@ class PeriodPosts:
         out: dict[str, dict[str, int]] = {}
         for place, topic, n in self._rows(
                 "SELECT c.place, tl.label, count(*) FROM (SELECT t.post_id AS id,"
-                f" t.label AS place{sql}) c JOIN labels tl ON tl.post_id = c.id"
+                f" t.label AS place{sql}) c {self.db.join_in_order()} labels tl"
+                " ON tl.post_id = c.id"
                 " AND tl.task = 'topic' GROUP BY 1, 2", params):
             out.setdefault(str(place), {})[str(topic)] = int(n)
         return out
