@@ -194,10 +194,12 @@ class Queries:
         elif f == PostFilter():  # everything: count the label index alone
             params = [facet]
             sql = "SELECT label, count(*) FROM labels WHERE task = ? GROUP BY 1"
-        else:
+        else:  # the matching posts first, then each one's labels by key: left to
+            # choose without statistics (no command runs ANALYZE), SQLite walked
+            # every label of the task instead (14 s for a topic-week at 10M)
             params = [facet, *params]
-            sql = ("SELECT l.label, count(*) FROM posts p"
-                   f" JOIN labels l ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
+            sql = (f"SELECT l.label, count(*) FROM posts p {self.sql.join_in_order()} labels l"
+                   f" ON l.post_id = p.id AND l.task = ?{where} GROUP BY 1")
         rows = self._rows(sql + " ORDER BY 2 DESC, 1", params)
         return [(str(r[0]), int(r[1])) for r in rows]
 
