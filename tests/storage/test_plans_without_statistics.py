@@ -4,6 +4,7 @@ deployment: no command runs ``ANALYZE``) plans them as an analysed one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,15 +14,28 @@ from storage.query_plan import PostFilter
 from tests.rollup_corpus import START, corpus
 
 
-def _plans(store: Store, read: str) -> list[list[str]]:
-    """EXPLAIN QUERY PLAN of each statement ``read`` runs (as SQLite expanded it)."""
+def _unanalysed(tmp_path: Path) -> Store:
+    """A store holding the rollup corpus, never analysed."""
+    store = Store.open(tmp_path / "plain.db")
+    corpus(store, n=300)
+    assert store.db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0] == 0
+    return store
+
+
+def _searches(store: Store, read: Callable[[], object], joined: str) -> list[list[str]]:
+    """The SEARCH and SCAN rows of ``EXPLAIN QUERY PLAN`` for each statement
+    ``read`` runs (as SQLite expanded it) that holds ``joined``."""
     seen: list[str] = []
     store.db.conn.set_trace_callback(seen.append)
-    posts = PeriodPosts(store.sql, (START.isoformat(), "2026-12-01T00:00:00+00:00"))
-    getattr(posts, read)(*(("parks",) if read == "topic_overlap" else ()))
-    store.db.conn.set_trace_callback(None)
-    wanted = [s for s in seen if "labels" in s and s.lstrip().upper().startswith("SELECT")]
-    return [[str(r[3]) for r in store.db.execute(f"EXPLAIN QUERY PLAN {s}")] for s in wanted]
+    try:
+        assert read()  # the corpus has rows for each read
+    finally:
+        store.db.conn.set_trace_callback(None)
+    plans = [[str(r[3]) for r in store.db.execute(f"EXPLAIN QUERY PLAN {s}")]
+             for s in seen if joined in s]
+    assert plans, joined
+    return [[r for r in plan if r.startswith(("SEARCH", "SCAN"))] for plan in plans]
 
 
 def test_a_periods_other_labels_are_looked_up_by_post_not_walked_by_task(
@@ -31,19 +45,14 @@ def test_a_periods_other_labels_are_looked_up_by_post_not_walked_by_task(
     labels by key. Left to choose without statistics, SQLite walked every
     label of the task instead (``l``/``tl`` on the index by task alone): at
     1M posts the report took 0.74 s against 0.12 s analysed (docs/scale.md)."""
-    store = Store.open(tmp_path / "plain.db")
-    corpus(store, n=300)
-    assert store.db.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0] == 0
-    for read in ("topic_overlap", "place_topics"):
-        plans = _plans(store, read)
-        joined = [p for p in plans if any(" l " in f" {r} " or " tl " in f" {r} " for r in p)]
-        assert joined, (read, plans)
-        for plan in joined:
-            searches = [r for r in plan if r.startswith(("SEARCH", "SCAN"))]
-            assert searches[0].startswith("SEARCH t "), (read, plan)
+    store = _unanalysed(tmp_path)
+    posts = PeriodPosts(store.sql, (START.isoformat(), "2026-12-01T00:00:00+00:00"))
+    for read, joined in ((lambda: posts.topic_overlap("parks"), "labels l"),
+                         (posts.place_topics, "labels tl")):
+        for searches in _searches(store, read, joined):
+            assert searches[0].startswith("SEARCH t "), (joined, searches)
             assert not any(r.startswith(("SCAN l", "SCAN tl")) or "(task=?)" in r
-                           for r in searches[1:]), (read, plan)
+                           for r in searches[1:]), (joined, searches)
     store.close()
 
 
@@ -53,21 +62,13 @@ def test_a_facets_posts_are_found_first_then_their_labels_by_key(tmp_path: Path)
     facet's task instead (``l`` on the index by task alone) and probed each
     post: the whole page for a topic and week at 10M posts took 14.9 s and
     hit the page's time limit (0.45 s with the posts first; docs/scale.md)."""
-    store = Store.open(tmp_path / "plain.db")
-    corpus(store, n=300)
-    assert store.db.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0] == 0
+    store = _unanalysed(tmp_path)
     week = PostFilter(topics=("parks",), since=START.isoformat(),
                       until=(START + timedelta(weeks=1)).isoformat())
     for facet in ("topic", "sentiment"):
-        seen: list[str] = []
-        store.db.conn.set_trace_callback(seen.append)
-        counts = store.queries.facet_counts(week, facet)
-        store.db.conn.set_trace_callback(None)
-        assert counts, facet  # the week has parks posts with labels
-        (statement,) = [s for s in seen if "JOIN labels l" in s]
-        plan = [str(r[3]) for r in store.db.execute(f"EXPLAIN QUERY PLAN {statement}")]
-        searches = [r for r in plan if r.startswith(("SEARCH", "SCAN"))]
-        assert searches[0].startswith("SEARCH p "), (facet, plan)
-        assert not any(r.startswith("SCAN l") or "(task=?)" in r for r in searches), (facet, plan)
+        (searches,) = _searches(store, lambda: store.queries.facet_counts(week, facet),
+                                "JOIN labels l")
+        assert searches[0].startswith("SEARCH p "), (facet, searches)
+        assert not any(r.startswith("SCAN l") or "(task=?)" in r for r in searches), (
+            facet, searches)
     store.close()
